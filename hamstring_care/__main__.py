@@ -1,0 +1,3 @@
+from hamstring_care.cli import main
+
+main()

@@ -1,0 +1,300 @@
+"""The hamstring-care command line: options in, calls into the core, exit codes out.
+
+This is the one place where errors become a line on stderr and an exit code.
+
+Commands:
+    hamstring-care                                  the guided check (same as `start`)
+    hamstring-care start
+    hamstring-care triage --answers answers.yaml [--json]
+    hamstring-care protocols list
+    hamstring-care protocols show rice
+    hamstring-care protocols validate [my-protocols/ ...]
+
+Global options (before the command): --protocols-dir DIR (repeatable), --debug, --version.
+
+Heavy modules (questionary, yaml, pydantic, rich) are imported inside the commands that use
+them, so that `--help` and `--version` cost no more than Typer itself.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Optional, TypeVar
+
+import typer
+
+from hamstring_care import __version__
+from hamstring_care.errors import (
+    ExitCode,
+    HamstringCareError,
+    IncompleteAnswersError,
+    Interrupted,
+    NoTerminalError,
+)
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from hamstring_care.library import Library
+
+app = typer.Typer(
+    name="hamstring-care",
+    help="Guided self-care for hamstring pain: warning signs first, then a safe next step.",
+    pretty_exceptions_show_locals=False,  # a traceback must never print a user's answers
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+protocols_app = typer.Typer(
+    help="List, show and check the protocol files.", no_args_is_help=True, rich_markup_mode=None
+)
+app.add_typer(protocols_app, name="protocols")
+
+
+@dataclass
+class Settings:
+    """Options given before the command."""
+
+    debug: bool = False
+    protocols_dirs: list[Path] = field(default_factory=list)
+
+    def library(self) -> Library:
+        """The protocol library: bundled, then $HAMSTRING_CARE_PROTOCOLS, then --protocols-dir."""
+        from hamstring_care.library import Library, protocol_dirs
+
+        return Library(protocol_dirs(self.protocols_dirs))
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _settings(ctx: typer.Context | None) -> Settings:
+    obj = ctx.find_root().obj if ctx is not None else None
+    return obj if isinstance(obj, Settings) else Settings()
+
+
+def error_boundary(command: F) -> F:
+    """Turn every error a user can cause into its message on stderr and its exit code.
+
+    The command must take ``ctx: typer.Context`` as its first parameter.
+    """
+
+    @functools.wraps(command)
+    def guarded(ctx: typer.Context, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(ctx, *args, **kwargs)
+        except (typer.Exit, typer.Abort):
+            raise
+        except (KeyboardInterrupt, EOFError):
+            _fail(Interrupted())
+        except HamstringCareError as error:
+            _fail(error)
+        except Exception as error:
+            if _settings(ctx).debug:
+                raise
+            _print_error(
+                f"hamstring-care: internal error ({type(error).__name__}); "
+                "run again with --debug to see where, and please report it"
+            )
+            raise typer.Exit(ExitCode.INTERNAL) from None
+
+    return guarded  # type: ignore[return-value]
+
+
+def _fail(error: HamstringCareError) -> None:
+    for line in error.lines:
+        _print_error(line)
+    raise typer.Exit(error.exit_code)
+
+
+def _print_error(line: str) -> None:
+    from rich.console import Console
+    from rich.text import Text
+
+    Console(stderr=True, highlight=False, soft_wrap=True).print(Text(line, style="red"))
+
+
+def _console() -> Console:
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"hamstring-care {__version__}")
+        raise typer.Exit()
+
+
+@app.callback(invoke_without_command=True)
+def main_callback(
+    ctx: typer.Context,
+    protocols_dir: Annotated[
+        Optional[list[Path]],  # noqa: UP045 - Typer reads this annotation on Python 3.10
+        typer.Option(
+            "--protocols-dir",
+            help="Folder of protocol files that override the bundled ones by id (repeatable). "
+            "Also read from HAMSTRING_CARE_PROTOCOLS (folders separated by the path separator).",
+            file_okay=False,
+            metavar="DIR",
+        ),
+    ] = None,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show tracebacks for internal errors.")
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="Show the version and exit.", callback=_version, is_eager=True
+        ),
+    ] = False,
+) -> None:
+    """Guided self-care for hamstring pain. With no command, runs the guided check (`start`)."""
+    ctx.obj = Settings(debug=debug, protocols_dirs=list(protocols_dir or []))
+    if ctx.invoked_subcommand is None:
+        start(ctx)
+
+
+def make_prompter() -> Any:
+    """The terminal prompts; tests replace this function with a scripted asker."""
+    if not sys.stdin.isatty():
+        raise NoTerminalError(
+            "hamstring-care: no terminal to ask questions on (input is not a terminal); "
+            "to triage from a file, run: hamstring-care triage --answers FILE"
+        )
+    from hamstring_care.prompts import Prompter
+
+    return Prompter()
+
+
+@app.command()
+@error_boundary
+def start(ctx: typer.Context) -> None:
+    """Run the guided check: warning signs, a few questions, then what to do next."""
+    from hamstring_care import guided
+
+    library = _settings(ctx).library()
+    asker = make_prompter()
+    console = _console()
+    _note_override(library, "triage", console)
+    guided.run(library, asker, console)
+
+
+def _note_override(library: Library, pid: str, console: Console) -> None:
+    from hamstring_care.library import display_name
+
+    entry = library.entries().get(pid)
+    if entry is not None and entry.overrides:
+        console.print(
+            f"Using {pid} from {display_name(entry.path)} (overrides the bundled one)",
+            style="dim",
+            markup=False,
+        )
+
+
+@app.command("triage")
+@error_boundary
+def triage_command(
+    ctx: typer.Context,
+    answers: Annotated[
+        str,
+        typer.Option(
+            "--answers",
+            "-a",
+            help="YAML or JSON file of answers (ids as in the README); - reads standard input.",
+            metavar="FILE",
+        ),
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Triage from a file of answers, without prompts."""
+    from hamstring_care.library import display_name, parse_document, read_document
+    from hamstring_care.triage import parse_answers, triage
+
+    library = _settings(ctx).library()
+    protocol = library.triage()
+    if answers == "-":
+        doc = parse_document(sys.stdin.read(), "<stdin>")
+    else:
+        doc = read_document(Path(answers), display_name(Path(answers)))
+    parsed, problems = parse_answers(protocol, doc.data)
+    doc.fail(problems)
+    try:
+        result = triage(protocol, parsed)
+    except IncompleteAnswersError as error:
+        doc.fail([((qid,), "missing answer") for qid in error.missing])
+        raise
+    if as_json:
+        typer.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+        return
+    from hamstring_care import display
+
+    console = _console()
+    _note_override(library, "triage", console)
+    console.print(display.result_panel(result, protocol))
+    for pid in result.protocols:
+        console.print(f"Next: hamstring-care protocols show {pid}", markup=False)
+
+
+@protocols_app.command("list")
+@error_boundary
+def protocols_list(ctx: typer.Context) -> None:
+    """List every protocol with the file it comes from."""
+    from hamstring_care import display
+
+    library = _settings(ctx).library()
+    rows = []
+    for entry in library.entries().values():
+        try:
+            rows.append((entry, library.get(entry.id), None))
+        except HamstringCareError:
+            rows.append((entry, None, "run `hamstring-care protocols validate`"))
+    _console().print(display.protocol_list(rows))
+
+
+@protocols_app.command("show")
+@error_boundary
+def protocols_show(
+    ctx: typer.Context,
+    protocol_id: Annotated[str, typer.Argument(metavar="ID", help="Protocol id, e.g. rice.")],
+) -> None:
+    """Show one protocol in full."""
+    from hamstring_care import display
+
+    _console().print(display.show(_settings(ctx).library().get(protocol_id)))
+
+
+@protocols_app.command("validate")
+@error_boundary
+def protocols_validate(
+    ctx: typer.Context,
+    paths: Annotated[
+        Optional[list[Path]],  # noqa: UP045 - Typer reads this annotation on Python 3.10
+        typer.Argument(
+            help="Files or folders to check (default: every protocol folder in use).",
+            metavar="[PATH]...",
+        ),
+    ] = None,
+) -> None:
+    """Check protocol files: every problem of every file, with file:line:column."""
+    from hamstring_care.library import validate_paths
+
+    library = _settings(ctx).library()
+    report = validate_paths(library, list(paths or []))
+    for line in report.errors:
+        _print_error(line)
+    for line in report.checked:
+        typer.echo(line)
+    if report.errors:
+        typer.echo(f"{report.files} file(s) checked: {report.bad} with problems.")
+        raise typer.Exit(ExitCode.BAD_INPUT)
+    typer.echo(f"{report.files} file(s) checked: all valid.")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app(prog_name="hamstring-care")

@@ -1,0 +1,272 @@
+"""Rich renderables for results, guidance, routines and protocols.
+
+Protocol and user text always goes in as ``Text`` (never parsed as markup), so a protocol
+that contains ``[bold]`` shows it literally. Colour is never the only signal: every
+disposition also has a heading word.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from rich.console import Group, RenderableType
+from rich.padding import Padding
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+if TYPE_CHECKING:
+    from hamstring_care.library import Entry
+    from hamstring_care.models import (
+        GuidanceProtocol,
+        Item,
+        Protocol,
+        Question,
+        RoutineProtocol,
+        TriageProtocol,
+    )
+    from hamstring_care.triage import TailoredRoutine, TriageResult
+
+STYLES = {
+    "emergency": ("EMERGENCY", "bold white on red", "red"),
+    "urgent": ("URGENT", "bold red", "red"),
+    "clinician": ("SEE A CLINICIAN", "bold yellow", "yellow"),
+    "rice": ("SELF-CARE: RICE", "bold cyan", "cyan"),
+    "self_massage": ("SELF-CARE: ROUTINE", "bold green", "green"),
+}
+PRACTICE = "clinic practice, not research evidence"
+
+
+class Footnotes:
+    """Numbers sources in order of first use, so text can cite them as [1], [2]."""
+
+    def __init__(self, sources: dict[str, str]) -> None:
+        self.sources = sources
+        self.order: list[str] = []
+
+    def cite(self, keys: list[str], practice: bool = False) -> Text:
+        """A dim suffix such as `` [1][3] (clinic practice, ...)``."""
+        marks = ""
+        for key in keys:
+            if key not in self.order:
+                self.order.append(key)
+            marks += f"[{self.order.index(key) + 1}]"
+        suffix = Text()
+        if marks:
+            suffix.append(" " + marks, style="dim")
+        if practice:
+            suffix.append(f" ({PRACTICE})", style="dim italic")
+        return suffix
+
+    def render(self) -> RenderableType:
+        """The numbered list of cited sources."""
+        lines = [Text("Sources", style="bold")]
+        for i, key in enumerate(self.order, 1):
+            lines.append(Text(f"[{i}] {self.sources[key]}", style="dim"))
+        return Group(*lines) if self.order else Text()
+
+
+def bullet(text: str | Text, *, indent: int = 1) -> Text:
+    """A bulleted line that wraps under its own text."""
+    line = Text(" " * indent + "• ")
+    line.append(text)
+    return line
+
+
+def _item(item: Item, notes: Footnotes) -> Text:
+    return bullet(Text(item.text) + notes.cite(item.sources, item.practice))
+
+
+def notice(protocol: TriageProtocol) -> RenderableType:
+    """The not-medical-advice notice shown before any question."""
+    return Panel(
+        Text(protocol.notice), title=Text(protocol.title), border_style="blue", expand=False
+    )
+
+
+def describe_answer(protocol: TriageProtocol, qid: str, value: Any) -> str:
+    """An answer in the user's words: the choice label, the ticked flags, Yes/No/Not sure."""
+    if qid == "red_flags":
+        texts = [f.text for fid in value if (f := protocol.flag(fid))]
+        return "; ".join(texts) or "none"
+    question: Question | None = protocol.question(qid)
+    if question is None:
+        return str(value)
+    if question.type == "choice":
+        return next((c.label for c in question.choices if c.value == value), str(value))
+    if question.type == "yes_no":
+        return {"yes": "Yes", "no": "No", "not_sure": "Not sure"}.get(value, str(value))
+    return str(value)
+
+
+def result_panel(result: TriageResult, protocol: TriageProtocol) -> RenderableType:
+    """The disposition, why, what to do now, and the cautions in force."""
+    label, heading_style, border = STYLES[result.disposition]
+    info = getattr(protocol.dispositions, result.disposition)
+    notes = Footnotes(protocol.sources)
+    parts: list[RenderableType] = [Text(info.title, style=heading_style), Text()]
+    parts.append(Text("Why", style="bold"))
+    for reason in result.reasons:
+        parts.append(
+            bullet(Text(reason.text) + _cited_texts(reason.sources, notes, reason.practice))
+        )
+        for qid, value in reason.answers.items():
+            if qid == "red_flags":
+                parts += [
+                    Text(f"     You ticked: {describe_answer(protocol, qid, [f])}", style="dim")
+                    for f in value
+                ]
+            elif value != "not_sure":
+                question = protocol.question(qid)
+                asked = question.text if question else qid
+                shown = describe_answer(protocol, qid, value)
+                parts.append(Text(f"     {asked} {shown}", style="dim"))
+    parts += [Text(), Text("What to do now", style="bold")]
+    parts += [_item(item, notes) for item in info.advice]
+    cautions = [c for cid in result.cautions if (c := protocol.caution(cid))]
+    if cautions:
+        parts += [Text(), Text("Take care", style="bold")]
+        parts += [bullet(Text(c.text) + notes.cite(c.sources, c.practice)) for c in cautions]
+    if notes.order:
+        parts += [Text(), notes.render()]
+    return Panel(Group(*parts), title=Text(label), title_align="left", border_style=border)
+
+
+def _cited_texts(citations: list[str], notes: Footnotes, practice: bool) -> Text:
+    # Reasons carry citation texts (for the JSON output); map them back to source keys.
+    by_text = {text: key for key, text in notes.sources.items()}
+    return notes.cite([by_text[c] for c in citations if c in by_text], practice)
+
+
+def guidance(protocol: GuidanceProtocol) -> RenderableType:
+    """A guidance protocol in full: sections of items, then its sources."""
+    notes = Footnotes(protocol.sources)
+    parts: list[RenderableType] = [
+        Text(protocol.title, style="bold underline"),
+        Text(protocol.summary),
+    ]
+    for section in protocol.sections:
+        parts += [Text(), Text(section.title, style="bold")]
+        parts += [_item(item, notes) for item in section.items]
+    parts += [Text(), notes.render()]
+    return Padding(Group(*parts), (1, 0, 0, 0))
+
+
+def total_seconds(routine: RoutineProtocol | TailoredRoutine) -> int:
+    """Planned length of a routine at each step's longest hold, both legs."""
+    steps = [getattr(s, "step", s) for s in routine.steps]
+    total = 0
+    for step in steps:
+        rests = (step.rest.max_s if step.rest else 0) * (step.repeat - 1)
+        total += (step.hold.max_s * step.repeat + rests) * (2 if step.per_side else 1)
+    return total
+
+
+def routine(tailored: TailoredRoutine) -> RenderableType:
+    """A routine's steps, with what the cautions left out or added."""
+    protocol = tailored.routine
+    notes = Footnotes(protocol.sources)
+    minutes = max(1, round(total_seconds(tailored) / 60))
+    parts: list[RenderableType] = [
+        Text(protocol.title, style="bold underline"),
+        Text(protocol.summary),
+        Text(f"About {minutes} min in all.", style="dim"),
+    ]
+    if protocol.cautions:
+        parts += [Text(), Text("Before you start", style="bold")]
+        parts += [_item(item, notes) for item in protocol.cautions]
+    table = Table(show_header=True, header_style="bold", expand=True, show_lines=True)
+    table.add_column("#", justify="right", width=2)
+    table.add_column("Step", ratio=4)
+    table.add_column("Dose", ratio=1)
+    for i, tailored_step in enumerate(tailored.steps, 1):
+        step = tailored_step.step
+        cell = Text(step.title, style="bold") + notes.cite(step.sources, step.practice)
+        cell.append("\n" + step.instruction)
+        if step.cue:
+            cell.append(f"\nCue: {step.cue}", style="italic")
+        for caution in [*step.cautions, *tailored_step.notes]:
+            cell.append(f"\n! {caution}", style="yellow")
+        table.add_row(str(i), cell, Text(dose(step)))
+    parts += [Text(), table]
+    if tailored.dropped:
+        parts += [Text(), Text("Left out for you", style="bold")]
+        parts += [bullet(Text(f"{step.title}: {why}")) for step, why in tailored.dropped]
+    parts += [Text(), notes.render()]
+    return Padding(Group(*parts), (1, 0, 0, 0))
+
+
+def dose(step: Any) -> str:
+    """A step's dose in words: ``10-20s x3, each leg``."""
+    text = str(step.hold)
+    if step.hold.is_range:
+        text += " a spot"
+    if step.repeat > 1:
+        text += f" x{step.repeat}"
+    if step.rest:
+        text += f", {step.rest} rest"
+    return text + (", each leg" if step.per_side else "")
+
+
+def protocol_list(entries: list[tuple[Entry, Protocol | None, str | None]]) -> RenderableType:
+    """The table for ``protocols list``: id, kind, version, title and the file that won."""
+    from hamstring_care.library import display_name
+
+    table = Table(show_header=True, header_style="bold")
+    table.add_column("id", no_wrap=True)
+    table.add_column("kind", no_wrap=True)
+    table.add_column("version", no_wrap=True)
+    table.add_column("title and file")
+    for entry, protocol, error in entries:
+        cell = Text(f"invalid: {error}", style="red") if protocol is None else Text(protocol.title)
+        cell.append(f"\n{display_name(entry.path)}", style="dim")
+        if entry.overrides:
+            replaced = ", ".join(display_name(p) for p in entry.overrides)
+            cell.append(f"\n(overrides {replaced})", style="dim")
+        kind, version = (protocol.kind, protocol.version) if protocol else ("", "")
+        table.add_row(entry.id, kind, version, cell)
+    return table
+
+
+def triage_protocol(protocol: TriageProtocol) -> RenderableType:
+    """The triage protocol in words: flags by level, questions, rules in order."""
+    notes = Footnotes(protocol.sources)
+    parts: list[RenderableType] = [
+        Text(protocol.title, style="bold underline"),
+        Text(protocol.summary),
+    ]
+    for level in ("emergency", "urgent", "clinician"):
+        parts += [Text(), Text(f"Warning signs: {level}", style="bold")]
+        parts += [
+            bullet(Text(f.text) + notes.cite(f.sources, f.practice))
+            for f in protocol.red_flags.flags
+            if f.level == level
+        ]
+    parts += [Text(), Text("Questions", style="bold")]
+    parts += [bullet(Text(f"{q.id}: {q.text}")) for q in protocol.questions]
+    parts += [Text(), Text("Rules (the first that holds decides)", style="bold")]
+    for i, rule in enumerate(protocol.rules, 1):
+        line = Text(f" {i}. ")
+        line.append(rule.disposition, style=STYLES[rule.disposition][1])
+        line.append(f" ({rule.id}): {rule.because}")
+        parts.append(line + notes.cite(rule.sources, rule.practice))
+    parts += [Text(), notes.render()]
+    return Group(*parts)
+
+
+def show(protocol: Protocol) -> RenderableType:
+    """Any protocol, as ``protocols show`` prints it."""
+    from hamstring_care.models import GuidanceProtocol, TriageProtocol
+    from hamstring_care.triage import TailoredRoutine
+
+    if isinstance(protocol, TriageProtocol):
+        return triage_protocol(protocol)
+    if isinstance(protocol, GuidanceProtocol):
+        return guidance(protocol)
+    return routine(TailoredRoutine(protocol, [_plain(s) for s in protocol.steps], []))
+
+
+def _plain(step: Any) -> Any:
+    from hamstring_care.triage import TailoredStep
+
+    return TailoredStep(step, [])

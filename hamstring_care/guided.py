@@ -1,0 +1,71 @@
+"""The guided session: notice, warning signs, questions, result, then the next step.
+
+The asker (prompts) and the console are passed in, so tests drive the whole flow with a
+scripted asker and a capture console.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Protocol
+
+from hamstring_care import display
+from hamstring_care.triage import STOP_EARLY, decide, evaluate, resolve, tailor, triage
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from hamstring_care.library import Library
+    from hamstring_care.models import Question, RedFlagScreen, TriageProtocol
+    from hamstring_care.triage import TriageResult
+
+
+class Asker(Protocol):
+    """What the flow needs from the prompts."""
+
+    def red_flags(self, screen: RedFlagScreen) -> list[str]:
+        """The ticked red-flag ids."""
+
+    def question(self, question: Question) -> Any:
+        """One answer, in the answer contract's ids."""
+
+
+def ask(protocol: TriageProtocol, asker: Asker) -> dict[str, Any]:
+    """Ask the warning signs, then each question that applies, stopping once urgent is certain."""
+    answers: dict[str, Any] = {"red_flags": asker.red_flags(protocol.red_flags)}
+    for question in protocol.questions:
+        early = decide(protocol, answers)
+        if early is not None and early.disposition in STOP_EARLY:
+            break
+        if question.ask_if is not None:
+            effective, _ = resolve(protocol, answers)
+            if evaluate(protocol, question.ask_if, effective)[0] is False:
+                continue
+        answers[question.id] = asker.question(question)
+    return answers
+
+
+def run(library: Library, asker: Asker, console: Console) -> TriageResult:
+    """The whole guided session; returns the result (the progress log will store it)."""
+    protocol = library.triage()
+    console.print(display.notice(protocol))
+    answers = ask(protocol, asker)
+    result = triage(protocol, answers)
+    console.print()
+    console.print(display.result_panel(result, protocol))
+    follow(result, library, console)
+    return result
+
+
+def follow(result: TriageResult, library: Library, console: Console) -> None:
+    """The hand-over to what the result recommends: guidance in full, routines step by step."""
+    from hamstring_care.models import RoutineProtocol
+
+    protocol = library.triage()
+    for pid in result.protocols:
+        recommended = library.get(pid)
+        if isinstance(recommended, RoutineProtocol):
+            tailored = tailor(recommended, protocol, result.cautions)
+            if tailored.steps:
+                console.print(display.routine(tailored))
+        else:
+            console.print(display.show(recommended))

@@ -1,0 +1,450 @@
+"""Find, read and validate protocol files; read answers files. The only module importing yaml.
+
+Every document is read with its node positions, so any problem, whether a YAML syntax error,
+a field of the wrong type or a rule naming a missing question, is reported as
+``file:line:column: field.path: message``, all problems of a file at once.
+"""
+
+from __future__ import annotations
+
+import os
+import typing
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from difflib import get_close_matches
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from hamstring_care.errors import InputFileError, Problem, UnknownProtocolError
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+
+    from hamstring_care.models import Protocol, TriageProtocol
+
+ENV_VAR = "HAMSTRING_CARE_PROTOCOLS"
+SUFFIXES = (".yaml", ".yml")
+FieldPath = tuple[str | int, ...]
+
+
+def bundled_dir() -> Path:
+    """The protocols shipped with the program.
+
+    In a wheel they sit inside the package; in a source checkout, at the repo root.
+    """
+    here = Path(__file__).resolve().parent
+    packaged = here / "protocols"
+    return packaged if packaged.is_dir() else here.parent / "protocols"
+
+
+def display_name(path: Path) -> str:
+    """A path as the user would type it: relative to the working folder when inside it."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+    return str(path) if rel.startswith("..") else rel
+
+
+# --- reading documents ------------------------------------------------------------------
+
+
+@dataclass
+class Document:
+    """Parsed YAML (or JSON) with the 1-based line and column of every value and key."""
+
+    source: str
+    data: Any
+    values: dict[FieldPath, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[FieldPath, tuple[int, int]] = field(default_factory=dict)
+
+    def problem(self, path: FieldPath, message: str, *, at_key: bool = False) -> Problem:
+        """A problem located at ``path``, or at its nearest enclosing value that exists."""
+        place = self.keys.get(path) if at_key else None
+        trail = path
+        while place is None:
+            place = self.values.get(trail)
+            if not trail:
+                break
+            trail = trail[:-1]
+        line, column = place or (None, None)
+        return Problem(path, message, line, column)
+
+    def fail(self, found: Iterable[tuple[FieldPath, str]]) -> None:
+        """Raise one error listing every problem found, if there are any."""
+        problems = [self.problem(path, message) for path, message in found]
+        if problems:
+            raise InputFileError(self.source, problems)
+
+
+def read_text(path: Path, source: str) -> str:
+    """Read a UTF-8 text file, turning every way it can fail into a located error."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputFileError(source, [Problem((), "file not found")]) from None
+    except IsADirectoryError:
+        raise InputFileError(source, [Problem((), "is a folder, not a file")]) from None
+    except OSError as exc:
+        reason = (exc.strerror or str(exc)).lower()
+        raise InputFileError(source, [Problem((), f"cannot read: {reason}")]) from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        message = f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8"
+        raise InputFileError(source, [Problem((), message, line, column)]) from None
+
+
+def parse_document(text: str, source: str) -> Document:
+    """Parse YAML safely (plain data only, no object construction) and record positions."""
+    import yaml
+
+    loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    if not text.strip():
+        raise InputFileError(source, [Problem((), "the file is empty")])
+    loader = loader_class(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        message = " ".join(p for p in (exc.context, exc.problem) if p) or "not valid YAML"
+        if "found character '\\t'" in message:
+            message += " (indent with spaces, not tabs)"
+        line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        raise InputFileError(source, [Problem((), f"YAML: {message}", line, col)]) from None
+    except yaml.YAMLError as exc:
+        raise InputFileError(source, [Problem((), f"YAML: {exc}")]) from None
+    finally:
+        loader.dispose()
+    if node is None:
+        raise InputFileError(source, [Problem((), "the file holds no data")])
+    doc = Document(source, data)
+    duplicates: list[Problem] = []
+    _record_positions(node, (), doc, duplicates, yaml)
+    if duplicates:
+        raise InputFileError(source, duplicates)
+    return doc
+
+
+def _record_positions(node: Any, path: FieldPath, doc: Document, dupes: list, yaml: Any) -> None:
+    doc.values.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
+            child = (*path, key)
+            mark = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            if child in doc.keys:
+                dupes.append(Problem(child, "this key appears twice", *mark))
+            doc.keys[child] = mark
+            _record_positions(value_node, child, doc, dupes, yaml)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _record_positions(item, (*path, i), doc, dupes, yaml)
+
+
+def read_document(path: Path, source: str | None = None) -> Document:
+    """Read and parse a YAML or JSON file (JSON is read as the YAML it also is)."""
+    source = source or display_name(path)
+    return parse_document(read_text(path, source), source)
+
+
+# --- validation errors ------------------------------------------------------------------
+
+
+def validation_problems(doc: Document, error: ValidationError, model: type) -> list[Problem]:
+    """Turn pydantic's errors into located problems with messages a clinician can act on."""
+    from hamstring_care.models import describe
+
+    problems: dict[FieldPath, Problem] = {}
+    for err in error.errors(include_url=False):
+        path, in_union = _data_path(doc.data, err["loc"], err["type"] == "missing")
+        if path in problems:
+            continue
+        kind, value = err["type"], err.get("input")
+        if in_union and kind not in ("missing", "extra_forbidden"):
+            message = f"unexpected value {describe(value)}"
+        elif kind == "extra_forbidden":
+            message = _unknown_field(model, path)
+        else:
+            message = _message(kind, err, path, describe(value))
+        problems[path] = doc.problem(path, message, at_key=kind == "extra_forbidden")
+    return list(problems.values())
+
+
+def _data_path(data: Any, loc: tuple, missing: bool) -> tuple[FieldPath, bool]:
+    # pydantic adds union member names to a location; keep only parts that exist in the data.
+    path: list[str | int] = []
+    in_union = False
+    node = data
+    for i, part in enumerate(loc):
+        last = i == len(loc) - 1
+        if (isinstance(node, list) and isinstance(part, int) and part < len(node)) or (
+            isinstance(node, dict) and part in node
+        ):
+            node = node[part]
+        elif missing and last:
+            pass
+        else:
+            in_union = True
+            continue
+        path.append(part)
+    return tuple(path), in_union
+
+
+_MESSAGES = {
+    "missing": "required field is missing",
+    "string_type": "expected text, got {got}",
+    "int_type": "expected a whole number, got {got}",
+    "bool_type": "expected true or false, got {got}",
+    "list_type": "expected a list, got {got}",
+    "dict_type": "expected a mapping (key: value lines), got {got}",
+    "model_type": "expected a mapping (key: value lines), got {got}",
+    "literal_error": "expected one of {expected}, got {got}",
+    "too_short": "must not be empty",
+    "string_too_short": "must not be empty",
+}
+
+
+def _message(kind: str, err: Mapping[str, Any], path: FieldPath, got: str) -> str:
+    if kind == "string_pattern_mismatch":
+        if path and path[-1] == "version":
+            return f'expected a version like "1.0", got {got}'
+        return f"expected an id of lower-case letters, digits, - and _, got {got}"
+    template = _MESSAGES.get(kind)
+    if template is None:
+        msg = err["msg"]
+        return msg[:1].lower() + msg[1:]
+    return template.format(got=got, **err.get("ctx", {}))
+
+
+def _unknown_field(model: type, path: FieldPath) -> str:
+    allowed = _fields_at(model, path[:-1])
+    if not allowed:
+        return "unknown field"
+    close = get_close_matches(str(path[-1]), allowed, n=1)
+    hint = f'; did you mean "{close[0]}"?' if close else f"; allowed here: {', '.join(allowed)}"
+    return "unknown field" + hint
+
+
+def _fields_at(model: Any, path: FieldPath) -> list[str]:
+    # Follow the type annotations down the path to the model whose fields apply there.
+    from pydantic import BaseModel
+
+    current: Any = model
+    for part in (*path, None):
+        for _ in range(8):  # unwrap Annotated, X | None, list[X] and dict[str, X]
+            args = typing.get_args(current)
+            origin = typing.get_origin(current)
+            if origin is typing.Annotated:
+                current = args[0]
+            elif (
+                origin in (list, dict)
+                and part is not None
+                and (isinstance(part, int) or origin is dict)
+            ):
+                current = args[-1]
+                break
+            elif args and origin not in (list, dict, typing.Literal):
+                models = [a for a in args if isinstance(a, type) and issubclass(a, BaseModel)]
+                current = models[0] if models else args[0]
+            else:
+                break
+        if part is None:
+            break
+        if isinstance(current, type) and issubclass(current, BaseModel) and isinstance(part, str):
+            info = next(
+                (f for n, f in current.model_fields.items() if (f.alias or n) == part), None
+            )
+            if info is None:
+                return []
+            current = info.annotation
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return [f.alias or n for n, f in current.model_fields.items()]
+    return []
+
+
+# --- protocols --------------------------------------------------------------------------
+
+
+def load_protocol(path: Path, source: str | None = None) -> Protocol:
+    """Read one protocol file and validate it; raise ``InputFileError`` listing every problem."""
+    from pydantic import ValidationError
+
+    from hamstring_care import models
+
+    doc = read_document(path, source)
+    if not isinstance(doc.data, dict):
+        doc.fail([((), "expected a mapping of fields (id, version, title, kind, ...)")])
+    kind = doc.data.get("kind")
+    model = models.MODELS.get(kind) if isinstance(kind, str) else None
+    try:
+        if model is None:
+            _Header().model_validate(doc.data)
+            doc.fail([(("kind",), "expected one of 'triage', 'guidance' or 'routine'")])
+        protocol = model.model_validate(doc.data)
+    except ValidationError as exc:
+        problems = validation_problems(doc, exc, model or models.ProtocolBase)
+        if model is None and not any(p.path == ("kind",) for p in problems):
+            problems.append(
+                doc.problem(("kind",), "expected one of 'triage', 'guidance' or 'routine'")
+            )
+        raise InputFileError(doc.source, problems) from None
+    found = models.cross_check(protocol)
+    if protocol.id != path.stem:
+        found.insert(0, (("id",), f'"{protocol.id}" must match the file name "{path.stem}"'))
+    doc.fail(found)
+    return protocol
+
+
+@cache
+def _Header() -> type:
+    from pydantic import ConfigDict
+
+    from hamstring_care.models import ProtocolBase
+
+    class Header(ProtocolBase):
+        model_config = ConfigDict(extra="ignore")
+
+    return Header
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A protocol id, the file that provides it, and the files it overrides."""
+
+    id: str
+    path: Path
+    overrides: tuple[Path, ...] = ()
+    bundled: bool = False
+
+
+def protocol_dirs(
+    extra: Sequence[Path] = (), environ: Mapping[str, str] | None = None
+) -> list[Path]:
+    """Folders to search, weakest first.
+
+    Bundled, then the folders in $HAMSTRING_CARE_PROTOCOLS, then each --protocols-dir.
+    """
+    environ = os.environ if environ is None else environ
+    from_env = [Path(p) for p in environ.get(ENV_VAR, "").split(os.pathsep) if p]
+    return [bundled_dir(), *from_env, *extra]
+
+
+class Library:
+    """The protocols of several folders, a later folder's file overriding an earlier one's by id.
+
+    A protocol's id is its file name, so finding one reads only that file.
+    """
+
+    def __init__(self, dirs: Sequence[Path]) -> None:
+        self.dirs = list(dirs)
+        self._loaded: dict[str, Protocol] = {}
+        self._entries: dict[str, Entry] | None = None
+
+    def entries(self) -> dict[str, Entry]:
+        """Every protocol id with the file that wins, sorted by id."""
+        if self._entries is None:
+            bundled = bundled_dir()
+            found: dict[str, Entry] = {}
+            for folder in self.dirs:
+                if not folder.is_dir():
+                    raise UnknownProtocolError(f"protocols folder not found: {folder}")
+                for path in sorted(folder.iterdir()):
+                    if path.suffix not in SUFFIXES or not path.is_file():
+                        continue
+                    before = found.get(path.stem)
+                    overrides = (*before.overrides, before.path) if before else ()
+                    found[path.stem] = Entry(path.stem, path, overrides, folder == bundled)
+            self._entries = dict(sorted(found.items()))
+        return self._entries
+
+    def get(self, pid: str) -> Protocol:
+        """Load (once) and return the protocol with this id."""
+        if pid not in self._loaded:
+            entry = self.entries().get(pid)
+            if entry is None:
+                known = ", ".join(self.entries()) or "none"
+                raise UnknownProtocolError(f'no protocol "{pid}"; known protocols: {known}')
+            self._loaded[pid] = load_protocol(entry.path)
+        return self._loaded[pid]
+
+    def triage(self) -> TriageProtocol:
+        """The triage protocol (id ``triage``)."""
+        from hamstring_care.models import TriageProtocol
+
+        protocol = self.get("triage")
+        if not isinstance(protocol, TriageProtocol):
+            raise UnknownProtocolError(
+                f"{display_name(self.entries()['triage'].path)}: "
+                f"kind: expected triage, got {protocol.kind}"
+            )
+        return protocol
+
+
+@dataclass
+class ValidationReport:
+    """What ``protocols validate`` found: one line per problem, one per valid file."""
+
+    files: int = 0
+    bad: int = 0
+    errors: list[str] = field(default_factory=list)
+    checked: list[str] = field(default_factory=list)
+
+
+def validate_paths(library: Library, paths: Sequence[Path]) -> ValidationReport:
+    """Validate files and folders (default: every folder of the library).
+
+    Then check the references between files: each protocol that the triage recommends must
+    exist and be advice (guidance or a routine).
+    """
+    from hamstring_care.errors import HamstringCareError
+    from hamstring_care.models import TriageProtocol
+
+    report = ValidationReport()
+    files: list[Path] = []
+    for path in paths or library.dirs:
+        if path.is_dir():
+            files += sorted(p for p in path.iterdir() if p.suffix in SUFFIXES and p.is_file())
+        elif path.exists():
+            files.append(path)
+        else:
+            report.errors.append(f"{display_name(path)}: file not found")
+            report.bad += 1
+    loaded: dict[str, Protocol] = {}
+    for path in files:
+        report.files += 1
+        try:
+            protocol = load_protocol(path)
+        except InputFileError as error:
+            report.bad += 1
+            report.errors += error.lines
+            continue
+        loaded[protocol.id] = protocol
+        report.checked.append(f"ok  {display_name(path)}")
+    for protocol in loaded.values():
+        if not isinstance(protocol, TriageProtocol):
+            continue
+        wanted = {
+            pid
+            for name in ("emergency", "urgent", "clinician", "rice", "self_massage")
+            for pid in getattr(protocol.dispositions, name).protocols
+        }
+        wanted |= {pid for rule in protocol.rules for pid in rule.protocols or []}
+        for pid in sorted(wanted):
+            try:
+                target = loaded.get(pid) or library.get(pid)
+            except HamstringCareError as error:
+                report.errors.append(
+                    f"triage: recommends {pid}, which cannot be used: {error.lines[0]}"
+                )
+                report.bad += 1
+                continue
+            if isinstance(target, TriageProtocol):
+                report.errors.append(f"triage: recommends {pid}, which is a triage, not advice")
+                report.bad += 1
+    return report

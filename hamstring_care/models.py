@@ -1,0 +1,536 @@
+"""The protocol formats, declared as pydantic models.
+
+A protocol file is one of three kinds: ``triage`` (red flags, questions, ordered rules),
+``guidance`` (sections of advice) or ``routine`` (timed steps). Unknown keys are errors
+everywhere. Checks that span several fields (a rule naming a question that does not exist)
+live in ``cross_check`` so that each can point at the exact field that is wrong.
+
+This module imports pydantic, so only the loader imports it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError, core_schema
+
+Kind = Literal["triage", "guidance", "routine"]
+Disposition = Literal["emergency", "urgent", "clinician", "rice", "self_massage"]
+FlagLevel = Literal["emergency", "urgent", "clinician"]
+Method = Literal["roller", "ball", "stretch", "nerve_glide", "movement"]
+Area = Literal["back_of_thigh", "sit_bone", "buttock", "back_of_knee", "calf", "sole"]
+
+_DURATION = re.compile(r"^\s*(\d+)\s*(?:-\s*(\d+)\s*)?(s|sec|min)\s*$")
+_ID = r"^[a-z0-9][a-z0-9_-]*$"
+
+
+@dataclass(frozen=True)
+class Duration:
+    """A hold in whole seconds: fixed (``min_s == max_s``) or a range such as 10-20 s."""
+
+    min_s: int
+    max_s: int
+
+    @property
+    def is_range(self) -> bool:
+        """True for a range such as ``10-20s``."""
+        return self.min_s != self.max_s
+
+    def __str__(self) -> str:
+        if self.is_range:
+            return f"{self.min_s}-{self.max_s}s"
+        return f"{self.min_s}s"
+
+    @classmethod
+    def parse(cls, value: Any) -> Duration:
+        """Read ``20s``, ``10-20s`` or ``2min``; anything else is a validation error."""
+        if isinstance(value, Duration):
+            return value
+        match = _DURATION.match(value) if isinstance(value, str) else None
+        if match is None:
+            raise PydanticCustomError(
+                "duration",
+                "expected a duration like 20s or 10-20s, got {got}",
+                {"got": describe(value)},
+            )
+        scale = 60 if match.group(3) == "min" else 1
+        low = int(match.group(1)) * scale
+        high = int(match.group(2)) * scale if match.group(2) else low
+        if low <= 0:
+            raise PydanticCustomError("duration", "a duration must be longer than 0s")
+        if high <= low and match.group(2):
+            raise PydanticCustomError(
+                "duration",
+                "a range goes from short to long, like 10-20s, got {got}",
+                {"got": describe(value)},
+            )
+        return cls(low, high)
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_plain_validator_function(
+            cls.parse, serialization=core_schema.to_string_ser_schema()
+        )
+
+
+def describe(value: Any) -> str:
+    """Name a wrong input for an error message without dumping a whole structure."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return f'"{shown}"'
+    return repr(value)
+
+
+def _version_text(value: Any) -> Any:
+    # YAML reads 1.10 as the float 1.1: a version must stay text, so say how to write it.
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        raise PydanticCustomError(
+            "version", 'write the version in quotes, like "1.0", so YAML keeps it as text'
+        )
+    return value
+
+
+def _text_item(value: Any) -> Any:
+    # A list item may be plain text or a mapping with sources; plain text is the common case.
+    return {"text": value} if isinstance(value, str) else value
+
+
+Id = Annotated[str, Field(pattern=_ID)]
+Text = Annotated[str, Field(min_length=1)]
+SourceKey = str
+
+
+class Model(BaseModel):
+    """Strict base: unknown keys are errors and no type is silently coerced."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Item(Model):
+    """One statement: text, the sources behind it, and whether it is clinic practice."""
+
+    text: Text
+    sources: list[SourceKey] = []
+    practice: bool = False
+
+
+ItemOrText = Annotated[Item, BeforeValidator(_text_item)]
+
+
+class ProtocolBase(Model):
+    """The header every protocol file carries."""
+
+    id: Id
+    version: Annotated[str, BeforeValidator(_version_text), Field(pattern=r"^\d+(\.\d+)*$")]
+    title: Text
+    kind: Kind
+    summary: Text
+    sources: Annotated[dict[Id, Text], Field(min_length=1)]
+
+
+# --- guidance ---------------------------------------------------------------------------
+
+
+class Section(Model):
+    """A heading with its items of advice."""
+
+    title: Text
+    items: Annotated[list[ItemOrText], Field(min_length=1)]
+
+
+class GuidanceProtocol(ProtocolBase):
+    """Advice to read, in sections (RICE for the first days, for example)."""
+
+    kind: Literal["guidance"]
+    sections: Annotated[list[Section], Field(min_length=1)]
+
+
+# --- routine ----------------------------------------------------------------------------
+
+
+class Step(Model):
+    """One timed step of a routine."""
+
+    title: Text
+    instruction: Text
+    hold: Duration
+    per_side: bool
+    repeat: Annotated[int, Field(ge=1, le=50)] = 1
+    rest: Duration | None = None
+    method: Method
+    area: Area
+    cue: Text | None = None
+    cautions: list[Text] = []
+    sources: list[SourceKey] = []
+    practice: bool = False
+
+
+class RoutineProtocol(ProtocolBase):
+    """Timed steps followed in order, each leg in turn where ``per_side``."""
+
+    kind: Literal["routine"]
+    steps: Annotated[list[Step], Field(min_length=1)]
+    cautions: list[ItemOrText] = []
+
+
+# --- triage -----------------------------------------------------------------------------
+
+Scalar = str | int | bool
+
+
+class Condition(Model):
+    """One test on the answers; exactly one form per condition.
+
+    Forms: ``{answer: ID, is: VALUE or [VALUES]}``;
+    ``{answer: ID, at_least/at_most/above/below: N}``;
+    ``{flag: ID}`` (that red flag ticked); ``{flag_level: LEVEL}`` (any red flag of that level);
+    ``{all: [...]}``; ``{any: [...]}``; ``{always: true}``.
+    """
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    answer: str | None = None
+    is_: Scalar | list[Scalar] | None = Field(default=None, alias="is")
+    at_least: int | None = None
+    at_most: int | None = None
+    above: int | None = None
+    below: int | None = None
+    flag: str | None = None
+    flag_level: FlagLevel | None = None
+    all: list[Condition] | None = None
+    any: list[Condition] | None = None
+    always: Literal[True] | None = None
+
+    @property
+    def comparisons(self) -> dict[str, int]:
+        """The numeric tests given, by name."""
+        pairs = {"at_least": self.at_least, "at_most": self.at_most}
+        pairs |= {"above": self.above, "below": self.below}
+        return {name: n for name, n in pairs.items() if n is not None}
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Condition:
+        forms = [
+            name
+            for name in ("answer", "flag", "flag_level", "all", "any", "always")
+            if getattr(self, name) is not None
+        ]
+        if len(forms) != 1:
+            raise PydanticCustomError(
+                "condition",
+                "a condition needs exactly one of: answer, flag, flag_level, all, any, always",
+            )
+        if self.answer is not None and (self.is_ is None) == (not self.comparisons):
+            raise PydanticCustomError(
+                "condition", "an answer test needs either is, or at_least/at_most/above/below"
+            )
+        if self.answer is None and (self.is_ is not None or self.comparisons):
+            raise PydanticCustomError("condition", "is/at_least/at_most/above/below go with answer")
+        return self
+
+
+class Choice(Model):
+    """One option of a choice question."""
+
+    value: Id
+    label: Text
+
+
+class Question(Model):
+    """A question asked after the red flags, in file order."""
+
+    id: Id
+    type: Literal["choice", "number", "yes_no"]
+    text: Text
+    help: Text | None = None
+    choices: list[Choice] = []
+    min: int | None = None
+    max: int | None = None
+    not_sure_means: Literal["yes", "no"] | None = None
+    ask_if: Condition | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _yaml_yes_no(cls, data: Any) -> Any:
+        # YAML 1.1 reads an unquoted yes/no as a boolean.
+        if isinstance(data, dict) and isinstance(data.get("not_sure_means"), bool):
+            data = {**data, "not_sure_means": "yes" if data["not_sure_means"] else "no"}
+        return data
+
+    @model_validator(mode="after")
+    def _fits_type(self) -> Question:
+        if self.type == "choice" and len(self.choices) < 2:
+            raise PydanticCustomError("question", "a choice question needs at least two choices")
+        if self.type != "choice" and self.choices:
+            raise PydanticCustomError("question", "choices go with type: choice")
+        if self.type == "yes_no" and self.not_sure_means is None:
+            raise PydanticCustomError(
+                "question",
+                "a yes_no question needs not_sure_means: the riskier answer, yes or no",
+            )
+        if self.type != "yes_no" and self.not_sure_means is not None:
+            raise PydanticCustomError("question", "not_sure_means goes with type: yes_no")
+        if self.type != "number" and (self.min is not None or self.max is not None):
+            raise PydanticCustomError("question", "min and max go with type: number")
+        return self
+
+
+class RedFlag(Model):
+    """A warning sign, screened before anything else."""
+
+    id: Id
+    level: FlagLevel
+    text: Text
+    sources: list[SourceKey] = []
+    practice: bool = False
+
+
+class RedFlagScreen(Model):
+    """The first question: a checklist of warning signs."""
+
+    prompt: Text
+    none_label: Text
+    flags: Annotated[list[RedFlag], Field(min_length=1)]
+
+
+class StepSelector(Model):
+    """Matches routine steps by method and/or area; an empty selector matches none."""
+
+    method: Method | None = None
+    area: Area | None = None
+
+    def matches(self, step: Step) -> bool:
+        """True when every given field equals the step's."""
+        given = {k: v for k, v in (("method", self.method), ("area", self.area)) if v}
+        return bool(given) and all(getattr(step, k) == v for k, v in given.items())
+
+
+class Caution(Model):
+    """A caution the rules can raise, and what it does to routine steps."""
+
+    id: Id
+    text: Text
+    skip: list[StepSelector] = []
+    note: list[StepSelector] = []
+    sources: list[SourceKey] = []
+    practice: bool = False
+
+
+class RuleCaution(Model):
+    """A caution a rule raises, optionally only when a condition holds."""
+
+    caution: Id
+    when: Condition | None = None
+
+
+def _rule_caution(value: Any) -> Any:
+    return {"caution": value} if isinstance(value, str) else value
+
+
+class Rule(Model):
+    """When ``when`` holds (and no earlier rule did), the result is ``disposition``."""
+
+    id: Id
+    when: Condition
+    disposition: Disposition
+    because: Text
+    cautions: list[Annotated[RuleCaution, BeforeValidator(_rule_caution)]] = []
+    protocols: list[Id] | None = None
+    sources: list[SourceKey] = []
+    practice: bool = False
+
+
+class DispositionInfo(Model):
+    """What a disposition tells the user to do now."""
+
+    title: Text
+    advice: Annotated[list[ItemOrText], Field(min_length=1)]
+    protocols: list[Id] = []
+
+
+class Dispositions(Model):
+    """Advice for each of the five dispositions; all are required."""
+
+    emergency: DispositionInfo
+    urgent: DispositionInfo
+    clinician: DispositionInfo
+    rice: DispositionInfo
+    self_massage: DispositionInfo
+
+
+class TriageProtocol(ProtocolBase):
+    """Red flags, questions and ordered rules; the first rule that holds decides."""
+
+    kind: Literal["triage"]
+    notice: Text
+    red_flags: RedFlagScreen
+    questions: Annotated[list[Question], Field(min_length=1)]
+    cautions: list[Caution] = []
+    dispositions: Dispositions
+    rules: Annotated[list[Rule], Field(min_length=1)]
+
+    def question(self, qid: str) -> Question | None:
+        """The question with this id, if any."""
+        return next((q for q in self.questions if q.id == qid), None)
+
+    def flag(self, fid: str) -> RedFlag | None:
+        """The red flag with this id, if any."""
+        return next((f for f in self.red_flags.flags if f.id == fid), None)
+
+    def caution(self, cid: str) -> Caution | None:
+        """The caution with this id, if any."""
+        return next((c for c in self.cautions if c.id == cid), None)
+
+
+Protocol = TriageProtocol | GuidanceProtocol | RoutineProtocol
+MODELS: dict[str, type[ProtocolBase]] = {
+    "triage": TriageProtocol,
+    "guidance": GuidanceProtocol,
+    "routine": RoutineProtocol,
+}
+
+
+# --- checks across fields ---------------------------------------------------------------
+
+Path = tuple[str | int, ...]
+YES_NO = ("yes", "no", "not_sure")
+
+
+def cross_check(protocol: ProtocolBase) -> list[tuple[Path, str]]:
+    """Find references that the field types alone cannot check, each with its field path."""
+    found: list[tuple[Path, str]] = []
+    _check_sources(protocol, protocol, (), found)
+    if isinstance(protocol, TriageProtocol):
+        _check_triage(protocol, found)
+    return found
+
+
+def _check_sources(protocol: ProtocolBase, node: Any, path: Path, found: list) -> None:
+    # Every `sources: [key]` list anywhere must name a key of the protocol's own sources.
+    if isinstance(node, BaseModel):
+        for name in type(node).model_fields:
+            value = getattr(node, name)
+            if name == "sources" and isinstance(value, list):
+                for i, key in enumerate(value):
+                    if key not in protocol.sources:
+                        found.append(
+                            ((*path, name, i), f'no source "{key}" in this file\'s sources')
+                        )
+            else:
+                _check_sources(protocol, value, (*path, name), found)
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            _check_sources(protocol, value, (*path, i), found)
+
+
+def _duplicates(ids: list[str], path: Path, found: list) -> None:
+    seen: set[str] = set()
+    for i, key in enumerate(ids):
+        if key in seen:
+            found.append(((*path, i, "id"), f'"{key}" is used twice'))
+        seen.add(key)
+
+
+def _check_triage(p: TriageProtocol, found: list) -> None:
+    _duplicates([q.id for q in p.questions], ("questions",), found)
+    _duplicates([f.id for f in p.red_flags.flags], ("red_flags", "flags"), found)
+    _duplicates([c.id for c in p.cautions], ("cautions",), found)
+    _duplicates([r.id for r in p.rules], ("rules",), found)
+    for i, q in enumerate(p.questions):
+        earlier = {e.id for e in p.questions[:i]}
+        if q.ask_if is not None:
+            _check_condition(p, q.ask_if, ("questions", i, "ask_if"), found, earlier)
+    for i, rule in enumerate(p.rules):
+        _check_condition(p, rule.when, ("rules", i, "when"), found)
+        for j, rc in enumerate(rule.cautions):
+            if p.caution(rc.caution) is None:
+                found.append(
+                    (
+                        ("rules", i, "cautions", j, "caution"),
+                        f'no caution "{rc.caution}" under cautions',
+                    )
+                )
+            if rc.when is not None:
+                _check_condition(p, rc.when, ("rules", i, "cautions", j, "when"), found)
+    last = len(p.rules) - 1
+    for i, rule in enumerate(p.rules):
+        if rule.when.always and i != last:
+            found.append((("rules", i + 1), "never reached: the rule before it always holds"))
+            break
+    if not p.rules[last].when.always:
+        found.append(
+            (
+                ("rules", last, "when"),
+                "the last rule must be `always: true`, so that every answer reaches a result",
+            )
+        )
+
+
+def _check_condition(
+    p: TriageProtocol, c: Condition, path: Path, found: list, known: set[str] | None = None
+) -> None:
+    for group in ("all", "any"):
+        for i, sub in enumerate(getattr(c, group) or []):
+            _check_condition(p, sub, (*path, group, i), found, known)
+    if c.flag is not None and p.flag(c.flag) is None:
+        found.append(((*path, "flag"), f'no red flag "{c.flag}"'))
+    if c.answer is None:
+        return
+    q = p.question(c.answer)
+    if q is None or (known is not None and q.id not in known):
+        where = "earlier in questions" if known is not None else "under questions"
+        found.append(((*path, "answer"), f'no question "{c.answer}" {where}'))
+        return
+    if c.comparisons and q.type != "number":
+        found.append((path, f'"{q.id}" is not a number question'))
+    values = c.is_ if isinstance(c.is_, list) else [] if c.is_ is None else [c.is_]
+    allowed = answer_values(q)
+    for value in values:
+        if allowed is not None and normalise_yes_no(q, value) not in allowed:
+            found.append(
+                (
+                    (*path, "is"),
+                    f"{describe(value)} is not an answer to {q.id}; "
+                    f"expected one of: {', '.join(allowed)}",
+                )
+            )
+
+
+def answer_values(q: Question) -> tuple[str, ...] | None:
+    """The allowed answers of a choice or yes/no question; None for numbers."""
+    if q.type == "choice":
+        return tuple(c.value for c in q.choices)
+    if q.type == "yes_no":
+        return YES_NO
+    return None
+
+
+def normalise_yes_no(q: Question, value: Any) -> Any:
+    """YAML reads unquoted yes/no as booleans: turn them back into the answer ids."""
+    if q.type == "yes_no" and isinstance(value, bool):
+        return "yes" if value else "no"
+    return value

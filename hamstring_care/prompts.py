@@ -1,0 +1,86 @@
+"""Asking the triage questions in the terminal. The only module importing questionary.
+
+``Prompter`` builds each questionary call from the typed question data. Extra keyword
+arguments go through to prompt_toolkit, so tests hand it a pipe input and a dummy output.
+Ctrl-C and closed input become ``Interrupted``; questionary's ``ask()`` would swallow them,
+so ``unsafe_ask()`` is used.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import questionary
+from questionary import Choice, Separator
+
+from hamstring_care.errors import Interrupted
+from hamstring_care.triage import check_answer
+
+if TYPE_CHECKING:
+    from hamstring_care.models import Question, RedFlagScreen
+
+NONE = "__none__"
+YES_NO = (("Yes", "yes"), ("No", "no"), ("Not sure", "not_sure"))
+
+
+class Prompter:
+    """Asks the red-flag checklist and each question; returns answers in the contract's ids."""
+
+    def __init__(self, **prompt_kwargs: Any) -> None:
+        self.prompt_kwargs = prompt_kwargs
+
+    def red_flags(self, screen: RedFlagScreen) -> list[str]:
+        """Tick the warning signs that apply; an explicit "none" is required to go on."""
+
+        def validate(ticked: list[str]) -> bool | str:
+            if not ticked:
+                return f'Tick what applies, or "{screen.none_label}".'
+            if NONE in ticked and len(ticked) > 1:
+                return f'"{screen.none_label}" cannot go with other ticks.'
+            return True
+
+        choices = [Choice(flag.text, value=flag.id) for flag in screen.flags]
+        choices += [Separator(" "), Choice(screen.none_label, value=NONE)]
+        ticked = self._ask(
+            questionary.checkbox(
+                screen.prompt,
+                choices=choices,
+                validate=validate,
+                instruction="(Space to tick, arrows to move, Enter when done)",
+                **self.prompt_kwargs,
+            )
+        )
+        return [fid for fid in ticked if fid != NONE]
+
+    def question(self, question: Question) -> Any:
+        """Ask one question in the way its type calls for."""
+        if question.type == "number":
+            return self._number(question)
+        if question.type == "yes_no":
+            choices = [Choice(label, value=value) for label, value in YES_NO]
+        else:
+            choices = [Choice(c.label, value=c.value) for c in question.choices]
+        return self._ask(questionary.select(question.text, choices=choices, **self.prompt_kwargs))
+
+    def _number(self, question: Question) -> int:
+        def validate(text: str) -> bool | str:
+            try:
+                value = int(text.strip())
+            except ValueError:
+                value = None
+            ok, _, message = check_answer(question, value)
+            return True if ok else message[: message.index(", got")].capitalize()
+
+        answer = self._ask(
+            questionary.text(
+                question.text, instruction=question.help, validate=validate, **self.prompt_kwargs
+            )
+        )
+        return int(answer.strip())
+
+    @staticmethod
+    def _ask(prompt: questionary.Question) -> Any:
+        try:
+            return prompt.unsafe_ask()
+        except (KeyboardInterrupt, EOFError):
+            raise Interrupted() from None

@@ -1,0 +1,357 @@
+"""The triage engine: answers in, disposition out. Pure: no I/O, no prompts, no printing.
+
+Rules are tried in file order and the first that holds decides. Conditions are evaluated in
+three-valued logic (true, false, or unknown while an answer is missing), so the interactive
+flow can stop as soon as an urgent result is certain, and an answers file needs only the
+answers that the decision depends on once it is emergency or urgent.
+
+A yes/no answer of ``not_sure`` counts as the question's riskier answer (``not_sure_means``),
+and the result says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from hamstring_care.errors import IncompleteAnswersError
+
+if TYPE_CHECKING:
+    from hamstring_care.models import Condition, Question, RoutineProtocol, Step, TriageProtocol
+
+DISPOSITIONS = ("emergency", "urgent", "clinician", "rice", "self_massage")
+"""Most urgent first."""
+
+STOP_EARLY = frozenset({"emergency", "urgent"})
+"""Once one of these is certain, no further question is asked or needed."""
+
+RED_FLAGS = "red_flags"
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why: the rule that fired, the answers it used, and what it rests on."""
+
+    rule: str
+    text: str
+    answers: dict[str, Any]
+    sources: list[str]
+    practice: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        """The reason as it appears in ``--json`` output."""
+        return {
+            "rule": self.rule,
+            "text": self.text,
+            "answers": self.answers,
+            "sources": self.sources,
+            "practice": self.practice,
+        }
+
+
+@dataclass(frozen=True)
+class TriageResult:
+    """A disposition with its reasons, the protocols to follow and the cautions in force."""
+
+    disposition: str
+    rule: str
+    reasons: list[Reason]
+    protocols: list[str]
+    cautions: list[str]
+    triage_version: str
+    answers: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        """The result in the documented JSON shape."""
+        return {
+            "disposition": self.disposition,
+            "reasons": [r.to_json() for r in self.reasons],
+            "protocols": self.protocols,
+            "cautions": self.cautions,
+            "triage_version": self.triage_version,
+        }
+
+
+# --- evaluation -------------------------------------------------------------------------
+
+Verdict = bool | None  # None: unknown until more answers are in
+
+
+def evaluate(
+    protocol: TriageProtocol, condition: Condition, answers: Mapping[str, Any]
+) -> tuple[Verdict, dict[str, Any]]:
+    """Evaluate a condition; return the verdict and the answers that made it true."""
+    if condition.always:
+        return True, {}
+    if condition.all is not None or condition.any is not None:
+        return _combine(protocol, condition, answers)
+    if condition.flag is not None or condition.flag_level is not None:
+        flags = answers.get(RED_FLAGS)
+        if flags is None:
+            return None, {}
+        hits = [
+            f
+            for f in flags
+            if f == condition.flag
+            or (condition.flag_level and _flag_level(protocol, f) == condition.flag_level)
+        ]
+        return bool(hits), ({RED_FLAGS: hits} if hits else {})
+    assert condition.answer is not None
+    if condition.answer not in answers:
+        return None, {}
+    value = answers[condition.answer]
+    if condition.is_ is not None:
+        question = protocol.question(condition.answer)
+        wanted = condition.is_ if isinstance(condition.is_, list) else [condition.is_]
+        held = value in [_normal(question, w) for w in wanted]
+    else:
+        held = all(_compare(name, value, n) for name, n in condition.comparisons.items())
+    return held, ({condition.answer: value} if held else {})
+
+
+def _combine(
+    protocol: TriageProtocol, condition: Condition, answers: Mapping[str, Any]
+) -> tuple[Verdict, dict[str, Any]]:
+    is_all = condition.all is not None
+    parts = [evaluate(protocol, c, answers) for c in (condition.all or condition.any or [])]
+    verdicts = [v for v, _ in parts]
+    decisive = not is_all  # the value that settles the group: a false for all, a true for any
+    if decisive in verdicts:
+        verdict: Verdict = decisive
+    elif None in verdicts:
+        verdict = None
+    else:
+        verdict = not decisive
+    used: dict[str, Any] = {}
+    if verdict:
+        for v, part in parts:
+            if v:
+                for key, value in part.items():
+                    used[key] = sorted({*used.get(key, []), *value}) if key == RED_FLAGS else value
+    return verdict, used
+
+
+def _compare(name: str, value: int, n: int) -> bool:
+    return {
+        "at_least": value >= n,
+        "at_most": value <= n,
+        "above": value > n,
+        "below": value < n,
+    }[name]
+
+
+def _normal(question: Question | None, value: Any) -> Any:
+    if question is not None and question.type == "yes_no" and isinstance(value, bool):
+        return "yes" if value else "no"
+    return value
+
+
+def _flag_level(protocol: TriageProtocol, fid: str) -> str | None:
+    flag = protocol.flag(fid)
+    return flag.level if flag else None
+
+
+def resolve(
+    protocol: TriageProtocol, answers: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Replace each ``not_sure`` by the question's riskier answer.
+
+    Returns the effective answers and, by question id, a note saying what was assumed.
+    """
+    effective = dict(answers)
+    notes = {}
+    for q in protocol.questions:
+        if q.type == "yes_no" and answers.get(q.id) == "not_sure":
+            effective[q.id] = q.not_sure_means
+            notes[q.id] = (
+                f'You were not sure about "{q.text}", so it counts as "{q.not_sure_means}", '
+                "the more careful answer."
+            )
+    return effective, notes
+
+
+def decide(protocol: TriageProtocol, answers: Mapping[str, Any]) -> TriageResult | None:
+    """Return the first rule's result that holds.
+
+    None while an earlier rule still depends on an answer not given yet.
+    """
+    effective, notes = resolve(protocol, answers)
+    for rule in protocol.rules:
+        verdict, used = evaluate(protocol, rule.when, effective)
+        if verdict is None:
+            return None
+        if verdict:
+            return _result(protocol, rule, used, effective, notes, answers)
+    raise AssertionError("the last rule always holds: the loader checks it")
+
+
+def _result(protocol, rule, used, effective, notes, answers) -> TriageResult:
+    cited = list(rule.sources)
+    for fid in used.get(RED_FLAGS, []):
+        flag = protocol.flag(fid)
+        cited += [s for s in flag.sources if s not in cited] if flag else []
+    sources = [protocol.sources[key] for key in cited]
+    reasons = [Reason(rule.id, rule.because, used, sources, rule.practice)]
+    reasons += [
+        Reason(rule.id, note, {qid: "not_sure"}, []) for qid, note in notes.items() if qid in used
+    ]
+    cautions: list[str] = []
+    for rc in rule.cautions:
+        # An unknown condition (an answer not given) raises the caution: the safer side.
+        held = True if rc.when is None else evaluate(protocol, rc.when, effective)[0] is not False
+        if held and rc.caution not in cautions:
+            cautions.append(rc.caution)
+    info = getattr(protocol.dispositions, rule.disposition)
+    protocols = list(info.protocols if rule.protocols is None else rule.protocols)
+    return TriageResult(
+        rule.disposition, rule.id, reasons, protocols, cautions, protocol.version, dict(answers)
+    )
+
+
+def missing_answers(protocol: TriageProtocol, answers: Mapping[str, Any]) -> list[str]:
+    """Questions that apply (their ``ask_if`` is not false) and have no answer yet."""
+    effective, _ = resolve(protocol, answers)
+    missing = [] if RED_FLAGS in answers else [RED_FLAGS]
+    for q in protocol.questions:
+        applies = q.ask_if is None or evaluate(protocol, q.ask_if, effective)[0] is not False
+        if applies and q.id not in answers:
+            missing.append(q.id)
+    return missing
+
+
+def triage(protocol: TriageProtocol, answers: Mapping[str, Any]) -> TriageResult:
+    """Decide from a complete set of answers (already checked by ``parse_answers``).
+
+    Every question that applies must be answered, unless an emergency or urgent result is
+    already certain from the answers given.
+    """
+    result = decide(protocol, answers)
+    if result is not None and result.disposition in STOP_EARLY:
+        return result
+    missing = missing_answers(protocol, answers)
+    if missing or result is None:
+        raise IncompleteAnswersError(missing)
+    return result
+
+
+# --- answers ----------------------------------------------------------------------------
+
+
+def parse_answers(
+    protocol: TriageProtocol, data: Any
+) -> tuple[dict[str, Any], list[tuple[tuple[str | int, ...], str]]]:
+    """Check raw answers (from a file or the prompts) against the questions.
+
+    Returns the normalised answers and a list of (field path, message) problems.
+    """
+    from hamstring_care.models import describe
+
+    if not isinstance(data, dict):
+        return {}, [
+            ((), f"expected a mapping of answers (red_flags: [], onset: ...), got {describe(data)}")
+        ]
+    answers: dict[str, Any] = {}
+    problems: list[tuple[tuple[str | int, ...], str]] = []
+    known = [RED_FLAGS, *(q.id for q in protocol.questions)]
+    for key, value in data.items():
+        if key == RED_FLAGS:
+            flags, found = _parse_flags(protocol, value)
+            answers[key] = flags
+            problems += found
+        elif (question := protocol.question(key)) is not None:
+            ok, normal, message = check_answer(question, value)
+            if ok:
+                answers[key] = normal
+            else:
+                problems.append(((key,), message))
+        else:
+            problems.append(((key,), f"unknown question; expected one of: {', '.join(known)}"))
+    return answers, problems
+
+
+def _parse_flags(protocol: TriageProtocol, value: Any) -> tuple[list[str], list]:
+    from hamstring_care.models import describe
+
+    if not isinstance(value, list):
+        return [], [
+            ((RED_FLAGS,), f"expected a list of red flag ids ([] for none), got {describe(value)}")
+        ]
+    ids = [f.id for f in protocol.red_flags.flags]
+    flags: list[str] = []
+    problems = []
+    for i, fid in enumerate(value):
+        if fid in ids:
+            flags += [] if fid in flags else [fid]
+        else:
+            problems.append(
+                (
+                    (RED_FLAGS, i),
+                    f"unknown red flag {describe(fid)}; expected one of: {', '.join(ids)}",
+                )
+            )
+    return flags, problems
+
+
+def check_answer(question: Question, value: Any) -> tuple[bool, Any, str]:
+    """Validate one answer; return (ok, normalised value, message when not ok)."""
+    from hamstring_care.models import answer_values, describe
+
+    value = _normal(question, value)
+    if question.type == "number":
+        low, high = question.min, question.max
+        bounds = (
+            f" from {low} to {high}"
+            if low is not None and high is not None
+            else f" of at least {low}"
+            if low is not None
+            else f" of at most {high}"
+            if high is not None
+            else ""
+        )
+        ok = (
+            isinstance(value, int)
+            and not isinstance(value, bool)
+            and (low is None or value >= low)
+            and (high is None or value <= high)
+        )
+        return ok, value, f"expected a whole number{bounds}, got {describe(value)}"
+    allowed = answer_values(question) or ()
+    return value in allowed, value, f"expected one of: {', '.join(allowed)}; got {describe(value)}"
+
+
+# --- tailoring a routine ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TailoredStep:
+    """A routine step as this user should do it, with any caution notes added."""
+
+    step: Step
+    notes: list[str]
+
+
+@dataclass(frozen=True)
+class TailoredRoutine:
+    """A routine with the steps that cautions drop removed, and why."""
+
+    routine: RoutineProtocol
+    steps: list[TailoredStep]
+    dropped: list[tuple[Step, str]]
+
+
+def tailor(
+    routine: RoutineProtocol, protocol: TriageProtocol, cautions: list[str]
+) -> TailoredRoutine:
+    """Drop or annotate steps according to the cautions in force."""
+    in_force = [c for cid in cautions if (c := protocol.caution(cid)) is not None]
+    kept: list[TailoredStep] = []
+    dropped: list[tuple[Step, str]] = []
+    for step in routine.steps:
+        skip = next((c for c in in_force if any(s.matches(step) for s in c.skip)), None)
+        if skip is not None:
+            dropped.append((step, skip.text))
+            continue
+        notes = [c.text for c in in_force if any(s.matches(step) for s in c.note)]
+        kept.append(TailoredStep(step, notes))
+    return TailoredRoutine(routine, kept, dropped)
