@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Group, RenderableType
-from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -66,14 +65,18 @@ class Footnotes:
         return Group(*lines) if self.order else Text()
 
 
-def bullet(text: str | Text, *, indent: int = 1) -> Text:
-    """A bulleted line that wraps under its own text."""
-    line = Text(" " * indent + "• ")
-    line.append(text)
-    return line
+def bullet(text: str | Text, *, detail: list[Text] | None = None) -> Table:
+    """A bulleted paragraph whose wrapped lines stay under its text (a hanging indent)."""
+    grid = Table.grid(padding=(0, 1), pad_edge=True)
+    grid.add_column(width=2, justify="right")
+    grid.add_column(ratio=1)
+    grid.add_row("•", text)
+    for line in detail or []:
+        grid.add_row("", line)
+    return grid
 
 
-def _item(item: Item, notes: Footnotes) -> Text:
+def _item(item: Item, notes: Footnotes) -> Table:
     return bullet(Text(item.text) + notes.cite(item.sources, item.practice))
 
 
@@ -107,20 +110,19 @@ def result_panel(result: TriageResult, protocol: TriageProtocol) -> RenderableTy
     parts: list[RenderableType] = [Text(info.title, style=heading_style), Text()]
     parts.append(Text("Why", style="bold"))
     for reason in result.reasons:
-        parts.append(
-            bullet(Text(reason.text) + _cited_texts(reason.sources, notes, reason.practice))
-        )
+        text = Text(reason.text) + _cited_texts(reason.sources, notes, reason.practice)
+        detail = []
         for qid, value in reason.answers.items():
             if qid == "red_flags":
-                parts += [
-                    Text(f"     You ticked: {describe_answer(protocol, qid, [f])}", style="dim")
-                    for f in value
-                ]
+                for fid in value:
+                    shown = describe_answer(protocol, qid, [fid])
+                    detail.append(Text(f"You ticked: {shown}", style="dim"))
             elif value != "not_sure":
                 question = protocol.question(qid)
                 asked = question.text if question else qid
                 shown = describe_answer(protocol, qid, value)
-                parts.append(Text(f"     {asked} {shown}", style="dim"))
+                detail.append(Text(f"{asked} {shown}", style="dim"))
+        parts.append(bullet(text, detail=detail))
     parts += [Text(), Text("What to do now", style="bold")]
     parts += [_item(item, notes) for item in info.advice]
     cautions = [c for cid in result.cautions if (c := protocol.caution(cid))]
@@ -149,7 +151,7 @@ def guidance(protocol: GuidanceProtocol) -> RenderableType:
         parts += [Text(), Text(section.title, style="bold")]
         parts += [_item(item, notes) for item in section.items]
     parts += [Text(), notes.render()]
-    return Padding(Group(*parts), (1, 0, 0, 0))
+    return Group(Text(), *parts)
 
 
 def total_seconds(routine: RoutineProtocol | TailoredRoutine) -> int:
@@ -178,7 +180,7 @@ def routine(tailored: TailoredRoutine) -> RenderableType:
     table = Table(show_header=True, header_style="bold", expand=True, show_lines=True)
     table.add_column("#", justify="right", width=2)
     table.add_column("Step", ratio=4)
-    table.add_column("Dose", ratio=1)
+    table.add_column("Dose", no_wrap=True)
     for i, tailored_step in enumerate(tailored.steps, 1):
         step = tailored_step.step
         cell = Text(step.title, style="bold") + notes.cite(step.sources, step.practice)
@@ -187,13 +189,13 @@ def routine(tailored: TailoredRoutine) -> RenderableType:
             cell.append(f"\nCue: {step.cue}", style="italic")
         for caution in [*step.cautions, *tailored_step.notes]:
             cell.append(f"\n! {caution}", style="yellow")
-        table.add_row(str(i), cell, Text(dose(step)))
+        table.add_row(str(i), cell, Text(dose(step).replace(", ", "\n")))
     parts += [Text(), table]
     if tailored.dropped:
         parts += [Text(), Text("Left out for you", style="bold")]
         parts += [bullet(Text(f"{step.title}: {why}")) for step, why in tailored.dropped]
     parts += [Text(), notes.render()]
-    return Padding(Group(*parts), (1, 0, 0, 0))
+    return Group(Text(), *parts)
 
 
 def dose(step: Any) -> str:

@@ -113,9 +113,10 @@ def parse_document(text: str, source: str) -> Document:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = " ".join(p for p in (exc.context, exc.problem) if p) or "not valid YAML"
-        if "found character '\\t'" in message:
-            message += " (indent with spaces, not tabs)"
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        lines = text.splitlines()
+        if mark and mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]:
+            message += " (indent with spaces, not tabs)"
         raise InputFileError(source, [Problem((), f"YAML: {message}", line, col)]) from None
     except yaml.YAMLError as exc:
         raise InputFileError(source, [Problem((), f"YAML: {exc}")]) from None
@@ -207,6 +208,7 @@ _MESSAGES = {
     "literal_error": "expected one of {expected}, got {got}",
     "too_short": "must not be empty",
     "string_too_short": "must not be empty",
+    "string_too_long": "{max_length} characters at most, so it fits one line of a terminal",
 }
 
 

@@ -121,6 +121,7 @@ def _text_item(value: Any) -> Any:
 
 Id = Annotated[str, Field(pattern=_ID)]
 Text = Annotated[str, Field(min_length=1)]
+Label = Annotated[str, Field(min_length=1, max_length=72)]  # one line of a prompt at 80 columns
 SourceKey = str
 
 
@@ -257,7 +258,7 @@ class Choice(Model):
     """One option of a choice question."""
 
     value: Id
-    label: Text
+    label: Label
 
 
 class Question(Model):
@@ -304,7 +305,7 @@ class RedFlag(Model):
 
     id: Id
     level: FlagLevel
-    text: Text
+    text: Label
     sources: list[SourceKey] = []
     practice: bool = False
 
@@ -313,7 +314,7 @@ class RedFlagScreen(Model):
     """The first question: a checklist of warning signs."""
 
     prompt: Text
-    none_label: Text
+    none_label: Label
     flags: Annotated[list[RedFlag], Field(min_length=1)]
 
 

@@ -210,11 +210,15 @@ def _result(protocol, rule, used, effective, notes, answers) -> TriageResult:
 
 
 def missing_answers(protocol: TriageProtocol, answers: Mapping[str, Any]) -> list[str]:
-    """Questions that apply (their ``ask_if`` is not false) and have no answer yet."""
+    """Questions that apply and have no answer yet.
+
+    A question with ``ask_if`` applies once its condition is known to hold; while the answers
+    it depends on are missing, those are what is reported.
+    """
     effective, _ = resolve(protocol, answers)
     missing = [] if RED_FLAGS in answers else [RED_FLAGS]
     for q in protocol.questions:
-        applies = q.ask_if is None or evaluate(protocol, q.ask_if, effective)[0] is not False
+        applies = q.ask_if is None or evaluate(protocol, q.ask_if, effective)[0] is True
         if applies and q.id not in answers:
             missing.append(q.id)
     return missing

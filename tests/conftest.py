@@ -1,0 +1,53 @@
+"""Shared fixtures: a predictable environment and the bundled protocols."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from hamstring_care.library import Library, bundled_dir, protocol_dirs
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def stable_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Same output everywhere: 80 columns, no colour, no user protocol folders, empty HOME."""
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("TERM", "dumb")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("HAMSTRING_CARE_PROTOCOLS", raising=False)
+
+
+@pytest.fixture(scope="session")
+def library() -> Library:
+    return Library(protocol_dirs(environ={}))
+
+
+@pytest.fixture(scope="session")
+def triage_protocol(library: Library):
+    return library.triage()
+
+
+@pytest.fixture
+def write(tmp_path: Path):
+    """Write a dedented text file under tmp_path and return its path."""
+
+    def _write(name: str, text: str | bytes) -> Path:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        return path
+
+    return _write
+
+
+def bundled_text(name: str) -> str:
+    """The text of a bundled protocol file, to copy and alter in a test."""
+    return (bundled_dir() / name).read_text(encoding="utf-8")

@@ -1,0 +1,278 @@
+"""The command line through Typer's CliRunner, with the prompt adapter replaced."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from hamstring_care import cli
+from hamstring_care.errors import Interrupted
+from tests.conftest import bundled_text
+
+runner = CliRunner()
+
+SELF_MASSAGE = """\
+red_flags: []
+onset: gradual
+days_since_onset: 30
+pain_location: back_of_knee
+pain_at_rest: 2
+can_walk_without_pain: yes
+can_rise_without_pain: yes
+"""
+
+
+def invoke(*args: str, input: str | None = None):
+    return runner.invoke(cli.app, list(args), input=input, catch_exceptions=False)
+
+
+class ScriptedAsker:
+    """Answers the flow's questions from a dict, recording what was asked."""
+
+    def __init__(self, answers: dict, interrupt_at: str | None = None) -> None:
+        self.answers = answers
+        self.asked: list[str] = []
+        self.interrupt_at = interrupt_at
+
+    def red_flags(self, screen):
+        self.asked.append("red_flags")
+        return self.answers["red_flags"]
+
+    def question(self, question):
+        self.asked.append(question.id)
+        if question.id == self.interrupt_at:
+            raise Interrupted()
+        return self.answers[question.id]
+
+
+@pytest.fixture
+def asker(monkeypatch):
+    def use(answers: dict, **kwargs) -> ScriptedAsker:
+        scripted = ScriptedAsker(answers, **kwargs)
+        monkeypatch.setattr(cli, "make_prompter", lambda: scripted)
+        return scripted
+
+    return use
+
+
+def test_version():
+    result = invoke("--version")
+    assert result.stdout == "hamstring-care 0.1.0\n"
+
+
+def test_help_lists_every_command():
+    result = invoke("--help")
+    for command in ("start", "triage", "protocols", "--protocols-dir", "--debug", "--version"):
+        assert command in result.stdout
+    assert "list" in invoke("protocols", "--help").stdout
+
+
+def test_triage_json_has_the_documented_shape(write):
+    result = invoke("triage", "--answers", str(write("a.yaml", SELF_MASSAGE)), "--json")
+    assert result.exit_code == 0
+    out = json.loads(result.stdout)
+    assert set(out) == {"disposition", "reasons", "protocols", "cautions", "triage_version"}
+    assert out["disposition"] == "self_massage"
+    assert out["protocols"] == ["foam-roller-and-ball", "hamstring-stretch"]
+    assert out["cautions"] == ["no_knee_crease"]
+    assert out["triage_version"] == "1.0.0"
+    assert out["reasons"][0]["rule"] == "ready-for-self-care"
+
+
+def test_triage_reads_json_and_stdin():
+    data = json.dumps({"red_flags": ["both_legs"]})
+    result = invoke("triage", "--answers", "-", "--json", input=data)
+    assert json.loads(result.stdout)["disposition"] == "emergency"
+
+
+def test_triage_human_output(write):
+    result = invoke("triage", "--answers", str(write("a.yaml", SELF_MASSAGE)))
+    assert result.exit_code == 0
+    assert "SELF-CARE: ROUTINE" in result.stdout
+    assert "Keep all pressure off the crease behind the knee." in result.stdout
+    assert "Next: hamstring-care protocols show foam-roller-and-ball" in result.stdout
+
+
+def test_bad_answers_one_line_each_on_stderr_nothing_on_stdout(write):
+    path = write(
+        "a.yaml",
+        SELF_MASSAGE.replace("pain_at_rest: 2", "pain_at_rest: 12").replace(
+            "onset: gradual", "onset: slow"
+        ),
+    )
+    result = invoke("triage", "--answers", str(path))
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        f'{path}:2:8: onset: expected one of: sudden, gradual; got "slow"',
+        f"{path}:5:15: pain_at_rest: expected a whole number from 0 to 10, got 12",
+    ]
+
+
+def test_missing_answers(write):
+    path = write("a.yaml", "red_flags: []\nonset: sudden\n")
+    result = invoke("triage", "--answers", str(path))
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0] == f"{path}:1:1: days_since_onset: missing answer"
+    assert len(result.stderr.splitlines()) == 5
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"red_flags: [\n", "YAML: while parsing a flow"),
+        (b"\xff\xfe", "not UTF-8 text"),
+        (b"", "the file is empty"),
+        (b"- a\n", "expected a mapping of answers"),
+    ],
+)
+def test_unreadable_answers(write, content, message):
+    path = write("a.yaml", content)
+    result = invoke("triage", "--answers", str(path))
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert message in result.stderr
+    assert result.stderr.startswith(str(path))
+
+
+def test_missing_answers_file(tmp_path):
+    result = invoke("triage", "--answers", str(tmp_path / "none.yaml"))
+    assert (result.exit_code, result.stderr.strip()) == (
+        2,
+        f"{tmp_path / 'none.yaml'}: file not found",
+    )
+
+
+def test_guided_flow_reaches_a_result_and_shows_the_routine(asker):
+    scripted = asker(yaml_answers(SELF_MASSAGE))
+    result = invoke()
+    assert result.exit_code == 0, result.stderr
+    assert "not a diagnosis" in result.stdout
+    assert "SELF-CARE: ROUTINE" in result.stdout
+    assert "Roll the back of the thigh" in result.stdout
+    assert "Lying hamstring stretch" in result.stdout
+    assert scripted.asked == [
+        "red_flags",
+        "onset",
+        "days_since_onset",
+        "pain_location",
+        "pain_at_rest",
+        "can_walk_without_pain",
+        "can_rise_without_pain",
+    ]
+
+
+def test_guided_flow_shows_rice_guidance_in_full(asker):
+    asker({**yaml_answers(SELF_MASSAGE), "onset": "sudden", "days_since_onset": 1})
+    result = invoke("start")
+    assert "SELF-CARE: RICE" in result.stdout
+    assert "Avoid for the first 72 hours" in result.stdout
+    assert "Roll the back of the thigh" not in result.stdout
+
+
+def test_guided_flow_stops_at_once_on_an_emergency_flag(asker):
+    scripted = asker({"red_flags": ["saddle_numbness"]})
+    result = invoke()
+    assert scripted.asked == ["red_flags"]
+    assert "Get emergency care now" in result.stdout
+
+
+def test_guided_flow_asks_sitting_only_for_the_sit_bone(asker):
+    answers = {**yaml_answers(SELF_MASSAGE), "pain_location": "sit_bone", "sitting_hurts": "yes"}
+    scripted = asker(answers)
+    result = invoke()
+    assert "sitting_hurts" in scripted.asked
+    assert "SEE A CLINICIAN" in result.stdout
+
+
+def test_ctrl_c_says_stopped_and_exits_130(asker):
+    asker(yaml_answers(SELF_MASSAGE), interrupt_at="pain_at_rest")
+    result = invoke()
+    assert result.exit_code == 130
+    assert result.stderr.strip() == "Stopped."
+
+
+def test_no_terminal_points_to_answers_files():
+    result = invoke()  # CliRunner's stdin is not a terminal
+    assert result.exit_code == 2
+    assert "no terminal" in result.stderr
+    assert "hamstring-care triage --answers FILE" in result.stderr
+    assert result.stdout == ""
+
+
+def test_internal_errors_hide_details_unless_debug(asker, monkeypatch):
+    asker(yaml_answers(SELF_MASSAGE))
+
+    def broken(*args, **kwargs):
+        raise ValueError("pain_at_rest=2 private")
+
+    monkeypatch.setattr("hamstring_care.guided.triage", broken)
+    result = invoke()
+    assert result.exit_code == 1
+    assert "private" not in result.stderr + result.stdout
+    assert "internal error (ValueError)" in result.stderr
+    with pytest.raises(ValueError):
+        invoke("--debug")
+
+
+def test_protocols_list_show_validate():
+    listed = invoke("protocols", "list").stdout
+    for pid in ("triage", "rice", "foam-roller-and-ball", "hamstring-stretch"):
+        assert pid in listed
+    shown = invoke("protocols", "show", "hamstring-stretch").stdout
+    assert "30s x3 " in shown
+    assert "10s rest" in shown
+    assert "Rules (the first that holds decides)" in invoke("protocols", "show", "triage").stdout
+    validated = invoke("protocols", "validate")
+    assert validated.exit_code == 0
+    assert validated.stdout.endswith("4 file(s) checked: all valid.\n")
+
+
+def test_protocols_show_unknown():
+    result = invoke("protocols", "show", "yoga")
+    assert result.exit_code == 2
+    assert result.stderr.startswith('no protocol "yoga"; known protocols:')
+
+
+def test_validate_a_broken_folder(write, tmp_path):
+    write("bad/rice.yaml", bundled_text("rice.yaml").replace("kind: guidance", "kind: guide"))
+    result = invoke("protocols", "validate", str(tmp_path / "bad"))
+    assert result.exit_code == 2
+    assert "kind: expected one of 'triage', 'guidance' or 'routine'" in result.stderr
+    assert result.stdout.endswith("1 file(s) checked: 1 with problems.\n")
+
+
+def test_protocols_dir_overrides_and_says_so(write, tmp_path, monkeypatch):
+    write(
+        "clinic/triage.yaml",
+        bundled_text("triage.yaml").replace('version: "1.0.0"', 'version: "9.0"'),
+    )
+    path = write("a.yaml", SELF_MASSAGE)
+    result = invoke("--protocols-dir", str(tmp_path / "clinic"), "triage", "--answers", str(path))
+    assert "(overrides the bundled one)" in result.stdout
+    monkeypatch.setenv("HAMSTRING_CARE_PROTOCOLS", str(tmp_path / "clinic"))
+    out = json.loads(invoke("triage", "--answers", str(path), "--json").stdout)
+    assert out["triage_version"] == "9.0"
+
+
+def test_broken_override_is_reported_with_its_file(write, tmp_path):
+    write("clinic/triage.yaml", "id: triage\n")
+    result = invoke(
+        "--protocols-dir",
+        str(tmp_path / "clinic"),
+        "triage",
+        "--answers",
+        "-",
+        input="red_flags: []",
+    )
+    assert result.exit_code == 2
+    assert "clinic/triage.yaml:1:1: version: required field is missing" in result.stderr
+
+
+def yaml_answers(text: str) -> dict:
+    import yaml
+
+    data = yaml.safe_load(text)
+    return {k: ("yes" if v is True else "no" if v is False else v) for k, v in data.items()}
