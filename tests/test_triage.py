@@ -231,7 +231,7 @@ def test_decision_table(triage_protocol, answers, disposition, rule, cautions):
 
 def test_every_disposition_and_caution_is_reachable(triage_protocol):
     reached, cautions = set(), set()
-    for _, answers, disposition, _, raised in TABLE:
+    for _name, _answers, disposition, _rule, raised in TABLE:
         reached.add(disposition)
         cautions.update(raised)
     assert reached == set(DISPOSITIONS)
