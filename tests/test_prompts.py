@@ -1,0 +1,78 @@
+"""The questionary prompts, driven through prompt_toolkit's pipe input."""
+
+from __future__ import annotations
+
+import pytest
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
+
+from hamstring_care.errors import Interrupted
+from hamstring_care.prompts import Prompter
+
+UP, DOWN, ENTER, SPACE, CTRL_C = "\x1b[A", "\x1b[B", "\r", " ", "\x03"
+
+
+def ask(keys: str, call):
+    with create_pipe_input() as pipe:
+        pipe.send_text(keys)
+        return call(Prompter(input=pipe, output=DummyOutput()))
+
+
+def question(triage_protocol, qid):
+    return triage_protocol.question(qid)
+
+
+def test_none_of_these_gives_an_empty_list(triage_protocol):
+    screen = triage_protocol.red_flags
+    assert ask(UP + SPACE + ENTER, lambda p: p.red_flags(screen)) == []
+
+
+def test_ticked_flags_come_back_as_ids(triage_protocol):
+    screen = triage_protocol.red_flags
+    keys = SPACE + DOWN + SPACE + ENTER
+    assert ask(keys, lambda p: p.red_flags(screen)) == ["saddle_numbness", "both_legs"]
+
+
+def test_enter_with_nothing_ticked_is_refused(triage_protocol):
+    screen = triage_protocol.red_flags
+    # The first Enter is refused by validation; then tick "not sure" (just above "none").
+    keys = ENTER + UP + UP + SPACE + ENTER
+    assert ask(keys, lambda p: p.red_flags(screen)) == ["not_sure"]
+
+
+def test_none_with_other_ticks_is_refused(triage_protocol):
+    screen = triage_protocol.red_flags
+    keys = SPACE + UP + SPACE + ENTER + SPACE + ENTER  # tick first + none: refused; untick none
+    assert ask(keys, lambda p: p.red_flags(screen)) == ["saddle_numbness"]
+
+
+def test_choice_question(triage_protocol):
+    q = question(triage_protocol, "pain_location")
+    assert ask(DOWN + DOWN + ENTER, lambda p: p.question(q)) == "back_of_knee"
+
+
+def test_yes_no_not_sure(triage_protocol):
+    q = question(triage_protocol, "can_walk_without_pain")
+    assert ask(ENTER, lambda p: p.question(q)) == "yes"
+    assert ask(DOWN + DOWN + ENTER, lambda p: p.question(q)) == "not_sure"
+
+
+def test_number_refuses_text_and_out_of_range(triage_protocol):
+    q = question(triage_protocol, "pain_at_rest")
+    keys = "abc" + ENTER + "\b\b\b" + "11" + ENTER + "\b\b" + " 7 " + ENTER
+    assert ask(keys, lambda p: p.question(q)) == 7
+
+
+def test_ctrl_c_is_interrupted(triage_protocol):
+    q = question(triage_protocol, "onset")
+    with pytest.raises(Interrupted):
+        ask(CTRL_C, lambda p: p.question(q))
+
+
+def test_closed_input_is_interrupted(triage_protocol):
+    q = question(triage_protocol, "days_since_onset")
+    with create_pipe_input() as pipe:
+        pipe.send_text("4")
+        pipe.close()
+        with pytest.raises(Interrupted):
+            Prompter(input=pipe, output=DummyOutput()).question(q)

@@ -1,0 +1,130 @@
+"""End to end in a real pseudo-terminal: the real prompts, answered as a user would."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+import pexpect
+import pytest
+
+UP, DOWN, ENTER, SPACE, CTRL_C = "\x1b[A", "\x1b[B", "\r", " ", "\x03"
+NONE_OF_THESE = UP + SPACE + ENTER  # "None of these" is the last choice; Up wraps to it
+
+
+def spawn(tmp_path, **env) -> pexpect.spawn:
+    environ = {
+        **os.environ,
+        "TERM": "xterm-256color",
+        "HOME": str(tmp_path),
+        "COLUMNS": "100",
+        # A real terminal answers prompt_toolkit's cursor-position requests; pexpect does not,
+        # and each unanswered request costs a one-second wait when a prompt closes.
+        "PROMPT_TOOLKIT_NO_CPR": "1",
+        **env,
+    }
+    environ.pop("HAMSTRING_CARE_PROTOCOLS", None)
+    if "NO_COLOR" not in env:
+        environ.pop("NO_COLOR", None)
+    return pexpect.spawn(
+        sys.executable,
+        ["-m", "hamstring_care"],
+        env=environ,
+        dimensions=(40, 100),
+        encoding="utf-8",
+        timeout=20,
+    )
+
+
+def answer(child: pexpect.spawn, steps: list[tuple[str, str]]) -> None:
+    """For each (prompt text, keys): wait for the prompt, then type the keys."""
+    for prompt, keys in steps:
+        child.expect(re.escape(prompt))
+        child.send(keys)
+
+
+def finish(child: pexpect.spawn) -> tuple[str, int]:
+    child.expect(pexpect.EOF)
+    child.close()
+    return child.before, child.exitstatus
+
+
+QUESTIONS = [
+    "How did the pain start?",
+    "How many days ago",
+    "Where is the pain mostly?",
+    "how bad is the pain",
+    "Can you walk without pain?",
+    "stand up from a chair",
+]
+
+ROUTES = {
+    "emergency": ([("Do any of these apply", SPACE + ENTER)], "Get emergency care now"),
+    "urgent": ([("Do any of these apply", DOWN * 5 + SPACE + ENTER)], "See a clinician today"),
+    "clinician": (
+        [
+            ("Do any of these apply", UP + UP + SPACE + ENTER),
+            *zip(QUESTIONS, [ENTER, "20" + ENTER, DOWN + ENTER, "2" + ENTER, ENTER, ENTER]),
+        ],
+        "Book a clinician within the next week or two",
+    ),
+    "rice": (
+        [
+            ("Do any of these apply", NONE_OF_THESE),
+            *zip(QUESTIONS, [ENTER, "1" + ENTER, DOWN + ENTER, "2" + ENTER, ENTER, ENTER]),
+        ],
+        "Avoid for the first 72 hours",
+    ),
+    "self_massage": (
+        [
+            ("Do any of these apply", NONE_OF_THESE),
+            *zip(QUESTIONS, [DOWN + ENTER, "30" + ENTER, DOWN + ENTER, "2" + ENTER, ENTER, ENTER]),
+        ],
+        "Roll the back of the thigh",
+    ),
+}
+
+
+@pytest.mark.parametrize("disposition", list(ROUTES))
+def test_guided_flow_reaches_each_disposition(tmp_path, disposition):
+    steps, expected = ROUTES[disposition]
+    child = spawn(tmp_path, NO_COLOR="1")
+    answer(child, [("not a diagnosis", ""), *steps])
+    output, status = finish(child)
+    assert status == 0, output
+    assert expected in output
+
+
+def test_ctrl_c_mid_flow_says_stopped(tmp_path):
+    child = spawn(tmp_path)
+    answer(child, [("Do any of these apply", NONE_OF_THESE), ("How did the pain start?", CTRL_C)])
+    output, status = finish(child)
+    assert status == 130
+    assert "Stopped." in output
+    assert "Traceback" not in output
+
+
+def test_no_color_means_no_colour_codes(tmp_path):
+    child = spawn(tmp_path, NO_COLOR="1")
+    answer(child, [("Do any of these apply", SPACE + ENTER)])
+    output, _ = finish(child)
+    assert re.search(r"\x1b\[[0-9;]*3[0-9](;|m)", output) is None
+    coloured = spawn(tmp_path)
+    answer(coloured, [("Do any of these apply", SPACE + ENTER)])
+    assert re.search(r"\x1b\[[0-9;]*3[0-9](;|m)", finish(coloured)[0])
+
+
+def test_no_terminal_on_stdin(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "hamstring_care"],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "HOME": str(tmp_path)},
+        timeout=30,
+    )
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert "hamstring-care triage --answers FILE" in result.stderr
