@@ -66,21 +66,33 @@ ROUTES = {
     "clinician": (
         [
             ("Do any of these apply", UP + UP + SPACE + ENTER),
-            *zip(QUESTIONS, [ENTER, "20" + ENTER, DOWN + ENTER, "2" + ENTER, ENTER, ENTER]),
+            *zip(
+                QUESTIONS,
+                [ENTER, "20" + ENTER, DOWN + ENTER, "2" + ENTER, ENTER, ENTER],
+                strict=True,
+            ),
         ],
         "Book a clinician within the next week or two",
     ),
     "rice": (
         [
             ("Do any of these apply", NONE_OF_THESE),
-            *zip(QUESTIONS, [ENTER, "1" + ENTER, DOWN + ENTER, "2" + ENTER, ENTER, ENTER]),
+            *zip(
+                QUESTIONS,
+                [ENTER, "1" + ENTER, DOWN + ENTER, "2" + ENTER, ENTER, ENTER],
+                strict=True,
+            ),
         ],
         "Avoid for the first 72 hours",
     ),
     "self_massage": (
         [
             ("Do any of these apply", NONE_OF_THESE),
-            *zip(QUESTIONS, [DOWN + ENTER, "30" + ENTER, DOWN + ENTER, "2" + ENTER, ENTER, ENTER]),
+            *zip(
+                QUESTIONS,
+                [DOWN + ENTER, "30" + ENTER, DOWN + ENTER, "2" + ENTER, ENTER, ENTER],
+                strict=True,
+            ),
         ],
         "Roll the back of the thigh",
     ),

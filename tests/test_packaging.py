@@ -1,0 +1,62 @@
+"""The wheel carries the protocols, and the installed program finds them from any folder."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+
+import pytest
+
+from tests.conftest import ROOT
+
+uv = shutil.which("uv")
+
+
+@pytest.mark.skipif(uv is None, reason="building the wheel needs uv, as the README says")
+def test_wheel_ships_protocols_and_finds_them_from_anywhere(tmp_path):
+    subprocess.run(
+        [uv, "build", "--wheel", "--out-dir", str(tmp_path / "dist"), str(ROOT)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    (wheel,) = (tmp_path / "dist").glob("*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+        archive.extractall(tmp_path / "site")
+    for name in ("triage", "rice", "foam-roller-and-ball", "hamstring-stretch"):
+        assert f"hamstring_care/protocols/{name}.yaml" in names
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    # Only the unpacked wheel is on the path for our package; dependencies come from this venv.
+    env = {**os.environ, "PYTHONPATH": str(tmp_path / "site")}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from hamstring_care.library import bundled_dir; import hamstring_care, sys;"
+            "print(bundled_dir()); print(hamstring_care.__file__)",
+        ],
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    bundled, package = result.stdout.split()
+    assert bundled == str(tmp_path / "site" / "hamstring_care" / "protocols")
+    assert package.startswith(str(tmp_path / "site"))
+    listed = subprocess.run(
+        [sys.executable, "-m", "hamstring_care", "protocols", "validate"],
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert listed.returncode == 0, listed.stderr
+    assert "4 file(s) checked: all valid." in listed.stdout

@@ -1,0 +1,64 @@
+"""Promises the project makes about itself: docs, privacy of set-up, light imports."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from typer.testing import CliRunner
+
+from hamstring_care import cli
+from tests.conftest import ROOT
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+COMMANDS = ["start", "triage", "protocols list", "protocols show", "protocols validate"]
+
+
+def test_readme_quick_start_is_the_two_commands():
+    assert "uv run hamstring-care\n" in README
+    assert "uv run pytest\n" in README
+    assert "pip install uv" in README
+    assert "pip install ." in README and "pipx install ." in README
+
+
+def test_every_command_has_help_and_is_in_the_readme():
+    runner = CliRunner()
+    for command in COMMANDS:
+        result = runner.invoke(cli.app, [*command.split(), "--help"], catch_exceptions=False)
+        assert result.exit_code == 0, command
+        assert f"hamstring-care {command}" in README, command
+
+
+def test_readme_documents_every_exit_code():
+    from hamstring_care.errors import ExitCode
+
+    for code in ExitCode:
+        assert f"| {int(code)} |" in README, code
+
+
+def test_no_file_names_a_package_registry_address():
+    registries = ["pypi" + ".org", "files." + "pythonhosted", "registry." + "npmjs"]
+    tracked = subprocess.run(
+        ["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
+    for name in tracked:
+        text = (ROOT / name).read_text(encoding="utf-8", errors="replace")
+        for address in registries:
+            assert address not in text, f"{name} names {address}"
+
+
+def test_uv_lock_is_ignored():
+    assert "uv.lock" in (ROOT / ".gitignore").read_text(encoding="utf-8").split()
+
+
+def test_help_imports_nothing_heavy():
+    code = (
+        "import sys\n"
+        "from hamstring_care import cli\n"
+        "try:\n    cli.app(['--help'], prog_name='hamstring-care')\n"
+        "except SystemExit:\n    pass\n"
+        "heavy = ['yaml', 'pydantic', 'questionary', 'prompt_toolkit', 'hamstring_care.models']\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "[]"
