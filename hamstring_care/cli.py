@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -180,20 +181,25 @@ def start(ctx: typer.Context) -> None:
     library = _settings(ctx).library()
     asker = make_prompter()
     console = _console()
-    _note_override(library, "triage", console)
+    note = _override_note(library, "triage")
+    if note:
+        console.print(note, style="dim", markup=False)
     guided.run(library, asker, console)
 
 
-def _note_override(library: Library, pid: str, console: Console) -> None:
+def _override_note(library: Library, pid: str) -> str | None:
+    """Say so when a protocol comes from a folder that overrides the bundled one."""
     from hamstring_care.library import display_name
 
     entry = library.entries().get(pid)
-    if entry is not None and entry.overrides:
-        console.print(
-            f"Using {pid} from {display_name(entry.path)} (overrides the bundled one)",
-            style="dim",
-            markup=False,
-        )
+    if entry is None or not entry.overrides:
+        return None
+    return f"Using {pid} from {display_name(entry.path)} (overrides the bundled one)"
+
+
+def _plain_output() -> bool:
+    """Plain text for pipes, files and dumb terminals; Rich only on a real terminal."""
+    return not sys.stdout.isatty() or os.environ.get("TERM") == "dumb"
 
 
 @app.command("triage")
@@ -231,13 +237,23 @@ def triage_command(
     if as_json:
         typer.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
         return
+    note = _override_note(library, "triage")
+    nexts = [f"Next: hamstring-care protocols show {pid}" for pid in result.protocols]
+    if _plain_output():
+        from hamstring_care.report import result_report, to_text
+
+        typer.echo(
+            "\n".join([*([note] if note else []), to_text(result_report(result, protocol)), *nexts])
+        )
+        return
     from hamstring_care import display
 
     console = _console()
-    _note_override(library, "triage", console)
+    if note:
+        console.print(note, style="dim", markup=False)
     console.print(display.result_panel(result, protocol))
-    for pid in result.protocols:
-        console.print(f"Next: hamstring-care protocols show {pid}", markup=False)
+    for line in nexts:
+        console.print(line, markup=False)
 
 
 @protocols_app.command("list")

@@ -14,59 +14,49 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from hamstring_care.report import Citations, result_report
+
 if TYPE_CHECKING:
     from hamstring_care.library import Entry
     from hamstring_care.models import (
         GuidanceProtocol,
         Item,
         Protocol,
-        Question,
         RoutineProtocol,
         TriageProtocol,
     )
     from hamstring_care.triage import TailoredRoutine, TriageResult
 
 STYLES = {
-    "emergency": ("EMERGENCY", "bold white on red", "red"),
-    "urgent": ("URGENT", "bold red", "red"),
-    "clinician": ("SEE A CLINICIAN", "bold yellow", "yellow"),
-    "rice": ("SELF-CARE: RICE", "bold cyan", "cyan"),
-    "self_massage": ("SELF-CARE: ROUTINE", "bold green", "green"),
+    "emergency": ("bold white on red", "red"),
+    "urgent": ("bold red", "red"),
+    "clinician": ("bold yellow", "yellow"),
+    "rice": ("bold cyan", "cyan"),
+    "self_massage": ("bold green", "green"),
 }
-PRACTICE = "clinic practice, not research evidence"
 
 
-class Footnotes:
-    """Numbers sources in order of first use, so text can cite them as [1], [2]."""
+class Footnotes(Citations):
+    """Citations as dim Rich text, with the numbered list to close a view."""
 
-    def __init__(self, sources: dict[str, str]) -> None:
-        self.sources = sources
-        self.order: list[str] = []
-
-    def cite(self, keys: list[str], practice: bool = False) -> Text:
-        """A dim suffix such as `` [1][3] (clinic practice, ...)``."""
-        marks = ""
-        for key in keys:
-            if key not in self.order:
-                self.order.append(key)
-            marks += f"[{self.order.index(key) + 1}]"
-        suffix = Text()
-        if marks:
-            suffix.append(" " + marks, style="dim")
-        if practice:
-            suffix.append(f" ({PRACTICE})", style="dim italic")
-        return suffix
+    def cite_text(self, keys: list[str], practice: bool = False) -> Text:
+        """Return the citation suffix as dim text."""
+        return Text(self.cite(keys, practice), style="dim")
 
     def render(self) -> RenderableType:
-        """The numbered list of cited sources."""
-        lines = [Text("Sources", style="bold")]
-        for i, key in enumerate(self.order, 1):
-            lines.append(Text(f"[{i}] {self.sources[key]}", style="dim"))
-        return Group(*lines) if self.order else Text()
+        """Return the numbered list of cited sources."""
+        return sources_block(self.listing())
+
+
+def sources_block(listing: list[str]) -> RenderableType:
+    """Return a "Sources" heading over the numbered sources (nothing when there are none)."""
+    if not listing:
+        return Text()
+    return Group(Text("Sources", style="bold"), *(Text(line, style="dim") for line in listing))
 
 
 def bullet(text: str | Text, *, detail: list[Text] | None = None) -> Table:
-    """A bulleted paragraph whose wrapped lines stay under its text (a hanging indent)."""
+    """Return a bulleted paragraph whose wrapped lines stay under its text (a hanging indent)."""
     grid = Table.grid(padding=(0, 1), pad_edge=True)
     grid.add_column(width=2, justify="right")
     grid.add_column(ratio=1)
@@ -77,67 +67,29 @@ def bullet(text: str | Text, *, detail: list[Text] | None = None) -> Table:
 
 
 def _item(item: Item, notes: Footnotes) -> Table:
-    return bullet(Text(item.text) + notes.cite(item.sources, item.practice))
+    return bullet(Text(item.text) + notes.cite_text(item.sources, item.practice))
 
 
 def notice(protocol: TriageProtocol) -> RenderableType:
-    """The not-medical-advice notice shown before any question."""
+    """Return the not-medical-advice notice shown before any question."""
     return Panel(
         Text(protocol.notice), title=Text(protocol.title), border_style="blue", expand=False
     )
 
 
-def describe_answer(protocol: TriageProtocol, qid: str, value: Any) -> str:
-    """An answer in the user's words: the choice label, the ticked flags, Yes/No/Not sure."""
-    if qid == "red_flags":
-        texts = [f.text for fid in value if (f := protocol.flag(fid))]
-        return "; ".join(texts) or "none"
-    question: Question | None = protocol.question(qid)
-    if question is None:
-        return str(value)
-    if question.type == "choice":
-        return next((c.label for c in question.choices if c.value == value), str(value))
-    if question.type == "yes_no":
-        return {"yes": "Yes", "no": "No", "not_sure": "Not sure"}.get(value, str(value))
-    return str(value)
-
-
 def result_panel(result: TriageResult, protocol: TriageProtocol) -> RenderableType:
-    """The disposition, why, what to do now, and the cautions in force."""
-    label, heading_style, border = STYLES[result.disposition]
-    info = getattr(protocol.dispositions, result.disposition)
-    notes = Footnotes(protocol.sources)
-    parts: list[RenderableType] = [Text(info.title, style=heading_style), Text()]
-    parts.append(Text("Why", style="bold"))
-    for reason in result.reasons:
-        text = Text(reason.text) + _cited_texts(reason.sources, notes, reason.practice)
-        detail = []
-        for qid, value in reason.answers.items():
-            if qid == "red_flags":
-                for fid in value:
-                    shown = describe_answer(protocol, qid, [fid])
-                    detail.append(Text(f"You ticked: {shown}", style="dim"))
-            elif value != "not_sure":
-                question = protocol.question(qid)
-                asked = question.text if question else qid
-                shown = describe_answer(protocol, qid, value)
-                detail.append(Text(f"{asked} {shown}", style="dim"))
-        parts.append(bullet(text, detail=detail))
-    parts += [Text(), Text("What to do now", style="bold")]
-    parts += [_item(item, notes) for item in info.advice]
-    cautions = [c for cid in result.cautions if (c := protocol.caution(cid))]
-    if cautions:
-        parts += [Text(), Text("Take care", style="bold")]
-        parts += [bullet(Text(c.text) + notes.cite(c.sources, c.practice)) for c in cautions]
-    if notes.order:
-        parts += [Text(), notes.render()]
-    return Panel(Group(*parts), title=Text(label), title_align="left", border_style=border)
-
-
-def _cited_texts(citations: list[str], notes: Footnotes, practice: bool) -> Text:
-    # Reasons carry citation texts (for the JSON output); map them back to source keys.
-    by_text = {text: key for key, text in notes.sources.items()}
-    return notes.cite([by_text[c] for c in citations if c in by_text], practice)
+    """Return the result report as a panel coloured by urgency (and labelled, not only coloured)."""
+    report = result_report(result, protocol)
+    heading_style, border = STYLES[report.disposition]
+    parts: list[RenderableType] = [Text(report.title, style=heading_style)]
+    for section in report.sections:
+        parts += [Text(), Text(section.heading, style="bold")]
+        for b in section.bullets:
+            detail = [Text(line, style="dim") for line in b.detail]
+            parts.append(bullet(Text(b.text) + Text(b.cite, style="dim"), detail=detail))
+    if report.sources:
+        parts += [Text(), sources_block(report.sources)]
+    return Panel(Group(*parts), title=Text(report.label), title_align="left", border_style=border)
 
 
 def guidance(protocol: GuidanceProtocol) -> RenderableType:
@@ -183,7 +135,7 @@ def routine(tailored: TailoredRoutine) -> RenderableType:
     table.add_column("Dose", no_wrap=True)
     for i, tailored_step in enumerate(tailored.steps, 1):
         step = tailored_step.step
-        cell = Text(step.title, style="bold") + notes.cite(step.sources, step.practice)
+        cell = Text(step.title, style="bold") + notes.cite_text(step.sources, step.practice)
         cell.append("\n" + step.instruction)
         if step.cue:
             cell.append(f"\nCue: {step.cue}", style="italic")
@@ -240,7 +192,7 @@ def triage_protocol(protocol: TriageProtocol) -> RenderableType:
     for level in ("emergency", "urgent", "clinician"):
         parts += [Text(), Text(f"Warning signs: {level}", style="bold")]
         parts += [
-            bullet(Text(f.text) + notes.cite(f.sources, f.practice))
+            bullet(Text(f.text) + notes.cite_text(f.sources, f.practice))
             for f in protocol.red_flags.flags
             if f.level == level
         ]
@@ -249,9 +201,9 @@ def triage_protocol(protocol: TriageProtocol) -> RenderableType:
     parts += [Text(), Text("Rules (the first that holds decides)", style="bold")]
     for i, rule in enumerate(protocol.rules, 1):
         line = Text(f" {i}. ")
-        line.append(rule.disposition, style=STYLES[rule.disposition][1])
+        line.append(rule.disposition, style=STYLES[rule.disposition][0])
         line.append(f" ({rule.id}): {rule.because}")
-        parts.append(line + notes.cite(rule.sources, rule.practice))
+        parts.append(line + notes.cite_text(rule.sources, rule.practice))
     parts += [Text(), notes.render()]
     return Group(*parts)
 

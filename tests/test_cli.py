@@ -276,3 +276,21 @@ def yaml_answers(text: str) -> dict:
 
     data = yaml.safe_load(text)
     return {k: ("yes" if v is True else "no" if v is False else v) for k, v in data.items()}
+
+
+def test_piped_output_is_plain_text_saying_what_the_panel_says(write, triage_protocol):
+    from rich.console import Console
+
+    from hamstring_care import display
+    from hamstring_care.triage import triage
+
+    result = invoke("triage", "--answers", str(write("a.yaml", SELF_MASSAGE)))
+    assert not set("╭│╰━") & set(result.stdout)
+    assert result.stdout.startswith("SELF-CARE: ROUTINE\nSelf-care: foam roller and ball")
+    console = Console(width=200, record=True, file=open("/dev/null", "w"))  # noqa: SIM115
+    console.print(display.result_panel(triage(triage_protocol, yaml_answers(SELF_MASSAGE)),
+                                       triage_protocol))
+    panel = console.export_text()
+    for line in ("Keep all pressure off the crease behind the knee.", "Sources", "[1] Two clinic"):
+        assert line in panel
+        assert line in result.stdout.replace("\n    ", " ")

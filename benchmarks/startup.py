@@ -1,0 +1,94 @@
+"""Start-up benchmark: hamstring-care against a bare Typer app, measured in the same run.
+
+Bounds (issue 2): `--help` and `--version` within 10% of the bare app's `--help`;
+`triage --answers` within 1.3x of it. Runs alternate, round by round, so that drift in the
+machine's load touches every command alike; the median of each is compared.
+
+    uv run python benchmarks/startup.py [--rounds 30]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PY = sys.executable
+APP = [PY, "-m", "hamstring_care"]
+ANSWERS = str(HERE / "answers.yaml")
+
+BARE = [PY, str(HERE / "bare_typer_app.py")]
+TRIAGE = [*APP, "triage", "--answers", ANSWERS]
+
+# name: (argv, bound as a multiple of the bare app's --help or None, run on a terminal?)
+COMMANDS = {
+    "bare Typer app --help": ([*BARE, "--help"], None, False),
+    "bare Typer app (runs)": ([*BARE, "--name", "x"], None, False),
+    "hamstring-care --help": ([*APP, "--help"], 1.10, False),
+    "hamstring-care --version": ([*APP, "--version"], 1.10, False),
+    "triage --answers --json": ([*TRIAGE, "--json"], 1.30, False),
+    "triage --answers | cat": (TRIAGE, 1.30, False),
+    "triage --answers (terminal)": (TRIAGE, 1.30, True),
+}
+
+
+def time_once(argv: list[str], env: dict[str, str], terminal: bool) -> float:
+    """Wall time of one run; on a terminal, a pseudo-terminal whose output is drained."""
+    master = None
+    stdout: int = subprocess.DEVNULL
+    if terminal:
+        master, stdout = os.openpty()
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        argv, stdout=stdout, stderr=subprocess.PIPE, env=env, stdin=subprocess.DEVNULL
+    )
+    if master is not None:
+        os.close(stdout)
+        while True:
+            try:
+                if not os.read(master, 65536):
+                    break
+            except OSError:  # EIO: the child closed the terminal
+                break
+        os.close(master)
+    stderr = proc.stderr.read()
+    proc.wait()
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        sys.exit(f"{' '.join(argv)} failed: {stderr.decode()}")
+    return elapsed
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=30)
+    rounds = parser.parse_args().rounds
+    env = {**os.environ, "COLUMNS": "80", "TERM": "xterm-256color"}
+    env.pop("HAMSTRING_CARE_PROTOCOLS", None)
+    times: dict[str, list[float]] = {name: [] for name in COMMANDS}
+    for argv, _, terminal in COMMANDS.values():  # warm the bytecode caches once
+        time_once(argv, env, terminal)
+    for _ in range(rounds):
+        for name, (argv, _, terminal) in COMMANDS.items():
+            times[name].append(time_once(argv, env, terminal))
+    floor = statistics.median(times["bare Typer app --help"])
+    failed = False
+    print(f"{rounds} rounds, median wall time, Python {sys.version.split()[0]}")
+    print(f"{'command':28} {'median':>8} {'ratio':>6} {'bound':>6}")
+    for name, (_, bound, _) in COMMANDS.items():
+        median = statistics.median(times[name])
+        ratio = median / floor
+        ok = bound is None or ratio <= bound
+        failed |= not ok
+        shown = "" if bound is None else f"{bound:.2f}"
+        print(f"{name:28} {median * 1000:6.0f}ms {ratio:6.2f} {shown:>6} {'' if ok else 'OVER'}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
