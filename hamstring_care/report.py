@@ -103,7 +103,10 @@ def result_report(result: TriageResult, protocol: TriageProtocol) -> ResultRepor
             elif value != "not_sure":
                 question = protocol.question(qid)
                 asked = question.text if question else qid
-                detail.append(f"{asked} {describe_answer(protocol, qid, value)}")
+                shown = describe_answer(protocol, qid, value)
+                if result.answers.get(qid) == "not_sure":
+                    shown = f"Not sure (counted as {shown})"
+                detail.append(f"{asked} {shown}")
         why.append(Bullet(reason.text, citations.cite(keys, reason.practice), detail))
     sections = [
         Section("Why", why),

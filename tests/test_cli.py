@@ -288,9 +288,21 @@ def test_piped_output_is_plain_text_saying_what_the_panel_says(write, triage_pro
     assert not set("╭│╰━") & set(result.stdout)
     assert result.stdout.startswith("SELF-CARE: ROUTINE\nSelf-care: foam roller and ball")
     console = Console(width=200, record=True, file=open("/dev/null", "w"))  # noqa: SIM115
-    console.print(display.result_panel(triage(triage_protocol, yaml_answers(SELF_MASSAGE)),
-                                       triage_protocol))
+    console.print(
+        display.result_panel(triage(triage_protocol, yaml_answers(SELF_MASSAGE)), triage_protocol)
+    )
     panel = console.export_text()
     for line in ("Keep all pressure off the crease behind the knee.", "Sources", "[1] Two clinic"):
         assert line in panel
         assert line in result.stdout.replace("\n    ", " ")
+
+
+def test_not_sure_shows_what_the_user_said(write):
+    answers = (
+        SELF_MASSAGE.replace("onset: gradual", "onset: sudden")
+        .replace("days_since_onset: 30", "days_since_onset: 5")
+        .replace("can_walk_without_pain: yes", "can_walk_without_pain: not_sure")
+    )
+    out = invoke("triage", "--answers", str(write("a.yaml", answers))).stdout
+    assert "Can you walk without pain? Not sure (counted as No)" in out
+    assert 'so it counts as "no", the more careful answer' in out.replace("\n    ", " ")
