@@ -1,0 +1,111 @@
+"""Expand a routine into timed segments before anything is shown. Pure: no clock, no I/O.
+
+Steps x sides x repeats become a flat list: a get-ready before each step, the work holds, a
+rest between repeats where the step has one, and a switch-sides pause between legs. Total
+time and "next up" come from this list, and so does everything the player shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from hamstring_care.models import Step
+
+Kind = Literal["get_ready", "work", "rest", "switch_sides"]
+Side = Literal["right", "left"]
+SIDES: dict[str, tuple[Side, ...]] = {
+    "both": ("right", "left"),
+    "right": ("right",),
+    "left": ("left",),
+}
+SWITCH_SECONDS = 5
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One timed stretch of the routine.
+
+    ``seconds`` is the planned length (a range's maximum); ``min_seconds`` is a range's
+    minimum, from which the user may move on (equal to ``seconds`` for a fixed hold).
+    """
+
+    kind: Kind
+    step_no: int
+    step: Step
+    side: Side | None
+    rep: int
+    seconds: int
+    min_seconds: int
+
+    @property
+    def is_range(self) -> bool:
+        """True for a hold the user may end early once the tenderness eases."""
+        return self.min_seconds < self.seconds
+
+    @property
+    def side_label(self) -> str:
+        """``Right leg``, ``Left leg`` or empty."""
+        return f"{self.side.capitalize()} leg" if self.side else ""
+
+    def describe(self) -> str:
+        """One line for plain mode and speech: ``Right leg: Roll the back of the thigh, 60 s``."""
+        what = {
+            "get_ready": f"Get ready: {self.step.title}",
+            "work": self.step.title,
+            "rest": "Rest",
+            "switch_sides": f"Switch sides: {self.side_label.lower()} next",
+        }[self.kind]
+        if self.kind == "work" and self.step.repeat > 1:
+            what += f" ({self.rep} of {self.step.repeat})"
+        length = f"{self.min_seconds}-{self.seconds} s" if self.is_range else f"{self.seconds} s"
+        prefix = f"{self.side_label}: " if self.side and self.kind != "switch_sides" else ""
+        return f"{prefix}{what}, {length}"
+
+
+def build(
+    steps: Sequence[Step],
+    *,
+    sides: str = "both",
+    hold: int | None = None,
+    count_in: int = 5,
+) -> list[Segment]:
+    """Expand steps into segments.
+
+    Args:
+        steps: the routine's steps, in order (already tailored to the user's cautions).
+        sides: ``both``, ``right`` or ``left``, for steps done on each leg.
+        hold: seconds that replace the hold of range steps (``--hold``).
+        count_in: seconds to get into position before each step (0 for none).
+    """
+    segments: list[Segment] = []
+    for step_no, step in enumerate(steps, 1):
+        legs: tuple[Side | None, ...] = SIDES[sides] if step.per_side else (None,)
+        low, high = step.hold.min_s, step.hold.max_s
+        if hold is not None and step.hold.is_range:
+            low = high = hold
+        rest = step.rest.max_s if step.rest else 0
+        if count_in:
+            segments.append(Segment("get_ready", step_no, step, legs[0], 1, count_in, count_in))
+        for leg_no, leg in enumerate(legs):
+            if leg_no:
+                segments.append(
+                    Segment("switch_sides", step_no, step, leg, 1, SWITCH_SECONDS, SWITCH_SECONDS)
+                )
+            for rep in range(1, step.repeat + 1):
+                if rep > 1 and rest:
+                    segments.append(Segment("rest", step_no, step, leg, rep, rest, rest))
+                segments.append(Segment("work", step_no, step, leg, rep, high, low))
+    return segments
+
+
+def total_seconds(segments: Sequence[Segment]) -> int:
+    """Planned length of the whole routine, in seconds."""
+    return sum(s.seconds for s in segments)
+
+
+def next_up(segments: Sequence[Segment], index: int) -> Segment | None:
+    """The next work segment after ``index``, for "next up"."""
+    return next((s for s in segments[index + 1 :] if s.kind == "work"), None)
