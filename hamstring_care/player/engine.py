@@ -1,0 +1,286 @@
+"""The player loop: deadlines on a monotonic clock, keys read without blocking the timer.
+
+Each segment ends at a deadline; the next one starts at that deadline, not at "now", so a
+late wake-up never accumulates: at the end, elapsed time equals the planned time plus the
+pauses. The clock, the key source, the view and the cues are passed in, so tests run a
+one-hour routine in no real time.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from hamstring_care.player.timeline import Segment, next_up, total_seconds
+
+RESUME_COUNT_IN = 3
+STEP_SECONDS = 5  # what + and - add to or take from the current hold
+RESTART_AFTER = 3  # "back" restarts the current segment when this far into it
+EPSILON = 1e-6
+
+# Raw key names from the key source -> what they do
+ACTIONS = {
+    " ": "pause",
+    "space": "pause",
+    "n": "next",
+    "right": "next",
+    "b": "back",
+    "left": "back",
+    "+": "longer",
+    "=": "longer",
+    "-": "shorter",
+    "s": "hurts",
+    "q": "quit",
+    "enter": "enter",
+    "c-c": "interrupt",
+}
+
+
+class Clock(Protocol):
+    """A monotonic clock."""
+
+    def now(self) -> float:
+        """Seconds on a monotonic scale."""
+
+
+class KeySource(Protocol):
+    """Keys pressed by the user."""
+
+    def wait(self, timeout: float | None) -> list[str]:
+        """Return the keys pressed, waiting at most ``timeout`` seconds (None: until a key)."""
+
+
+@dataclass
+class Frame:
+    """Everything a view needs to draw one moment of the routine."""
+
+    segment: Segment
+    index: int
+    segments: Sequence[Segment]
+    seconds_left: int
+    segment_fraction: float
+    routine_left: int
+    routine_total: int
+    next_up: Segment | None
+    range_reached: bool = False
+    paused: bool = False
+    message: str = ""
+
+
+class View(Protocol):
+    """Draws frames and announces events."""
+
+    def frame(self, frame: Frame) -> None:
+        """Show the current moment."""
+
+    def event(self, text: str) -> None:
+        """Announce something that happened (a new segment, a pause, ...)."""
+
+
+class Cues(Protocol):
+    """Sounds and speech."""
+
+    def segment(self, segment: Segment) -> None:
+        """A new segment starts."""
+
+    def range_minimum(self, segment: Segment) -> None:
+        """A range hold reached its minimum."""
+
+
+@dataclass
+class Outcome:
+    """How the routine went; the progress log stores it."""
+
+    segments_total: int
+    segments_completed: int = 0
+    holds_extended: int = 0
+    stopped_early: bool = False
+    stop_reason: str | None = None
+    stop_disposition: str | None = None
+    planned_seconds: int = 0
+    paused_seconds: float = 0.0
+    elapsed_seconds: float = 0.0
+    completed: list[int] = field(default_factory=list)
+
+
+class Player:
+    """Runs a timeline against a clock, keys, a view and cues.
+
+    ``ask_hurts`` is called after "stop, it hurts": it returns the disposition to end with
+    (``rice`` or ``clinician``), or None to carry on. ``confirm_quit`` returns True to quit.
+    """
+
+    def __init__(
+        self,
+        segments: Sequence[Segment],
+        *,
+        clock: Clock,
+        keys: KeySource,
+        view: View,
+        cues: Cues,
+        ask_hurts: Callable[[], str | None],
+        confirm_quit: Callable[[], bool],
+    ) -> None:
+        self.segments = list(segments)
+        self.clock, self.keys, self.view, self.cues = clock, keys, view, cues
+        self.ask_hurts, self.confirm_quit = ask_hurts, confirm_quit
+        self.outcome = Outcome(len(self.segments), planned_seconds=total_seconds(self.segments))
+        self.index = 0
+        self.started = 0.0
+        self.extension = 0.0
+        self.starts = 0  # counts segment starts, so a restarted segment is announced again
+
+    # --- the loop -------------------------------------------------------------------
+
+    def run(self) -> Outcome:
+        """Play every segment (or until stopped); return the outcome."""
+        start = self.clock.now()
+        self.started = start
+        announced = range_cued = -1  # the segment start last announced / cued
+        while self.index < len(self.segments) and not self.outcome.stopped_early:
+            segment = self.segments[self.index]
+            deadline = self.started + segment.seconds + self.extension
+            now = self.clock.now()
+            if now >= deadline - EPSILON:
+                self._complete(next_start=deadline)
+                continue
+            if announced != self.starts:
+                announced = self.starts
+                self.cues.segment(segment)
+                self.view.event(segment.describe())
+            reached = segment.is_range and now >= self.started + segment.min_seconds - EPSILON
+            if reached and range_cued != self.starts:
+                range_cued = self.starts
+                self.cues.range_minimum(segment)
+                self.view.event("Move on when the tenderness eases (Enter).")
+            self.view.frame(self._frame(now, deadline, reached))
+            for key in self.keys.wait(self._next_wake(now, deadline, segment)):
+                if self._handle(ACTIONS.get(key), segment, reached):
+                    break  # the segment changed: recompute before reading more keys
+        self.outcome.elapsed_seconds = self.clock.now() - start
+        return self.outcome
+
+    def _next_wake(self, now: float, deadline: float, segment: Segment) -> float:
+        # Wake when the shown whole second changes, at the range minimum, or at the deadline.
+        left = deadline - now
+        wake = left - math.floor(left - EPSILON) if left > 1 else left
+        if segment.is_range:
+            to_minimum = self.started + segment.min_seconds - now
+            if to_minimum > EPSILON:
+                wake = min(wake, to_minimum)
+        return max(wake, 0.0)
+
+    def _frame(self, now: float, deadline: float, reached: bool) -> Frame:
+        segment = self.segments[self.index]
+        length = segment.seconds + self.extension
+        left = max(deadline - now, 0.0)
+        later = sum(s.seconds for s in self.segments[self.index + 1 :])
+        return Frame(
+            segment=segment,
+            index=self.index,
+            segments=self.segments,
+            seconds_left=math.ceil(left - EPSILON),
+            segment_fraction=min(1.0, (length - left) / length) if length else 1.0,
+            routine_left=math.ceil(left - EPSILON) + later,
+            routine_total=self.outcome.planned_seconds,
+            next_up=next_up(self.segments, self.index),
+            range_reached=reached,
+        )
+
+    def _complete(self, next_start: float) -> None:
+        self.outcome.segments_completed += 1
+        self.outcome.completed.append(self.index)
+        self._go(self.index + 1, next_start)
+
+    def _go(self, index: int, start: float) -> None:
+        self.index = max(0, index)
+        self.started = start
+        self.extension = 0.0
+        self.starts += 1
+
+    # --- keys -----------------------------------------------------------------------
+
+    def _handle(self, action: str | None, segment: Segment, reached: bool) -> bool:
+        """Apply one key; return True when the current segment changed."""
+        now = self.clock.now()
+        if action == "interrupt":
+            raise KeyboardInterrupt
+        if action == "pause":
+            self._pause("Paused. Space to resume.", until=lambda a: a in ("pause", "quit"))
+        elif action == "next":
+            self._go(self.index + 1, now)
+            return True
+        elif action == "back":
+            into = now - self.started
+            self._go(self.index if into > RESTART_AFTER else self.index - 1, now)
+            return True
+        elif action == "longer":
+            self.extension += STEP_SECONDS
+            self.outcome.holds_extended += 1
+        elif action == "shorter":
+            # Never shorter than one second from now.
+            floor = now - self.started + 1 - segment.seconds
+            self.extension = max(self.extension - STEP_SECONDS, floor)
+        elif action == "enter" and (reached or segment.kind != "work"):
+            self._complete(next_start=now)
+            return True
+        elif action == "hurts":
+            return self._hold_still(self._stop_it_hurts)
+        elif action == "quit":
+            return self._hold_still(self._quit)
+        return False
+
+    def _hold_still(self, ask: Callable[[], bool]) -> bool:
+        # Time spent answering a question is a pause: the hold does not run on meanwhile.
+        paused_at = self.clock.now()
+        stop = ask()
+        if not stop:
+            self._resume(paused_at)
+        return stop
+
+    def _stop_it_hurts(self) -> bool:
+        self.view.event("Stopped: it hurts.")
+        disposition = self.ask_hurts()
+        if disposition is None:
+            return False
+        self._stop("hurts", disposition)
+        return True
+
+    def _quit(self) -> bool:
+        if not self.confirm_quit():
+            return False
+        self._stop("quit", None)
+        return True
+
+    def _stop(self, reason: str, disposition: str | None) -> None:
+        self.outcome.stopped_early = True
+        self.outcome.stop_reason = reason
+        self.outcome.stop_disposition = disposition
+
+    def _pause(self, message: str, until: Callable[[str | None], bool]) -> None:
+        paused_at = self.clock.now()
+        self.view.event(message)
+        while True:
+            keys = self.keys.wait(None)
+            actions = [ACTIONS.get(k) for k in keys]
+            if "interrupt" in actions:
+                raise KeyboardInterrupt
+            if "quit" in actions and self._quit():
+                return
+            if any(until(a) for a in actions if a != "quit"):
+                break
+        self._resume(paused_at)
+
+    def _resume(self, paused_at: float) -> None:
+        # A short count-in, so the user is back in position before the hold runs again.
+        resume_at = self.clock.now() + RESUME_COUNT_IN
+        while (left := resume_at - self.clock.now()) > EPSILON:
+            self.view.event(f"Resuming in {math.ceil(left - EPSILON)}...")
+            for key in self.keys.wait(left - math.floor(left - EPSILON) if left > 1 else left):
+                if ACTIONS.get(key) == "interrupt":
+                    raise KeyboardInterrupt
+        gap = self.clock.now() - paused_at
+        self.started += gap
+        self.outcome.paused_seconds += gap
