@@ -110,7 +110,7 @@ def test_no_drift_over_an_hour_and_refresh_at_most_once_a_second():
 
 
 def test_countdown_frames():
-    outcome, view, _, _ = play(build([step("3s")], count_in=0))
+    _outcome, view, _, _ = play(build([step("3s")], count_in=0))
     assert [f.seconds_left for f in view.frames] == [3, 2, 1]
     assert [f.routine_left for f in view.frames] == [3, 2, 1]
 
