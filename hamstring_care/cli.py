@@ -24,6 +24,7 @@ import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Optional, TypeVar
 
@@ -254,6 +255,82 @@ def triage_command(
     console.print(display.result_panel(result, protocol))
     for line in nexts:
         console.print(line, markup=False)
+
+
+class Side(str, Enum):
+    """Which leg, for steps done on each leg."""
+
+    both = "both"
+    right = "right"
+    left = "left"
+
+
+@app.command("run")
+@error_boundary
+def run_command(
+    ctx: typer.Context,
+    routine_id: Annotated[str, typer.Argument(metavar="ROUTINE", help="Routine id.")],
+    side: Annotated[Side, typer.Option(help="Which leg for per-side steps.")] = Side.both,
+    hold: Annotated[
+        Optional[int],  # noqa: UP045 - Typer reads this annotation on Python 3.10
+        typer.Option(min=1, max=600, metavar="SECONDS", help="Hold for range steps (10-20s)."),
+    ] = None,
+    plain: Annotated[bool, typer.Option(help="One line per event, no live panel.")] = False,
+    no_sound: Annotated[bool, typer.Option("--no-sound", help="No terminal bell.")] = False,
+    voice: Annotated[
+        bool, typer.Option(help="Speak the cues (espeak-ng, spd-say or say).")
+    ] = False,
+    count_in: Annotated[
+        int, typer.Option(min=0, max=60, metavar="SECONDS", help="Get-ready time before each step.")
+    ] = 5,
+) -> None:
+    """Play a routine: a timed, hands-free session with cues, per leg."""
+    from hamstring_care.player.session import RunOptions
+
+    library = _settings(ctx).library()
+    routine = _routine(library, routine_id)
+    options = RunOptions(
+        side=side.value, hold=hold, plain=plain, sound=not no_sound, voice=voice, count_in=count_in
+    )
+    _play(library, routine, [], options)
+
+
+def _routine(library: Library, routine_id: str) -> Any:
+    from hamstring_care.errors import UnknownProtocolError
+    from hamstring_care.models import RoutineProtocol
+
+    routines = [
+        pid for pid in library.entries() if isinstance(_try_load(library, pid), RoutineProtocol)
+    ]
+    if routine_id not in library.entries():
+        raise UnknownProtocolError(f'no routine "{routine_id}"; routines: {", ".join(routines)}')
+    protocol = library.get(routine_id)
+    if not isinstance(protocol, RoutineProtocol):
+        raise UnknownProtocolError(
+            f'"{routine_id}" is {protocol.kind}, not a routine; routines: {", ".join(routines)}'
+        )
+    return protocol
+
+
+def _try_load(library: Library, pid: str) -> Any:
+    try:
+        return library.get(pid)
+    except HamstringCareError:
+        return None
+
+
+def _play(library: Library, routine: Any, cautions: list[str], options: Any) -> Any:
+    from hamstring_care.player.session import run_routine
+
+    prompter = make_prompter() if sys.stdin.isatty() else None
+    return run_routine(
+        routine,
+        library.triage(),
+        cautions,
+        options,
+        _console(),
+        prompter.pain if prompter else lambda _text: None,
+    )
 
 
 @protocols_app.command("list")

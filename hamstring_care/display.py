@@ -14,7 +14,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from hamstring_care.report import Citations, result_report
+from hamstring_care.report import LABELS, Citations, result_report
 
 if TYPE_CHECKING:
     from hamstring_care.library import Entry
@@ -90,6 +90,20 @@ def result_panel(result: TriageResult, protocol: TriageProtocol) -> RenderableTy
     if report.sources:
         parts += [Text(), sources_block(report.sources)]
     return Panel(Group(*parts), title=Text(report.label), title_align="left", border_style=border)
+
+
+def disposition_panel(disposition: str, protocol: TriageProtocol) -> RenderableType:
+    """Return a disposition's advice on its own, e.g. after "stop, it hurts"."""
+    info = getattr(protocol.dispositions, disposition)
+    heading_style, border = STYLES[disposition]
+    notes = Footnotes(protocol.sources)
+    parts: list[RenderableType] = [Text(info.title, style=heading_style), Text()]
+    parts += [_item(item, notes) for item in info.advice]
+    if notes.order:
+        parts += [Text(), notes.render()]
+    return Panel(
+        Group(*parts), title=Text(LABELS[disposition]), title_align="left", border_style=border
+    )
 
 
 def guidance(protocol: GuidanceProtocol) -> RenderableType:

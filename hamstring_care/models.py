@@ -383,12 +383,27 @@ class Dispositions(Model):
     self_massage: DispositionInfo
 
 
+class StopChoice(Model):
+    """One answer to the stop check, and where it routes (none: carry on)."""
+
+    label: Label
+    disposition: Disposition | None = None
+
+
+class StopCheck(Model):
+    """What the player asks after "stop, it hurts"."""
+
+    prompt: Text
+    choices: Annotated[list[StopChoice], Field(min_length=2)]
+
+
 class TriageProtocol(ProtocolBase):
     """Red flags, questions and ordered rules; the first rule that holds decides."""
 
     kind: Literal["triage"]
     notice: Text
     red_flags: RedFlagScreen
+    stop_check: StopCheck
     questions: Annotated[list[Question], Field(min_length=1)]
     cautions: list[Caution] = []
     dispositions: Dispositions

@@ -78,6 +78,21 @@ class Prompter:
         )
         return int(answer.strip())
 
+    def pain(self, text: str) -> int | None:
+        """A pain score from 0 to 10, or None when the user just presses Enter."""
+
+        def validate(answer: str) -> bool | str:
+            answer = answer.strip()
+            ok = not answer or (answer.isdigit() and 0 <= int(answer) <= 10)
+            return True if ok else "A whole number from 0 to 10, or Enter to skip"
+
+        answer = self._ask(questionary.text(text, validate=validate, **self.prompt_kwargs))
+        return int(answer) if answer.strip() else None
+
+    def confirm(self, text: str) -> bool:
+        """Yes or no, yes by default."""
+        return bool(self._ask(questionary.confirm(text, default=True, **self.prompt_kwargs)))
+
     @staticmethod
     def _ask(prompt: questionary.Question) -> Any:
         try:

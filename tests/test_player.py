@@ -45,6 +45,9 @@ class RecordingView:
     def frame(self, frame) -> None:
         self.frames.append(frame)
 
+    def segment(self, segment) -> None:
+        self.events.append(segment.describe())
+
     def event(self, text: str) -> None:
         self.events.append(text)
 

@@ -29,6 +29,12 @@ def test_stretch_both_legs_with_rests(library):
     assert total_seconds(segments) == 5 + 2 * (3 * 30 + 2 * 10) + 5
 
 
+def test_switching_legs_takes_the_count_in_and_at_least_a_second(library):
+    steps = library.get("hamstring-stretch").steps
+    assert [s.seconds for s in build(steps, count_in=8) if s.kind == "switch_sides"] == [8]
+    assert [s.seconds for s in build(steps, count_in=0) if s.kind == "switch_sides"] == [1]
+
+
 def test_one_side_only_and_no_count_in(library):
     steps = library.get("hamstring-stretch").steps
     segments = build(steps, sides="left", count_in=0)

@@ -75,8 +75,11 @@ class View(Protocol):
     def frame(self, frame: Frame) -> None:
         """Show the current moment."""
 
+    def segment(self, segment: Segment) -> None:
+        """A new segment starts."""
+
     def event(self, text: str) -> None:
-        """Announce something that happened (a new segment, a pause, ...)."""
+        """Announce something that happened (a pause, a range minimum, ...)."""
 
 
 class Cues(Protocol):
@@ -149,7 +152,7 @@ class Player:
             if announced != self.starts:
                 announced = self.starts
                 self.cues.segment(segment)
-                self.view.event(segment.describe())
+                self.view.segment(segment)
             reached = segment.is_range and now >= self.started + segment.min_seconds - EPSILON
             if reached and range_cued != self.starts:
                 range_cued = self.starts

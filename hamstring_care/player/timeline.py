@@ -21,7 +21,6 @@ SIDES: dict[str, tuple[Side, ...]] = {
     "right": ("right",),
     "left": ("left",),
 }
-SWITCH_SECONDS = 5
 
 
 @dataclass(frozen=True)
@@ -50,8 +49,9 @@ class Segment:
         """``Right leg``, ``Left leg`` or empty."""
         return f"{self.side.capitalize()} leg" if self.side else ""
 
-    def describe(self) -> str:
-        """One line for plain mode and speech: ``Right leg: Roll the back of the thigh, 60 s``."""
+    @property
+    def heading(self) -> str:
+        """What this segment is: ``Stay on a tight spot (1 of 3)``, ``Rest``, ..."""
         what = {
             "get_ready": f"Get ready: {self.step.title}",
             "work": self.step.title,
@@ -60,6 +60,11 @@ class Segment:
         }[self.kind]
         if self.kind == "work" and self.step.repeat > 1:
             what += f" ({self.rep} of {self.step.repeat})"
+        return what
+
+    def describe(self) -> str:
+        """One line for plain mode and speech: ``Right leg: Roll the back of the thigh, 60 s``."""
+        what = self.heading
         length = f"{self.min_seconds}-{self.seconds} s" if self.is_range else f"{self.seconds} s"
         prefix = f"{self.side_label}: " if self.side and self.kind != "switch_sides" else ""
         return f"{prefix}{what}, {length}"
@@ -78,8 +83,10 @@ def build(
         steps: the routine's steps, in order (already tailored to the user's cautions).
         sides: ``both``, ``right`` or ``left``, for steps done on each leg.
         hold: seconds that replace the hold of range steps (``--hold``).
-        count_in: seconds to get into position before each step (0 for none).
+        count_in: seconds to get into position before each step (0 for none); switching
+            legs takes as long, and at least a second so that its cue is heard.
     """
+    switch = max(count_in, 1)
     segments: list[Segment] = []
     for step_no, step in enumerate(steps, 1):
         legs: tuple[Side | None, ...] = SIDES[sides] if step.per_side else (None,)
@@ -91,9 +98,7 @@ def build(
             segments.append(Segment("get_ready", step_no, step, legs[0], 1, count_in, count_in))
         for leg_no, leg in enumerate(legs):
             if leg_no:
-                segments.append(
-                    Segment("switch_sides", step_no, step, leg, 1, SWITCH_SECONDS, SWITCH_SECONDS)
-                )
+                segments.append(Segment("switch_sides", step_no, step, leg, 1, switch, switch))
             for rep in range(1, step.repeat + 1):
                 if rep > 1 and rest:
                     segments.append(Segment("rest", step_no, step, leg, rep, rest, rest))

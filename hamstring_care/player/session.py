@@ -1,0 +1,189 @@
+"""One routine session from start to end: pain check-in, the timed player, the summary.
+
+Everything real (clock, keys, cues, view) is made here unless a test passes its own.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from contextlib import ExitStack
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+from hamstring_care.player.engine import Cues, KeySource, Outcome, Player, View
+from hamstring_care.player.timeline import build
+from hamstring_care.triage import tailor
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from hamstring_care.models import RoutineProtocol, TriageProtocol
+
+
+@dataclass
+class RunOptions:
+    """How to play a routine (the `run` command's options)."""
+
+    side: str = "both"
+    hold: int | None = None
+    plain: bool = False
+    sound: bool = True
+    voice: bool = False
+    count_in: int = 5
+
+
+@dataclass
+class SessionResult:
+    """What happened in one session; the progress log stores it."""
+
+    routine_id: str
+    routine_version: str
+    side: str
+    started_at: str
+    ended_at: str
+    segments_total: int
+    segments_completed: int
+    holds_extended: int
+    stopped_early: bool
+    stop_reason: str | None
+    stop_disposition: str | None
+    pain_before: int | None
+    pain_after: int | None
+    planned_seconds: int
+    paused_seconds: float
+    elapsed_seconds: float
+
+    def to_json(self) -> dict[str, Any]:
+        """The result as plain data."""
+        return asdict(self)
+
+
+def plain_wanted(options: RunOptions, console: Console) -> bool:
+    """Plain lines with --plain, when output is not a terminal, or with TERM=dumb."""
+    return options.plain or not console.is_terminal or os.environ.get("TERM") == "dumb"
+
+
+def run_routine(
+    routine: RoutineProtocol,
+    triage: TriageProtocol,
+    cautions: list[str],
+    options: RunOptions,
+    console: Console,
+    ask_pain: Callable[[str], int | None],
+    *,
+    keys: KeySource | None = None,
+    cues: Cues | None = None,
+    view: View | None = None,
+    clock: Any = None,
+) -> SessionResult:
+    """Play a routine, tailored to the cautions in force, and return what happened."""
+    from hamstring_care.player import terminal
+
+    tailored = tailor(routine, triage, cautions)
+    steps = [t.step for t in tailored.steps]
+    segments = build(steps, sides=options.side, hold=options.hold, count_in=options.count_in)
+    started = datetime.now(timezone.utc)
+    pain_before = ask_pain("Before you start: pain now, 0 (none) to 10 (worst)? Enter to skip")
+    speech = terminal.find_speech() if options.voice else None
+    if options.voice and speech is None:
+        console.print(
+            "No speech command found (espeak-ng, spd-say or say): cues are bells only.",
+            markup=False,
+        )
+    with ExitStack() as stack:
+        if keys is None:
+            keys = (
+                stack.enter_context(terminal.TerminalKeys())
+                if terminal.stdin_is_terminal()
+                else terminal.NoKeys()
+            )
+        if view is None:
+            if plain_wanted(options, console):
+                from hamstring_care.player.view import PlainView
+
+                view = PlainView(console.file)
+            else:
+                from hamstring_care.player.view import LiveView
+
+                view = stack.enter_context(LiveView(console, routine.title))
+        cues = cues or terminal.TerminalCues(console.file, sound=options.sound, speech=speech)
+        player = Player(
+            segments,
+            clock=clock or terminal.MonotonicClock(),
+            keys=keys,
+            view=view,
+            cues=cues,
+            ask_hurts=lambda: _ask_hurts(triage, keys, view),
+            confirm_quit=lambda: _confirm_quit(keys, view),
+        )
+        outcome = player.run()
+    pain_after = ask_pain("How is the pain now, 0 to 10? Enter to skip")
+    result = _result(routine, options, started, outcome, pain_before, pain_after)
+    console.print(summary(result), markup=False)
+    if outcome.stop_disposition:
+        from hamstring_care import display
+
+        console.print(display.disposition_panel(outcome.stop_disposition, triage))
+    return result
+
+
+def _ask_hurts(triage: TriageProtocol, keys: KeySource, view: View) -> str | None:
+    check = triage.stop_check
+    choices = " ".join(f"{i}) {c.label}" for i, c in enumerate(check.choices, 1))
+    view.event(f"{check.prompt} {choices}")
+    while True:
+        for key in keys.wait(None):
+            if key == "c-c":
+                raise KeyboardInterrupt
+            if key.isdigit() and 1 <= int(key) <= len(check.choices):
+                return check.choices[int(key) - 1].disposition
+
+
+def _confirm_quit(keys: KeySource, view: View) -> bool:
+    view.event("Quit the routine? y = quit, n = carry on")
+    while True:
+        for key in keys.wait(None):
+            if key == "c-c":
+                raise KeyboardInterrupt
+            if key in ("y", "n"):
+                return key == "y"
+
+
+def _result(routine, options, started, outcome: Outcome, before, after) -> SessionResult:
+    return SessionResult(
+        routine_id=routine.id,
+        routine_version=routine.version,
+        side=options.side,
+        started_at=started.isoformat(timespec="seconds"),
+        ended_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        segments_total=outcome.segments_total,
+        segments_completed=outcome.segments_completed,
+        holds_extended=outcome.holds_extended,
+        stopped_early=outcome.stopped_early,
+        stop_reason=outcome.stop_reason,
+        stop_disposition=outcome.stop_disposition,
+        pain_before=before,
+        pain_after=after,
+        planned_seconds=outcome.planned_seconds,
+        paused_seconds=round(outcome.paused_seconds, 3),
+        elapsed_seconds=round(outcome.elapsed_seconds, 3),
+    )
+
+
+def summary(result: SessionResult) -> str:
+    """One line saying how the session went."""
+    minutes, seconds = divmod(round(result.elapsed_seconds), 60)
+    how = {"hurts": "Stopped because it hurt", "quit": "Stopped early"}.get(
+        result.stop_reason or "", "Done"
+    )
+    line = (
+        f"{how}: {result.segments_completed} of {result.segments_total} parts done "
+        f"in {minutes}:{seconds:02d}"
+    )
+    if result.holds_extended:
+        line += f", {result.holds_extended} hold(s) made longer"
+    if result.pain_before is not None and result.pain_after is not None:
+        line += f". Pain {result.pain_before} -> {result.pain_after}"
+    return line + "."

@@ -1,0 +1,149 @@
+"""What the player shows: one line per event (plain), or a live panel with a big countdown."""
+
+from __future__ import annotations
+
+from typing import IO
+
+from rich.console import Console, Group, RenderableType
+from rich.live import Live
+from rich.panel import Panel
+from rich.progress_bar import ProgressBar
+from rich.table import Table
+from rich.text import Text
+
+from hamstring_care.player.engine import Frame
+from hamstring_care.player.timeline import Segment
+
+KEY_HELP = "Space pause · n next · b back · +/- 5 s · s stop, it hurts · q quit"
+
+# A 5-row block font, readable from the floor.
+FONT = {
+    "0": ["███", "█ █", "█ █", "█ █", "███"],
+    "1": [" ██", "  █", "  █", "  █", "  █"],
+    "2": ["███", "  █", "███", "█  ", "███"],
+    "3": ["███", "  █", "███", "  █", "███"],
+    "4": ["█ █", "█ █", "███", "  █", "  █"],
+    "5": ["███", "█  ", "███", "  █", "███"],
+    "6": ["███", "█  ", "███", "█ █", "███"],
+    "7": ["███", "  █", "  █", "  █", "  █"],
+    "8": ["███", "█ █", "███", "█ █", "███"],
+    "9": ["███", "█ █", "███", "  █", "███"],
+    ":": ["   ", " █ ", "   ", " █ ", "   "],
+}
+
+
+def clock_text(seconds: int) -> str:
+    """``75`` -> ``1:15``; under a minute, just the seconds."""
+    return f"{seconds // 60}:{seconds % 60:02d}" if seconds >= 60 else str(seconds)
+
+
+def left_text(seconds: int) -> str:
+    """``29 s left`` or ``3:44 left``."""
+    return f"{clock_text(seconds)}{'' if seconds >= 60 else ' s'} left"
+
+
+def big(text: str) -> str:
+    """Draw digits in the block font, five rows high."""
+    return "\n".join("  ".join(FONT[c][row] for c in text) for row in range(5))
+
+
+class PlainView:
+    """One line per event, no cursor movement: for screen readers, pipes and logs."""
+
+    def __init__(self, out: IO[str]) -> None:
+        self.out = out
+
+    def frame(self, frame: Frame) -> None:
+        """Plain mode draws no frames."""
+
+    def segment(self, segment: Segment) -> None:
+        """Announce a new segment on its own line."""
+        self.event(segment.describe())
+
+    def event(self, text: str) -> None:
+        """Write the event on a line of its own."""
+        self.out.write(text + "\n")
+        self.out.flush()
+
+
+class LiveView:
+    """A Rich live panel redrawn only when something changes (the loop calls it)."""
+
+    def __init__(self, console: Console, title: str) -> None:
+        self.console = console
+        self.title = title
+        self.message = ""
+        self.last: Frame | None = None
+        self.live = Live(console=console, auto_refresh=False, transient=False)
+
+    def __enter__(self) -> LiveView:
+        self.live.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.live.__exit__(*exc)
+
+    def frame(self, frame: Frame) -> None:
+        """Redraw with this frame."""
+        self.last = frame
+        self.live.update(self.render(frame), refresh=True)
+
+    def segment(self, segment: Segment) -> None:
+        """A new segment: the panel itself shows it, so clear the message line."""
+        self.message = ""
+
+    def event(self, text: str) -> None:
+        """Show the event as the panel's message line."""
+        self.message = text
+        if self.last is not None:
+            self.live.update(self.render(self.last), refresh=True)
+
+    def render(self, frame: Frame) -> RenderableType:
+        """The panel: step, side, instruction, countdown, bars, next up, key help."""
+        width, height = self.console.size
+        compact = width < 80 or height < 24
+        seg = frame.segment
+        steps = max(s.step_no for s in frame.segments)
+        heading = Text()
+        if seg.side and seg.kind != "switch_sides":
+            heading.append(f" {seg.side_label.upper()} ", style="bold reverse")
+            heading.append("  ")
+        heading.append(seg.heading, style="bold")
+        parts: list[RenderableType] = [heading]
+        if not compact:
+            parts.append(Text(seg.step.instruction if seg.kind == "work" else "", style="dim"))
+        count = clock_text(frame.seconds_left)
+        parts.append(
+            Text(count if compact else "\n" + big(count) + "\n", style="bold", justify="center")
+        )
+        if seg.kind == "work" and seg.step.cue:
+            parts.append(Text(f"Cue: {seg.step.cue}", style="italic"))
+        if frame.range_reached:
+            parts.append(Text("Move on when the tenderness eases (Enter)", style="bold green"))
+        if self.message and not compact:
+            parts.append(Text(self.message, style="yellow"))
+        bars = Table.grid(padding=(0, 1), expand=True)
+        bars.add_column(no_wrap=True)
+        bars.add_column(ratio=1)
+        bars.add_column(no_wrap=True, justify="right")
+        done = frame.routine_total - frame.routine_left
+        bars.add_row(
+            "Step",
+            ProgressBar(total=1.0, completed=frame.segment_fraction),
+            left_text(frame.seconds_left),
+        )
+        bars.add_row(
+            "All",
+            ProgressBar(total=max(frame.routine_total, 1), completed=done),
+            left_text(frame.routine_left),
+        )
+        parts.append(bars)
+        if frame.next_up is not None:
+            parts.append(Text(f"Next: {frame.next_up.describe()}", style="dim"))
+        subtitle = Text(KEY_HELP if not compact else "Space · n · b · +/- · s · q", style="dim")
+        return Panel(
+            Group(*parts),
+            title=Text(f"{self.title} · step {seg.step_no} of {steps}"),
+            subtitle=subtitle,
+            border_style="cyan",
+        )

@@ -1,0 +1,125 @@
+"""The `run` command: errors, plain mode, and a session result from a fake clock."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+from typer.testing import CliRunner
+
+from hamstring_care import cli
+from hamstring_care.player.session import RunOptions, run_routine
+from tests.conftest import ROOT
+from tests.test_player import FakeClock, RecordingCues, RecordingView, ScriptedKeys
+
+runner = CliRunner()
+QUICK = str(ROOT / "tests" / "protocols")
+
+
+def invoke(*args: str):
+    return runner.invoke(cli.app, list(args), catch_exceptions=False)
+
+
+def test_unknown_routine_lists_the_routines():
+    result = invoke("run", "yoga")
+    assert result.exit_code == 2
+    assert (
+        result.stderr.strip()
+        == 'no routine "yoga"; routines: foam-roller-and-ball, hamstring-stretch'
+    )
+
+
+def test_guidance_is_not_a_routine():
+    result = invoke("run", "rice")
+    assert result.exit_code == 2
+    assert result.stderr.startswith('"rice" is guidance, not a routine; routines:')
+
+
+def test_hold_out_of_range_is_a_usage_error():
+    assert invoke("run", "hamstring-stretch", "--hold", "0").exit_code == 2
+
+
+def test_plain_mode_when_piped_one_line_per_event():
+    result = invoke("--protocols-dir", QUICK, "run", "quick", "--count-in", "0", "--no-sound")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "Right leg: Roll quickly, 1 s",
+        "Switch sides: left leg next, 1 s",
+        "Left leg: Roll quickly, 1 s",
+        "Press a spot, 1-2 s",
+        "Move on when the tenderness eases (Enter).",
+        "Done: 4 of 4 parts done in 0:05.",
+    ]
+    assert "\x1b" not in result.stdout and "\a" not in result.stdout
+
+
+def test_session_result_with_pain_scores(library, triage_protocol):
+    clock = FakeClock()
+    keys = ScriptedKeys(clock, [(7, "+")])
+    view = RecordingView()
+    pains = iter([5, 3])
+    console = Console(file=io.StringIO(), width=80)
+    result = run_routine(
+        library.get("hamstring-stretch"),
+        triage_protocol,
+        [],
+        RunOptions(side="left"),
+        console,
+        lambda _text: next(pains),
+        keys=keys,
+        cues=RecordingCues(),
+        view=view,
+        clock=clock,
+    )
+    data = result.to_json()
+    assert data["routine_id"] == "hamstring-stretch"
+    assert data["routine_version"] == "1.0.0"
+    assert (data["side"], data["pain_before"], data["pain_after"]) == ("left", 5, 3)
+    assert (data["segments_total"], data["segments_completed"]) == (6, 6)
+    assert data["holds_extended"] == 1
+    assert data["elapsed_seconds"] == 5 + 3 * 30 + 2 * 10 + 5
+    assert not data["stopped_early"]
+    assert "Done: 6 of 6 parts done in 2:00, 1 hold(s) made longer. Pain 5 -> 3." in (
+        console.file.getvalue()
+    )
+
+
+def test_stop_it_hurts_shows_the_advice(library, triage_protocol):
+    clock = FakeClock()
+    keys = ScriptedKeys(clock, [(8, "s"), (9, "2")])
+    console = Console(file=io.StringIO(), width=80)
+    result = run_routine(
+        library.get("foam-roller-and-ball"),
+        triage_protocol,
+        [],
+        RunOptions(),
+        console,
+        lambda _text: None,
+        keys=keys,
+        cues=RecordingCues(),
+        view=RecordingView(),
+        clock=clock,
+    )
+    assert (result.stop_reason, result.stop_disposition) == ("hurts", "clinician")
+    out = console.file.getvalue()
+    assert "Stopped because it hurt" in out
+    assert "Book a clinician within the next week or two" in out
+
+
+def test_cautions_tailor_the_routine(library, triage_protocol):
+    clock = FakeClock()
+    view = RecordingView()
+    run_routine(
+        library.get("foam-roller-and-ball"),
+        triage_protocol,
+        ["no_ball_on_sit_bone"],
+        RunOptions(side="right", count_in=0),
+        Console(file=io.StringIO()),
+        lambda _text: None,
+        keys=ScriptedKeys(clock, []),
+        cues=RecordingCues(),
+        view=view,
+        clock=clock,
+    )
+    assert not any("Ball where the hamstring attaches" in e for e in view.events)
+    assert any("Roll the calf" in e for e in view.events)
