@@ -185,7 +185,14 @@ def start(ctx: typer.Context) -> None:
     note = _override_note(library, "triage")
     if note:
         console.print(note, style="dim", markup=False)
-    guided.run(library, asker, console)
+
+    def play(routine: Any, cautions: list[str]) -> None:
+        from hamstring_care.player.session import RunOptions
+
+        if asker.confirm(f"Start “{routine.title}” now?"):
+            _play(library, routine, cautions, RunOptions())
+
+    guided.run(library, asker, console, play)
 
 
 def _override_note(library: Library, pid: str) -> str | None:

@@ -6,6 +6,7 @@ scripted asker and a capture console.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
 from hamstring_care import display
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from hamstring_care.library import Library
-    from hamstring_care.models import Question, RedFlagScreen, TriageProtocol
+    from hamstring_care.models import Question, RedFlagScreen, RoutineProtocol, TriageProtocol
     from hamstring_care.triage import TriageResult
 
 
@@ -44,20 +45,28 @@ def ask(protocol: TriageProtocol, asker: Asker) -> dict[str, Any]:
     return answers
 
 
-def run(library: Library, asker: Asker, console: Console) -> TriageResult:
-    """The whole guided session; returns the result (the progress log will store it)."""
+Play = Callable[["RoutineProtocol", list[str]], object]
+
+
+def run(library: Library, asker: Asker, console: Console, play: Play | None = None) -> TriageResult:
+    """The whole guided session; returns the result (the progress log will store it).
+
+    ``play`` is offered each recommended routine with the cautions in force.
+    """
     protocol = library.triage()
     console.print(display.notice(protocol))
     answers = ask(protocol, asker)
     result = triage(protocol, answers)
     console.print()
     console.print(display.result_panel(result, protocol))
-    follow(result, library, console)
+    follow(result, library, console, play)
     return result
 
 
-def follow(result: TriageResult, library: Library, console: Console) -> None:
-    """The hand-over to what the result recommends: guidance in full, routines step by step."""
+def follow(
+    result: TriageResult, library: Library, console: Console, play: Play | None = None
+) -> None:
+    """Hand over to what the result recommends: guidance in full; routines shown, then played."""
     from hamstring_care.models import RoutineProtocol
 
     protocol = library.triage()
@@ -67,5 +76,7 @@ def follow(result: TriageResult, library: Library, console: Console) -> None:
             tailored = tailor(recommended, protocol, result.cautions)
             if tailored.steps:
                 console.print(display.routine(tailored))
+                if play is not None:
+                    play(recommended, result.cautions)
         else:
             console.print(display.show(recommended))

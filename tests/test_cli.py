@@ -40,6 +40,10 @@ class ScriptedAsker:
         self.asked.append("red_flags")
         return self.answers["red_flags"]
 
+    def confirm(self, text):
+        self.asked.append(f"confirm: {text}")
+        return self.answers.get("confirm", False)
+
     def question(self, question):
         self.asked.append(question.id)
         if question.id == self.interrupt_at:
@@ -161,6 +165,25 @@ def test_guided_flow_reaches_a_result_and_shows_the_routine(asker):
         "pain_at_rest",
         "can_walk_without_pain",
         "can_rise_without_pain",
+        "confirm: Start “Foam roller and ball self-massage” now?",
+        "confirm: Start “Hamstring stretch” now?",
+    ]
+
+
+def test_guided_flow_offers_each_routine_in_turn(asker, monkeypatch):
+    played = []
+    monkeypatch.setattr(
+        cli, "_play", lambda lib, routine, cautions, options: played.append((routine.id, cautions))
+    )
+    scripted = asker({**yaml_answers(SELF_MASSAGE), "confirm": True})
+    assert invoke().exit_code == 0
+    assert played == [
+        ("foam-roller-and-ball", ["no_knee_crease"]),
+        ("hamstring-stretch", ["no_knee_crease"]),
+    ]
+    assert scripted.asked[-2:] == [
+        "confirm: Start “Foam roller and ball self-massage” now?",
+        "confirm: Start “Hamstring stretch” now?",
     ]
 
 

@@ -93,8 +93,11 @@ ROUTES = {
                 [DOWN + ENTER, "30" + ENTER, DOWN + ENTER, "2" + ENTER, ENTER, ENTER],
                 strict=True,
             ),
+            ("Roll the back of the thigh", ""),
+            ("Start “Foam roller and ball self-massage” now?", "n"),
+            ("Start “Hamstring stretch” now?", "n"),
         ],
-        "Roll the back of the thigh",
+        "",  # the routine's steps were waited for above
     ),
 }
 
@@ -140,3 +143,58 @@ def test_no_terminal_on_stdin(tmp_path):
     assert result.returncode == 2
     assert result.stdout == ""
     assert "hamstring-care triage --answers FILE" in result.stderr
+
+
+def spawn_run(tmp_path, *args: str) -> pexpect.spawn:
+    from tests.conftest import ROOT
+
+    quick = str(ROOT / "tests" / "protocols")
+    environ = {
+        **os.environ,
+        "TERM": "xterm-256color",
+        "HOME": str(tmp_path),
+        "PROMPT_TOOLKIT_NO_CPR": "1",
+    }
+    environ.pop("NO_COLOR", None)
+    return pexpect.spawn(
+        sys.executable,
+        ["-m", "hamstring_care", "--protocols-dir", quick, "run", "quick", *args],
+        env=environ,
+        dimensions=(24, 80),
+        encoding="utf-8",
+        timeout=20,
+    )
+
+
+def test_run_a_routine_with_keys(tmp_path):
+    child = spawn_run(tmp_path, "--count-in", "1")
+    answer(child, [("pain now", "4" + ENTER), ("Get ready", ENTER), ("RIGHT LEG", " ")])
+    child.expect("Paused. Space to resume.")
+    child.send(" ")
+    child.expect("Resuming in")
+    child.expect("Press a spot")
+    child.expect("Move on when the tenderness eases")
+    child.send(ENTER)
+    answer(child, [("How is the pain now", "2" + ENTER)])
+    child.expect(r"Done: \d+ of \d+ parts done in 0:\d\d\. Pain 4 -> 2\.")
+    assert finish(child)[1] == 0
+
+
+def test_run_quit_and_ctrl_c(tmp_path):
+    child = spawn_run(tmp_path, "--count-in", "3")
+    answer(
+        child,
+        [
+            ("pain now", ENTER),
+            ("Get ready", "q"),
+            ("Quit the routine?", "y"),
+            ("How is the pain now", ENTER),
+        ],
+    )
+    child.expect("Stopped early")
+    assert finish(child)[1] == 0
+    child = spawn_run(tmp_path, "--count-in", "3")
+    answer(child, [("pain now", ENTER), ("Get ready", CTRL_C)])
+    output, status = finish(child)
+    assert status == 130
+    assert "Stopped." in output
