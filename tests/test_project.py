@@ -11,7 +11,7 @@ from hamstring_care import cli
 from tests.conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-COMMANDS = ["start", "triage", "protocols list", "protocols show", "protocols validate"]
+COMMANDS = ["start", "run", "triage", "protocols list", "protocols show", "protocols validate"]
 
 
 def test_readme_quick_start_is_the_two_commands():
