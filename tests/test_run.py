@@ -123,3 +123,46 @@ def test_cautions_tailor_the_routine(library, triage_protocol):
     )
     assert not any("Ball where the hamstring attaches" in e for e in view.events)
     assert any("Roll the calf" in e for e in view.events)
+
+
+def test_speech_starts_without_waiting_and_says_the_segment(tmp_path, library):
+    import io as _io
+
+    from hamstring_care.player.terminal import TerminalCues, spoken
+    from hamstring_care.player.timeline import build
+
+    speaker = tmp_path / "speak"
+    speaker.write_text(f'#!/bin/sh\necho "$1" > {tmp_path / "said"}\nsleep 30\n')
+    speaker.chmod(0o755)
+    out = _io.StringIO()
+    cues = TerminalCues(out, sound=True, speech=str(speaker))
+    segment = build(library.get("foam-roller-and-ball").steps)[1]
+    cues.segment(segment)
+    try:
+        assert cues._speaking.poll() is None  # still speaking: the call did not wait for it
+        assert out.getvalue() == "\a"
+    finally:
+        cues._speaking.kill()
+    assert spoken(segment) == "Right leg. Roll the back of the thigh. 60 seconds."
+
+
+def test_voice_without_a_speech_command_says_so(library, triage_protocol, monkeypatch):
+    monkeypatch.setattr("hamstring_care.player.terminal.find_speech", lambda: None)
+    clock = FakeClock()
+    console = Console(file=io.StringIO(), width=100)
+    run_routine(
+        library.get("hamstring-stretch"),
+        triage_protocol,
+        [],
+        RunOptions(voice=True, side="left"),
+        console,
+        lambda _text: None,
+        keys=ScriptedKeys(clock, []),
+        cues=RecordingCues(),
+        view=RecordingView(),
+        clock=clock,
+    )
+    assert (
+        "No speech command found (espeak-ng, spd-say or say): cues are bells only."
+        in console.file.getvalue()
+    )
