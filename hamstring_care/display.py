@@ -22,7 +22,6 @@ if TYPE_CHECKING:
         GuidanceProtocol,
         Item,
         Protocol,
-        RoutineProtocol,
         TriageProtocol,
     )
     from hamstring_care.triage import TailoredRoutine, TriageResult
@@ -120,21 +119,15 @@ def guidance(protocol: GuidanceProtocol) -> RenderableType:
     return Group(Text(), *parts)
 
 
-def total_seconds(routine: RoutineProtocol | TailoredRoutine) -> int:
-    """Planned length of a routine at each step's longest hold, both legs."""
-    steps = [getattr(s, "step", s) for s in routine.steps]
-    total = 0
-    for step in steps:
-        rests = (step.rest.max_s if step.rest else 0) * (step.repeat - 1)
-        total += (step.hold.max_s * step.repeat + rests) * (2 if step.per_side else 1)
-    return total
-
-
 def routine(tailored: TailoredRoutine) -> RenderableType:
     """A routine's steps, with what the cautions left out or added."""
     protocol = tailored.routine
     notes = Footnotes(protocol.sources)
-    minutes = max(1, round(total_seconds(tailored) / 60))
+    from hamstring_care.player.timeline import build, total_seconds
+
+    # The same timeline the player plays (count-ins included), so the two never disagree.
+    planned = total_seconds(build([t.step for t in tailored.steps]))
+    minutes = max(1, round(planned / 60))
     parts: list[RenderableType] = [
         Text(protocol.title, style="bold underline"),
         Text(protocol.summary),
