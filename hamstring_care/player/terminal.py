@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import select
 import shutil
@@ -44,6 +45,12 @@ class TerminalKeys(AbstractContextManager):
 
     def __exit__(self, *exc: object) -> None:
         self._raw.__exit__(*exc)
+        if os.name == "posix":
+            # Keys pressed as the routine ended must not leak into the next prompt.
+            import termios
+
+            with contextlib.suppress(termios.error, OSError):
+                termios.tcflush(self._input.fileno(), termios.TCIFLUSH)
 
     def wait(self, timeout: float | None) -> list[str]:
         """Return the keys pressed within ``timeout`` seconds (None: until a key)."""
