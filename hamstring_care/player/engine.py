@@ -38,6 +38,21 @@ ACTIONS = {
 }
 
 
+def to_next_second(left: float) -> float:
+    """Seconds until a countdown showing ``left`` seconds changes its whole number."""
+    return left - math.floor(left - EPSILON) if left > 1 else left
+
+
+def wait_for_key(keys: KeySource, accept: Callable[[str], bool]) -> str:
+    """Wait (however long) for a key that ``accept`` takes; Ctrl-C interrupts."""
+    while True:
+        for key in keys.wait(None):
+            if ACTIONS.get(key) == "interrupt":
+                raise KeyboardInterrupt
+            if accept(key):
+                return key
+
+
 class Clock(Protocol):
     """A monotonic clock."""
 
@@ -167,8 +182,7 @@ class Player:
 
     def _next_wake(self, now: float, deadline: float, segment: Segment) -> float:
         # Wake when the shown whole second changes, at the range minimum, or at the deadline.
-        left = deadline - now
-        wake = left - math.floor(left - EPSILON) if left > 1 else left
+        wake = to_next_second(deadline - now)
         if segment.is_range:
             to_minimum = self.started + segment.min_seconds - now
             if to_minimum > EPSILON:
@@ -281,7 +295,7 @@ class Player:
         resume_at = self.clock.now() + RESUME_COUNT_IN
         while (left := resume_at - self.clock.now()) > EPSILON:
             self.view.event(f"Resuming in {math.ceil(left - EPSILON)}...")
-            for key in self.keys.wait(left - math.floor(left - EPSILON) if left > 1 else left):
+            for key in self.keys.wait(to_next_second(left)):
                 if ACTIONS.get(key) == "interrupt":
                     raise KeyboardInterrupt
         gap = self.clock.now() - paused_at

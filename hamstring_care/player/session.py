@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-from hamstring_care.player.engine import Cues, KeySource, Outcome, Player, View
+from hamstring_care.player.engine import Cues, KeySource, Outcome, Player, View, wait_for_key
 from hamstring_care.player.timeline import build
 from hamstring_care.triage import tailor
 
@@ -133,22 +133,13 @@ def _ask_hurts(triage: TriageProtocol, keys: KeySource, view: View) -> str | Non
     check = triage.stop_check
     choices = " ".join(f"{i}) {c.label}" for i, c in enumerate(check.choices, 1))
     view.event(f"{check.prompt} {choices}")
-    while True:
-        for key in keys.wait(None):
-            if key == "c-c":
-                raise KeyboardInterrupt
-            if key.isdigit() and 1 <= int(key) <= len(check.choices):
-                return check.choices[int(key) - 1].disposition
+    key = wait_for_key(keys, lambda k: k.isdigit() and 1 <= int(k) <= len(check.choices))
+    return check.choices[int(key) - 1].disposition
 
 
 def _confirm_quit(keys: KeySource, view: View) -> bool:
     view.event("Quit the routine? y = quit, n = carry on")
-    while True:
-        for key in keys.wait(None):
-            if key == "c-c":
-                raise KeyboardInterrupt
-            if key in ("y", "n"):
-                return key == "y"
+    return wait_for_key(keys, lambda k: k in ("y", "n")) == "y"
 
 
 def _result(routine, options, started, outcome: Outcome, before, after) -> SessionResult:
