@@ -205,11 +205,6 @@ def _override_note(library: Library, pid: str) -> str | None:
     return f"Using {pid} from {display_name(entry.path)} (overrides the bundled one)"
 
 
-def _plain_output() -> bool:
-    """Plain text for pipes, files and dumb terminals; Rich only on a real terminal."""
-    return not sys.stdout.isatty() or os.environ.get("TERM") == "dumb"
-
-
 @app.command("triage")
 @error_boundary
 def triage_command(
@@ -247,7 +242,9 @@ def triage_command(
         return
     note = _override_note(library, "triage")
     nexts = [f"Next: hamstring-care protocols show {pid}" for pid in result.protocols]
-    if _plain_output():
+    from hamstring_care.report import plain_text_wanted
+
+    if plain_text_wanted(sys.stdout.isatty(), os.environ.get("TERM")):
         from hamstring_care.report import result_report, to_text
 
         typer.echo(
@@ -306,15 +303,19 @@ def _routine(library: Library, routine_id: str) -> Any:
     from hamstring_care.errors import UnknownProtocolError
     from hamstring_care.models import RoutineProtocol
 
-    routines = [
-        pid for pid in library.entries() if isinstance(_try_load(library, pid), RoutineProtocol)
-    ]
+    def routines() -> str:
+        # Only on the error paths: listing them loads and validates every protocol file.
+        ids = [
+            pid for pid in library.entries() if isinstance(_try_load(library, pid), RoutineProtocol)
+        ]
+        return ", ".join(ids)
+
     if routine_id not in library.entries():
-        raise UnknownProtocolError(f'no routine "{routine_id}"; routines: {", ".join(routines)}')
+        raise UnknownProtocolError(f'no routine "{routine_id}"; routines: {routines()}')
     protocol = library.get(routine_id)
     if not isinstance(protocol, RoutineProtocol):
         raise UnknownProtocolError(
-            f'"{routine_id}" is {protocol.kind}, not a routine; routines: {", ".join(routines)}'
+            f'"{routine_id}" is {protocol.kind}, not a routine; routines: {routines()}'
         )
     return protocol
 

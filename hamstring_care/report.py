@@ -24,6 +24,11 @@ LABELS = {
 }
 
 
+def plain_text_wanted(is_terminal: bool, term: str | None) -> bool:
+    """Plain text for pipes, files and dumb terminals; Rich only on a real terminal."""
+    return not is_terminal or term == "dumb"
+
+
 class Citations:
     """Numbers sources in order of first use, so statements can cite them as [1], [2]."""
 

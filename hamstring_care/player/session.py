@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from hamstring_care.player.engine import Cues, KeySource, Outcome, Player, View, wait_for_key
 from hamstring_care.player.timeline import build
+from hamstring_care.report import plain_text_wanted
 from hamstring_care.triage import tailor
 
 if TYPE_CHECKING:
@@ -62,7 +63,7 @@ class SessionResult:
 
 def plain_wanted(options: RunOptions, console: Console) -> bool:
     """Plain lines with --plain, when output is not a terminal, or with TERM=dumb."""
-    return options.plain or not console.is_terminal or os.environ.get("TERM") == "dumb"
+    return options.plain or plain_text_wanted(console.is_terminal, os.environ.get("TERM"))
 
 
 def run_routine(
