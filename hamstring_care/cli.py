@@ -285,7 +285,13 @@ def run_command(
         bool, typer.Option(help="Speak the cues (espeak-ng, spd-say or say).")
     ] = False,
     count_in: Annotated[
-        int, typer.Option(min=0, max=60, metavar="SECONDS", help="Get-ready time before each step.")
+        int,
+        typer.Option(
+            min=0,
+            max=60,
+            metavar="SECONDS",
+            help="Time to get into position before each step and when switching legs.",
+        ),
     ] = 5,
 ) -> None:
     """Play a routine: a timed, hands-free session with cues, per leg."""
