@@ -347,6 +347,138 @@ def _play(library: Library, routine: Any, cautions: list[str], options: Any) -> 
     )
 
 
+class Paper(str, Enum):
+    """Paper sizes for PDF and the HTML's print style."""
+
+    a4 = "a4"
+    letter = "letter"
+
+
+class SheetFormat(str, Enum):
+    """Formats of a take-home sheet."""
+
+    pdf = "pdf"
+    html = "html"
+    md = "md"
+    txt = "txt"
+
+
+@app.command("print")
+@error_boundary
+def print_command(
+    ctx: typer.Context,
+    protocol_ids: Annotated[
+        Optional[list[str]],  # noqa: UP045 - Typer reads this annotation on Python 3.10
+        typer.Argument(
+            metavar="[PROTOCOL]...",
+            help="Routines or guidance to print, e.g. foam-roller-and-ball.",
+        ),
+    ] = None,
+    plan: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            "--plan",
+            metavar="FILE",
+            help="Print the prescription in this plan file (see `plan new`); "
+            "options given here override the plan's.",
+        ),
+    ] = None,
+    sheet_format: Annotated[
+        Optional[SheetFormat],  # noqa: UP045
+        typer.Option("--format", "-f", help="Default: from the -o file's suffix, else pdf."),
+    ] = None,
+    output: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Where to write (- for standard output with html, md, txt). "
+            "Default: sheet-PATIENT-DATE.FORMAT here.",
+        ),
+    ] = None,
+    patient: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(help="Patient's name."),
+    ] = None,
+    clinician: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(help="Your name."),
+    ] = None,
+    clinic: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(help="Clinic's name."),
+    ] = None,
+    date: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            metavar="YYYY-MM-DD",
+            help="Date on the sheet and first day of the record. [default: today]",
+        ),
+    ] = None,
+    notes: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(metavar="TEXT", help="Your notes for the patient."),
+    ] = None,
+    notes_file: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(metavar="FILE", help="Read the notes from a UTF-8 text file."),
+    ] = None,
+    hold: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option(min=1, max=600, metavar="SECONDS", help="Hold for range steps (10-20s)."),
+    ] = None,
+    side: Annotated[
+        Optional[Side],  # noqa: UP045
+        typer.Option(help="Which leg for per-side steps. [default: both]"),
+    ] = None,
+    times_per_day: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option(min=1, max=6, metavar="N", help="Sessions a day. [default: 1]"),
+    ] = None,
+    days: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option(min=1, max=90, metavar="N", help="Rows of the daily record. [default: 14]"),
+    ] = None,
+    paper: Annotated[
+        Optional[Paper],  # noqa: UP045
+        typer.Option(help="Paper size. [default: a4]"),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
+) -> None:
+    """Print a take-home sheet: doses, pictures, warning signs and a daily record."""
+    from hamstring_care import plans
+    from hamstring_care.sheets import formats
+
+    library = _settings(ctx).library()
+    given = plans.Overrides(
+        patient=patient,
+        clinician=clinician,
+        clinic=clinic,
+        date=date,
+        notes=notes,
+        notes_file=notes_file,
+        hold=hold,
+        side=side.value if side else None,
+        times_per_day=times_per_day,
+        days=days,
+        paper=paper.value if paper else None,
+    )
+    prescription = plans.prescription(library, list(protocol_ids or []), plan, given)
+    fmt = formats.choose_format(sheet_format.value if sheet_format else None, output)
+    data = formats.render(formats.sheet_for(library, prescription), fmt)
+    if output == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    from hamstring_care.files import write_atomic
+
+    target = Path(output or formats.default_name(prescription, fmt))
+    write_atomic(target, data, force=force)
+    pages = f", {formats.pdf_pages(data)} page(s)" if fmt == "pdf" else ""
+    typer.echo(f"Wrote {target}{pages}.")
+
+
 @protocols_app.command("list")
 @error_boundary
 def protocols_list(ctx: typer.Context) -> None:

@@ -100,3 +100,11 @@ class Interrupted(HamstringCareError):
 
     def __init__(self) -> None:
         super().__init__("Stopped.")
+
+
+class OutputFileError(HamstringCareError):
+    """An output file that exists (without --force) or cannot be written."""
+
+
+class UsageError(HamstringCareError):
+    """Options that do not go together, or a value the command cannot use."""

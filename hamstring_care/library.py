@@ -21,7 +21,7 @@ from hamstring_care.errors import InputFileError, Problem, UnknownProtocolError
 if TYPE_CHECKING:
     from pydantic import ValidationError
 
-    from hamstring_care.models import Protocol, TriageProtocol
+    from hamstring_care.models import Plan, Protocol, TriageProtocol
 
 ENV_VAR = "HAMSTRING_CARE_PROTOCOLS"
 SUFFIXES = (".yaml", ".yml")
@@ -216,6 +216,11 @@ def _message(kind: str, err: Mapping[str, Any], path: FieldPath, got: str) -> st
     if kind == "string_pattern_mismatch":
         if path and path[-1] == "version":
             return f'expected a version like "1.0", got {got}'
+        if path and path[-1] == "illustration":
+            return (
+                "expected the file name of an SVG in the illustrations folder, "
+                f"like roller-thigh.svg, got {got}"
+            )
         return f"expected an id of lower-case letters, digits, - and _, got {got}"
     template = _MESSAGES.get(kind)
     if template is None:
@@ -299,8 +304,82 @@ def load_protocol(path: Path, source: str | None = None) -> Protocol:
     found = models.cross_check(protocol)
     if protocol.id != path.stem:
         found.insert(0, (("id",), f'"{protocol.id}" must match the file name "{path.stem}"'))
+    if isinstance(protocol, models.RoutineProtocol):
+        for i, step in enumerate(protocol.steps):
+            if step.illustration and find_illustration(path.parent, step.illustration) is None:
+                found.append(
+                    (
+                        ("steps", i, "illustration"),
+                        f"no file {ILLUSTRATIONS}/{step.illustration} beside this file "
+                        "or among the bundled protocols",
+                    )
+                )
     doc.fail(found)
     return protocol
+
+
+ILLUSTRATIONS = "illustrations"
+
+
+def find_illustration(folder: Path, name: str) -> Path | None:
+    """The SVG a step names: in ``folder/illustrations/``, else among the bundled ones.
+
+    A file that leads out of its illustrations folder (a symbolic link elsewhere) is
+    refused, so a shared protocol cannot make the program read any other file.
+    """
+    for base in (folder / ILLUSTRATIONS, bundled_dir() / ILLUSTRATIONS):
+        candidate = base / name
+        try:
+            inside = candidate.resolve().is_relative_to(base.resolve())
+        except OSError:  # a symbolic link loop
+            continue
+        if inside and candidate.is_file():
+            return candidate
+    return None
+
+
+def load_plan(path: Path, library: Library, source: str | None = None) -> Plan:
+    """Read and validate a plan file; raise ``InputFileError`` listing every problem."""
+    return parse_plan(read_document(path, source), library)
+
+
+def parse_plan(doc: Document, library: Library) -> Plan:
+    """Validate a parsed plan: its fields, then that each protocol exists and can be given."""
+    from pydantic import ValidationError
+
+    from hamstring_care.errors import HamstringCareError
+    from hamstring_care.models import Plan, RoutineProtocol, TriageProtocol
+
+    if not isinstance(doc.data, dict):
+        doc.fail([((), "expected a mapping of fields (patient, protocols, ...)")])
+    try:
+        plan = Plan.model_validate(doc.data)
+    except ValidationError as exc:
+        raise InputFileError(doc.source, validation_problems(doc, exc, Plan)) from None
+    found: list[tuple[FieldPath, str]] = []
+    for i, item in enumerate(plan.protocols):
+        try:
+            protocol = library.get(item.id)
+        except UnknownProtocolError:
+            known = ", ".join(p for p in library.entries() if p != "triage")
+            found.append((("protocols", i, "id"), f'no protocol "{item.id}"; known: {known}'))
+            continue
+        except HamstringCareError as error:
+            found.append((("protocols", i, "id"), f"{item.id} cannot be used: {error.lines[0]}"))
+            continue
+        if isinstance(protocol, TriageProtocol):
+            found.append((("protocols", i, "id"), "the triage is asked, not prescribed"))
+        elif not isinstance(protocol, RoutineProtocol):
+            for name in ("hold", "side"):
+                if name in doc.data["protocols"][i]:
+                    found.append(
+                        (
+                            ("protocols", i, name),
+                            f"{name} goes with routines; {item.id} is guidance",
+                        )
+                    )
+    doc.fail(found)
+    return plan
 
 
 @cache
@@ -374,6 +453,10 @@ class Library:
                 raise UnknownProtocolError(f'no protocol "{pid}"; known protocols: {known}')
             self._loaded[pid] = load_protocol(entry.path)
         return self._loaded[pid]
+
+    def illustration(self, pid: str, name: str) -> Path | None:
+        """The SVG file a step of protocol ``pid`` names, found beside that protocol's file."""
+        return find_illustration(self.entries()[pid].path.parent, name)
 
     def triage(self) -> TriageProtocol:
         """The triage protocol (id ``triage``)."""

@@ -10,6 +10,7 @@ This module imports pydantic, so only the loader imports it.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
@@ -32,6 +33,8 @@ Area = Literal["back_of_thigh", "sit_bone", "buttock", "back_of_knee", "calf", "
 
 _DURATION = re.compile(r"^\s*(\d+)\s*(?:-\s*(\d+)\s*)?(s|sec|min)\s*$")
 _ID = r"^[a-z0-9][a-z0-9_-]*$"
+# A file name in the protocol folder's illustrations/ folder: never a path that could leave it.
+_ILLUSTRATION = r"^[a-z0-9][a-z0-9_-]*\.svg$"
 
 
 @dataclass(frozen=True)
@@ -185,6 +188,7 @@ class Step(Model):
     method: Method
     area: Area
     cue: Text | None = None
+    illustration: Annotated[str, Field(pattern=_ILLUSTRATION)] | None = None
     cautions: list[Text] = []
     sources: list[SourceKey] = []
     practice: bool = False
@@ -301,11 +305,16 @@ class Question(Model):
 
 
 class RedFlag(Model):
-    """A warning sign, screened before anything else."""
+    """A warning sign, screened before anything else.
+
+    ``warning_sign: false`` marks a checklist answer that is not a sign itself ("I'm not
+    sure"): it routes like one but is left off printed sheets.
+    """
 
     id: Id
     level: FlagLevel
     text: Label
+    warning_sign: bool = True
     sources: list[SourceKey] = []
     practice: bool = False
 
@@ -550,3 +559,49 @@ def normalise_yes_no(q: Question, value: Any) -> Any:
     if q.type == "yes_no" and isinstance(value, bool):
         return "yes" if value else "no"
     return value
+
+
+# --- plans ------------------------------------------------------------------------------
+
+
+def _iso_date(value: Any) -> Any:
+    # YAML reads an unquoted 2026-11-21 as a date, a quoted one as text: accept both.
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise PydanticCustomError(
+                "date", "expected a date like 2026-11-21, got {got}", {"got": describe(value)}
+            ) from None
+    return value
+
+
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class PlanProtocol(Model):
+    """One protocol of a plan, with the clinician's overrides."""
+
+    id: Id
+    side: Literal["both", "right", "left"] = "both"
+    hold: Annotated[int, Field(ge=1, le=600)] | None = None
+
+
+class Schedule(Model):
+    """How often, and for how long the adherence table runs."""
+
+    times_per_day: Annotated[int, Field(ge=1, le=6)] = 1
+    days: Annotated[int, Field(ge=1, le=90)] = 14
+
+
+class Plan(Model):
+    """A prescription kept in a file: printed with ``print --plan``, played with ``run --plan``."""
+
+    patient: Name | None = None
+    clinician: Name | None = None
+    clinic: Name | None = None
+    date: Annotated[dt.date | None, BeforeValidator(_iso_date)] = None
+    schedule: Schedule = Schedule()
+    protocols: Annotated[list[PlanProtocol], Field(min_length=1)]
+    notes: Annotated[str, Field(max_length=20_000)] | None = None
+    paper: Literal["a4", "letter"] = "a4"

@@ -1,0 +1,197 @@
+"""From what a clinician gives (protocol ids and options, or a plan file) to a prescription.
+
+Also writes new plan files. This module reads files; the pure part is ``prescription``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from hamstring_care.errors import UnknownProtocolError, UsageError
+from hamstring_care.prescription import Prescribed, Prescription, from_plan
+
+if TYPE_CHECKING:
+    from hamstring_care.library import Library
+    from hamstring_care.prescription import Advice
+
+NOTES_LIMIT = 20_000
+
+
+@dataclass
+class Overrides:
+    """Options given on the command line; ``None`` means not given."""
+
+    patient: str | None = None
+    clinician: str | None = None
+    clinic: str | None = None
+    date: str | None = None
+    notes: str | None = None
+    notes_file: Path | None = None
+    hold: int | None = None
+    side: str | None = None
+    times_per_day: int | None = None
+    days: int | None = None
+    paper: str | None = None
+
+
+def advice(library: Library, pid: str) -> Advice:
+    """A protocol that can be prescribed (a routine or guidance, not the triage)."""
+    from hamstring_care.models import TriageProtocol
+
+    protocol = library.get(pid)
+    if isinstance(protocol, TriageProtocol):
+        known = ", ".join(p for p in library.entries() if p != "triage")
+        raise UnknownProtocolError(
+            f'"{pid}" is the triage, which is asked, not prescribed; print one of: {known}'
+        )
+    return protocol
+
+
+def prescription(
+    library: Library,
+    protocol_ids: list[str],
+    plan_path: Path | None,
+    given: Overrides,
+    today: dt.date | None = None,
+) -> Prescription:
+    """The prescription from a plan file or from protocol ids, with the options given applied."""
+    today = today or dt.date.today()
+    if plan_path is not None and protocol_ids:
+        raise UsageError("give protocols or --plan FILE, not both")
+    if plan_path is None and not protocol_ids:
+        raise UsageError(
+            "name the protocols to print (e.g. foam-roller-and-ball) or give --plan FILE"
+        )
+    if given.notes is not None and given.notes_file is not None:
+        raise UsageError("give --notes or --notes-file, not both")
+    if plan_path is not None:
+        plan = load_plan(library, plan_path)
+        base = from_plan(plan, {p.id: advice(library, p.id) for p in plan.protocols}, today)
+    else:
+        items = tuple(Prescribed(advice(library, pid)) for pid in dict.fromkeys(protocol_ids))
+        base = Prescription(items=items, date=today)
+    return _apply(base, given)
+
+
+def load_plan(library: Library, path: Path):
+    """Read and validate a plan file (``-`` reads standard input)."""
+    import sys
+
+    from hamstring_care.library import display_name, load_plan, parse_document, parse_plan
+
+    if str(path) == "-":
+        return parse_plan(parse_document(sys.stdin.read(), "<stdin>"), library)
+    return load_plan(path, library, display_name(path))
+
+
+def _apply(base: Prescription, given: Overrides) -> Prescription:
+    from dataclasses import replace
+
+    changes: dict = {}
+    for name in ("patient", "clinician", "clinic", "times_per_day", "days", "paper"):
+        if getattr(given, name) is not None:
+            changes[name] = getattr(given, name)
+    if given.date is not None:
+        changes["date"] = _date(given.date)
+    if given.notes is not None:
+        changes["notes"] = given.notes
+    if given.notes_file is not None:
+        changes["notes"] = _notes_file(given.notes_file)
+    if changes.get("notes") is not None and len(changes["notes"]) > NOTES_LIMIT:
+        raise UsageError(f"notes: {NOTES_LIMIT:,} characters at most")
+    if given.hold is not None or given.side is not None:
+        changes["items"] = tuple(
+            replace(
+                item,
+                hold=given.hold if given.hold is not None else item.hold,
+                side=given.side or item.side,
+            )
+            if item.is_routine
+            else item
+            for item in base.items
+        )
+    return replace(base, **changes)
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(f'--date: expected a date like 2026-11-21, got "{text}"') from None
+
+
+def _notes_file(path: Path) -> str:
+    from hamstring_care.library import display_name, read_text
+
+    return read_text(path, display_name(path))
+
+
+# --- new plan files ---------------------------------------------------------------------
+
+TEMPLATE = """\
+# A hamstring-care plan: one prescription, for paper and for the terminal.
+#   Print the take-home sheet:   hamstring-care print --plan {name}
+#   Run it in the terminal:      hamstring-care run --plan {name}
+# Check it after editing:        hamstring-care print --plan {name} -o - --format txt
+# Leave a field empty (or delete it) to use the default shown.
+
+patient: {patient}          # name on the sheet; empty leaves a line to write it on
+clinician: {clinician}
+clinic: {clinic}
+date:                       # YYYY-MM-DD, the first day of the record; empty: the day it is printed
+
+schedule:
+  times_per_day: 1          # sessions a day, 1 to 6
+  days: 14                  # rows in the daily record, 1 to 90
+
+# In order. For routines: side is both, right or left; hold (seconds, 1 to 600) replaces the
+# 10-20 s range holds and leaves fixed holds as they are. Ids: hamstring-care protocols list
+protocols:
+{protocols}
+# Notes for the patient, in your words. For several lines:
+# notes: |
+#   Do the routine after your run, not before.
+#   Come back if it is no better in two weeks.
+notes: {notes}
+
+paper: a4                   # a4 or letter
+"""
+
+
+def _scalar(value: str | None) -> str:
+    # A JSON string is also a YAML string, with every character safely escaped.
+    return json.dumps(value, ensure_ascii=False) if value else ""
+
+
+def new_plan_text(
+    library: Library,
+    name: str,
+    protocol_ids: list[str],
+    given: Overrides,
+) -> str:
+    """A commented plan file that validates as written."""
+    entries = []
+    for pid in dict.fromkeys(protocol_ids):
+        protocol = advice(library, pid)
+        entries.append(f"  - id: {pid}")
+        if protocol.kind == "routine":
+            side = given.side or "both"
+            hold = "" if given.hold is None else str(given.hold)
+            entries += [f"    side: {side}", f"    hold: {hold}".rstrip()]
+    return TEMPLATE.format(
+        name=name,
+        patient=_scalar(given.patient),
+        clinician=_scalar(given.clinician),
+        clinic=_scalar(given.clinic),
+        protocols="\n".join(entries),
+        notes=_scalar(given.notes),
+    )
+
+
+def default_protocols(library: Library) -> list[str]:
+    """What a self-massage result recommends: the usual prescription."""
+    return list(library.triage().dispositions.self_massage.protocols)

@@ -1,0 +1,145 @@
+"""One prescription: which protocols, for which leg, with which hold, how often.
+
+The sheet prints it and the player plays it, and both read the doses from the player's own
+timeline (``player.timeline.build``), so the paper and the terminal cannot disagree. Pure:
+no I/O.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from hamstring_care.player.timeline import build
+
+if TYPE_CHECKING:
+    from hamstring_care.models import GuidanceProtocol, Plan, RoutineProtocol, Step
+
+    Advice = RoutineProtocol | GuidanceProtocol
+
+SIDE_WORDS = {"both": "each leg", "right": "right leg only", "left": "left leg only"}
+TIMES_A_DAY = {1: "Once a day", 2: "Twice a day"}
+
+
+@dataclass(frozen=True)
+class Prescribed:
+    """A protocol as prescribed: for routines, the leg and the hold for range steps."""
+
+    protocol: Advice
+    side: str = "both"
+    hold: int | None = None
+
+    @property
+    def is_routine(self) -> bool:
+        """True for a routine (played), false for guidance (read)."""
+        return self.protocol.kind == "routine"
+
+    def command(self) -> str:
+        """The command that gives the same thing in the terminal."""
+        if not self.is_routine:
+            return f"hamstring-care protocols show {self.protocol.id}"
+        words = ["hamstring-care", "run", self.protocol.id]
+        if self.hold is not None:
+            words += ["--hold", str(self.hold)]
+        if self.side != "both":
+            words += ["--side", self.side]
+        return " ".join(words)
+
+
+@dataclass(frozen=True)
+class Prescription:
+    """Everything a take-home sheet says about who, what and how often."""
+
+    items: tuple[Prescribed, ...]
+    date: dt.date
+    patient: str | None = None
+    clinician: str | None = None
+    clinic: str | None = None
+    notes: str | None = None
+    times_per_day: int = 1
+    days: int = 14
+    paper: str = "a4"
+
+    @property
+    def routines(self) -> list[Prescribed]:
+        """The prescribed routines, in order."""
+        return [item for item in self.items if item.is_routine]
+
+
+def from_plan(plan: Plan, protocols: dict[str, Advice], today: dt.date) -> Prescription:
+    """The prescription a plan file describes (its date, or today when it gives none)."""
+    return Prescription(
+        items=tuple(Prescribed(protocols[p.id], p.side, p.hold) for p in plan.protocols),
+        date=plan.date or today,
+        patient=plan.patient,
+        clinician=plan.clinician,
+        clinic=plan.clinic,
+        notes=plan.notes,
+        times_per_day=plan.schedule.times_per_day,
+        days=plan.schedule.days,
+        paper=plan.paper,
+    )
+
+
+@dataclass(frozen=True)
+class StepDose:
+    """What the player will do for one step: its holds, repeats and legs."""
+
+    step: Step
+    legs: tuple[str, ...]
+    repeats: int
+    min_seconds: int
+    max_seconds: int
+    rest_seconds: int
+
+    def words(self) -> str:
+        """The dose in words: ``10-20 s a spot, 3 times, each leg``."""
+        low, high = self.min_seconds, self.max_seconds
+        text = f"{low}-{high} s a spot" if low < high else f"{high} s"
+        if self.step.hold.is_range and low == high:
+            text += " a spot"
+        if self.repeats > 1:
+            text += f", {self.repeats} times"
+            if self.rest_seconds:
+                text += f" with {self.rest_seconds} s rest"
+        side = "both" if len(self.legs) == 2 else self.legs[0] if self.legs else ""
+        return text + (f", {SIDE_WORDS[side]}" if side else "")
+
+
+def step_doses(steps: list[Step], side: str = "both", hold: int | None = None) -> list[StepDose]:
+    """Each step's dose, read from the timeline the player plays."""
+    segments = build(steps, sides=side, hold=hold, count_in=0)
+    doses = []
+    for step_no, step in enumerate(steps, 1):
+        work = [s for s in segments if s.step_no == step_no and s.kind == "work"]
+        rests = [s.seconds for s in segments if s.step_no == step_no and s.kind == "rest"]
+        legs = tuple(dict.fromkeys(s.side for s in work if s.side))
+        doses.append(
+            StepDose(
+                step=step,
+                legs=legs,
+                repeats=len(work) // max(1, len(legs)),
+                min_seconds=work[0].min_seconds,
+                max_seconds=work[0].seconds,
+                rest_seconds=rests[0] if rests else 0,
+            )
+        )
+    return doses
+
+
+def how_often(times_per_day: int) -> str:
+    """``Once a day``, ``Twice a day``, ``3 times a day``."""
+    return TIMES_A_DAY.get(times_per_day, f"{times_per_day} times a day")
+
+
+def content_hash(protocol: Advice) -> str:
+    """A short fingerprint of a protocol's content, printed on the sheet's footer.
+
+    Two copies with the same id and version but different content (an edited file) differ
+    here. Comments and layout of the file do not count: only what the program reads.
+    """
+    data = json.dumps(protocol.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(data.encode()).hexdigest()[:8]

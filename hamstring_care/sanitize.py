@@ -1,0 +1,42 @@
+"""Make untrusted text safe to show: no terminal escape sequences, no control characters.
+
+Patient names, notes and protocol texts come from other people. Whatever they hold, a
+sheet or a terminal shows them as the words they are: escape sequences (colour, cursor
+moves, window titles, hyperlinks) and control characters are dropped, never interpreted.
+Escaping for a format (HTML, Markdown) is the renderer's job; this is the step before it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# CSI (ESC [ ... final), OSC (ESC ] ... BEL or ESC \), other two-character ESC sequences, and
+# the single-byte C1 forms of CSI and OSC.
+_ESCAPES = re.compile(
+    r"""
+    (?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]            # CSI ... final byte
+    | (?:\x1b[\]PX^_]|[\x9d\x90\x98\x9e\x9f])   # OSC, DCS, SOS, PM, APC ...
+      .*?(?:\x07|\x1b\\|\x9c|$)                 # ... up to their terminator
+    | \x1b[ -/]*[0-~]?                          # any other ESC sequence
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+_KEEP = {"\n", "\t"}
+
+
+def clean(text: str, *, one_line: bool = False) -> str:
+    """Drop escape sequences and control characters; keep letters of every script and emoji.
+
+    Line breaks are kept (``one_line`` turns them into spaces, for names), tabs become
+    spaces, and Windows line ends become plain ones.
+    """
+    text = _ESCAPES.sub("", text.replace("\r\n", "\n"))
+    kept = []
+    for char in text:
+        if char in _KEEP:
+            kept.append(" " if char == "\t" or one_line else char)
+        elif unicodedata.category(char) != "Cc":
+            kept.append(char)
+    result = "".join(kept)
+    return " ".join(result.split()) if one_line else result

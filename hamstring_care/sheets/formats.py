@@ -1,0 +1,81 @@
+"""Choosing a sheet's format and file name, and drawing it in that format."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from hamstring_care.errors import UsageError
+from hamstring_care.prescription import Prescription
+from hamstring_care.sheets.content import Sheet
+
+if TYPE_CHECKING:
+    from hamstring_care.library import Library
+
+FORMATS = ("pdf", "html", "md", "txt")
+BY_SUFFIX = {".pdf": "pdf", ".html": "html", ".htm": "html", ".md": "md", ".markdown": "md"}
+BY_SUFFIX |= {".txt": "txt", ".text": "txt"}
+TO_STDOUT = ("html", "md", "txt")
+
+
+def choose_format(wanted: str | None, output: str | None) -> str:
+    """The format asked for, else the one the output file's suffix names, else PDF."""
+    named = BY_SUFFIX.get(Path(output).suffix.lower()) if output and output != "-" else None
+    if wanted and named and wanted != named:
+        raise UsageError(
+            f"{output}: the name ends in {Path(output).suffix} but --format is {wanted}"
+        )
+    fmt = wanted or named or "pdf"
+    if output == "-" and fmt not in TO_STDOUT:
+        raise UsageError(
+            "a PDF cannot go to standard output; give a file name (-o sheet.pdf) "
+            "or --format html, md or txt"
+        )
+    return fmt
+
+
+def default_name(prescription: Prescription, fmt: str) -> str:
+    """``sheet-jane-doe-2026-11-21.pdf``, or after the first protocol when no patient is named."""
+    who = prescription.patient or prescription.items[0].protocol.id
+    slug = re.sub(r"[^\w]+", "-", who.lower()).strip("-_")[:40] or "patient"
+    return f"sheet-{slug}-{prescription.date.isoformat()}.{fmt}"
+
+
+def render(sheet: Sheet, fmt: str) -> bytes:
+    """The sheet drawn in ``fmt``; only the chosen format's module (and library) is imported."""
+    if fmt == "pdf":
+        from hamstring_care.sheets.pdf import to_pdf
+
+        return to_pdf(sheet)
+    if fmt == "html":
+        from hamstring_care.sheets.html import to_html
+
+        return to_html(sheet).encode()
+    from hamstring_care.sheets.text import to_markdown, to_text
+
+    return (to_markdown(sheet) if fmt == "md" else to_text(sheet)).encode()
+
+
+SVG_LIMIT = 1024 * 1024
+
+
+def sheet_for(library: Library, prescription: Prescription) -> Sheet:
+    """Describe the sheet, reading each step's illustration from the protocol's folder."""
+    from hamstring_care.sheets.content import build_sheet
+
+    def illustration(pid: str, name: str) -> str | None:
+        path = library.illustration(pid, name)
+        try:
+            if path is None or path.stat().st_size > SVG_LIMIT:
+                return None
+            return path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None  # the sheet still gives the step's words
+
+    return build_sheet(prescription, library.triage(), illustration)
+
+
+def pdf_pages(data: bytes) -> int:
+    """Pages in a PDF this program wrote (fpdf2 writes one ``/Type /Page`` per page)."""
+    return data.count(b"/Type /Page\n") or data.count(b"/Type /Page")

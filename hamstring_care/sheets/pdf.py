@@ -1,0 +1,208 @@
+"""A sheet as a PDF, made with fpdf2 (pure Python).
+
+Real, selectable text in DejaVu Sans (bundled, so accents, dashes and quotes beyond Latin-1
+print right on any machine), and the SVG illustrations drawn as vectors.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from pathlib import Path
+
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+from fpdf.fonts import FontFace
+
+from hamstring_care.sheets.content import Sheet
+from hamstring_care.sheets.text import PAIN_HEADINGS, header_fields, session_headings
+
+FONTS = Path(__file__).resolve().parent.parent / "fonts"
+FONT = "DejaVu"
+PAPER = {"a4": "A4", "letter": "Letter"}
+INK, MUTED, STOP, LINE = (27, 27, 27), (90, 90, 90), (176, 0, 32), (187, 187, 187)
+PICTURE_W = 30.0  # mm; the drawings are 160 x 100
+GAP = 4.0
+LEADING = 0.47  # line height in mm per point of type size
+BOX = "\u2610"  # ballot box, to tick
+
+# fpdf2 logs each glyph the font lacks (emoji, for one); the sheet still prints.
+logging.getLogger("fpdf").setLevel(logging.ERROR)
+
+
+class _Document(FPDF):
+    def __init__(self, sheet: Sheet) -> None:
+        super().__init__(orientation="portrait", unit="mm", format=PAPER[sheet.paper])
+        self.sheet = sheet
+        self.add_font(FONT, "", str(FONTS / "DejaVuSans.ttf"))
+        self.add_font(FONT, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+        self.set_margins(15, 14, 15)
+        self.set_auto_page_break(True, margin=16)
+        self.set_title(sheet.title)
+        self.set_creator("hamstring-care")
+        self.set_text_color(*INK)
+
+    def footer(self) -> None:
+        self.set_y(-12)
+        self.set_font(FONT, "", 7)
+        self.set_text_color(*MUTED)
+        who = f"{self.sheet.patient} · " if self.sheet.patient else ""
+        line = f"{who}{' · '.join(self.sheet.footer)} · page {self.page_no()} of {{nb}}"
+        self.multi_cell(0, 3.2, line, align="C")
+        self.set_text_color(*INK)
+
+    # --- text helpers ---
+
+    def para(
+        self, text: str, size: float = 9.5, style: str = "", indent: float = 0, after: float = 1
+    ) -> None:
+        """A wrapped paragraph at the left margin plus ``indent``."""
+        self.set_font(FONT, style, size)
+        self.set_x(self.l_margin + indent)
+        self.multi_cell(
+            self.epw - indent,
+            size * LEADING,
+            text,
+            align="L",
+            new_x=XPos.LMARGIN,
+            new_y=YPos.NEXT,
+        )
+        self.ln(after)
+
+    def height(
+        self, text: str, size: float = 9.5, style: str = "", indent: float = 0, after: float = 1
+    ) -> float:
+        """How tall ``para`` would draw the same paragraph, in mm."""
+        self.set_font(FONT, style, size)
+        lines = self.multi_cell(
+            self.epw - indent, size * LEADING, text, align="L", dry_run=True, output="LINES"
+        )
+        return len(lines) * size * LEADING + after
+
+    def heading(self, text: str, size: float = 12) -> None:
+        """A section heading, kept with at least a few lines after it."""
+        if self.will_page_break(size * LEADING + 22):
+            self.add_page()
+        self.ln(1.5)
+        self.para(text, size, "B", after=0.3)
+        self.set_draw_color(*LINE)
+        self.line(self.l_margin, self.get_y(), self.w - self.r_margin, self.get_y())
+        self.ln(1.2)
+
+    def bullets(self, items: list[str], size: float = 9.5) -> None:
+        """A list of items with hanging bullets."""
+        for item in items:
+            self.set_font(FONT, "", size)
+            self.set_x(self.l_margin + 2)
+            self.cell(4, size * LEADING, "•")
+            self.para(item, size, indent=6, after=0.6)
+
+
+def to_pdf(sheet: Sheet) -> bytes:
+    """The sheet as PDF bytes."""
+    pdf = _Document(sheet)
+    pdf.add_page()
+    _header(pdf, sheet)
+    _stop_box(pdf, sheet)
+    for block in sheet.blocks:
+        pdf.heading(block.title)
+        pdf.para(block.summary, 9)
+        pdf.para(block.schedule, 9.5, "B", after=0.5)
+        pdf.para(f"In the terminal: {block.command}", 9, after=1.5)
+        if block.before:
+            pdf.para("Before you start", 10.5, "B", after=0.5)
+            pdf.bullets([s.text + s.cite for s in block.before], 9)
+        for title, statements in block.sections:
+            pdf.para(title, 10.5, "B", after=0.5)
+            pdf.bullets([s.text + s.cite for s in statements], 9)
+        for step in block.steps:
+            _step(pdf, step)
+    _record(pdf, sheet)
+    if sheet.notes:
+        pdf.heading("Notes from your clinician")
+        pdf.para(sheet.notes, 10)
+    if sheet.sources:
+        pdf.heading("Sources", 10)
+        for source in sheet.sources:
+            pdf.para(source, 7, after=0.2)
+    return bytes(pdf.output())
+
+
+def _header(pdf: _Document, sheet: Sheet) -> None:
+    if sheet.clinic:
+        pdf.para(sheet.clinic, 11, "B", after=0)
+    pdf.para(sheet.title, 18, "B", after=1)
+    pdf.para("     ".join(f"{name}: {value}" for name, value in header_fields(sheet)), 10, after=3)
+
+
+def _stop_box(pdf: _Document, sheet: Sheet) -> None:
+    pad = 3.0
+    lines = [(sheet.stop_heading, 11.5, "B", pad)]
+    for group in sheet.flags:
+        lines.append((group.action, 9, "B", pad))
+        lines += [(f"•  {sign}", 8.5, "", pad + 2) for sign in group.signs]
+    height = 2 * pad + sum(pdf.height(t, s, st, indent + pad, 0.3) for t, s, st, indent in lines)
+    if pdf.will_page_break(height):
+        pdf.add_page()
+    top = pdf.get_y()
+    pdf.set_draw_color(*STOP)
+    pdf.set_line_width(0.6)
+    pdf.rect(pdf.l_margin, top, pdf.epw, height, round_corners=True, corner_radius=2)
+    pdf.set_line_width(0.2)
+    pdf.set_y(top + pad)
+    for i, (text, size, style, indent) in enumerate(lines):
+        pdf.set_text_color(*(STOP if i == 0 else INK))
+        # Indented on both sides, so the text keeps clear of the box's right edge too.
+        pdf.set_right_margin(pdf.r_margin + pad)
+        pdf.para(text, size, style, indent=indent, after=0.3)
+        pdf.set_right_margin(pdf.r_margin - pad)
+    pdf.set_text_color(*INK)
+    pdf.set_y(top + height + 2)
+
+
+def _step(pdf: _Document, step) -> None:
+    text_x = PICTURE_W + GAP
+    parts = [(f"{step.number}. {step.title}", 10, "B"), (step.dose, 9, "B")]
+    parts.append((step.instruction + step.cite, 8.5, ""))
+    if step.cue:
+        parts.append((f"Cue: {step.cue}", 8.5, ""))
+    parts += [(f"Take care: {c}", 8.5, "B") for c in step.cautions]
+    text_h = sum(pdf.height(t, s, st, text_x, 0.4) for t, s, st in parts)
+    picture_h = PICTURE_W * 100 / 160 if step.svg else 0
+    if pdf.will_page_break(max(text_h, picture_h) + 3):
+        pdf.add_page()
+    top = pdf.get_y() + 1
+    if step.svg:
+        _picture(pdf, step.svg, pdf.l_margin, top)
+    pdf.set_y(top)
+    for text, size, style in parts:
+        pdf.para(text, size, style, indent=text_x, after=0.4)
+    pdf.set_y(max(pdf.get_y(), top + picture_h) + 1.5)
+
+
+def _picture(pdf: _Document, svg: str, x: float, y: float) -> None:
+    try:
+        pdf.image(io.BytesIO(svg.encode()), x=x, y=y, w=PICTURE_W)
+    except Exception:
+        return
+
+
+def _record(pdf: _Document, sheet: Sheet) -> None:
+    pdf.heading("Daily record")
+    columns = ["Day", "Date", *session_headings(sheet), *PAIN_HEADINGS]
+    sessions = sheet.sessions_per_day
+    widths = [10, 24, *[18 if sessions == 1 else 16] * sessions, 32, 32]
+    pdf.set_font(FONT, "", 8)
+    pdf.set_draw_color(*LINE)
+    with pdf.table(
+        col_widths=widths,
+        width=min(pdf.epw, sum(widths) * 1.0),
+        align="LEFT",
+        line_height=4.6,
+        text_align="CENTER",
+        headings_style=FontFace(emphasis="BOLD", fill_color=(240, 240, 240)),
+        first_row_as_headings=True,
+    ) as table:
+        table.row(columns)
+        for n, day in enumerate(sheet.days, 1):
+            table.row([str(n), day, *[BOX] * sessions, "", ""])
