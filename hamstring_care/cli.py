@@ -37,6 +37,7 @@ from hamstring_care.errors import (
     IncompleteAnswersError,
     Interrupted,
     NoTerminalError,
+    UsageError,
 )
 
 if TYPE_CHECKING:
@@ -55,6 +56,12 @@ protocols_app = typer.Typer(
     help="List, show and check the protocol files.", no_args_is_help=True, rich_markup_mode=None
 )
 app.add_typer(protocols_app, name="protocols")
+plan_app = typer.Typer(
+    help="Write plan files: one prescription for the printed sheet and the terminal.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(plan_app, name="plan")
 
 
 @dataclass
@@ -273,10 +280,24 @@ class Side(str, Enum):
 @error_boundary
 def run_command(
     ctx: typer.Context,
-    routine_id: Annotated[str, typer.Argument(metavar="ROUTINE", help="Routine id.")],
-    side: Annotated[Side, typer.Option(help="Which leg for per-side steps.")] = Side.both,
+    routine_id: Annotated[
+        Optional[str],  # noqa: UP045 - Typer reads this annotation on Python 3.10
+        typer.Argument(metavar="[ROUTINE]", help="Routine id (or give --plan)."),
+    ] = None,
+    plan: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            "--plan",
+            metavar="FILE",
+            help="Run the routines of this plan file, with its sides and holds.",
+        ),
+    ] = None,
+    side: Annotated[
+        Optional[Side],  # noqa: UP045
+        typer.Option(help="Which leg for per-side steps. [default: both]"),
+    ] = None,
     hold: Annotated[
-        Optional[int],  # noqa: UP045 - Typer reads this annotation on Python 3.10
+        Optional[int],  # noqa: UP045
         typer.Option(min=1, max=600, metavar="SECONDS", help="Hold for range steps (10-20s)."),
     ] = None,
     plain: Annotated[bool, typer.Option(help="One line per event, no live panel.")] = False,
@@ -295,14 +316,36 @@ def run_command(
     ] = 5,
 ) -> None:
     """Play a routine: a timed, hands-free session with cues, per leg."""
+    from hamstring_care import plans
     from hamstring_care.player.session import RunOptions
+    from hamstring_care.prescription import Prescribed
 
     library = _settings(ctx).library()
-    routine = _routine(library, routine_id)
-    options = RunOptions(
-        side=side.value, hold=hold, plain=plain, sound=not no_sound, voice=voice, count_in=count_in
-    )
-    _play(library, routine, [], options)
+    given = plans.Overrides(hold=hold, side=side.value if side else None)
+    if plan is None:
+        if routine_id is None:
+            raise UsageError("name a routine (e.g. foam-roller-and-ball) or give --plan FILE")
+        routines = [Prescribed(_routine(library, routine_id), given.side or "both", hold)]
+    elif routine_id is not None:
+        raise UsageError("give a routine or --plan FILE, not both")
+    else:
+        prescription = plans.prescription(library, [], plan, given)
+        routines = prescription.routines
+        if not routines:
+            raise UsageError(f"{plan}: the plan holds no routine to run")
+        for item in prescription.items:
+            if not item.is_routine:
+                typer.echo(f"{item.protocol.title}: read it with {item.command()}")
+    for item in routines:
+        options = RunOptions(
+            side=item.side,
+            hold=item.hold,
+            plain=plain,
+            sound=not no_sound,
+            voice=voice,
+            count_in=count_in,
+        )
+        _play(library, item.protocol, [], options)
 
 
 def _routine(library: Library, routine_id: str) -> Any:
@@ -477,6 +520,65 @@ def print_command(
     write_atomic(target, data, force=force)
     pages = f", {formats.pdf_pages(data)} page(s)" if fmt == "pdf" else ""
     typer.echo(f"Wrote {target}{pages}.")
+
+
+@plan_app.command("new")
+@error_boundary
+def plan_new(
+    ctx: typer.Context,
+    protocol_ids: Annotated[
+        Optional[list[str]],  # noqa: UP045 - Typer reads this annotation on Python 3.10
+        typer.Argument(
+            metavar="[PROTOCOL]...",
+            help="Protocols to prescribe. [default: the self-massage result's routines]",
+        ),
+    ] = None,
+    output: Annotated[
+        str,
+        typer.Option("--output", "-o", metavar="FILE", help="Where to write (- for stdout)."),
+    ] = "plan.yaml",
+    patient: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(help="Patient's name."),
+    ] = None,
+    clinician: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(help="Your name."),
+    ] = None,
+    clinic: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(help="Clinic's name."),
+    ] = None,
+    hold: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option(min=1, max=600, metavar="SECONDS", help="Hold for range steps (10-20s)."),
+    ] = None,
+    side: Annotated[
+        Optional[Side],  # noqa: UP045
+        typer.Option(help="Which leg for per-side steps. [default: both]"),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
+) -> None:
+    """Write a commented plan file to edit, then print (`print --plan`) and run (`run --plan`)."""
+    from hamstring_care import plans
+
+    library = _settings(ctx).library()
+    given = plans.Overrides(
+        patient=patient,
+        clinician=clinician,
+        clinic=clinic,
+        hold=hold,
+        side=side.value if side else None,
+    )
+    ids = list(protocol_ids or plans.default_protocols(library))
+    text = plans.new_plan_text(library, output if output != "-" else "plan.yaml", ids, given)
+    if output == "-":
+        typer.echo(text, nl=False)
+        return
+    from hamstring_care.files import write_atomic
+
+    write_atomic(Path(output), text.encode(), force=force)
+    typer.echo(f"Wrote {output}. Edit it, then: hamstring-care print --plan {output}")
 
 
 @protocols_app.command("list")

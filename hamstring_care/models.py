@@ -603,5 +603,5 @@ class Plan(Model):
     date: Annotated[dt.date | None, BeforeValidator(_iso_date)] = None
     schedule: Schedule = Schedule()
     protocols: Annotated[list[PlanProtocol], Field(min_length=1)]
-    notes: Annotated[str, Field(max_length=20_000)] | None = None
+    notes: Annotated[str, Field(max_length=50_000)] | None = None
     paper: Literal["a4", "letter"] = "a4"

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from hamstring_care.library import Library
     from hamstring_care.prescription import Advice
 
-NOTES_LIMIT = 20_000
+NOTES_LIMIT = 50_000  # about 20 printed pages; more is surely a wrong file
 
 
 @dataclass
@@ -132,34 +132,29 @@ def _notes_file(path: Path) -> str:
 
 # --- new plan files ---------------------------------------------------------------------
 
-TEMPLATE = """\
+HEADER = """\
 # A hamstring-care plan: one prescription, for paper and for the terminal.
 #   Print the take-home sheet:   hamstring-care print --plan {name}
 #   Run it in the terminal:      hamstring-care run --plan {name}
-# Check it after editing:        hamstring-care print --plan {name} -o - --format txt
+#   Check it after editing:      hamstring-care print --plan {name} -o - --format txt
 # Leave a field empty (or delete it) to use the default shown.
-
-patient: {patient}          # name on the sheet; empty leaves a line to write it on
-clinician: {clinician}
-clinic: {clinic}
-date:                       # YYYY-MM-DD, the first day of the record; empty: the day it is printed
-
-schedule:
-  times_per_day: 1          # sessions a day, 1 to 6
-  days: 14                  # rows in the daily record, 1 to 90
-
+"""
+PROTOCOLS_HELP = """
 # In order. For routines: side is both, right or left; hold (seconds, 1 to 600) replaces the
 # 10-20 s range holds and leaves fixed holds as they are. Ids: hamstring-care protocols list
 protocols:
-{protocols}
+"""
+NOTES_HELP = """
 # Notes for the patient, in your words. For several lines:
 # notes: |
 #   Do the routine after your run, not before.
 #   Come back if it is no better in two weeks.
-notes: {notes}
-
-paper: a4                   # a4 or letter
 """
+
+
+def _line(key: str, value: str, comment: str = "") -> str:
+    text = f"{key}: {value}".rstrip()
+    return f"{text:<27} # {comment}" if comment else text
 
 
 def _scalar(value: str | None) -> str:
@@ -174,22 +169,33 @@ def new_plan_text(
     given: Overrides,
 ) -> str:
     """A commented plan file that validates as written."""
-    entries = []
+    lines = [
+        HEADER.format(name=name),
+        _line("patient", _scalar(given.patient), "empty leaves a line to write the name on"),
+        _line("clinician", _scalar(given.clinician)),
+        _line("clinic", _scalar(given.clinic)),
+        _line("date", "", "YYYY-MM-DD, first day of the record; empty: the day it is printed"),
+        "",
+        "schedule:",
+        _line("  times_per_day", "1", "sessions a day, 1 to 6"),
+        _line("  days", "14", "rows in the daily record, 1 to 90"),
+        PROTOCOLS_HELP.rstrip("\n"),
+    ]
     for pid in dict.fromkeys(protocol_ids):
         protocol = advice(library, pid)
-        entries.append(f"  - id: {pid}")
+        lines.append(f"  - id: {pid}")
         if protocol.kind == "routine":
-            side = given.side or "both"
-            hold = "" if given.hold is None else str(given.hold)
-            entries += [f"    side: {side}", f"    hold: {hold}".rstrip()]
-    return TEMPLATE.format(
-        name=name,
-        patient=_scalar(given.patient),
-        clinician=_scalar(given.clinician),
-        clinic=_scalar(given.clinic),
-        protocols="\n".join(entries),
-        notes=_scalar(given.notes),
-    )
+            ranged = any(step.hold.is_range for step in protocol.steps)
+            hold = str(given.hold) if given.hold is not None and ranged else ""
+            lines.append(f"    side: {given.side or 'both'}")
+            lines.append(_line("    hold", hold, "" if ranged else "no range holds to change"))
+    lines += [
+        NOTES_HELP.rstrip("\n"),
+        _line("notes", _scalar(given.notes)),
+        "",
+        _line("paper", "a4", "a4 or letter"),
+    ]
+    return "\n".join(lines) + "\n"
 
 
 def default_protocols(library: Library) -> list[str]:

@@ -17,7 +17,6 @@ from hamstring_care.prescription import (
     SIDE_WORDS,
     Prescribed,
     Prescription,
-    StepDose,
     content_hash,
     how_often,
     step_doses,
@@ -64,7 +63,6 @@ class StepEntry:
     cue: str | None
     cautions: list[str]
     svg: str | None
-    plan: StepDose
 
 
 @dataclass
@@ -216,7 +214,6 @@ def _block(
                 cue=clean(step.cue) if step.cue else None,
                 cautions=[clean(c) for c in step.cautions],
                 svg=illustration(protocol.id, step.illustration) if step.illustration else None,
-                plan=dose,
             )
         )
     return block

@@ -80,9 +80,9 @@ def to_text(sheet: Sheet, width: int = WIDTH) -> str:
                 para(s.text + s.cite, "    ", "  - ")
         for step in block.steps:
             out.append("")
-            para(f"{step.number}. {step.title}{step.cite}", "   ", "")
+            para(f"{step.number}. {step.title}", "   ", "")
             para(f"Dose: {step.dose}", "   ")
-            para(step.instruction, "   ")
+            para(step.instruction + step.cite, "   ")
             if step.cue:
                 para(f"Cue: {step.cue}", "   ")
             for caution in step.cautions:
@@ -132,7 +132,9 @@ def to_markdown(sheet: Sheet) -> str:
     out = [f"# {md(sheet.title)}", ""]
     if sheet.clinic:
         out += [f"**{md(sheet.clinic)}**", ""]
-    out += [" · ".join(f"**{name}:** {md(value)}" for name, value in header_fields(sheet)), ""]
+    # A line to write on means nothing in a patient record: a dash says "not given".
+    fields = [(name, "—" if value == BLANK else md(value)) for name, value in header_fields(sheet)]
+    out += [" · ".join(f"**{name}:** {value}" for name, value in fields), ""]
     out += [f"## {md(sheet.stop_heading)}", ""]
     for group in sheet.flags:
         out += [f"**{md(group.action)}**", ""]
@@ -148,7 +150,7 @@ def to_markdown(sheet: Sheet) -> str:
             out += [f"- {md(s.text)}{s.cite}" for s in statements] + [""]
         for step in block.steps:
             out += [f"### {step.number}. {md(step.title)}", ""]
-            out += [f"**Dose:** {md(step.dose)}{step.cite}", "", md(step.instruction), ""]
+            out += [f"**Dose:** {md(step.dose)}", "", md(step.instruction) + step.cite, ""]
             if step.cue:
                 out += [f"*Cue:* {md(step.cue)}", ""]
             out += [f"**Take care:** {md(c)}" + "\n" for c in step.cautions]

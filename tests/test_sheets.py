@@ -1,0 +1,526 @@
+"""Take-home sheets: every format of every protocol, hostile input, and paper = terminal."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from rich.console import Console
+from typer.testing import CliRunner
+
+from hamstring_care import cli
+from hamstring_care.player.session import RunOptions, run_routine
+from hamstring_care.prescription import Prescribed, Prescription, StepDose, content_hash
+from hamstring_care.sanitize import clean
+from hamstring_care.sheets.content import build_sheet
+from hamstring_care.sheets.formats import sheet_for
+from hamstring_care.sheets.text import to_markdown, to_text
+from tests.conftest import ROOT
+from tests.test_player import FakeClock, RecordingCues, RecordingView, ScriptedKeys
+
+runner = CliRunner()
+SNAPSHOTS = ROOT / "tests" / "snapshots"
+ADVICE = ("foam-roller-and-ball", "hamstring-stretch", "rice")
+HOSTILE_NAME = (
+    "<script>alert(1)</script> [bold red]Zoë\x1b[31m Ångström-Łukasiewicz\x1b]0;pwn\x07 😀"
+)
+RTL = "שלום עולם مرحبا"
+CLINICIAN = "Dr Ñúñez – “Pat” O’Neil"  # en dash, curly quotes: beyond Latin-1
+
+
+def invoke(*args: str, input: str | None = None):
+    return runner.invoke(cli.app, list(args), input=input, catch_exceptions=False)
+
+
+def pdf_text(path: Path) -> tuple[str, int]:
+    reader = PdfReader(path)
+    return "\n".join(page.extract_text() for page in reader.pages), len(reader.pages)
+
+
+class Tags(HTMLParser):
+    """Every start tag with its attributes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+def parse_html(text: str) -> Tags:
+    parser = Tags()
+    parser.feed(text)
+    return parser
+
+
+# --- every format of every protocol -----------------------------------------------------
+
+
+@pytest.mark.parametrize("pid", ADVICE)
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_pdf_of_each_protocol_holds_patient_steps_and_footer(tmp_path, library, pid, paper):
+    out = tmp_path / "sheet.pdf"
+    result = invoke("print", pid, "--patient", "Jane Doe", "--paper", paper, "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    text, pages = pdf_text(out)
+    protocol = library.get(pid)
+    assert "Jane Doe" in text
+    for step in getattr(protocol, "steps", []):
+        assert step.title in text
+    for section in getattr(protocol, "sections", []):
+        assert section.title in text
+    assert f"{pid} v{protocol.version} #{content_hash(protocol)}" in text
+    assert "Stop and get help if..." in text
+    if protocol.kind == "routine":
+        assert pages <= 2, f"a routine fits on 2 pages, got {pages}"
+        assert f"hamstring-care run {pid}" in text
+    assert result.stdout == f"Wrote {out}, {pages} page(s).\n"
+    width = float(PdfReader(out).pages[0].mediabox.width)
+    assert round(width) == (595 if paper == "a4" else 612)
+
+
+@pytest.mark.parametrize("pid", ADVICE)
+def test_html_of_each_protocol_is_self_contained(tmp_path, library, pid):
+    out = tmp_path / "sheet.html"
+    assert invoke("print", pid, "-o", str(out)).exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    tags = parse_html(text)
+    for tag, attrs in tags.tags:
+        for name in ("src", "href", "action", "srcset", "poster"):
+            value = attrs.get(name)
+            assert value is None or value.startswith("data:"), (tag, name, value)
+        assert tag not in ("script", "link", "iframe", "object", "embed"), tag
+    assert "@import" not in text and "url(" not in text
+    protocol = library.get(pid)
+    pictures = [a for t, a in tags.tags if t == "img"]
+    steps = getattr(protocol, "steps", [])
+    assert len(pictures) == sum(1 for s in steps if s.illustration)
+    assert "@media print" in text and "size: A4" in text
+
+
+@pytest.mark.parametrize("pid", ADVICE)
+@pytest.mark.parametrize("fmt", ["md", "txt"])
+def test_text_formats_to_stdout(library, pid, fmt):
+    result = invoke("print", pid, "--format", fmt, "-o", "-")
+    assert result.exit_code == 0, result.stderr
+    protocol = library.get(pid)
+    assert protocol.title in result.stdout or protocol.title.upper() in result.stdout
+    assert "\x1b" not in result.stdout
+
+
+def snapshot_sheet(library, fmt: str) -> str:
+    prescription = Prescription(
+        items=(Prescribed(library.get("foam-roller-and-ball"), "right", 20),),
+        date=dt.date(2026, 11, 21),
+        patient="Jane Doe",
+        clinician="Dr A. Smith",
+        clinic="Riverside Physio",
+        notes="Do the routine after your run.\nCome back in two weeks.",
+        times_per_day=2,
+        days=3,
+    )
+    sheet = build_sheet(prescription, library.triage(), lambda _pid, _name: None)
+    return to_markdown(sheet) if fmt == "md" else to_text(sheet)
+
+
+@pytest.mark.parametrize("fmt", ["md", "txt"])
+def test_snapshot(library, fmt):
+    """Regenerate after an intended change with: UPDATE_SNAPSHOTS=1 uv run pytest -k snapshot."""
+    path = SNAPSHOTS / f"foam-roller-and-ball.{fmt}"
+    got = snapshot_sheet(library, fmt)
+    if os.environ.get("UPDATE_SNAPSHOTS"):
+        path.write_text(got, encoding="utf-8")
+    assert got == path.read_text(encoding="utf-8")
+
+
+# --- hostile input ----------------------------------------------------------------------
+
+
+def test_clean_drops_escapes_and_controls_keeps_every_script():
+    assert clean("a\x1b[31mred\x1b[0m b") == "ared b"
+    assert clean("title\x1b]0;pwned\x07 after") == "title after"
+    assert clean("link \x1b]8;;http://x\x1b\\text\x1b]8;;\x1b\\") == "link text"
+    assert clean("bell\a back\b nul\x00 c1\x9b2J") == "bell back nul c1"
+    assert clean("tab\there\r\nnext") == "tab here\nnext"
+    assert clean("  two\n lines ", one_line=True) == "two lines"
+    assert clean(f"Zoë 😀 {RTL}") == f"Zoë 😀 {RTL}"
+
+
+def hostile_args(tmp_path: Path) -> list[str]:
+    notes = tmp_path / "notes.txt"
+    head = f"[bold red]<b>notes</b>\x1b[2J {RTL} 😀\n"
+    long_notes = ("Walk daily and keep a diary of the pain. " * 600)[: 20_000 - len(head)]
+    notes.write_text(head + long_notes, encoding="utf-8")
+    return ["--patient", HOSTILE_NAME, "--clinician", CLINICIAN, "--notes-file", str(notes)]
+
+
+def test_hostile_html_is_escaped(tmp_path):
+    out = tmp_path / "s.html"
+    result = invoke("print", "foam-roller-and-ball", *hostile_args(tmp_path), "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    text = out.read_text(encoding="utf-8")
+    assert [t for t, _ in parse_html(text).tags].count("script") == 0
+    assert [t for t, _ in parse_html(text).tags].count("b") == 3  # ours: the header's labels
+    assert "&lt;b&gt;notes&lt;/b&gt;" in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; [bold red]Zoë Ångström-Łukasiewicz 😀" in text
+    assert "\x1b" not in text and "pwn" not in text
+    assert RTL in text and CLINICIAN in text
+
+
+def test_hostile_markdown_and_text(tmp_path):
+    md = invoke("print", "foam-roller-and-ball", *hostile_args(tmp_path), "-f", "md", "-o", "-")
+    assert md.exit_code == 0
+    assert "\\<script\\>alert(1)\\</script\\> \\[bold red\\]Zoë" in md.stdout
+    assert "<" not in md.stdout.replace("\\<", "")
+    txt = invoke("print", "foam-roller-and-ball", *hostile_args(tmp_path), "-f", "txt", "-o", "-")
+    assert "<script>alert(1)</script> [bold red]Zoë Ångström-Łukasiewicz 😀" in txt.stdout
+    assert "\x1b" not in txt.stdout and "\x07" not in txt.stdout
+    assert max(len(line) for line in txt.stdout.splitlines()) <= 78
+
+
+def test_hostile_pdf_renders_and_long_notes_continue_on_new_pages(tmp_path):
+    out = tmp_path / "s.pdf"
+    result = invoke("print", "hamstring-stretch", *hostile_args(tmp_path), "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    text, pages = pdf_text(out)
+    assert pages >= 4  # 20,000 characters of notes run on over pages
+    flat = " ".join(text.split())
+    assert "[bold red]Zoë Ångström-Łukasiewicz" in flat
+    assert CLINICIAN in flat
+    assert "Walk daily and keep a diary" in flat
+    assert "\x1b" not in text
+
+
+def test_notes_longer_than_the_limit_are_refused():
+    result = invoke("print", "rice", "--notes", "x" * 50_001, "-f", "txt", "-o", "-")
+    assert result.exit_code == 2
+    assert result.stderr.strip() == "notes: 50,000 characters at most"
+
+
+# --- files: atomic, never overwritten without --force -----------------------------------
+
+
+def test_existing_file_needs_force(tmp_path):
+    out = tmp_path / "s.txt"
+    out.write_text("keep me")
+    result = invoke("print", "rice", "-o", str(out))
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"{out}: already exists; add --force to replace it"
+    assert out.read_text() == "keep me"
+    assert invoke("print", "rice", "-o", str(out), "--force").exit_code == 0
+    assert "RICE" in out.read_text() or "first 2-3 days" in out.read_text().lower()
+
+
+def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path, monkeypatch):
+    out = tmp_path / "s.pdf"
+    out.write_bytes(b"old sheet")
+
+    def disk_full(*_args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", disk_full)
+    result = invoke("print", "rice", "-o", str(out), "--force")
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"{out}: cannot write: no space left on device"
+    assert out.read_bytes() == b"old sheet"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.pdf"]
+
+
+def test_missing_folder_and_read_only_folder(tmp_path, monkeypatch):
+    result = invoke("print", "rice", "-o", str(tmp_path / "nope" / "s.pdf"))
+    assert result.exit_code == 2
+    assert (
+        result.stderr.strip()
+        == f"{tmp_path / 'nope' / 's.pdf'}: cannot write: no folder {tmp_path / 'nope'}"
+    )
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    if os.access(locked, os.W_OK):  # root writes anywhere: make the folder refuse as it would
+        import tempfile
+
+        def refuse(*_args, **_kwargs):
+            raise PermissionError(13, "Permission denied")
+
+        monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    try:
+        result = invoke("print", "rice", "-o", str(locked / "s.pdf"))
+        assert result.exit_code == 2
+        assert result.stderr.strip() == f"{locked / 's.pdf'}: cannot write: permission denied"
+        assert list(locked.iterdir()) == []
+    finally:
+        locked.chmod(0o700)
+
+
+def test_default_file_name_and_mode(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = invoke("print", "rice", "--patient", "Jane Doe", "--date", "2026-11-21", "-f", "md")
+    assert result.stdout == "Wrote sheet-jane-doe-2026-11-21.md.\n"
+    mode = (tmp_path / "sheet-jane-doe-2026-11-21.md").stat().st_mode & 0o777
+    assert mode == 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+# --- usage errors -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["yoga"],
+            'no protocol "yoga"; known protocols: foam-roller-and-ball, hamstring-stretch, rice, triage',
+        ),
+        (
+            ["triage"],
+            '"triage" is the triage, which is asked, not prescribed; print one of: foam-roller-and-ball, hamstring-stretch, rice',
+        ),
+        ([], "name the protocols to print (e.g. foam-roller-and-ball) or give --plan FILE"),
+        (
+            ["rice", "-o", "-"],
+            "a PDF cannot go to standard output; give a file name (-o sheet.pdf) or --format html, md or txt",
+        ),
+        (
+            ["rice", "-o", "s.pdf", "-f", "html"],
+            "s.pdf: the name ends in .pdf but --format is html",
+        ),
+        (
+            ["rice", "--date", "21/11/2026"],
+            '--date: expected a date like 2026-11-21, got "21/11/2026"',
+        ),
+        (
+            ["rice", "--notes", "a", "--notes-file", "n.txt"],
+            "give --notes or --notes-file, not both",
+        ),
+        (["rice", "--notes-file", "missing.txt"], "missing.txt: file not found"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line(tmp_path, monkeypatch, args, message):
+    monkeypatch.chdir(tmp_path)
+    result = invoke("print", *args)
+    assert result.exit_code == 2
+    assert result.stderr.strip() == message
+    assert result.stdout == ""
+    assert list(tmp_path.iterdir()) == []
+
+
+# --- plans ------------------------------------------------------------------------------
+
+
+def test_plan_new_validates_as_written_and_prints(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = invoke(
+        "plan", "new", "--patient", 'Zoë "Z" O\'Brien: #1', "--side", "left", "--hold", "15"
+    )
+    assert result.exit_code == 0, result.stderr
+    assert (
+        result.stdout == "Wrote plan.yaml. Edit it, then: hamstring-care print --plan plan.yaml\n"
+    )
+    again = invoke("plan", "new")
+    assert again.exit_code == 2 and "already exists" in again.stderr
+    sheet = invoke("print", "--plan", "plan.yaml", "-f", "txt", "-o", "-")
+    assert sheet.exit_code == 0, sheet.stderr
+    assert 'Patient: Zoë "Z" O\'Brien: #1' in sheet.stdout
+    assert "hamstring-care run foam-roller-and-ball --hold 15 --side left" in sheet.stdout
+    assert "hamstring-care run hamstring-stretch --side left" in sheet.stdout
+
+
+def test_command_line_options_override_the_plan(tmp_path):
+    plan = tmp_path / "p.yaml"
+    plan.write_text("patient: Ann\nprotocols:\n  - id: foam-roller-and-ball\n    side: left\n")
+    result = invoke(
+        "print", "--plan", str(plan), "--patient", "Bea", "--side", "right", "-f", "txt", "-o", "-"
+    )
+    assert "Patient: Bea" in result.stdout
+    assert "hamstring-care run foam-roller-and-ball --side right" in result.stdout
+
+
+def test_bad_plan_reports_every_problem_with_its_place(tmp_path):
+    plan = tmp_path / "p.yaml"
+    plan.write_text(
+        "patient: Ann\n"
+        "schedule:\n  times_per_day: 9\n"
+        "protocols:\n"
+        "  - id: yoga\n"
+        "  - id: rice\n    hold: 20\n"
+        "  - id: triage\n"
+        "paper: a5\n"
+    )
+    result = invoke("print", "--plan", str(plan))
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f"{plan}:3:18: schedule.times_per_day: input should be less than or equal to 6",
+        f"{plan}:9:8: paper: expected one of 'a4' or 'letter', got \"a5\"",
+    ]
+    plan.write_text(plan.read_text().replace("9", "2").replace("a5", "a4"))
+    result = invoke("print", "--plan", str(plan))
+    assert result.stderr.splitlines() == [
+        f'{plan}:5:9: protocols[0].id: no protocol "yoga"; known: foam-roller-and-ball, hamstring-stretch, rice',
+        f"{plan}:7:11: protocols[1].hold: hold goes with routines; rice is guidance",
+        f"{plan}:8:9: protocols[2].id: the triage is asked, not prescribed",
+    ]
+
+
+def test_sheet_and_player_give_the_same_steps_and_doses(tmp_path, library, triage_protocol):
+    """A plan printed, then played on a fake clock: every step, leg, hold and repeat agree."""
+    plan = tmp_path / "p.yaml"
+    plan.write_text(
+        "protocols:\n"
+        "  - id: foam-roller-and-ball\n    side: right\n    hold: 17\n"
+        "  - id: hamstring-stretch\n    side: left\n"
+    )
+    from hamstring_care import plans
+
+    prescription = plans.prescription(library, [], plan, plans.Overrides())
+    sheet = sheet_for(library, prescription)
+    text = to_text(sheet)
+    for block, item in zip(sheet.blocks, prescription.routines, strict=True):
+        view = RecordingView()
+        clock = FakeClock()
+        played = []
+        view.segment = lambda segment, played=played: played.append(segment)
+        run_routine(
+            item.protocol,
+            triage_protocol,
+            [],
+            RunOptions(side=item.side, hold=item.hold),
+            Console(file=io.StringIO()),
+            lambda _text: None,
+            keys=ScriptedKeys(clock, []),
+            cues=RecordingCues(),
+            view=view,
+            clock=clock,
+        )
+        assert [s.title for s in block.steps] == list(dict.fromkeys(p.step.title for p in played))
+        for entry in block.steps:
+            work = [p for p in played if p.kind == "work" and p.step.title == entry.title]
+            rests = [p.seconds for p in played if p.kind == "rest" and p.step.title == entry.title]
+            legs = tuple(dict.fromkeys(p.side for p in work if p.side))
+            from_player = StepDose(
+                step=work[0].step,
+                legs=legs,
+                repeats=len(work) // max(1, len(legs)),
+                min_seconds=work[0].min_seconds,
+                max_seconds=work[0].seconds,
+                rest_seconds=rests[0] if rests else 0,
+            )
+            assert from_player.words() == entry.dose
+            assert f"Dose: {entry.dose}" in text
+    assert "Dose: 17 s a spot, 3 times, right leg only" in text
+    assert "Dose: 30 s, 3 times with 10 s rest, left leg only" in text
+
+
+def test_run_plan_plays_its_routines_and_points_to_guidance(tmp_path):
+    plan = tmp_path / "p.yaml"
+    plan.write_text("protocols:\n  - id: rice\n  - id: quick\n    side: left\n    hold: 2\n")
+    result = invoke(
+        "--protocols-dir",
+        str(ROOT / "tests" / "protocols"),
+        "run",
+        "--plan",
+        str(plan),
+        "--count-in",
+        "0",
+        "--no-sound",
+    )
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "The first 2-3 days after a hamstring strain: read it with hamstring-care protocols show rice",
+        "Left leg: Roll quickly, 1 s",
+        "Press a spot, 2 s",
+        "Done: 2 of 2 parts done in 0:03.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["run"], "name a routine (e.g. foam-roller-and-ball) or give --plan FILE"),
+        (["run", "quick", "--plan", "p.yaml"], "give a routine or --plan FILE, not both"),
+    ],
+)
+def test_run_needs_one_routine_or_a_plan(args, message):
+    result = invoke(*args)
+    assert result.exit_code == 2
+    assert result.stderr.strip() == message
+
+
+def test_run_plan_without_routines(tmp_path):
+    plan = tmp_path / "p.yaml"
+    plan.write_text("protocols:\n  - id: rice\n")
+    result = invoke("run", "--plan", str(plan))
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"{plan}: the plan holds no routine to run"
+
+
+# --- illustrations ----------------------------------------------------------------------
+
+
+def test_every_bundled_step_has_its_own_drawing(library):
+    names = []
+    for pid in ("foam-roller-and-ball", "hamstring-stretch"):
+        for step in library.get(pid).steps:
+            assert step.illustration, f"{pid}: {step.title} has no illustration"
+            path = library.illustration(pid, step.illustration)
+            assert path is not None and path.read_text().startswith("<svg")
+            names.append(step.illustration)
+    assert len(names) == len(set(names))
+
+
+def test_illustrations_must_exist_and_stay_in_their_folder(write, tmp_path):
+    from hamstring_care.errors import InputFileError
+    from hamstring_care.library import load_protocol
+    from tests.conftest import bundled_text
+
+    text = bundled_text("hamstring-stretch.yaml")
+    missing = write("mine/hamstring-stretch.yaml", text.replace("lying-stretch.svg", "nope.svg"))
+    with pytest.raises(InputFileError) as error:
+        load_protocol(missing)
+    assert error.value.lines[0].endswith(
+        "steps[0].illustration: no file illustrations/nope.svg beside this file or among the bundled protocols"
+    )
+    escape = write(
+        "bad/hamstring-stretch.yaml", text.replace("lying-stretch.svg", "../../etc/passwd.svg")
+    )
+    with pytest.raises(InputFileError) as error:
+        load_protocol(escape)
+    assert "expected the file name of an SVG in the illustrations folder" in error.value.lines[0]
+    (tmp_path / "link" / "illustrations").mkdir(parents=True)
+    outside = tmp_path / "secret.svg"
+    outside.write_text("<svg/>")
+    (tmp_path / "link" / "illustrations" / "leak.svg").symlink_to(outside)
+    linked = write("link/hamstring-stretch.yaml", text.replace("lying-stretch.svg", "leak.svg"))
+    with pytest.raises(InputFileError):
+        load_protocol(linked)
+
+
+def test_own_illustration_beside_an_overriding_protocol(write, tmp_path, library):
+    from hamstring_care.library import Library, protocol_dirs
+    from tests.conftest import bundled_text
+
+    write(
+        "mine/illustrations/my-stretch.svg",
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"/>',
+    )
+    write(
+        "mine/hamstring-stretch.yaml",
+        bundled_text("hamstring-stretch.yaml").replace("lying-stretch.svg", "my-stretch.svg"),
+    )
+    mine = Library(protocol_dirs([tmp_path / "mine"], environ={}))
+    assert (
+        mine.illustration("hamstring-stretch", "my-stretch.svg")
+        == tmp_path / "mine" / "illustrations" / "my-stretch.svg"
+    )
+    # a bundled drawing is found from any folder
+    assert mine.illustration("hamstring-stretch", "roller-calf.svg") is not None
