@@ -195,6 +195,8 @@ def test_hostile_pdf_renders_and_long_notes_continue_on_new_pages(tmp_path):
     assert CLINICIAN in flat
     assert "Walk daily and keep a diary" in flat
     assert "\x1b" not in text
+    # Shaped right to left, so the text reads back in its own order, not reversed.
+    assert "שלום עולם" in text and "مرحبا" in text
 
 
 def test_notes_longer_than_the_limit_are_refused():

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import logging
+import unicodedata
 from pathlib import Path
 
 from fpdf import FPDF
@@ -41,6 +42,10 @@ class _Document(FPDF):
         self.set_title(sheet.title)
         self.set_creator("hamstring-care")
         self.set_text_color(*INK)
+        if needs_shaping(sheet):
+            # Right-to-left words in order and Arabic letters joined: HarfBuzz does it.
+            # Only then, as shaping every line costs time that Latin text does not need.
+            self.set_text_shaping(True)
 
     def footer(self) -> None:
         self.set_y(-12)
@@ -96,6 +101,17 @@ class _Document(FPDF):
             self.set_x(self.l_margin + 2)
             self.cell(4, size * LEADING, "•")
             self.para(item, size, indent=6, after=0.6)
+
+
+def needs_shaping(sheet: Sheet) -> bool:
+    """True when a text holds right-to-left letters (Hebrew, Arabic, ...)."""
+    texts = [sheet.patient, sheet.clinician, sheet.clinic, sheet.notes]
+    return any(
+        unicodedata.bidirectional(char) in ("R", "AL")
+        for text in texts
+        if text
+        for char in text
+    )
 
 
 def to_pdf(sheet: Sheet) -> bytes:
