@@ -107,10 +107,7 @@ def needs_shaping(sheet: Sheet) -> bool:
     """True when a text holds right-to-left letters (Hebrew, Arabic, ...)."""
     texts = [sheet.patient, sheet.clinician, sheet.clinic, sheet.notes]
     return any(
-        unicodedata.bidirectional(char) in ("R", "AL")
-        for text in texts
-        if text
-        for char in text
+        unicodedata.bidirectional(char) in ("R", "AL") for text in texts if text for char in text
     )
 
 
