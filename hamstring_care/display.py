@@ -140,7 +140,10 @@ def routine(tailored: TailoredRoutine) -> RenderableType:
     table.add_column("#", justify="right", width=2)
     table.add_column("Step", ratio=4)
     table.add_column("Dose", no_wrap=True)
-    for i, tailored_step in enumerate(tailored.steps, 1):
+    from hamstring_care.prescription import step_doses
+
+    doses = step_doses([t.step for t in tailored.steps])
+    for i, (tailored_step, dose) in enumerate(zip(tailored.steps, doses, strict=True), 1):
         step = tailored_step.step
         cell = Text(step.title, style="bold") + notes.cite_text(step.sources, step.practice)
         cell.append("\n" + step.instruction)
@@ -148,25 +151,14 @@ def routine(tailored: TailoredRoutine) -> RenderableType:
             cell.append(f"\nCue: {step.cue}", style="italic")
         for caution in [*step.cautions, *tailored_step.notes]:
             cell.append(f"\n! {caution}", style="yellow")
-        table.add_row(str(i), cell, Text(dose(step).replace(", ", "\n")))
+        # The sheet's words for the dose, read from the player's timeline, one part a line.
+        table.add_row(str(i), cell, Text(dose.words().replace(", ", "\n")))
     parts += [Text(), table]
     if tailored.dropped:
         parts += [Text(), Text("Left out for you", style="bold")]
         parts += [bullet(Text(f"{step.title}: {why}")) for step, why in tailored.dropped]
     parts += [Text(), notes.render()]
     return Group(Text(), *parts)
-
-
-def dose(step: Any) -> str:
-    """A step's dose in words: ``10-20s x3, each leg``."""
-    text = str(step.hold)
-    if step.hold.is_range:
-        text += " a spot"
-    if step.repeat > 1:
-        text += f" x{step.repeat}"
-    if step.rest:
-        text += f", {step.rest} rest"
-    return text + (", each leg" if step.per_side else "")
 
 
 def protocol_list(entries: list[tuple[Entry, Protocol | None, str | None]]) -> RenderableType:

@@ -245,9 +245,9 @@ def test_protocols_list_show_validate():
     for pid in ("triage", "rice", "foam-roller-and-ball", "hamstring-stretch"):
         assert pid in listed
     shown = invoke("protocols", "show", "hamstring-stretch").stdout
-    assert "30s x3 " in shown
+    assert "│ 30 s " in shown
     assert "About 4 min in all." in shown  # 5 s get-ready, 2 x (3 x 30 s + 2 x 10 s), 5 s switch
-    assert "10s rest" in shown
+    assert "3 times with 10 s rest" in shown
     assert "Rules (the first that holds decides)" in invoke("protocols", "show", "triage").stdout
     validated = invoke("protocols", "validate")
     assert validated.exit_code == 0

@@ -400,8 +400,17 @@ def test_no_stretching_drops_the_stretch(library, triage_protocol):
 
 
 def test_dose_in_words(library):
-    from hamstring_care.display import dose
+    from hamstring_care.prescription import step_doses
 
     steps = library.get("foam-roller-and-ball").steps
-    assert [dose(s) for s in steps[:2]] == ["60s, each leg", "10-20s a spot x3, each leg"]
-    assert dose(library.get("hamstring-stretch").steps[0]) == "30s x3, 10s rest, each leg"
+    words = [d.words() for d in step_doses(steps)]
+    assert words[:2] == ["60 s, each leg", "10-20 s a spot, 3 times, each leg"]
+    assert [d.words() for d in step_doses(steps, "left", 15)][
+        1
+    ] == "15 s a spot, 3 times, left leg only"
+    stretch = library.get("hamstring-stretch").steps
+    assert step_doses(stretch)[0].words() == "30 s, 3 times with 10 s rest, each leg"
+    assert (
+        step_doses(stretch, "right", 15)[0].words()
+        == "30 s, 3 times with 10 s rest, right leg only"
+    )
