@@ -282,7 +282,7 @@ def run_command(
     ctx: typer.Context,
     routine_id: Annotated[
         Optional[str],  # noqa: UP045 - Typer reads this annotation on Python 3.10
-        typer.Argument(metavar="[ROUTINE]", help="Routine id (or give --plan)."),
+        typer.Argument(metavar="ROUTINE", help="Routine id (or give --plan)."),
     ] = None,
     plan: Annotated[
         Optional[Path],  # noqa: UP045
@@ -413,7 +413,7 @@ def print_command(
     protocol_ids: Annotated[
         Optional[list[str]],  # noqa: UP045 - Typer reads this annotation on Python 3.10
         typer.Argument(
-            metavar="[PROTOCOL]...",
+            metavar="PROTOCOL",
             help="Routines or guidance to print, e.g. foam-roller-and-ball.",
         ),
     ] = None,
@@ -442,15 +442,15 @@ def print_command(
     ] = None,
     patient: Annotated[
         Optional[str],  # noqa: UP045
-        typer.Option(help="Patient's name."),
+        typer.Option(metavar="NAME", help="Patient's name."),
     ] = None,
     clinician: Annotated[
         Optional[str],  # noqa: UP045
-        typer.Option(help="Your name."),
+        typer.Option(metavar="NAME", help="Your name."),
     ] = None,
     clinic: Annotated[
         Optional[str],  # noqa: UP045
-        typer.Option(help="Clinic's name."),
+        typer.Option(metavar="NAME", help="Clinic's name."),
     ] = None,
     date: Annotated[
         Optional[str],  # noqa: UP045
@@ -529,7 +529,7 @@ def plan_new(
     protocol_ids: Annotated[
         Optional[list[str]],  # noqa: UP045 - Typer reads this annotation on Python 3.10
         typer.Argument(
-            metavar="[PROTOCOL]...",
+            metavar="PROTOCOL",
             help="Protocols to prescribe. [default: the self-massage result's routines]",
         ),
     ] = None,
@@ -539,15 +539,15 @@ def plan_new(
     ] = "plan.yaml",
     patient: Annotated[
         Optional[str],  # noqa: UP045
-        typer.Option(help="Patient's name."),
+        typer.Option(metavar="NAME", help="Patient's name."),
     ] = None,
     clinician: Annotated[
         Optional[str],  # noqa: UP045
-        typer.Option(help="Your name."),
+        typer.Option(metavar="NAME", help="Your name."),
     ] = None,
     clinic: Annotated[
         Optional[str],  # noqa: UP045
-        typer.Option(help="Clinic's name."),
+        typer.Option(metavar="NAME", help="Clinic's name."),
     ] = None,
     hold: Annotated[
         Optional[int],  # noqa: UP045

@@ -29,6 +29,9 @@ def test_wheel_ships_protocols_and_finds_them_from_anywhere(tmp_path):
         archive.extractall(tmp_path / "site")
     for name in ("triage", "rice", "foam-roller-and-ball", "hamstring-stretch"):
         assert f"hamstring_care/protocols/{name}.yaml" in names
+    assert "hamstring_care/protocols/illustrations/roller-thigh.svg" in names
+    for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "LICENSE-DejaVu.txt"):
+        assert f"hamstring_care/fonts/{name}" in names
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     # Only the unpacked wheel is on the path for our package; dependencies come from this venv.
@@ -60,3 +63,32 @@ def test_wheel_ships_protocols_and_finds_them_from_anywhere(tmp_path):
     )
     assert listed.returncode == 0, listed.stderr
     assert "4 file(s) checked: all valid." in listed.stdout
+    printed = subprocess.run(
+        [sys.executable, "-m", "hamstring_care", "print", "foam-roller-and-ball", "-o", "s.pdf"],
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert printed.returncode == 0, printed.stderr
+    assert printed.stdout == "Wrote s.pdf, 2 page(s).\n"
+    html = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "hamstring_care",
+            "print",
+            "foam-roller-and-ball",
+            "-f",
+            "html",
+            "-o",
+            "-",
+        ],
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert html.stdout.count('<img src="data:image/svg+xml;base64,') == 6  # the drawings ship too

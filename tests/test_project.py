@@ -11,7 +11,16 @@ from hamstring_care import cli
 from tests.conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-COMMANDS = ["start", "run", "triage", "protocols list", "protocols show", "protocols validate"]
+COMMANDS = [
+    "start",
+    "run",
+    "triage",
+    "print",
+    "plan new",
+    "protocols list",
+    "protocols show",
+    "protocols validate",
+]
 
 
 def test_readme_quick_start_is_the_two_commands():
@@ -57,7 +66,8 @@ def test_help_imports_nothing_heavy():
         "from hamstring_care import cli\n"
         "try:\n    cli.app(['--help'], prog_name='hamstring-care')\n"
         "except SystemExit:\n    pass\n"
-        "heavy = ['yaml', 'pydantic', 'questionary', 'prompt_toolkit', 'hamstring_care.models']\n"
+        "heavy = ['yaml', 'pydantic', 'questionary', 'prompt_toolkit', 'hamstring_care.models',\n"
+        "         'fpdf', 'uharfbuzz', 'rich']\n"
         "print(sorted(m for m in heavy if m in sys.modules))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -145,7 +145,7 @@ def test_no_terminal_on_stdin(tmp_path):
     assert "hamstring-care triage --answers FILE" in result.stderr
 
 
-def spawn_run(tmp_path, *args: str) -> pexpect.spawn:
+def spawn_run(tmp_path, *args: str, routine: tuple[str, ...] = ("quick",)) -> pexpect.spawn:
     from tests.conftest import ROOT
 
     quick = str(ROOT / "tests" / "protocols")
@@ -158,7 +158,7 @@ def spawn_run(tmp_path, *args: str) -> pexpect.spawn:
     environ.pop("NO_COLOR", None)
     return pexpect.spawn(
         sys.executable,
-        ["-m", "hamstring_care", "--protocols-dir", quick, "run", "quick", *args],
+        ["-m", "hamstring_care", "--protocols-dir", quick, "run", *routine, *args],
         env=environ,
         dimensions=(24, 80),
         encoding="utf-8",
@@ -198,3 +198,17 @@ def test_run_quit_and_ctrl_c(tmp_path):
     output, status = finish(child)
     assert status == 130
     assert "Stopped." in output
+
+
+def test_run_a_plan_in_the_terminal(tmp_path):
+    plan = tmp_path / "plan.yaml"
+    plan.write_text("protocols:\n  - id: rice\n  - id: quick\n    side: left\n    hold: 1\n")
+    child = spawn_run(tmp_path, "--plan", str(plan), "--count-in", "1", routine=())
+    child.expect("read it with hamstring-care protocols show rice")
+    answer(child, [("pain now", "3" + ENTER), ("LEFT LEG", "")])
+    child.expect("Press a spot")
+    answer(child, [("How is the pain now", "1" + ENTER)])
+    child.expect(r"Done: 4 of 4 parts done in 0:0\d\. Pain 3 -> 1\.")
+    output, status = finish(child)
+    assert status == 0
+    assert "RIGHT LEG" not in output
