@@ -42,7 +42,8 @@ class Prescribed:
         if not self.is_routine:
             return f"hamstring-care protocols show {self.protocol.id}"
         words = ["hamstring-care", "run", self.protocol.id]
-        if self.hold is not None:
+        # --hold changes range holds only: where there are none it would only mislead.
+        if self.hold is not None and any(s.hold.is_range for s in self.protocol.steps):
             words += ["--hold", str(self.hold)]
         if self.side != "both":
             words += ["--side", self.side]

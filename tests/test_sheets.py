@@ -420,6 +420,10 @@ def test_sheet_and_player_give_the_same_steps_and_doses(tmp_path, library, triag
             assert from_player.words() == entry.dose
             assert f"Dose: {entry.dose}" in text
     assert "Dose: 17 s a spot, 3 times, right leg only" in text
+    assert sheet.commands == [
+        "hamstring-care run foam-roller-and-ball --hold 17 --side right",
+        "hamstring-care run hamstring-stretch --side left",  # no range hold: no --hold
+    ]
     assert "Dose: 30 s, 3 times with 10 s rest, left leg only" in text
 
 

@@ -121,7 +121,7 @@ def to_pdf(sheet: Sheet) -> bytes:
         pdf.heading(block.title)
         pdf.para(block.summary, 9)
         pdf.para(block.schedule, 9.5, "B", after=0.5)
-        pdf.para(f"In the terminal: {block.command}", 9, after=1.5)
+        pdf.para(f"In the terminal: {block.command}", 9, "B", after=1.5)
         if block.before:
             pdf.para("Before you start", 10.5, "B", after=0.5)
             pdf.bullets([s.text + s.cite for s in block.before], 9)
