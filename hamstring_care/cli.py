@@ -276,6 +276,32 @@ class Side(str, Enum):
     left = "left"
 
 
+# Options shared by `run`, `print` and `plan new`, declared once so that they read alike.
+HoldOption = Annotated[
+    Optional[int],  # noqa: UP045 - Typer reads this annotation on Python 3.10
+    typer.Option(
+        "--hold", min=1, max=600, metavar="SECONDS", help="Hold for range steps (10-20s)."
+    ),
+]
+SideOption = Annotated[
+    Optional[Side],  # noqa: UP045
+    typer.Option("--side", help="Which leg for per-side steps. [default: both]"),
+]
+PatientOption = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option("--patient", metavar="NAME", help="Patient's name."),
+]
+ClinicianOption = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option("--clinician", metavar="NAME", help="Your name."),
+]
+ClinicOption = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option("--clinic", metavar="NAME", help="Clinic's name."),
+]
+ForceOption = Annotated[bool, typer.Option("--force", help="Replace an existing file.")]
+
+
 @app.command("run")
 @error_boundary
 def run_command(
@@ -292,14 +318,8 @@ def run_command(
             help="Run the routines of this plan file, with its sides and holds.",
         ),
     ] = None,
-    side: Annotated[
-        Optional[Side],  # noqa: UP045
-        typer.Option(help="Which leg for per-side steps. [default: both]"),
-    ] = None,
-    hold: Annotated[
-        Optional[int],  # noqa: UP045
-        typer.Option(min=1, max=600, metavar="SECONDS", help="Hold for range steps (10-20s)."),
-    ] = None,
+    side: SideOption = None,
+    hold: HoldOption = None,
     plain: Annotated[bool, typer.Option(help="One line per event, no live panel.")] = False,
     no_sound: Annotated[bool, typer.Option("--no-sound", help="No terminal bell.")] = False,
     voice: Annotated[
@@ -406,6 +426,18 @@ class SheetFormat(str, Enum):
     txt = "txt"
 
 
+def _write_output(output: str, data: bytes, force: bool) -> bool:
+    """Write to standard output for ``-`` (returns False), else to the file, atomically."""
+    if output == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return False
+    from hamstring_care.files import write_atomic
+
+    write_atomic(Path(output), data, force=force)
+    return True
+
+
 @app.command("print")
 @error_boundary
 def print_command(
@@ -440,18 +472,9 @@ def print_command(
             "Default: sheet-PATIENT-DATE.FORMAT here.",
         ),
     ] = None,
-    patient: Annotated[
-        Optional[str],  # noqa: UP045
-        typer.Option(metavar="NAME", help="Patient's name."),
-    ] = None,
-    clinician: Annotated[
-        Optional[str],  # noqa: UP045
-        typer.Option(metavar="NAME", help="Your name."),
-    ] = None,
-    clinic: Annotated[
-        Optional[str],  # noqa: UP045
-        typer.Option(metavar="NAME", help="Clinic's name."),
-    ] = None,
+    patient: PatientOption = None,
+    clinician: ClinicianOption = None,
+    clinic: ClinicOption = None,
     date: Annotated[
         Optional[str],  # noqa: UP045
         typer.Option(
@@ -467,14 +490,8 @@ def print_command(
         Optional[Path],  # noqa: UP045
         typer.Option(metavar="FILE", help="Read the notes from a UTF-8 text file."),
     ] = None,
-    hold: Annotated[
-        Optional[int],  # noqa: UP045
-        typer.Option(min=1, max=600, metavar="SECONDS", help="Hold for range steps (10-20s)."),
-    ] = None,
-    side: Annotated[
-        Optional[Side],  # noqa: UP045
-        typer.Option(help="Which leg for per-side steps. [default: both]"),
-    ] = None,
+    hold: HoldOption = None,
+    side: SideOption = None,
     times_per_day: Annotated[
         Optional[int],  # noqa: UP045
         typer.Option(min=1, max=6, metavar="N", help="Sessions a day. [default: 1]"),
@@ -487,7 +504,7 @@ def print_command(
         Optional[Paper],  # noqa: UP045
         typer.Option(help="Paper size. [default: a4]"),
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
+    force: ForceOption = False,
 ) -> None:
     """Print a take-home sheet: doses, pictures, warning signs and a daily record."""
     from hamstring_care import plans
@@ -510,16 +527,10 @@ def print_command(
     prescription = plans.prescription(library, list(protocol_ids or []), plan, given)
     fmt = formats.choose_format(sheet_format.value if sheet_format else None, output)
     data = formats.render(formats.sheet_for(library, prescription), fmt)
-    if output == "-":
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-        return
-    from hamstring_care.files import write_atomic
-
-    target = Path(output or formats.default_name(prescription, fmt))
-    write_atomic(target, data, force=force)
-    pages = f", {formats.pdf_pages(data)} page(s)" if fmt == "pdf" else ""
-    typer.echo(f"Wrote {target}{pages}.")
+    target = output or formats.default_name(prescription, fmt)
+    if _write_output(target, data, force):
+        pages = f", {formats.pdf_pages(data)} page(s)" if fmt == "pdf" else ""
+        typer.echo(f"Wrote {target}{pages}.")
 
 
 @plan_app.command("new")
@@ -537,27 +548,12 @@ def plan_new(
         str,
         typer.Option("--output", "-o", metavar="FILE", help="Where to write (- for stdout)."),
     ] = "plan.yaml",
-    patient: Annotated[
-        Optional[str],  # noqa: UP045
-        typer.Option(metavar="NAME", help="Patient's name."),
-    ] = None,
-    clinician: Annotated[
-        Optional[str],  # noqa: UP045
-        typer.Option(metavar="NAME", help="Your name."),
-    ] = None,
-    clinic: Annotated[
-        Optional[str],  # noqa: UP045
-        typer.Option(metavar="NAME", help="Clinic's name."),
-    ] = None,
-    hold: Annotated[
-        Optional[int],  # noqa: UP045
-        typer.Option(min=1, max=600, metavar="SECONDS", help="Hold for range steps (10-20s)."),
-    ] = None,
-    side: Annotated[
-        Optional[Side],  # noqa: UP045
-        typer.Option(help="Which leg for per-side steps. [default: both]"),
-    ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
+    patient: PatientOption = None,
+    clinician: ClinicianOption = None,
+    clinic: ClinicOption = None,
+    hold: HoldOption = None,
+    side: SideOption = None,
+    force: ForceOption = False,
 ) -> None:
     """Write a commented plan file to edit, then print (`print --plan`) and run (`run --plan`)."""
     from hamstring_care import plans
@@ -572,13 +568,8 @@ def plan_new(
     )
     ids = list(protocol_ids or plans.default_protocols(library))
     text = plans.new_plan_text(library, output if output != "-" else "plan.yaml", ids, given)
-    if output == "-":
-        typer.echo(text, nl=False)
-        return
-    from hamstring_care.files import write_atomic
-
-    write_atomic(Path(output), text.encode(), force=force)
-    typer.echo(f"Wrote {output}. Edit it, then: hamstring-care print --plan {output}")
+    if _write_output(output, text.encode(), force):
+        typer.echo(f"Wrote {output}. Edit it, then: hamstring-care print --plan {output}")
 
 
 @protocols_app.command("list")

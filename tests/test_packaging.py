@@ -53,42 +53,22 @@ def test_wheel_ships_protocols_and_finds_them_from_anywhere(tmp_path):
     bundled, package = result.stdout.split()
     assert bundled == str(tmp_path / "site" / "hamstring_care" / "protocols")
     assert package.startswith(str(tmp_path / "site"))
-    listed = subprocess.run(
-        [sys.executable, "-m", "hamstring_care", "protocols", "validate"],
-        cwd=elsewhere,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+
+    def installed(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "hamstring_care", *args],
+            cwd=elsewhere,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+    listed = installed("protocols", "validate")
     assert listed.returncode == 0, listed.stderr
     assert "4 file(s) checked: all valid." in listed.stdout
-    printed = subprocess.run(
-        [sys.executable, "-m", "hamstring_care", "print", "foam-roller-and-ball", "-o", "s.pdf"],
-        cwd=elsewhere,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    printed = installed("print", "foam-roller-and-ball", "-o", "s.pdf")
     assert printed.returncode == 0, printed.stderr
     assert printed.stdout == "Wrote s.pdf, 2 page(s).\n"
-    html = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "hamstring_care",
-            "print",
-            "foam-roller-and-ball",
-            "-f",
-            "html",
-            "-o",
-            "-",
-        ],
-        cwd=elsewhere,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    html = installed("print", "foam-roller-and-ball", "-f", "html", "-o", "-")
     assert html.stdout.count('<img src="data:image/svg+xml;base64,') == 6  # the drawings ship too
