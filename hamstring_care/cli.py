@@ -6,13 +6,16 @@ Commands:
     hamstring-care                                  the guided check (same as `start`)
     hamstring-care start
     hamstring-care triage --answers answers.yaml [--json]
+    hamstring-care run foam-roller-and-ball [--side right --hold 20]   (or --plan plan.yaml)
+    hamstring-care print foam-roller-and-ball --patient NAME -o sheet.pdf  (or --plan plan.yaml)
+    hamstring-care plan new [-o plan.yaml]
     hamstring-care protocols list
     hamstring-care protocols show rice
     hamstring-care protocols validate [my-protocols/ ...]
 
 Global options (before the command): --protocols-dir DIR (repeatable), --debug, --version.
 
-Heavy modules (questionary, yaml, pydantic, rich) are imported inside the commands that use
+Heavy modules (questionary, yaml, pydantic, rich, fpdf) are imported inside the commands that use
 them, so that `--help` and `--version` cost no more than Typer itself.
 """
 
