@@ -81,11 +81,11 @@ def load_plan(library: Library, path: Path):
     """Read and validate a plan file (``-`` reads standard input)."""
     import sys
 
-    from hamstring_care.library import display_name, load_plan, parse_document, parse_plan
+    from hamstring_care import library as files
 
     if str(path) == "-":
-        return parse_plan(parse_document(sys.stdin.read(), "<stdin>"), library)
-    return load_plan(path, library, display_name(path))
+        return files.parse_plan(files.parse_document(sys.stdin.read(), "<stdin>"), library)
+    return files.load_plan(path, library, files.display_name(path))
 
 
 def _apply(base: Prescription, given: Overrides) -> Prescription:

@@ -147,7 +147,7 @@ def to_html(sheet: Sheet) -> str:
         out += [
             "<section>",
             "<h2>Notes from your clinician</h2>",
-            f'<p class="notes">{escape(sheet.notes)}</p>',
+            f'<p class="notes" dir="auto">{escape(sheet.notes)}</p>',
             "</section>",
         ]
     if sheet.sources:
