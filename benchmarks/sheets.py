@@ -16,6 +16,8 @@ from pathlib import Path
 
 from startup import APP, bench_env, time_once
 
+from hamstring_care.sheets.formats import pdf_pages
+
 BOUND_SECONDS = 1.5
 
 
@@ -42,7 +44,7 @@ def main() -> int:
         for _ in range(rounds):
             for name, argv in commands.items():
                 times[name].append(time_once(argv, env, False))
-        pages = Path(out).read_bytes().count(b"/Type /Page\n")
+        pages = pdf_pages(Path(out).read_bytes())
     floor = statistics.median(times["hamstring-care --help"])
     print(f"{rounds} rounds, median wall time, Python {sys.version.split()[0]}; PDF: {pages} pages")
     print(f"{'command':34} {'median':>8} {'max':>8} {'x --help':>8}")

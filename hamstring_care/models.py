@@ -25,6 +25,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError, core_schema
 
+from hamstring_care.prescription import NOTES_LIMIT
+
 Kind = Literal["triage", "guidance", "routine"]
 Disposition = Literal["emergency", "urgent", "clinician", "rice", "self_massage"]
 FlagLevel = Literal["emergency", "urgent", "clinician"]
@@ -200,6 +202,11 @@ class RoutineProtocol(ProtocolBase):
     kind: Literal["routine"]
     steps: Annotated[list[Step], Field(min_length=1)]
     cautions: list[ItemOrText] = []
+
+    @property
+    def has_range_holds(self) -> bool:
+        """True when some step holds for a range (10-20s), the holds that ``--hold`` replaces."""
+        return any(step.hold.is_range for step in self.steps)
 
 
 # --- triage -----------------------------------------------------------------------------
@@ -603,5 +610,5 @@ class Plan(Model):
     date: Annotated[dt.date | None, BeforeValidator(_iso_date)] = None
     schedule: Schedule = Schedule()
     protocols: Annotated[list[PlanProtocol], Field(min_length=1)]
-    notes: Annotated[str, Field(max_length=50_000)] | None = None
+    notes: Annotated[str, Field(max_length=NOTES_LIMIT)] | None = None
     paper: Literal["a4", "letter"] = "a4"

@@ -12,13 +12,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hamstring_care.errors import UnknownProtocolError, UsageError
-from hamstring_care.prescription import Prescribed, Prescription, from_plan
+from hamstring_care.prescription import NOTES_LIMIT, Prescribed, Prescription, from_plan
 
 if TYPE_CHECKING:
     from hamstring_care.library import Library
     from hamstring_care.prescription import Advice
-
-NOTES_LIMIT = 50_000  # about 20 printed pages; more is surely a wrong file
 
 
 @dataclass
@@ -185,7 +183,7 @@ def new_plan_text(
         protocol = advice(library, pid)
         lines.append(f"  - id: {pid}")
         if protocol.kind == "routine":
-            ranged = any(step.hold.is_range for step in protocol.steps)
+            ranged = protocol.has_range_holds
             hold = str(given.hold) if given.hold is not None and ranged else ""
             lines.append(f"    side: {given.side or 'both'}")
             lines.append(_line("    hold", hold, "" if ranged else "no range holds to change"))

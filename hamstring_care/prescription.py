@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
     Advice = RoutineProtocol | GuidanceProtocol
 
+NOTES_LIMIT = 50_000  # characters: about 20 printed pages; more is surely a wrong file
 SIDE_WORDS = {"both": "each leg", "right": "right leg only", "left": "left leg only"}
 TIMES_A_DAY = {1: "Once a day", 2: "Twice a day"}
 
@@ -43,7 +44,7 @@ class Prescribed:
             return f"hamstring-care protocols show {self.protocol.id}"
         words = ["hamstring-care", "run", self.protocol.id]
         # --hold changes range holds only: where there are none it would only mislead.
-        if self.hold is not None and any(s.hold.is_range for s in self.protocol.steps):
+        if self.hold is not None and self.protocol.has_range_holds:
             words += ["--hold", str(self.hold)]
         if self.side != "both":
             words += ["--side", self.side]

@@ -76,6 +76,9 @@ def sheet_for(library: Library, prescription: Prescription) -> Sheet:
     return build_sheet(prescription, library.triage(), illustration)
 
 
+_PAGE = re.compile(rb"/Type\s*/Page(?![A-Za-z])")  # a page object, not the /Pages tree
+
+
 def pdf_pages(data: bytes) -> int:
-    """Pages in a PDF this program wrote (fpdf2 writes one ``/Type /Page`` per page)."""
-    return data.count(b"/Type /Page\n") or data.count(b"/Type /Page")
+    """Pages in a PDF this program wrote: fpdf2 writes one ``/Type /Page`` object per page."""
+    return len(_PAGE.findall(data))
