@@ -12,8 +12,11 @@ Commands:
     hamstring-care protocols list
     hamstring-care protocols show rice
     hamstring-care protocols validate [my-protocols/ ...]
+    hamstring-care history [--all]                  sessions and checks saved so far
+    hamstring-care history chart | export FILE | forget --before DATE | repair
 
-Global options (before the command): --protocols-dir DIR (repeatable), --debug, --version.
+Global options (before the command): --protocols-dir DIR (repeatable), --data-dir DIR,
+--debug, --version.
 
 Heavy modules (questionary, yaml, pydantic, rich, fpdf) are imported inside the commands that use
 them, so that `--help` and `--version` cost no more than Typer itself.
@@ -21,12 +24,14 @@ them, so that `--help` and `--version` cost no more than Typer itself.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Optional, TypeVar
@@ -46,6 +51,7 @@ from hamstring_care.errors import (
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from hamstring_care.history.log import ProgressLog
     from hamstring_care.library import Library
 
 app = typer.Typer(
@@ -65,6 +71,12 @@ plan_app = typer.Typer(
     rich_markup_mode=None,
 )
 app.add_typer(plan_app, name="plan")
+history_app = typer.Typer(
+    help="Your saved sessions and checks: the table, the trend chart, export, forget, repair.",
+    invoke_without_command=True,
+    rich_markup_mode=None,
+)
+app.add_typer(history_app, name="history")
 
 
 @dataclass
@@ -73,12 +85,25 @@ class Settings:
 
     debug: bool = False
     protocols_dirs: list[Path] = field(default_factory=list)
+    data_dir: Path | None = None
 
     def library(self) -> Library:
         """The protocol library: bundled, then $HAMSTRING_CARE_PROTOCOLS, then --protocols-dir."""
         from hamstring_care.library import Library, protocol_dirs
 
         return Library(protocol_dirs(self.protocols_dirs))
+
+    def history_folder(self) -> Path:
+        """Where the progress log lives: --data-dir, $HAMSTRING_CARE_DATA, the user data dir."""
+        from hamstring_care.history.store import data_dir
+
+        return data_dir(self.data_dir)
+
+    def progress_log(self) -> ProgressLog:
+        """The progress log for writing; when it cannot be written, one warning and no saving."""
+        from hamstring_care.history.log import ProgressLog
+
+        return ProgressLog.open(self.history_folder(), _print_warning, now=now)
 
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -130,6 +155,20 @@ def _print_error(line: str) -> None:
     Console(stderr=True, highlight=False, soft_wrap=True).print(Text(line, style="red"))
 
 
+def _print_warning(line: str) -> None:
+    from rich.console import Console
+    from rich.text import Text
+
+    Console(stderr=True, highlight=False, soft_wrap=True).print(
+        Text(f"hamstring-care: warning: {line}", style="yellow")
+    )
+
+
+def now() -> datetime:
+    """The current moment in UTC (tests replace this to move through days)."""
+    return datetime.now(timezone.utc)
+
+
 def _console() -> Console:
     from rich.console import Console
 
@@ -155,6 +194,16 @@ def main_callback(
             metavar="DIR",
         ),
     ] = None,
+    data_dir: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            "--data-dir",
+            help="Folder of the progress log (history.db). Also read from HAMSTRING_CARE_DATA. "
+            "[default: your user data folder]",
+            file_okay=False,
+            metavar="DIR",
+        ),
+    ] = None,
     debug: Annotated[
         bool, typer.Option("--debug", help="Show tracebacks for internal errors.")
     ] = False,
@@ -166,7 +215,7 @@ def main_callback(
     ] = False,
 ) -> None:
     """Guided self-care for hamstring pain. With no command, runs the guided check (`start`)."""
-    ctx.obj = Settings(debug=debug, protocols_dirs=list(protocols_dir or []))
+    ctx.obj = Settings(debug=debug, protocols_dirs=list(protocols_dir or []), data_dir=data_dir)
     if ctx.invoked_subcommand is None:
         start(ctx)
 
@@ -186,23 +235,45 @@ def make_prompter() -> Any:
 @app.command()
 @error_boundary
 def start(ctx: typer.Context) -> None:
-    """Run the guided check: warning signs, a few questions, then what to do next."""
-    from hamstring_care import guided
+    """Run the guided check: warning signs, a few questions, then what to do next.
 
-    library = _settings(ctx).library()
+    After a RICE result, the next start (48 hours on) is a re-check that compares answers.
+    """
+    from hamstring_care import guided
+    from hamstring_care.history import progress
+
+    settings = _settings(ctx)
+    library = settings.library()
     asker = make_prompter()
     console = _console()
-    note = _override_note(library, "triage")
-    if note:
-        console.print(note, style="dim", markup=False)
+    protocol = library.triage()
+    with contextlib.closing(settings.progress_log()) as log:
+        last = log.last_triage()
+        opening = progress.recheck_due(last, now(), protocol.follow_up.recheck)
+        if opening:
+            console.print(opening, style="bold", markup=False)
+        note = _override_note(library, "triage")
+        if note:
+            console.print(note, style="dim", markup=False)
+        saved: list[int | None] = [None]
 
-    def play(routine: Any, cautions: list[str]) -> None:
-        from hamstring_care.player.session import RunOptions
+        def on_result(result: Any) -> None:
+            saved[0] = log.save_triage(result, recheck_of=last.id if opening and last else None)
+            if opening and last:
+                from hamstring_care.history import view
 
-        if asker.confirm(f"Start “{routine.title}” now?"):
-            _play(library, routine, cautions, RunOptions())
+                changes = progress.compare_answers(protocol, last.answers, result.answers)
+                console.print(
+                    view.recheck_comparison(changes, last, result.disposition, protocol, None)
+                )
 
-    guided.run(library, asker, console, play)
+        def play(routine: Any, cautions: list[str]) -> None:
+            from hamstring_care.player.session import RunOptions
+
+            if asker.confirm(f"Start “{routine.title}” now?"):
+                _play(library, routine, cautions, RunOptions(), log, triage_id=saved[0])
+
+        guided.run(library, asker, console, play, on_result=on_result)
 
 
 def _override_note(library: Library, pid: str) -> str | None:
@@ -359,16 +430,17 @@ def run_command(
         for item in prescription.items:
             if not item.is_routine:
                 typer.echo(f"{item.protocol.title}: read it with {item.command()}")
-    for item in routines:
-        options = RunOptions(
-            side=item.side,
-            hold=item.hold,
-            plain=plain,
-            sound=not no_sound,
-            voice=voice,
-            count_in=count_in,
-        )
-        _play(library, item.protocol, [], options)
+    with contextlib.closing(_settings(ctx).progress_log()) as log:
+        for item in routines:
+            options = RunOptions(
+                side=item.side,
+                hold=item.hold,
+                plain=plain,
+                sound=not no_sound,
+                voice=voice,
+                count_in=count_in,
+            )
+            _play(library, item.protocol, [], options, log)
 
 
 def _routine(library: Library, routine_id: str) -> Any:
@@ -399,18 +471,37 @@ def _try_load(library: Library, pid: str) -> Any:
         return None
 
 
-def _play(library: Library, routine: Any, cautions: list[str], options: Any) -> Any:
+def _play(
+    library: Library,
+    routine: Any,
+    cautions: list[str],
+    options: Any,
+    log: ProgressLog,
+    triage_id: int | None = None,
+) -> Any:
+    """Play a routine, saving it as it goes; then say so if the pain is not coming down."""
+    from hamstring_care.history.view import trend_warning
     from hamstring_care.player.session import run_routine
 
     prompter = make_prompter() if sys.stdin.isatty() else None
-    return run_routine(
+    console = _console()
+    protocol = library.triage()
+    result = run_routine(
         routine,
-        library.triage(),
+        protocol,
         cautions,
         options,
-        _console(),
+        console,
         prompter.pain if prompter else lambda _text: None,
+        recorder=log.recorder(triage_id),
+        wall_clock=now,
     )
+    rule = protocol.follow_up.not_improving
+    if rule is not None:
+        warning = trend_warning(log.sessions_since(rule.days), now(), protocol)
+        if warning:
+            console.print(warning, style="bold yellow", markup=False)
+    return result
 
 
 class Paper(str, Enum):
@@ -628,6 +719,206 @@ def protocols_validate(
         typer.echo(f"{report.files} file(s) checked: {report.bad} with problems.")
         raise typer.Exit(ExitCode.BAD_INPUT)
     typer.echo(f"{report.files} file(s) checked: all valid.")
+
+
+@history_app.callback()
+@error_boundary
+def history_command(
+    ctx: typer.Context,
+    show_all: Annotated[bool, typer.Option("--all", help="Show every record.")] = False,
+    limit: Annotated[
+        int, typer.Option(min=1, metavar="N", help="How many recent records to show.")
+    ] = 20,
+) -> None:
+    """Show your recent sessions and checks (newest first)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from hamstring_care.history.view import history_view
+
+    settings = _settings(ctx)
+    with _history_for_reading(settings) as history:
+        if history is None:
+            typer.echo(_nothing_saved(settings))
+            return
+        view = history_view(history, settings.library().triage(), None if show_all else limit, None)
+        _console().print(view)
+
+
+def _nothing_saved(settings: Settings) -> str:
+    from hamstring_care.history.store import FILE_NAME
+
+    path = settings.history_folder() / FILE_NAME
+    return (
+        f"Nothing saved yet (no {path}). Run `hamstring-care` for a check, "
+        "or `hamstring-care run ROUTINE`."
+    )
+
+
+@contextlib.contextmanager
+def _history_for_reading(settings: Settings) -> Any:
+    """The history file opened for the history commands (None when there is none yet)."""
+    from hamstring_care.history.store import newer_message, open_history
+
+    history = open_history(settings.history_folder(), create=False)
+    try:
+        if history is not None and not history.writable:
+            _print_warning(newer_message(history.path, history.version))
+        yield history
+    finally:
+        if history is not None:
+            history.close()
+
+
+@history_app.command("chart")
+@error_boundary
+def history_chart(
+    ctx: typer.Context,
+    days: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option(
+            min=7, max=366, metavar="N", help="Days of pain to show. [default: as many as fit]"
+        ),
+    ] = None,
+) -> None:
+    """Chart pain before and after over the days, sessions per week and your streak."""
+    from hamstring_care.history.view import chart_view
+
+    settings = _settings(ctx)
+    with _history_for_reading(settings) as history:
+        if history is None:
+            typer.echo(_nothing_saved(settings))
+            return
+        console = _console()
+        triage = settings.library().triage()
+        console.print(chart_view(history, triage, now(), None, console.width, days))
+
+
+class ExportFormat(str, Enum):
+    """Formats of a history export."""
+
+    csv = "csv"
+    json = "json"
+
+
+@history_app.command("export")
+@error_boundary
+def history_export(
+    ctx: typer.Context,
+    output: Annotated[
+        str,
+        typer.Argument(metavar="FILE", help="A .csv or .json file (- for standard output)."),
+    ],
+    export_format: Annotated[
+        Optional[ExportFormat],  # noqa: UP045
+        typer.Option("--format", "-f", help="Default: from the file's suffix."),
+    ] = None,
+    force: ForceOption = False,
+) -> None:
+    """Export every session and check to CSV or JSON, e.g. for your clinician."""
+    from hamstring_care.history import export
+
+    suffix = Path(output).suffix.lower().lstrip(".")
+    fmt = export_format.value if export_format else suffix
+    if fmt not in export.FORMATS:
+        raise UsageError(f"{output}: give a .csv or .json file name, or --format csv|json")
+    settings = _settings(ctx)
+    with _history_for_reading(settings) as history:
+        sessions = history.sessions() if history else []
+        checks = history.triage_results() if history else []
+    if fmt == "json":
+        data = export.to_json(sessions, checks, now())
+    else:
+        data = export.to_csv(sessions, checks)
+    if _write_output(output, data, force):
+        typer.echo(f"Wrote {output}: {len(sessions)} session(s), {len(checks)} check(s).")
+
+
+@history_app.command("forget")
+@error_boundary
+def history_forget(
+    ctx: typer.Context,
+    before: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(metavar="YYYY-MM-DD", help="Delete what was saved before this day."),
+    ] = None,
+    everything: Annotated[bool, typer.Option("--all", help="Delete everything saved.")] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask to confirm.")] = False,
+) -> None:
+    """Delete saved sessions and checks, for good (asks first)."""
+    from hamstring_care.dates import day_label
+    from hamstring_care.history.progress import local_midnight
+
+    if everything == (before is not None):
+        raise UsageError("give --before YYYY-MM-DD or --all (one of them)")
+    cutoff = None
+    if before is not None:
+        try:
+            day = datetime.strptime(before, "%Y-%m-%d").date()
+        except ValueError:
+            raise UsageError(f"--before: expected a date like 2026-11-21, got {before!r}") from None
+        cutoff = local_midnight(day, None)
+    settings = _settings(ctx)
+    with _history_for_reading(settings) as history:
+        if history is None:
+            typer.echo(_nothing_saved(settings))
+            return
+        counts = history.counts(cutoff)
+        when = "" if cutoff is None else f" from before {day_label(cutoff.date())} {cutoff.year}"
+        what = f"{counts.sessions} session(s) and {counts.triage_results} check(s){when}"
+        if not counts.sessions and not counts.triage_results:
+            typer.echo(f"Nothing to delete: {what}.")
+            return
+        if not yes:
+            if not sys.stdin.isatty():
+                raise UsageError("no terminal to ask on: add --yes to delete without asking")
+            if not make_prompter().confirm(f"Delete {what}? This cannot be undone.", False):
+                typer.echo("Nothing deleted.")
+                return
+        done = history.forget(cutoff)
+    typer.echo(f"Deleted {done.sessions} session(s) and {done.triage_results} check(s).")
+
+
+@history_app.command("repair")
+@error_boundary
+def history_repair(
+    ctx: typer.Context,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask to confirm.")] = False,
+) -> None:
+    """Move a damaged history file aside (never deleted) and start a new one."""
+    from hamstring_care.errors import HistoryDamagedError
+    from hamstring_care.history.store import FILE_NAME, move_aside, open_history
+
+    folder = _settings(ctx).history_folder()
+    path = folder / FILE_NAME
+    problem = None
+    try:
+        history = open_history(folder, create=False)
+    except HistoryDamagedError as error:
+        problem = error.lines[0]
+    else:
+        if history is None:
+            typer.echo(f"No history file at {path}: nothing to repair.")
+            return
+        with contextlib.closing(history):
+            if not history.writable:
+                typer.echo(f"{path} comes from a newer hamstring-care, not damaged: left as is.")
+                return
+            found = history.integrity_problems()
+        if not found:
+            typer.echo(f"{path} is sound (SQLite integrity check: ok): nothing to repair.")
+            return
+        problem = f"{path}: {found[0]}"
+    _print_error(problem)
+    if not yes:
+        if not sys.stdin.isatty():
+            raise UsageError("no terminal to ask on: add --yes to move it aside without asking")
+        question = f"Move {path.name} aside (kept, not deleted) and start a new, empty history?"
+        if not make_prompter().confirm(question, False):
+            typer.echo("Left as it is.")
+            return
+    kept = move_aside(path, now())
+    open_history(folder).close()
+    typer.echo(f"Moved the damaged file to {kept}. A new, empty history starts at {path}.")
 
 
 def main() -> None:

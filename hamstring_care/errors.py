@@ -108,3 +108,23 @@ class OutputFileError(HamstringCareError):
 
 class UsageError(HamstringCareError):
     """Options that do not go together, or a value the command cannot use."""
+
+
+class HistoryError(HamstringCareError):
+    """The progress log cannot be used: its message names the file and what to do."""
+
+
+class HistoryDamagedError(HistoryError):
+    """The history file is not a database, or its pages are damaged."""
+
+
+class HistoryNewerError(HistoryError):
+    """The history file was written by a newer hamstring-care: it is read, never written."""
+
+
+class HistoryUnsavableError(HistoryError):
+    """The history cannot be written here: a read-only folder or file, a full disk."""
+
+
+class HistoryBusyError(HistoryError):
+    """Another process held the history file for longer than the wait allows."""

@@ -48,10 +48,18 @@ def ask(protocol: TriageProtocol, asker: Asker) -> dict[str, Any]:
 Play = Callable[["RoutineProtocol", list[str]], object]
 
 
-def run(library: Library, asker: Asker, console: Console, play: Play | None = None) -> TriageResult:
-    """The whole guided session; returns the result (the progress log will store it).
+def run(
+    library: Library,
+    asker: Asker,
+    console: Console,
+    play: Play | None = None,
+    on_result: Callable[[TriageResult], object] | None = None,
+) -> TriageResult:
+    """The whole guided session; returns the result.
 
-    ``play`` is offered each recommended routine with the cautions in force.
+    ``on_result`` hears the result as soon as it is shown (the progress log saves it then,
+    before any routine starts); ``play`` is offered each recommended routine with the
+    cautions in force.
     """
     protocol = library.triage()
     console.print(display.notice(protocol))
@@ -59,6 +67,8 @@ def run(library: Library, asker: Asker, console: Console, play: Play | None = No
     result = triage(protocol, answers)
     console.print()
     console.print(display.result_panel(result, protocol))
+    if on_result is not None:
+        on_result(result)
     follow(result, library, console, play)
     return result
 

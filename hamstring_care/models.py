@@ -283,6 +283,7 @@ class Question(Model):
     min: int | None = None
     max: int | None = None
     not_sure_means: Literal["yes", "no"] | None = None
+    better: Literal["lower", "higher"] | None = None  # which way a number answer improves
     ask_if: Condition | None = None
 
     @model_validator(mode="before")
@@ -308,6 +309,8 @@ class Question(Model):
             raise PydanticCustomError("question", "not_sure_means goes with type: yes_no")
         if self.type != "number" and (self.min is not None or self.max is not None):
             raise PydanticCustomError("question", "min and max go with type: number")
+        if self.type != "number" and self.better is not None:
+            raise PydanticCustomError("question", "better goes with type: number")
         return self
 
 
@@ -413,6 +416,33 @@ class StopCheck(Model):
     choices: Annotated[list[StopChoice], Field(min_length=2)]
 
 
+class Recheck(Model):
+    """Ask again when the last check routed to ``after`` and ``hours`` have passed."""
+
+    after: Disposition
+    hours: Annotated[int, Field(ge=1, le=24 * 30)]
+    text: Text  # "{ago}" is replaced by how long ago, e.g. "Two days ago"
+    sources: list[SourceKey] = []
+    practice: bool = False
+
+
+class NotImproving(Model):
+    """Pain after the routine not coming down over ``days`` of sessions: say so, route on."""
+
+    days: Annotated[int, Field(ge=4, le=90)]
+    text: Text
+    disposition: Disposition
+    sources: list[SourceKey] = []
+    practice: bool = False
+
+
+class FollowUp(Model):
+    """What the progress log watches for between checks."""
+
+    recheck: Recheck | None = None
+    not_improving: NotImproving | None = None
+
+
 class TriageProtocol(ProtocolBase):
     """Red flags, questions and ordered rules; the first rule that holds decides."""
 
@@ -424,6 +454,7 @@ class TriageProtocol(ProtocolBase):
     cautions: list[Caution] = []
     dispositions: Dispositions
     rules: Annotated[list[Rule], Field(min_length=1)]
+    follow_up: FollowUp = FollowUp()
 
     def question(self, qid: str) -> Question | None:
         """The question with this id, if any."""

@@ -89,9 +89,9 @@ class Prompter:
         answer = self._ask(questionary.text(text, validate=validate, **self.prompt_kwargs))
         return int(answer) if answer.strip() else None
 
-    def confirm(self, text: str) -> bool:
-        """Yes or no, yes by default."""
-        return bool(self._ask(questionary.confirm(text, default=True, **self.prompt_kwargs)))
+    def confirm(self, text: str, default: bool = True) -> bool:
+        """Yes or no (yes by default, unless ``default`` is false)."""
+        return bool(self._ask(questionary.confirm(text, default=default, **self.prompt_kwargs)))
 
     @staticmethod
     def _ask(prompt: questionary.Question) -> Any:

@@ -14,12 +14,15 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(autouse=True)
 def stable_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """Same output everywhere: 80 columns, no colour, no user protocol folders, empty HOME."""
+    """Same output everywhere: 80 columns, no colour, no user protocol folders, empty HOME,
+    and a progress log of the test's own."""
     monkeypatch.setenv("COLUMNS", "80")
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("TERM", "dumb")
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.delenv("HAMSTRING_CARE_PROTOCOLS", raising=False)
+    monkeypatch.setenv("HAMSTRING_CARE_DATA", str(tmp_path / "data"))
+    monkeypatch.delenv("XDG_DATA_HOME", raising=False)
 
 
 @pytest.fixture(scope="session")

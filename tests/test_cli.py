@@ -81,7 +81,7 @@ def test_triage_json_has_the_documented_shape(write):
     assert out["disposition"] == "self_massage"
     assert out["protocols"] == ["foam-roller-and-ball", "hamstring-stretch"]
     assert out["cautions"] == ["no_knee_crease"]
-    assert out["triage_version"] == "1.0.0"
+    assert out["triage_version"] == "1.1.0"
     assert out["reasons"][0]["rule"] == "ready-for-self-care"
 
 
@@ -173,7 +173,9 @@ def test_guided_flow_reaches_a_result_and_shows_the_routine(asker):
 def test_guided_flow_offers_each_routine_in_turn(asker, monkeypatch):
     played = []
     monkeypatch.setattr(
-        cli, "_play", lambda lib, routine, cautions, options: played.append((routine.id, cautions))
+        cli,
+        "_play",
+        lambda lib, routine, cautions, *_rest, **_kw: played.append((routine.id, cautions)),
     )
     scripted = asker({**yaml_answers(SELF_MASSAGE), "confirm": True})
     assert invoke().exit_code == 0
@@ -271,7 +273,7 @@ def test_validate_a_broken_folder(write, tmp_path):
 def test_protocols_dir_overrides_and_says_so(write, tmp_path, monkeypatch):
     write(
         "clinic/triage.yaml",
-        bundled_text("triage.yaml").replace('version: "1.0.0"', 'version: "9.0"'),
+        bundled_text("triage.yaml").replace('version: "1.1.0"', 'version: "9.0"'),
     )
     path = write("a.yaml", SELF_MASSAGE)
     result = invoke("--protocols-dir", str(tmp_path / "clinic"), "triage", "--answers", str(path))

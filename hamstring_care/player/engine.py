@@ -140,14 +140,17 @@ class Player:
         cues: Cues,
         ask_hurts: Callable[[], str | None],
         confirm_quit: Callable[[], bool],
+        on_segment: Callable[[Outcome], None] | None = None,
     ) -> None:
         self.segments = list(segments)
+        self.on_segment = on_segment
         self.clock, self.keys, self.view, self.cues = clock, keys, view, cues
         self.ask_hurts, self.confirm_quit = ask_hurts, confirm_quit
         self.outcome = Outcome(len(self.segments), planned_seconds=total_seconds(self.segments))
         self.index = 0
         self.started = 0.0
         self.extension = 0.0
+        self.begun = 0.0
         self.starts = 0  # counts segment starts, so a restarted segment is announced again
 
     # --- the loop -------------------------------------------------------------------
@@ -156,6 +159,7 @@ class Player:
         """Play every segment (or until stopped); return the outcome."""
         start = self.clock.now()
         self.started = start
+        self.begun = start
         announced = range_cued = -1  # the segment start last announced / cued
         while self.index < len(self.segments) and not self.outcome.stopped_early:
             segment = self.segments[self.index]
@@ -216,6 +220,9 @@ class Player:
         self.started = start
         self.extension = 0.0
         self.starts += 1
+        if self.on_segment is not None:
+            self.outcome.elapsed_seconds = self.clock.now() - self.begun
+            self.on_segment(self.outcome)
 
     # --- keys -----------------------------------------------------------------------
 

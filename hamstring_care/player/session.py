@@ -10,10 +10,11 @@ from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
+from hamstring_care.dates import minutes_seconds
 from hamstring_care.player.engine import Cues, KeySource, Outcome, Player, View, wait_for_key
-from hamstring_care.player.timeline import build
+from hamstring_care.player.timeline import build, total_seconds
 from hamstring_care.report import plain_text_wanted
 from hamstring_care.triage import tailor
 
@@ -43,7 +44,7 @@ class SessionResult:
     routine_version: str
     side: str
     started_at: str
-    ended_at: str
+    ended_at: str | None
     segments_total: int
     segments_completed: int
     holds_extended: int
@@ -59,6 +60,32 @@ class SessionResult:
     def to_json(self) -> dict[str, Any]:
         """The result as plain data."""
         return asdict(self)
+
+
+class Recorder(Protocol):
+    """Where a session is saved as it goes: at the start, at each segment, at the end."""
+
+    def started(self, result: SessionResult) -> None:
+        """The session began (nothing done yet)."""
+
+    def progress(self, result: SessionResult) -> None:
+        """A segment boundary passed."""
+
+    def finished(self, result: SessionResult) -> None:
+        """The session ended, done, stopped or interrupted (``ended_at`` is set)."""
+
+
+class NoRecorder:
+    """Saves nothing (tests, and when the progress log cannot be used)."""
+
+    def started(self, result: SessionResult) -> None:
+        """Nothing to do."""
+
+    def progress(self, result: SessionResult) -> None:
+        """Nothing to do."""
+
+    def finished(self, result: SessionResult) -> None:
+        """Nothing to do."""
 
 
 def plain_wanted(options: RunOptions, console: Console) -> bool:
@@ -78,15 +105,31 @@ def run_routine(
     cues: Cues | None = None,
     view: View | None = None,
     clock: Any = None,
+    recorder: Recorder | None = None,
+    wall_clock: Callable[[], datetime] | None = None,
 ) -> SessionResult:
-    """Play a routine, tailored to the cautions in force, and return what happened."""
+    """Play a routine, tailored to the cautions in force, and return what happened.
+
+    The ``recorder`` is told as the session goes, so that an interrupted or killed session
+    keeps every segment completed before it stopped. ``wall_clock`` gives the start and end
+    times saved (the player's timing runs on ``clock``, a monotonic one).
+    """
     from hamstring_care.player import terminal
 
     tailored = tailor(routine, triage, cautions)
     steps = [t.step for t in tailored.steps]
     segments = build(steps, sides=options.side, hold=options.hold, count_in=options.count_in)
-    started = datetime.now(timezone.utc)
+    wall_clock = wall_clock or (lambda: datetime.now(timezone.utc))
+    started = wall_clock()
     pain_before = ask_pain("Before you start: pain now, 0 (none) to 10 (worst)? Enter to skip")
+    recorder = recorder or NoRecorder()
+
+    def so_far(
+        outcome: Outcome, ended: datetime | None = None, pain_after: int | None = None
+    ) -> SessionResult:
+        return _result(routine, options, started, outcome, pain_before, pain_after, ended)
+
+    recorder.started(so_far(Outcome(len(segments), planned_seconds=total_seconds(segments))))
     speech = terminal.find_speech() if options.voice else None
     if options.voice and speech is None:
         console.print(
@@ -118,10 +161,23 @@ def run_routine(
             cues=cues,
             ask_hurts=lambda: _ask_hurts(triage, keys, view),
             confirm_quit=lambda: _confirm_quit(keys, view),
+            on_segment=lambda outcome: recorder.progress(so_far(outcome)),
         )
-        outcome = player.run()
-    pain_after = ask_pain("How is the pain now, 0 to 10? Enter to skip")
-    result = _result(routine, options, started, outcome, pain_before, pain_after)
+        try:
+            outcome = player.run()
+        except KeyboardInterrupt:
+            player.outcome.stopped_early = True
+            player.outcome.stop_reason = "interrupted"
+            recorder.finished(so_far(player.outcome, ended=wall_clock()))
+            raise
+    ended = wall_clock()
+    recorder.progress(so_far(outcome))  # saved before the question, which may be left
+    pain_after = None
+    try:
+        pain_after = ask_pain("How is the pain now, 0 to 10? Enter to skip")
+    finally:
+        result = so_far(outcome, ended=ended, pain_after=pain_after)
+        recorder.finished(result)
     console.print(summary(result), markup=False)
     if outcome.stop_disposition:
         from hamstring_care import display
@@ -143,13 +199,15 @@ def _confirm_quit(keys: KeySource, view: View) -> bool:
     return wait_for_key(keys, lambda k: k in ("y", "n")) == "y"
 
 
-def _result(routine, options, started, outcome: Outcome, before, after) -> SessionResult:
+def _result(
+    routine, options, started, outcome: Outcome, before, after, ended: datetime | None
+) -> SessionResult:
     return SessionResult(
         routine_id=routine.id,
         routine_version=routine.version,
         side=options.side,
         started_at=started.isoformat(timespec="seconds"),
-        ended_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        ended_at=ended.isoformat(timespec="seconds") if ended else None,
         segments_total=outcome.segments_total,
         segments_completed=outcome.segments_completed,
         holds_extended=outcome.holds_extended,
@@ -166,13 +224,12 @@ def _result(routine, options, started, outcome: Outcome, before, after) -> Sessi
 
 def summary(result: SessionResult) -> str:
     """One line saying how the session went."""
-    minutes, seconds = divmod(round(result.elapsed_seconds), 60)
     how = {"hurts": "Stopped because it hurt", "quit": "Stopped early"}.get(
         result.stop_reason or "", "Done"
     )
     line = (
         f"{how}: {result.segments_completed} of {result.segments_total} parts done "
-        f"in {minutes}:{seconds:02d}"
+        f"in {minutes_seconds(result.elapsed_seconds)}"
     )
     if result.holds_extended:
         line += f", {result.holds_extended} hold(s) made longer"

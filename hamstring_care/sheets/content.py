@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from hamstring_care import __version__
+from hamstring_care.dates import day_label, long_date
 from hamstring_care.player.timeline import build, total_seconds
 from hamstring_care.prescription import (
     SIDE_WORDS,
@@ -103,16 +104,6 @@ class Sheet:
     def commands(self) -> list[str]:
         """The terminal command of each prescribed protocol."""
         return [block.command for block in self.blocks]
-
-
-def day_label(day: dt.date) -> str:
-    """``Sat 21 Nov``: short, and the same in every country's reading of dates."""
-    return f"{day:%a} {day.day} {day:%b}"
-
-
-def long_date(day: dt.date) -> str:
-    """``21 November 2026``."""
-    return f"{day.day} {day:%B %Y}"
 
 
 def build_sheet(

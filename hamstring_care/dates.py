@@ -1,0 +1,26 @@
+"""Dates and times as people read them, the same in every country's reading of dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+
+def day_label(day: dt.date) -> str:
+    """``Sat 21 Nov``: short, and never 11/12 or 12/11."""
+    return f"{day:%a} {day.day} {day:%b}"
+
+
+def long_date(day: dt.date) -> str:
+    """``21 November 2026``."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def time_label(moment: dt.datetime) -> str:
+    """``Sat 21 Nov 09:14``: a day and a 24-hour time."""
+    return f"{day_label(moment.date())} {moment:%H:%M}"
+
+
+def minutes_seconds(seconds: float) -> str:
+    """``5:23``."""
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes}:{rest:02d}"

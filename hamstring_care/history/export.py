@@ -1,0 +1,58 @@
+"""The progress log as a file for a clinician: CSV (one row per record) or JSON."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any
+
+from hamstring_care import __version__
+from hamstring_care.history.store import SCHEMA_VERSION, SessionRecord, TriageRecord, stamp
+
+FORMATS = ("csv", "json")
+SESSION_FIELDS = [name for name in SessionRecord.__dataclass_fields__ if name != "id"]
+TRIAGE_FIELDS = [name for name in TriageRecord.__dataclass_fields__ if name != "id"]
+CSV_FIELDS = [
+    "record",
+    "id",
+    *SESSION_FIELDS,
+    *(name for name in TRIAGE_FIELDS if name not in SESSION_FIELDS),
+]
+
+
+def _plain(record: SessionRecord | TriageRecord) -> dict[str, Any]:
+    return {k: stamp(v) if isinstance(v, datetime) else v for k, v in asdict(record).items()}
+
+
+def to_json(
+    sessions: Sequence[SessionRecord], checks: Sequence[TriageRecord], exported_at: datetime
+) -> bytes:
+    """Everything in one JSON document, oldest first, times in UTC (ISO 8601)."""
+    document = {
+        "exported_by": f"hamstring-care {__version__}",
+        "exported_at": stamp(exported_at),
+        "history_format": SCHEMA_VERSION,
+        "sessions": [_plain(s) for s in reversed(sessions)],
+        "triage_results": [_plain(t) for t in reversed(checks)],
+    }
+    return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode()
+
+
+def to_csv(sessions: Sequence[SessionRecord], checks: Sequence[TriageRecord]) -> bytes:
+    """One row per session or check, oldest first; answers and cautions as JSON text."""
+    rows = [{"record": "session", **_plain(s)} for s in sessions]
+    for check in checks:
+        row = {"record": "triage", **_plain(check)}
+        row["answers"] = json.dumps(check.answers, ensure_ascii=False, sort_keys=True)
+        row["cautions"] = json.dumps(check.cautions)
+        rows.append(row)
+    rows.sort(key=lambda r: (r.get("started_at") or r.get("taken_at"), r["record"], r["id"]))
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8")

@@ -1,0 +1,157 @@
+"""The progress log as the guided check and the player use it: save as you go, never block.
+
+A failure to save never stops a check or a routine: the first one prints one warning, and
+nothing more is tried for the rest of the run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+from hamstring_care.errors import HistoryError
+from hamstring_care.history.store import History, moment, newer_message, open_history
+
+if TYPE_CHECKING:
+    from hamstring_care.history.store import SessionRecord, TriageRecord
+    from hamstring_care.player.session import SessionResult
+    from hamstring_care.triage import TriageResult
+
+T = TypeVar("T")
+UNSAVED = "nothing will be saved this time"
+
+
+def utc_now() -> datetime:
+    """The current moment, in UTC."""
+    return datetime.now(timezone.utc)
+
+
+class ProgressLog:
+    """The history file, or nothing when it cannot be written (after one warning)."""
+
+    def __init__(
+        self,
+        history: History | None,
+        warn: Callable[[str], None],
+        now: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self.history = history
+        self.warn = warn
+        self.now = now
+
+    @classmethod
+    def open(
+        cls, folder: Path, warn: Callable[[str], None], now: Callable[[], datetime] = utc_now
+    ) -> ProgressLog:
+        """Open the history in ``folder`` for writing, or warn once and save nothing."""
+        try:
+            history = open_history(folder)
+        except HistoryError as error:
+            warn(f"{error.lines[0]}; {UNSAVED}")
+            return cls(None, warn, now)
+        if not history.writable:
+            warn(newer_message(history.path, history.version))
+            history.close()
+            return cls(None, warn, now)
+        return cls(history, warn, now)
+
+    def close(self) -> None:
+        """Close the file."""
+        if self.history is not None:
+            self.history.close()
+
+    def _guard(self, action: Callable[[History], T], default: T) -> T:
+        if self.history is None:
+            return default
+        try:
+            return action(self.history)
+        except HistoryError as error:
+            self.history.close()
+            self.history = None
+            self.warn(f"{error.lines[0]}; {UNSAVED}")
+            return default
+
+    # --- what the guided check needs ----------------------------------------------------
+
+    def last_triage(self) -> TriageRecord | None:
+        """The last saved check, if any."""
+        return self._guard(lambda h: h.last_triage(), None)
+
+    def save_triage(self, result: TriageResult, recheck_of: int | None = None) -> int | None:
+        """Save a check's result; return its id (None when not saved)."""
+        return self._guard(
+            lambda h: h.add_triage(
+                taken_at=self.now(),
+                triage_version=result.triage_version,
+                disposition=result.disposition,
+                rule=result.rule,
+                answers=result.answers,
+                cautions=result.cautions,
+                recheck_of=recheck_of,
+            ),
+            None,
+        )
+
+    def sessions_since(self, days: int) -> list[SessionRecord]:
+        """Sessions of the last ``days`` days."""
+        since = self.now() - timedelta(days=days)
+        return self._guard(lambda h: h.sessions(since=since), [])
+
+    def recorder(self, triage_id: int | None = None) -> SessionRecorder:
+        """A recorder for one routine session."""
+        return SessionRecorder(self, triage_id)
+
+
+class SessionRecorder:
+    """A ``player.session.Recorder`` that writes to the progress log."""
+
+    def __init__(self, log: ProgressLog, triage_id: int | None = None) -> None:
+        self.log = log
+        self.triage_id = triage_id
+        self.session_id: int | None = None
+
+    def started(self, result: SessionResult) -> None:
+        """Save the new session row."""
+        self.session_id = self.log._guard(
+            lambda h: h.start_session(
+                routine_id=result.routine_id,
+                routine_version=result.routine_version,
+                side=result.side,
+                started_at=moment(result.started_at),
+                segments_total=result.segments_total,
+                planned_seconds=result.planned_seconds,
+                pain_before=result.pain_before,
+                triage_id=self.triage_id,
+            ),
+            None,
+        )
+
+    def progress(self, result: SessionResult) -> None:
+        """Save how far the session has got."""
+        self._update(result)
+
+    def finished(self, result: SessionResult) -> None:
+        """Save the end of the session."""
+        self._update(result)
+
+    def _update(self, result: SessionResult) -> None:
+        session_id = self.session_id
+        if session_id is None:
+            return
+        self.log._guard(
+            lambda h: h.update_session(
+                session_id,
+                updated_at=self.log.now(),
+                ended_at=moment(result.ended_at) if result.ended_at else None,
+                segments_completed=result.segments_completed,
+                holds_extended=result.holds_extended,
+                stopped_early=result.stopped_early,
+                stop_reason=result.stop_reason,
+                stop_disposition=result.stop_disposition,
+                pain_after=result.pain_after,
+                elapsed_seconds=result.elapsed_seconds,
+            ),
+            None,
+        )

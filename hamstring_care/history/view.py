@@ -1,0 +1,341 @@
+"""The progress log in the terminal: the table of recent records and the trend chart.
+
+Everything is drawn with characters, so the chart reads the same with or without colour,
+in a pipe, or pasted into a message to a clinician: ``░`` is pain before, ``█`` pain after.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta, tzinfo
+from typing import TYPE_CHECKING
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from hamstring_care.dates import day_label, minutes_seconds, time_label
+from hamstring_care.history.progress import (
+    Change,
+    Day,
+    PainTrend,
+    compare_dispositions,
+    daily,
+    local_day,
+    local_midnight,
+    not_improving,
+    pain_trend,
+    streak_days,
+    week_start,
+    weekly,
+)
+from hamstring_care.history.store import History, SessionRecord, TriageRecord
+
+if TYPE_CHECKING:
+    from hamstring_care.models import TriageProtocol
+
+BEFORE, AFTER = "░", "█"
+SIDES = {"both": "both legs", "right": "right leg", "left": "left leg"}
+AXIS = 4  # width of "10 ┤"
+
+
+def session_outcome(session: SessionRecord) -> str:
+    """How a session went, in a few words."""
+    parts = f"{session.segments_completed} of {session.segments_total} parts"
+    took = minutes_seconds(session.elapsed_seconds)
+    if session.ended_at is None:
+        return f"Did not finish (closed or killed): {parts} saved"
+    if session.stop_reason == "hurts":
+        advice = f", advised {session.stop_disposition}" if session.stop_disposition else ""
+        return f"Stopped, it hurt{advice}: {parts}, {took}"
+    if session.stop_reason == "interrupted":
+        return f"Interrupted (Ctrl-C): {parts}, {took}"
+    if session.stop_reason == "quit":
+        return f"Stopped early: {parts}, {took}"
+    return f"Done: {parts}, {took}"
+
+
+def pain_words(before: int | None, after: int | None) -> str:
+    """``6 -> 3``, with ``-`` for a score not given."""
+    if before is None and after is None:
+        return ""
+    return f"{'-' if before is None else before} -> {'-' if after is None else after}"
+
+
+def recent_table(
+    records: Sequence[SessionRecord | TriageRecord],
+    triage: TriageProtocol,
+    tz: tzinfo | None,
+) -> Table:
+    """Sessions and checks, newest first, one row each."""
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+    table.add_column("When", no_wrap=True)
+    table.add_column("What")
+    table.add_column("How it went")
+    table.add_column("Pain", no_wrap=True, justify="right")
+    for record in records:
+        if isinstance(record, SessionRecord):
+            table.add_row(
+                time_label(record.started_at.astimezone(tz)),
+                Text(f"{record.routine_id}, {SIDES.get(record.side, record.side)}"),
+                Text(session_outcome(record)),
+                pain_words(record.pain_before, record.pain_after),
+            )
+        else:
+            info = getattr(triage.dispositions, record.disposition, None)
+            title = info.title if info else record.disposition
+            what = "Re-check" if record.recheck_of else "Check"
+            rest = record.answers.get("pain_at_rest")
+            table.add_row(
+                time_label(record.taken_at.astimezone(tz)),
+                what,
+                Text(title),
+                f"at rest {rest}" if isinstance(rest, int) else "",
+            )
+    return table
+
+
+def merge_newest_first(
+    sessions: Sequence[SessionRecord], checks: Sequence[TriageRecord], limit: int | None
+) -> list[SessionRecord | TriageRecord]:
+    """Sessions and checks in one list, newest first."""
+
+    def when(record: SessionRecord | TriageRecord):
+        return record.started_at if isinstance(record, SessionRecord) else record.taken_at
+
+    merged = sorted([*sessions, *checks], key=when, reverse=True)
+    return merged if limit is None else merged[:limit]
+
+
+# --- the chart --------------------------------------------------------------------------
+
+
+def days_that_fit(width: int) -> int:
+    """How many days the pain chart can show in ``width`` columns (three columns a day)."""
+    return max(7, (width - AXIS) // 3)
+
+
+def pain_chart(days: Sequence[Day]) -> Text:
+    """Daily average pain before (░) and after (█) as columns from 0 to 10.
+
+    Under the axis, the number of sessions that day (blank: none), then dates at each Monday.
+    """
+    out = Text()
+    for level in range(10, 0, -1):
+        out.append(f"{level:>2} ┤", style="dim")
+        for day in days:
+            out.append(" ")
+            out.append(_bar(day.pain_before, level, BEFORE), style="cyan")
+            out.append(_bar(day.pain_after, level, AFTER), style="green")
+        out.append("\n")
+    out.append(" 0 └" + "───" * len(days) + "\n", style="dim")
+    counts = "".join(f" {_count(day.sessions):>2}" for day in days)
+    out.append(" n  " + counts + "\n", style="dim")
+    out.append(_date_labels(days))
+    return out
+
+
+def _bar(value: float | None, level: int, glyph: str) -> str:
+    return glyph if value is not None and round(value) >= level else " "
+
+
+def _count(sessions: int) -> str:
+    return "" if sessions == 0 else str(sessions) if sessions < 10 else "9+"
+
+
+def _date_labels(days: Sequence[Day]) -> str:
+    # A label at each Monday (and the first day), where it fits without overlapping.
+    line = [" "] * (AXIS + 3 * len(days) + 8)
+    free = 0
+    for i, day in enumerate(days):
+        if i and day.day.weekday() != 0:
+            continue
+        label = day_label(day.day)[4:]  # "21 Nov"
+        at = AXIS + 1 + 3 * i  # under the day's first bar
+        if at < free:
+            continue
+        line[at : at + len(label)] = label
+        free = at + len(label) + 2
+    return "".join(line).rstrip()
+
+
+def weeks_chart(weeks: Sequence[tuple[date, int]], width: int) -> Text:
+    """Sessions in each week, as a bar per week."""
+    label_width = len("Mon 28 Sep") + 2
+    longest = max((n for _, n in weeks), default=0)
+    room = max(10, width - label_width - 6)
+    scale = min(1.0, room / longest) if longest else 1.0
+    out = Text()
+    for monday, count in weeks:
+        out.append(f"{day_label(monday):<{label_width}}")
+        out.append(AFTER * max(1 if count else 0, round(count * scale)), style="green")
+        out.append(f" {count}\n")
+    return out
+
+
+def streak_line(days_in_a_row: int, last_session: date | None) -> str:
+    """The current streak in words."""
+    if days_in_a_row:
+        return f"Current streak: {days_in_a_row} day{'s' if days_in_a_row != 1 else ''} in a row."
+    if last_session is None:
+        return "Current streak: none yet."
+    return f"Current streak: none (last session {day_label(last_session)})."
+
+
+def trend_line(trend: PainTrend | None, period_days: int) -> str:
+    """Pain after the routine, the earlier half of the period against the later half."""
+    half = period_days // 2
+    if trend is None:
+        return (
+            f"Pain after the routine: not enough scores yet to compare the last {half} days "
+            f"with the {half} before."
+        )
+    how = "coming down" if trend.coming_down else "not coming down"
+    return (
+        f"Pain after the routine: {trend.earlier:.1f} on average in the {half} days before, "
+        f"{trend.later:.1f} in the last {half}: {how}."
+    )
+
+
+def chart(
+    days: Sequence[Day],
+    weeks: Sequence[tuple[date, int]],
+    streak: str,
+    trend: str,
+    warning: str | None,
+    width: int,
+) -> RenderableType:
+    """The whole chart view."""
+    parts: list[RenderableType] = []
+    if warning:
+        parts += [Text(warning, style="bold yellow"), Text()]
+    first, last = day_label(days[0].day), day_label(days[-1].day)
+    parts += [
+        Text(f"Pain, {first} to {last}: daily average, 0 to 10", style="bold"),
+        Text(f"{BEFORE} before the routine   {AFTER} after   n: sessions that day", style="dim"),
+        pain_chart(days),
+        Text(),
+        Text("Sessions per week (from Monday)", style="bold"),
+        weeks_chart(weeks, width),
+        Text(streak),
+        Text(trend),
+    ]
+    return Group(*parts)
+
+
+# --- the re-check -----------------------------------------------------------------------
+
+VERDICT_STYLES = {"better": "green", "worse": "bold red", "same": ""}
+
+
+def recheck_comparison(
+    changes: Sequence[Change],
+    then: TriageRecord,
+    now_disposition: str,
+    triage: TriageProtocol,
+    tz: tzinfo | None,
+) -> RenderableType:
+    """Then and now, answer by answer, and the advice then and now, with a verdict each."""
+    from hamstring_care.report import LABELS, describe_answer
+
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+    table.add_column(f"Since {day_label(then.taken_at.astimezone(tz).date())}")
+    table.add_column("Then")
+    table.add_column("Now")
+    table.add_column("")
+    for change in changes:
+        question = triage.question(change.question)
+        asked = "Warning signs ticked" if question is None else question.text
+        table.add_row(
+            Text(asked),
+            Text(describe_answer(triage, change.question, change.then)),
+            Text(describe_answer(triage, change.question, change.now)),
+            Text(change.verdict, style=VERDICT_STYLES[change.verdict]),
+        )
+    advice = compare_dispositions(then.disposition, now_disposition)
+    table.add_row(
+        "Advice",
+        LABELS.get(then.disposition, then.disposition),
+        LABELS.get(now_disposition, now_disposition),
+        Text(advice, style=VERDICT_STYLES[advice]),
+    )
+    verdicts = {c.verdict for c in changes} | {advice}
+    if "worse" in verdicts:
+        overall = "Some answers are worse than last time: follow the advice above."
+    elif "better" in verdicts:
+        overall = "Your answers have improved since last time."
+    else:
+        overall = "Your answers are the same as last time."
+    return Group(table, Text(overall, style="bold"))
+
+
+# --- whole views, read from an open history ---------------------------------------------
+
+
+def history_view(
+    history: History, triage: TriageProtocol, limit: int | None, tz: tzinfo | None
+) -> RenderableType:
+    """The table of recent records, with what the log holds and where."""
+    sessions = history.sessions(limit=limit)
+    checks = history.triage_results(limit=limit)
+    counts = history.counts()
+    if not counts.sessions and not counts.triage_results:
+        return Text(
+            f"Nothing saved yet in {history.path}. Run `hamstring-care` for a check, "
+            "or `hamstring-care run ROUTINE`."
+        )
+    records = merge_newest_first(sessions, checks, limit)
+    shown = len(records)
+    total = counts.sessions + counts.triage_results
+    more = f" (the {shown} most recent shown; --all for every one)" if shown < total else ""
+    footer = (
+        f"{_plural(counts.sessions, 'session')} and {_plural(counts.triage_results, 'check')} "
+        f"saved in {history.path}{more}. Trend: hamstring-care history chart"
+    )
+    return Group(recent_table(records, triage, tz), Text(footer, style="dim"))
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def trend_warning(
+    sessions: Sequence[SessionRecord], now: datetime, triage: TriageProtocol
+) -> str | None:
+    """The protocol's "not improving" text, when pain after the routine has not come down."""
+    rule = triage.follow_up.not_improving
+    return rule.text if rule and not_improving(sessions, now, rule) else None
+
+
+def chart_view(
+    history: History,
+    triage: TriageProtocol,
+    now: datetime,
+    tz: tzinfo | None,
+    width: int,
+    shown_days: int | None = None,
+    week_count: int = 8,
+) -> RenderableType:
+    """Pain over the days, sessions per week, the streak and the trend."""
+    today = local_day(now, tz)
+    count = min(shown_days or days_that_fit(width), days_that_fit(width))
+    period = triage.follow_up.not_improving.days if triage.follow_up.not_improving else 14
+    oldest = min(
+        today - timedelta(days=count - 1), week_start(today) - timedelta(weeks=week_count - 1)
+    )
+    since = min(local_midnight(oldest, tz), now - timedelta(days=period))
+    sessions = history.sessions(since=since)
+    every_day = daily(sessions, oldest, today, tz)
+    starts = history.session_starts()
+    last = next(starts, None)
+    in_a_row = streak_days(itertools.chain([last], starts), today, tz) if last else 0
+    return chart(
+        every_day[-count:],
+        weekly(every_day, today, week_count),
+        streak_line(in_a_row, local_day(last, tz) if last else None),
+        trend_line(pain_trend(sessions, now, period), period),
+        trend_warning(sessions, now, triage),
+        width,
+    )
