@@ -220,9 +220,14 @@ def main_callback(
         start(ctx)
 
 
+def can_ask() -> bool:
+    """True when standard input is a terminal to ask questions on."""
+    return sys.stdin.isatty()
+
+
 def make_prompter() -> Any:
     """The terminal prompts; tests replace this function with a scripted asker."""
-    if not sys.stdin.isatty():
+    if not can_ask():
         raise NoTerminalError(
             "hamstring-care: no terminal to ask questions on (input is not a terminal); "
             "to triage from a file, run: hamstring-care triage --answers FILE"
@@ -869,7 +874,7 @@ def history_forget(
             typer.echo(f"Nothing to delete: {what}.")
             return
         if not yes:
-            if not sys.stdin.isatty():
+            if not can_ask():
                 raise UsageError("no terminal to ask on: add --yes to delete without asking")
             if not make_prompter().confirm(f"Delete {what}? This cannot be undone.", False):
                 typer.echo("Nothing deleted.")
@@ -910,7 +915,7 @@ def history_repair(
         problem = f"{path}: {found[0]}"
     _print_error(problem)
     if not yes:
-        if not sys.stdin.isatty():
+        if not can_ask():
             raise UsageError("no terminal to ask on: add --yes to move it aside without asking")
         question = f"Move {path.name} aside (kept, not deleted) and start a new, empty history?"
         if not make_prompter().confirm(question, False):

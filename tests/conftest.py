@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,8 @@ def stable_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.delenv("HAMSTRING_CARE_PROTOCOLS", raising=False)
     monkeypatch.setenv("HAMSTRING_CARE_DATA", str(tmp_path / "data"))
+    monkeypatch.setenv("TZ", "UTC")  # local days and times in the history views
+    time.tzset()
     monkeypatch.delenv("XDG_DATA_HOME", raising=False)
 
 

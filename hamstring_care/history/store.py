@@ -18,6 +18,7 @@ import contextlib
 import json
 import os
 import sqlite3
+import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -443,20 +444,33 @@ def open_history(folder: Path, *, create: bool = True) -> History | None:
     except sqlite3.Error as error:
         raise translate(path, error) from None
     history = History(path, connection, version=0)
-    try:
-        with history._errors():
-            version = connection.execute("PRAGMA user_version").fetchone()[0]
-            history.version = version
-            if version > SCHEMA_VERSION:
-                history.writable = False
-                return history
-            _configure(connection)
-        if version < SCHEMA_VERSION:
-            _migrate(history)
-    except BaseException:
-        history.close()
-        raise
-    return history
+    deadline = time.monotonic() + WAIT_SECONDS
+    while True:
+        try:
+            _prepare(history)
+            return history
+        except HistoryBusyError:
+            # Two processes opening a new file at once: switching it to WAL does not wait
+            # on SQLite's busy handler, so wait here, a little at a time.
+            if time.monotonic() > deadline:
+                history.close()
+                raise
+            time.sleep(0.02)
+        except BaseException:
+            history.close()
+            raise
+
+
+def _prepare(history: History) -> None:
+    connection = history.connection
+    with history._errors():
+        history.version = connection.execute("PRAGMA user_version").fetchone()[0]
+        if history.version > SCHEMA_VERSION:
+            history.writable = False
+            return
+        _configure(connection)
+    if history.version < SCHEMA_VERSION:
+        _migrate(history)
 
 
 def _create_private(folder: Path, path: Path) -> None:

@@ -117,7 +117,7 @@ def days_that_fit(width: int) -> int:
     return max(7, (width - AXIS) // 3)
 
 
-def pain_chart(days: Sequence[Day]) -> Text:
+def pain_chart(days: Sequence[Day], width: int) -> Text:
     """Daily average pain before (░) and after (█) as columns from 0 to 10.
 
     Under the axis, the number of sessions that day (blank: none), then dates at each Monday.
@@ -133,7 +133,7 @@ def pain_chart(days: Sequence[Day]) -> Text:
     out.append(" 0 └" + "───" * len(days) + "\n", style="dim")
     counts = "".join(f" {_count(day.sessions):>2}" for day in days)
     out.append(" n  " + counts + "\n", style="dim")
-    out.append(_date_labels(days))
+    out.append(_date_labels(days, width))
     return out
 
 
@@ -145,16 +145,17 @@ def _count(sessions: int) -> str:
     return "" if sessions == 0 else str(sessions) if sessions < 10 else "9+"
 
 
-def _date_labels(days: Sequence[Day]) -> str:
+def _date_labels(days: Sequence[Day], width: int) -> str:
     # A label at each Monday (and the first day), where it fits without overlapping.
-    line = [" "] * (AXIS + 3 * len(days) + 8)
+    end = width
+    line = [" "] * end
     free = 0
     for i, day in enumerate(days):
         if i and day.day.weekday() != 0:
             continue
         label = day_label(day.day)[4:]  # "21 Nov"
         at = AXIS + 1 + 3 * i  # under the day's first bar
-        if at < free:
+        if at < free or at + len(label) > end:
             continue
         line[at : at + len(label)] = label
         free = at + len(label) + 2
@@ -164,6 +165,7 @@ def _date_labels(days: Sequence[Day]) -> str:
 def weeks_chart(weeks: Sequence[tuple[date, int]], width: int) -> Text:
     """Sessions in each week, as a bar per week."""
     label_width = len("Mon 28 Sep") + 2
+    weeks = list(itertools.dropwhile(lambda week: week[1] == 0, weeks)) or list(weeks[-1:])
     longest = max((n for _, n in weeks), default=0)
     room = max(10, width - label_width - 6)
     scale = min(1.0, room / longest) if longest else 1.0
@@ -215,7 +217,7 @@ def chart(
     parts += [
         Text(f"Pain, {first} to {last}: daily average, 0 to 10", style="bold"),
         Text(f"{BEFORE} before the routine   {AFTER} after   n: sessions that day", style="dim"),
-        pain_chart(days),
+        pain_chart(days, width),
         Text(),
         Text("Sessions per week (from Monday)", style="bold"),
         weeks_chart(weeks, width),

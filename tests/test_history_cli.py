@@ -1,0 +1,387 @@
+"""The progress log from the command line, over simulated days on a fake clock."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sqlite3
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from hamstring_care import cli
+from hamstring_care.history.store import FILE_NAME, SCHEMA_VERSION, open_history
+from hamstring_care.player import terminal
+from tests.test_cli import SELF_MASSAGE, ScriptedAsker, yaml_answers
+from tests.test_player import FakeClock
+
+runner = CliRunner()
+T0 = datetime(2026, 11, 2, 7, 30, tzinfo=timezone.utc)  # a Monday
+RICE = {**yaml_answers(SELF_MASSAGE), "onset": "sudden", "days_since_onset": 1}
+RICE_WALKING_HURTS = {**RICE, "days_since_onset": 4, "can_walk_without_pain": "no"}
+
+
+def invoke(*args: str):
+    return runner.invoke(cli.app, list(args), catch_exceptions=False)
+
+
+class Wall:
+    """The wall clock the commands read, moved by the test."""
+
+    def __init__(self, start: datetime) -> None:
+        self.t = start
+
+    def __call__(self) -> datetime:
+        return self.t
+
+    def advance(self, **delta: float) -> None:
+        self.t += timedelta(**delta)
+
+
+@pytest.fixture
+def wall(monkeypatch) -> Wall:
+    clock = Wall(T0)
+    monkeypatch.setattr(cli, "now", clock)
+    return clock
+
+
+@pytest.fixture
+def fast_player(monkeypatch):
+    """Routines play on a fake monotonic clock: an hour takes no time."""
+    clock = FakeClock()
+
+    class Keys:
+        def wait(self, timeout):
+            clock.t += timeout
+            return []
+
+    monkeypatch.setattr(terminal, "MonotonicClock", lambda: clock)
+    monkeypatch.setattr(terminal, "NoKeys", Keys)
+
+
+@pytest.fixture
+def data(tmp_path) -> Path:
+    return Path(os.environ["HAMSTRING_CARE_DATA"])
+
+
+def check(monkeypatch, answers: dict) -> ScriptedAsker:
+    scripted = ScriptedAsker(answers)
+    monkeypatch.setattr(cli, "make_prompter", lambda: scripted)
+    return scripted
+
+
+def add_sessions(folder: Path, pains: list[tuple[int, int | None]], start: datetime) -> None:
+    """One finished session a day from ``start``, with (pain before, pain after)."""
+    with open_history(folder) as history:
+        for day, (before, after) in enumerate(pains):
+            sid = history.start_session(
+                routine_id="foam-roller-and-ball",
+                routine_version="1.0.0",
+                side="both",
+                started_at=start + timedelta(days=day),
+                segments_total=28,
+                planned_seconds=323,
+                pain_before=before,
+            )
+            history.update_session(
+                sid,
+                updated_at=start + timedelta(days=day, minutes=6),
+                ended_at=start + timedelta(days=day, minutes=6),
+                segments_completed=28,
+                pain_after=after,
+                elapsed_seconds=330.0,
+            )
+
+
+# --- re-check ---------------------------------------------------------------------------
+
+
+def test_rice_then_a_recheck_two_days_later_shows_what_improved(monkeypatch, wall, data):
+    check(monkeypatch, RICE_WALKING_HURTS)
+    first = invoke()
+    assert first.exit_code == 0, first.stderr
+    assert "check again." not in first.stdout
+
+    wall.advance(hours=49)
+    scripted = check(monkeypatch, {**yaml_answers(SELF_MASSAGE), "pain_at_rest": 1})
+    again = invoke()
+    assert again.exit_code == 0, again.stderr
+    assert again.stdout.splitlines()[0] == "Two days ago you were advised RICE: let's check again."
+    assert scripted.asked[0] == "red_flags"  # warning signs still come first
+    out = " ".join(again.stdout.split())
+    assert "Can you walk without pain? No Yes better" in out
+    assert "Advice SELF-CARE: RICE SELF-CARE: ROUTINE better" in out
+    assert "Your answers have improved since last time." in out
+
+    with open_history(data) as history:
+        latest, before = history.triage_results()
+    assert (before.disposition, latest.disposition) == ("rice", "self_massage")
+    assert latest.recheck_of == before.id and before.recheck_of is None
+    assert latest.taken_at == T0 + timedelta(hours=49)
+
+
+def test_a_recheck_that_is_worse_says_so(monkeypatch, wall):
+    check(monkeypatch, RICE_WALKING_HURTS)
+    invoke()
+    wall.advance(days=3)
+    check(monkeypatch, {**RICE_WALKING_HURTS, "pain_at_rest": 5})
+    out = " ".join(invoke().stdout.split())
+    assert out.startswith("Three days ago you were advised RICE")
+    assert "2 5 worse" in out
+    assert "Some answers are worse than last time: follow the advice above." in out
+
+
+def test_no_recheck_after_other_results(monkeypatch, wall):
+    check(monkeypatch, yaml_answers(SELF_MASSAGE))
+    invoke()
+    wall.advance(days=5)
+    check(monkeypatch, yaml_answers(SELF_MASSAGE))
+    assert "check again." not in invoke().stdout
+
+
+def test_a_session_from_the_check_is_linked_to_it(monkeypatch, wall, data, fast_player):
+    check(monkeypatch, {**yaml_answers(SELF_MASSAGE), "confirm": True})
+    result = invoke()
+    assert result.exit_code == 0, result.stderr
+    with open_history(data) as history:
+        (saved_check,) = history.triage_results()
+        sessions = history.sessions()
+    assert [s.routine_id for s in sessions] == ["hamstring-stretch", "foam-roller-and-ball"]
+    assert {s.triage_id for s in sessions} == {saved_check.id}
+    assert all(s.segments_completed == s.segments_total for s in sessions)
+    assert sessions[1].started_at == T0
+
+
+# --- the trend --------------------------------------------------------------------------
+
+
+def test_pain_not_coming_down_over_two_weeks_suggests_a_clinician(wall, data, fast_player):
+    add_sessions(data, [(5, 4)] * 14, T0 - timedelta(days=14))
+    result = invoke("run", "hamstring-stretch", "--count-in", "0")
+    assert result.exit_code == 0, result.stderr
+    assert "has not come down over the last two weeks" in result.stdout
+    assert "book a doctor or physiotherapist" in " ".join(result.stdout.split())
+    chart = invoke("history", "chart")
+    assert chart.stdout.startswith("Your pain after the routine has not come down")
+
+
+def test_pain_coming_down_gets_no_warning(wall, data, fast_player):
+    add_sessions(data, [(6, 6 - d // 3) for d in range(14)], T0 - timedelta(days=14))
+    result = invoke("run", "hamstring-stretch", "--count-in", "0")
+    assert "has not come down" not in result.stdout
+    chart = " ".join(invoke("history", "chart").stdout.split())
+    assert (
+        "Pain after the routine: 5.3 on average in the 7 days before, 3.0 in the last 7: coming down."
+        in chart
+    )
+
+
+def test_one_week_of_scores_is_not_a_trend(wall, data):
+    add_sessions(data, [(5, 5)] * 6, T0 - timedelta(days=6))
+    out = " ".join(invoke("history", "chart").stdout.split())
+    assert "has not come down" not in out
+    assert "not enough scores yet to compare the last 7 days with the 7 before" in out
+
+
+# --- history, chart, export -------------------------------------------------------------
+
+
+def test_history_before_anything_is_saved(data):
+    result = invoke("history")
+    assert result.exit_code == 0
+    assert result.stdout.startswith(f"Nothing saved yet (no {data / FILE_NAME}).")
+    assert not data.exists()
+
+
+def test_history_table_newest_first(monkeypatch, wall, data):
+    add_sessions(data, [(6, 3), (None, 2)], T0 - timedelta(days=2))
+    check(monkeypatch, RICE_WALKING_HURTS)
+    invoke()
+    lines = invoke("history").stdout.splitlines()
+    assert lines[0].split() == ["When", "What", "How", "it", "went", "Pain"]
+    rows = [line for line in lines if line[:3] in ("Mon", "Sun", "Sat")]
+    assert rows[0].split()[:5] == ["Mon", "2", "Nov", "07:30", "Check"]
+    assert rows[0].endswith("at rest 2")
+    assert rows[1].startswith("Sun 1 Nov 07:30") and rows[1].endswith("- -> 2")
+    assert "Done: 28 of 28 parts," in rows[1]
+    assert rows[2].startswith("Sat 31 Oct 07:30") and rows[2].endswith("6 -> 3")
+    assert f"2 sessions and 1 check saved in {data / FILE_NAME}." in " ".join(
+        "".join(lines).split()
+    )
+    limited = invoke("history", "--limit", "1").stdout
+    assert "the 1 most recent shown; --all for every one" in " ".join(limited.split())
+
+
+def test_chart_draws_days_weeks_and_streak(wall, data):
+    add_sessions(data, [(8, 6), (6, 4), (4, 2)], T0 - timedelta(days=2, hours=-1))
+    out = invoke("history", "chart", "--days", "7").stdout
+    lines = out.splitlines()
+    assert lines[0] == "Pain, Tue 27 Oct to Mon 2 Nov: daily average, 0 to 10"
+    grid = {line[:4]: line[4:].rstrip() for line in lines[2:15]}
+    empty = " " * 12  # 27 to 30 October: no sessions
+    assert grid["10 ┤"] == ""
+    assert grid[" 8 ┤"] == empty + " ░"
+    assert grid[" 6 ┤"] == empty + " ░█ ░"
+    assert grid[" 3 ┤"] == empty + " ░█ ░█ ░"
+    assert grid[" 2 ┤"] == empty + " ░█ ░█ ░█"
+    assert grid[" n  "] == empty + "  1  1  1"
+    assert lines[14] == "     27 Oct            2 Nov"
+    assert "Current streak: 3 days in a row." in out
+    week_lines = [line for line in lines if line.startswith(("Mon 26 Oct", "Mon 2 Nov"))]
+    assert week_lines == ["Mon 26 Oct  ██ 2", "Mon 2 Nov   █ 1"]
+
+
+def test_export_round_trip_json_and_csv(monkeypatch, wall, data, tmp_path):
+    add_sessions(data, [(6, 3), (5, None)], T0 - timedelta(days=2))
+    check(monkeypatch, RICE_WALKING_HURTS)
+    invoke()
+    with open_history(data) as history:
+        sessions, checks = history.sessions(), history.triage_results()
+
+    out = invoke("history", "export", str(tmp_path / "log.json"))
+    assert out.stdout == f"Wrote {tmp_path / 'log.json'}: 2 session(s), 1 check(s).\n"
+    document = json.loads((tmp_path / "log.json").read_text())
+    assert document["history_format"] == SCHEMA_VERSION
+    assert [s["pain_after"] for s in document["sessions"]] == [3, None]
+    assert document["triage_results"][0]["answers"] == checks[0].answers
+    assert [datetime.fromisoformat(s["started_at"]) for s in document["sessions"]] == [
+        s.started_at for s in reversed(sessions)
+    ]
+
+    invoke("history", "export", str(tmp_path / "log.csv"))
+    with (tmp_path / "log.csv").open(newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert [r["record"] for r in rows] == ["session", "session", "triage"]
+    assert rows[0]["pain_before"] == "6" and rows[1]["pain_after"] == ""
+    assert json.loads(rows[2]["answers"]) == checks[0].answers
+    assert rows[2]["disposition"] == "rice"
+
+    again = invoke("history", "export", str(tmp_path / "log.csv"))
+    assert again.exit_code == 2 and "already exists; add --force" in again.stderr
+    assert invoke("history", "export", str(tmp_path / "log.txt")).exit_code == 2
+    piped = invoke("history", "export", "-", "--format", "json")
+    assert json.loads(piped.stdout)["sessions"][0]["pain_before"] == 6
+
+
+# --- forget -----------------------------------------------------------------------------
+
+
+def test_forget_needs_confirmation(monkeypatch, wall, data):
+    add_sessions(data, [(6, 3)] * 4, T0 - timedelta(days=4))
+    assert invoke("history", "forget").exit_code == 2
+    no_tty = invoke("history", "forget", "--all")
+    assert no_tty.exit_code == 2
+    assert "add --yes" in no_tty.stderr
+
+    asked = []
+    monkeypatch.setattr(cli, "can_ask", lambda: True)
+
+    class Refuses:
+        def confirm(self, text, default=True):
+            asked.append((text, default))
+            return False
+
+    monkeypatch.setattr(cli, "make_prompter", Refuses)
+    assert invoke("history", "forget", "--before", "2026-10-31").stdout == "Nothing deleted.\n"
+    assert asked == [
+        (
+            "Delete 2 session(s) and 0 check(s) from before Sat 31 Oct 2026? This cannot be undone.",
+            False,
+        )
+    ]
+    done = invoke("history", "forget", "--before", "2026-10-31", "--yes")
+    assert done.stdout == "Deleted 2 session(s) and 0 check(s).\n"
+    assert invoke("history", "forget", "--all", "--yes").stdout.startswith("Deleted 2 session(s)")
+    assert invoke("history", "forget", "--all", "--yes").stdout.startswith("Nothing to delete")
+    assert invoke("history", "forget", "--before", "31/10/2026", "--yes").exit_code == 2
+
+
+# --- bad conditions ---------------------------------------------------------------------
+
+
+def test_a_damaged_file_is_named_then_moved_aside_by_repair(wall, data, fast_player):
+    data.mkdir()
+    garbage = b"not a database, but someone's file\n" * 200
+    (data / FILE_NAME).write_bytes(garbage)
+
+    shown = invoke("history")
+    assert shown.exit_code == 2
+    assert shown.stderr.startswith(f"{data / FILE_NAME}: the history file is damaged")
+    assert "hamstring-care history repair" in shown.stderr
+
+    ran = invoke("run", "hamstring-stretch", "--count-in", "0")
+    assert ran.exit_code == 0
+    assert ran.stderr.count("warning") == 1 and "nothing will be saved this time" in ran.stderr
+    assert "Done: 11 of 11 parts" in ran.stdout
+
+    refused = invoke("history", "repair")
+    assert refused.exit_code == 2 and "add --yes" in refused.stderr
+    repaired = invoke("history", "repair", "--yes")
+    assert repaired.exit_code == 0, repaired.stderr
+    (kept,) = data.glob("history.damaged-*.db")
+    assert kept.read_bytes() == garbage
+    assert kept.name == "history.damaged-20261102T073000Z.db"
+    fresh = invoke("history")
+    assert fresh.exit_code == 0 and fresh.stdout.startswith("Nothing saved yet in")
+    assert invoke("history", "repair").stdout.endswith("nothing to repair.\n")
+
+
+def test_a_read_only_folder_runs_the_routine_with_one_warning(wall, data, fast_player, monkeypatch):
+    data.mkdir()
+    data.chmod(0o500)
+    if os.access(data, os.W_OK):  # root writes anywhere: make the folder refuse as it would
+        real_open = os.open
+
+        def refuse(path, *args, **kwargs):
+            if str(path).startswith(str(data)):
+                raise PermissionError(13, "Permission denied")
+            return real_open(path, *args, **kwargs)
+
+        monkeypatch.setattr(os, "open", refuse)
+    try:
+        result = invoke("run", "hamstring-stretch", "--count-in", "0")
+    finally:
+        data.chmod(0o700)
+    assert result.exit_code == 0
+    assert "Done: 11 of 11 parts" in result.stdout
+    assert result.stderr.strip() == (
+        f"hamstring-care: warning: {data / FILE_NAME}: cannot create the history file: "
+        "permission denied; nothing will be saved this time"
+    )
+
+
+def test_a_read_only_file_runs_the_routine_with_one_warning(wall, data, fast_player, monkeypatch):
+    add_sessions(data, [(5, 4)], T0 - timedelta(days=1))
+    real_connect = sqlite3.connect
+
+    def read_only(path, *args, **kwargs):  # as a read-only file or mount behaves, even for root
+        return real_connect(f"file:{path}?mode=ro", *args, uri=True, **kwargs)
+
+    monkeypatch.setattr(sqlite3, "connect", read_only)
+    result = invoke("run", "hamstring-stretch", "--count-in", "0")
+    assert result.exit_code == 0
+    assert "Done: 11 of 11 parts" in result.stdout
+    assert result.stderr.count("hamstring-care: warning:") == 1
+    assert "read-only; nothing will be saved this time" in result.stderr
+
+
+def test_a_newer_file_refuses_writes_and_says_so(wall, data, fast_player):
+    add_sessions(data, [(5, 4)], T0 - timedelta(days=1))
+    with open_history(data) as history:
+        history.connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    before = (data / FILE_NAME).read_bytes()
+
+    ran = invoke("run", "hamstring-stretch", "--count-in", "0")
+    assert ran.exit_code == 0 and "Done: 11 of 11 parts" in ran.stdout
+    assert ran.stderr.count("written by a newer hamstring-care") == 1
+
+    forget = invoke("history", "forget", "--all", "--yes")
+    assert forget.exit_code == 2
+    assert "written by a newer hamstring-care" in forget.stderr
+    shown = invoke("history")
+    assert shown.exit_code == 0 and "Done: 28 of 28 parts" in shown.stdout
+    assert "warning" in shown.stderr
+    assert (data / FILE_NAME).read_bytes() == before
