@@ -20,6 +20,11 @@ COMMANDS = [
     "protocols list",
     "protocols show",
     "protocols validate",
+    "history",
+    "history chart",
+    "history export",
+    "history forget",
+    "history repair",
 ]
 
 
@@ -67,7 +72,7 @@ def test_help_imports_nothing_heavy():
         "try:\n    cli.app(['--help'], prog_name='hamstring-care')\n"
         "except SystemExit:\n    pass\n"
         "heavy = ['yaml', 'pydantic', 'questionary', 'prompt_toolkit', 'hamstring_care.models',\n"
-        "         'fpdf', 'uharfbuzz', 'rich']\n"
+        "         'fpdf', 'uharfbuzz', 'rich', 'sqlite3', 'platformdirs']\n"
         "print(sorted(m for m in heavy if m in sys.modules))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
