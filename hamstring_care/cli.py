@@ -268,9 +268,11 @@ def start(ctx: typer.Context) -> None:
                 from hamstring_care.history import view
 
                 changes = progress.compare_answers(protocol, last.answers, result.answers)
+                console.print()
                 console.print(
                     view.recheck_comparison(changes, last, result.disposition, protocol, None)
                 )
+                console.print()
 
         def play(routine: Any, cautions: list[str]) -> None:
             from hamstring_care.player.session import RunOptions
@@ -278,7 +280,16 @@ def start(ctx: typer.Context) -> None:
             if asker.confirm(f"Start “{routine.title}” now?"):
                 _play(library, routine, cautions, RunOptions(), log, triage_id=saved[0])
 
-        guided.run(library, asker, console, play, on_result=on_result)
+        result = guided.run(library, asker, console, play, on_result=on_result)
+        due = progress.recheck_from(result.disposition, now(), protocol.follow_up.recheck)
+        if due is not None and saved[0] is not None:
+            from hamstring_care.dates import time_label
+
+            console.print(
+                f"Saved. Check again with hamstring-care from {time_label(due.astimezone())}.",
+                style="bold",
+                markup=False,
+            )
 
 
 def _override_note(library: Library, pid: str) -> str | None:

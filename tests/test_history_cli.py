@@ -104,6 +104,9 @@ def test_rice_then_a_recheck_two_days_later_shows_what_improved(monkeypatch, wal
     first = invoke()
     assert first.exit_code == 0, first.stderr
     assert "check again." not in first.stdout
+    assert first.stdout.splitlines()[-1] == (
+        "Saved. Check again with hamstring-care from Wed 4 Nov 07:30."
+    )
 
     wall.advance(hours=49)
     scripted = check(monkeypatch, {**yaml_answers(SELF_MASSAGE), "pain_at_rest": 1})

@@ -53,6 +53,13 @@ def recheck_due(last: TriageRecord | None, now: datetime, rule: Recheck | None) 
     return rule.text.replace("{ago}", ago(since))
 
 
+def recheck_from(disposition: str, now: datetime, rule: Recheck | None) -> datetime | None:
+    """When a result just given will call for a re-check (None if it will not)."""
+    if rule is None or disposition != rule.after:
+        return None
+    return now + timedelta(hours=rule.hours)
+
+
 @dataclass(frozen=True)
 class Change:
     """One answer then and now, and whether it is better, worse or the same."""

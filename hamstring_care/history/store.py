@@ -415,6 +415,12 @@ def translate(path: Path, error: sqlite3.Error) -> HistoryError:
         return HistoryUnsavableError(f"{path}: cannot save: the file or its folder is read-only")
     if "full" in lowered:
         return HistoryUnsavableError(f"{path}: cannot save: the disk is full")
+    if ("unable to open" in lowered or "disk i/o" in lowered) and not os.access(
+        path.parent, os.W_OK
+    ):
+        # SQLite keeps its shared-memory and log files beside the file, so a read-only
+        # folder shows up as "unable to open" even for a readable file.
+        return HistoryUnsavableError(f"{path}: cannot open it: its folder is read-only")
     if "unable to open" in lowered or "disk i/o" in lowered:
         return HistoryUnsavableError(
             f"{path}: cannot open it ({text}); check that you may read and write its folder"
