@@ -9,14 +9,13 @@ streak: two sessions a day, every day, for 5,000 days up to today (plus 500 chec
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import sys
 import tempfile
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from startup import APP, bench_env, time_once
+from startup import APP, bench_env, measure, rounds_option
 
 from hamstring_care.history.store import open_history
 
@@ -54,9 +53,7 @@ def fill(folder: Path) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=15)
-    rounds = parser.parse_args().rounds
+    rounds = rounds_option(__doc__, 15)
     env = bench_env()
     with tempfile.TemporaryDirectory() as folder:
         fill(Path(folder))
@@ -68,12 +65,7 @@ def main() -> int:
             "history chart | cat": ([*APP, "history", "chart"], False),
             "history chart (terminal)": ([*APP, "history", "chart"], True),
         }
-        times: dict[str, list[float]] = {name: [] for name in commands}
-        for argv, terminal in commands.values():  # warm the bytecode caches once
-            time_once(argv, env, terminal)
-        for _ in range(rounds):
-            for name, (argv, terminal) in commands.items():
-                times[name].append(time_once(argv, env, terminal))
+        times = measure(commands, env, rounds)
     floor = statistics.median(times["hamstring-care --help"])
     python = sys.version.split()[0]
     print(f"{rounds} rounds, median wall time, Python {python}, {SESSIONS} sessions")

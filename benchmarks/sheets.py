@@ -8,13 +8,12 @@ is measured in the same run, round by round, to show the machine's floor.
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import sys
 import tempfile
 from pathlib import Path
 
-from startup import APP, bench_env, time_once
+from startup import APP, bench_env, measure, rounds_option
 
 from hamstring_care.sheets.formats import pdf_pages
 
@@ -22,28 +21,21 @@ BOUND_SECONDS = 1.5
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=15)
-    rounds = parser.parse_args().rounds
+    rounds = rounds_option(__doc__, 15)
     env = bench_env()
     with tempfile.TemporaryDirectory() as folder:
         out = str(Path(folder) / "sheet.pdf")
         commands = {
-            "hamstring-care --help": [*APP, "--help"],
-            "print foam-roller-and-ball (PDF)": [
+            "hamstring-care --help": ([*APP, "--help"], False),
+            "print foam-roller-and-ball (PDF)": ([
                 *APP, "print", "foam-roller-and-ball", "--patient", "Jane Doe",
                 "--notes", "After each run.", "-o", out, "--force",
-            ],
-            "print foam-roller-and-ball (txt)": [
+            ], False),
+            "print foam-roller-and-ball (txt)": ([
                 *APP, "print", "foam-roller-and-ball", "-f", "txt", "-o", "-",
-            ],
+            ], False),
         }  # fmt: skip
-        times: dict[str, list[float]] = {name: [] for name in commands}
-        for argv in commands.values():  # warm the bytecode caches once
-            time_once(argv, env, False)
-        for _ in range(rounds):
-            for name, argv in commands.items():
-                times[name].append(time_once(argv, env, False))
+        times = measure(commands, env, rounds)
         pages = pdf_pages(Path(out).read_bytes())
     floor = statistics.median(times["hamstring-care --help"])
     print(f"{rounds} rounds, median wall time, Python {sys.version.split()[0]}; PDF: {pages} pages")

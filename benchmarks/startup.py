@@ -76,17 +76,34 @@ def bench_env() -> dict[str, str]:
     return env
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=30)
-    rounds = parser.parse_args().rounds
-    env = bench_env()
-    times: dict[str, list[float]] = {name: [] for name in COMMANDS}
-    for argv, _, terminal in COMMANDS.values():  # warm the bytecode caches once
+def rounds_option(doc: str, default: int) -> int:
+    """The ``--rounds N`` option of a benchmark script."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=default)
+    return parser.parse_args().rounds
+
+
+def measure(
+    commands: dict[str, tuple[list[str], bool]], env: dict[str, str], rounds: int
+) -> dict[str, list[float]]:
+    """Wall times of each (argv, on a terminal) command, alternating round by round.
+
+    Each runs once first, unmeasured, so that the bytecode caches are warm.
+    """
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for argv, terminal in commands.values():
         time_once(argv, env, terminal)
     for _ in range(rounds):
-        for name, (argv, _, terminal) in COMMANDS.items():
+        for name, (argv, terminal) in commands.items():
             times[name].append(time_once(argv, env, terminal))
+    return times
+
+
+def main() -> int:
+    rounds = rounds_option(__doc__, 30)
+    env = bench_env()
+    runs = {name: (argv, terminal) for name, (argv, _, terminal) in COMMANDS.items()}
+    times = measure(runs, env, rounds)
     floor = statistics.median(times["bare Typer app --help"])
     failed = False
     print(f"{rounds} rounds, median wall time, Python {sys.version.split()[0]}")
