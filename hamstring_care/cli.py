@@ -830,7 +830,7 @@ def history_export(
     ] = None,
     force: ForceOption = False,
 ) -> None:
-    """Export every session and check to CSV or JSON, e.g. for your clinician."""
+    """Export every session and check to CSV or JSON (for your clinician)."""
     from hamstring_care.history import export
 
     suffix = Path(output).suffix.lower().lstrip(".")
