@@ -31,7 +31,6 @@ import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Optional, TypeVar
@@ -49,6 +48,8 @@ from hamstring_care.errors import (
 )
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from rich.console import Console
 
     from hamstring_care.history.log import ProgressLog
@@ -166,7 +167,9 @@ def _print_warning(line: str) -> None:
 
 def now() -> datetime:
     """The current moment in UTC (tests replace this to move through days)."""
-    return datetime.now(timezone.utc)
+    from hamstring_care.dates import utc_now
+
+    return utc_now()
 
 
 def _console() -> Console:
@@ -499,7 +502,7 @@ def _play(
     from hamstring_care.history.view import trend_warning
     from hamstring_care.player.session import run_routine
 
-    prompter = make_prompter() if sys.stdin.isatty() else None
+    prompter = make_prompter() if can_ask() else None
     console = _console()
     protocol = library.triage()
     result = run_routine(
@@ -861,18 +864,12 @@ def history_forget(
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask to confirm.")] = False,
 ) -> None:
     """Delete saved sessions and checks, for good (asks first)."""
-    from hamstring_care.dates import day_label
+    from hamstring_care.dates import day_label, option_date
     from hamstring_care.history.progress import local_midnight
 
     if everything == (before is not None):
         raise UsageError("give --before YYYY-MM-DD or --all (one of them)")
-    cutoff = None
-    if before is not None:
-        try:
-            day = datetime.strptime(before, "%Y-%m-%d").date()
-        except ValueError:
-            raise UsageError(f"--before: expected a date like 2026-11-21, got {before!r}") from None
-        cutoff = local_midnight(day, None)
+    cutoff = None if before is None else local_midnight(option_date("--before", before), None)
     settings = _settings(ctx)
     with _history_for_reading(settings) as history:
         if history is None:
@@ -884,14 +881,20 @@ def history_forget(
         if not counts.sessions and not counts.triage_results:
             typer.echo(f"Nothing to delete: {what}.")
             return
-        if not yes:
-            if not can_ask():
-                raise UsageError("no terminal to ask on: add --yes to delete without asking")
-            if not make_prompter().confirm(f"Delete {what}? This cannot be undone.", False):
-                typer.echo("Nothing deleted.")
-                return
+        if not _confirmed(f"Delete {what}? This cannot be undone.", yes, "delete"):
+            typer.echo("Nothing deleted.")
+            return
         done = history.forget(cutoff)
     typer.echo(f"Deleted {done.sessions} session(s) and {done.triage_results} check(s).")
+
+
+def _confirmed(question: str, yes: bool, action: str) -> bool:
+    """``--yes``, or the user's answer (No by default); without a terminal, a usage error."""
+    if yes:
+        return True
+    if not can_ask():
+        raise UsageError(f"no terminal to ask on: add --yes to {action} without asking")
+    return bool(make_prompter().confirm(question, False))
 
 
 @history_app.command("repair")
@@ -925,13 +928,10 @@ def history_repair(
             return
         problem = f"{path}: {found[0]}"
     _print_error(problem)
-    if not yes:
-        if not can_ask():
-            raise UsageError("no terminal to ask on: add --yes to move it aside without asking")
-        question = f"Move {path.name} aside (kept, not deleted) and start a new, empty history?"
-        if not make_prompter().confirm(question, False):
-            typer.echo("Left as it is.")
-            return
+    question = f"Move {path.name} aside (kept, not deleted) and start a new, empty history?"
+    if not _confirmed(question, yes, "move it aside"):
+        typer.echo("Left as it is.")
+        return
     kept = move_aside(path, now())
     open_history(folder).close()
     typer.echo(f"Moved the damaged file to {kept}. A new, empty history starts at {path}.")

@@ -4,6 +4,25 @@ from __future__ import annotations
 
 import datetime as dt
 
+from hamstring_care.errors import UsageError
+
+
+def utc_now() -> dt.datetime:
+    """The current moment, in UTC."""
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def option_date(option: str, text: str) -> dt.date:
+    """A YYYY-MM-DD date given to a command-line option.
+
+    Raises:
+        UsageError: the text is not such a date; the message names the option.
+    """
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(f'{option}: expected a date like 2026-11-21, got "{text}"') from None
+
 
 def day_label(day: dt.date) -> str:
     """``Sat 21 Nov``: short, and never 11/12 or 12/11."""

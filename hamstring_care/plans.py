@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from hamstring_care.dates import option_date
 from hamstring_care.errors import UnknownProtocolError, UsageError
 from hamstring_care.prescription import NOTES_LIMIT, Prescribed, Prescription, from_plan
 
@@ -94,7 +95,7 @@ def _apply(base: Prescription, given: Overrides) -> Prescription:
         if getattr(given, name) is not None:
             changes[name] = getattr(given, name)
     if given.date is not None:
-        changes["date"] = _date(given.date)
+        changes["date"] = option_date("--date", given.date)
     if given.notes is not None:
         changes["notes"] = given.notes
     if given.notes_file is not None:
@@ -113,13 +114,6 @@ def _apply(base: Prescription, given: Overrides) -> Prescription:
             for item in base.items
         )
     return replace(base, **changes)
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise UsageError(f'--date: expected a date like 2026-11-21, got "{text}"') from None
 
 
 def _notes_file(path: Path) -> str:

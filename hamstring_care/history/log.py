@@ -7,10 +7,11 @@ nothing more is tried for the rest of the run.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+from hamstring_care.dates import utc_now
 from hamstring_care.errors import HistoryError
 from hamstring_care.history.store import History, moment, newer_message, open_history
 
@@ -21,11 +22,6 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 UNSAVED = "nothing will be saved this time"
-
-
-def utc_now() -> datetime:
-    """The current moment, in UTC."""
-    return datetime.now(timezone.utc)
 
 
 class ProgressLog:

@@ -311,7 +311,7 @@ class History:
 
     def forget(self, before: datetime | None) -> Counts:
         """Delete every record (``before`` None) or those before a moment; return the counts."""
-        where, args = ("", ()) if before is None else (" WHERE {} < ?", (stamp(before),))
+        where, args = _before(before)
         with self._write() as db:
             sessions = db.execute(
                 "DELETE FROM sessions" + where.format("started_at"), args
@@ -332,7 +332,7 @@ class History:
 
     def counts(self, before: datetime | None = None) -> Counts:
         """How many sessions and triage results there are (before a moment, if given)."""
-        where, args = ("", ()) if before is None else (" WHERE {} < ?", (stamp(before),))
+        where, args = _before(before)
         sessions = self._query("SELECT count(*) FROM sessions" + where.format("started_at"), args)
         triages = self._query(
             "SELECT count(*) FROM triage_results" + where.format("taken_at"), args
@@ -389,6 +389,11 @@ class History:
         rows = self._query("PRAGMA integrity_check")
         found = [str(row[0]) for row in rows]
         return [] if found == ["ok"] else found
+
+
+def _before(cutoff: datetime | None) -> tuple[str, tuple]:
+    """A WHERE clause (its column left as ``{}``) and its argument, for "before a moment"."""
+    return ("", ()) if cutoff is None else (" WHERE {} < ?", (stamp(cutoff),))
 
 
 def _limit(limit: int | None) -> str:

@@ -157,9 +157,7 @@ class Player:
 
     def run(self) -> Outcome:
         """Play every segment (or until stopped); return the outcome."""
-        start = self.clock.now()
-        self.started = start
-        self.begun = start
+        self.begun = self.started = self.clock.now()
         announced = range_cued = -1  # the segment start last announced / cued
         while self.index < len(self.segments) and not self.outcome.stopped_early:
             segment = self.segments[self.index]
@@ -181,7 +179,7 @@ class Player:
             for key in self.keys.wait(self._next_wake(now, deadline, segment)):
                 if self._handle(ACTIONS.get(key), segment, reached):
                     break  # the segment changed: recompute before reading more keys
-        self.outcome.elapsed_seconds = self.clock.now() - start
+        self.outcome.elapsed_seconds = self.clock.now() - self.begun
         return self.outcome
 
     def _next_wake(self, now: float, deadline: float, segment: Segment) -> float:

@@ -9,10 +9,10 @@ import os
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
-from hamstring_care.dates import minutes_seconds
+from hamstring_care.dates import minutes_seconds, utc_now
 from hamstring_care.player.engine import Cues, KeySource, Outcome, Player, View, wait_for_key
 from hamstring_care.player.timeline import build, total_seconds
 from hamstring_care.report import plain_text_wanted
@@ -119,7 +119,7 @@ def run_routine(
     tailored = tailor(routine, triage, cautions)
     steps = [t.step for t in tailored.steps]
     segments = build(steps, sides=options.side, hold=options.hold, count_in=options.count_in)
-    wall_clock = wall_clock or (lambda: datetime.now(timezone.utc))
+    wall_clock = wall_clock or utc_now
     started = wall_clock()
     pain_before = ask_pain("Before you start: pain now, 0 (none) to 10 (worst)? Enter to skip")
     recorder = recorder or NoRecorder()
