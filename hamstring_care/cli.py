@@ -89,10 +89,18 @@ class Settings:
     data_dir: Path | None = None
 
     def library(self) -> Library:
-        """The protocol library: bundled, then $HAMSTRING_CARE_PROTOCOLS, then --protocols-dir."""
+        """The protocol library, weakest first.
+
+        Bundled, then the user protocol folder, $HAMSTRING_CARE_PROTOCOLS, --protocols-dir.
+        """
         from hamstring_care.library import Library, protocol_dirs
 
-        return Library(protocol_dirs(self.protocols_dirs))
+        dirs = protocol_dirs(self.protocols_dirs, user_folder=self.user_protocols())
+        return Library(dirs, warn=_print_warning)
+
+    def user_protocols(self) -> Path:
+        """The user protocol folder, where `protocols new` writes: protocols/ in the data folder."""
+        return self.history_folder() / "protocols"
 
     def history_folder(self) -> Path:
         """Where the progress log lives: --data-dir, $HAMSTRING_CARE_DATA, the user data dir."""
@@ -150,19 +158,20 @@ def _fail(error: HamstringCareError) -> None:
 
 
 def _print_error(line: str) -> None:
-    from rich.console import Console
-    from rich.text import Text
-
-    Console(stderr=True, highlight=False, soft_wrap=True).print(Text(line, style="red"))
+    _print_stderr(line, "red")
 
 
 def _print_warning(line: str) -> None:
+    _print_stderr(f"hamstring-care: warning: {line}", "yellow")
+
+
+def _print_stderr(line: str, style: str) -> None:
     from rich.console import Console
     from rich.text import Text
 
-    Console(stderr=True, highlight=False, soft_wrap=True).print(
-        Text(f"hamstring-care: warning: {line}", style="yellow")
-    )
+    from hamstring_care.sanitize import visible
+
+    Console(stderr=True, highlight=False, soft_wrap=True).print(Text(visible(line), style=style))
 
 
 def now() -> datetime:
@@ -321,15 +330,12 @@ def triage_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Triage from a file of answers, without prompts."""
-    from hamstring_care.library import display_name, parse_document, read_document
+    from hamstring_care.library import read_document
     from hamstring_care.triage import parse_answers, triage
 
     library = _settings(ctx).library()
     protocol = library.triage()
-    if answers == "-":
-        doc = parse_document(sys.stdin.read(), "<stdin>")
-    else:
-        doc = read_document(Path(answers), display_name(Path(answers)))
+    doc = read_document(Path(answers))
     parsed, problems = parse_answers(protocol, doc.data)
     doc.fail(problems)
     try:
@@ -724,20 +730,23 @@ def protocols_validate(
             metavar="[PATH]...",
         ),
     ] = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Exit 1 when there are warnings (2 for errors).")
+    ] = False,
 ) -> None:
     """Check protocol files: every problem of every file, with file:line:column."""
-    from hamstring_care.library import validate_paths
+    from hamstring_care.checking import validate_paths
 
     library = _settings(ctx).library()
     report = validate_paths(library, list(paths or []))
     for line in report.errors:
         _print_error(line)
+    for line in report.warnings:
+        _print_stderr(line, "yellow")
     for line in report.checked:
         typer.echo(line)
-    if report.errors:
-        typer.echo(f"{report.files} file(s) checked: {report.bad} with problems.")
-        raise typer.Exit(ExitCode.BAD_INPUT)
-    typer.echo(f"{report.files} file(s) checked: all valid.")
+    typer.echo(report.summary())
+    raise typer.Exit(report.exit_code(strict))
 
 
 @history_app.callback()

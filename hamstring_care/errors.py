@@ -69,12 +69,22 @@ class HamstringCareError(Exception):
 
 
 class InputFileError(HamstringCareError):
-    """A protocol, answers or plan file that cannot be read or is not valid."""
+    """A protocol, answers or plan file that cannot be read or is not valid.
+
+    The first ``MAX_LISTED`` problems are listed, then how many more there are: a file
+    that is wrong everywhere gets a screenful, not a million lines.
+    """
+
+    MAX_LISTED = 25
 
     def __init__(self, source: str, problems: list[Problem]) -> None:
         self.source = source
         self.problems = sorted(problems, key=lambda p: (p.line or 0, p.column or 0))
-        super().__init__(*(p.format(source) for p in self.problems))
+        lines = [p.format(source) for p in self.problems[: self.MAX_LISTED]]
+        if len(self.problems) > self.MAX_LISTED:
+            more = len(self.problems) - self.MAX_LISTED
+            lines.append(f"{source}: and {more:,} more problem(s); fix these first")
+        super().__init__(*lines)
 
 
 class UnknownProtocolError(HamstringCareError):

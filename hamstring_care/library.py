@@ -8,6 +8,7 @@ a field of the wrong type or a rule naming a missing question, is reported as
 from __future__ import annotations
 
 import os
+import stat
 import typing
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -40,11 +41,13 @@ def bundled_dir() -> Path:
 
 def display_name(path: Path) -> str:
     """A path as the user would type it: relative to the working folder when inside it."""
+    from hamstring_care.sanitize import visible
+
     try:
         rel = os.path.relpath(path)
     except ValueError:  # another drive on Windows
-        return str(path)
-    return str(path) if rel.startswith("..") else rel
+        return visible(str(path))
+    return visible(str(path) if rel.startswith("..") else rel)
 
 
 # --- reading documents ------------------------------------------------------------------
@@ -78,17 +81,62 @@ class Document:
             raise InputFileError(self.source, problems)
 
 
+MAX_FILE_BYTES = 1024 * 1024  # protocol, plan and answers files are a few kB
+MAX_DEPTH = 40  # mappings and lists inside each other; the triage file needs 8
+MAX_VALUES = 20_000  # values in one document; the triage file, the largest, holds under 1,000
+MAX_ALIASED_VALUES = 10_000  # of which YAML aliases (*name) may repeat, all together
+
+
 def read_text(path: Path, source: str) -> str:
-    """Read a UTF-8 text file, turning every way it can fail into a located error."""
+    """Read a UTF-8 text file of at most 1 MiB, turning every way it can fail into an error."""
     try:
-        raw = path.read_bytes()
+        size = path.stat().st_size
+        if path.is_dir():
+            raise InputFileError(source, [Problem((), "is a folder, not a file")])
+        if size > MAX_FILE_BYTES:
+            raise InputFileError(source, [_too_large(size)])
+        with path.open("rb") as stream:
+            raw = stream.read(MAX_FILE_BYTES + 1)  # a device or pipe has no size to check first
     except FileNotFoundError:
         raise InputFileError(source, [Problem((), "file not found")]) from None
-    except IsADirectoryError:
-        raise InputFileError(source, [Problem((), "is a folder, not a file")]) from None
     except OSError as exc:
-        reason = (exc.strerror or str(exc)).lower()
-        raise InputFileError(source, [Problem((), f"cannot read: {reason}")]) from None
+        raise InputFileError(source, [Problem((), _unreadable(exc))]) from None
+    return decode(raw, source)
+
+
+def read_stdin(source: str = "<stdin>") -> str:
+    """Read standard input like a file: at most 1 MiB of UTF-8 text."""
+    import sys
+
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:  # replaced by a text-only stream
+        return decode(sys.stdin.read(MAX_FILE_BYTES + 1).encode(), source)
+    return decode(stream.read(MAX_FILE_BYTES + 1), source)
+
+
+def _too_large(size: int | None = None) -> Problem:
+    shown = f" ({size / 1024 / 1024:.1f} MiB)" if size else ""
+    return Problem((), f"larger than 1 MiB{shown}; a protocol, plan or answers file is a few kB")
+
+
+def _unreadable(exc: OSError) -> str:
+    import errno
+
+    if exc.errno == errno.ELOOP:
+        return "cannot read: a symbolic link loop"
+    return f"cannot read: {(exc.strerror or str(exc)).lower()}"
+
+
+def decode(raw: bytes, source: str) -> str:
+    """Bytes of a file as text: UTF-8 only, and never binary data or more than 1 MiB."""
+    import codecs
+
+    if len(raw) > MAX_FILE_BYTES:
+        raise InputFileError(source, [_too_large()])
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise InputFileError(source, [Problem((), "UTF-16 text; save the file as UTF-8")])
+    if b"\0" in raw:
+        raise InputFileError(source, [Problem((), "a binary file, not YAML text")])
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -100,19 +148,32 @@ def read_text(path: Path, source: str) -> str:
 
 
 def parse_document(text: str, source: str) -> Document:
-    """Parse YAML safely (plain data only, no object construction) and record positions."""
+    r"""Parse YAML safely (plain data only, no object construction) and record positions.
+
+    The event stream is checked first, so that a document nested too deep or whose aliases
+    would repeat too much (an "alias bomb") is refused before any of it is built. Control
+    characters in text are made visible (ESC as the letters \x1b): no file drives the terminal.
+    """
     import yaml
 
     loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    if len(text) > MAX_FILE_BYTES:
+        raise InputFileError(source, [_too_large()])
     if not text.strip():
         raise InputFileError(source, [Problem((), "the file is empty")])
-    loader = loader_class(text)
     try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
+        _check_shape(loader_class, text, source, yaml)
+        loader = loader_class(text)
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = " ".join(p for p in (exc.context, exc.problem) if p) or "not valid YAML"
+        if isinstance(exc, yaml.constructor.ConstructorError) and exc.problem:
+            message = _refused_tag(exc.problem)
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
         lines = text.splitlines()
         if mark and mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]:
@@ -120,11 +181,9 @@ def parse_document(text: str, source: str) -> Document:
         raise InputFileError(source, [Problem((), f"YAML: {message}", line, col)]) from None
     except yaml.YAMLError as exc:
         raise InputFileError(source, [Problem((), f"YAML: {exc}")]) from None
-    finally:
-        loader.dispose()
     if node is None:
         raise InputFileError(source, [Problem((), "the file holds no data")])
-    doc = Document(source, data)
+    doc = Document(source, _visible_data(data))
     duplicates: list[Problem] = []
     _record_positions(node, (), doc, duplicates, yaml)
     if duplicates:
@@ -132,11 +191,91 @@ def parse_document(text: str, source: str) -> Document:
     return doc
 
 
+def _refused_tag(problem: str) -> str:
+    # "could not determine a constructor for the tag 'tag:yaml.org,2002:python/object...'"
+    tag = problem.rpartition(" ")[2].strip("'")
+    if "constructor for the tag" not in problem:
+        return problem
+    tag = tag.replace("tag:yaml.org,2002:", "!!")
+    return f"the tag {tag} is not allowed; only text, numbers, true/false, lists and mappings"
+
+
+def _check_shape(loader_class: type, text: str, source: str, yaml: Any) -> None:
+    # From the parser's events, before anything is built: how deep the document nests, how
+    # many values it holds, and how many its aliases repeat (an alias repeats every value
+    # under its anchor, so nine lines can stand for a billion values).
+    def refuse(event: Any, message: str) -> typing.NoReturn:
+        mark = event.start_mark
+        raise InputFileError(source, [Problem((), message, mark.line + 1, mark.column + 1)])
+
+    sizes: dict[str, int] = {}  # values under each anchor
+    open_anchors: list[str | None] = []  # of the collections being read, outermost first
+    counts = [0]  # values inside each of them so far (the first: the whole document)
+    total = repeated = 0
+    loader = loader_class(text)
+    try:
+        while not loader.check_event(yaml.StreamEndEvent):
+            event = loader.get_event()
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                if len(open_anchors) >= MAX_DEPTH:
+                    refuse(event, f"YAML: nested more than {MAX_DEPTH} levels deep")
+                open_anchors.append(event.anchor)
+                counts.append(0)
+                total += 1
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                size = counts.pop() + 1
+                anchor = open_anchors.pop()
+                if anchor is not None:
+                    sizes[anchor] = size
+                counts[-1] += size
+            elif isinstance(event, yaml.AliasEvent):
+                if event.anchor in open_anchors:
+                    refuse(event, f"YAML: the alias *{event.anchor} is inside its own anchor")
+                size = sizes.get(event.anchor, 1)
+                repeated += size
+                total += size
+                counts[-1] += size
+                if repeated > MAX_ALIASED_VALUES:
+                    refuse(
+                        event,
+                        f"YAML: aliases (*name) repeat more than {MAX_ALIASED_VALUES:,} "
+                        "values; write the values out instead",
+                    )
+            elif isinstance(event, yaml.ScalarEvent):
+                if event.anchor is not None:
+                    sizes[event.anchor] = 1
+                counts[-1] += 1
+                total += 1
+            if total > MAX_VALUES:
+                refuse(
+                    event,
+                    f"YAML: more than {MAX_VALUES:,} values; "
+                    "too many for a protocol, plan or answers file",
+                )
+    finally:
+        loader.dispose()
+
+
+def _visible_data(data: Any) -> Any:
+    from hamstring_care.sanitize import visible
+
+    if isinstance(data, str):
+        return visible(data)
+    if isinstance(data, list):
+        return [_visible_data(item) for item in data]
+    if isinstance(data, dict):
+        return {_visible_data(key): _visible_data(value) for key, value in data.items()}
+    return data
+
+
 def _record_positions(node: Any, path: FieldPath, doc: Document, dupes: list, yaml: Any) -> None:
+    from hamstring_care.sanitize import visible
+
     doc.values.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
+            key = visible(key)
             child = (*path, key)
             mark = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             if child in doc.keys:
@@ -149,7 +288,12 @@ def _record_positions(node: Any, path: FieldPath, doc: Document, dupes: list, ya
 
 
 def read_document(path: Path, source: str | None = None) -> Document:
-    """Read and parse a YAML or JSON file (JSON is read as the YAML it also is)."""
+    """Read and parse a YAML or JSON file (JSON is read as the YAML it also is).
+
+    A path of ``-`` reads standard input.
+    """
+    if str(path) == "-":
+        return parse_document(read_stdin(), source or "<stdin>")
     source = source or display_name(path)
     return parse_document(read_text(path, source), source)
 
@@ -280,6 +424,11 @@ def _fields_at(model: Any, path: FieldPath) -> list[str]:
 
 def load_protocol(path: Path, source: str | None = None) -> Protocol:
     """Read one protocol file and validate it; raise ``InputFileError`` listing every problem."""
+    return read_protocol(path, source)[0]
+
+
+def read_protocol(path: Path, source: str | None = None) -> tuple[Protocol, Document]:
+    """Like ``load_protocol``, also returning the document, to locate further findings."""
     from pydantic import ValidationError
 
     from hamstring_care import models
@@ -315,7 +464,7 @@ def load_protocol(path: Path, source: str | None = None) -> Protocol:
                     )
                 )
     doc.fail(found)
-    return protocol
+    return protocol, doc
 
 
 ILLUSTRATIONS = "illustrations"
@@ -394,6 +543,46 @@ def _Header() -> type:
     return Header
 
 
+def scan_folder(folder: Path) -> tuple[list[Path], list[str]]:
+    """The protocol files of a folder, sorted, and a line for each one that cannot be read.
+
+    A symbolic link loop, a link to nothing, an unreadable file or a device or pipe named
+    like a protocol is skipped, never opened, and reported, so one bad file in a shared
+    folder does not stop the others from loading.
+    """
+    try:
+        children = sorted(folder.iterdir())
+    except FileNotFoundError:
+        raise UnknownProtocolError(f"protocols folder not found: {display_name(folder)}") from None
+    except NotADirectoryError:
+        raise UnknownProtocolError(f"not a folder: {display_name(folder)}") from None
+    except OSError as exc:
+        raise UnknownProtocolError(
+            f"protocols folder {display_name(folder)}: {_unreadable(exc)}"
+        ) from None
+    files: list[Path] = []
+    skipped: list[str] = []
+    for path in children:
+        if path.suffix not in SUFFIXES:
+            continue
+        try:
+            mode = path.stat().st_mode
+        except OSError as exc:
+            missing = isinstance(exc, FileNotFoundError)  # listed, so a link to nothing
+            reason = "a symbolic link to nothing" if missing else _unreadable(exc)
+            skipped.append(f"{display_name(path)}: {reason}; skipped")
+            continue
+        if stat.S_ISDIR(mode):
+            continue
+        if not stat.S_ISREG(mode):
+            skipped.append(f"{display_name(path)}: not a regular file; skipped")
+        elif not os.access(path, os.R_OK):
+            skipped.append(f"{display_name(path)}: cannot read: permission denied; skipped")
+        else:
+            files.append(path)
+    return files, skipped
+
+
 @dataclass(frozen=True)
 class Entry:
     """A protocol id, the file that provides it, and the files it overrides."""
@@ -405,15 +594,19 @@ class Entry:
 
 
 def protocol_dirs(
-    extra: Sequence[Path] = (), environ: Mapping[str, str] | None = None
+    extra: Sequence[Path] = (),
+    environ: Mapping[str, str] | None = None,
+    user_folder: Path | None = None,
 ) -> list[Path]:
     """Folders to search, weakest first.
 
-    Bundled, then the folders in $HAMSTRING_CARE_PROTOCOLS, then each --protocols-dir.
+    Bundled, then the user protocol folder (when it exists), then the folders in
+    $HAMSTRING_CARE_PROTOCOLS, then each --protocols-dir.
     """
     environ = os.environ if environ is None else environ
     from_env = [Path(p) for p in environ.get(ENV_VAR, "").split(os.pathsep) if p]
-    return [bundled_dir(), *from_env, *extra]
+    user = [user_folder] if user_folder is not None and user_folder.is_dir() else []
+    return [bundled_dir(), *user, *from_env, *extra]
 
 
 class Library:
@@ -422,22 +615,27 @@ class Library:
     A protocol's id is its file name, so finding one reads only that file.
     """
 
-    def __init__(self, dirs: Sequence[Path]) -> None:
+    def __init__(
+        self, dirs: Sequence[Path], warn: typing.Callable[[str], None] | None = None
+    ) -> None:
         self.dirs = list(dirs)
+        self.warn = warn
         self._loaded: dict[str, Protocol] = {}
         self._entries: dict[str, Entry] | None = None
 
     def entries(self) -> dict[str, Entry]:
-        """Every protocol id with the file that wins, sorted by id."""
+        """Every protocol id with the file that wins, sorted by id.
+
+        Files that cannot be read are left out, each reported once through ``warn``.
+        """
         if self._entries is None:
             bundled = bundled_dir()
             found: dict[str, Entry] = {}
             for folder in self.dirs:
-                if not folder.is_dir():
-                    raise UnknownProtocolError(f"protocols folder not found: {folder}")
-                for path in sorted(folder.iterdir()):
-                    if path.suffix not in SUFFIXES or not path.is_file():
-                        continue
+                files, skipped = scan_folder(folder)
+                for line in skipped if self.warn else ():
+                    self.warn(line)
+                for path in files:
                     before = found.get(path.stem)
                     overrides = (*before.overrides, before.path) if before else ()
                     found[path.stem] = Entry(path.stem, path, overrides, folder == bundled)
@@ -469,67 +667,3 @@ class Library:
                 f"kind: expected triage, got {protocol.kind}"
             )
         return protocol
-
-
-@dataclass
-class ValidationReport:
-    """What ``protocols validate`` found: one line per problem, one per valid file."""
-
-    files: int = 0
-    bad: int = 0
-    errors: list[str] = field(default_factory=list)
-    checked: list[str] = field(default_factory=list)
-
-
-def validate_paths(library: Library, paths: Sequence[Path]) -> ValidationReport:
-    """Validate files and folders (default: every folder of the library).
-
-    Then check the references between files: each protocol that the triage recommends must
-    exist and be advice (guidance or a routine).
-    """
-    from hamstring_care.errors import HamstringCareError
-    from hamstring_care.models import TriageProtocol
-
-    report = ValidationReport()
-    files: list[Path] = []
-    for path in paths or library.dirs:
-        if path.is_dir():
-            files += sorted(p for p in path.iterdir() if p.suffix in SUFFIXES and p.is_file())
-        elif path.exists():
-            files.append(path)
-        else:
-            report.errors.append(f"{display_name(path)}: file not found")
-            report.bad += 1
-    loaded: dict[str, Protocol] = {}
-    for path in files:
-        report.files += 1
-        try:
-            protocol = load_protocol(path)
-        except InputFileError as error:
-            report.bad += 1
-            report.errors += error.lines
-            continue
-        loaded[protocol.id] = protocol
-        report.checked.append(f"ok  {display_name(path)}")
-    for protocol in loaded.values():
-        if not isinstance(protocol, TriageProtocol):
-            continue
-        wanted = {
-            pid
-            for name in ("emergency", "urgent", "clinician", "rice", "self_massage")
-            for pid in getattr(protocol.dispositions, name).protocols
-        }
-        wanted |= {pid for rule in protocol.rules for pid in rule.protocols or []}
-        for pid in sorted(wanted):
-            try:
-                target = loaded.get(pid) or library.get(pid)
-            except HamstringCareError as error:
-                report.errors.append(
-                    f"triage: recommends {pid}, which cannot be used: {error.lines[0]}"
-                )
-                report.bad += 1
-                continue
-            if isinstance(target, TriageProtocol):
-                report.errors.append(f"triage: recommends {pid}, which is a triage, not advice")
-                report.bad += 1
-    return report

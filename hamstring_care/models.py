@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -90,6 +91,22 @@ class Duration:
         )
 
 
+MAX_HOLD_S = 600  # ten minutes: a longer hold is a typing slip (600 meant as 60?)
+
+
+def _sane_hold(duration: Duration) -> Duration:
+    if duration.max_s > MAX_HOLD_S:
+        raise PydanticCustomError(
+            "duration",
+            "at most {limit}s (10 min), got {got}; split a longer hold into steps",
+            {"limit": MAX_HOLD_S, "got": str(duration)},
+        )
+    return duration
+
+
+Hold = Annotated[Duration, AfterValidator(_sane_hold)]
+
+
 def describe(value: Any) -> str:
     """Name a wrong input for an error message without dumping a whole structure."""
     if value is None:
@@ -155,7 +172,7 @@ class ProtocolBase(Model):
     title: Text
     kind: Kind
     summary: Text
-    sources: Annotated[dict[Id, Text], Field(min_length=1)]
+    sources: dict[Id, Text] = {}  # none is allowed, and `protocols validate` warns
 
 
 # --- guidance ---------------------------------------------------------------------------
@@ -183,10 +200,10 @@ class Step(Model):
 
     title: Text
     instruction: Text
-    hold: Duration
+    hold: Hold
     per_side: bool
     repeat: Annotated[int, Field(ge=1, le=50)] = 1
-    rest: Duration | None = None
+    rest: Hold | None = None
     method: Method
     area: Area
     cue: Text | None = None
@@ -622,7 +639,7 @@ class PlanProtocol(Model):
 
     id: Id
     side: Literal["both", "right", "left"] = "both"
-    hold: Annotated[int, Field(ge=1, le=600)] | None = None
+    hold: Annotated[int, Field(ge=1, le=MAX_HOLD_S)] | None = None
 
 
 class Schedule(Model):

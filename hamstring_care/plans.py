@@ -78,13 +78,9 @@ def prescription(
 
 def load_plan(library: Library, path: Path):
     """Read and validate a plan file (``-`` reads standard input)."""
-    import sys
-
     from hamstring_care import library as files
 
-    if str(path) == "-":
-        return files.parse_plan(files.parse_document(sys.stdin.read(), "<stdin>"), library)
-    return files.load_plan(path, library, files.display_name(path))
+    return files.load_plan(path, library)
 
 
 def _apply(base: Prescription, given: Overrides) -> Prescription:

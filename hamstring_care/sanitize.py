@@ -40,3 +40,17 @@ def clean(text: str, *, one_line: bool = False) -> str:
             kept.append(char)
     result = "".join(kept)
     return " ".join(result.split()) if one_line else result
+
+
+def visible(text: str) -> str:
+    r"""Show control characters as the escapes that would type them (ESC as the letters \x1b).
+
+    For text read from files: a terminal then shows an escape sequence as the letters it
+    is made of instead of obeying it. Line breaks and tabs stay as they are.
+    """
+    if text.isprintable():  # the usual case: nothing to replace
+        return text
+    return "".join(
+        f"\\x{ord(char):02x}" if unicodedata.category(char) == "Cc" and char not in _KEEP else char
+        for char in text
+    )

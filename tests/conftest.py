@@ -54,6 +54,23 @@ def write(tmp_path: Path):
     return _write
 
 
+@pytest.fixture
+def fast_player(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Routines play on a fake monotonic clock: an hour takes no time."""
+    from hamstring_care.player import terminal
+    from tests.test_player import FakeClock
+
+    clock = FakeClock()
+
+    class Keys:
+        def wait(self, timeout: float) -> list:
+            clock.t += timeout
+            return []
+
+    monkeypatch.setattr(terminal, "MonotonicClock", lambda: clock)
+    monkeypatch.setattr(terminal, "NoKeys", Keys)
+
+
 def bundled_text(name: str) -> str:
     """The text of a bundled protocol file, to copy and alter in a test."""
     return (bundled_dir() / name).read_text(encoding="utf-8")

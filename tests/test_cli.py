@@ -127,7 +127,8 @@ def test_missing_answers(write):
     ("content", "message"),
     [
         (b"red_flags: [\n", "YAML: while parsing a flow"),
-        (b"\xff\xfe", "not UTF-8 text"),
+        (b"\xff\xfe", "UTF-16 text; save the file as UTF-8"),
+        (b"onset: caf\xe9\n", "1:11: not UTF-8 text (byte 0xe9)"),
         (b"", "the file is empty"),
         (b"- a\n", "expected a mapping of answers"),
     ],
@@ -267,7 +268,7 @@ def test_validate_a_broken_folder(write, tmp_path):
     result = invoke("protocols", "validate", str(tmp_path / "bad"))
     assert result.exit_code == 2
     assert "kind: expected one of 'triage', 'guidance' or 'routine'" in result.stderr
-    assert result.stdout.endswith("1 file(s) checked: 1 with problems.\n")
+    assert result.stdout.endswith("1 file(s) checked: 1 with errors, 1 warning(s).\n")
 
 
 def test_protocols_dir_overrides_and_says_so(write, tmp_path, monkeypatch):

@@ -14,9 +14,7 @@ from typer.testing import CliRunner
 
 from hamstring_care import cli
 from hamstring_care.history.store import FILE_NAME, SCHEMA_VERSION, open_history
-from hamstring_care.player import terminal
 from tests.test_cli import SELF_MASSAGE, ScriptedAsker, yaml_answers
-from tests.test_player import FakeClock
 
 runner = CliRunner()
 T0 = datetime(2026, 11, 2, 7, 30, tzinfo=timezone.utc)  # a Monday
@@ -46,20 +44,6 @@ def wall(monkeypatch) -> Wall:
     clock = Wall(T0)
     monkeypatch.setattr(cli, "now", clock)
     return clock
-
-
-@pytest.fixture
-def fast_player(monkeypatch):
-    """Routines play on a fake monotonic clock: an hour takes no time."""
-    clock = FakeClock()
-
-    class Keys:
-        def wait(self, timeout):
-            clock.t += timeout
-            return []
-
-    monkeypatch.setattr(terminal, "MonotonicClock", lambda: clock)
-    monkeypatch.setattr(terminal, "NoKeys", Keys)
 
 
 @pytest.fixture

@@ -1,0 +1,224 @@
+"""Protocol, plan and answers files from other people: whatever they hold, one clear error.
+
+Each hostile file must end in exit 2 with its own message, no traceback, and (run as a real
+process) inside a 200 MiB address-space limit. Timings are in benchmarks/hostile.py.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from hamstring_care import cli
+from hamstring_care.errors import InputFileError
+from hamstring_care.library import Library, read_document
+from tests.test_cli import invoke
+
+BOMB = b"""\
+a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]
+b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]
+c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]
+d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]
+e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]
+f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]
+g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]
+h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g]
+i: &i [*h, *h, *h, *h, *h, *h, *h, *h, *h]
+"""
+MIB = 1024 * 1024
+
+HOSTILE = {
+    "alias-bomb": (BOMB, "5:8: YAML: aliases (*name) repeat more than 10,000 values"),
+    "alias-loop": (b"a: &a [1, *a]\n", "1:11: YAML: the alias *a is inside its own anchor"),
+    "deep": (b"[" * 100_000 + b"]" * 100_000, "1:41: YAML: nested more than 40 levels deep"),
+    "many-values": (b"red_flags: [" + b"1," * 400_000 + b"1]\n", "more than 20,000 values"),
+    "over-1-mib": (b"a: '" + b"x" * MIB + b"'\n", "larger than 1 MiB (1.0 MiB)"),
+    "binary": (bytes(range(256)) * 8, "a binary file, not YAML text"),
+    "utf-16": ("onset: sudden\n".encode("utf-16"), "UTF-16 text; save the file as UTF-8"),
+    "latin-1": ("onset: brusque, café\n".encode("latin-1"), "1:20: not UTF-8 text (byte 0xe9)"),
+    "python-object": (
+        b"onset: !!python/object/apply:os.system ['touch pwned']\n",
+        "YAML: the tag !!python/object/apply:os.system is not allowed",
+    ),
+    "many-problems": (
+        b"kind: routine\n" + b"".join(b"k%d: v\n" % i for i in range(2000)),
+        "more problem(s); fix these first",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+@pytest.mark.parametrize("command", ["triage --answers", "print --plan", "protocols validate"])
+def test_hostile_file_gets_one_clear_error(write, tmp_path, name, command):
+    content, message = HOSTILE[name]
+    path = write(f"{name}.yaml", content)
+    result = invoke(*command.split(), str(path))
+    assert result.exit_code == 2
+    assert "Traceback" not in result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith(str(path))]
+    if name == "many-problems":  # the first 25, then how many more
+        assert len(errors) == 26
+        assert message in errors[-1]
+    else:
+        assert len(errors) == 1
+        assert message in errors[0]
+    assert not (tmp_path / "pwned").exists()
+
+
+@pytest.mark.parametrize("name", ["alias-bomb", "many-values", "deep", "over-1-mib"])
+def test_hostile_file_in_a_real_process_stays_in_200_mib(write, name):
+    content, message = HOSTILE[name]
+    path = write(f"{name}.yaml", content)
+
+    def limit_memory() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (200 * MIB, 200 * MIB))
+
+    done = subprocess.run(
+        [sys.executable, "-m", "hamstring_care", "triage", "--answers", str(path)],
+        capture_output=True,
+        text=True,
+        preexec_fn=limit_memory,
+        timeout=60,  # a guard against a hang, not a speed bound (see benchmarks/hostile.py)
+    )
+    assert done.returncode == 2, done.stderr
+    assert message in done.stderr
+    assert done.stderr.count("\n") == 1
+
+
+def test_standard_input_is_held_to_the_same_limit():
+    result = invoke("triage", "--answers", "-", input="a: " + "x" * (MIB + 10))
+    assert result.exit_code == 2
+    assert (
+        result.stderr
+        == "<stdin>: larger than 1 MiB; a protocol, plan or answers file is a few kB\n"
+    )
+
+
+def test_a_device_is_read_only_up_to_the_limit():
+    result = invoke("triage", "--answers", "/dev/zero")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("/dev/zero: larger than 1 MiB")
+
+
+def test_escape_sequences_in_a_file_become_visible_text(write):
+    path = write("a.yaml", 'onset: "\\e]0;pwned\\a\\e[2J[bold]x"\n')
+    doc = read_document(path)
+    assert doc.data == {"onset": "\\x1b]0;pwned\\x07\\x1b[2J[bold]x"}
+    result = invoke("triage", "--answers", str(path))
+    assert "\x1b" not in result.stderr
+    assert 'got "\\x1b]0;pwned\\x07\\x1b[2J[bold]x"' in result.stderr
+
+
+def test_keys_with_escape_sequences_are_visible_in_messages(write):
+    path = write("a.yaml", '"\\e[31mred": 1\n')
+    with pytest.raises(InputFileError) as caught:
+        read_document(path).fail([(("\\x1b[31mred",), "unknown")])
+    assert caught.value.lines == (f"{path}:1:14: \\x1b[31mred: unknown",)
+
+
+MARKED = '"[bold red]Marked[/] \\e[2J\\e]8;;file:///etc/passwd\\e\\\\link"'
+HOSTILE_ROUTINE = f"""
+id: hostile
+version: "1.0"
+title: {MARKED}
+kind: routine
+summary: {MARKED}
+sources:
+  bandy-1997: {MARKED}
+steps:
+  - title: {MARKED}
+    instruction: {MARKED}
+    hold: 3s
+    per_side: false
+    method: stretch
+    area: back_of_thigh
+    cue: {MARKED}
+    sources: [bandy-1997]
+"""
+
+
+@pytest.fixture
+def hostile_routine(write, tmp_path):
+    """A valid routine whose texts hold escape sequences and Rich markup."""
+    write("clinic/hostile.yaml", HOSTILE_ROUTINE)
+    return tmp_path / "clinic"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["protocols", "show", "hostile"],
+        ["protocols", "list"],
+        ["run", "hostile", "--plain", "--count-in", "0"],
+        ["print", "hostile", "-o", "-", "--format", "txt"],
+        ["print", "hostile", "-o", "-", "--format", "md"],
+    ],
+)
+def test_markup_and_escapes_in_a_protocol_are_shown_literally(
+    hostile_routine, monkeypatch, fast_player, command
+):
+    monkeypatch.setattr(cli, "can_ask", lambda: False)
+    result = invoke("--protocols-dir", str(hostile_routine), *command)
+    assert result.exit_code == 0, result.stderr
+    shown = result.stdout
+    assert "\x1b" not in shown + result.stderr
+    if "md" in command:  # Markdown escapes what it would read as links or markup
+        assert "\\[bold red\\]Marked\\[/\\] \\\\x1b\\[2J" in shown
+    else:  # a table may wrap between the two
+        assert "[bold red]Marked[/]" in shown
+        assert "\\x1b[2J" in shown
+
+
+def test_unreadable_files_in_a_protocol_folder_are_reported_and_skipped(
+    write, tmp_path, monkeypatch
+):
+    folder = tmp_path / "clinic"
+    write(
+        "clinic/calm.yaml",
+        HOSTILE_ROUTINE.replace("id: hostile", "id: calm").replace(MARKED, "Calm"),
+    )
+    (folder / "loop-a.yaml").symlink_to(folder / "loop-b.yaml")
+    (folder / "loop-b.yaml").symlink_to(folder / "loop-a.yaml")
+    (folder / "gone.yaml").symlink_to(folder / "nowhere.yaml")
+    os.mkfifo(folder / "pipe.yaml")
+    write("clinic/secret.yaml", "id: secret\n")
+    real_access = os.access
+    # Running as root reads any file, so the permission check is told this one is closed.
+    monkeypatch.setattr(
+        os, "access", lambda p, mode: Path(p).name != "secret.yaml" and real_access(p, mode)
+    )
+    listed = invoke("--protocols-dir", str(folder), "protocols", "list")
+    assert listed.exit_code == 0
+    assert "calm" in listed.stdout
+    warnings = listed.stderr.splitlines()
+    assert warnings == [
+        f"hamstring-care: warning: {folder}/gone.yaml: a symbolic link to nothing; skipped",
+        f"hamstring-care: warning: {folder}/loop-a.yaml: cannot read: a symbolic link loop; skipped",
+        f"hamstring-care: warning: {folder}/loop-b.yaml: cannot read: a symbolic link loop; skipped",
+        f"hamstring-care: warning: {folder}/pipe.yaml: not a regular file; skipped",
+        f"hamstring-care: warning: {folder}/secret.yaml: cannot read: permission denied; skipped",
+    ]
+    validated = invoke("protocols", "validate", str(folder))
+    assert validated.exit_code == 2
+    assert [line.removeprefix("hamstring-care: warning: ") for line in warnings] == [
+        line for line in validated.stderr.splitlines() if "skipped" in line
+    ]
+    assert "ok  " in validated.stdout
+
+
+def test_a_protocol_folder_that_is_a_file_is_one_error(tmp_path, monkeypatch):
+    (tmp_path / "file").write_text("x")
+    monkeypatch.setenv("HAMSTRING_CARE_PROTOCOLS", str(tmp_path / "file"))
+    result = invoke("protocols", "list")
+    assert result.exit_code == 2
+    assert result.stderr == f"not a folder: {tmp_path}/file\n"
+
+
+def test_a_library_without_a_warning_callback_stays_quiet(tmp_path):
+    (tmp_path / "loop.yaml").symlink_to(tmp_path / "loop.yaml")
+    assert Library([tmp_path]).entries() == {}
