@@ -9,6 +9,7 @@ routine longer than an hour.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -125,7 +126,7 @@ def protocol_warnings(protocol: Protocol, doc: Document) -> list[Problem]:
             found.append(
                 (
                     ("steps",),
-                    f"the routine takes {round(seconds / 60)} min with both legs, over "
+                    f"the routine takes {math.ceil(seconds / 60)} min with both legs, over "
                     f"{LONG_ROUTINE_S // 60} min; most people will not finish it",
                 )
             )
