@@ -749,6 +749,104 @@ def protocols_validate(
     raise typer.Exit(report.exit_code(strict))
 
 
+class StarterKind(str, Enum):
+    """What ``protocols new`` can start."""
+
+    routine = "routine"
+    guidance = "guidance"
+
+
+@protocols_app.command("new")
+@error_boundary
+def protocols_new(
+    ctx: typer.Context,
+    protocol_id: Annotated[
+        str,
+        typer.Argument(metavar="ID", help="The new protocol's id and file name, e.g. calf-roll."),
+    ],
+    kind: Annotated[
+        StarterKind,
+        typer.Option("--kind", help="routine (timed steps) or guidance (sections of advice)."),
+    ] = StarterKind.routine,
+    output: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="PATH",
+            help="A file named ID.yaml, or a folder (- for stdout). "
+            "[default: your protocol folder]",
+        ),
+    ] = None,
+    force: ForceOption = False,
+) -> None:
+    """Write a commented starting protocol to edit; it validates as written."""
+    from hamstring_care import authoring
+    from hamstring_care.files import write_atomic
+    from hamstring_care.library import display_name
+
+    settings = _settings(ctx)
+    pid = authoring.check_id(protocol_id)
+    if str(output) == "-":
+        _write_output("-", authoring.starter_text(pid, kind.value, f"{pid}.yaml").encode(), force)
+        return
+    path = authoring.destination(pid, output, settings.user_protocols())
+    if output is None:
+        _make_folder(path.parent)
+    before = settings.library().entries().get(pid)
+    text = authoring.starter_text(pid, kind.value, display_name(path))
+    write_atomic(path, text.encode(), force=force)
+    schema = path.parent / authoring.SCHEMA_FILE
+    new_schema = authoring.schema_text().encode()
+    if not schema.is_file() or schema.read_bytes() != new_schema:
+        write_atomic(schema, new_schema, force=True)
+    shown = display_name(path)
+    typer.echo(f"Wrote {shown}: a new {kind.value} protocol to edit.")
+    typer.echo(f"Editors with the YAML language server check it with {schema.name} beside it.")
+    if before is not None and before.path != path:
+        _print_warning(
+            f"{pid} is also the id of {display_name(before.path)}; "
+            "the file in the later folder is used (see protocols list)"
+        )
+    library = settings.library()
+    in_use = any(path.parent.resolve() == folder.resolve() for folder in library.dirs)
+    program = "hamstring-care" if in_use else f"hamstring-care --protocols-dir {path.parent}"
+    typer.echo(f"  Check it:  hamstring-care protocols validate {shown}")
+    if kind is StarterKind.routine:
+        typer.echo(f"  Try it:    {program} run {pid}")
+    else:
+        typer.echo(f"  Read it:   {program} protocols show {pid}")
+    typer.echo(f"  Print it:  {program} print {pid} -o {pid}.pdf")
+
+
+def _make_folder(folder: Path) -> None:
+    from hamstring_care.errors import OutputFileError
+
+    try:
+        folder.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # the private data folder
+        folder.mkdir(exist_ok=True)
+    except OSError as exc:
+        reason = (exc.strerror or str(exc)).lower()
+        raise OutputFileError(f"{folder}: cannot create the folder: {reason}") from None
+
+
+@protocols_app.command("schema")
+@error_boundary
+def protocols_schema(
+    ctx: typer.Context,
+    output: Annotated[
+        str,
+        typer.Option("--output", "-o", metavar="FILE", help="Where to write (- for stdout)."),
+    ] = "-",
+    force: ForceOption = False,
+) -> None:
+    """Print the JSON Schema of protocol and plan files, for editors to complete and check."""
+    from hamstring_care import authoring
+
+    if _write_output(output, authoring.schema_text().encode(), force):
+        typer.echo(f"Wrote {output}.")
+
+
 @history_app.callback()
 @error_boundary
 def history_command(

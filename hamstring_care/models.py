@@ -90,6 +90,15 @@ class Duration:
             cls.parse, serialization=core_schema.to_string_ser_schema()
         )
 
+    @classmethod
+    def __get_pydantic_json_schema__(cls, schema: Any, handler: Any) -> dict[str, Any]:
+        return {
+            "type": "string",
+            "pattern": _DURATION.pattern,
+            "description": "Seconds or minutes: 20s, a range 10-20s, or 2min; at most 600s.",
+            "examples": ["30s", "10-20s", "2min"],
+        }
+
 
 MAX_HOLD_S = 600  # ten minutes: a longer hold is a typing slip (600 meant as 60?)
 
@@ -161,14 +170,18 @@ class Item(Model):
     practice: bool = False
 
 
-ItemOrText = Annotated[Item, BeforeValidator(_text_item)]
+ItemOrText = Annotated[Item, BeforeValidator(_text_item, json_schema_input_type=str | Item)]
 
 
 class ProtocolBase(Model):
     """The header every protocol file carries."""
 
     id: Id
-    version: Annotated[str, BeforeValidator(_version_text), Field(pattern=r"^\d+(\.\d+)*$")]
+    version: Annotated[
+        str,
+        BeforeValidator(_version_text, json_schema_input_type=str | int),
+        Field(pattern=r"^\d+(\.\d+)*$", examples=["1.0"]),
+    ]
     title: Text
     kind: Kind
     summary: Text
@@ -395,7 +408,11 @@ class Rule(Model):
     when: Condition
     disposition: Disposition
     because: Text
-    cautions: list[Annotated[RuleCaution, BeforeValidator(_rule_caution)]] = []
+    cautions: list[
+        Annotated[
+            RuleCaution, BeforeValidator(_rule_caution, json_schema_input_type=str | RuleCaution)
+        ]
+    ] = []
     protocols: list[Id] | None = None
     sources: list[SourceKey] = []
     practice: bool = False

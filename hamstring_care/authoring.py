@@ -1,0 +1,106 @@
+"""For clinicians writing their own protocols: starter files and the JSON Schema of the formats.
+
+The schema is generated from the same pydantic models the loader validates with, so an
+editor that reads it (through the YAML language server) completes and checks the same
+fields the program accepts. The checks that span fields (a rule naming a question, an id
+matching its file name) are left to ``protocols validate``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from importlib import resources
+from pathlib import Path
+from string import Template
+from typing import Any
+
+from hamstring_care.errors import UsageError
+
+KINDS = ("routine", "guidance")
+SCHEMA_FILE = "hamstring-care.schema.json"
+_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+
+def check_id(pid: str) -> str:
+    """A new protocol's id, or a usage error saying what an id may hold."""
+    if not _ID.match(pid):
+        raise UsageError(
+            f'"{pid}" cannot be a protocol id: use lower-case letters, digits, '
+            "- and _, starting with a letter or digit (it becomes the file name)"
+        )
+    return pid
+
+
+def title_from_id(pid: str) -> str:
+    """A first title to edit: ``calf-roll`` becomes ``Calf roll``."""
+    words = re.sub(r"[-_]+", " ", pid).strip()
+    return words[:1].upper() + words[1:]
+
+
+def starter_text(pid: str, kind: str, path: str) -> str:
+    """The commented starting file of a kind, for the id ``pid``, valid as written."""
+    template = resources.files("hamstring_care").joinpath("starters", f"{kind}.yaml")
+    return Template(template.read_text(encoding="utf-8")).substitute(
+        id=pid, title=title_from_id(pid), path=path, schema_file=SCHEMA_FILE
+    )
+
+
+def json_schema() -> dict[str, Any]:
+    """One JSON Schema for both file formats: a protocol (by its ``kind``) or a plan.
+
+    A document with ``kind`` is checked as that kind of protocol; one without, as a plan.
+    """
+    from pydantic.json_schema import models_json_schema
+
+    from hamstring_care import __version__, models
+
+    kinds = {"triage": models.TriageProtocol, "guidance": models.GuidanceProtocol}
+    kinds["routine"] = models.RoutineProtocol
+    _, top = models_json_schema(
+        [(model, "validation") for model in (*kinds.values(), models.Plan)],
+        ref_template="#/$defs/{model}",
+    )
+    by_kind = [
+        {
+            "if": {"properties": {"kind": {"const": kind}}},
+            "then": {"$ref": f"#/$defs/{model.__name__}"},
+        }
+        for kind, model in kinds.items()
+    ]
+    return {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "title": "hamstring-care protocol or plan file",
+        "description": (
+            f"Written by hamstring-care {__version__} (`hamstring-care protocols schema`). "
+            "A file with `kind` is a protocol (triage, guidance or routine); one without, a "
+            "plan. `hamstring-care protocols validate` checks what a schema cannot."
+        ),
+        "type": "object",
+        "if": {"required": ["kind"]},
+        "then": {
+            "properties": {"kind": {"enum": list(kinds)}},
+            "allOf": by_kind,
+        },
+        "else": {"$ref": "#/$defs/Plan"},
+        "$defs": top["$defs"],
+    }
+
+
+def schema_text() -> str:
+    """The schema as indented JSON text, ending with a new line."""
+    return json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+def destination(pid: str, output: Path | None, user_folder: Path) -> Path:
+    """Where ``protocols new`` writes: ``-o`` (ID.yaml, or a folder), else the user folder."""
+    if output is None:
+        return user_folder / f"{pid}.yaml"
+    if output.is_dir():
+        return output / f"{pid}.yaml"
+    if output.suffix not in (".yaml", ".yml") or output.stem != pid:
+        raise UsageError(
+            f"-o {output}: a protocol file is named after its id, "
+            f"so write {pid}.yaml (or give a folder)"
+        )
+    return output
