@@ -32,6 +32,8 @@ def test_wheel_ships_protocols_and_finds_them_from_anywhere(tmp_path):
     assert "hamstring_care/protocols/illustrations/roller-thigh.svg" in names
     for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "LICENSE-DejaVu.txt"):
         assert f"hamstring_care/fonts/{name}" in names
+    for kind in ("routine", "guidance"):
+        assert f"hamstring_care/starters/{kind}.yaml" in names
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     # Only the unpacked wheel is on the path for our package; dependencies come from this venv.
@@ -64,6 +66,9 @@ def test_wheel_ships_protocols_and_finds_them_from_anywhere(tmp_path):
             timeout=60,
         )
 
+    started = installed("protocols", "new", "calf-roll", "-o", ".")
+    assert started.returncode == 0, started.stderr
+    assert (elsewhere / "calf-roll.yaml").is_file()
     listed = installed("protocols", "validate")
     assert listed.returncode == 0, listed.stderr
     assert "4 file(s) checked: all valid." in listed.stdout

@@ -1,0 +1,206 @@
+"""Properties over many generated inputs (hypothesis).
+
+The loader: whatever a file holds, it returns a model or raises InputFileError, whose lines
+are what the user sees; never another exception. The triage engine: any complete, valid set
+of answers reaches exactly one of the five dispositions, and ticking one more red flag never
+makes the advice less urgent.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from hamstring_care.errors import InputFileError
+from hamstring_care.library import Library, load_protocol, parse_document, parse_plan, protocol_dirs
+from hamstring_care.models import ProtocolBase
+from hamstring_care.triage import DISPOSITIONS, parse_answers, triage
+from tests.conftest import bundled_text
+
+LIBRARY = Library(protocol_dirs(environ={}))
+TRIAGE = LIBRARY.triage()
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+# --- the loader -------------------------------------------------------------------------
+
+scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**6), 10**6)
+    | st.floats(allow_nan=False)
+    | st.text(max_size=30)
+)
+keys = (
+    st.sampled_from(
+        [
+            "id",
+            "version",
+            "title",
+            "kind",
+            "summary",
+            "sources",
+            "steps",
+            "hold",
+            "sections",
+            "items",
+            "text",
+            "protocols",
+            "side",
+            "rules",
+            "when",
+            "questions",
+            "routine",
+            "guidance",
+        ]
+    )
+    | st.text(max_size=12)
+    | st.integers(0, 3)
+    | st.booleans()
+    | st.none()
+)
+documents = st.recursive(
+    scalars,
+    lambda inner: st.lists(inner, max_size=5) | st.dictionaries(keys, inner, max_size=6),
+    max_leaves=40,
+)
+
+
+def mutate(data: Any, path: list[int], replacement: Any, drop: bool) -> Any:
+    """Replace (or drop) the value found by following ``path`` choices down ``data``."""
+    if not path or not isinstance(data, (dict, list)) or not data:
+        return replacement
+    index = path[0] % len(data)
+    if isinstance(data, dict):
+        key = list(data)[index]
+        copy = dict(data)
+        if drop and len(path) == 1:
+            del copy[key]
+        else:
+            copy[key] = mutate(data[key], path[1:], replacement, drop)
+        return copy
+    copy = list(data)
+    copy[index] = mutate(data[index], path[1:], replacement, drop)
+    return copy
+
+
+def load_text(text: str, name: str = "hamstring-stretch.yaml") -> ProtocolBase | None:
+    """Load ``text`` as a protocol file; None when the loader refused it with clear lines."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / name
+        path.write_text(text, encoding="utf-8")
+        try:
+            return load_protocol(path)
+        except InputFileError as error:
+            assert error.lines
+            assert all(line.startswith(str(path)) for line in error.lines)
+            return None
+
+
+@SETTINGS
+@given(documents)
+def test_any_document_is_a_protocol_or_a_clear_error(data):
+    protocol = load_text(yaml.safe_dump(data))
+    assert protocol is None or isinstance(protocol, ProtocolBase)
+
+
+@SETTINGS
+@given(
+    st.sampled_from(
+        ["hamstring-stretch.yaml", "foam-roller-and-ball.yaml", "rice.yaml", "triage.yaml"]
+    ),
+    st.lists(st.integers(0, 50), min_size=1, max_size=6),
+    documents,
+    st.booleans(),
+)
+def test_any_change_to_a_valid_protocol_is_a_protocol_or_a_clear_error(
+    name, path, replacement, drop
+):
+    data = yaml.safe_load(bundled_text(name))
+    changed = mutate(data, path, replacement, drop)
+    protocol = load_text(yaml.safe_dump(changed, allow_unicode=True), name)
+    assert protocol is None or isinstance(protocol, ProtocolBase)
+
+
+@SETTINGS
+@given(st.text(max_size=300))
+def test_any_text_parses_or_is_a_clear_error(text):
+    try:
+        doc = parse_document(text, "typed.yaml")
+    except InputFileError as error:
+        assert error.lines and all(line.startswith("typed.yaml") for line in error.lines)
+        return
+    for name in ("plan", "answers"):
+        try:
+            if name == "plan":
+                parse_plan(doc, LIBRARY)
+            else:
+                doc.fail(parse_answers(TRIAGE, doc.data)[1])
+        except InputFileError as error:
+            assert all(line.startswith("typed.yaml") for line in error.lines)
+
+
+# --- the triage engine ------------------------------------------------------------------
+
+
+def answer_strategy(question) -> st.SearchStrategy:
+    if question.type == "choice":
+        return st.sampled_from([c.value for c in question.choices])
+    if question.type == "yes_no":
+        return st.sampled_from(["yes", "no", "not_sure"])
+    low = question.min if question.min is not None else 0
+    high = question.max if question.max is not None else 365
+    return st.integers(low, high)
+
+
+FLAG_IDS = [flag.id for flag in TRIAGE.red_flags.flags]
+answer_sets = st.fixed_dictionaries(
+    {
+        "red_flags": st.lists(st.sampled_from(FLAG_IDS), unique=True, max_size=4),
+        **{q.id: answer_strategy(q) for q in TRIAGE.questions},
+    }
+)
+
+
+def decide(raw: dict) -> str:
+    answers, problems = parse_answers(TRIAGE, raw)
+    assert problems == []
+    return triage(TRIAGE, answers).disposition
+
+
+@SETTINGS
+@given(answer_sets)
+def test_valid_answers_reach_exactly_one_disposition(raw):
+    assert decide(raw) in DISPOSITIONS
+
+
+@SETTINGS
+@given(answer_sets, st.sampled_from(FLAG_IDS))
+def test_one_more_red_flag_never_makes_the_advice_less_urgent(raw, flag):
+    assume(flag not in raw["red_flags"])
+    before = decide(raw)
+    after = decide({**raw, "red_flags": [*raw["red_flags"], flag]})
+    assert DISPOSITIONS.index(after) <= DISPOSITIONS.index(before), (before, after)
+
+
+@pytest.mark.parametrize("flag", FLAG_IDS)
+def test_each_red_flag_alone_routes_above_self_care(flag):
+    calm = {
+        "red_flags": [],
+        "onset": "gradual",
+        "days_since_onset": 30,
+        "pain_location": "mid_thigh",
+        "sitting_hurts": "no",
+        "pain_at_rest": 0,
+        "can_walk_without_pain": "yes",
+        "can_rise_without_pain": "yes",
+    }
+    assert decide(calm) == "self_massage"
+    assert DISPOSITIONS.index(decide({**calm, "red_flags": [flag]})) <= DISPOSITIONS.index(
+        "clinician"
+    )
