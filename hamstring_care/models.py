@@ -97,6 +97,8 @@ class Duration:
             "pattern": _DURATION.pattern,
             "description": "Seconds or minutes: 20s, a range 10-20s, or 2min; at most 600s.",
             "examples": ["30s", "10-20s", "2min"],
+            # Read by the YAML language server in place of the bare pattern.
+            "patternErrorMessage": "expected a duration like 20s, 10-20s or 2min",
         }
 
 
@@ -150,7 +152,15 @@ def _text_item(value: Any) -> Any:
     return {"text": value} if isinstance(value, str) else value
 
 
-Id = Annotated[str, Field(pattern=_ID)]
+Id = Annotated[
+    str,
+    Field(
+        pattern=_ID,
+        json_schema_extra={
+            "patternErrorMessage": "expected an id of lower-case letters, digits, - and _"
+        },
+    ),
+]
 Text = Annotated[str, Field(min_length=1)]
 Label = Annotated[str, Field(min_length=1, max_length=72)]  # one line of a prompt at 80 columns
 SourceKey = str
@@ -159,7 +169,10 @@ SourceKey = str
 class Model(BaseModel):
     """Strict base: unknown keys are errors and no type is silently coerced."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    # Docstrings under fields become their descriptions in the JSON Schema (editor hover).
+    model_config = ConfigDict(
+        extra="forbid", strict=True, frozen=True, use_attribute_docstrings=True
+    )
 
 
 class Item(Model):
@@ -167,7 +180,9 @@ class Item(Model):
 
     text: Text
     sources: list[SourceKey] = []
+    """Keys of this file's sources that back the statement."""
     practice: bool = False
+    """True when it is clinic practice rather than tested evidence; shown as such."""
 
 
 ItemOrText = Annotated[Item, BeforeValidator(_text_item, json_schema_input_type=str | Item)]
@@ -177,15 +192,20 @@ class ProtocolBase(Model):
     """The header every protocol file carries."""
 
     id: Id
+    """The protocol's id: the same as its file name without .yaml."""
     version: Annotated[
         str,
         BeforeValidator(_version_text, json_schema_input_type=str | int),
         Field(pattern=r"^\d+(\.\d+)*$", examples=["1.0"]),
     ]
+    """In quotes, like "1.0"; raise it when the content changes (sheets print it)."""
     title: Text
     kind: Kind
+    """triage, guidance (sections of advice) or routine (timed steps)."""
     summary: Text
+    """One or two sentences on what it is for, shown first."""
     sources: dict[Id, Text] = {}  # none is allowed, and `protocols validate` warns
+    """Citations by key; statements list the keys they rest on."""
 
 
 # --- guidance ---------------------------------------------------------------------------
@@ -212,18 +232,30 @@ class Step(Model):
     """One timed step of a routine."""
 
     title: Text
+    """A few words, shown large while the step plays."""
     instruction: Text
+    """What to do, in full."""
     hold: Hold
     per_side: bool
+    """true: each leg in turn; false: once."""
     repeat: Annotated[int, Field(ge=1, le=50)] = 1
+    """Times in a row (on each leg when per_side)."""
     rest: Hold | None = None
+    """Rest between repeats."""
     method: Method
+    """roller, ball, stretch, nerve_glide or movement: the triage's cautions act on it."""
     area: Area
+    """Where on the leg: the triage's cautions act on it."""
     cue: Text | None = None
+    """One short line shown while the step plays."""
     illustration: Annotated[str, Field(pattern=_ILLUSTRATION)] | None = None
+    """An SVG file name in illustrations/ beside this file, or a bundled one."""
     cautions: list[Text] = []
+    """Shown with this step only."""
     sources: list[SourceKey] = []
+    """Keys of this file's sources that back the step."""
     practice: bool = False
+    """True when it is clinic practice rather than tested evidence; shown as such."""
 
 
 class RoutineProtocol(ProtocolBase):
