@@ -63,7 +63,9 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 protocols_app = typer.Typer(
-    help="List, show and check the protocol files.", no_args_is_help=True, rich_markup_mode=None
+    help="List, show, check and start protocol files; print their JSON Schema.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
 )
 app.add_typer(protocols_app, name="protocols")
 plan_app = typer.Typer(

@@ -20,6 +20,8 @@ COMMANDS = [
     "protocols list",
     "protocols show",
     "protocols validate",
+    "protocols new",
+    "protocols schema",
     "history",
     "history chart",
     "history export",
