@@ -77,6 +77,7 @@ def validate_paths(library: Library, paths: Sequence[Path]) -> ValidationReport:
                 report.error(error.lines[0])
                 continue
             for line in skipped:
+                report.files += 1
                 report.error(line)
             files += found
             folders.append(path)
