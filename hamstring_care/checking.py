@@ -45,7 +45,7 @@ class ValidationReport:
         """2 with errors; 1 with warnings only, under ``--strict``; else 0."""
         if self.errors:
             return ExitCode.BAD_INPUT
-        return ExitCode.INTERNAL if strict and self.warnings else ExitCode.OK
+        return ExitCode.WARNINGS if strict and self.warnings else ExitCode.OK
 
     def summary(self) -> str:
         """One closing line: how many files, how many with errors, how many warnings."""

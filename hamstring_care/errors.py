@@ -15,6 +15,7 @@ class ExitCode(IntEnum):
 
     OK = 0
     INTERNAL = 1
+    WARNINGS = 1  # the same code: `protocols validate --strict` found warnings, no errors
     BAD_INPUT = 2
     INTERRUPTED = 130
 

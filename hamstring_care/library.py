@@ -172,7 +172,7 @@ def parse_document(text: str, source: str) -> Document:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = " ".join(p for p in (exc.context, exc.problem) if p) or "not valid YAML"
-        if isinstance(exc, yaml.constructor.ConstructorError) and exc.problem:
+        if exc.problem and "constructor for the tag" in exc.problem:
             message = _refused_tag(exc.problem)
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
         lines = text.splitlines()
@@ -193,10 +193,7 @@ def parse_document(text: str, source: str) -> Document:
 
 def _refused_tag(problem: str) -> str:
     # "could not determine a constructor for the tag 'tag:yaml.org,2002:python/object...'"
-    tag = problem.rpartition(" ")[2].strip("'")
-    if "constructor for the tag" not in problem:
-        return problem
-    tag = tag.replace("tag:yaml.org,2002:", "!!")
+    tag = problem.rpartition(" ")[2].strip("'").replace("tag:yaml.org,2002:", "!!")
     return f"the tag {tag} is not allowed; only text, numbers, true/false, lists and mappings"
 
 
