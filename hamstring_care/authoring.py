@@ -8,6 +8,7 @@ matching its file name) are left to ``protocols validate``.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from importlib import resources
@@ -68,6 +69,13 @@ def json_schema() -> dict[str, Any]:
         }
         for kind, model in kinds.items()
     ]
+    for name, definition in top["$defs"].items():
+        model = getattr(models, name, None)
+        for field_name, text in _field_docs(model).items() if model else ():
+            info = model.model_fields.get(field_name)
+            shown = definition.get("properties", {}).get((info and info.alias) or field_name)
+            if shown is not None:
+                shown.setdefault("description", text)
     return {
         "$schema": "http://json-schema.org/draft-07/schema#",
         "title": "hamstring-care protocol or plan file",
@@ -85,6 +93,33 @@ def json_schema() -> dict[str, Any]:
         "else": {"$ref": "#/$defs/Plan"},
         "$defs": top["$defs"],
     }
+
+
+def _field_docs(model: type) -> dict[str, str]:
+    # The docstring under each field of the model and its bases, read from the source (as
+    # pydantic's use_attribute_docstrings would, but only when a schema is asked for).
+    import ast
+    import inspect
+    import textwrap
+
+    docs: dict[str, str] = {}
+    for cls in reversed(model.__mro__):
+        if cls.__module__ != model.__module__:
+            continue
+        try:
+            body = ast.parse(textwrap.dedent(inspect.getsource(cls))).body[0].body
+        except (OSError, TypeError, SyntaxError, IndexError, AttributeError):
+            continue  # no source at hand: the schema goes without these descriptions
+        for node, after in itertools.pairwise(body):
+            if (
+                isinstance(node, ast.AnnAssign)
+                and isinstance(node.target, ast.Name)
+                and isinstance(after, ast.Expr)
+                and isinstance(after.value, ast.Constant)
+                and isinstance(after.value.value, str)
+            ):
+                docs[node.target.id] = inspect.cleandoc(after.value.value)
+    return docs
 
 
 def schema_text() -> str:

@@ -169,10 +169,9 @@ SourceKey = str
 class Model(BaseModel):
     """Strict base: unknown keys are errors and no type is silently coerced."""
 
-    # Docstrings under fields become their descriptions in the JSON Schema (editor hover).
-    model_config = ConfigDict(
-        extra="forbid", strict=True, frozen=True, use_attribute_docstrings=True
-    )
+    # Docstrings under fields become their descriptions in the JSON Schema (editor hover);
+    # authoring.py reads them when it writes the schema, not on every start.
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
 class Item(Model):

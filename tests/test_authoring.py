@@ -166,3 +166,12 @@ def test_a_plan_with_an_unknown_field_is_rejected(validator):
         e.message for e in validator.iter_errors({"protocols": [{"id": "x"}], "pateint": "Jo"})
     ]
     assert any("Additional properties are not allowed ('pateint'" in m for m in messages)
+
+
+def test_the_schema_describes_fields_from_their_docstrings():
+    definitions = authoring.json_schema()["$defs"]
+    step = definitions["Step"]["properties"]
+    assert step["per_side"]["description"] == "true: each leg in turn; false: once."
+    assert step["hold"]["patternErrorMessage"] == "expected a duration like 20s, 10-20s or 2min"
+    inherited = definitions["RoutineProtocol"]["properties"]["id"]["description"]
+    assert inherited == "The protocol's id: the same as its file name without .yaml."
