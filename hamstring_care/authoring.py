@@ -20,12 +20,13 @@ from hamstring_care.errors import UsageError
 
 KINDS = ("routine", "guidance")
 SCHEMA_FILE = "hamstring-care.schema.json"
-_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
 def check_id(pid: str) -> str:
     """A new protocol's id, or a usage error saying what an id may hold."""
-    if not _ID.match(pid):
+    from hamstring_care.models import ID_PATTERN
+
+    if not re.match(ID_PATTERN, pid):
         raise UsageError(
             f'"{pid}" cannot be a protocol id: use lower-case letters, digits, '
             "- and _, starting with a letter or digit (it becomes the file name)"

@@ -401,6 +401,9 @@ ClinicOption = Annotated[
     typer.Option("--clinic", metavar="NAME", help="Clinic's name."),
 ]
 ForceOption = Annotated[bool, typer.Option("--force", help="Replace an existing file.")]
+OutputOption = Annotated[
+    str, typer.Option("--output", "-o", metavar="FILE", help="Where to write (- for stdout).")
+]
 
 
 @app.command("run")
@@ -665,10 +668,7 @@ def plan_new(
             help="Protocols to prescribe. [default: the self-massage result's routines]",
         ),
     ] = None,
-    output: Annotated[
-        str,
-        typer.Option("--output", "-o", metavar="FILE", help="Where to write (- for stdout)."),
-    ] = "plan.yaml",
+    output: OutputOption = "plan.yaml",
     patient: PatientOption = None,
     clinician: ClinicianOption = None,
     clinic: ClinicOption = None,
@@ -836,10 +836,7 @@ def _make_folder(folder: Path) -> None:
 @error_boundary
 def protocols_schema(
     ctx: typer.Context,
-    output: Annotated[
-        str,
-        typer.Option("--output", "-o", metavar="FILE", help="Where to write (- for stdout)."),
-    ] = "-",
+    output: OutputOption = "-",
     force: ForceOption = False,
 ) -> None:
     """Print the JSON Schema of protocol and plan files, for editors to complete and check."""

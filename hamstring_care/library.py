@@ -90,11 +90,11 @@ MAX_ALIASED_VALUES = 10_000  # of which YAML aliases (*name) may repeat, all tog
 def read_text(path: Path, source: str) -> str:
     """Read a UTF-8 text file of at most 1 MiB, turning every way it can fail into an error."""
     try:
-        size = path.stat().st_size
-        if path.is_dir():
+        status = path.stat()
+        if stat.S_ISDIR(status.st_mode):
             raise InputFileError(source, [Problem((), "is a folder, not a file")])
-        if size > MAX_FILE_BYTES:
-            raise InputFileError(source, [_too_large(size)])
+        if status.st_size > MAX_FILE_BYTES:
+            raise InputFileError(source, [_too_large(status.st_size)])
         with path.open("rb") as stream:
             raw = stream.read(MAX_FILE_BYTES + 1)  # a device or pipe has no size to check first
     except FileNotFoundError:
@@ -485,7 +485,7 @@ def find_illustration(folder: Path, name: str) -> Path | None:
 
 
 def load_plan(path: Path, library: Library, source: str | None = None) -> Plan:
-    """Read and validate a plan file; raise ``InputFileError`` listing every problem."""
+    """Read and validate a plan file (``-`` reads standard input); raise ``InputFileError``."""
     return parse_plan(read_document(path, source), library)
 
 

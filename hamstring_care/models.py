@@ -35,7 +35,7 @@ Method = Literal["roller", "ball", "stretch", "nerve_glide", "movement"]
 Area = Literal["back_of_thigh", "sit_bone", "buttock", "back_of_knee", "calf", "sole"]
 
 _DURATION = re.compile(r"^\s*(\d+)\s*(?:-\s*(\d+)\s*)?(s|sec|min)\s*$")
-_ID = r"^[a-z0-9][a-z0-9_-]*$"
+ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"  # ids name files too: `protocols new` checks the same
 # A file name in the protocol folder's illustrations/ folder: never a path that could leave it.
 _ILLUSTRATION = r"^[a-z0-9][a-z0-9_-]*\.svg$"
 
@@ -155,7 +155,7 @@ def _text_item(value: Any) -> Any:
 Id = Annotated[
     str,
     Field(
-        pattern=_ID,
+        pattern=ID_PATTERN,
         json_schema_extra={
             "patternErrorMessage": "expected an id of lower-case letters, digits, - and _"
         },

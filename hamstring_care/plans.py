@@ -68,19 +68,14 @@ def prescription(
     if given.notes is not None and given.notes_file is not None:
         raise UsageError("give --notes or --notes-file, not both")
     if plan_path is not None:
-        plan = load_plan(library, plan_path)
+        from hamstring_care.library import load_plan
+
+        plan = load_plan(plan_path, library)
         base = from_plan(plan, {p.id: advice(library, p.id) for p in plan.protocols}, today)
     else:
         items = tuple(Prescribed(advice(library, pid)) for pid in dict.fromkeys(protocol_ids))
         base = Prescription(items=items, date=today)
     return _apply(base, given)
-
-
-def load_plan(library: Library, path: Path):
-    """Read and validate a plan file (``-`` reads standard input)."""
-    from hamstring_care import library as files
-
-    return files.load_plan(path, library)
 
 
 def _apply(base: Prescription, given: Overrides) -> Prescription:
