@@ -280,6 +280,7 @@ class Condition(Model):
 
     Forms: ``{answer: ID, is: VALUE or [VALUES]}``;
     ``{answer: ID, at_least/at_most/above/below: N}``;
+    ``{answer: ID, includes: VALUE or [VALUES]}`` (a checklist answer holds any of them);
     ``{flag: ID}`` (that red flag ticked); ``{flag_level: LEVEL}`` (any red flag of that level);
     ``{all: [...]}``; ``{any: [...]}``; ``{always: true}``.
     """
@@ -288,6 +289,7 @@ class Condition(Model):
 
     answer: str | None = None
     is_: Scalar | list[Scalar] | None = Field(default=None, alias="is")
+    includes: str | list[str] | None = None
     at_least: int | None = None
     at_most: int | None = None
     above: int | None = None
@@ -317,12 +319,16 @@ class Condition(Model):
                 "condition",
                 "a condition needs exactly one of: answer, flag, flag_level, all, any, always",
             )
-        if self.answer is not None and (self.is_ is None) == (not self.comparisons):
+        tests = (self.is_ is not None) + (self.includes is not None) + bool(self.comparisons)
+        if self.answer is not None and tests != 1:
             raise PydanticCustomError(
-                "condition", "an answer test needs either is, or at_least/at_most/above/below"
+                "condition",
+                "an answer test needs one of: is, includes, or at_least/at_most/above/below",
             )
-        if self.answer is None and (self.is_ is not None or self.comparisons):
-            raise PydanticCustomError("condition", "is/at_least/at_most/above/below go with answer")
+        if self.answer is None and tests:
+            raise PydanticCustomError(
+                "condition", "is/includes/at_least/at_most/above/below go with answer"
+            )
         return self
 
 
@@ -333,14 +339,42 @@ class Choice(Model):
     label: Label
 
 
+class YesNoLabels(Model):
+    """Whole-sentence answers to a yes/no question, so that "Yes" cannot be misread."""
+
+    yes: Label
+    no: Label
+    not_sure: Label = "Not sure"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _yaml_keys(cls, data: Any) -> Any:
+        # YAML 1.1 reads the unquoted keys yes: and no: as booleans.
+        if isinstance(data, dict):
+            return {
+                ({True: "yes", False: "no"}.get(k, k) if isinstance(k, bool) else k): v
+                for k, v in data.items()
+            }
+        return data
+
+
 class Question(Model):
-    """A question asked after the red flags, in file order."""
+    """A question asked after the red flags, in file order.
+
+    Types: ``choice`` (one of ``choices``), ``checklist`` (any of ``choices``, or none: the
+    answer is a list), ``number`` (a whole number within ``min``/``max``) and ``yes_no``
+    (yes, no or not_sure).
+    """
 
     id: Id
-    type: Literal["choice", "number", "yes_no"]
+    type: Literal["choice", "checklist", "number", "yes_no"]
     text: Text
     help: Text | None = None
     choices: list[Choice] = []
+    none_label: Label | None = None
+    """checklist: the answer that ticks nothing, e.g. "None of these"."""
+    labels: YesNoLabels | None = None
+    """yes_no: the answers as whole sentences ("Yes, walking doesn't hurt")."""
     min: int | None = None
     max: int | None = None
     not_sure_means: Literal["yes", "no"] | None = None
@@ -357,10 +391,18 @@ class Question(Model):
 
     @model_validator(mode="after")
     def _fits_type(self) -> Question:
-        if self.type == "choice" and len(self.choices) < 2:
-            raise PydanticCustomError("question", "a choice question needs at least two choices")
-        if self.type != "choice" and self.choices:
-            raise PydanticCustomError("question", "choices go with type: choice")
+        if self.type in ("choice", "checklist") and len(self.choices) < 2:
+            raise PydanticCustomError(
+                "question", "a {type} question needs at least two choices", {"type": self.type}
+            )
+        if self.type not in ("choice", "checklist") and self.choices:
+            raise PydanticCustomError("question", "choices go with type: choice or checklist")
+        if (self.type == "checklist") != (self.none_label is not None):
+            raise PydanticCustomError(
+                "question", "a checklist question needs none_label, and only a checklist has one"
+            )
+        if self.type != "yes_no" and self.labels is not None:
+            raise PydanticCustomError("question", "labels go with type: yes_no")
         if self.type == "yes_no" and self.not_sure_means is None:
             raise PydanticCustomError(
                 "question",
@@ -385,6 +427,8 @@ class RedFlag(Model):
     id: Id
     level: FlagLevel
     text: Label
+    advice: Text | None = None
+    """What to do about this sign when the result's title is not enough (a clot: today)."""
     warning_sign: bool = True
     sources: list[SourceKey] = []
     practice: bool = False
@@ -445,6 +489,23 @@ class Rule(Model):
         ]
     ] = []
     protocols: list[Id] | None = None
+    advice: list[ItemOrText] = []
+    """Said under "What to do now" before the disposition's own advice, when this rule decides."""
+    sources: list[SourceKey] = []
+    practice: bool = False
+
+
+class Note(Model):
+    """Said with any result when ``when`` holds, with its cautions; it never sets the level."""
+
+    id: Id
+    when: Condition
+    text: Text
+    cautions: list[
+        Annotated[
+            RuleCaution, BeforeValidator(_rule_caution, json_schema_input_type=str | RuleCaution)
+        ]
+    ] = []
     sources: list[SourceKey] = []
     practice: bool = False
 
@@ -519,6 +580,8 @@ class TriageProtocol(ProtocolBase):
     cautions: list[Caution] = []
     dispositions: Dispositions
     rules: Annotated[list[Rule], Field(min_length=1)]
+    notes: list[Note] = []
+    """Said with any result when their condition holds (the rules still set the level)."""
     follow_up: FollowUp = FollowUp()
 
     def question(self, qid: str) -> Question | None:
@@ -588,6 +651,7 @@ def _check_triage(p: TriageProtocol, found: list) -> None:
     _duplicates([f.id for f in p.red_flags.flags], ("red_flags", "flags"), found)
     _duplicates([c.id for c in p.cautions], ("cautions",), found)
     _duplicates([r.id for r in p.rules], ("rules",), found)
+    _duplicates([n.id for n in p.notes], ("notes",), found)
     for i, q in enumerate(p.questions):
         earlier = {e.id for e in p.questions[:i]}
         if q.ask_if is not None:
@@ -604,6 +668,19 @@ def _check_triage(p: TriageProtocol, found: list) -> None:
                 )
             if rc.when is not None:
                 _check_condition(p, rc.when, ("rules", i, "cautions", j, "when"), found)
+    for i, note in enumerate(p.notes):
+        _check_condition(p, note.when, ("notes", i, "when"), found)
+        for j, rc in enumerate(note.cautions):
+            if p.caution(rc.caution) is None:
+                found.append(
+                    (
+                        ("notes", i, "cautions", j, "caution"),
+                        f'no caution "{rc.caution}" under cautions',
+                    )
+                )
+            if rc.when is not None:
+                _check_condition(p, rc.when, ("notes", i, "cautions", j, "when"), found)
+    _check_order(p, found)
     last = len(p.rules) - 1
     for i, rule in enumerate(p.rules):
         if rule.when.always and i != last:
@@ -616,6 +693,25 @@ def _check_triage(p: TriageProtocol, found: list) -> None:
                 "the last rule must be `always: true`, so that every answer reaches a result",
             )
         )
+
+
+URGENCY: tuple[str, ...] = ("emergency", "urgent", "clinician", "rice", "self_massage")
+"""The dispositions, most urgent first."""
+
+
+def _check_order(p: TriageProtocol, found: list) -> None:
+    # The first rule that holds decides, so a rule below a less urgent one could be shadowed
+    # by it: one more warning sign would then lower the advice. Most urgent first, always.
+    for i in range(1, len(p.rules)):
+        before, rule = p.rules[i - 1], p.rules[i]
+        if URGENCY.index(rule.disposition) < URGENCY.index(before.disposition):
+            found.append(
+                (
+                    ("rules", i, "disposition"),
+                    f"rules go from most to least urgent: {rule.disposition} comes after "
+                    f"{before.disposition} (rule {before.id})",
+                )
+            )
 
 
 def _check_condition(
@@ -635,7 +731,11 @@ def _check_condition(
         return
     if c.comparisons and q.type != "number":
         found.append((path, f'"{q.id}" is not a number question'))
-    values = c.is_ if isinstance(c.is_, list) else [] if c.is_ is None else [c.is_]
+    if c.includes is not None and q.type != "checklist":
+        found.append((path, f'"{q.id}" is not a checklist question: use is'))
+    if c.is_ is not None and q.type == "checklist":
+        found.append((path, f'"{q.id}" is a checklist question: use includes'))
+    values = [*_listed(c.is_), *_listed(c.includes)]
     allowed = answer_values(q)
     for value in values:
         if allowed is not None and normalise_yes_no(q, value) not in allowed:
@@ -648,9 +748,13 @@ def _check_condition(
             )
 
 
+def _listed(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [] if value is None else [value]
+
+
 def answer_values(q: Question) -> tuple[str, ...] | None:
     """The allowed answers of a choice or yes/no question; None for numbers."""
-    if q.type == "choice":
+    if q.type in ("choice", "checklist"):
         return tuple(c.value for c in q.choices)
     if q.type == "yes_no":
         return YES_NO

@@ -14,13 +14,14 @@ import questionary
 from questionary import Choice, Separator
 
 from hamstring_care.errors import Interrupted
+from hamstring_care.report import yes_no_labels
 from hamstring_care.triage import check_answer
 
 if TYPE_CHECKING:
     from hamstring_care.models import Question, RedFlagScreen
 
 NONE = "__none__"
-YES_NO = (("Yes", "yes"), ("No", "no"), ("Not sure", "not_sure"))
+YES_NO = ("yes", "no", "not_sure")
 
 
 class Prompter:
@@ -31,33 +32,43 @@ class Prompter:
 
     def red_flags(self, screen: RedFlagScreen) -> list[str]:
         """Tick the warning signs that apply; an explicit "none" is required to go on."""
+        flags = [(flag.text, flag.id) for flag in screen.flags]
+        return self._ticks(screen.prompt, flags, screen.none_label)
 
+    def _checklist(self, question: Question) -> list[str]:
+        choices = [(choice.label, choice.value) for choice in question.choices]
+        return self._ticks(question.text, choices, question.none_label or "None of these")
+
+    def _ticks(self, prompt: str, options: list[tuple[str, str]], none_label: str) -> list[str]:
         def validate(ticked: list[str]) -> bool | str:
             if not ticked:
-                return f'Tick what applies, or "{screen.none_label}".'
+                return f'Tick what applies, or "{none_label}".'
             if NONE in ticked and len(ticked) > 1:
-                return f'"{screen.none_label}" cannot go with other ticks.'
+                return f'"{none_label}" cannot go with other ticks.'
             return True
 
-        choices = [Choice(flag.text, value=flag.id) for flag in screen.flags]
-        choices += [Separator(" "), Choice(screen.none_label, value=NONE)]
+        choices = [Choice(text, value=value) for text, value in options]
+        choices += [Separator(" "), Choice(none_label, value=NONE)]
         ticked = self._ask(
             questionary.checkbox(
-                screen.prompt,
+                prompt,
                 choices=choices,
                 validate=validate,
                 instruction="(Space to tick, arrows to move, Enter when done)",
                 **self.prompt_kwargs,
             )
         )
-        return [fid for fid in ticked if fid != NONE]
+        return [value for value in ticked if value != NONE]
 
     def question(self, question: Question) -> Any:
         """Ask one question in the way its type calls for."""
         if question.type == "number":
             return self._number(question)
+        if question.type == "checklist":
+            return self._checklist(question)
         if question.type == "yes_no":
-            choices = [Choice(label, value=value) for label, value in YES_NO]
+            labels = yes_no_labels(question)
+            choices = [Choice(labels[value], value=value) for value in YES_NO]
         else:
             choices = [Choice(c.label, value=c.value) for c in question.choices]
         return self._ask(questionary.select(question.text, choices=choices, **self.prompt_kwargs))

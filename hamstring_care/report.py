@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from hamstring_care.models import TriageProtocol
+    from hamstring_care.models import Item, Question, TriageProtocol
     from hamstring_care.triage import TriageResult
 
 PRACTICE = "clinic practice, not research evidence"
@@ -88,9 +88,35 @@ def describe_answer(protocol: TriageProtocol, qid: str, value: Any) -> str:
         return str(value)
     if question.type == "choice":
         return next((c.label for c in question.choices if c.value == value), str(value))
+    if question.type == "checklist":
+        labels = {c.value: c.label for c in question.choices}
+        return "; ".join(labels.get(v, str(v)) for v in value) or (question.none_label or "none")
     if question.type == "yes_no":
-        return {"yes": "Yes", "no": "No", "not_sure": "Not sure"}.get(value, str(value))
+        return yes_no_labels(question).get(value, str(value))
     return str(value)
+
+
+def yes_no_labels(question: Question) -> dict[str, str]:
+    """A yes/no question's answers in words, by answer id: its own sentences or Yes/No."""
+    if question.labels is not None:
+        given = question.labels
+        return {"yes": given.yes, "no": given.no, "not_sure": given.not_sure}
+    return {"yes": "Yes", "no": "No", "not_sure": "Not sure"}
+
+
+def advice_for(result: TriageResult, protocol: TriageProtocol) -> list[Item]:
+    """What to do now: the deciding rule's own advice, that of the warning signs ticked at
+    the result's level, then the disposition's."""
+    from hamstring_care.models import Item
+
+    rule = next((r for r in protocol.rules if r.id == result.rule), None)
+    items: list[Item] = list(rule.advice) if rule else []
+    for fid in result.answers.get("red_flags") or []:
+        flag = protocol.flag(fid)
+        if flag and flag.advice and flag.level == result.disposition:
+            if all(flag.advice != i.text for i in items):
+                items.append(Item(text=flag.advice, sources=flag.sources, practice=flag.practice))
+    return items + list(getattr(protocol.dispositions, result.disposition).advice)
 
 
 def result_report(result: TriageResult, protocol: TriageProtocol) -> ResultReport:
@@ -117,7 +143,10 @@ def result_report(result: TriageResult, protocol: TriageProtocol) -> ResultRepor
         Section("Why", why),
         Section(
             "What to do now",
-            [Bullet(i.text, citations.cite(i.sources, i.practice)) for i in info.advice],
+            [
+                Bullet(i.text, citations.cite(i.sources, i.practice))
+                for i in advice_for(result, protocol)
+            ],
         ),
     ]
     cautions = [c for cid in result.cautions if (c := protocol.caution(cid))]

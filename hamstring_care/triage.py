@@ -1,6 +1,8 @@
 """The triage engine: answers in, disposition out. Pure: no I/O, no prompts, no printing.
 
-Rules are tried in file order and the first that holds decides. Conditions are evaluated in
+Rules are tried in file order and the first that holds decides the disposition; the cautions
+of every rule and note whose condition holds are gathered with it, so that a second finding
+never loses its cautions to the first. Conditions are evaluated in
 three-valued logic (true, false, or unknown while an answer is missing), so the interactive
 flow can stop as soon as an urgent result is certain, and an answers file needs only the
 answers that the decision depends on once it is emergency or urgent.
@@ -18,7 +20,14 @@ from typing import TYPE_CHECKING, Any
 from hamstring_care.errors import IncompleteAnswersError
 
 if TYPE_CHECKING:
-    from hamstring_care.models import Condition, Question, RoutineProtocol, Step, TriageProtocol
+    from hamstring_care.models import (
+        Condition,
+        Question,
+        RoutineProtocol,
+        RuleCaution,
+        Step,
+        TriageProtocol,
+    )
 
 DISPOSITIONS = ("emergency", "urgent", "clinician", "rice", "self_massage")
 """Most urgent first."""
@@ -101,6 +110,12 @@ def evaluate(
     if condition.answer not in answers:
         return None, {}
     value = answers[condition.answer]
+    if condition.includes is not None:
+        wanted = (
+            condition.includes if isinstance(condition.includes, list) else [condition.includes]
+        )
+        hits = [v for v in value if v in wanted] if isinstance(value, list) else []
+        return bool(hits), ({condition.answer: hits} if hits else {})
     if condition.is_ is not None:
         question = protocol.question(condition.answer)
         wanted = condition.is_ if isinstance(condition.is_, list) else [condition.is_]
@@ -128,7 +143,8 @@ def _combine(
         for v, part in parts:
             if v:
                 for key, value in part.items():
-                    used[key] = sorted({*used.get(key, []), *value}) if key == RED_FLAGS else value
+                    listed = isinstance(value, list)
+                    used[key] = sorted({*used.get(key, []), *value}) if listed else value
     return verdict, used
 
 
@@ -171,42 +187,89 @@ def resolve(
     return effective, notes
 
 
+def applicable(protocol: TriageProtocol, answers: Mapping[str, Any]) -> dict[str, Any]:
+    """Leave out answers to questions the flow would not ask (``ask_if`` known not to hold).
+
+    An answers file may hold them; they are accepted and play no part in the decision.
+    """
+    kept = dict(answers)
+    for q in protocol.questions:
+        if q.ask_if is not None and q.id in kept:
+            effective, _ = resolve(protocol, kept)
+            if evaluate(protocol, q.ask_if, effective)[0] is False:
+                del kept[q.id]
+    return kept
+
+
 def decide(protocol: TriageProtocol, answers: Mapping[str, Any]) -> TriageResult | None:
-    """Return the first rule's result that holds.
+    """Return the result of the first rule that holds, with the cautions of all that hold.
 
     None while an earlier rule still depends on an answer not given yet.
     """
+    answers = applicable(protocol, answers)
     effective, notes = resolve(protocol, answers)
-    for rule in protocol.rules:
-        verdict, used = evaluate(protocol, rule.when, effective)
+    verdicts = [evaluate(protocol, rule.when, effective) for rule in protocol.rules]
+    for rule, (verdict, used) in zip(protocol.rules, verdicts, strict=True):
         if verdict is None:
             return None
         if verdict:
-            return _result(protocol, rule, used, effective, notes, answers)
+            # The fallback (`always`) rule's cautions tailor self-care: they go with it alone.
+            holding = [
+                r
+                for r, (v, _) in zip(protocol.rules, verdicts, strict=True)
+                if v and r is not rule and not r.when.always
+            ]
+            return _result(protocol, rule, used, holding, effective, notes, answers)
     raise AssertionError("the last rule always holds: the loader checks it")
 
 
-def _result(protocol, rule, used, effective, notes, answers) -> TriageResult:
-    cited = list(rule.sources)
-    for fid in used.get(RED_FLAGS, []):
-        flag = protocol.flag(fid)
-        cited += [s for s in flag.sources if s not in cited] if flag else []
-    sources = [protocol.sources[key] for key in cited]
-    reasons = [Reason(rule.id, rule.because, used, sources, rule.practice)]
+def _result(protocol, rule, used, holding, effective, notes, answers) -> TriageResult:
+    reasons = [
+        Reason(rule.id, rule.because, used, _cited(protocol, rule.sources, used), rule.practice)
+    ]
     reasons += [
         Reason(rule.id, note, {qid: "not_sure"}, []) for qid, note in notes.items() if qid in used
     ]
     cautions: list[str] = []
-    for rc in rule.cautions:
-        # An unknown condition (an answer not given) raises the caution: the safer side.
-        held = True if rc.when is None else evaluate(protocol, rc.when, effective)[0] is not False
-        if held and rc.caution not in cautions:
-            cautions.append(rc.caution)
+    # The deciding rule raises a caution whose own condition is still unknown (the safer
+    # side); the other rules that hold add only the cautions known to apply.
+    _gather(protocol, rule.cautions, effective, cautions, unknown_raises=True)
+    for other in holding:
+        _gather(protocol, other.cautions, effective, cautions)
+    for note in protocol.notes:
+        verdict, note_used = evaluate(protocol, note.when, effective)
+        if verdict:
+            cited = _cited(protocol, note.sources, note_used)
+            reasons.append(Reason(note.id, note.text, note_used, cited, note.practice))
+            _gather(protocol, note.cautions, effective, cautions)
     info = getattr(protocol.dispositions, rule.disposition)
     protocols = list(info.protocols if rule.protocols is None else rule.protocols)
     return TriageResult(
         rule.disposition, rule.id, reasons, protocols, cautions, protocol.version, dict(answers)
     )
+
+
+def _cited(protocol: TriageProtocol, keys: list[str], used: Mapping[str, Any]) -> list[str]:
+    # A statement cites its own sources, then those of the warning signs it rests on.
+    cited = list(keys)
+    for fid in used.get(RED_FLAGS, []):
+        flag = protocol.flag(fid)
+        cited += [s for s in flag.sources if s not in cited] if flag else []
+    return [protocol.sources[key] for key in cited]
+
+
+def _gather(
+    protocol: TriageProtocol,
+    raised: list[RuleCaution],
+    effective: Mapping[str, Any],
+    into: list[str],
+    unknown_raises: bool = False,
+) -> None:
+    for rc in raised:
+        verdict = True if rc.when is None else evaluate(protocol, rc.when, effective)[0]
+        held = verdict is True or (verdict is None and unknown_raises)
+        if held and rc.caution not in into:
+            into.append(rc.caution)
 
 
 def missing_answers(protocol: TriageProtocol, answers: Mapping[str, Any]) -> list[str]:
@@ -302,6 +365,16 @@ def check_answer(question: Question, value: Any) -> tuple[bool, Any, str]:
     from hamstring_care.models import answer_values, describe
 
     value = _normal(question, value)
+    if question.type == "checklist":
+        allowed = answer_values(question) or ()
+        ok = isinstance(value, list) and all(v in allowed for v in value)
+        if ok:
+            value = list(dict.fromkeys(value))  # a tick given twice counts once
+        return (
+            ok,
+            value,
+            (f"expected a list of: {', '.join(allowed)} ([] for none); got {describe(value)}"),
+        )
     if question.type == "number":
         low, high = question.min, question.max
         bounds = (

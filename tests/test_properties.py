@@ -151,11 +151,14 @@ def test_any_text_parses_or_is_a_clear_error(text):
 def answer_strategy(question) -> st.SearchStrategy:
     if question.type == "choice":
         return st.sampled_from([c.value for c in question.choices])
+    if question.type == "checklist":
+        return st.lists(st.sampled_from([c.value for c in question.choices]), unique=True)
     if question.type == "yes_no":
         return st.sampled_from(["yes", "no", "not_sure"])
     low = question.min if question.min is not None else 0
     high = question.max if question.max is not None else 365
-    return st.integers(low, high)
+    # Most thresholds (days, age, pain) sit low: draw there often, and anywhere sometimes.
+    return st.integers(low, min(high, 60)) | st.integers(low, high)
 
 
 FLAG_IDS = [flag.id for flag in TRIAGE.red_flags.flags]
@@ -188,18 +191,76 @@ def test_one_more_red_flag_never_makes_the_advice_less_urgent(raw, flag):
     assert DISPOSITIONS.index(after) <= DISPOSITIONS.index(before), (before, after)
 
 
+RISK_FACTORS = [c.value for c in TRIAGE.question("risk_factors").choices]
+
+# Each: one more finding, as a change to the answers (None: not applicable to these answers).
+MORE_FINDINGS = {
+    "a risk factor": lambda raw, pick: (
+        None
+        if pick(RISK_FACTORS) in raw["risk_factors"]
+        else {**raw, "risk_factors": [*raw["risk_factors"], pick(RISK_FACTORS)]}
+    ),
+    "a worse trend": lambda raw, pick: {**raw, "trend": "worse"},
+    "a pop": lambda raw, pick: {**raw, "felt_pop": "yes"},
+    "an earlier strain": lambda raw, pick: {**raw, "strained_before": "yes"},
+}
+
+
+@SETTINGS
+@given(answer_sets, st.sampled_from(sorted(MORE_FINDINGS)), st.data())
+def test_one_more_finding_never_makes_the_advice_less_urgent(raw, finding, data):
+    changed = MORE_FINDINGS[finding](raw, lambda options: data.draw(st.sampled_from(options)))
+    assume(changed is not None)
+    before, after = decide(raw), decide(changed)
+    assert DISPOSITIONS.index(after) <= DISPOSITIONS.index(before), (finding, before, after)
+
+
+CALM = {
+    "red_flags": [],
+    "age": 35,
+    "risk_factors": [],
+    "onset": "gradual",
+    "days_since_onset": 30,
+    "trend": "same",
+    "pain_location": "mid_thigh",
+    "sitting_hurts": "no",
+    "back_pain": "no",
+    "pain_at_rest": 0,
+    "can_walk_without_pain": "yes",
+    "can_rise_without_pain": "yes",
+}
+
+
+@pytest.mark.parametrize(
+    ("risk", "changes", "rule"),
+    [
+        (
+            "blood_thinners",
+            {"onset": "sudden", "days_since_onset": 2},
+            "blood-thinners-fresh-injury",
+        ),
+        ("pregnant_or_recent_birth", {"pain_location": "back_of_knee"}, "clot-risk"),
+        ("recent_surgery_or_long_travel", {"days_since_onset": 10}, "clot-risk"),
+        ("previous_clot", {"pain_location": "back_of_knee"}, "clot-risk"),
+        ("weak_immune_system", {"pain_at_rest": 4, "days_since_onset": 5}, "weak-immune-pain"),
+    ],
+)
+def test_each_risk_factor_reaches_its_rule(risk, changes, rule):
+    answers = {**CALM, "felt_pop": "no", "strained_before": "no", **changes}
+    without = triage(TRIAGE, parse_answers(TRIAGE, answers)[0])
+    with_risk = triage(TRIAGE, parse_answers(TRIAGE, {**answers, "risk_factors": [risk]})[0])
+    assert with_risk.rule == rule
+    assert without.rule != rule
+    assert DISPOSITIONS.index(with_risk.disposition) < DISPOSITIONS.index(without.disposition)
+    assert set(RISK_FACTORS) == {r for r, _, _ in RISK_ROWS}
+
+
+RISK_ROWS = test_each_risk_factor_reaches_its_rule.pytestmark[0].args[1]
+
+
 @pytest.mark.parametrize("flag", FLAG_IDS)
 def test_each_red_flag_alone_routes_above_self_care(flag):
-    calm = {
-        "red_flags": [],
-        "onset": "gradual",
-        "days_since_onset": 30,
-        "pain_location": "mid_thigh",
-        "sitting_hurts": "no",
-        "pain_at_rest": 0,
-        "can_walk_without_pain": "yes",
-        "can_rise_without_pain": "yes",
-    }
+    calm = CALM
     assert decide(calm) == "self_massage"
     assert DISPOSITIONS.index(decide({**calm, "red_flags": [flag]})) <= DISPOSITIONS.index(
         "clinician"

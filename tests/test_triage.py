@@ -1,4 +1,8 @@
-"""The triage engine against CLINICAL.md's decision table, one case per row and edge."""
+"""The triage engine against CLINICAL.md's decision table and its Triage 2.0 section.
+
+One case per row and edge. The 1.1 rows keep their result unless 2.0 makes it more careful;
+those cases say so in their name ("2.0: ...").
+"""
 
 from __future__ import annotations
 
@@ -14,16 +18,21 @@ from hamstring_care.triage import (
     triage,
 )
 
-# A runner with no warning sign, a gradual ache mid-thigh, walking and rising pain-free.
+# A runner with no warning sign, a gradual mild ache mid-thigh, walking and rising pain-free.
 CLEAN = {
     "red_flags": [],
+    "age": 35,
+    "risk_factors": [],
     "onset": "gradual",
     "days_since_onset": 30,
+    "trend": "same",
     "pain_location": "mid_thigh",
+    "back_pain": "no",
     "pain_at_rest": 2,
     "can_walk_without_pain": "yes",
     "can_rise_without_pain": "yes",
 }
+SUDDEN = {"felt_pop": "no", "strained_before": "no"}  # asked only after a sudden onset
 EMERGENCY_FLAGS = [
     "saddle_numbness",
     "both_legs",
@@ -40,37 +49,57 @@ URGENT_FLAGS = [
     "cannot_bear_weight",
     "cancer_weight_loss_night_pain",
 ]
+CLOT_RISKS = ["pregnant_or_recent_birth", "recent_surgery_or_long_travel", "previous_clot"]
+SIT_BONE_CAUTIONS = ["no_massage", "no_stretching", "no_ball_on_sit_bone"]
 
 
 def case(**changes):
-    return {**CLEAN, **changes}
+    """CLEAN with changes; a sudden onset gets its two extra answers unless given."""
+    answers = {**CLEAN, **changes}
+    if answers["onset"] == "sudden":
+        answers = {**SUDDEN, **answers}
+    return answers
+
+
+def urgent_flag_cautions(flag: str) -> list[str]:
+    cautions = ["no_massage"]
+    if flag == "calf_swollen_warm":
+        cautions.append("no_compression")
+    if flag in ("pop_at_sit_bone", "large_bruise_or_gap"):
+        cautions += ["no_stretching", "no_ball_on_sit_bone"]
+    return cautions
+
+
+def emergency_cautions(flag: str) -> list[str]:
+    clot_or_tense = ("thigh_swelling_tense", "breathless_or_chest_pain")
+    return ["no_massage", "no_compression"] if flag in clot_or_tense else ["no_massage"]
 
 
 # (name, answers, disposition, rule, cautions)
 TABLE = [
     *[
-        (f"row1 {f}", {"red_flags": [f]}, "emergency", "emergency-flag", [])
+        (f"row1 {f}", {"red_flags": [f]}, "emergency", "emergency-flag", emergency_cautions(f))
         for f in EMERGENCY_FLAGS
     ],
     *[
-        (
-            f"row2 {f}",
-            {"red_flags": [f]},
-            "urgent",
-            "urgent-flag",
-            ["no_massage", "no_compression"] if f == "calf_swollen_warm" else ["no_massage"],
-        )
+        (f"row2 {f}", {"red_flags": [f]}, "urgent", "urgent-flag", urgent_flag_cautions(f))
         for f in URGENT_FLAGS
     ],
-    ("row1 before row2", {"red_flags": ["fever", "both_legs"]}, "emergency", "emergency-flag", []),
+    (
+        "row1 before row2",
+        {"red_flags": ["fever", "both_legs"]},
+        "emergency",
+        "emergency-flag",
+        ["no_massage"],
+    ),
     ("row3 pain 7 at rest", case(pain_at_rest=7), "urgent", "severe-pain-at-rest", ["no_massage"]),
     ("row3 pain 10", case(pain_at_rest=10), "urgent", "severe-pain-at-rest", ["no_massage"]),
     (
-        "row3 before row4",
+        "row3 before row4, keeping row4's cautions",
         case(red_flags=["tingling_or_numbness"], pain_at_rest=8),
         "urgent",
         "severe-pain-at-rest",
-        ["no_massage"],
+        ["no_massage", "no_ball_on_sit_bone", "no_nerve_flossing"],
     ),
     (
         "row4 nerve root",
@@ -80,9 +109,9 @@ TABLE = [
         ["no_ball_on_sit_bone", "no_nerve_flossing"],
     ),
     (
-        "unsure red flag",
-        case(red_flags=["not_sure"]),
-        "clinician",
+        "2.0: unsure red flag is urgent",
+        {"red_flags": ["not_sure"]},
+        "urgent",
         "unsure-about-warning-signs",
         ["no_massage"],
     ),
@@ -91,20 +120,20 @@ TABLE = [
         {"red_flags": ["not_sure", "saddle_numbness"]},
         "emergency",
         "emergency-flag",
-        [],
+        ["no_massage"],
     ),
     (
         "row5 tendinopathy",
         case(pain_location="sit_bone", sitting_hurts="yes"),
         "clinician",
-        "gradual-sit-bone-sitting",
+        "sit-bone-sitting",
         ["no_ball_on_sit_bone", "no_stretching"],
     ),
     (
         "row5 sitting not sure",
         case(pain_location="sit_bone", sitting_hurts="not_sure"),
         "clinician",
-        "gradual-sit-bone-sitting",
+        "sit-bone-sitting",
         ["no_ball_on_sit_bone", "no_stretching"],
     ),
     (
@@ -115,25 +144,32 @@ TABLE = [
         [],
     ),
     (
-        "row5 needs gradual",
+        "2.0: sudden at the sit bone, sitting hurts, day 20",
         case(onset="sudden", days_since_onset=20, pain_location="sit_bone", sitting_hurts="yes"),
-        "self_massage",
-        "ready-for-self-care",
-        [],
+        "clinician",
+        "sit-bone-tendon",
+        SIT_BONE_CAUTIONS,
+    ),
+    (
+        "2.0: sudden at the sit bone, sitting hurts, past 6 weeks",
+        case(onset="sudden", days_since_onset=50, pain_location="sit_bone", sitting_hurts="yes"),
+        "clinician",
+        "sit-bone-sitting",
+        ["no_ball_on_sit_bone", "no_stretching"],
     ),
     (
         "row6 walking painful day 7",
         case(onset="sudden", days_since_onset=7, can_walk_without_pain="no"),
         "clinician",
         "sudden-not-recovering",
-        [],
+        ["no_massage"],
     ),
     (
         "row6 rising painful day 15",
         case(onset="sudden", days_since_onset=15, can_rise_without_pain="no"),
         "clinician",
         "sudden-not-recovering",
-        [],
+        ["no_massage"],
     ),
     (
         "row6 rising painful day 14 is row9",
@@ -154,14 +190,14 @@ TABLE = [
         case(can_walk_without_pain="no"),
         "clinician",
         "gradual-painful-to-move",
-        [],
+        ["no_massage"],
     ),
     (
         "row7 gradual rising not sure",
         case(can_rise_without_pain="not_sure"),
         "clinician",
         "gradual-painful-to-move",
-        [],
+        ["no_massage"],
     ),
     (
         "row8 day 0 pain-free",
@@ -185,7 +221,13 @@ TABLE = [
         ["no_massage"],
     ),
     ("row10 clean", CLEAN, "self_massage", "ready-for-self-care", []),
-    ("row10 pain 6", case(pain_at_rest=6), "self_massage", "ready-for-self-care", []),
+    (
+        "2.0: pain 6 at rest for 30 days",
+        case(pain_at_rest=6),
+        "clinician",
+        "pain-lasting",
+        [],
+    ),
     (
         "row10 back of knee",
         case(pain_location="back_of_knee"),
@@ -213,6 +255,238 @@ TABLE = [
         "self_massage",
         "ready-for-self-care",
         ["no_knee_crease", "gentle_near_injury"],
+    ),
+    # --- Triage 2.0 rows -------------------------------------------------------------------
+    (
+        "2.0: past cancer with new tingling",
+        {"red_flags": ["cancer_weight_loss_night_pain", "tingling_or_numbness"]},
+        "emergency",
+        "cancer-with-nerve-signs",
+        ["no_massage", "no_ball_on_sit_bone", "no_nerve_flossing"],
+    ),
+    (
+        "2.0: past cancer with foot drop",
+        {"red_flags": ["cancer_weight_loss_night_pain", "foot_drop_or_weakness"]},
+        "emergency",
+        "cancer-with-nerve-signs",
+        ["no_massage"],
+    ),
+    (
+        "2.0: pop at the sit bone answered in the questions",
+        case(onset="sudden", days_since_onset=2, pain_location="sit_bone", felt_pop="yes"),
+        "urgent",
+        "sit-bone-avulsion-signs",
+        SIT_BONE_CAUTIONS,
+    ),
+    (
+        "2.0: not sure about a pop at the sit bone",
+        case(onset="sudden", days_since_onset=2, pain_location="sit_bone", felt_pop="not_sure"),
+        "urgent",
+        "sit-bone-avulsion-signs",
+        SIT_BONE_CAUTIONS,
+    ),
+    (
+        "2.0: tingling with a sudden sit-bone injury",
+        case(
+            red_flags=["tingling_or_numbness"],
+            onset="sudden",
+            days_since_onset=1,
+            pain_location="sit_bone",
+            sitting_hurts="no",
+        ),
+        "urgent",
+        "sit-bone-avulsion-signs",
+        [*SIT_BONE_CAUTIONS, "no_nerve_flossing"],
+    ),
+    (
+        "2.0: sudden at the sit bone, walking hurts",
+        case(
+            onset="sudden",
+            days_since_onset=10,
+            pain_location="sit_bone",
+            sitting_hurts="no",
+            can_walk_without_pain="no",
+        ),
+        "clinician",
+        "sit-bone-tendon",
+        SIT_BONE_CAUTIONS,
+    ),
+    (
+        "2.0: day-1 sit-bone strain, sitting hurts, no longer RICE",
+        case(onset="sudden", days_since_onset=1, pain_location="sit_bone", sitting_hurts="yes"),
+        "clinician",
+        "sit-bone-tendon",
+        SIT_BONE_CAUTIONS,
+    ),
+    (
+        "2.0: under 16 with a sudden sit-bone injury",
+        case(
+            age=14,
+            onset="sudden",
+            days_since_onset=20,
+            pain_location="sit_bone",
+            sitting_hurts="no",
+        ),
+        "clinician",
+        "young-sit-bone-injury",
+        ["no_massage"],
+    ),
+    (
+        "2.0: a pop mid-thigh",
+        case(onset="sudden", days_since_onset=5, felt_pop="yes"),
+        "clinician",
+        "pop-away-from-sit-bone",
+        ["no_massage"],
+    ),
+    (
+        "2.0: strain yesterday plus tingling keeps no_massage",
+        case(red_flags=["tingling_or_numbness"], onset="sudden", days_since_onset=1),
+        "clinician",
+        "nerve-symptoms",
+        ["no_ball_on_sit_bone", "no_nerve_flossing", "no_massage"],
+    ),
+    (
+        "2.0: blood thinners and a fresh strain",
+        case(risk_factors=["blood_thinners"], onset="sudden", days_since_onset=3),
+        "urgent",
+        "blood-thinners-fresh-injury",
+        ["no_massage", "no_compression"],
+    ),
+    (
+        "2.0: blood thinners and a knock, day 7",
+        case(risk_factors=["blood_thinners"], onset="blow", days_since_onset=7),
+        "urgent",
+        "blood-thinners-fresh-injury",
+        ["no_massage", "no_compression", "no_pressure_on_bruise"],
+    ),
+    (
+        "2.0: blood thinners, gradual ache, stays self-care",
+        case(risk_factors=["blood_thinners"]),
+        "self_massage",
+        "ready-for-self-care",
+        [],
+    ),
+    *[
+        (
+            f"2.0: {risk} with pain behind the knee",
+            case(risk_factors=[risk], pain_location="back_of_knee"),
+            "urgent",
+            "clot-risk",
+            ["no_massage", "no_compression"],
+        )
+        for risk in CLOT_RISKS
+    ],
+    (
+        "2.0: a previous clot with pain that began without injury 10 days ago",
+        case(risk_factors=["previous_clot"], days_since_onset=10),
+        "urgent",
+        "clot-risk",
+        ["no_massage", "no_compression"],
+    ),
+    (
+        "2.0: a previous clot, gradual for 30 days mid-thigh, stays self-care",
+        case(risk_factors=["previous_clot"]),
+        "self_massage",
+        "ready-for-self-care",
+        [],
+    ),
+    (
+        "2.0: a knock, day 5",
+        case(onset="blow", days_since_onset=5),
+        "rice",
+        "direct-blow",
+        ["no_massage", "no_pressure_on_bruise"],
+    ),
+    (
+        "2.0: a knock, day 20, self-care off the bruise",
+        case(onset="blow", days_since_onset=20),
+        "self_massage",
+        "ready-for-self-care",
+        ["no_pressure_on_bruise"],
+    ),
+    (
+        "2.0: a knock, walking still hurts at day 8",
+        case(onset="blow", days_since_onset=8, can_walk_without_pain="no"),
+        "clinician",
+        "sudden-not-recovering",
+        ["no_massage", "no_pressure_on_bruise"],
+    ),
+    (
+        "2.0: 6/10 lying still for 8 weeks, movement painless",
+        case(days_since_onset=56, pain_at_rest=6),
+        "clinician",
+        "pain-lasting",
+        [],
+    ),
+    (
+        "2.0: strain 5 weeks old still aching at rest",
+        case(onset="sudden", days_since_onset=35, pain_at_rest=3),
+        "clinician",
+        "pain-lasting",
+        [],
+    ),
+    (
+        "2.0: getting worse after day 3",
+        case(onset="sudden", days_since_onset=5, trend="worse"),
+        "clinician",
+        "getting-worse",
+        [],
+    ),
+    (
+        "2.0: getting worse on day 2 is still RICE",
+        case(onset="sudden", days_since_onset=2, trend="worse"),
+        "rice",
+        "fresh-injury",
+        ["no_massage"],
+    ),
+    (
+        "2.0: rest pain 4 with movement painless after 8 days",
+        case(days_since_onset=8, pain_at_rest=4),
+        "clinician",
+        "rest-pain-not-movement",
+        [],
+    ),
+    (
+        "2.0: strained before, new strain",
+        case(onset="sudden", days_since_onset=5, strained_before="yes"),
+        "clinician",
+        "strained-before",
+        [],
+    ),
+    (
+        "2.0: a 12-year-old with pain without injury for 3 weeks",
+        case(age=12, days_since_onset=21),
+        "clinician",
+        "young-pain-without-injury",
+        [],
+    ),
+    (
+        "2.0: a growing lump",
+        case(red_flags=["growing_lump"]),
+        "clinician",
+        "growing-lump",
+        ["no_massage_over_lump"],
+    ),
+    (
+        "2.0: weak immune system with rest pain 4",
+        case(risk_factors=["weak_immune_system"], days_since_onset=5, pain_at_rest=4),
+        "clinician",
+        "weak-immune-pain",
+        [],
+    ),
+    (
+        "2.0: over 50 with rest pain 4 and no injury",
+        case(age=60, days_since_onset=5, pain_at_rest=4),
+        "clinician",
+        "over-50-pain-without-injury",
+        [],
+    ),
+    (
+        "2.0: low back pain too: same level, a note and no flossing",
+        case(back_pain="yes"),
+        "self_massage",
+        "ready-for-self-care",
+        ["no_nerve_flossing"],
     ),
 ]
 
@@ -286,7 +560,10 @@ def test_severe_pain_stops_early(triage_protocol):
         triage_protocol,
         {
             "red_flags": [],
+            "age": 30,
+            "risk_factors": [],
             "onset": "sudden",
+            "felt_pop": "no",
             "days_since_onset": 1,
             "pain_location": "mid_thigh",
             "pain_at_rest": 9,
@@ -299,12 +576,37 @@ def test_missing_answers_are_listed(triage_protocol):
     with pytest.raises(IncompleteAnswersError) as caught:
         triage(triage_protocol, {"red_flags": [], "onset": "gradual"})
     assert caught.value.missing == [
+        "age",
+        "risk_factors",
         "days_since_onset",
+        "trend",
         "pain_location",
+        "back_pain",
         "pain_at_rest",
         "can_walk_without_pain",
         "can_rise_without_pain",
     ]
+
+
+def test_a_triage_1_1_answers_file_lists_each_new_answer(triage_protocol):
+    old = {k: v for k, v in CLEAN.items() if k not in ("age", "risk_factors", "trend", "back_pain")}
+    with pytest.raises(IncompleteAnswersError) as caught:
+        triage(triage_protocol, {**old, "onset": "sudden", "days_since_onset": 5})
+    assert caught.value.missing == [
+        "age",
+        "risk_factors",
+        "felt_pop",
+        "trend",
+        "back_pain",
+        "strained_before",
+    ]
+
+
+def test_answers_the_flow_would_not_ask_are_ignored(triage_protocol):
+    # A pop only counts after a sudden onset, sitting only at the sit bone.
+    answers = case(felt_pop="yes", strained_before="yes", sitting_hurts="yes")
+    result = triage(triage_protocol, answers)
+    assert (result.disposition, result.rule) == ("self_massage", "ready-for-self-care")
 
 
 def test_sitting_question_applies_only_at_the_sit_bone(triage_protocol):
@@ -334,18 +636,26 @@ def test_red_flags_are_required(triage_protocol):
         ({"pain_at_rest": 2.5}, ("pain_at_rest", "expected a whole number from 0 to 10, got 2.5")),
         (
             {"days_since_onset": -1},
-            ("days_since_onset", "expected a whole number of at least 0, got -1"),
+            ("days_since_onset", "expected a whole number from 0 to 3650, got -1"),
         ),
         (
             {"days_since_onset": True},
-            ("days_since_onset", "expected a whole number of at least 0, got true"),
+            ("days_since_onset", "expected a whole number from 0 to 3650, got true"),
         ),
-        ({"onset": "fast"}, ("onset", 'expected one of: sudden, gradual; got "fast"')),
+        ({"onset": "fast"}, ("onset", 'expected one of: sudden, gradual, blow; got "fast"')),
+        (
+            {"risk_factors": ["smoker"]},
+            ("risk_factors", "expected a list of: blood_thinners, pregnant_or_recent_birth"),
+        ),
+        ({"age": 121}, ("age", "expected a whole number from 0 to 120, got 121")),
         (
             {"can_walk_without_pain": "maybe"},
             ("can_walk_without_pain", 'expected one of: yes, no, not_sure; got "maybe"'),
         ),
-        ({"mood": "ok"}, ("mood", "unknown question; expected one of: red_flags, onset,")),
+        (
+            {"mood": "ok"},
+            ("mood", "unknown question; expected one of: red_flags, age, risk_factors,"),
+        ),
     ],
 )
 def test_bad_answers_name_the_field(triage_protocol, answers, expected):
