@@ -381,6 +381,11 @@ class Question(Model):
     better: Literal["lower", "higher"] | None = None  # which way a number answer improves
     ask_if: Condition | None = None
 
+    def yes_no_words(self) -> dict[str, str]:
+        """A yes/no question's answers in words, by answer id: its own sentences or Yes/No."""
+        given = self.labels or YesNoLabels(yes="Yes", no="No")
+        return {"yes": given.yes, "no": given.no, "not_sure": given.not_sure}
+
     @model_validator(mode="before")
     @classmethod
     def _yaml_yes_no(cls, data: Any) -> Any:

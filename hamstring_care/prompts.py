@@ -14,7 +14,6 @@ import questionary
 from questionary import Choice, Separator
 
 from hamstring_care.errors import Interrupted
-from hamstring_care.report import yes_no_labels
 from hamstring_care.triage import check_answer
 
 if TYPE_CHECKING:
@@ -67,7 +66,7 @@ class Prompter:
         if question.type == "checklist":
             return self._checklist(question)
         if question.type == "yes_no":
-            labels = yes_no_labels(question)
+            labels = question.yes_no_words()
             choices = [Choice(labels[value], value=value) for value in YES_NO]
         else:
             choices = [Choice(c.label, value=c.value) for c in question.choices]

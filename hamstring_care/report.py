@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from hamstring_care.models import Item, Question, TriageProtocol
+    from hamstring_care.models import Item, TriageProtocol
     from hamstring_care.triage import TriageResult
 
 PRACTICE = "clinic practice, not research evidence"
@@ -22,6 +22,9 @@ LABELS = {
     "rice": "SELF-CARE: RICE",
     "self_massage": "SELF-CARE: ROUTINE",
 }
+
+
+YES_NO_SHORT = {"yes": "Yes", "no": "No", "not_sure": "Not sure"}
 
 
 def plain_text_wanted(is_terminal: bool, term: str | None) -> bool:
@@ -78,8 +81,11 @@ class ResultReport:
     sources: list[str]
 
 
-def describe_answer(protocol: TriageProtocol, qid: str, value: Any) -> str:
-    """Put an answer in the user's words: the choice label, the flag text, Yes/No/Not sure."""
+def describe_answer(protocol: TriageProtocol, qid: str, value: Any, short: bool = False) -> str:
+    """Put an answer in the user's words: the choice label, the flag text, the yes/no answer.
+
+    ``short`` gives a yes/no answer as Yes, No or Not sure, for a table beside the question.
+    """
     if qid == "red_flags":
         texts = [f.text for fid in value if (f := protocol.flag(fid))]
         return "; ".join(texts) or "none"
@@ -92,16 +98,9 @@ def describe_answer(protocol: TriageProtocol, qid: str, value: Any) -> str:
         labels = {c.value: c.label for c in question.choices}
         return "; ".join(labels.get(v, str(v)) for v in value) or (question.none_label or "none")
     if question.type == "yes_no":
-        return yes_no_labels(question).get(value, str(value))
+        words = YES_NO_SHORT if short else question.yes_no_words()
+        return words.get(value, str(value))
     return str(value)
-
-
-def yes_no_labels(question: Question) -> dict[str, str]:
-    """A yes/no question's answers in words, by answer id: its own sentences or Yes/No."""
-    if question.labels is not None:
-        given = question.labels
-        return {"yes": given.yes, "no": given.no, "not_sure": given.not_sure}
-    return {"yes": "Yes", "no": "No", "not_sure": "Not sure"}
 
 
 def advice_for(result: TriageResult, protocol: TriageProtocol) -> list[Item]:
@@ -136,7 +135,7 @@ def result_report(result: TriageResult, protocol: TriageProtocol) -> ResultRepor
                 asked = question.text if question else qid
                 shown = describe_answer(protocol, qid, value)
                 if result.answers.get(qid) == "not_sure":
-                    shown = f"Not sure (counted as {shown})"
+                    shown = f'Not sure (counted as "{shown}")'
                 detail.append(f"{asked} {shown}")
         why.append(Bullet(reason.text, citations.cite(keys, reason.practice), detail))
     sections = [

@@ -180,8 +180,9 @@ def resolve(
     for q in protocol.questions:
         if q.type == "yes_no" and answers.get(q.id) == "not_sure":
             effective[q.id] = q.not_sure_means
+            careful = q.yes_no_words()[q.not_sure_means]
             notes[q.id] = (
-                f'You were not sure about "{q.text}", so it counts as "{q.not_sure_means}", '
+                f'You were not sure about "{q.text}", so it counts as "{careful}", '
                 "the more careful answer."
             )
     return effective, notes

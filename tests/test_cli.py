@@ -15,9 +15,15 @@ runner = CliRunner()
 
 SELF_MASSAGE = """\
 red_flags: []
+age: 35
+risk_factors: []
 onset: gradual
+felt_pop: no             # asked only after a sudden onset: here ignored
 days_since_onset: 30
+trend: same
 pain_location: back_of_knee
+back_pain: no
+strained_before: no      # asked only after a sudden onset: here ignored
 pain_at_rest: 2
 can_walk_without_pain: yes
 can_rise_without_pain: yes
@@ -81,7 +87,7 @@ def test_triage_json_has_the_documented_shape(write):
     assert out["disposition"] == "self_massage"
     assert out["protocols"] == ["foam-roller-and-ball", "hamstring-stretch"]
     assert out["cautions"] == ["no_knee_crease"]
-    assert out["triage_version"] == "1.1.0"
+    assert out["triage_version"] == "2.0.0"
     assert out["reasons"][0]["rule"] == "ready-for-self-care"
 
 
@@ -110,8 +116,8 @@ def test_bad_answers_one_line_each_on_stderr_nothing_on_stdout(write):
     assert result.exit_code == 2
     assert result.stdout == ""
     assert result.stderr.splitlines() == [
-        f'{path}:2:8: onset: expected one of: sudden, gradual; got "slow"',
-        f"{path}:5:15: pain_at_rest: expected a whole number from 0 to 10, got 12",
+        f'{path}:4:8: onset: expected one of: sudden, gradual, blow; got "slow"',
+        f"{path}:11:15: pain_at_rest: expected a whole number from 0 to 10, got 12",
     ]
 
 
@@ -119,8 +125,8 @@ def test_missing_answers(write):
     path = write("a.yaml", "red_flags: []\nonset: sudden\n")
     result = invoke("triage", "--answers", str(path))
     assert result.exit_code == 2
-    assert result.stderr.splitlines()[0] == f"{path}:1:1: days_since_onset: missing answer"
-    assert len(result.stderr.splitlines()) == 5
+    assert result.stderr.splitlines()[0] == f"{path}:1:1: age: missing answer"
+    assert len(result.stderr.splitlines()) == 11
 
 
 @pytest.mark.parametrize(
@@ -160,9 +166,13 @@ def test_guided_flow_reaches_a_result_and_shows_the_routine(asker):
     assert "Lying hamstring stretch" in result.stdout
     assert scripted.asked == [
         "red_flags",
+        "age",
+        "risk_factors",
         "onset",
         "days_since_onset",
+        "trend",
         "pain_location",
+        "back_pain",
         "pain_at_rest",
         "can_walk_without_pain",
         "can_rise_without_pain",
@@ -203,6 +213,17 @@ def test_guided_flow_stops_at_once_on_an_emergency_flag(asker):
     result = invoke()
     assert scripted.asked == ["red_flags"]
     assert "Get emergency care now" in result.stdout
+
+
+def test_guided_flow_asks_about_a_pop_only_after_a_sudden_onset(asker):
+    answers = {**yaml_answers(SELF_MASSAGE), "onset": "sudden", "days_since_onset": 1}
+    scripted = asker(answers)
+    invoke()
+    assert scripted.asked[3:6] == ["onset", "felt_pop", "days_since_onset"]
+    assert "strained_before" in scripted.asked
+    gradual = asker(yaml_answers(SELF_MASSAGE))
+    invoke()
+    assert "felt_pop" not in gradual.asked and "strained_before" not in gradual.asked
 
 
 def test_guided_flow_asks_sitting_only_for_the_sit_bone(asker):
@@ -274,7 +295,7 @@ def test_validate_a_broken_folder(write, tmp_path):
 def test_protocols_dir_overrides_and_says_so(write, tmp_path, monkeypatch):
     write(
         "clinic/triage.yaml",
-        bundled_text("triage.yaml").replace('version: "1.1.0"', 'version: "9.0"'),
+        bundled_text("triage.yaml").replace('version: "2.0.0"', 'version: "9.0"'),
     )
     path = write("a.yaml", SELF_MASSAGE)
     result = invoke("--protocols-dir", str(tmp_path / "clinic"), "triage", "--answers", str(path))
@@ -331,5 +352,5 @@ def test_not_sure_shows_what_the_user_said(write):
         .replace("can_walk_without_pain: yes", "can_walk_without_pain: not_sure")
     )
     out = invoke("triage", "--answers", str(write("a.yaml", answers))).stdout
-    assert "Can you walk without pain? Not sure (counted as No)" in out
-    assert 'so it counts as "no", the more careful answer' in out.replace("\n    ", " ")
+    assert 'Can you walk without pain? Not sure (counted as "No, walking hurts")' in out
+    assert 'counts as "No, walking hurts", the more careful' in out.replace("\n    ", " ")

@@ -214,27 +214,27 @@ TRIAGE_BREAKS = [
     (
         "{answer: pain_at_rest, at_least: 7}",
         "{answer: pain_now, at_least: 7}",
-        'rules[2].when.answer: no question "pain_now" under questions',
+        'rules[7].when.answer: no question "pain_now" under questions',
     ),
     (
         "{flag: tingling_or_numbness}",
         "{flag: tingles}",
-        'rules[3].when.flag: no red flag "tingles"',
+        'rules[1].when.all[1].any[0].flag: no red flag "tingles"',
     ),
     (
         "{answer: onset, is: gradual}",
         "{answer: onset, is: slowly}",
-        'rules[5].when.all[0].is: "slowly" is not an answer to onset; expected one of: sudden, gradual',
+        'is: "slowly" is not an answer to onset; expected one of: sudden, gradual, blow',
     ),
     (
         "{answer: pain_at_rest, at_least: 7}",
         "{answer: onset, at_least: 7}",
-        'rules[2].when: "onset" is not a number question',
+        'rules[7].when: "onset" is not a number question',
     ),
     (
         "cautions: [no_massage]\n    practice: true",
         "cautions: [no_massages]\n    practice: true",
-        'rules[2].cautions[0].caution: no caution "no_massages" under cautions',
+        'rules[7].cautions[0].caution: no caution "no_massages" under cautions',
     ),
     (
         "when: {always: true}",
@@ -246,7 +246,18 @@ TRIAGE_BREAKS = [
         "when: {flag_level: emergency, flag: fever}",
         "rules[0].when: a condition needs exactly one of: answer, flag, flag_level, all, any, always",
     ),
-    ("  - id: sitting_hurts", "  - id: onset", 'questions[3].id: "onset" is used twice'),
+    ("  - id: sitting_hurts", "  - id: onset", 'questions[7].id: "onset" is used twice'),
+    (
+        "    disposition: clinician\n    because: A lump",
+        "    disposition: self_massage\n    because: A lump",
+        "rules[9].disposition: rules go from most to least urgent: clinician comes after "
+        "self_massage (rule growing-lump)",
+    ),
+    (
+        "{answer: risk_factors, includes: blood_thinners}",
+        "{answer: risk_factors, is: blood_thinners}",
+        '"risk_factors" is a checklist question: use includes',
+    ),
 ]
 
 
@@ -267,7 +278,7 @@ def test_rule_after_always_is_unreachable(write):
     )
     path = write("triage.yaml", text)
     assert any(
-        "rules[9]: never reached: the rule before it always holds" in line for line in errors(path)
+        "rules[25]: never reached: the rule before it always holds" in line for line in errors(path)
     )
 
 

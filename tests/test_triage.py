@@ -528,7 +528,7 @@ def test_not_sure_is_the_riskier_answer_and_says_so(triage_protocol):
     assert result.disposition == "rice"
     notes = [r.text for r in result.reasons if r.answers == {"can_walk_without_pain": "not_sure"}]
     assert len(notes) == 1
-    assert '"no", the more careful answer' in notes[0]
+    assert '"No, walking hurts", the more careful answer' in notes[0]
 
 
 def test_not_sure_note_only_for_answers_the_rule_used(triage_protocol):

@@ -252,8 +252,8 @@ def recheck_comparison(
         asked = "Warning signs ticked" if question is None else question.text
         table.add_row(
             Text(asked),
-            Text(describe_answer(triage, change.question, change.then)),
-            Text(describe_answer(triage, change.question, change.now)),
+            Text(describe_answer(triage, change.question, change.then, short=True)),
+            Text(describe_answer(triage, change.question, change.now, short=True)),
             Text(change.verdict, style=VERDICT_STYLES[change.verdict]),
         )
     advice = compare_dispositions(then.disposition, now_disposition)
