@@ -104,17 +104,20 @@ def describe_answer(protocol: TriageProtocol, qid: str, value: Any, short: bool 
 
 
 def advice_for(result: TriageResult, protocol: TriageProtocol) -> list[Item]:
-    """What to do now: the deciding rule's own advice, that of the warning signs ticked at
-    the result's level, then the disposition's."""
+    """What to do now: the deciding rule's advice, then the ticked signs', then the level's.
+
+    A warning sign's advice is given when the result is at that sign's level (a clot's "today"
+    would be wrong under an emergency result).
+    """
     from hamstring_care.models import Item
 
     rule = next((r for r in protocol.rules if r.id == result.rule), None)
     items: list[Item] = list(rule.advice) if rule else []
     for fid in result.answers.get("red_flags") or []:
         flag = protocol.flag(fid)
-        if flag and flag.advice and flag.level == result.disposition:
-            if all(flag.advice != i.text for i in items):
-                items.append(Item(text=flag.advice, sources=flag.sources, practice=flag.practice))
+        fits = flag is not None and flag.advice and flag.level == result.disposition
+        if fits and all(flag.advice != i.text for i in items):
+            items.append(Item(text=flag.advice, sources=flag.sources, practice=flag.practice))
     return items + list(getattr(protocol.dispositions, result.disposition).advice)
 
 

@@ -73,7 +73,7 @@ def test_session_result_with_pain_scores(library, triage_protocol):
     )
     data = result.to_json()
     assert data["routine_id"] == "hamstring-stretch"
-    assert data["routine_version"] == "1.0.0"
+    assert data["routine_version"] == "2.0.0"
     assert (data["side"], data["pain_before"], data["pain_after"]) == ("left", 5, 3)
     assert (data["segments_total"], data["segments_completed"]) == (6, 6)
     assert data["holds_extended"] == 1
@@ -121,7 +121,7 @@ def test_cautions_tailor_the_routine(library, triage_protocol):
         view=view,
         clock=clock,
     )
-    assert not any("Ball where the hamstring attaches" in e for e in view.events)
+    assert not any("Ball just below the sit bone" in e for e in view.events)
     assert any("Roll the calf" in e for e in view.events)
 
 
