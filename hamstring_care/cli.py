@@ -288,11 +288,12 @@ def start(ctx: typer.Context) -> None:
                 )
                 console.print()
 
-        def play(routine: Any, cautions: list[str]) -> None:
+        def play(routine: Any, cautions: list[str]) -> Any:
             from hamstring_care.player.session import RunOptions
 
             if asker.confirm(f"Start “{routine.title}” now?"):
-                _play(library, routine, cautions, RunOptions(), log, triage_id=saved[0])
+                return _play(library, routine, cautions, RunOptions(), log, triage_id=saved[0])
+            return None
 
         result = guided.run(library, asker, console, play, on_result=on_result)
         due = progress.recheck_from(result.disposition, now(), protocol.follow_up.recheck)
@@ -441,7 +442,7 @@ def run_command(
 ) -> None:
     """Play a routine: a timed, hands-free session with cues, per leg."""
     from hamstring_care import plans
-    from hamstring_care.player.session import RunOptions
+    from hamstring_care.player.session import RunOptions, ends_self_care
     from hamstring_care.prescription import Prescribed
 
     library = _settings(ctx).library()
@@ -470,7 +471,9 @@ def run_command(
                 voice=voice,
                 count_in=count_in,
             )
-            _play(library, item.protocol, [], options, log)
+            played = _play(library, item.protocol, [], options, log)
+            if ends_self_care(played):
+                break  # it hurt: the plan's other routines wait for the advice given
 
 
 def _routine(library: Library, routine_id: str) -> Any:

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from hamstring_care.library import Library
+    from hamstring_care.player.session import SessionResult
     from hamstring_care.models import Question, RedFlagScreen, RoutineProtocol, TriageProtocol
     from hamstring_care.triage import TriageResult
 
@@ -45,7 +46,8 @@ def ask(protocol: TriageProtocol, asker: Asker) -> dict[str, Any]:
     return answers
 
 
-Play = Callable[["RoutineProtocol", list[str]], object]
+Play = Callable[["RoutineProtocol", list[str]], "SessionResult | None"]
+"""Offers a routine and plays it if wanted; returns what happened (None: not played)."""
 
 
 def run(
@@ -76,8 +78,13 @@ def run(
 def follow(
     result: TriageResult, library: Library, console: Console, play: Play | None = None
 ) -> None:
-    """Hand over to what the result recommends: guidance in full; routines shown, then played."""
+    """Hand over to what the result recommends: guidance in full; routines shown, then played.
+
+    Once a routine is stopped because it hurt and the stop check routes to RICE or a
+    clinician, self-care ends there: no further routine is shown or offered.
+    """
     from hamstring_care.models import RoutineProtocol
+    from hamstring_care.player.session import ends_self_care
 
     protocol = library.triage()
     for pid in result.protocols:
@@ -86,7 +93,7 @@ def follow(
             tailored = tailor(recommended, protocol, result.cautions)
             if tailored.steps:
                 console.print(display.routine(tailored))
-                if play is not None:
-                    play(recommended, result.cautions)
+                if play is not None and ends_self_care(play(recommended, result.cautions)):
+                    return
         else:
             console.print(display.show(recommended))

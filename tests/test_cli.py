@@ -200,6 +200,64 @@ def test_guided_flow_offers_each_routine_in_turn(asker, monkeypatch):
     ]
 
 
+def stopped_because_it_hurt(disposition: str):
+    from hamstring_care.player.session import SessionResult
+
+    return SessionResult(
+        **{
+            **dict.fromkeys(("routine_version", "started_at", "ended_at", "pain_after"), None),
+            **dict.fromkeys(("pain_before", "segments_total", "segments_completed"), 0),
+            **dict.fromkeys(("planned_seconds", "paused_seconds", "elapsed_seconds"), 0),
+            "routine_id": "x",
+            "side": "both",
+            "holds_extended": 0,
+            "stopped_early": True,
+            "stop_reason": "hurts",
+            "stop_disposition": disposition,
+        }
+    )
+
+
+@pytest.mark.parametrize("disposition", ["rice", "clinician", "urgent"])
+def test_guided_flow_offers_nothing_more_once_it_hurts(asker, monkeypatch, disposition):
+    played = []
+
+    def play(lib, routine, *_rest, **_kw):
+        played.append(routine.id)
+        return stopped_because_it_hurt(disposition)
+
+    monkeypatch.setattr(cli, "_play", play)
+    scripted = asker({**yaml_answers(SELF_MASSAGE), "confirm": True})
+    assert invoke().exit_code == 0
+    assert played == ["foam-roller-and-ball"]
+    assert not any("Hamstring stretch" in asked for asked in scripted.asked)
+
+
+def test_guided_flow_carries_on_when_a_stop_says_carry_on(asker, monkeypatch):
+    played = []
+    monkeypatch.setattr(
+        cli, "_play", lambda lib, routine, *_r, **_k: played.append(routine.id) or None
+    )
+    asker({**yaml_answers(SELF_MASSAGE), "confirm": True})
+    assert invoke().exit_code == 0
+    assert played == ["foam-roller-and-ball", "hamstring-stretch"]
+
+
+def test_a_plan_stops_at_the_routine_that_hurt(monkeypatch, write):
+    played = []
+
+    def play(lib, routine, *_rest, **_kw):
+        played.append(routine.id)
+        return stopped_because_it_hurt("rice")
+
+    monkeypatch.setattr(cli, "_play", play)
+    plan = write(
+        "plan.yaml", "protocols:\n  - id: foam-roller-and-ball\n  - id: hamstring-stretch\n"
+    )
+    assert invoke("run", "--plan", str(plan)).exit_code == 0
+    assert played == ["foam-roller-and-ball"]
+
+
 def test_guided_flow_shows_rice_guidance_in_full(asker):
     asker({**yaml_answers(SELF_MASSAGE), "onset": "sudden", "days_since_onset": 1})
     result = invoke("start")

@@ -51,48 +51,49 @@ def finish(child: pexpect.spawn) -> tuple[str, int]:
     return child.before, child.exitstatus
 
 
-QUESTIONS = [
-    "How did the pain start?",
-    "How many days ago",
-    "Where is the pain mostly?",
-    "how bad is the pain",
-    "Can you walk without pain?",
-    "stand up from a chair",
+GRADUAL = [  # (prompt, keys): 35, no risk factor, gradual for 30 days, mid-thigh, pain 2
+    ("How old are you?", "35" + ENTER),
+    ("Do any of these apply to you?", NONE_OF_THESE),
+    ("How did the pain start?", DOWN + ENTER),
+    ("How many days ago", "30" + ENTER),
+    ("getting better", DOWN + ENTER),
+    ("Where is the pain mostly?", DOWN + ENTER),
+    ("low back pain too", DOWN + ENTER),
+    ("how bad is the pain", "2" + ENTER),
+    ("Can you walk without pain?", ENTER),
+    ("stand up from a chair", ENTER),
 ]
+SUDDEN_YESTERDAY = [  # a strain yesterday, no pop, mid-thigh, pain 2, walking and rising fine
+    ("How old are you?", "35" + ENTER),
+    ("Do any of these apply to you?", NONE_OF_THESE),
+    ("How did the pain start?", ENTER),
+    ("did you feel or hear a pop", DOWN + ENTER),
+    ("How many days ago", "1" + ENTER),
+    ("getting better", ENTER),
+    ("Where is the pain mostly?", DOWN + ENTER),
+    ("low back pain too", DOWN + ENTER),
+    ("strained this hamstring before", DOWN + ENTER),
+    ("how bad is the pain", "2" + ENTER),
+    ("Can you walk without pain?", ENTER),
+    ("stand up from a chair", ENTER),
+]
+GROWING_LUMP = UP * 3 + SPACE + ENTER  # just above "not sure" and "none"
 
 ROUTES = {
     "emergency": ([("Do any of these apply", SPACE + ENTER)], "Get emergency care now"),
     "urgent": ([("Do any of these apply", DOWN * 5 + SPACE + ENTER)], "See a clinician today"),
     "clinician": (
-        [
-            ("Do any of these apply", UP + UP + SPACE + ENTER),
-            *zip(
-                QUESTIONS,
-                [ENTER, "20" + ENTER, DOWN + ENTER, "2" + ENTER, ENTER, ENTER],
-                strict=True,
-            ),
-        ],
+        [("Do any of these apply", GROWING_LUMP), *GRADUAL],
         "Book a clinician within the next week or two",
     ),
     "rice": (
-        [
-            ("Do any of these apply", NONE_OF_THESE),
-            *zip(
-                QUESTIONS,
-                [ENTER, "1" + ENTER, DOWN + ENTER, "2" + ENTER, ENTER, ENTER],
-                strict=True,
-            ),
-        ],
+        [("Do any of these apply", NONE_OF_THESE), *SUDDEN_YESTERDAY],
         "Avoid for the first 72 hours",
     ),
     "self_massage": (
         [
             ("Do any of these apply", NONE_OF_THESE),
-            *zip(
-                QUESTIONS,
-                [DOWN + ENTER, "30" + ENTER, DOWN + ENTER, "2" + ENTER, ENTER, ENTER],
-                strict=True,
-            ),
+            *GRADUAL,
             ("Roll the back of the thigh", ""),
             ("Start “Foam roller and ball self-massage” now?", "n"),
             ("Start “Hamstring stretch” now?", "n"),
@@ -112,9 +113,31 @@ def test_guided_flow_reaches_each_disposition(tmp_path, disposition):
     assert expected in output
 
 
+def test_stop_it_hurts_ends_self_care(tmp_path):
+    """After "stop, it hurts" routes to RICE, the stretch is neither offered nor played."""
+    child = spawn(tmp_path, NO_COLOR="1")
+    steps = [
+        ("Do any of these apply", NONE_OF_THESE),
+        *GRADUAL,
+        ("Start “Foam roller and ball self-massage” now?", "y"),
+        ("pain now", "3" + ENTER),
+        ("Get ready", "s"),
+        ("Is the pain sharp or worse than before", "1"),
+        ("How is the pain now", "5" + ENTER),
+    ]
+    answer(child, [("not a diagnosis", ""), *steps])
+    child.expect("Stopped because it hurt")
+    child.expect("Protect it for the first days")
+    child.expect("No more routines for now. Read this advice again with: ")
+    child.expect("hamstring-care protocols show rice")
+    output, status = finish(child)
+    assert status == 0, output
+    assert "Hamstring stretch” now?" not in output
+
+
 def test_ctrl_c_mid_flow_says_stopped(tmp_path):
     child = spawn(tmp_path)
-    answer(child, [("Do any of these apply", NONE_OF_THESE), ("How did the pain start?", CTRL_C)])
+    answer(child, [("Do any of these apply", NONE_OF_THESE), ("How old are you?", CTRL_C)])
     output, status = finish(child)
     assert status == 130
     assert "Stopped." in output

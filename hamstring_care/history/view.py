@@ -48,7 +48,10 @@ def session_outcome(session: SessionRecord) -> str:
     if session.ended_at is None:
         return f"Did not finish (closed or killed): {parts} saved"
     if session.stop_reason == "hurts":
-        advice = f", advised {session.stop_disposition}" if session.stop_disposition else ""
+        from hamstring_care.report import LABELS
+
+        advised = session.stop_disposition
+        advice = f", advised {LABELS.get(advised, advised)}" if advised else ""
         return f"Stopped, it hurt{advice}: {parts}, {took}"
     if session.stop_reason == "interrupted":
         return f"Interrupted (Ctrl-C): {parts}, {took}"

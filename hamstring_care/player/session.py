@@ -183,7 +183,24 @@ def run_routine(
         from hamstring_care import display
 
         console.print(display.disposition_panel(outcome.stop_disposition, triage))
+        console.print(read_again(outcome.stop_disposition, triage), markup=False)
     return result
+
+
+def ends_self_care(result: SessionResult | None) -> bool:
+    """True when "stop, it hurts" routed to RICE or a clinician: no further routine is played."""
+    return result is not None and result.stop_disposition not in (None, "self_massage")
+
+
+def read_again(disposition: str, triage: TriageProtocol) -> str:
+    """Where the advice after a stop can be read again."""
+    protocols = getattr(triage.dispositions, disposition).protocols
+    if protocols:
+        return (
+            "No more routines for now. Read this advice again with: "
+            + " and ".join(f"hamstring-care protocols show {pid}" for pid in protocols)
+        )
+    return "No more routines for now. This advice is saved: see it with hamstring-care history"
 
 
 def _ask_hurts(triage: TriageProtocol, keys: KeySource, view: View) -> str | None:
