@@ -16,8 +16,8 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from hamstring_care.library import Library
-    from hamstring_care.player.session import SessionResult
     from hamstring_care.models import Question, RedFlagScreen, RoutineProtocol, TriageProtocol
+    from hamstring_care.player.session import SessionResult
     from hamstring_care.triage import TriageResult
 
 

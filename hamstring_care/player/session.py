@@ -196,9 +196,8 @@ def read_again(disposition: str, triage: TriageProtocol) -> str:
     """Where the advice after a stop can be read again."""
     protocols = getattr(triage.dispositions, disposition).protocols
     if protocols:
-        return (
-            "No more routines for now. Read this advice again with: "
-            + " and ".join(f"hamstring-care protocols show {pid}" for pid in protocols)
+        return "No more routines for now. Read this advice again with: " + " and ".join(
+            f"hamstring-care protocols show {pid}" for pid in protocols
         )
     return "No more routines for now. This advice is saved: see it with hamstring-care history"
 
