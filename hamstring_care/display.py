@@ -203,6 +203,12 @@ def triage_protocol(protocol: TriageProtocol) -> RenderableType:
         line.append(rule.disposition, style=STYLES[rule.disposition][0])
         line.append(f" ({rule.id}): {rule.because}")
         parts.append(line + notes.cite_text(rule.sources, rule.practice))
+    if protocol.notes:
+        parts += [Text(), Text("Notes (said with any result when they hold)", style="bold")]
+        parts += [
+            bullet(Text(f"{n.id}: {n.text}") + notes.cite_text(n.sources, n.practice))
+            for n in protocol.notes
+        ]
     parts += [Text(), notes.render()]
     return Group(*parts)
 
