@@ -8,6 +8,8 @@ so ``unsafe_ask()`` is used.
 
 from __future__ import annotations
 
+import shutil
+import textwrap
 from typing import TYPE_CHECKING, Any
 
 import questionary
@@ -21,6 +23,19 @@ if TYPE_CHECKING:
 
 NONE = "__none__"
 YES_NO = ("yes", "no", "not_sure")
+CHOICE_INDENT = 5  # " » ○ " before a checklist label; a select's " » " is shorter
+MIN_WIDTH = 30
+
+
+def fit(text: str, indent: int, width: int | None = None) -> str:
+    """Wrap a label or a question at word boundaries to the terminal's width.
+
+    The prompts do not wrap by themselves: a long warning sign would be cut at the edge of a
+    narrow terminal. Continuation lines are indented to sit under the label's first word.
+    """
+    columns = width or shutil.get_terminal_size().columns
+    lines = textwrap.wrap(text, max(MIN_WIDTH, columns - indent - 1))
+    return ("\n" + " " * indent).join(lines) or text
 
 
 class Prompter:
@@ -46,11 +61,11 @@ class Prompter:
                 return f'"{none_label}" cannot go with other ticks.'
             return True
 
-        choices = [Choice(text, value=value) for text, value in options]
-        choices += [Separator(" "), Choice(none_label, value=NONE)]
+        choices = [Choice(fit(text, CHOICE_INDENT), value=value) for text, value in options]
+        choices += [Separator(" "), Choice(fit(none_label, CHOICE_INDENT), value=NONE)]
         ticked = self._ask(
             questionary.checkbox(
-                prompt,
+                fit(prompt, 2),
                 choices=choices,
                 validate=validate,
                 instruction="(Space to tick, arrows to move, Enter when done)",
@@ -67,10 +82,12 @@ class Prompter:
             return self._checklist(question)
         if question.type == "yes_no":
             labels = question.yes_no_words()
-            choices = [Choice(labels[value], value=value) for value in YES_NO]
+            choices = [Choice(fit(labels[value], 3), value=value) for value in YES_NO]
         else:
-            choices = [Choice(c.label, value=c.value) for c in question.choices]
-        return self._ask(questionary.select(question.text, choices=choices, **self.prompt_kwargs))
+            choices = [Choice(fit(c.label, 3), value=c.value) for c in question.choices]
+        return self._ask(
+            questionary.select(fit(question.text, 2), choices=choices, **self.prompt_kwargs)
+        )
 
     def _number(self, question: Question) -> int:
         def validate(text: str) -> bool | str:

@@ -76,3 +76,16 @@ def test_closed_input_is_interrupted(triage_protocol):
         pipe.close()
         with pytest.raises(Interrupted):
             Prompter(input=pipe, output=DummyOutput()).question(q)
+
+
+def test_long_labels_wrap_at_word_boundaries_never_cut():
+    from hamstring_care.prompts import fit
+
+    text = "Numb genitals, buttocks or anus, or new trouble with bladder or bowels"
+    wrapped = fit(text, 5, width=40)
+    lines = wrapped.split("\n")
+    assert len(lines) == 3
+    assert all(5 + len(line.strip()) < 40 for line in lines)
+    assert " ".join(line.strip() for line in lines) == text
+    assert all(line.startswith(" " * 5) for line in lines[1:])
+    assert fit(text, 5, width=120) == text
