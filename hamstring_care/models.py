@@ -661,30 +661,15 @@ def _check_triage(p: TriageProtocol, found: list) -> None:
         earlier = {e.id for e in p.questions[:i]}
         if q.ask_if is not None:
             _check_condition(p, q.ask_if, ("questions", i, "ask_if"), found, earlier)
-    for i, rule in enumerate(p.rules):
-        _check_condition(p, rule.when, ("rules", i, "when"), found)
-        for j, rc in enumerate(rule.cautions):
-            if p.caution(rc.caution) is None:
-                found.append(
-                    (
-                        ("rules", i, "cautions", j, "caution"),
-                        f'no caution "{rc.caution}" under cautions',
-                    )
-                )
-            if rc.when is not None:
-                _check_condition(p, rc.when, ("rules", i, "cautions", j, "when"), found)
-    for i, note in enumerate(p.notes):
-        _check_condition(p, note.when, ("notes", i, "when"), found)
-        for j, rc in enumerate(note.cautions):
-            if p.caution(rc.caution) is None:
-                found.append(
-                    (
-                        ("notes", i, "cautions", j, "caution"),
-                        f'no caution "{rc.caution}" under cautions',
-                    )
-                )
-            if rc.when is not None:
-                _check_condition(p, rc.when, ("notes", i, "cautions", j, "when"), found)
+    for group, raisers in (("rules", p.rules), ("notes", p.notes)):
+        for i, raiser in enumerate(raisers):
+            _check_condition(p, raiser.when, (group, i, "when"), found)
+            for j, rc in enumerate(raiser.cautions):
+                where = (group, i, "cautions", j)
+                if p.caution(rc.caution) is None:
+                    found.append(((*where, "caution"), f'no caution "{rc.caution}" under cautions'))
+                if rc.when is not None:
+                    _check_condition(p, rc.when, (*where, "when"), found)
     _check_order(p, found)
     last = len(p.rules) - 1
     for i, rule in enumerate(p.rules):

@@ -74,3 +74,19 @@ def fast_player(monkeypatch: pytest.MonkeyPatch) -> None:
 def bundled_text(name: str) -> str:
     """The text of a bundled protocol file, to copy and alter in a test."""
     return (bundled_dir() / name).read_text(encoding="utf-8")
+
+
+CALM_ANSWERS = {
+    "red_flags": [],
+    "age": 35,
+    "risk_factors": [],
+    "onset": "gradual",
+    "days_since_onset": 30,
+    "trend": "same",
+    "pain_location": "mid_thigh",
+    "back_pain": "no",
+    "pain_at_rest": 2,
+    "can_walk_without_pain": "yes",
+    "can_rise_without_pain": "yes",
+}
+"""A complete triage 2.0 answers set: no warning sign, a gradual mild ache for 30 days."""

@@ -21,7 +21,7 @@ from hamstring_care.errors import InputFileError
 from hamstring_care.library import Library, load_protocol, parse_document, parse_plan, protocol_dirs
 from hamstring_care.models import ProtocolBase
 from hamstring_care.triage import DISPOSITIONS, parse_answers, triage
-from tests.conftest import bundled_text
+from tests.conftest import CALM_ANSWERS, bundled_text
 
 LIBRARY = Library(protocol_dirs(environ={}))
 TRIAGE = LIBRARY.triage()
@@ -215,20 +215,7 @@ def test_one_more_finding_never_makes_the_advice_less_urgent(raw, finding, data)
     assert DISPOSITIONS.index(after) <= DISPOSITIONS.index(before), (finding, before, after)
 
 
-CALM = {
-    "red_flags": [],
-    "age": 35,
-    "risk_factors": [],
-    "onset": "gradual",
-    "days_since_onset": 30,
-    "trend": "same",
-    "pain_location": "mid_thigh",
-    "sitting_hurts": "no",
-    "back_pain": "no",
-    "pain_at_rest": 0,
-    "can_walk_without_pain": "yes",
-    "can_rise_without_pain": "yes",
-}
+CALM = {**CALM_ANSWERS, "pain_at_rest": 0}
 
 
 @pytest.mark.parametrize(

@@ -17,21 +17,10 @@ from hamstring_care.triage import (
     tailor,
     triage,
 )
+from tests.conftest import CALM_ANSWERS
 
 # A runner with no warning sign, a gradual mild ache mid-thigh, walking and rising pain-free.
-CLEAN = {
-    "red_flags": [],
-    "age": 35,
-    "risk_factors": [],
-    "onset": "gradual",
-    "days_since_onset": 30,
-    "trend": "same",
-    "pain_location": "mid_thigh",
-    "back_pain": "no",
-    "pain_at_rest": 2,
-    "can_walk_without_pain": "yes",
-    "can_rise_without_pain": "yes",
-}
+CLEAN = CALM_ANSWERS
 SUDDEN = {"felt_pop": "no", "strained_before": "no"}  # asked only after a sudden onset
 EMERGENCY_FLAGS = [
     "saddle_numbness",
