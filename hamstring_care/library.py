@@ -452,14 +452,10 @@ def read_protocol(path: Path, source: str | None = None) -> tuple[Protocol, Docu
         found.insert(0, (("id",), f'"{protocol.id}" must match the file name "{path.stem}"'))
     if isinstance(protocol, models.RoutineProtocol):
         for i, step in enumerate(protocol.steps):
-            if step.illustration and find_illustration(path.parent, step.illustration) is None:
-                found.append(
-                    (
-                        ("steps", i, "illustration"),
-                        f"no file {ILLUSTRATIONS}/{step.illustration} beside this file "
-                        "or among the bundled protocols",
-                    )
-                )
+            if step.illustration:
+                problem = illustration_problem(path.parent, step.illustration)
+                if problem:
+                    found.append((("steps", i, "illustration"), problem))
     doc.fail(found)
     return protocol, doc
 
@@ -470,18 +466,48 @@ ILLUSTRATIONS = "illustrations"
 def find_illustration(folder: Path, name: str) -> Path | None:
     """The SVG a step names: in ``folder/illustrations/``, else among the bundled ones.
 
-    A file that leads out of its illustrations folder (a symbolic link elsewhere) is
-    refused, so a shared protocol cannot make the program read any other file.
+    A file that leads out of its illustrations folder (a symbolic link elsewhere), and an
+    illustrations folder that leads out of its protocol folder, are refused, so a shared
+    protocol cannot make the program read any other file.
     """
-    for base in (folder / ILLUSTRATIONS, bundled_dir() / ILLUSTRATIONS):
+    for owner in (folder, bundled_dir()):
+        base = owner / ILLUSTRATIONS
         candidate = base / name
         try:
-            inside = candidate.resolve().is_relative_to(base.resolve())
+            real_base = base.resolve()
+            inside = real_base.is_relative_to(owner.resolve()) and (
+                candidate.resolve().is_relative_to(real_base)
+            )
         except OSError:  # a symbolic link loop
             continue
         if inside and candidate.is_file():
             return candidate
     return None
+
+
+def illustration_problem(folder: Path, name: str) -> str | None:
+    """Why a step's drawing cannot be used (missing, unreadable, not self-contained), or None."""
+    from hamstring_care.drawings import read_drawing
+
+    path = find_illustration(folder, name)
+    if path is None:
+        base = folder / ILLUSTRATIONS
+        if base.is_symlink() and not _stays_inside(base, folder):
+            return f"{ILLUSTRATIONS}/ leads outside its protocol folder; drawings must live in it"
+        return f"no file {ILLUSTRATIONS}/{name} beside this file or among the bundled protocols"
+    try:
+        read_drawing(path)
+    except (OSError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        return f"{ILLUSTRATIONS}/{name}: {reason}"
+    return None
+
+
+def _stays_inside(path: Path, folder: Path) -> bool:
+    try:
+        return path.resolve().is_relative_to(folder.resolve())
+    except OSError:
+        return False
 
 
 def load_plan(path: Path, library: Library, source: str | None = None) -> Plan:

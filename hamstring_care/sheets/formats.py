@@ -57,21 +57,27 @@ def render(sheet: Sheet, fmt: str) -> bytes:
     return (to_markdown(sheet) if fmt == "md" else to_text(sheet)).encode()
 
 
-SVG_LIMIT = 1024 * 1024
-
-
 def sheet_for(library: Library, prescription: Prescription) -> Sheet:
-    """Describe the sheet, reading each step's illustration from the protocol's folder."""
+    """Describe the sheet, reading each step's illustration from the protocol's folder.
+
+    A drawing is checked again as it is read (the file may have changed since the protocol
+    was loaded): one that reaches outside itself stops the sheet with an error.
+    """
+    from hamstring_care.drawings import read_drawing
+    from hamstring_care.errors import InputFileError, Problem
+    from hamstring_care.library import display_name
     from hamstring_care.sheets.content import build_sheet
 
     def illustration(pid: str, name: str) -> str | None:
         path = library.illustration(pid, name)
+        if path is None:
+            return None
         try:
-            if path is None or path.stat().st_size > SVG_LIMIT:
-                return None
-            return path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            return None  # the sheet still gives the step's words
+            return read_drawing(path)
+        except OSError:
+            return None  # gone since loading: the sheet still gives the step's words
+        except ValueError as exc:
+            raise InputFileError(display_name(path), [Problem((), str(exc))]) from None
 
     return build_sheet(prescription, library.triage(), illustration)
 

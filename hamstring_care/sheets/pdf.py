@@ -12,7 +12,7 @@ import unicodedata
 from pathlib import Path
 
 from fpdf import FPDF
-from fpdf.enums import XPos, YPos
+from fpdf.enums import ResourceAccessPolicy, XPos, YPos
 from fpdf.fonts import FontFace
 
 from hamstring_care.sheets.content import Sheet
@@ -34,6 +34,9 @@ logging.getLogger("fpdf").setLevel(logging.ERROR)
 class _Document(FPDF):
     def __init__(self, sheet: Sheet) -> None:
         super().__init__(orientation="portrait", unit="mm", format=PAPER[sheet.paper])
+        # A second wall behind the drawings check: never load a file or an address that a
+        # drawing names (fpdf2's default allows local files and public addresses).
+        self.resource_access_policy = ResourceAccessPolicy.NONE
         self.sheet = sheet
         self.add_font(FONT, "", str(FONTS / "DejaVuSans.ttf"))
         self.add_font(FONT, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
