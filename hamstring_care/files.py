@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -23,6 +24,10 @@ def write_atomic(path: Path, data: bytes, *, force: bool = False) -> None:
     shown = str(path)
     if path.is_dir():
         raise OutputFileError(f"{shown}: is a folder; give a file name")
+    kind = _not_a_file(path)
+    if kind:
+        # The rename would put the sheet in place of a device, a pipe or a socket.
+        raise OutputFileError(f"{shown}: is {kind}, not a file; give a file name")
     if path.exists() and not force:
         raise OutputFileError(f"{shown}: already exists; add --force to replace it")
     folder = path.parent
@@ -45,6 +50,23 @@ def write_atomic(path: Path, data: bytes, *, force: bool = False) -> None:
         if temp is not None:
             with contextlib.suppress(OSError):
                 os.unlink(temp)
+
+
+def _not_a_file(path: Path) -> str | None:
+    """What stands at ``path`` when it is neither a regular file, a link, nor nothing."""
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return None  # nothing there (or unreadable: the write says why)
+    if stat.S_ISREG(mode) or stat.S_ISLNK(mode):  # a link is replaced as a link
+        return None
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
 
 
 def _umask() -> int:

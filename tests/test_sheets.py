@@ -219,6 +219,60 @@ def test_existing_file_needs_force(tmp_path):
     assert "RICE" in out.read_text() or "first 2-3 days" in out.read_text().lower()
 
 
+def _special_files(tmp_path):
+    import socket
+    import stat
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    yield "a named pipe", fifo
+    sock_path = tmp_path / "sock"
+    with socket.socket(socket.AF_UNIX) as server:
+        server.bind(str(sock_path))
+        yield "a socket", sock_path
+    device = tmp_path / "null"
+    try:  # a private copy of /dev/null's node: replacing it would harm nothing
+        os.mknod(device, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+    except (PermissionError, OSError):
+        return
+    yield "a device", device
+
+
+@pytest.mark.parametrize("command", ["print", "history export", "protocols schema"])
+def test_force_never_replaces_a_device_pipe_or_socket(tmp_path, command):
+    import stat
+
+    for kind, target in _special_files(tmp_path):
+        before = os.lstat(target).st_mode
+        args = {
+            "print": ["print", "rice", "-f", "txt", "-o", str(target), "--force"],
+            "history export": [
+                "--data-dir",
+                str(tmp_path / "data"),
+                "history",
+                "export",
+                str(target),
+                "--format",
+                "csv",
+                "--force",
+            ],
+            "protocols schema": ["protocols", "schema", "-o", str(target)],
+        }[command]
+        result = invoke(*args)
+        assert result.exit_code == 2, (kind, result.output)
+        assert result.stderr.strip() == f"{target}: is {kind}, not a file; give a file name"
+        assert stat.S_IFMT(os.lstat(target).st_mode) == stat.S_IFMT(before)
+
+
+def test_a_link_is_replaced_as_a_link(tmp_path):
+    target = tmp_path / "real.txt"
+    target.write_text("keep me")
+    link = tmp_path / "link.txt"
+    link.symlink_to(target)
+    assert invoke("print", "rice", "-f", "txt", "-o", str(link), "--force").exit_code == 0
+    assert not link.is_symlink() and target.read_text() == "keep me"
+
+
 def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path, monkeypatch):
     out = tmp_path / "s.pdf"
     out.write_bytes(b"old sheet")
