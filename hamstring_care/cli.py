@@ -29,6 +29,7 @@ import functools
 import json
 import os
 import sys
+import typing
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
@@ -134,9 +135,13 @@ def error_boundary(command: F) -> F:
     @functools.wraps(command)
     def guarded(ctx: typer.Context, *args: Any, **kwargs: Any) -> Any:
         try:
-            return command(ctx, *args, **kwargs)
+            result = command(ctx, *args, **kwargs)
+            sys.stdout.flush()  # a reader that went away is found here, not at exit
+            return result
         except (typer.Exit, typer.Abort):
             raise
+        except BrokenPipeError:
+            _output_closed()  # the reader went away (| head): end quietly
         except (KeyboardInterrupt, EOFError):
             _fail(Interrupted())
         except HamstringCareError as error:
@@ -186,7 +191,13 @@ def now() -> datetime:
 def _console() -> Console:
     from rich.console import Console
 
-    return Console(highlight=False)
+    class OurConsole(Console):
+        def on_broken_pipe(self) -> None:
+            # Rich would exit 1, our code for an internal error: use the closed-output code.
+            self.quiet = True
+            _output_closed()
+
+    return OurConsole(highlight=False)
 
 
 def _version(value: bool) -> None:
@@ -1047,5 +1058,31 @@ def history_repair(
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app(prog_name="hamstring-care")
+    """Console-script entry point.
+
+    Fits the standard streams to what they really are first: a closed stream reads as empty
+    and takes output nowhere, and text that the output's encoding cannot hold is replaced,
+    not fatal. Output cut short by its reader (``| head``) ends quietly, as other tools do.
+    """
+    _usable_streams()
+    try:
+        app(prog_name="hamstring-care")
+    except BrokenPipeError:
+        _output_closed()
+
+
+def _usable_streams() -> None:
+    for name, mode in (("stdin", "r"), ("stdout", "w"), ("stderr", "w")):
+        if getattr(sys, name) is None:  # started with the stream closed (<&- or >&-)
+            setattr(sys, name, open(os.devnull, mode, encoding="utf-8"))  # noqa: SIM115
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(AttributeError, ValueError):
+            stream.reconfigure(errors="replace")  # type: ignore[union-attr]
+
+
+def _output_closed() -> typing.NoReturn:
+    # Python would report the failed flush at exit; point stdout at nothing first.
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    raise SystemExit(ExitCode.OUTPUT_CLOSED)

@@ -12,16 +12,31 @@ def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
+EARLIEST = dt.date(1900, 1, 1)
+LATEST = dt.date(2999, 12, 31)  # a sheet's record runs on for up to 90 days after its date
+
+
+def read_date(text: str) -> dt.date | None:
+    """A YYYY-MM-DD date from 1900 to 2999, or None when the text is not one."""
+    try:
+        day = dt.date.fromisoformat(text.strip())
+    except ValueError:
+        return None
+    return day if EARLIEST <= day <= LATEST else None
+
+
 def option_date(option: str, text: str) -> dt.date:
     """A YYYY-MM-DD date given to a command-line option.
 
     Raises:
         UsageError: the text is not such a date; the message names the option.
     """
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise UsageError(f'{option}: expected a date like 2026-11-21, got "{text}"') from None
+    day = read_date(text)
+    if day is None:
+        raise UsageError(
+            f'{option}: expected a date like 2026-11-21 (years 1900 to 2999), got "{text}"'
+        )
+    return day
 
 
 def day_label(day: dt.date) -> str:

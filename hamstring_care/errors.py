@@ -18,6 +18,7 @@ class ExitCode(IntEnum):
     WARNINGS = 1  # the same code: `protocols validate --strict` found warnings, no errors
     BAD_INPUT = 2
     INTERRUPTED = 130
+    OUTPUT_CLOSED = 141  # 128 + SIGPIPE, as a shell reports a tool whose reader went away
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ a field of the wrong type or a rule naming a missing question, is reported as
 
 from __future__ import annotations
 
+import functools
 import os
 import stat
 import typing
@@ -93,6 +94,12 @@ def read_text(path: Path, source: str) -> str:
         status = path.stat()
         if stat.S_ISDIR(status.st_mode):
             raise InputFileError(source, [Problem((), "is a folder, not a file")])
+        if not stat.S_ISREG(status.st_mode):
+            # Reading a pipe or a device could wait for ever or never end: only - reads one.
+            kind = "a named pipe" if stat.S_ISFIFO(status.st_mode) else "not a regular file"
+            raise InputFileError(
+                source, [Problem((), f"is {kind}; give a file, or - to read standard input")]
+            )
         if status.st_size > MAX_FILE_BYTES:
             raise InputFileError(source, [_too_large(status.st_size)])
         with path.open("rb") as stream:
@@ -156,7 +163,7 @@ def parse_document(text: str, source: str) -> Document:
     """
     import yaml
 
-    loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    loader_class = _plain_loader(yaml)
     if len(text) > MAX_FILE_BYTES:
         raise InputFileError(source, [_too_large()])
     if not text.strip():
@@ -189,6 +196,48 @@ def parse_document(text: str, source: str) -> Document:
     if duplicates:
         raise InputFileError(source, duplicates)
     return doc
+
+
+MAX_DIGITS = 30  # a whole number longer than this is no dose, day or age
+
+
+@functools.cache
+def _plain_loader(yaml: Any) -> type:
+    """YAML's safe loader, reading plain data only.
+
+    On top of refusing objects: a date-like value stays text (YAML 1.1 would build a date,
+    and fail on 2026-02-30), the !!timestamp, !!binary, !!set, !!omap and !!pairs tags are
+    refused, and a whole number of more than 30 digits is refused before Python converts it.
+    """
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    timestamp = "tag:yaml.org,2002:timestamp"
+
+    class PlainLoader(base):  # type: ignore[misc, valid-type]
+        yaml_implicit_resolvers = {
+            first: [(tag, pattern) for tag, pattern in resolvers if tag != timestamp]
+            for first, resolvers in base.yaml_implicit_resolvers.items()
+        }
+
+    def refuse(loader: Any, node: Any) -> typing.NoReturn:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"could not determine a constructor for the tag '{node.tag}'",
+            node.start_mark,
+        )
+
+    for name in ("timestamp", "binary", "set", "omap", "pairs"):
+        PlainLoader.add_constructor(f"tag:yaml.org,2002:{name}", refuse)
+
+    def whole_number(loader: Any, node: Any) -> int:
+        digits = sum(char.isdigit() for char in node.value)
+        if digits > MAX_DIGITS:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"a number of {digits:,} digits; at most {MAX_DIGITS}",
+                node.start_mark,
+            )
+        return loader.construct_yaml_int(node)
+
+    PlainLoader.add_constructor("tag:yaml.org,2002:int", whole_number)
+    return PlainLoader
 
 
 def _refused_tag(problem: str) -> str:
@@ -529,7 +578,16 @@ def parse_plan(doc: Document, library: Library) -> Plan:
     except ValidationError as exc:
         raise InputFileError(doc.source, validation_problems(doc, exc, Plan)) from None
     found: list[tuple[FieldPath, str]] = []
+    first: dict[str, int] = {}
     for i, item in enumerate(plan.protocols):
+        if item.id in first:
+            line = doc.problem(("protocols", first[item.id], "id"), "").line
+            where = f" (line {line})" if line else ""
+            found.append(
+                (("protocols", i, "id"), f"{item.id} is already in this plan{where}; list it once")
+            )
+            continue
+        first[item.id] = i
         try:
             protocol = library.get(item.id)
         except UnknownProtocolError:

@@ -762,18 +762,25 @@ def normalise_yes_no(q: Question, value: Any) -> Any:
 
 
 def _iso_date(value: Any) -> Any:
-    # YAML reads an unquoted 2026-11-21 as a date, a quoted one as text: accept both.
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            raise PydanticCustomError(
-                "date", "expected a date like 2026-11-21, got {got}", {"got": describe(value)}
-            ) from None
-    return value
+    # Dates are read as text (the loader keeps YAML from building dates) and checked here.
+    from hamstring_care.dates import read_date
+
+    if value is None:
+        return None
+    day = read_date(value) if isinstance(value, str) else None
+    if day is None:
+        raise PydanticCustomError(
+            "date",
+            "expected a date like 2026-11-21 (years 1900 to 2999), got {got}",
+            {"got": describe(value)},
+        )
+    return day
 
 
 Name = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+MAX_PLAN_PROTOCOLS = 20  # a take-home plan holds a few; thousands would render for minutes
 
 
 class PlanProtocol(Model):
@@ -799,6 +806,6 @@ class Plan(Model):
     clinic: Name | None = None
     date: Annotated[dt.date | None, BeforeValidator(_iso_date)] = None
     schedule: Schedule = Schedule()
-    protocols: Annotated[list[PlanProtocol], Field(min_length=1)]
+    protocols: Annotated[list[PlanProtocol], Field(min_length=1, max_length=MAX_PLAN_PROTOCOLS)]
     notes: Annotated[str, Field(max_length=NOTES_LIMIT)] | None = None
     paper: Literal["a4", "letter"] = "a4"

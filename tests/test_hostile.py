@@ -49,6 +49,9 @@ HOSTILE = {
         b"kind: routine\n" + b"".join(b"k%d: v\n" % i for i in range(2000)),
         "more problem(s); fix these first",
     ),
+    "binary-tag": (b"onset: !!binary aGVsbG8=\n", "YAML: the tag !!binary is not allowed"),
+    "timestamp-tag": (b"date: !!timestamp 2026-01-01\n", "the tag !!timestamp is not allowed"),
+    "huge-integer": (b"days_since_onset: " + b"9" * 5000 + b"\n", "a number of 5,000 digits"),
 }
 
 
@@ -99,10 +102,162 @@ def test_standard_input_is_held_to_the_same_limit():
     )
 
 
-def test_a_device_is_read_only_up_to_the_limit():
+def test_a_device_is_refused_without_reading():
     result = invoke("triage", "--answers", "/dev/zero")
     assert result.exit_code == 2
-    assert result.stderr.startswith("/dev/zero: larger than 1 MiB")
+    assert result.stderr == (
+        "/dev/zero: is not a regular file; give a file, or - to read standard input\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["triage", "--answers", "{fifo}"],
+        ["print", "--plan", "{fifo}", "-f", "txt", "-o", "-"],
+        ["print", "rice", "--notes-file", "{fifo}", "-f", "txt", "-o", "-"],
+        ["protocols", "validate", "{fifo}"],
+    ],
+)
+def test_a_named_pipe_is_refused_not_waited_on(tmp_path, command):
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    done = subprocess.run(
+        [sys.executable, "-m", "hamstring_care", *(a.format(fifo=fifo) for a in command)],
+        capture_output=True,
+        text=True,
+        timeout=30,  # before the fix this waited for a writer for ever
+    )
+    assert done.returncode == 2
+    assert done.stderr == f"{fifo}: is a named pipe; give a file, or - to read standard input\n"
+
+
+def test_dates_are_read_as_text_and_checked(write):
+    plan = write("plan.yaml", "protocols:\n  - id: rice\ndate: 2026-02-30\n")
+    result = invoke("print", "--plan", str(plan), "-f", "txt", "-o", "-")
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"{plan}:3:7: date: expected a date like 2026-11-21 (years 1900 to 2999), "
+        'got "2026-02-30"\n',
+    )
+    answers = write("a.yaml", "red_flags: []\nonset: 2026-13-01\n")
+    result = invoke("triage", "--answers", str(answers))
+    assert result.exit_code == 2
+    assert 'onset: expected one of: sudden, gradual, blow; got "2026-13-01"' in result.stderr
+    ok = write("ok.yaml", "protocols:\n  - id: rice\ndate: 2026-11-21\n")
+    assert invoke("print", "--plan", str(ok), "-f", "txt", "-o", "-").exit_code == 0
+
+
+def test_a_date_that_would_run_off_the_calendar_is_refused():
+    result = invoke("print", "rice", "--date", "9999-12-31", "-f", "txt", "-o", "-")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.strip() == (
+        '--date: expected a date like 2026-11-21 (years 1900 to 2999), got "9999-12-31"'
+    )
+
+
+def test_a_huge_integer_breaks_only_its_own_file(write, tmp_path):
+    write("shared/big.yaml", "id: big\nversion: 1\n" + "x: " + "9" * 5000 + "\n")
+    listed = invoke("--protocols-dir", str(tmp_path / "shared"), "protocols", "list")
+    assert listed.exit_code == 0
+    assert "foam-roller-and-ball" in listed.stdout and "big" in listed.stdout
+
+
+def test_a_plan_holds_at_most_20_protocols_each_once(write):
+    many = write("many.yaml", "protocols:\n" + "  - id: rice\n" * 3000)
+    result = invoke("print", "--plan", str(many), "-f", "txt", "-o", "-")
+    assert result.exit_code == 2
+    assert "at most 20 items" in result.stderr
+    twice = write(
+        "twice.yaml", "protocols:\n  - id: rice\n  - id: hamstring-stretch\n  - id: rice\n"
+    )
+    result = invoke("print", "--plan", str(twice), "-f", "txt", "-o", "-")
+    assert result.stderr == (
+        f"{twice}:4:9: protocols[2].id: rice is already in this plan (line 2); list it once\n"
+    )
+
+
+def _without_stdin() -> None:
+    os.close(0)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ([], "no terminal to ask questions on"),
+        (["triage", "--answers", "-"], "<stdin>: the file is empty"),
+    ],
+)
+def test_closed_standard_input_is_a_clear_error(tmp_path, args, message):
+    done = subprocess.run(
+        [sys.executable, "-m", "hamstring_care", *args],
+        stdin=None,
+        capture_output=True,
+        text=True,
+        preexec_fn=_without_stdin,
+        env={**os.environ, "HOME": str(tmp_path)},
+        timeout=30,
+    )
+    assert done.returncode == 2, done.stderr
+    assert message in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_routine_runs_with_standard_input_closed(tmp_path):
+    quick = Path(__file__).parent / "protocols"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "hamstring_care",
+            "--protocols-dir",
+            str(quick),
+            "--data-dir",
+            str(tmp_path),
+            "run",
+            "quick",
+            "--count-in",
+            "0",
+        ],
+        capture_output=True,
+        text=True,
+        preexec_fn=_without_stdin,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Done:" in done.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["triage", "--answers", str(Path(__file__).parent.parent / "benchmarks" / "answers.yaml")],
+        ["protocols", "show", "triage"],
+        ["protocols", "list"],
+        ["print", "rice", "-f", "txt", "-o", "-"],
+    ],
+)
+def test_output_to_a_closed_pipe_ends_quietly(tmp_path, args):
+    child = subprocess.Popen(
+        [sys.executable, "-m", "hamstring_care", "--data-dir", str(tmp_path), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    child.stdout.close()  # the reader is gone before the first line is written
+    error = child.stderr.read()
+    assert child.wait(timeout=60) == 141
+    assert error == b""
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
+@pytest.mark.parametrize("args", [["protocols", "show", "triage"], ["history"]])
+def test_an_output_that_cannot_hold_every_letter_gets_replacements(tmp_path, encoding, args):
+    done = subprocess.run(
+        [sys.executable, "-m", "hamstring_care", "--data-dir", str(tmp_path), *args],
+        capture_output=True,
+        env={**os.environ, "PYTHONIOENCODING": encoding},
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
 
 
 def test_escape_sequences_in_a_file_become_visible_text(write):

@@ -353,7 +353,7 @@ def _umask() -> int:
         ),
         (
             ["rice", "--date", "21/11/2026"],
-            '--date: expected a date like 2026-11-21, got "21/11/2026"',
+            '--date: expected a date like 2026-11-21 (years 1900 to 2999), got "21/11/2026"',
         ),
         (
             ["rice", "--notes", "a", "--notes-file", "n.txt"],
