@@ -213,14 +213,16 @@ def _plain_loader(yaml: Any) -> type:
     timestamp = "tag:yaml.org,2002:timestamp"
 
     class PlainLoader(base):  # type: ignore[misc, valid-type]
-        yaml_implicit_resolvers = {
+        yaml_implicit_resolvers = {  # noqa: RUF012 - PyYAML reads this class attribute
             first: [(tag, pattern) for tag, pattern in resolvers if tag != timestamp]
             for first, resolvers in base.yaml_implicit_resolvers.items()
         }
 
     def refuse(loader: Any, node: Any) -> typing.NoReturn:
         raise yaml.constructor.ConstructorError(
-            None, None, f"could not determine a constructor for the tag '{node.tag}'",
+            None,
+            None,
+            f"could not determine a constructor for the tag '{node.tag}'",
             node.start_mark,
         )
 
@@ -231,7 +233,9 @@ def _plain_loader(yaml: Any) -> type:
         digits = sum(char.isdigit() for char in node.value)
         if digits > MAX_DIGITS:
             raise yaml.constructor.ConstructorError(
-                None, None, f"a number of {digits:,} digits; at most {MAX_DIGITS}",
+                None,
+                None,
+                f"a number of {digits:,} digits; at most {MAX_DIGITS}",
                 node.start_mark,
             )
         return loader.construct_yaml_int(node)
