@@ -898,7 +898,7 @@ def _history_for_reading(settings: Settings) -> Any:
     """The history file opened for the history commands (None when there is none yet)."""
     from hamstring_care.history.store import newer_message, open_history
 
-    history = open_history(settings.history_folder(), create=False)
+    history = open_history(settings.history_folder(), create=False, on_skip=_print_warning)
     try:
         if history is not None and not history.writable:
             _print_warning(newer_message(history.path, history.version))
@@ -1023,17 +1023,16 @@ def history_repair(
     ctx: typer.Context,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask to confirm.")] = False,
 ) -> None:
-    """Move a damaged history file aside (never deleted) and start a new one."""
+    """Set a damaged history file aside (never deleted) and start a new one with its good rows."""
     from hamstring_care.errors import HistoryDamagedError
-    from hamstring_care.history.store import FILE_NAME, move_aside, open_history
+    from hamstring_care.history.store import FILE_NAME, carry_over, move_aside, open_history
 
     folder = _settings(ctx).history_folder()
     path = folder / FILE_NAME
-    problem = None
     try:
         history = open_history(folder, create=False)
     except HistoryDamagedError as error:
-        problem = error.lines[0]
+        found = [error.lines[0].removeprefix(f"{path}: ")]
     else:
         if history is None:
             typer.echo(f"No history file at {path}: nothing to repair.")
@@ -1042,19 +1041,35 @@ def history_repair(
             if not history.writable:
                 typer.echo(f"{path} comes from a newer hamstring-care, not damaged: left as is.")
                 return
-            found = history.integrity_problems()
+            found = [*history.integrity_problems(), *history.unreadable()]
         if not found:
-            typer.echo(f"{path} is sound (SQLite integrity check: ok): nothing to repair.")
+            typer.echo(
+                f"{path} is sound (SQLite's integrity check, and every table and row read): "
+                "nothing to repair."
+            )
             return
-        problem = f"{path}: {found[0]}"
-    _print_error(problem)
-    question = f"Move {path.name} aside (kept, not deleted) and start a new, empty history?"
-    if not _confirmed(question, yes, "move it aside"):
+    shown = found[:10] + ([f"and {len(found) - 10} more"] if len(found) > 10 else [])
+    for line in shown:
+        _print_error(f"{path}: {line}")
+    question = (
+        f"Set {path.name} aside (kept, not deleted) and start a new history "
+        "with every row that can be read?"
+    )
+    if not _confirmed(question, yes, "set it aside"):
         typer.echo("Left as it is.")
         return
     kept = move_aside(path, now())
-    open_history(folder).close()
-    typer.echo(f"Moved the damaged file to {kept}. A new, empty history starts at {path}.")
+    with contextlib.closing(open_history(folder)) as fresh:  # type: ignore[arg-type]
+        carried = carry_over(kept, fresh)
+    typer.echo(
+        f"Set the damaged file aside as {kept}. A new history starts at {path} with "
+        f"{_count(carried.sessions, 'session')} and {_count(carried.triage_results, 'check')} "
+        "carried over; what could not be read stays in the file set aside."
+    )
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def main() -> None:

@@ -190,7 +190,9 @@ def parse_document(text: str, source: str) -> Document:
         raise InputFileError(source, [Problem((), f"YAML: {exc}")]) from None
     if node is None:
         raise InputFileError(source, [Problem((), "the file holds no data")])
-    doc = Document(source, _visible_data(data))
+    from hamstring_care.sanitize import visible_data
+
+    doc = Document(source, visible_data(data))
     duplicates: list[Problem] = []
     _record_positions(node, (), doc, duplicates, yaml)
     if duplicates:
@@ -304,18 +306,6 @@ def _check_shape(loader_class: type, text: str, source: str, yaml: Any) -> None:
                 )
     finally:
         loader.dispose()
-
-
-def _visible_data(data: Any) -> Any:
-    from hamstring_care.sanitize import visible
-
-    if isinstance(data, str):
-        return visible(data)
-    if isinstance(data, list):
-        return [_visible_data(item) for item in data]
-    if isinstance(data, dict):
-        return {_visible_data(key): _visible_data(value) for key, value in data.items()}
-    return data
 
 
 def _record_positions(node: Any, path: FieldPath, doc: Document, dupes: list, yaml: Any) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Any
 
 # CSI (ESC [ ... final), OSC (ESC ] ... BEL or ESC \), other two-character ESC sequences, and
 # the single-byte C1 forms of CSI and OSC.
@@ -54,3 +55,14 @@ def visible(text: str) -> str:
         f"\\x{ord(char):02x}" if unicodedata.category(char) == "Cc" and char not in _KEEP else char
         for char in text
     )
+
+
+def visible_data(data: Any) -> Any:
+    """``visible`` applied to every text in parsed data (keys too)."""
+    if isinstance(data, str):
+        return visible(data)
+    if isinstance(data, list):
+        return [visible_data(item) for item in data]
+    if isinstance(data, dict):
+        return {visible_data(key): visible_data(value) for key, value in data.items()}
+    return data

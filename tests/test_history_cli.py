@@ -316,6 +316,88 @@ def test_a_damaged_file_is_named_then_moved_aside_by_repair(wall, data, fast_pla
     assert invoke("history", "repair").stdout.endswith("nothing to repair.\n")
 
 
+def spoil(data: Path, sql: str) -> None:
+    """Change the file behind the program's back, as an editor or a bad disk would."""
+    connection = sqlite3.connect(data / FILE_NAME)
+    connection.executescript(sql)
+    connection.close()
+
+
+def with_damaged_rows(monkeypatch, data: Path) -> None:
+    add_sessions(data, [(5, 4), (4, 3), (3, 2)], T0 - timedelta(days=4))
+    check(monkeypatch, yaml_answers(SELF_MASSAGE))
+    assert invoke().exit_code == 0  # one check saved
+    check(monkeypatch, yaml_answers(SELF_MASSAGE))
+    assert invoke().exit_code == 0  # and another
+    spoil(
+        data,
+        "UPDATE triage_results SET answers = 'not json {' WHERE id = 1;"
+        "UPDATE sessions SET started_at = 'yesterday' WHERE id = 2;",
+    )
+
+
+def test_damaged_rows_are_left_out_with_one_warning_each(wall, data, fast_player, monkeypatch):
+    with_damaged_rows(monkeypatch, data)
+
+    shown = invoke("history")
+    assert shown.exit_code == 0, shown.stderr
+    assert shown.stdout.count("foam-roller-and-ball") == 2
+    assert shown.stderr.count("hamstring-care: warning:") == 2
+    assert "session 2 cannot be read (started_at is not a time); left out" in shown.stderr
+    assert "check 1 cannot be read (answers is not JSON); left out" in shown.stderr
+    for command in (["history", "chart"], ["history", "export", "-", "--format", "json"]):
+        result = invoke(*command)
+        assert result.exit_code == 0, (command, result.stderr)
+
+    scripted = check(monkeypatch, yaml_answers(SELF_MASSAGE))
+    again = invoke()
+    assert again.exit_code == 0, again.stderr
+    assert scripted.asked[0] == "red_flags"
+    ran = invoke("run", "hamstring-stretch", "--count-in", "0")
+    assert ran.exit_code == 0 and "Done: 11 of 11 parts" in ran.stdout
+
+
+def test_repair_sets_unreadable_rows_aside_and_keeps_the_good_ones(
+    wall, data, fast_player, monkeypatch
+):
+    with_damaged_rows(monkeypatch, data)
+    assert invoke("history", "repair").exit_code == 2  # asks first; no terminal, no --yes
+    repaired = invoke("history", "repair", "--yes")
+    assert repaired.exit_code == 0, repaired.stderr
+    assert "session 2: started_at is not a time" in repaired.stderr
+    assert "check 1: answers is not JSON" in repaired.stderr
+    assert "with 2 sessions and 1 check carried over" in repaired.stdout
+    (kept,) = data.glob("history.damaged-*.db")
+    old = sqlite3.connect(kept)
+    assert old.execute("SELECT count(*) FROM sessions").fetchone() == (3,)
+    old.close()
+    fresh = invoke("history")
+    assert fresh.exit_code == 0 and fresh.stderr == ""
+    assert fresh.stdout.count("foam-roller-and-ball") == 2
+    assert invoke("history", "repair").stdout.endswith("nothing to repair.\n")
+
+
+def test_a_dropped_table_is_found_and_repaired(wall, data, fast_player, monkeypatch):
+    with_damaged_rows(monkeypatch, data)
+    spoil(data, "DROP TABLE sessions;")
+    shown = invoke("history")
+    assert shown.exit_code == 2 and "hamstring-care history repair" in shown.stderr
+    repaired = invoke("history", "repair", "--yes")
+    assert repaired.exit_code == 0, repaired.stderr
+    assert "the table sessions is missing" in repaired.stderr
+    assert "with 0 sessions and 1 check carried over" in repaired.stdout
+    assert invoke("history").exit_code == 0
+
+
+def test_a_folder_where_the_file_should_be_is_named(wall, data):
+    (data / FILE_NAME).mkdir(parents=True)
+    shown = invoke("history")
+    assert shown.exit_code == 2
+    assert shown.stderr.strip() == (
+        f"{data / FILE_NAME}: is a folder where the history file should be; move it away"
+    )
+
+
 def test_a_read_only_folder_runs_the_routine_with_one_warning(wall, data, fast_player, monkeypatch):
     data.mkdir()
     data.chmod(0o500)

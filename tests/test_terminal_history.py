@@ -101,11 +101,11 @@ def test_repair_asks_before_moving_a_damaged_file(tmp_path):
     (data() / FILE_NAME).write_bytes(b"garbage" * 1000)
     child = spawn_history(tmp_path, "repair")
     child.expect("the history file is damaged")
-    answer(child, [("start a new, empty history?", "n")])
+    answer(child, [("start a new history", "n")])
     output, status = finish(child)
     assert status == 0 and "Left as it is." in output
     child = spawn_history(tmp_path, "repair")
-    answer(child, [("start a new, empty history?", "y")])
+    answer(child, [("start a new history", "y")])
     output, status = finish(child)
-    assert status == 0 and "A new, empty history starts at" in output
+    assert status == 0 and "A new history starts at" in output
     assert len(list(data().glob("history.damaged-*.db"))) == 1

@@ -43,7 +43,7 @@ class ProgressLog:
     ) -> ProgressLog:
         """Open the history in ``folder`` for writing, or warn once and save nothing."""
         try:
-            history = open_history(folder)
+            history = open_history(folder, on_skip=warn)
         except HistoryError as error:
             warn(f"{error.lines[0]}; {UNSAVED}")
             return cls(None, warn, now)

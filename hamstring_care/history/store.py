@@ -19,11 +19,11 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from hamstring_care.errors import (
     HistoryBusyError,
@@ -33,6 +33,7 @@ from hamstring_care.errors import (
     HistoryUnsavableError,
 )
 
+R = TypeVar("R")
 FILE_NAME = "history.db"
 APP_NAME = "hamstring-care"
 WAIT_SECONDS = 10.0  # how long a writer waits for another process's transaction
@@ -151,21 +152,107 @@ SESSION_COLUMNS = (
 TRIAGE_COLUMNS = "id, taken_at, triage_version, disposition, rule, answers, cautions, recheck_of"
 
 
+class UnreadableRow(ValueError):
+    """A row whose values are not what this program wrote (edited, or damaged on disk)."""
+
+    def __init__(self, what: str, reason: str) -> None:
+        super().__init__(f"{what}: {reason}")
+        self.what = what
+        self.reason = reason
+
+
+def _text(row: tuple, i: int, name: str, *, optional: bool = False) -> str | None:
+    from hamstring_care.sanitize import visible
+
+    value = row[i]
+    if value is None and optional:
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"{name} is not text")
+    return visible(value)  # a crafted file cannot drive the terminal either
+
+
+def _time(row: tuple, i: int, name: str, *, optional: bool = False) -> datetime | None:
+    value = row[i]
+    if value is None and optional:
+        return None
+    try:
+        when = moment(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} is not a time") from None
+    if when.tzinfo is None:
+        raise ValueError(f"{name} is not a time with its time zone")
+    return when
+
+
+def _number(row: tuple, i: int, name: str, *, optional: bool = False, real: bool = False) -> Any:
+    value = row[i]
+    if value is None and optional:
+        return None
+    kinds = (int, float) if real else (int,)
+    if isinstance(value, bool) or not isinstance(value, kinds):
+        raise ValueError(f"{name} is not a number")
+    return value
+
+
 def _session(row: tuple) -> SessionRecord:
-    values = list(row)
-    for i in (4, 5):
-        values[i] = moment(values[i])
-    values[6] = moment(values[6]) if values[6] else None
-    values[10] = bool(values[10])
-    return SessionRecord(*values)
+    """A session row as a record; raises ``UnreadableRow`` naming what is wrong."""
+    try:
+        return SessionRecord(
+            id=_number(row, 0, "id"),
+            routine_id=_text(row, 1, "routine_id"),
+            routine_version=_text(row, 2, "routine_version"),
+            side=_text(row, 3, "side"),
+            started_at=_time(row, 4, "started_at"),
+            updated_at=_time(row, 5, "updated_at"),
+            ended_at=_time(row, 6, "ended_at", optional=True),
+            segments_total=_number(row, 7, "segments_total"),
+            segments_completed=_number(row, 8, "segments_completed"),
+            holds_extended=_number(row, 9, "holds_extended"),
+            stopped_early=bool(_number(row, 10, "stopped_early")),
+            stop_reason=_text(row, 11, "stop_reason", optional=True),
+            stop_disposition=_text(row, 12, "stop_disposition", optional=True),
+            pain_before=_number(row, 13, "pain_before", optional=True),
+            pain_after=_number(row, 14, "pain_after", optional=True),
+            planned_seconds=_number(row, 15, "planned_seconds"),
+            elapsed_seconds=_number(row, 16, "elapsed_seconds", real=True),
+            triage_id=_number(row, 17, "triage_id", optional=True),
+        )  # type: ignore[arg-type]
+    except ValueError as exc:
+        raise UnreadableRow(f"session {row[0]!r}", str(exc)) from None
 
 
 def _triage(row: tuple) -> TriageRecord:
-    rid, taken, version, disposition, rule, answers, cautions, recheck_of = row
-    return TriageRecord(
-        rid, moment(taken), version, disposition, rule, json.loads(answers),
-        json.loads(cautions), recheck_of,
-    )  # fmt: skip
+    """A check row as a record; raises ``UnreadableRow`` naming what is wrong."""
+    from hamstring_care.sanitize import visible_data
+
+    try:
+        answers = _json(row, 5, "answers", dict)
+        cautions = _json(row, 6, "cautions", list)
+        if not all(isinstance(c, str) for c in cautions):
+            raise ValueError("cautions is not a list of ids")
+        return TriageRecord(
+            id=_number(row, 0, "id"),
+            taken_at=_time(row, 1, "taken_at"),
+            triage_version=_text(row, 2, "triage_version"),
+            disposition=_text(row, 3, "disposition"),
+            rule=_text(row, 4, "rule"),
+            answers=visible_data(answers),
+            cautions=visible_data(cautions),
+            recheck_of=_number(row, 7, "recheck_of", optional=True),
+        )  # type: ignore[arg-type]
+    except ValueError as exc:
+        raise UnreadableRow(f"check {row[0]!r}", str(exc)) from None
+
+
+def _json(row: tuple, i: int, name: str, kind: type) -> Any:
+    try:
+        value = json.loads(row[i])
+    except (TypeError, ValueError, RecursionError):
+        raise ValueError(f"{name} is not JSON") from None
+    if not isinstance(value, kind):
+        raise ValueError(f"{name} is not a JSON {'mapping' if kind is dict else 'list'}")
+    return value
 
 
 @dataclass
@@ -184,6 +271,9 @@ class History:
     connection: sqlite3.Connection
     version: int
     writable: bool = True
+    on_skip: Callable[[str], None] | None = None
+    """Told once about each row that cannot be read and is left out."""
+    skipped: dict[str, str] = field(default_factory=dict)
     _closed: bool = field(default=False, repr=False)
 
     # --- life cycle ---------------------------------------------------------------------
@@ -330,6 +420,25 @@ class History:
         with self._errors():
             return self.connection.execute(sql, args).fetchall()
 
+    def _records(self, rows: list[tuple], read: Callable[[tuple], R]) -> list[R]:
+        """The rows that can be read; each one that cannot is skipped, and said once."""
+        records = []
+        for row in rows:
+            try:
+                records.append(read(row))
+            except UnreadableRow as bad:
+                self._skip(bad)
+        return records
+
+    def _skip(self, bad: UnreadableRow) -> None:
+        if bad.what not in self.skipped:
+            self.skipped[bad.what] = bad.reason
+            if self.on_skip is not None:
+                self.on_skip(
+                    f"{self.path}: {bad.what} cannot be read ({bad.reason}); left out. "
+                    "hamstring-care history repair sets it aside"
+                )
+
     def counts(self, before: datetime | None = None) -> Counts:
         """How many sessions and triage results there are (before a moment, if given)."""
         where, args = _before(before)
@@ -342,21 +451,26 @@ class History:
     def last_triage(self) -> TriageRecord | None:
         """The most recent triage result."""
         rows = self._query(
-            f"SELECT {TRIAGE_COLUMNS} FROM triage_results ORDER BY taken_at DESC, id DESC LIMIT 1"
+            f"SELECT {TRIAGE_COLUMNS} FROM triage_results ORDER BY taken_at DESC, id DESC"
         )
-        return _triage(rows[0]) if rows else None
+        for row in rows:  # the newest that can be read
+            found = self._records([row], _triage)
+            if found:
+                return found[0]
+        return None
 
     def triage_result(self, triage_id: int) -> TriageRecord | None:
         """One triage result by id."""
         rows = self._query(
             f"SELECT {TRIAGE_COLUMNS} FROM triage_results WHERE id = ?", (triage_id,)
         )
-        return _triage(rows[0]) if rows else None
+        found = self._records(rows, _triage)
+        return found[0] if found else None
 
     def triage_results(self, limit: int | None = None) -> list[TriageRecord]:
         """Triage results, newest first."""
         sql = f"SELECT {TRIAGE_COLUMNS} FROM triage_results ORDER BY taken_at DESC, id DESC"
-        return [_triage(row) for row in self._query(sql + _limit(limit))]
+        return self._records(self._query(sql + _limit(limit)), _triage)
 
     def sessions(
         self, limit: int | None = None, since: datetime | None = None
@@ -364,7 +478,7 @@ class History:
         """Sessions, newest first (those started at or after ``since``, if given)."""
         where, args = ("", ()) if since is None else (" WHERE started_at >= ?", (stamp(since),))
         sql = f"SELECT {SESSION_COLUMNS} FROM sessions{where} ORDER BY started_at DESC, id DESC"
-        return [_session(row) for row in self._query(sql + _limit(limit), args)]
+        return self._records(self._query(sql + _limit(limit), args), _session)
 
     def session_starts(self) -> Iterator[datetime]:
         """When each session that got going (one part done or more) started, newest first.
@@ -382,13 +496,91 @@ class History:
             if not rows:
                 return
             for (text,) in rows:
-                yield moment(text)
+                with contextlib.suppress(TypeError, ValueError):  # said by sessions()
+                    yield moment(text)
 
     def integrity_problems(self) -> list[str]:
         """What SQLite's integrity check finds wrong (empty when the file is sound)."""
         rows = self._query("PRAGMA integrity_check")
         found = [str(row[0]) for row in rows]
         return [] if found == ["ok"] else found
+
+    def unreadable(self) -> list[str]:
+        """Tables this program cannot read and rows it would leave out, each in words.
+
+        SQLite's integrity check passes a file whose table was dropped or whose rows were
+        edited into something else; this finds those.
+        """
+        return [*_unreadable_parts(self.connection)]
+
+
+TABLES = (("sessions", SESSION_COLUMNS, _session), ("triage_results", TRIAGE_COLUMNS, _triage))
+
+
+def _table_rows(connection: sqlite3.Connection, table: str, columns: str) -> list[tuple] | None:
+    try:
+        return connection.execute(f"SELECT {columns} FROM {table} ORDER BY id").fetchall()
+    except sqlite3.Error:
+        return None
+
+
+def _unreadable_parts(connection: sqlite3.Connection) -> Iterator[str]:
+    for table, columns, read in TABLES:
+        rows = _table_rows(connection, table, columns)
+        if rows is None:
+            yield f"the table {table} is missing or lacks columns this program needs"
+            continue
+        for row in rows:
+            try:
+                read(row)
+            except UnreadableRow as bad:
+                yield str(bad)
+
+
+def carry_over(source: Path, target: History) -> Counts:
+    """Copy every readable session and check from the file at ``source`` into ``target``.
+
+    Best effort: a table that cannot be read is passed over, and so is each row that cannot
+    be read (they stay in ``source``, which is kept). Links to a row left behind are cleared.
+    """
+    connection = sqlite3.connect(source, timeout=WAIT_SECONDS)
+    try:
+        found: dict[str, list] = {}
+        for table, columns, read in TABLES:
+            rows = _table_rows(connection, table, columns) or []
+            found[table] = []
+            for row in rows:
+                with contextlib.suppress(UnreadableRow):
+                    found[table].append(read(row))
+    finally:
+        connection.close()
+    checks: list[TriageRecord] = found["triage_results"]
+    sessions: list[SessionRecord] = found["sessions"]
+    kept = {check.id for check in checks}
+    with target._write() as db:
+        for c in checks:
+            db.execute(
+                "INSERT INTO triage_results (id, taken_at, triage_version, disposition, rule, "
+                "answers, cautions, recheck_of) VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
+                (c.id, stamp(c.taken_at), c.triage_version, c.disposition, c.rule,
+                 json.dumps(c.answers), json.dumps(c.cautions)),
+            )  # fmt: skip
+        for c in checks:  # the links, once every check they may point to is in
+            if c.recheck_of in kept:
+                db.execute(
+                    "UPDATE triage_results SET recheck_of = ? WHERE id = ?", (c.recheck_of, c.id)
+                )
+        for r in sessions:
+            db.execute(
+                f"INSERT INTO sessions ({SESSION_COLUMNS}) VALUES ({', '.join('?' * 18)})",
+                (r.id, r.routine_id, r.routine_version, r.side, stamp(r.started_at),
+                 stamp(r.updated_at), stamp(r.ended_at) if r.ended_at else None,
+                 r.segments_total, r.segments_completed, r.holds_extended, int(r.stopped_early),
+                 r.stop_reason, r.stop_disposition, r.pain_before, r.pain_after,
+                 r.planned_seconds, r.elapsed_seconds,
+                 r.triage_id if r.triage_id in kept else None),
+            )  # fmt: skip
+    return Counts(len(sessions), len(checks))
 
 
 def _before(cutoff: datetime | None) -> tuple[str, tuple]:
@@ -436,7 +628,9 @@ def translate(path: Path, error: sqlite3.Error) -> HistoryError:
     )
 
 
-def open_history(folder: Path, *, create: bool = True) -> History | None:
+def open_history(
+    folder: Path, *, create: bool = True, on_skip: Callable[[str], None] | None = None
+) -> History | None:
     """Open (and bring up to date) the history in ``folder``.
 
     Returns None when there is no history file and ``create`` is false. A file from a newer
@@ -446,6 +640,7 @@ def open_history(folder: Path, *, create: bool = True) -> History | None:
         HistoryError: the folder or file cannot be created, opened or read, or is damaged.
     """
     path = folder / FILE_NAME
+    _check_place(folder, path)
     if not path.exists():
         if not create:
             return None
@@ -454,7 +649,7 @@ def open_history(folder: Path, *, create: bool = True) -> History | None:
         connection = sqlite3.connect(path, timeout=WAIT_SECONDS, isolation_level=None)
     except sqlite3.Error as error:
         raise translate(path, error) from None
-    history = History(path, connection, version=0)
+    history = History(path, connection, version=0, on_skip=on_skip)
     deadline = time.monotonic() + WAIT_SECONDS
     while True:
         try:
@@ -470,6 +665,20 @@ def open_history(folder: Path, *, create: bool = True) -> History | None:
         except BaseException:
             history.close()
             raise
+
+
+def _check_place(folder: Path, path: Path) -> None:
+    """Name the real cause when the history file cannot be what it should be."""
+    if folder.exists() and not folder.is_dir():
+        raise HistoryUnsavableError(f"{folder}: is a file, not a folder; give another data folder")
+    if path.is_dir():
+        raise HistoryUnsavableError(
+            f"{path}: is a folder where the history file should be; move it away"
+        )
+    if path.exists() and not os.access(path, os.R_OK):
+        raise HistoryUnsavableError(
+            f"{path}: no permission to read it; it should belong to you, mode 600"
+        )
 
 
 def _prepare(history: History) -> None:
