@@ -164,6 +164,7 @@ def routine(tailored: TailoredRoutine) -> RenderableType:
 def protocol_list(entries: list[tuple[Entry, Protocol | None, str | None]]) -> RenderableType:
     """The table for ``protocols list``: id, kind, version, title and the file that won."""
     from hamstring_care.library import display_name
+    from hamstring_care.sanitize import visible
 
     table = Table(show_header=True, header_style="bold")
     table.add_column("id", no_wrap=True)
@@ -177,7 +178,8 @@ def protocol_list(entries: list[tuple[Entry, Protocol | None, str | None]]) -> R
             replaced = ", ".join(display_name(p) for p in entry.overrides)
             cell.append(f"\n(overrides {replaced})", style="dim")
         kind, version = (protocol.kind, protocol.version) if protocol else ("", "")
-        table.add_row(entry.id, kind, version, cell)
+        # The id is a file's name: shown, never read as markup or obeyed as escapes.
+        table.add_row(Text(visible(entry.id)), kind, version, cell)
     return table
 
 

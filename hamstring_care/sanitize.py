@@ -25,6 +25,35 @@ _ESCAPES = re.compile(
 )
 _KEEP = {"\n", "\t"}
 
+# Characters that change how text around them is shown without being seen themselves:
+# bidirectional embeddings, overrides and isolates (a name could display as another), and
+# zero-width spaces and joiners (two names that look alike). Shown as their \u escape.
+_INVISIBLE = frozenset(
+    "\u061c\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+    "\u2060\u2066\u2067\u2068\u2069\ufeff"
+)
+_JOINERS = frozenset("\u200c\u200d")  # part of some scripts' spelling and of emoji
+
+
+def _shown(text: str) -> str:
+    """Show the invisible formatting characters of ``_INVISIBLE`` as ``\\u202e``.
+
+    A zero-width joiner or non-joiner between two letters of a non-Latin script, or inside
+    an emoji sequence, is part of the spelling and stays.
+    """
+    if not any(char in _INVISIBLE for char in text):
+        return text
+    out = []
+    for i, char in enumerate(text):
+        if char in _INVISIBLE:
+            before = text[i - 1] if i else ""
+            after = text[i + 1] if i + 1 < len(text) else ""
+            spelled = char in _JOINERS and before > "\u024f" and after > "\u024f"
+            out.append(char if spelled else f"\\u{ord(char):04x}")
+        else:
+            out.append(char)
+    return "".join(out)
+
 
 def clean(text: str, *, one_line: bool = False) -> str:
     """Drop escape sequences and control characters; keep letters of every script and emoji.
@@ -39,21 +68,26 @@ def clean(text: str, *, one_line: bool = False) -> str:
             kept.append(" " if char == "\t" or one_line else char)
         elif unicodedata.category(char) != "Cc":
             kept.append(char)
-    result = "".join(kept)
+    result = _shown("".join(kept))
     return " ".join(result.split()) if one_line else result
 
 
 def visible(text: str) -> str:
     r"""Show control characters as the escapes that would type them (ESC as the letters \x1b).
 
-    For text read from files: a terminal then shows an escape sequence as the letters it
-    is made of instead of obeying it. Line breaks and tabs stay as they are.
+    For text read from files, folders and the history: a terminal then shows an escape
+    sequence as the letters it is made of instead of obeying it, and a bidirectional override
+    or a zero-width character shows as \u202e or \u200b. Line breaks and tabs stay.
     """
     if text.isprintable():  # the usual case: nothing to replace
         return text
-    return "".join(
-        f"\\x{ord(char):02x}" if unicodedata.category(char) == "Cc" and char not in _KEEP else char
-        for char in text
+    return _shown(
+        "".join(
+            f"\\x{ord(char):02x}"
+            if unicodedata.category(char) == "Cc" and char not in _KEEP
+            else char
+            for char in text
+        )
     )
 
 
