@@ -36,7 +36,7 @@ _JOINERS = frozenset("\u200c\u200d")  # part of some scripts' spelling and of em
 
 
 def _shown(text: str) -> str:
-    """Show the invisible formatting characters of ``_INVISIBLE`` as ``\\u202e``.
+    r"""Show the invisible formatting characters of ``_INVISIBLE`` as ``\u202e``.
 
     A zero-width joiner or non-joiner between two letters of a non-Latin script, or inside
     an emoji sequence, is part of the spelling and stays.
