@@ -28,6 +28,7 @@ import contextlib
 import functools
 import json
 import os
+import re
 import sys
 import typing
 from collections.abc import Callable
@@ -220,12 +221,11 @@ def main_callback(
         ),
     ] = None,
     data_dir: Annotated[
-        Optional[Path],  # noqa: UP045
+        Optional[str],  # noqa: UP045 - text, so that an empty value can be told from "."
         typer.Option(
             "--data-dir",
             help="Folder of the progress log (history.db). Also read from HAMSTRING_CARE_DATA. "
             "[default: your user data folder]",
-            file_okay=False,
             metavar="DIR",
         ),
     ] = None,
@@ -240,7 +240,11 @@ def main_callback(
     ] = False,
 ) -> None:
     """Guided self-care for hamstring pain. With no command, runs the guided check (`start`)."""
-    ctx.obj = Settings(debug=debug, protocols_dirs=list(protocols_dir or []), data_dir=data_dir)
+    if data_dir is not None and not data_dir.strip():
+        # An empty value would mean the current folder: health data written wherever one is.
+        _fail(UsageError("--data-dir: give a folder (it was empty)"))
+    folder = Path(data_dir) if data_dir is not None else None
+    ctx.obj = Settings(debug=debug, protocols_dirs=list(protocols_dir or []), data_dir=folder)
     if ctx.invoked_subcommand is None:
         start(ctx)
 
@@ -1079,11 +1083,47 @@ def main() -> None:
     and takes output nowhere, and text that the output's encoding cannot hold is replaced,
     not fatal. Output cut short by its reader (``| head``) ends quietly, as other tools do.
     """
+    usage_error = _usage_error_class()
     _usable_streams()
     try:
-        app(prog_name="hamstring-care")
+        code = app(prog_name="hamstring-care", standalone_mode=False)
+    except usage_error as error:
+        _print_error(_usage_line(error))
+        raise SystemExit(ExitCode.BAD_INPUT) from None
+    except typer.Abort:
+        _print_error("Stopped.")
+        raise SystemExit(ExitCode.INTERRUPTED) from None
     except BrokenPipeError:
         _output_closed()
+    raise SystemExit(code if isinstance(code, int) else ExitCode.OK)
+
+
+_PYDANTIC_WORDS = (
+    ("Value error, ", ""),
+    ("Input should be greater than or equal to ", "at least "),
+    ("Input should be less than or equal to ", "at most "),
+    ("Input should be a valid integer, unable to parse string as an integer", "a whole number"),
+)
+
+
+def _usage_error_class() -> type[Exception]:
+    # Typer 0.29 carries its own copy of Click; earlier releases use Click itself.
+    try:
+        from typer._click.exceptions import UsageError
+    except ImportError:  # pragma: no cover - older Typer
+        from click.exceptions import UsageError  # type: ignore[no-redef]
+    return UsageError
+
+
+def _usage_line(error: Any) -> str:
+    """A command-line mistake in one line, with where to read more (not four of usage)."""
+    message = error.format_message()
+    for theirs, ours in _PYDANTIC_WORDS:
+        message = message.replace(theirs, ours)
+    message = message.replace("Invalid value for ", "").rstrip(".")
+    message = re.sub(r"^'(-[^']+)'", r"\1", message)  # '--side': ... -> --side: ...
+    command = error.ctx.command_path if error.ctx is not None else "hamstring-care"
+    return f"{command}: {message} (see {command} --help)"
 
 
 def _usable_streams() -> None:

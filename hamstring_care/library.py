@@ -140,6 +140,8 @@ def decode(raw: bytes, source: str) -> str:
 
     if len(raw) > MAX_FILE_BYTES:
         raise InputFileError(source, [_too_large()])
+    if raw.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):  # before UTF-16: FF FE 00 00
+        raise InputFileError(source, [Problem((), "UTF-32 text; save the file as UTF-8")])
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise InputFileError(source, [Problem((), "UTF-16 text; save the file as UTF-8")])
     if b"\0" in raw:

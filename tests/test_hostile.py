@@ -377,3 +377,66 @@ def test_a_protocol_folder_that_is_a_file_is_one_error(tmp_path, monkeypatch):
 def test_a_library_without_a_warning_callback_stays_quiet(tmp_path):
     (tmp_path / "loop.yaml").symlink_to(tmp_path / "loop.yaml")
     assert Library([tmp_path]).entries() == {}
+
+
+def test_an_option_mistake_is_one_line(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "hamstring_care", "run", "foam-roller-and-ball", "--side", "rigth"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert done.returncode == 2
+    assert done.stderr == (
+        "hamstring-care run: --side: 'rigth' is not one of 'both', 'right', 'left' "
+        "(see hamstring-care run --help)\n"
+    )
+
+
+def test_an_empty_data_folder_is_refused(tmp_path):
+    result = invoke("--data-dir", "", "history")
+    assert (result.exit_code, result.stderr) == (2, "--data-dir: give a folder (it was empty)\n")
+    assert not (Path.cwd() / "history.db").exists()
+
+
+def test_utf_32_is_named_as_such(write):
+    path = write("a.yaml", "onset: sudden\n".encode("utf-32"))
+    result = invoke("triage", "--answers", str(path))
+    assert result.stderr == f"{path}: UTF-32 text; save the file as UTF-8\n"
+
+
+def test_a_finished_routine_is_saved_as_ended_before_the_last_question(library, triage_protocol):
+    """If the disk fills while the pain question is asked, the row still says it ended."""
+    import io
+
+    from rich.console import Console
+
+    from hamstring_care.player.session import RunOptions, run_routine
+    from tests.test_player import FakeClock, RecordingCues, RecordingView, ScriptedKeys
+
+    saved = []
+
+    class Recorder:
+        def started(self, result):
+            saved.append(("started", result))
+
+        def progress(self, result):
+            saved.append(("progress", result))
+
+        def finished(self, result):
+            raise AssertionError("not reached: the disk is full")
+
+    def ask_pain(text):
+        if "now" in text and "Before" not in text:
+            raise KeyboardInterrupt  # the user leaves at the last question
+        return None
+
+    clock = FakeClock()
+    with pytest.raises(AssertionError):
+        run_routine(
+            library.get("hamstring-stretch"), triage_protocol, [], RunOptions(count_in=0),
+            Console(file=io.StringIO()), ask_pain, keys=ScriptedKeys(clock, []),
+            cues=RecordingCues(), view=RecordingView(), clock=clock, recorder=Recorder(),
+        )  # fmt: skip
+    last = saved[-1][1]
+    assert last.ended_at is not None and last.segments_completed == last.segments_total

@@ -171,7 +171,8 @@ def run_routine(
             recorder.finished(so_far(player.outcome, ended=wall_clock()))
             raise
     ended = wall_clock()
-    recorder.progress(so_far(outcome))  # saved before the question, which may be left
+    # Saved as ended before the question, which may be left, or whose write may fail.
+    recorder.progress(so_far(outcome, ended=ended))
     pain_after = None
     try:
         pain_after = ask_pain("How is the pain now, 0 to 10? Enter to skip")
