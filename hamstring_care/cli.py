@@ -900,11 +900,13 @@ def _nothing_saved(settings: Settings) -> str:
 @contextlib.contextmanager
 def _history_for_reading(settings: Settings) -> Any:
     """The history file opened for the history commands (None when there is none yet)."""
-    from hamstring_care.history.store import newer_message, open_history
+    from hamstring_care.history.store import SCHEMA_VERSION, newer_message, open_history
 
-    history = open_history(settings.history_folder(), create=False, on_skip=_print_warning)
+    history = open_history(
+        settings.history_folder(), create=False, on_skip=_print_warning, reading=True
+    )
     try:
-        if history is not None and not history.writable:
+        if history is not None and history.version > SCHEMA_VERSION:
             _print_warning(newer_message(history.path, history.version))
         yield history
     finally:

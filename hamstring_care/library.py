@@ -322,11 +322,26 @@ def _record_positions(node: Any, path: FieldPath, doc: Document, dupes: list, ya
             mark = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             if child in doc.keys:
                 dupes.append(Problem(child, "this key appears twice", *mark))
+            if key_node.tag.endswith((":bool", ":int", ":float", ":null")):
+                # YAML 1.1 reads an unquoted yes, no, on, off or 1 as a value, not a name.
+                dupes.append(
+                    Problem(
+                        child,
+                        f"the key {key} is read as {_key_reading(key_node.tag)}; "
+                        f'put it in quotes ("{key}") if you mean the word',
+                        *mark,
+                    )
+                )
             doc.keys[child] = mark
             _record_positions(value_node, child, doc, dupes, yaml)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
             _record_positions(item, (*path, i), doc, dupes, yaml)
+
+
+def _key_reading(tag: str) -> str:
+    kind = tag.rpartition(":")[2]
+    return {"bool": "true or false", "null": "nothing"}.get(kind, "a number")
 
 
 def read_document(path: Path, source: str | None = None) -> Document:

@@ -454,3 +454,43 @@ def test_a_newer_file_refuses_writes_and_says_so(wall, data, fast_player):
     assert shown.exit_code == 0 and "Done: 28 of 28 parts" in shown.stdout
     assert "warning" in shown.stderr
     assert (data / FILE_NAME).read_bytes() == before
+
+
+def pretend_read_only(monkeypatch, *places: Path) -> None:
+    """os.access says no for these places, as for a user who may not write them (root may)."""
+    from hamstring_care.history import store
+
+    real = os.access
+
+    def access(path, mode, *args, **kwargs):
+        if mode & os.W_OK and Path(path) in places:
+            return False
+        return real(path, mode, *args, **kwargs)
+
+    monkeypatch.setattr(store.os, "access", access)
+
+
+def test_a_read_only_file_is_not_touched_by_a_routine(wall, data, fast_player, monkeypatch):
+    add_sessions(data, [(5, 4)], T0 - timedelta(days=1))
+    pretend_read_only(monkeypatch, data / FILE_NAME)
+    ran = invoke("run", "hamstring-stretch", "--count-in", "0")
+    assert ran.exit_code == 0
+    assert ran.stderr.strip() == (
+        f"hamstring-care: warning: {data / FILE_NAME}: cannot save: the file is read-only; "
+        "nothing will be saved this time"
+    )
+    assert sorted(p.name for p in data.iterdir()) == [FILE_NAME]  # no -wal, no -shm
+
+
+def test_a_read_only_folder_can_still_be_read_and_exported(wall, data, fast_player, monkeypatch):
+    add_sessions(data, [(5, 4), (4, 3)], T0 - timedelta(days=2))
+    pretend_read_only(monkeypatch, data, data / FILE_NAME)
+    shown = invoke("history")
+    assert shown.exit_code == 0, shown.stderr
+    assert shown.stdout.count("foam-roller-and-ball") == 2
+    exported = invoke("history", "export", "-", "--format", "json")
+    assert exported.exit_code == 0, exported.stderr
+    assert len(json.loads(exported.stdout)["sessions"]) == 2
+    forget = invoke("history", "forget", "--all", "--yes")
+    assert forget.exit_code == 2 and "read-only" in forget.stderr
+    assert sorted(p.name for p in data.iterdir()) == [FILE_NAME]

@@ -52,6 +52,7 @@ HOSTILE = {
     "binary-tag": (b"onset: !!binary aGVsbG8=\n", "YAML: the tag !!binary is not allowed"),
     "timestamp-tag": (b"date: !!timestamp 2026-01-01\n", "the tag !!timestamp is not allowed"),
     "huge-integer": (b"days_since_onset: " + b"9" * 5000 + b"\n", "a number of 5,000 digits"),
+    "yes-key": (b"red_flags: []\nyes: 1\n", "2:1: yes: the key yes is read as true or false"),
 }
 
 

@@ -301,8 +301,10 @@ class History:
     @contextlib.contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         """One write transaction, taken at once so that two writers queue rather than fail."""
-        if not self.writable:
+        if not self.writable and self.version > SCHEMA_VERSION:
             raise HistoryNewerError(newer_message(self.path, self.version))
+        if not self.writable:
+            raise HistoryUnsavableError(f"{self.path}: cannot change it: it is read-only here")
         with self._errors():
             self.connection.execute("BEGIN IMMEDIATE")
             try:
@@ -629,7 +631,11 @@ def translate(path: Path, error: sqlite3.Error) -> HistoryError:
 
 
 def open_history(
-    folder: Path, *, create: bool = True, on_skip: Callable[[str], None] | None = None
+    folder: Path,
+    *,
+    create: bool = True,
+    on_skip: Callable[[str], None] | None = None,
+    reading: bool = False,
 ) -> History | None:
     """Open (and bring up to date) the history in ``folder``.
 
@@ -645,6 +651,12 @@ def open_history(
         if not create:
             return None
         _create_private(folder, path)
+    if not os.access(path, os.W_OK) or not os.access(folder, os.W_OK):
+        if not reading:
+            # Opening it would leave -wal and -shm files beside it, or fail half-way.
+            where = "the file" if not os.access(path, os.W_OK) else "its folder"
+            raise HistoryUnsavableError(f"{path}: cannot save: {where} is read-only")
+        return _open_read_only(path, folder, on_skip)
     try:
         connection = sqlite3.connect(path, timeout=WAIT_SECONDS, isolation_level=None)
     except sqlite3.Error as error:
@@ -665,6 +677,28 @@ def open_history(
         except BaseException:
             history.close()
             raise
+
+
+def _open_read_only(path: Path, folder: Path, on_skip: Callable[[str], None] | None) -> History:
+    """Open a file that may not be written, to read it: nothing is created beside it.
+
+    In a read-only folder SQLite cannot make its shared-memory file, so the file is read as
+    immutable (whatever a write-ahead log beside it holds is not seen).
+    """
+    from urllib.parse import quote
+
+    mode = "ro" if os.access(folder, os.W_OK) else "ro&immutable=1"
+    try:
+        connection = sqlite3.connect(
+            f"file:{quote(str(path))}?mode={mode}", uri=True, timeout=WAIT_SECONDS,
+            isolation_level=None,
+        )  # fmt: skip
+        history = History(path, connection, version=0, writable=False, on_skip=on_skip)
+        with history._errors():
+            history.version = connection.execute("PRAGMA user_version").fetchone()[0]
+    except sqlite3.Error as error:
+        raise translate(path, error) from None
+    return history
 
 
 def _check_place(folder: Path, path: Path) -> None:
