@@ -1,9 +1,11 @@
 """Hostile files: each must end in one clear error within 2 s and 200 MB (issue 6).
 
 Runs every hostile file of tests/test_hostile.py, plus the worst shapes that still pass the
-size and count limits, through `triage --answers`, `print --plan` and `protocols validate`,
-each as a fresh process, and keeps the slowest wall time and the largest peak resident
-memory (the child's ru_maxrss) over the rounds.
+size and count limits and a named pipe, through `triage --answers`, `print --plan` and
+`protocols validate`; then a shared protocol folder for each hostile drawing of
+tests/test_drawings.py (and the largest self-contained drawing allowed), through `protocols
+validate` and `print -o sheet.pdf`. Each run is a fresh process; the slowest wall time and the
+largest peak resident memory (the child's ru_maxrss) over the rounds are kept.
 
     uv run python benchmarks/hostile.py [--rounds 3]
 """
@@ -21,6 +23,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from benchmarks.startup import bench_env, rounds_option  # noqa: E402
+from tests.test_drawings import DECLARATIONS, SVG, hostile_svg, png  # noqa: E402
+from tests.test_drawings import HOSTILE as HOSTILE_DRAWINGS  # noqa: E402
 from tests.test_hostile import HOSTILE, MIB  # noqa: E402
 
 BOUND_S = 2.0
@@ -50,6 +54,39 @@ def near_the_limits() -> dict[str, bytes]:
     }
 
 
+def drawing_folders(folder: Path) -> dict[str, Path]:
+    """A protocol folder per hostile drawing: the stretch routine naming evil.svg."""
+    stretch = (HERE.parent / "protocols" / "hamstring-stretch.yaml").read_text(encoding="utf-8")
+    secret = png(folder / "secret.png")
+    drawings = {name: hostile_svg(name, secret) for name in [*HOSTILE_DRAWINGS, *DECLARATIONS]}
+
+    def circles(n: int) -> str:
+        return SVG.format(
+            "".join(f'<circle cx="{i % 160}" cy="{i % 100}" r="1"/>' for i in range(n))
+        )
+
+    drawings["the most elements allowed (499 circles)"] = circles(499)
+    drawings["25,000 circles (refused)"] = circles(25_000)
+    found = {}
+    # The most a sheet may draw: the six-step routine, each step at the per-drawing limit.
+    roller = (HERE.parent / "protocols" / "foam-roller-and-ball.yaml").read_text(encoding="utf-8")
+    place = folder / "six-drawings"
+    (place / "illustrations").mkdir(parents=True)
+    for svg_name in {line.split()[-1] for line in roller.splitlines() if "illustration:" in line}:
+        (place / "illustrations" / svg_name).write_text(circles(330), encoding="utf-8")
+    (place / "foam-roller-and-ball.yaml").write_text(roller, encoding="utf-8")
+    found["drawing: six drawings of 330 circles (1,986 in all)"] = place
+    for i, (name, svg) in enumerate(drawings.items()):
+        place = folder / f"drawing{i}"
+        (place / "illustrations").mkdir(parents=True)
+        (place / "illustrations" / "evil.svg").write_text(svg, encoding="utf-8")
+        (place / "hamstring-stretch.yaml").write_text(
+            stretch.replace("lying-stretch.svg", "evil.svg"), encoding="utf-8"
+        )
+        found[f"drawing: {name}"] = place
+    return found
+
+
 def run(argv: list[str], env: dict[str, str]) -> tuple[float, float, int]:
     """Wall seconds, peak resident MB and exit code of one run."""
     start = time.perf_counter()
@@ -74,12 +111,27 @@ def main() -> None:
         for i, (name, content) in enumerate(cases.items()):
             paths[name] = Path(folder) / f"case{i}.yaml"
             paths[name].write_bytes(content)
+        paths["a named pipe"] = Path(folder) / "fifo"
+        os.mkfifo(paths["a named pipe"])
+        jobs = [
+            (name, label, [*args, str(path)])
+            for name, path in paths.items()
+            for label, args in COMMANDS.items()
+        ]
+        out = Path(folder) / "sheet.pdf"
+        for name, place in drawing_folders(Path(folder)).items():
+            pid = "foam-roller-and-ball" if "six" in name else "hamstring-stretch"
+            jobs.append((name, "protocols validate", ["protocols", "validate", str(place)]))
+            jobs.append(
+                (name, "print -o sheet.pdf", ["--protocols-dir", str(place), "print",
+                 pid, "-o", str(out), "--force"])
+            )  # fmt: skip
         worst_s, worst_mb = 0.0, 0.0
         print("| file | command | slowest | peak memory | exit |\n|---|---|---|---|---|")
-        for name, path in paths.items():
-            for label, args in COMMANDS.items():
+        for name, label, arguments in jobs:
+            if True:
                 runs = [
-                    run([sys.executable, "-m", "hamstring_care", *args, str(path)], env)
+                    run([sys.executable, "-m", "hamstring_care", *arguments], env)
                     for _ in range(rounds)
                 ]
                 seconds = max(r[0] for r in runs)

@@ -13,7 +13,9 @@ import re
 import stat
 from pathlib import Path
 
-MAX_DRAWING_BYTES = 1024 * 1024  # the bundled drawings are about 1 kB each
+MAX_DRAWING_BYTES = 256 * 1024  # the bundled drawings are about 1 kB each
+MAX_ELEMENTS = 500  # they have about 20; the PDF library draws about 2,000 a second
+MAX_SHEET_ELEMENTS = 2_000  # all the drawings of one sheet together: about a second to draw
 MAX_PROBLEMS = 5
 
 # Elements that embed or run outside content whatever their attributes say.
@@ -52,7 +54,10 @@ def drawing_problems(text: str) -> list[str]:
     if _local(root.tag) != "svg":
         return [f"expected an <svg> drawing, found <{_local(root.tag)}>"]
     problems: list[str] = []
-    for element in root.iter():
+    for count, element in enumerate(root.iter(), 1):
+        if count > MAX_ELEMENTS:
+            problems.append(f"more than {MAX_ELEMENTS:,} elements; a sheet's drawing needs few")
+            break
         name = _local(element.tag)
         if name in _FORBIDDEN:
             problems.append(_FORBIDDEN[name])
@@ -86,7 +91,7 @@ def _short(value: str) -> str:
 
 
 def read_drawing(path: Path) -> str:
-    """Read a drawing: a regular UTF-8 file of at most 1 MiB, checked to be self-contained.
+    """Read a drawing: a regular UTF-8 file of at most 256 KiB, checked to be self-contained.
 
     Raises:
         ValueError: with the reason, when the file is not one, is too large, is not UTF-8
@@ -97,11 +102,11 @@ def read_drawing(path: Path) -> str:
     if not stat.S_ISREG(status.st_mode):
         raise ValueError("not a regular file")
     if status.st_size > MAX_DRAWING_BYTES:
-        raise ValueError("larger than 1 MiB")
+        raise ValueError("larger than 256 KiB")
     with path.open("rb") as stream:
         raw = stream.read(MAX_DRAWING_BYTES + 1)
     if len(raw) > MAX_DRAWING_BYTES:
-        raise ValueError("larger than 1 MiB")
+        raise ValueError("larger than 256 KiB")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -110,3 +115,8 @@ def read_drawing(path: Path) -> str:
     if problems:
         raise ValueError("not self-contained: " + "; ".join(problems))
     return text
+
+
+def element_count(text: str) -> int:
+    """About how many elements a drawing holds (its opening tags)."""
+    return text.count("<") - text.count("</") - text.count("<?") - text.count("<!")

@@ -173,3 +173,29 @@ def test_the_bundled_drawings_are_self_contained(library):
     folder = Path(__file__).resolve().parent.parent / "protocols" / "illustrations"
     for svg in sorted(folder.glob("*.svg")):
         assert drawing_problems(svg.read_text(encoding="utf-8")) == [], svg.name
+
+
+def test_drawings_too_complex_to_draw_quickly_are_refused(tmp_path):
+    many = SVG.format("".join(f'<circle cx="{i % 160}" r="1"/>' for i in range(600)))
+    folder = shared_folder(tmp_path, many)
+    checked = runner.invoke(cli.app, ["protocols", "validate", str(folder)])
+    assert checked.exit_code == 2
+    assert "more than 500 elements" in checked.stderr
+
+
+def test_a_sheet_draws_at_most_2000_elements_in_all(tmp_path):
+    roller = bundled_text("foam-roller-and-ball.yaml")
+    folder = tmp_path / "shared"
+    (folder / "illustrations").mkdir(parents=True)
+    names = {line.split()[-1] for line in roller.splitlines() if "illustration:" in line}
+    for name in names:
+        drawing = SVG.format("".join(f'<circle cx="{i % 160}" r="1"/>' for i in range(450)))
+        (folder / "illustrations" / name).write_text(drawing)
+    (folder / "foam-roller-and-ball.yaml").write_text(roller)
+    out = tmp_path / "sheet.pdf"
+    printed = runner.invoke(
+        cli.app, ["--protocols-dir", str(folder), "print", "foam-roller-and-ball", "-o", str(out)]
+    )
+    assert printed.exit_code == 2
+    assert "drawings hold more than 2,000 elements together" in printed.stderr
+    assert not out.exists()

@@ -63,21 +63,31 @@ def sheet_for(library: Library, prescription: Prescription) -> Sheet:
     A drawing is checked again as it is read (the file may have changed since the protocol
     was loaded): one that reaches outside itself stops the sheet with an error.
     """
-    from hamstring_care.drawings import read_drawing
+    from hamstring_care.drawings import MAX_SHEET_ELEMENTS, element_count, read_drawing
     from hamstring_care.errors import InputFileError, Problem
     from hamstring_care.library import display_name
     from hamstring_care.sheets.content import build_sheet
+
+    drawn = [0]  # elements in the sheet's drawings so far
 
     def illustration(pid: str, name: str) -> str | None:
         path = library.illustration(pid, name)
         if path is None:
             return None
         try:
-            return read_drawing(path)
+            text = read_drawing(path)
         except OSError:
             return None  # gone since loading: the sheet still gives the step's words
         except ValueError as exc:
             raise InputFileError(display_name(path), [Problem((), str(exc))]) from None
+        drawn[0] += element_count(text)
+        if drawn[0] > MAX_SHEET_ELEMENTS:
+            message = (
+                f"this sheet's drawings hold more than {MAX_SHEET_ELEMENTS:,} elements "
+                "together; simplify them"
+            )
+            raise InputFileError(display_name(path), [Problem((), message)])
+        return text
 
     return build_sheet(prescription, library.triage(), illustration)
 
