@@ -72,6 +72,8 @@ def json_schema() -> dict[str, Any]:
     ]
     for name, definition in top["$defs"].items():
         model = getattr(models, name, None)
+        if not (isinstance(model, type) and issubclass(model, models.Model)):
+            model = None  # an enum of the shared words, not a model with fields
         for field_name, text in _field_docs(model).items() if model else ():
             info = model.model_fields.get(field_name)
             shown = definition.get("properties", {}).get((info and info.alias) or field_name)

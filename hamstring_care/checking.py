@@ -24,6 +24,7 @@ from hamstring_care.library import (
     read_protocol,
     scan_folder,
 )
+from hamstring_care.vocab import Disposition
 
 if TYPE_CHECKING:
     from hamstring_care.models import Protocol
@@ -200,11 +201,7 @@ def _check_recommended(
     for protocol in loaded.values():
         if not isinstance(protocol, TriageProtocol):
             continue
-        wanted = {
-            pid
-            for name in ("emergency", "urgent", "clinician", "rice", "self_massage")
-            for pid in getattr(protocol.dispositions, name).protocols
-        }
+        wanted = {pid for d in Disposition for pid in protocol.dispositions.of(d).protocols}
         wanted |= {pid for rule in protocol.rules for pid in rule.protocols or []}
         for pid in sorted(wanted):
             try:

@@ -48,6 +48,7 @@ from hamstring_care.errors import (
     NoTerminalError,
     UsageError,
 )
+from hamstring_care.vocab import Paper, SheetFormat, Side
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -385,14 +386,6 @@ def triage_command(
         console.print(line, markup=False)
 
 
-class Side(str, Enum):
-    """Which leg, for steps done on each leg."""
-
-    both = "both"
-    right = "right"
-    left = "left"
-
-
 # Options shared by `run`, `print` and `plan new`, declared once so that they read alike.
 HoldOption = Annotated[
     Optional[int],  # noqa: UP045 - Typer reads this annotation on Python 3.10
@@ -461,11 +454,11 @@ def run_command(
     from hamstring_care.prescription import Prescribed
 
     library = _settings(ctx).library()
-    given = plans.Overrides(hold=hold, side=side.value if side else None)
+    given = plans.Overrides(hold=hold, side=side)
     if plan is None:
         if routine_id is None:
             raise UsageError("name a routine (e.g. foam-roller-and-ball) or give --plan FILE")
-        routines = [Prescribed(_routine(library, routine_id), given.side or "both", hold)]
+        routines = [Prescribed(_routine(library, routine_id), given.side or Side.BOTH, hold)]
     elif routine_id is not None:
         raise UsageError("give a routine or --plan FILE, not both")
     else:
@@ -550,22 +543,6 @@ def _play(
         if warning:
             console.print(warning, style="bold yellow", markup=False)
     return result
-
-
-class Paper(str, Enum):
-    """Paper sizes for PDF and the HTML's print style."""
-
-    a4 = "a4"
-    letter = "letter"
-
-
-class SheetFormat(str, Enum):
-    """Formats of a take-home sheet."""
-
-    pdf = "pdf"
-    html = "html"
-    md = "md"
-    txt = "txt"
 
 
 def _write_output(output: str, data: bytes, force: bool) -> bool:
@@ -661,7 +638,7 @@ def print_command(
         notes=notes,
         notes_file=notes_file,
         hold=hold,
-        side=side.value if side else None,
+        side=side,
         times_per_day=times_per_day,
         days=days,
         paper=paper.value if paper else None,
@@ -703,7 +680,7 @@ def plan_new(
         clinician=clinician,
         clinic=clinic,
         hold=hold,
-        side=side.value if side else None,
+        side=side,
     )
     ids = list(protocol_ids or plans.default_protocols(library))
     text = plans.new_plan_text(library, output if output != "-" else "plan.yaml", ids, given)

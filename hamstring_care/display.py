@@ -14,7 +14,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from hamstring_care.report import LABELS, Citations, result_report
+from hamstring_care.report import Citations, result_report
+from hamstring_care.vocab import Disposition, FlagLevel
 
 if TYPE_CHECKING:
     from hamstring_care.library import Entry
@@ -27,11 +28,11 @@ if TYPE_CHECKING:
     from hamstring_care.triage import TailoredRoutine, TriageResult
 
 STYLES = {
-    "emergency": ("bold white on red", "red"),
-    "urgent": ("bold red", "red"),
-    "clinician": ("bold yellow", "yellow"),
-    "rice": ("bold cyan", "cyan"),
-    "self_massage": ("bold green", "green"),
+    Disposition.EMERGENCY: ("bold white on red", "red"),
+    Disposition.URGENT: ("bold red", "red"),
+    Disposition.CLINICIAN: ("bold yellow", "yellow"),
+    Disposition.RICE: ("bold cyan", "cyan"),
+    Disposition.SELF_MASSAGE: ("bold green", "green"),
 }
 
 
@@ -91,9 +92,9 @@ def result_panel(result: TriageResult, protocol: TriageProtocol) -> RenderableTy
     return Panel(Group(*parts), title=Text(report.label), title_align="left", border_style=border)
 
 
-def disposition_panel(disposition: str, protocol: TriageProtocol) -> RenderableType:
+def disposition_panel(disposition: Disposition, protocol: TriageProtocol) -> RenderableType:
     """Return a disposition's advice on its own, e.g. after "stop, it hurts"."""
-    info = getattr(protocol.dispositions, disposition)
+    info = protocol.dispositions.of(disposition)
     heading_style, border = STYLES[disposition]
     notes = Footnotes(protocol.sources)
     parts: list[RenderableType] = [Text(info.title, style=heading_style), Text()]
@@ -101,7 +102,7 @@ def disposition_panel(disposition: str, protocol: TriageProtocol) -> RenderableT
     if notes.order:
         parts += [Text(), notes.render()]
     return Panel(
-        Group(*parts), title=Text(LABELS[disposition]), title_align="left", border_style=border
+        Group(*parts), title=Text(disposition.label), title_align="left", border_style=border
     )
 
 
@@ -190,7 +191,7 @@ def triage_protocol(protocol: TriageProtocol) -> RenderableType:
         Text(protocol.title, style="bold underline"),
         Text(protocol.summary),
     ]
-    for level in ("emergency", "urgent", "clinician"):
+    for level in FlagLevel:
         parts += [Text(), Text(f"Warning signs: {level}", style="bold")]
         parts += [
             bullet(Text(f.text) + notes.cite_text(f.sources, f.practice))

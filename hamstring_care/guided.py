@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
 from hamstring_care import display
-from hamstring_care.triage import STOP_EARLY, decide, evaluate, resolve, tailor, triage
+from hamstring_care.triage import decide, evaluate, resolve, tailor, triage
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -36,7 +36,7 @@ def ask(protocol: TriageProtocol, asker: Asker) -> dict[str, Any]:
     answers: dict[str, Any] = {"red_flags": asker.red_flags(protocol.red_flags)}
     for question in protocol.questions:
         early = decide(protocol, answers)
-        if early is not None and early.disposition in STOP_EARLY:
+        if early is not None and early.disposition.stops_the_check:
             break
         if question.ask_if is not None:
             effective, _ = resolve(protocol, answers)

@@ -407,6 +407,7 @@ _MESSAGES = {
     "dict_type": "expected a mapping (key: value lines), got {got}",
     "model_type": "expected a mapping (key: value lines), got {got}",
     "literal_error": "expected one of {expected}, got {got}",
+    "enum": "expected one of {expected}, got {got}",
     "too_short": "must not be empty",
     "string_too_short": "must not be empty",
     "string_too_long": "{max_length} characters at most, so it fits one line of a terminal",

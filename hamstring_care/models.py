@@ -26,13 +26,17 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError, core_schema
 
+from hamstring_care import vocab
 from hamstring_care.prescription import NOTES_LIMIT
 
 Kind = Literal["triage", "guidance", "routine"]
-Disposition = Literal["emergency", "urgent", "clinician", "rice", "self_massage"]
-FlagLevel = Literal["emergency", "urgent", "clinician"]
-Method = Literal["roller", "ball", "stretch", "nerve_glide", "movement"]
-Area = Literal["back_of_thigh", "sit_bone", "buttock", "back_of_knee", "calf", "sole"]
+# The shared words, read from the files' plain text (the models are strict otherwise).
+Disposition = Annotated[vocab.Disposition, Field(strict=False)]
+FlagLevel = Annotated[vocab.FlagLevel, Field(strict=False)]
+Method = Annotated[vocab.Method, Field(strict=False)]
+Area = Annotated[vocab.Area, Field(strict=False)]
+Side = Annotated[vocab.Side, Field(strict=False)]
+Paper = Annotated[vocab.Paper, Field(strict=False)]
 
 _DURATION = re.compile(r"^\s*(\d+)\s*(?:-\s*(\d+)\s*)?(s|sec|min)\s*$")
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"  # ids name files too: `protocols new` checks the same
@@ -532,6 +536,11 @@ class Dispositions(Model):
     rice: DispositionInfo
     self_massage: DispositionInfo
 
+    def of(self, disposition: vocab.Disposition | str) -> DispositionInfo:
+        """The advice for one disposition."""
+        info: DispositionInfo = getattr(self, vocab.Disposition(disposition).value)
+        return info
+
 
 class StopChoice(Model):
     """One answer to the stop check, and where it routes (none: carry on)."""
@@ -685,16 +694,12 @@ def _check_triage(p: TriageProtocol, found: list) -> None:
         )
 
 
-URGENCY: tuple[str, ...] = ("emergency", "urgent", "clinician", "rice", "self_massage")
-"""The dispositions, most urgent first."""
-
-
 def _check_order(p: TriageProtocol, found: list) -> None:
     # The first rule that holds decides, so a rule below a less urgent one could be shadowed
     # by it: one more warning sign would then lower the advice. Most urgent first, always.
     for i in range(1, len(p.rules)):
         before, rule = p.rules[i - 1], p.rules[i]
-        if URGENCY.index(rule.disposition) < URGENCY.index(before.disposition):
+        if rule.disposition.urgency < before.disposition.urgency:
             found.append(
                 (
                     ("rules", i, "disposition"),
@@ -787,7 +792,7 @@ class PlanProtocol(Model):
     """One protocol of a plan, with the clinician's overrides."""
 
     id: Id
-    side: Literal["both", "right", "left"] = "both"
+    side: Side = vocab.Side.BOTH
     hold: Annotated[int, Field(ge=1, le=MAX_HOLD_S)] | None = None
 
 
@@ -808,4 +813,4 @@ class Plan(Model):
     schedule: Schedule = Schedule()
     protocols: Annotated[list[PlanProtocol], Field(min_length=1, max_length=MAX_PLAN_PROTOCOLS)]
     notes: Annotated[str, Field(max_length=NOTES_LIMIT)] | None = None
-    paper: Literal["a4", "letter"] = "a4"
+    paper: Paper = vocab.Paper.A4

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from hamstring_care.dates import option_date
 from hamstring_care.errors import UnknownProtocolError, UsageError
 from hamstring_care.prescription import NOTES_LIMIT, Prescribed, Prescription, from_plan
+from hamstring_care.vocab import Side
 
 if TYPE_CHECKING:
     from hamstring_care.library import Library
@@ -31,7 +32,7 @@ class Overrides:
     notes: str | None = None
     notes_file: Path | None = None
     hold: int | None = None
-    side: str | None = None
+    side: Side | None = None
     times_per_day: int | None = None
     days: int | None = None
     paper: str | None = None

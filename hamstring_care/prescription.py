@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from hamstring_care.player.timeline import build
+from hamstring_care.vocab import Side
 
 if TYPE_CHECKING:
     from hamstring_care.models import GuidanceProtocol, Plan, RoutineProtocol, Step
@@ -21,7 +22,6 @@ if TYPE_CHECKING:
     Advice = RoutineProtocol | GuidanceProtocol
 
 NOTES_LIMIT = 50_000  # characters: about 20 printed pages; more is surely a wrong file
-SIDE_WORDS = {"both": "each leg", "right": "right leg only", "left": "left leg only"}
 TIMES_A_DAY = {1: "Once a day", 2: "Twice a day"}
 
 
@@ -30,7 +30,7 @@ class Prescribed:
     """A protocol as prescribed: for routines, the leg and the hold for range steps."""
 
     protocol: Advice
-    side: str = "both"
+    side: Side = Side.BOTH
     hold: int | None = None
 
     @property
@@ -46,7 +46,7 @@ class Prescribed:
         # --hold changes range holds only: where there are none it would only mislead.
         if self.hold is not None and self.protocol.has_range_holds:
             words += ["--hold", str(self.hold)]
-        if self.side != "both":
+        if self.side != Side.BOTH:
             words += ["--side", self.side]
         return " ".join(words)
 
@@ -107,11 +107,13 @@ class StepDose:
             text += f", {self.repeats} times"
             if self.rest_seconds:
                 text += f" with {self.rest_seconds} s rest"
-        side = "both" if len(self.legs) == 2 else self.legs[0] if self.legs else ""
-        return text + (f", {SIDE_WORDS[side]}" if side else "")
+        side = Side.BOTH if len(self.legs) == 2 else Side(self.legs[0]) if self.legs else None
+        return text + (f", {side.dose_words}" if side else "")
 
 
-def step_doses(steps: list[Step], side: str = "both", hold: int | None = None) -> list[StepDose]:
+def step_doses(
+    steps: list[Step], side: Side = Side.BOTH, hold: int | None = None
+) -> list[StepDose]:
     """Each step's dose, read from the timeline the player plays."""
     segments = build(steps, sides=side, hold=hold, count_in=0)
     doses = []

@@ -15,13 +15,6 @@ if TYPE_CHECKING:
     from hamstring_care.triage import TriageResult
 
 PRACTICE = "clinic practice, not research evidence"
-LABELS = {
-    "emergency": "EMERGENCY",
-    "urgent": "URGENT",
-    "clinician": "SEE A CLINICIAN",
-    "rice": "SELF-CARE: RICE",
-    "self_massage": "SELF-CARE: ROUTINE",
-}
 
 
 YES_NO_SHORT = {"yes": "Yes", "no": "No", "not_sure": "Not sure"}
@@ -118,12 +111,12 @@ def advice_for(result: TriageResult, protocol: TriageProtocol) -> list[Item]:
         fits = flag is not None and flag.advice and flag.level == result.disposition
         if fits and all(flag.advice != i.text for i in items):
             items.append(Item(text=flag.advice, sources=flag.sources, practice=flag.practice))
-    return items + list(getattr(protocol.dispositions, result.disposition).advice)
+    return items + list(protocol.dispositions.of(result.disposition).advice)
 
 
 def result_report(result: TriageResult, protocol: TriageProtocol) -> ResultReport:
     """Build the report: why, what to do now, the cautions in force, and the sources."""
-    info = getattr(protocol.dispositions, result.disposition)
+    info = protocol.dispositions.of(result.disposition)
     citations = Citations(protocol.sources)
     by_text = {text: key for key, text in protocol.sources.items()}
     why = []
@@ -160,7 +153,7 @@ def result_report(result: TriageResult, protocol: TriageProtocol) -> ResultRepor
             )
         )
     return ResultReport(
-        result.disposition, LABELS[result.disposition], info.title, sections, citations.listing()
+        result.disposition, result.disposition.label, info.title, sections, citations.listing()
     )
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from hamstring_care.errors import IncompleteAnswersError
+from hamstring_care.vocab import Disposition
 
 if TYPE_CHECKING:
     from hamstring_care.models import (
@@ -29,11 +30,8 @@ if TYPE_CHECKING:
         TriageProtocol,
     )
 
-DISPOSITIONS = ("emergency", "urgent", "clinician", "rice", "self_massage")
+DISPOSITIONS = tuple(Disposition)
 """Most urgent first."""
-
-STOP_EARLY = frozenset({"emergency", "urgent"})
-"""Once one of these is certain, no further question is asked or needed."""
 
 RED_FLAGS = "red_flags"
 
@@ -63,7 +61,7 @@ class Reason:
 class TriageResult:
     """A disposition with its reasons, the protocols to follow and the cautions in force."""
 
-    disposition: str
+    disposition: Disposition
     rule: str
     reasons: list[Reason]
     protocols: list[str]
@@ -243,7 +241,7 @@ def _result(protocol, rule, used, holding, effective, notes, answers) -> TriageR
             cited = _cited(protocol, note.sources, note_used)
             reasons.append(Reason(note.id, note.text, note_used, cited, note.practice))
             _gather(protocol, note.cautions, effective, cautions)
-    info = getattr(protocol.dispositions, rule.disposition)
+    info = protocol.dispositions.of(rule.disposition)
     protocols = list(info.protocols if rule.protocols is None else rule.protocols)
     return TriageResult(
         rule.disposition, rule.id, reasons, protocols, cautions, protocol.version, dict(answers)
@@ -295,7 +293,7 @@ def triage(protocol: TriageProtocol, answers: Mapping[str, Any]) -> TriageResult
     already certain from the answers given.
     """
     result = decide(protocol, answers)
-    if result is not None and result.disposition in STOP_EARLY:
+    if result is not None and result.disposition.stops_the_check:
         return result
     missing = missing_answers(protocol, answers)
     if missing or result is None:

@@ -12,7 +12,8 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from statistics import fmean
 from typing import TYPE_CHECKING, Any
 
-from hamstring_care.triage import DISPOSITIONS, RED_FLAGS
+from hamstring_care.triage import RED_FLAGS
+from hamstring_care.vocab import Disposition
 
 if TYPE_CHECKING:
     from hamstring_care.history.store import SessionRecord, TriageRecord
@@ -72,7 +73,7 @@ class Change:
 
 def urgency(disposition: str) -> int:
     """0 for the most urgent disposition, higher for less urgent ones."""
-    return DISPOSITIONS.index(disposition)
+    return Disposition(disposition).urgency
 
 
 def verdict(then: float, now: float) -> str:

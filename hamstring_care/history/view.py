@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta, tzinfo
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from rich import box
 from rich.console import Group, RenderableType
@@ -32,13 +32,33 @@ from hamstring_care.history.progress import (
     weekly,
 )
 from hamstring_care.history.store import History, SessionRecord, TriageRecord
+from hamstring_care.vocab import Disposition, Side
+
+E = TypeVar("E", Disposition, Side)
 
 if TYPE_CHECKING:
     from hamstring_care.models import TriageProtocol
 
 BEFORE, AFTER = "░", "█"
-SIDES = {"both": "both legs", "right": "right leg", "left": "left leg"}
 AXIS = 4  # width of "10 ┤"
+
+
+def _known(kind: type[E], value: str) -> E | None:
+    # A history file may hold words this version does not know (or a crafted file, any).
+    try:
+        return kind(value)
+    except ValueError:
+        return None
+
+
+def _label(disposition: str) -> str:
+    known = _known(Disposition, disposition)
+    return known.label if known else disposition
+
+
+def _legs(side: str) -> str:
+    known = _known(Side, side)
+    return known.legs_words if known else side
 
 
 def session_outcome(session: SessionRecord) -> str:
@@ -48,10 +68,8 @@ def session_outcome(session: SessionRecord) -> str:
     if session.ended_at is None:
         return f"Did not finish (closed or killed): {parts} saved"
     if session.stop_reason == "hurts":
-        from hamstring_care.report import LABELS
-
         advised = session.stop_disposition
-        advice = f", advised {LABELS.get(advised, advised)}" if advised else ""
+        advice = f", advised {_label(advised)}" if advised else ""
         return f"Stopped, it hurt{advice}: {parts}, {took}"
     if session.stop_reason == "interrupted":
         return f"Interrupted (Ctrl-C): {parts}, {took}"
@@ -82,13 +100,13 @@ def recent_table(
         if isinstance(record, SessionRecord):
             table.add_row(
                 time_label(record.started_at.astimezone(tz)),
-                Text(f"{record.routine_id}, {SIDES.get(record.side, record.side)}"),
+                Text(f"{record.routine_id}, {_legs(record.side)}"),
                 Text(session_outcome(record)),
                 pain_words(record.pain_before, record.pain_after),
             )
         else:
-            info = getattr(triage.dispositions, record.disposition, None)
-            title = info.title if info else record.disposition
+            known = _known(Disposition, record.disposition)
+            title = triage.dispositions.of(known).title if known else record.disposition
             what = "Re-check" if record.recheck_of else "Check"
             rest = record.answers.get("pain_at_rest")
             table.add_row(
@@ -243,7 +261,7 @@ def recheck_comparison(
     tz: tzinfo | None,
 ) -> RenderableType:
     """Then and now, answer by answer, and the advice then and now, with a verdict each."""
-    from hamstring_care.report import LABELS, describe_answer
+    from hamstring_care.report import describe_answer
 
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
     table.add_column(f"Since {day_label(then.taken_at.astimezone(tz).date())}")
@@ -262,8 +280,8 @@ def recheck_comparison(
     advice = compare_dispositions(then.disposition, now_disposition)
     table.add_row(
         "Advice",
-        LABELS.get(then.disposition, then.disposition),
-        LABELS.get(now_disposition, now_disposition),
+        _label(then.disposition),
+        _label(now_disposition),
         Text(advice, style=VERDICT_STYLES[advice]),
     )
     verdicts = {c.verdict for c in changes} | {advice}

@@ -17,6 +17,7 @@ from hamstring_care.player.engine import Cues, KeySource, Outcome, Player, View,
 from hamstring_care.player.timeline import build, total_seconds
 from hamstring_care.report import plain_text_wanted
 from hamstring_care.triage import tailor
+from hamstring_care.vocab import Disposition, Side
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 class RunOptions:
     """How to play a routine (the `run` command's options)."""
 
-    side: str = "both"
+    side: Side = Side.BOTH
     hold: int | None = None
     plain: bool = False
     sound: bool = True
@@ -190,12 +191,13 @@ def run_routine(
 
 def ends_self_care(result: SessionResult | None) -> bool:
     """True when "stop, it hurts" routed to RICE or a clinician: no further routine is played."""
-    return result is not None and result.stop_disposition not in (None, "self_massage")
+    stop = result.stop_disposition if result is not None else None
+    return stop is not None and Disposition(stop).ends_self_care
 
 
-def read_again(disposition: str, triage: TriageProtocol) -> str:
+def read_again(disposition: Disposition, triage: TriageProtocol) -> str:
     """Where the advice after a stop can be read again."""
-    protocols = getattr(triage.dispositions, disposition).protocols
+    protocols = triage.dispositions.of(disposition).protocols
     if protocols:
         return "No more routines for now. Read this advice again with: " + " and ".join(
             f"hamstring-care protocols show {pid}" for pid in protocols

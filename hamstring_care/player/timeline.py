@@ -11,16 +11,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from hamstring_care.vocab import Side
+
 if TYPE_CHECKING:
     from hamstring_care.models import Step
 
 Kind = Literal["get_ready", "work", "rest", "switch_sides"]
-Side = Literal["right", "left"]
-SIDES: dict[str, tuple[Side, ...]] = {
-    "both": ("right", "left"),
-    "right": ("right",),
-    "left": ("left",),
-}
 
 
 @dataclass(frozen=True)
@@ -73,7 +69,7 @@ class Segment:
 def build(
     steps: Sequence[Step],
     *,
-    sides: str = "both",
+    sides: Side = Side.BOTH,
     hold: int | None = None,
     count_in: int = 5,
 ) -> list[Segment]:
@@ -89,7 +85,7 @@ def build(
     switch = max(count_in, 1)
     segments: list[Segment] = []
     for step_no, step in enumerate(steps, 1):
-        legs: tuple[Side | None, ...] = SIDES[sides] if step.per_side else (None,)
+        legs: tuple[Side | None, ...] = Side(sides).legs if step.per_side else (None,)
         low, high = step.hold.min_s, step.hold.max_s
         if hold is not None and step.hold.is_range:
             low = high = hold

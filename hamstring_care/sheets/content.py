@@ -15,7 +15,6 @@ from hamstring_care import __version__
 from hamstring_care.dates import day_label, long_date
 from hamstring_care.player.timeline import build, total_seconds
 from hamstring_care.prescription import (
-    SIDE_WORDS,
     Prescribed,
     Prescription,
     content_hash,
@@ -24,6 +23,7 @@ from hamstring_care.prescription import (
 )
 from hamstring_care.report import Citations
 from hamstring_care.sanitize import clean
+from hamstring_care.vocab import FlagLevel, Side
 
 if TYPE_CHECKING:
     from hamstring_care.models import Item, TriageProtocol
@@ -33,7 +33,6 @@ if TYPE_CHECKING:
 
 TITLE = "Your hamstring self-care plan"
 STOP_HEADING = "Stop and get help if..."
-LEVELS = ("emergency", "urgent", "clinician")
 
 
 @dataclass
@@ -142,12 +141,12 @@ def _name(value: str | None) -> str | None:
 
 def _flags(triage: TriageProtocol) -> list[FlagGroup]:
     groups = []
-    for level in LEVELS:
+    for level in FlagLevel:
         signs = [
             clean(f.text) for f in triage.red_flags.flags if f.level == level and f.warning_sign
         ]
         if signs:
-            action = clean(getattr(triage.dispositions, level).title)
+            action = clean(triage.dispositions.of(level).title)
             groups.append(FlagGroup(action, signs))
     return groups
 
@@ -190,7 +189,7 @@ def _block(
     minutes = max(1, round(total_seconds(build(steps, sides=item.side, hold=item.hold)) / 60))
     block.schedule = (
         f"{how_often(prescription.times_per_day)}, about {minutes} min each time"
-        f" ({SIDE_WORDS[item.side]})."
+        f" ({Side(item.side).dose_words})."
     )
     block.before = [_statement(c, sources, citations) for c in protocol.cautions]
     for number, dose in enumerate(step_doses(steps, item.side, item.hold), 1):

@@ -1,0 +1,132 @@
+"""The words the whole program shares: one type for each, with how it is said to a person.
+
+A disposition, a warning sign's level, a leg, a step's method and area, a paper size and a
+sheet format each exist once, here. The models, the engine, the displays, the sheets and the
+command line use these types; nothing else spells them out. Imports nothing of ours.
+
+The members are ``str`` subclasses, so each compares equal to its value and is stored and
+written as that value (YAML, JSON, SQLite).
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class Word(str, Enum):
+    """A member that reads as its value (``str(Side.RIGHT) == "right"``)."""
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+class Disposition(Word):
+    """Where the check routes, most urgent first (the order of the members is the order)."""
+
+    EMERGENCY = "emergency"
+    URGENT = "urgent"
+    CLINICIAN = "clinician"
+    RICE = "rice"
+    SELF_MASSAGE = "self_massage"
+
+    @property
+    def urgency(self) -> int:
+        """0 for the most urgent; a higher number is less urgent."""
+        return list(Disposition).index(self)
+
+    @property
+    def label(self) -> str:
+        """The heading word that says the level without colour."""
+        return _LABELS[self]
+
+    @property
+    def stops_the_check(self) -> bool:
+        """Once certain, no further question is asked or needed."""
+        return self in (Disposition.EMERGENCY, Disposition.URGENT)
+
+    @property
+    def ends_self_care(self) -> bool:
+        """A stop check routed here ends the session: no further routine."""
+        return self is not Disposition.SELF_MASSAGE
+
+
+_LABELS = {
+    Disposition.EMERGENCY: "EMERGENCY",
+    Disposition.URGENT: "URGENT",
+    Disposition.CLINICIAN: "SEE A CLINICIAN",
+    Disposition.RICE: "SELF-CARE: RICE",
+    Disposition.SELF_MASSAGE: "SELF-CARE: ROUTINE",
+}
+
+
+class FlagLevel(Word):
+    """How urgent a warning sign is: the dispositions a sign alone can route to."""
+
+    EMERGENCY = "emergency"
+    URGENT = "urgent"
+    CLINICIAN = "clinician"
+
+    @property
+    def disposition(self) -> Disposition:
+        """The disposition of the same name."""
+        return Disposition(self.value)
+
+
+class Side(Word):
+    """Which leg, for steps done on each leg."""
+
+    BOTH = "both"
+    RIGHT = "right"
+    LEFT = "left"
+
+    @property
+    def dose_words(self) -> str:
+        """As a dose says it: "each leg", "right leg only"."""
+        return {"both": "each leg", "right": "right leg only", "left": "left leg only"}[self]
+
+    @property
+    def legs_words(self) -> str:
+        """As history says it: "both legs", "right leg"."""
+        return {"both": "both legs", "right": "right leg", "left": "left leg"}[self]
+
+    @property
+    def legs(self) -> tuple[Side, ...]:
+        """The legs played, in order: right then left for both."""
+        return (Side.RIGHT, Side.LEFT) if self is Side.BOTH else (self,)
+
+
+class Method(Word):
+    """How a routine step works the leg; the triage's cautions act on it."""
+
+    ROLLER = "roller"
+    BALL = "ball"
+    STRETCH = "stretch"
+    NERVE_GLIDE = "nerve_glide"
+    MOVEMENT = "movement"
+
+
+class Area(Word):
+    """Where on the leg a step works; the triage's cautions act on it."""
+
+    BACK_OF_THIGH = "back_of_thigh"
+    SIT_BONE = "sit_bone"
+    BUTTOCK = "buttock"
+    BACK_OF_KNEE = "back_of_knee"
+    CALF = "calf"
+    SOLE = "sole"
+
+
+class Paper(Word):
+    """Paper sizes for the PDF and the HTML's print style."""
+
+    A4 = "a4"
+    LETTER = "letter"
+
+
+class SheetFormat(Word):
+    """Formats of a take-home sheet."""
+
+    PDF = "pdf"
+    HTML = "html"
+    MD = "md"
+    TXT = "txt"
