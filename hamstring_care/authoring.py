@@ -42,7 +42,7 @@ def title_from_id(pid: str) -> str:
 
 def starter_text(pid: str, kind: str, path: str) -> str:
     """The commented starting file of a kind, for the id ``pid``, valid as written."""
-    template = resources.files("hamstring_care").joinpath("starters", f"{kind}.yaml")
+    template = resources.files("hamstring_care").joinpath("starters").joinpath(f"{kind}.yaml")
     return Template(template.read_text(encoding="utf-8")).substitute(
         id=pid, title=title_from_id(pid), path=path, schema_file=SCHEMA_FILE
     )
@@ -53,14 +53,20 @@ def json_schema() -> dict[str, Any]:
 
     A document with ``kind`` is checked as that kind of protocol; one without, as a plan.
     """
-    from pydantic.json_schema import models_json_schema
+    from pydantic import BaseModel
+    from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
     from hamstring_care import __version__, models
 
-    kinds = {"triage": models.TriageProtocol, "guidance": models.GuidanceProtocol}
-    kinds["routine"] = models.RoutineProtocol
+    kinds: dict[str, type[models.Model]] = {
+        "triage": models.TriageProtocol,
+        "guidance": models.GuidanceProtocol,
+        "routine": models.RoutineProtocol,
+    }
+    schemas: list[type[BaseModel]] = [*kinds.values(), models.Plan]
+    modes: list[tuple[type[BaseModel], JsonSchemaMode]] = [(m, "validation") for m in schemas]
     _, top = models_json_schema(
-        [(model, "validation") for model in (*kinds.values(), models.Plan)],
+        modes,
         ref_template="#/$defs/{model}",
     )
     by_kind = [
@@ -73,8 +79,8 @@ def json_schema() -> dict[str, Any]:
     for name, definition in top["$defs"].items():
         model = getattr(models, name, None)
         if not (isinstance(model, type) and issubclass(model, models.Model)):
-            model = None  # an enum of the shared words, not a model with fields
-        for field_name, text in _field_docs(model).items() if model else ():
+            continue  # an enum of the shared words, not a model with fields
+        for field_name, text in _field_docs(model).items():
             info = model.model_fields.get(field_name)
             shown = definition.get("properties", {}).get((info and info.alias) or field_name)
             if shown is not None:
@@ -110,7 +116,8 @@ def _field_docs(model: type) -> dict[str, str]:
         if cls.__module__ != model.__module__:
             continue
         try:
-            body = ast.parse(textwrap.dedent(inspect.getsource(cls))).body[0].body
+            tree = ast.parse(textwrap.dedent(inspect.getsource(cls))).body[0]
+            body = tree.body if isinstance(tree, ast.ClassDef) else []
         except (OSError, TypeError, SyntaxError, IndexError, AttributeError):
             continue  # no source at hand: the schema goes without these descriptions
         for node, after in itertools.pairwise(body):

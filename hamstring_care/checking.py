@@ -142,7 +142,7 @@ def _unsourced(node: Any, path: tuple[str | int, ...]) -> Iterator[tuple[str | i
     if isinstance(node, BaseModel):
         names = type(node).model_fields
         statement = path and "sources" in names and "practice" in names
-        if statement and not node.sources and not node.practice:
+        if statement and not getattr(node, "sources", None) and not getattr(node, "practice", None):
             yield path
         for name in names:
             yield from _unsourced(getattr(node, name), (*path, name))

@@ -56,7 +56,8 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from hamstring_care.history.log import ProgressLog
-    from hamstring_care.library import Library
+    from hamstring_care.library import Entry, Library
+    from hamstring_care.models import Protocol
 
 app = typer.Typer(
     name="hamstring-care",
@@ -695,7 +696,7 @@ def protocols_list(ctx: typer.Context) -> None:
     from hamstring_care import display
 
     library = _settings(ctx).library()
-    rows = []
+    rows: list[tuple[Entry, Protocol | None, str | None]] = []
     for entry in library.entries().values():
         try:
             rows.append((entry, library.get(entry.id), None))
@@ -1042,7 +1043,7 @@ def history_repair(
         typer.echo("Left as it is.")
         return
     kept = move_aside(path, now())
-    with contextlib.closing(open_history(folder)) as fresh:  # type: ignore[arg-type]
+    with contextlib.closing(open_history(folder)) as fresh:
         carried = carry_over(kept, fresh)
     typer.echo(
         f"Set the damaged file aside as {kept}. A new history starts at {path} with "
@@ -1086,11 +1087,9 @@ _PYDANTIC_WORDS = (
 
 
 def _usage_error_class() -> type[Exception]:
-    # Typer 0.29 carries its own copy of Click; earlier releases use Click itself.
-    try:
-        from typer._click.exceptions import UsageError
-    except ImportError:  # pragma: no cover - older Typer
-        from click.exceptions import UsageError  # type: ignore[no-redef]
+    # Typer carries its own copy of Click since 0.29 (pyproject asks for it).
+    from typer._click.exceptions import UsageError
+
     return UsageError
 
 

@@ -23,7 +23,7 @@ from hamstring_care.errors import InputFileError, Problem, UnknownProtocolError
 if TYPE_CHECKING:
     from pydantic import ValidationError
 
-    from hamstring_care.models import Plan, Protocol, TriageProtocol
+    from hamstring_care.models import Plan, Protocol, ProtocolBase, TriageProtocol
 
 ENV_VAR = "HAMSTRING_CARE_PROTOCOLS"
 SUFFIXES = (".yaml", ".yml")
@@ -242,7 +242,7 @@ def _plain_loader(yaml: Any) -> type:
                 f"a number of {digits:,} digits; at most {MAX_DIGITS}",
                 node.start_mark,
             )
-        return loader.construct_yaml_int(node)
+        return int(loader.construct_yaml_int(node))
 
     PlainLoader.add_constructor("tag:yaml.org,2002:int", whole_number)
     return PlainLoader
@@ -310,7 +310,9 @@ def _check_shape(loader_class: type, text: str, source: str, yaml: Any) -> None:
         loader.dispose()
 
 
-def _record_positions(node: Any, path: FieldPath, doc: Document, dupes: list, yaml: Any) -> None:
+def _record_positions(
+    node: Any, path: FieldPath, doc: Document, dupes: list[Problem], yaml: Any
+) -> None:
     from hamstring_care.sanitize import visible
 
     doc.values.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
@@ -378,7 +380,7 @@ def validation_problems(doc: Document, error: ValidationError, model: type) -> l
     return list(problems.values())
 
 
-def _data_path(data: Any, loc: tuple, missing: bool) -> tuple[FieldPath, bool]:
+def _data_path(data: Any, loc: tuple[Any, ...], missing: bool) -> tuple[FieldPath, bool]:
     # pydantic adds union member names to a location; keep only parts that exist in the data.
     path: list[str | int] = []
     in_union = False
@@ -426,7 +428,7 @@ def _message(kind: str, err: Mapping[str, Any], path: FieldPath, got: str) -> st
         return f"expected an id of lower-case letters, digits, - and _, got {got}"
     template = _MESSAGES.get(kind)
     if template is None:
-        msg = err["msg"]
+        msg = str(err["msg"])
         return msg[:1].lower() + msg[1:]
     return template.format(got=got, **err.get("ctx", {}))
 
@@ -499,8 +501,11 @@ def read_protocol(path: Path, source: str | None = None) -> tuple[Protocol, Docu
     try:
         if model is None:
             _Header().model_validate(doc.data)
-            doc.fail([(("kind",), "expected one of 'triage', 'guidance' or 'routine'")])
-        protocol = model.model_validate(doc.data)
+            kind_problem = doc.problem(
+                ("kind",), "expected one of 'triage', 'guidance' or 'routine'"
+            )
+            raise InputFileError(doc.source, [kind_problem])
+        protocol = typing.cast("Protocol", model.model_validate(doc.data))
     except ValidationError as exc:
         problems = validation_problems(doc, exc, model or models.ProtocolBase)
         if model is None and not any(p.path == ("kind",) for p in problems):
@@ -625,7 +630,7 @@ def parse_plan(doc: Document, library: Library) -> Plan:
 
 
 @cache
-def _Header() -> type:
+def _Header() -> type[ProtocolBase]:
     from pydantic import ConfigDict
 
     from hamstring_care.models import ProtocolBase
@@ -726,8 +731,9 @@ class Library:
             found: dict[str, Entry] = {}
             for folder in self.dirs:
                 files, skipped = scan_folder(folder)
-                for line in skipped if self.warn else ():
-                    self.warn(line)
+                if self.warn is not None:
+                    for line in skipped:
+                        self.warn(line)
                 for path in files:
                     before = found.get(path.stem)
                     overrides = (*before.overrides, before.path) if before else ()

@@ -622,6 +622,7 @@ MODELS: dict[str, type[ProtocolBase]] = {
 # --- checks across fields ---------------------------------------------------------------
 
 Path = tuple[str | int, ...]
+Found = list[tuple[Path, str]]  # (field path, message) problems, appended to as they are found
 YES_NO = ("yes", "no", "not_sure")
 
 
@@ -634,7 +635,7 @@ def cross_check(protocol: ProtocolBase) -> list[tuple[Path, str]]:
     return found
 
 
-def _check_sources(protocol: ProtocolBase, node: Any, path: Path, found: list) -> None:
+def _check_sources(protocol: ProtocolBase, node: Any, path: Path, found: Found) -> None:
     # Every `sources: [key]` list anywhere must name a key of the protocol's own sources.
     if isinstance(node, BaseModel):
         for name in type(node).model_fields:
@@ -652,7 +653,7 @@ def _check_sources(protocol: ProtocolBase, node: Any, path: Path, found: list) -
             _check_sources(protocol, value, (*path, i), found)
 
 
-def _duplicates(ids: list[str], path: Path, found: list) -> None:
+def _duplicates(ids: list[str], path: Path, found: Found) -> None:
     seen: set[str] = set()
     for i, key in enumerate(ids):
         if key in seen:
@@ -660,7 +661,7 @@ def _duplicates(ids: list[str], path: Path, found: list) -> None:
         seen.add(key)
 
 
-def _check_triage(p: TriageProtocol, found: list) -> None:
+def _check_triage(p: TriageProtocol, found: Found) -> None:
     _duplicates([q.id for q in p.questions], ("questions",), found)
     _duplicates([f.id for f in p.red_flags.flags], ("red_flags", "flags"), found)
     _duplicates([c.id for c in p.cautions], ("cautions",), found)
@@ -670,10 +671,14 @@ def _check_triage(p: TriageProtocol, found: list) -> None:
         earlier = {e.id for e in p.questions[:i]}
         if q.ask_if is not None:
             _check_condition(p, q.ask_if, ("questions", i, "ask_if"), found, earlier)
-    for group, raisers in (("rules", p.rules), ("notes", p.notes)):
-        for i, raiser in enumerate(raisers):
-            _check_condition(p, raiser.when, (group, i, "when"), found)
-            for j, rc in enumerate(raiser.cautions):
+    raisers = {
+        "rules": [(r.when, r.cautions) for r in p.rules],
+        "notes": [(n.when, n.cautions) for n in p.notes],
+    }
+    for group, items in raisers.items():
+        for i, (when, cautions) in enumerate(items):
+            _check_condition(p, when, (group, i, "when"), found)
+            for j, rc in enumerate(cautions):
                 where = (group, i, "cautions", j)
                 if p.caution(rc.caution) is None:
                     found.append(((*where, "caution"), f'no caution "{rc.caution}" under cautions'))
@@ -694,7 +699,7 @@ def _check_triage(p: TriageProtocol, found: list) -> None:
         )
 
 
-def _check_order(p: TriageProtocol, found: list) -> None:
+def _check_order(p: TriageProtocol, found: Found) -> None:
     # The first rule that holds decides, so a rule below a less urgent one could be shadowed
     # by it: one more warning sign would then lower the advice. Most urgent first, always.
     for i in range(1, len(p.rules)):
@@ -710,7 +715,7 @@ def _check_order(p: TriageProtocol, found: list) -> None:
 
 
 def _check_condition(
-    p: TriageProtocol, c: Condition, path: Path, found: list, known: set[str] | None = None
+    p: TriageProtocol, c: Condition, path: Path, found: Found, known: set[str] | None = None
 ) -> None:
     for group in ("all", "any"):
         for i, sub in enumerate(getattr(c, group) or []):

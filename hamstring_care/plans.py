@@ -9,7 +9,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from hamstring_care.dates import option_date
 from hamstring_care.errors import UnknownProtocolError, UsageError
@@ -82,7 +82,7 @@ def prescription(
 def _apply(base: Prescription, given: Overrides) -> Prescription:
     from dataclasses import replace
 
-    changes: dict = {}
+    changes: dict[str, Any] = {}
     for name in ("patient", "clinician", "clinic", "times_per_day", "days", "paper"):
         if getattr(given, name) is not None:
             changes[name] = getattr(given, name)

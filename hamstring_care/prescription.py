@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
 from hamstring_care.player.timeline import build
 from hamstring_care.vocab import Side
@@ -19,7 +19,7 @@ from hamstring_care.vocab import Side
 if TYPE_CHECKING:
     from hamstring_care.models import GuidanceProtocol, Plan, RoutineProtocol, Step
 
-    Advice = RoutineProtocol | GuidanceProtocol
+    Advice: TypeAlias = RoutineProtocol | GuidanceProtocol
 
 NOTES_LIMIT = 50_000  # characters: about 20 printed pages; more is surely a wrong file
 TIMES_A_DAY = {1: "Once a day", 2: "Twice a day"}
@@ -44,7 +44,8 @@ class Prescribed:
             return f"hamstring-care protocols show {self.protocol.id}"
         words = ["hamstring-care", "run", self.protocol.id]
         # --hold changes range holds only: where there are none it would only mislead.
-        if self.hold is not None and self.protocol.has_range_holds:
+        ranged = getattr(self.protocol, "has_range_holds", False)  # routines only
+        if self.hold is not None and ranged:
             words += ["--hold", str(self.hold)]
         if self.side != Side.BOTH:
             words += ["--side", self.side]

@@ -10,6 +10,8 @@ import textwrap
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from hamstring_care.vocab import Disposition
+
 if TYPE_CHECKING:
     from hamstring_care.models import Item, TriageProtocol
     from hamstring_care.triage import TriageResult
@@ -67,7 +69,7 @@ class Section:
 class ResultReport:
     """Everything the result says, in reading order."""
 
-    disposition: str
+    disposition: Disposition
     label: str
     title: str
     sections: list[Section]
@@ -108,8 +110,9 @@ def advice_for(result: TriageResult, protocol: TriageProtocol) -> list[Item]:
     items: list[Item] = list(rule.advice) if rule else []
     for fid in result.answers.get("red_flags") or []:
         flag = protocol.flag(fid)
-        fits = flag is not None and flag.advice and flag.level == result.disposition
-        if fits and all(flag.advice != i.text for i in items):
+        if flag is None or flag.advice is None or flag.level.disposition != result.disposition:
+            continue
+        if all(flag.advice != i.text for i in items):
             items.append(Item(text=flag.advice, sources=flag.sources, practice=flag.practice))
     return items + list(protocol.dispositions.of(result.disposition).advice)
 

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
         Condition,
         Question,
         RoutineProtocol,
+        Rule,
         RuleCaution,
         Step,
         TriageProtocol,
@@ -109,10 +110,8 @@ def evaluate(
         return None, {}
     value = answers[condition.answer]
     if condition.includes is not None:
-        wanted = (
-            condition.includes if isinstance(condition.includes, list) else [condition.includes]
-        )
-        hits = [v for v in value if v in wanted] if isinstance(value, list) else []
+        ticks = condition.includes if isinstance(condition.includes, list) else [condition.includes]
+        hits = [v for v in value if v in ticks] if isinstance(value, list) else []
         return bool(hits), ({condition.answer: hits} if hits else {})
     if condition.is_ is not None:
         question = protocol.question(condition.answer)
@@ -178,7 +177,7 @@ def resolve(
     for q in protocol.questions:
         if q.type == "yes_no" and answers.get(q.id) == "not_sure":
             effective[q.id] = q.not_sure_means
-            careful = q.yes_no_words()[q.not_sure_means]
+            careful = q.yes_no_words()[q.not_sure_means or "yes"]  # the loader requires it
             notes[q.id] = (
                 f'You were not sure about "{q.text}", so it counts as "{careful}", '
                 "the more careful answer."
@@ -222,7 +221,15 @@ def decide(protocol: TriageProtocol, answers: Mapping[str, Any]) -> TriageResult
     raise AssertionError("the last rule always holds: the loader checks it")
 
 
-def _result(protocol, rule, used, holding, effective, notes, answers) -> TriageResult:
+def _result(
+    protocol: TriageProtocol,
+    rule: Rule,
+    used: dict[str, Any],
+    holding: list[Rule],
+    effective: Mapping[str, Any],
+    notes: dict[str, str],
+    answers: Mapping[str, Any],
+) -> TriageResult:
     reasons = [
         Reason(rule.id, rule.because, used, _cited(protocol, rule.sources, used), rule.practice)
     ]
@@ -336,7 +343,9 @@ def parse_answers(
     return answers, problems
 
 
-def _parse_flags(protocol: TriageProtocol, value: Any) -> tuple[list[str], list]:
+def _parse_flags(
+    protocol: TriageProtocol, value: Any
+) -> tuple[list[str], list[tuple[tuple[str | int, ...], str]]]:
     from hamstring_care.models import describe
 
     if not isinstance(value, list):
@@ -345,7 +354,7 @@ def _parse_flags(protocol: TriageProtocol, value: Any) -> tuple[list[str], list]
         ]
     ids = [f.id for f in protocol.red_flags.flags]
     flags: list[str] = []
-    problems = []
+    problems: list[tuple[tuple[str | int, ...], str]] = []
     for i, fid in enumerate(value):
         if fid in ids:
             flags += [] if fid in flags else [fid]

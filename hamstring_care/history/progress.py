@@ -242,7 +242,8 @@ def pain_trend(
     """
     half = timedelta(days=period_days / 2)
     start, middle = now - 2 * half, now - half
-    earlier, later = [], []
+    earlier: list[int] = []
+    later: list[int] = []
     for session in sessions:
         if session.pain_after is None or not start <= session.started_at <= now:
             continue

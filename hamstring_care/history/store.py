@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar, overload
 
 from hamstring_care.errors import (
     HistoryBusyError,
@@ -34,6 +34,7 @@ from hamstring_care.errors import (
 )
 
 R = TypeVar("R")
+T = TypeVar("T")
 FILE_NAME = "history.db"
 APP_NAME = "hamstring-care"
 WAIT_SECONDS = 10.0  # how long a writer waits for another process's transaction
@@ -161,23 +162,21 @@ class UnreadableRow(ValueError):
         self.reason = reason
 
 
-def _text(row: tuple, i: int, name: str, *, optional: bool = False) -> str | None:
+Row = tuple[Any, ...]
+
+
+def _text(row: Row, i: int, name: str) -> str:
     from hamstring_care.sanitize import visible
 
     value = row[i]
-    if value is None and optional:
-        return None
     if not isinstance(value, str):
         raise ValueError(f"{name} is not text")
     return visible(value)  # a crafted file cannot drive the terminal either
 
 
-def _time(row: tuple, i: int, name: str, *, optional: bool = False) -> datetime | None:
-    value = row[i]
-    if value is None and optional:
-        return None
+def _time(row: Row, i: int, name: str) -> datetime:
     try:
-        when = moment(value)
+        when = moment(row[i])
     except (TypeError, ValueError):
         raise ValueError(f"{name} is not a time") from None
     if when.tzinfo is None:
@@ -185,44 +184,52 @@ def _time(row: tuple, i: int, name: str, *, optional: bool = False) -> datetime 
     return when
 
 
-def _number(row: tuple, i: int, name: str, *, optional: bool = False, real: bool = False) -> Any:
+def _int(row: Row, i: int, name: str) -> int:
     value = row[i]
-    if value is None and optional:
-        return None
-    kinds = (int, float) if real else (int,)
-    if isinstance(value, bool) or not isinstance(value, kinds):
-        raise ValueError(f"{name} is not a number")
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"{name} is not a whole number")
     return value
 
 
-def _session(row: tuple) -> SessionRecord:
+def _real(row: Row, i: int, name: str) -> float:
+    value = row[i]
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"{name} is not a number")
+    return float(value)
+
+
+def _optional(read: Callable[[Row, int, str], T], row: Row, i: int, name: str) -> T | None:
+    return None if row[i] is None else read(row, i, name)
+
+
+def _session(row: Row) -> SessionRecord:
     """A session row as a record; raises ``UnreadableRow`` naming what is wrong."""
     try:
         return SessionRecord(
-            id=_number(row, 0, "id"),
+            id=_int(row, 0, "id"),
             routine_id=_text(row, 1, "routine_id"),
             routine_version=_text(row, 2, "routine_version"),
             side=_text(row, 3, "side"),
             started_at=_time(row, 4, "started_at"),
             updated_at=_time(row, 5, "updated_at"),
-            ended_at=_time(row, 6, "ended_at", optional=True),
-            segments_total=_number(row, 7, "segments_total"),
-            segments_completed=_number(row, 8, "segments_completed"),
-            holds_extended=_number(row, 9, "holds_extended"),
-            stopped_early=bool(_number(row, 10, "stopped_early")),
-            stop_reason=_text(row, 11, "stop_reason", optional=True),
-            stop_disposition=_text(row, 12, "stop_disposition", optional=True),
-            pain_before=_number(row, 13, "pain_before", optional=True),
-            pain_after=_number(row, 14, "pain_after", optional=True),
-            planned_seconds=_number(row, 15, "planned_seconds"),
-            elapsed_seconds=_number(row, 16, "elapsed_seconds", real=True),
-            triage_id=_number(row, 17, "triage_id", optional=True),
-        )  # type: ignore[arg-type]
+            ended_at=_optional(_time, row, 6, "ended_at"),
+            segments_total=_int(row, 7, "segments_total"),
+            segments_completed=_int(row, 8, "segments_completed"),
+            holds_extended=_int(row, 9, "holds_extended"),
+            stopped_early=bool(_int(row, 10, "stopped_early")),
+            stop_reason=_optional(_text, row, 11, "stop_reason"),
+            stop_disposition=_optional(_text, row, 12, "stop_disposition"),
+            pain_before=_optional(_int, row, 13, "pain_before"),
+            pain_after=_optional(_int, row, 14, "pain_after"),
+            planned_seconds=_int(row, 15, "planned_seconds"),
+            elapsed_seconds=_real(row, 16, "elapsed_seconds"),
+            triage_id=_optional(_int, row, 17, "triage_id"),
+        )
     except ValueError as exc:
         raise UnreadableRow(f"session {row[0]!r}", str(exc)) from None
 
 
-def _triage(row: tuple) -> TriageRecord:
+def _triage(row: Row) -> TriageRecord:
     """A check row as a record; raises ``UnreadableRow`` naming what is wrong."""
     from hamstring_care.sanitize import visible_data
 
@@ -232,20 +239,20 @@ def _triage(row: tuple) -> TriageRecord:
         if not all(isinstance(c, str) for c in cautions):
             raise ValueError("cautions is not a list of ids")
         return TriageRecord(
-            id=_number(row, 0, "id"),
+            id=_int(row, 0, "id"),
             taken_at=_time(row, 1, "taken_at"),
             triage_version=_text(row, 2, "triage_version"),
             disposition=_text(row, 3, "disposition"),
             rule=_text(row, 4, "rule"),
             answers=visible_data(answers),
             cautions=visible_data(cautions),
-            recheck_of=_number(row, 7, "recheck_of", optional=True),
-        )  # type: ignore[arg-type]
+            recheck_of=_optional(_int, row, 7, "recheck_of"),
+        )
     except ValueError as exc:
         raise UnreadableRow(f"check {row[0]!r}", str(exc)) from None
 
 
-def _json(row: tuple, i: int, name: str, kind: type) -> Any:
+def _json(row: Row, i: int, name: str, kind: type) -> Any:
     try:
         value = json.loads(row[i])
     except (TypeError, ValueError, RecursionError):
@@ -418,11 +425,11 @@ class History:
 
     # --- reading ------------------------------------------------------------------------
 
-    def _query(self, sql: str, args: tuple = ()) -> list[tuple]:
+    def _query(self, sql: str, args: Row = ()) -> list[Row]:
         with self._errors():
             return self.connection.execute(sql, args).fetchall()
 
-    def _records(self, rows: list[tuple], read: Callable[[tuple], R]) -> list[R]:
+    def _records(self, rows: list[Row], read: Callable[[Row], R]) -> list[R]:
         """The rows that can be read; each one that cannot is skipped, and said once."""
         records = []
         for row in rows:
@@ -519,7 +526,7 @@ class History:
 TABLES = (("sessions", SESSION_COLUMNS, _session), ("triage_results", TRIAGE_COLUMNS, _triage))
 
 
-def _table_rows(connection: sqlite3.Connection, table: str, columns: str) -> list[tuple] | None:
+def _table_rows(connection: sqlite3.Connection, table: str, columns: str) -> list[Row] | None:
     try:
         return connection.execute(f"SELECT {columns} FROM {table} ORDER BY id").fetchall()
     except sqlite3.Error:
@@ -547,7 +554,7 @@ def carry_over(source: Path, target: History) -> Counts:
     """
     connection = sqlite3.connect(source, timeout=WAIT_SECONDS)
     try:
-        found: dict[str, list] = {}
+        found: dict[str, list[Any]] = {}
         for table, columns, read in TABLES:
             rows = _table_rows(connection, table, columns) or []
             found[table] = []
@@ -585,7 +592,7 @@ def carry_over(source: Path, target: History) -> Counts:
     return Counts(len(sessions), len(checks))
 
 
-def _before(cutoff: datetime | None) -> tuple[str, tuple]:
+def _before(cutoff: datetime | None) -> tuple[str, Row]:
     """A WHERE clause (its column left as ``{}``) and its argument, for "before a moment"."""
     return ("", ()) if cutoff is None else (" WHERE {} < ?", (stamp(cutoff),))
 
@@ -628,6 +635,26 @@ def translate(path: Path, error: sqlite3.Error) -> HistoryError:
         f"{path}: the history file is damaged ({text}); "
         "move it aside and start a new one with: hamstring-care history repair"
     )
+
+
+@overload
+def open_history(
+    folder: Path,
+    *,
+    create: Literal[True] = True,
+    on_skip: Callable[[str], None] | None = None,
+    reading: bool = False,
+) -> History: ...
+
+
+@overload
+def open_history(
+    folder: Path,
+    *,
+    create: bool,
+    on_skip: Callable[[str], None] | None = None,
+    reading: bool = False,
+) -> History | None: ...
 
 
 def open_history(

@@ -123,10 +123,11 @@ def merge_newest_first(
 ) -> list[SessionRecord | TriageRecord]:
     """Sessions and checks in one list, newest first."""
 
-    def when(record: SessionRecord | TriageRecord):
+    def when(record: SessionRecord | TriageRecord) -> datetime:
         return record.started_at if isinstance(record, SessionRecord) else record.taken_at
 
-    merged = sorted([*sessions, *checks], key=when, reverse=True)
+    records: list[SessionRecord | TriageRecord] = [*sessions, *checks]
+    merged = sorted(records, key=when, reverse=True)
     return merged if limit is None else merged[:limit]
 
 

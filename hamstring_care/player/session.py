@@ -184,8 +184,9 @@ def run_routine(
     if outcome.stop_disposition:
         from hamstring_care import display
 
-        console.print(display.disposition_panel(outcome.stop_disposition, triage))
-        console.print(read_again(outcome.stop_disposition, triage), markup=False)
+        stop = Disposition(outcome.stop_disposition)
+        console.print(display.disposition_panel(stop, triage))
+        console.print(read_again(stop, triage), markup=False)
     return result
 
 
@@ -219,7 +220,13 @@ def _confirm_quit(keys: KeySource, view: View) -> bool:
 
 
 def _result(
-    routine, options, started, outcome: Outcome, before, after, ended: datetime | None
+    routine: RoutineProtocol,
+    options: RunOptions,
+    started: datetime,
+    outcome: Outcome,
+    before: int | None,
+    after: int | None,
+    ended: datetime | None,
 ) -> SessionResult:
     return SessionResult(
         routine_id=routine.id,

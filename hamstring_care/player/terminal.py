@@ -25,7 +25,7 @@ class MonotonicClock:
         return time.monotonic()
 
 
-class TerminalKeys(AbstractContextManager):
+class TerminalKeys(AbstractContextManager["TerminalKeys"]):
     """Keys from the terminal in raw mode, read without blocking the timer.
 
     Waiting uses ``select`` on the terminal where the platform has it (no busy loop); the
@@ -90,7 +90,7 @@ class TerminalCues:
         self.out = out
         self.sound = sound
         self.speech = speech
-        self._speaking: subprocess.Popen | None = None
+        self._speaking: subprocess.Popen[bytes] | None = None
 
     def segment(self, segment: Segment) -> None:
         """Ring and, with a voice, say what comes: "Right leg. Roll ... 60 seconds."."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from types import TracebackType
 from typing import IO
 
 from rich.console import Console, Group, RenderableType
@@ -80,8 +81,13 @@ class LiveView:
         self.live.__enter__()
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.live.__exit__(*exc)
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.live.__exit__(kind, error, trace)
 
     def frame(self, frame: Frame) -> None:
         """Redraw with this frame."""

@@ -168,6 +168,8 @@ def _block(
     citations: Citations,
     illustration: FindIllustration,
 ) -> Block:
+    from hamstring_care.models import GuidanceProtocol
+
     protocol = item.protocol
     sources = protocol.sources
     block = Block(
@@ -178,7 +180,7 @@ def _block(
         schedule="",
         command=item.command(),
     )
-    if not item.is_routine:
+    if isinstance(protocol, GuidanceProtocol):
         block.schedule = "Read this and follow it for the days it covers."
         block.sections = [
             (clean(s.title), [_statement(i, sources, citations) for i in s.items])

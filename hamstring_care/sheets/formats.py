@@ -21,11 +21,10 @@ TO_STDOUT = ("html", "md", "txt")
 
 def choose_format(wanted: str | None, output: str | None) -> str:
     """The format asked for, else the one the output file's suffix names, else PDF."""
-    named = BY_SUFFIX.get(Path(output).suffix.lower()) if output and output != "-" else None
+    suffix = Path(output).suffix.lower() if output and output != "-" else ""
+    named = BY_SUFFIX.get(suffix) if suffix else None
     if wanted and named and wanted != named:
-        raise UsageError(
-            f"{output}: the name ends in {Path(output).suffix} but --format is {wanted}"
-        )
+        raise UsageError(f"{output}: the name ends in {suffix} but --format is {wanted}")
     fmt = wanted or named or "pdf"
     if output == "-" and fmt not in TO_STDOUT:
         raise UsageError(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import logging
+import typing
 import unicodedata
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from fpdf import FPDF
 from fpdf.enums import ResourceAccessPolicy, XPos, YPos
 from fpdf.fonts import FontFace
 
-from hamstring_care.sheets.content import Sheet
+from hamstring_care.sheets.content import Sheet, StepEntry
 from hamstring_care.sheets.text import PAIN_HEADINGS, header_fields, session_headings
 
 FONTS = Path(__file__).resolve().parent.parent / "fonts"
@@ -85,7 +86,7 @@ class _Document(FPDF):
         lines = self.multi_cell(
             self.epw - indent, size * LEADING, text, align="L", dry_run=True, output="LINES"
         )
-        return len(lines) * size * LEADING + after
+        return len(typing.cast("list[str]", lines)) * size * LEADING + after
 
     def heading(self, text: str, size: float = 12) -> None:
         """A section heading, kept with at least a few lines after it."""
@@ -176,9 +177,12 @@ def _stop_box(pdf: _Document, sheet: Sheet) -> None:
     pdf.set_y(top + height + 2)
 
 
-def _step(pdf: _Document, step) -> None:
+def _step(pdf: _Document, step: StepEntry) -> None:
     text_x = PICTURE_W + GAP
-    parts = [(f"{step.number}. {step.title}", 10, "B"), (step.dose, 9, "B")]
+    parts: list[tuple[str, float, str]] = [
+        (f"{step.number}. {step.title}", 10, "B"),
+        (step.dose, 9, "B"),
+    ]
     parts.append((step.instruction + step.cite, 8.5, ""))
     if step.cue:
         parts.append((f"Cue: {step.cue}", 8.5, ""))
