@@ -11,23 +11,29 @@ from hamstring_care import cli
 from tests.conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-COMMANDS = [
-    "start",
-    "run",
-    "triage",
-    "print",
-    "plan new",
-    "protocols list",
-    "protocols show",
-    "protocols validate",
-    "protocols new",
-    "protocols schema",
-    "history",
-    "history chart",
-    "history export",
-    "history forget",
-    "history repair",
-]
+
+
+def commands() -> list[str]:
+    """Every command of the app, read from it (so a new command cannot miss the README)."""
+    import typer
+
+    found: list[str] = []
+
+    def walk(group: object, prefix: str) -> None:
+        for name, command in sorted(getattr(group, "commands", {}).items()):
+            path = f"{prefix} {name}".strip()
+            if getattr(command, "commands", None):
+                walk(command, path)
+                if getattr(command, "invoke_without_command", False):
+                    found.append(path)
+            else:
+                found.append(path)
+
+    walk(typer.main.get_command(cli.app), "")
+    return found
+
+
+COMMANDS = commands()
 
 
 def test_readme_quick_start_is_the_two_commands():
@@ -35,6 +41,10 @@ def test_readme_quick_start_is_the_two_commands():
     assert "uv run pytest\n" in README
     assert "pip install uv" in README
     assert "pip install ." in README and "pipx install ." in README
+
+
+def test_the_command_list_is_read_from_the_app():
+    assert {"start", "run", "print", "history repair", "protocols schema"} <= set(COMMANDS)
 
 
 def test_every_command_has_help_and_is_in_the_readme():
