@@ -8,8 +8,8 @@ import pytest
 from typer.testing import CliRunner
 
 from hamstring_care import cli
-from hamstring_care.errors import Interrupted
 from tests.conftest import bundled_text
+from tests.fakes import ScriptedAsker
 
 runner = CliRunner()
 
@@ -32,29 +32,6 @@ can_rise_without_pain: yes
 
 def invoke(*args: str, input: str | None = None):
     return runner.invoke(cli.app, list(args), input=input, catch_exceptions=False)
-
-
-class ScriptedAsker:
-    """Answers the flow's questions from a dict, recording what was asked."""
-
-    def __init__(self, answers: dict, interrupt_at: str | None = None) -> None:
-        self.answers = answers
-        self.asked: list[str] = []
-        self.interrupt_at = interrupt_at
-
-    def red_flags(self, screen):
-        self.asked.append("red_flags")
-        return self.answers["red_flags"]
-
-    def confirm(self, text):
-        self.asked.append(f"confirm: {text}")
-        return self.answers.get("confirm", False)
-
-    def question(self, question):
-        self.asked.append(question.id)
-        if question.id == self.interrupt_at:
-            raise Interrupted()
-        return self.answers[question.id]
 
 
 @pytest.fixture

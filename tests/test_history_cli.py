@@ -14,7 +14,8 @@ from typer.testing import CliRunner
 
 from hamstring_care import cli
 from hamstring_care.history.store import FILE_NAME, SCHEMA_VERSION, open_history
-from tests.test_cli import SELF_MASSAGE, ScriptedAsker, yaml_answers
+from tests.fakes import ScriptedAsker
+from tests.test_cli import SELF_MASSAGE, yaml_answers
 
 runner = CliRunner()
 T0 = datetime(2026, 11, 2, 7, 30, tzinfo=timezone.utc)  # a Monday

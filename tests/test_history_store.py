@@ -25,7 +25,7 @@ from hamstring_care.history.store import (
 )
 from hamstring_care.player.session import RunOptions, run_routine
 from tests.conftest import ROOT
-from tests.test_player import FakeClock, RecordingCues, RecordingView, ScriptedKeys
+from tests.fakes import FakeClock, RecordingCues, RecordingView, ScriptedKeys
 
 T0 = datetime(2026, 11, 2, 8, 0, tzinfo=timezone.utc)
 
@@ -180,7 +180,7 @@ KILLED = textwrap.dedent(
     from hamstring_care.history.log import ProgressLog
     from hamstring_care.library import Library, protocol_dirs
     from hamstring_care.player.session import RunOptions, run_routine
-    from tests.test_player import FakeClock, RecordingCues, RecordingView
+    from tests.fakes import FakeClock, RecordingCues, RecordingView
 
     STOP_AFTER = int(sys.argv[2])
 

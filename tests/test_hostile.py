@@ -413,7 +413,7 @@ def test_a_finished_routine_is_saved_as_ended_before_the_last_question(library, 
     from rich.console import Console
 
     from hamstring_care.player.session import RunOptions, run_routine
-    from tests.test_player import FakeClock, RecordingCues, RecordingView, ScriptedKeys
+    from tests.fakes import FakeClock, RecordingCues, RecordingView, ScriptedKeys
 
     saved = []
 

@@ -7,60 +7,7 @@ import pytest
 from hamstring_care.models import Duration, Step
 from hamstring_care.player.engine import Player
 from hamstring_care.player.timeline import build, total_seconds
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.t = 1000.0
-
-    def now(self) -> float:
-        return self.t
-
-
-class ScriptedKeys:
-    """Keys at given times; waiting advances the fake clock to the key or the timeout."""
-
-    def __init__(self, clock: FakeClock, script: list[tuple[float, str]]) -> None:
-        self.clock = clock
-        self.script = sorted((clock.t + at, key) for at, key in script)
-        self.waits = 0
-
-    def wait(self, timeout):
-        self.waits += 1
-        due = self.script[0][0] if self.script else None
-        if due is not None and (timeout is None or due <= self.clock.t + timeout):
-            self.clock.t = max(self.clock.t, due)
-            return [self.script.pop(0)[1]]
-        if timeout is None:
-            raise AssertionError("waiting for a key that never comes")
-        self.clock.t += timeout
-        return []
-
-
-class RecordingView:
-    def __init__(self) -> None:
-        self.events: list[str] = []
-        self.frames = []
-
-    def frame(self, frame) -> None:
-        self.frames.append(frame)
-
-    def segment(self, segment) -> None:
-        self.events.append(segment.describe())
-
-    def event(self, text: str) -> None:
-        self.events.append(text)
-
-
-class RecordingCues:
-    def __init__(self) -> None:
-        self.cues: list[str] = []
-
-    def segment(self, segment) -> None:
-        self.cues.append(f"segment {segment.kind}")
-
-    def range_minimum(self, segment) -> None:
-        self.cues.append("range minimum")
+from tests.fakes import FakeClock, RecordingCues, RecordingView, ScriptedKeys
 
 
 def step(hold="10s", per_side=False, repeat=1, title="Hold"):

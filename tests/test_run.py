@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 from hamstring_care import cli
 from hamstring_care.player.session import RunOptions, run_routine
 from tests.conftest import ROOT
-from tests.test_player import FakeClock, RecordingCues, RecordingView, ScriptedKeys
+from tests.fakes import FakeClock, RecordingCues, RecordingView, ScriptedKeys
 
 runner = CliRunner()
 QUICK = str(ROOT / "tests" / "protocols")

@@ -21,7 +21,7 @@ from hamstring_care.sheets.content import build_sheet
 from hamstring_care.sheets.formats import sheet_for
 from hamstring_care.sheets.text import to_markdown, to_text
 from tests.conftest import ROOT
-from tests.test_player import FakeClock, RecordingCues, RecordingView, ScriptedKeys
+from tests.fakes import FakeClock, RecordingCues, RecordingView, ScriptedKeys
 
 runner = CliRunner()
 SNAPSHOTS = ROOT / "tests" / "snapshots"
