@@ -58,7 +58,7 @@ def write(tmp_path: Path):
 def fast_player(monkeypatch: pytest.MonkeyPatch) -> None:
     """Routines play on a fake monotonic clock: an hour takes no time."""
     from hamstring_care.player import terminal
-    from tests.test_player import FakeClock
+    from tests.fakes import FakeClock
 
     clock = FakeClock()
 

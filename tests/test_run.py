@@ -39,7 +39,7 @@ def test_hold_out_of_range_is_a_usage_error():
     assert invoke("run", "hamstring-stretch", "--hold", "0").exit_code == 2
 
 
-def test_plain_mode_when_piped_one_line_per_event():
+def test_plain_mode_when_piped_one_line_per_event(fast_player):
     result = invoke("--protocols-dir", QUICK, "run", "quick", "--count-in", "0", "--no-sound")
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines() == [
