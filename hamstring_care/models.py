@@ -485,6 +485,12 @@ def _rule_caution(value: Any) -> Any:
     return {"caution": value} if isinstance(value, str) else value
 
 
+RaisedCaution = Annotated[
+    RuleCaution, BeforeValidator(_rule_caution, json_schema_input_type=str | RuleCaution)
+]
+"""A caution id, or a mapping with the id and a condition."""
+
+
 class Rule(Model):
     """When ``when`` holds (and no earlier rule did), the result is ``disposition``."""
 
@@ -492,11 +498,7 @@ class Rule(Model):
     when: Condition
     disposition: Disposition
     because: Text
-    cautions: list[
-        Annotated[
-            RuleCaution, BeforeValidator(_rule_caution, json_schema_input_type=str | RuleCaution)
-        ]
-    ] = []
+    cautions: list[RaisedCaution] = []
     protocols: list[Id] | None = None
     advice: list[ItemOrText] = []
     """Said under "What to do now" before the disposition's own advice, when this rule decides."""
@@ -510,11 +512,7 @@ class Note(Model):
     id: Id
     when: Condition
     text: Text
-    cautions: list[
-        Annotated[
-            RuleCaution, BeforeValidator(_rule_caution, json_schema_input_type=str | RuleCaution)
-        ]
-    ] = []
+    cautions: list[RaisedCaution] = []
     sources: list[SourceKey] = []
     practice: bool = False
 
