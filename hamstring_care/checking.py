@@ -21,6 +21,7 @@ from hamstring_care.library import (
     Library,
     bundled_dir,
     display_name,
+    drawing_findings,
     read_protocol,
     scan_folder,
 )
@@ -94,6 +95,11 @@ def validate_paths(library: Library, paths: Sequence[Path]) -> ValidationReport:
         except InputFileError as error:
             report.bad += 1
             report.errors += error.lines
+            continue
+        drawings = drawing_findings(protocol, path.parent)
+        if drawings:
+            report.bad += 1
+            report.errors += [doc.problem(where, why).format(doc.source) for where, why in drawings]
             continue
         loaded[protocol.id] = protocol
         report.checked.append(f"ok  {display_name(path)}")

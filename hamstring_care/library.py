@@ -539,37 +539,47 @@ def find_illustration(folder: Path, name: str) -> Path | None:
     for owner in (folder, bundled_dir()):
         base = owner / ILLUSTRATIONS
         candidate = base / name
-        try:
-            real_base = base.resolve()
-            inside = real_base.is_relative_to(owner.resolve()) and (
-                candidate.resolve().is_relative_to(real_base)
-            )
-        except OSError:  # a symbolic link loop
-            continue
+        inside = _stays_inside(base, owner) and _stays_inside(candidate, base)
         if inside and candidate.is_file():
             return candidate
     return None
 
 
 def illustration_problem(folder: Path, name: str) -> str | None:
-    """Why a step's drawing cannot be used (missing, unreadable, not self-contained), or None."""
+    """Why a step's drawing cannot be found (missing, or its folder leads elsewhere), or None.
+
+    Cheap, for every load; what a drawing holds is checked where drawings are used: by
+    ``drawing_findings`` for ``protocols validate``, and again as a sheet reads them.
+    """
+    if find_illustration(folder, name) is not None:
+        return None
+    base = folder / ILLUSTRATIONS
+    if base.is_symlink() and not _stays_inside(base, folder):
+        return f"{ILLUSTRATIONS}/ leads outside its protocol folder; drawings must live in it"
+    return f"no file {ILLUSTRATIONS}/{name} beside this file or among the bundled protocols"
+
+
+def drawing_findings(protocol: Protocol, folder: Path) -> list[tuple[FieldPath, str]]:
+    """Each drawing of a routine that cannot be read or is not self-contained, located."""
     from hamstring_care.drawings import read_drawing
 
-    path = find_illustration(folder, name)
-    if path is None:
-        base = folder / ILLUSTRATIONS
-        if base.is_symlink() and not _stays_inside(base, folder):
-            return f"{ILLUSTRATIONS}/ leads outside its protocol folder; drawings must live in it"
-        return f"no file {ILLUSTRATIONS}/{name} beside this file or among the bundled protocols"
-    try:
-        read_drawing(path)
-    except (OSError, ValueError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        return f"{ILLUSTRATIONS}/{name}: {reason}"
-    return None
+    found: list[tuple[FieldPath, str]] = []
+    for i, step in enumerate(getattr(protocol, "steps", [])):
+        path = find_illustration(folder, step.illustration) if step.illustration else None
+        if path is None:
+            continue  # none named, or missing: the load reported that
+        try:
+            read_drawing(path)
+        except (OSError, ValueError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            found.append(
+                (("steps", i, "illustration"), f"{ILLUSTRATIONS}/{step.illustration}: {reason}")
+            )
+    return found
 
 
 def _stays_inside(path: Path, folder: Path) -> bool:
+    # Where the links lead, not where the names point; a link loop leads nowhere.
     try:
         return path.resolve().is_relative_to(folder.resolve())
     except OSError:

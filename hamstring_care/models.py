@@ -305,6 +305,12 @@ class Condition(Model):
     always: Literal[True] | None = None
 
     @property
+    def values(self) -> list[Scalar]:
+        """The values an ``is`` or ``includes`` test names, as a list (one or several)."""
+        given = self.is_ if self.is_ is not None else self.includes
+        return list(given) if isinstance(given, list) else [] if given is None else [given]
+
+    @property
     def comparisons(self) -> dict[str, int]:
         """The numeric tests given, by name."""
         pairs = {"at_least": self.at_least, "at_most": self.at_most}
@@ -733,7 +739,7 @@ def _check_condition(
         found.append((path, f'"{q.id}" is not a checklist question: use is'))
     if c.is_ is not None and q.type == "checklist":
         found.append((path, f'"{q.id}" is a checklist question: use includes'))
-    values = [*_listed(c.is_), *_listed(c.includes)]
+    values = c.values
     allowed = answer_values(q)
     for value in values:
         if allowed is not None and normalise_yes_no(q, value) not in allowed:
@@ -744,10 +750,6 @@ def _check_condition(
                     f"expected one of: {', '.join(allowed)}",
                 )
             )
-
-
-def _listed(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else [] if value is None else [value]
 
 
 def answer_values(q: Question) -> tuple[str, ...] | None:

@@ -110,13 +110,11 @@ def evaluate(
         return None, {}
     value = answers[condition.answer]
     if condition.includes is not None:
-        ticks = condition.includes if isinstance(condition.includes, list) else [condition.includes]
-        hits = [v for v in value if v in ticks] if isinstance(value, list) else []
+        hits = [v for v in value if v in condition.values] if isinstance(value, list) else []
         return bool(hits), ({condition.answer: hits} if hits else {})
     if condition.is_ is not None:
         question = protocol.question(condition.answer)
-        wanted = condition.is_ if isinstance(condition.is_, list) else [condition.is_]
-        held = value in [_normal(question, w) for w in wanted]
+        held = value in [_normal(question, w) for w in condition.values]
     else:
         held = all(_compare(name, value, n) for name, n in condition.comparisons.items())
     return held, ({condition.answer: value} if held else {})

@@ -459,13 +459,14 @@ class History:
 
     def last_triage(self) -> TriageRecord | None:
         """The most recent triage result."""
-        rows = self._query(
-            f"SELECT {TRIAGE_COLUMNS} FROM triage_results ORDER BY taken_at DESC, id DESC"
-        )
-        for row in rows:  # the newest that can be read
-            found = self._records([row], _triage)
-            if found:
-                return found[0]
+        with self._errors():
+            cursor = self.connection.execute(
+                f"SELECT {TRIAGE_COLUMNS} FROM triage_results ORDER BY taken_at DESC, id DESC"
+            )
+            while (row := cursor.fetchone()) is not None:  # the newest that can be read
+                found = self._records([row], _triage)
+                if found:
+                    return found[0]
         return None
 
     def triage_result(self, triage_id: int) -> TriageRecord | None:
@@ -520,7 +521,7 @@ class History:
         SQLite's integrity check passes a file whose table was dropped or whose rows were
         edited into something else; this finds those.
         """
-        return [*_unreadable_parts(self.connection)]
+        return _read_tables(self.connection)[1]
 
 
 TABLES = (("sessions", SESSION_COLUMNS, _session), ("triage_results", TRIAGE_COLUMNS, _triage))
@@ -533,17 +534,22 @@ def _table_rows(connection: sqlite3.Connection, table: str, columns: str) -> lis
         return None
 
 
-def _unreadable_parts(connection: sqlite3.Connection) -> Iterator[str]:
+def _read_tables(connection: sqlite3.Connection) -> tuple[dict[str, list[Any]], list[str]]:
+    """Every readable record by table, and in words every table or row that is not."""
+    found: dict[str, list[Any]] = {}
+    problems: list[str] = []
     for table, columns, read in TABLES:
+        found[table] = []
         rows = _table_rows(connection, table, columns)
         if rows is None:
-            yield f"the table {table} is missing or lacks columns this program needs"
+            problems.append(f"the table {table} is missing or lacks columns this program needs")
             continue
         for row in rows:
             try:
-                read(row)
+                found[table].append(read(row))
             except UnreadableRow as bad:
-                yield str(bad)
+                problems.append(str(bad))
+    return found, problems
 
 
 def carry_over(source: Path, target: History) -> Counts:
@@ -554,13 +560,7 @@ def carry_over(source: Path, target: History) -> Counts:
     """
     connection = sqlite3.connect(source, timeout=WAIT_SECONDS)
     try:
-        found: dict[str, list[Any]] = {}
-        for table, columns, read in TABLES:
-            rows = _table_rows(connection, table, columns) or []
-            found[table] = []
-            for row in rows:
-                with contextlib.suppress(UnreadableRow):
-                    found[table].append(read(row))
+        found, _ = _read_tables(connection)
     finally:
         connection.close()
     checks: list[TriageRecord] = found["triage_results"]
