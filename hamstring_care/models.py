@@ -27,7 +27,8 @@ from pydantic import (
 from pydantic_core import PydanticCustomError, core_schema
 
 from hamstring_care import vocab
-from hamstring_care.prescription import NOTES_LIMIT
+
+NOTES_LIMIT = 50_000  # characters: about 20 printed pages; more is surely a wrong file
 
 Kind = Literal["triage", "guidance", "routine"]
 # The shared words, read from the files' plain text (the models are strict otherwise).

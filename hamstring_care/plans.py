@@ -13,12 +13,13 @@ from typing import TYPE_CHECKING, Any
 
 from hamstring_care.dates import option_date
 from hamstring_care.errors import UnknownProtocolError, UsageError
-from hamstring_care.prescription import NOTES_LIMIT, Prescribed, Prescription, from_plan
+from hamstring_care.models import NOTES_LIMIT
+from hamstring_care.prescription import Prescribed, Prescription, from_plan
 from hamstring_care.vocab import Side
 
 if TYPE_CHECKING:
-    from hamstring_care.library import Library
     from hamstring_care.prescription import Advice
+    from hamstring_care.source.library import Library
 
 
 @dataclass
@@ -69,7 +70,7 @@ def prescription(
     if given.notes is not None and given.notes_file is not None:
         raise UsageError("give --notes or --notes-file, not both")
     if plan_path is not None:
-        from hamstring_care.library import load_plan
+        from hamstring_care.source.library import load_plan
 
         plan = load_plan(plan_path, library)
         base = from_plan(plan, {p.id: advice(library, p.id) for p in plan.protocols}, today)
@@ -109,7 +110,7 @@ def _apply(base: Prescription, given: Overrides) -> Prescription:
 
 
 def _notes_file(path: Path) -> str:
-    from hamstring_care.library import display_name, read_text
+    from hamstring_care.source.reading import display_name, read_text
 
     return read_text(path, display_name(path))
 

@@ -21,7 +21,6 @@ if TYPE_CHECKING:
 
     Advice: TypeAlias = RoutineProtocol | GuidanceProtocol
 
-NOTES_LIMIT = 50_000  # characters: about 20 printed pages; more is surely a wrong file
 TIMES_A_DAY = {1: "Once a day", 2: "Twice a day"}
 
 

@@ -18,23 +18,19 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from hamstring_care.errors import IncompleteAnswersError
-from hamstring_care.vocab import Disposition
+from hamstring_care.vocab import RED_FLAGS, Disposition
 
 if TYPE_CHECKING:
     from hamstring_care.models import (
         Condition,
         Question,
-        RoutineProtocol,
         Rule,
         RuleCaution,
-        Step,
         TriageProtocol,
     )
 
 DISPOSITIONS = tuple(Disposition)
 """Most urgent first."""
-
-RED_FLAGS = "red_flags"
 
 
 @dataclass(frozen=True)
@@ -401,40 +397,3 @@ def check_answer(question: Question, value: Any) -> tuple[bool, Any, str]:
         return ok, value, f"expected a whole number{bounds}, got {describe(value)}"
     allowed = answer_values(question) or ()
     return value in allowed, value, f"expected one of: {', '.join(allowed)}; got {describe(value)}"
-
-
-# --- tailoring a routine ----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TailoredStep:
-    """A routine step as this user should do it, with any caution notes added."""
-
-    step: Step
-    notes: list[str]
-
-
-@dataclass(frozen=True)
-class TailoredRoutine:
-    """A routine with the steps that cautions drop removed, and why."""
-
-    routine: RoutineProtocol
-    steps: list[TailoredStep]
-    dropped: list[tuple[Step, str]]
-
-
-def tailor(
-    routine: RoutineProtocol, protocol: TriageProtocol, cautions: list[str]
-) -> TailoredRoutine:
-    """Drop or annotate steps according to the cautions in force."""
-    in_force = [c for cid in cautions if (c := protocol.caution(cid)) is not None]
-    kept: list[TailoredStep] = []
-    dropped: list[tuple[Step, str]] = []
-    for step in routine.steps:
-        skip = next((c for c in in_force if any(s.matches(step) for s in c.skip)), None)
-        if skip is not None:
-            dropped.append((step, skip.text))
-            continue
-        notes = [c.text for c in in_force if any(s.matches(step) for s in c.note)]
-        kept.append(TailoredStep(step, notes))
-    return TailoredRoutine(routine, kept, dropped)

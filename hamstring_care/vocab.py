@@ -12,6 +12,9 @@ from __future__ import annotations
 
 from enum import Enum
 
+RED_FLAGS = "red_flags"
+"""The answer id of the warning-sign checklist (the other answer ids are the questions')."""
+
 
 class Word(str, Enum):
     """A member that reads as its value (``str(Side.RIGHT) == "right"``)."""

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from hamstring_care.library import Library, bundled_dir, protocol_dirs
+from hamstring_care.source.library import Library, bundled_dir, protocol_dirs
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -54,23 +54,6 @@ def write(tmp_path: Path):
     return _write
 
 
-@pytest.fixture
-def fast_player(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Routines play on a fake monotonic clock: an hour takes no time."""
-    from hamstring_care.player import terminal
-    from tests.fakes import FakeClock
-
-    clock = FakeClock()
-
-    class Keys:
-        def wait(self, timeout: float) -> list:
-            clock.t += timeout
-            return []
-
-    monkeypatch.setattr(terminal, "MonotonicClock", lambda: clock)
-    monkeypatch.setattr(terminal, "NoKeys", Keys)
-
-
 def bundled_text(name: str) -> str:
     """The text of a bundled protocol file, to copy and alter in a test."""
     return (bundled_dir() / name).read_text(encoding="utf-8")
@@ -90,3 +73,27 @@ CALM_ANSWERS = {
     "can_rise_without_pain": "yes",
 }
 """A complete triage 2.0 answers set: no warning sign, a gradual mild ache for 30 days."""
+
+
+@pytest.fixture
+def env():
+    """The command line's environment for one test: routines play on a fake clock, no
+    prompts unless a test gives a scripted asker (``env.prompter = ...``), output to the
+    runner (a console is made for each command)."""
+    from hamstring_care.context import Environment
+    from tests.fakes import FakeClock, PassingKeys
+
+    clock = FakeClock()
+    return Environment(clock=clock, keys=PassingKeys(clock), stdin_isatty=False)
+
+
+@pytest.fixture
+def invoke(env):
+    """Run the command line on the test's ``env``."""
+    from tests.fakes import invoke_with
+
+    def run(*args: str, input: str | None = None):
+        env.console = None  # each command prints to the runner's output of its own
+        return invoke_with(env, *args, input=input)
+
+    return run

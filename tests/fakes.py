@@ -7,6 +7,13 @@ terminal is needed.
 
 from __future__ import annotations
 
+import io
+
+from rich.console import Console
+from typer.testing import CliRunner
+
+from hamstring_care import cli
+from hamstring_care.context import Environment
 from hamstring_care.errors import Interrupted
 
 
@@ -76,12 +83,105 @@ class ScriptedAsker:
         self.asked.append("red_flags")
         return self.answers["red_flags"]
 
-    def confirm(self, text):
+    def confirm(self, text, default=True):
         self.asked.append(f"confirm: {text}")
         return self.answers.get("confirm", False)
+
+    def pain(self, text):
+        self.asked.append(f"pain: {text}")
+        pains = self.answers.get("pain")
+        return next(pains) if pains is not None else None
 
     def question(self, question):
         self.asked.append(question.id)
         if question.id == self.interrupt_at:
             raise Interrupted()
         return self.answers[question.id]
+
+
+class PassingKeys:
+    """No keys: each wait moves the fake clock on by its timeout (a routine takes no time)."""
+
+    def __init__(self, clock: FakeClock) -> None:
+        self.clock = clock
+
+    def wait(self, timeout):
+        if timeout is None:
+            raise AssertionError("waiting for a key that never comes")
+        self.clock.t += timeout
+        return []
+
+
+class PainAsker(ScriptedAsker):
+    """Answers the pain questions from a list (None: skipped)."""
+
+    def __init__(self, pains) -> None:
+        super().__init__({"red_flags": [], "pain": iter(pains)})
+
+
+def make_env(
+    *,
+    clock: FakeClock | None = None,
+    keys=None,
+    console: Console | None = None,
+    prompter=None,
+    now=None,
+    **more,
+) -> Environment:
+    """An environment of fakes: a fake clock, keys that only pass time, a capture console."""
+    clock = clock or FakeClock()
+    env = Environment(
+        clock=clock,
+        keys=keys if keys is not None else PassingKeys(clock),
+        console=console if console is not None else Console(file=io.StringIO(), width=80),
+        prompter=prompter,
+        stdin_isatty=False,
+        stdout_isatty=False,
+        **more,
+    )
+    if now is not None:
+        env.now = now
+    return env
+
+
+def invoke_with(env: Environment | None, *args: str, input: str | None = None):
+    """Run the command line on ``env`` (None: the real one, as the program builds it)."""
+    return CliRunner().invoke(cli.app, list(args), obj=env, input=input, catch_exceptions=False)
+
+
+class PainFunction:
+    """An asker whose pain answers come from a function of the question."""
+
+    def __init__(self, answer) -> None:
+        self.answer = answer
+
+    def pain(self, text):
+        return self.answer(text)
+
+
+def play_on_fakes(
+    routine,
+    triage,
+    cautions,
+    options,
+    console,
+    ask_pain,
+    *,
+    keys=None,
+    cues=None,
+    view=None,
+    clock=None,
+    recorder=None,
+    wall_clock=None,
+):
+    """Play a routine through the session flow on an environment built of these fakes."""
+    from hamstring_care.flows.session import play
+
+    env = make_env(
+        clock=clock,
+        keys=keys,
+        console=console,
+        prompter=PainFunction(ask_pain),
+        now=wall_clock,
+    )
+    return play(env, routine, triage, cautions, options, recorder=recorder, view=view, cues=cues)

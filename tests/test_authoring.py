@@ -10,10 +10,9 @@ import jsonschema
 import pytest
 import yaml
 
-from hamstring_care import authoring, cli
-from hamstring_care.library import bundled_dir, load_protocol
+from hamstring_care.source import authoring
+from hamstring_care.source.library import bundled_dir, load_protocol
 from tests.conftest import bundled_text
-from tests.test_cli import invoke
 
 
 @pytest.fixture
@@ -22,7 +21,7 @@ def user_folder() -> Path:
 
 
 @pytest.mark.parametrize("kind", authoring.KINDS)
-def test_each_starter_validates_as_written_without_warnings(tmp_path, kind):
+def test_each_starter_validates_as_written_without_warnings(tmp_path, kind, invoke):
     path = tmp_path / "my-own.yaml"
     path.write_text(authoring.starter_text("my-own", kind, str(path)), encoding="utf-8")
     protocol = load_protocol(path)
@@ -32,7 +31,7 @@ def test_each_starter_validates_as_written_without_warnings(tmp_path, kind):
 
 
 def test_new_routine_goes_to_the_user_folder_and_runs_and_prints(
-    user_folder, tmp_path, monkeypatch, fast_player
+    user_folder, tmp_path, monkeypatch, invoke
 ):
     result = invoke("protocols", "new", "calf-roll")
     assert result.exit_code == 0, result.stderr
@@ -48,7 +47,6 @@ def test_new_routine_goes_to_the_user_folder_and_runs_and_prints(
     assert text.startswith("# yaml-language-server: $schema=hamstring-care.schema.json\n")
     assert json.loads((user_folder / authoring.SCHEMA_FILE).read_text()) == authoring.json_schema()
     assert "calf-roll" in invoke("protocols", "list").stdout
-    monkeypatch.setattr(cli, "can_ask", lambda: False)
     played = invoke("run", "calf-roll", "--plain")
     assert played.exit_code == 0, played.stderr
     assert "Left leg: Lying hamstring stretch (3 of 3), 30 s" in played.stdout
@@ -57,7 +55,7 @@ def test_new_routine_goes_to_the_user_folder_and_runs_and_prints(
     assert "hamstring-care run calf-roll" in sheet.read_text(encoding="utf-8")
 
 
-def test_new_guidance_is_shown_and_overriding_an_id_says_so(user_folder):
+def test_new_guidance_is_shown_and_overriding_an_id_says_so(user_folder, invoke):
     result = invoke("protocols", "new", "rice", "--kind", "guidance")
     assert result.exit_code == 0
     assert "  Read it:   hamstring-care protocols show rice" in result.stdout
@@ -68,7 +66,7 @@ def test_new_guidance_is_shown_and_overriding_an_id_says_so(user_folder):
     assert "What to expect" in invoke("protocols", "show", "rice").stdout
 
 
-def test_an_existing_file_is_replaced_only_with_force(user_folder):
+def test_an_existing_file_is_replaced_only_with_force(user_folder, invoke):
     assert invoke("protocols", "new", "calf-roll").exit_code == 0
     path = user_folder / "calf-roll.yaml"
     path.write_text("edited", encoding="utf-8")
@@ -80,7 +78,7 @@ def test_an_existing_file_is_replaced_only_with_force(user_folder):
     assert path.read_text(encoding="utf-8").startswith("# yaml-language-server")
 
 
-def test_output_to_a_folder_a_file_or_stdout(tmp_path, user_folder):
+def test_output_to_a_folder_a_file_or_stdout(tmp_path, user_folder, invoke):
     folder = tmp_path / "clinic"
     folder.mkdir()
     into_folder = invoke("protocols", "new", "calf", "-o", str(folder))
@@ -103,7 +101,7 @@ def test_output_to_a_folder_a_file_or_stdout(tmp_path, user_folder):
         (["calf", "--kind", "triage"], "Invalid value for '--kind'"),
     ],
 )
-def test_bad_ids_and_names_are_refused(args, message, user_folder):
+def test_bad_ids_and_names_are_refused(args, message, user_folder, invoke):
     result = invoke("protocols", "new", *args)
     assert result.exit_code == 2
     assert message in result.stderr
@@ -125,7 +123,7 @@ def as_json(text: str):
     return json.loads(json.dumps(yaml.safe_load(text), default=str))
 
 
-def test_schema_command_prints_the_schema(tmp_path):
+def test_schema_command_prints_the_schema(tmp_path, invoke):
     result = invoke("protocols", "schema")
     assert json.loads(result.stdout) == authoring.json_schema()
     out = tmp_path / "schema.json"
@@ -139,7 +137,7 @@ def test_every_bundled_protocol_fits_the_schema(validator, name):
 
 
 @pytest.mark.parametrize("kind", authoring.KINDS)
-def test_starters_and_new_plans_fit_the_schema(validator, kind, tmp_path):
+def test_starters_and_new_plans_fit_the_schema(validator, kind, tmp_path, invoke):
     assert list(validator.iter_errors(as_json(authoring.starter_text("x", kind, "x")))) == []
     plan = invoke("plan", "new", "-o", "-", "--patient", "Jo").stdout
     assert list(validator.iter_errors(as_json(plan))) == []

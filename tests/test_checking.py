@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from hamstring_care.checking import validate_paths
-from hamstring_care.library import Library, bundled_dir, display_name, protocol_dirs
+from hamstring_care.source.checking import validate_paths
+from hamstring_care.source.library import Library, bundled_dir, protocol_dirs
+from hamstring_care.source.reading import display_name
 from tests.conftest import bundled_text
-from tests.test_cli import invoke
 
 ROUTINE = """
 id: calf
@@ -28,37 +28,37 @@ steps:
 """
 
 
-def validate(*args: str):
+def validate(invoke, *args: str):
     result = invoke("protocols", "validate", *args)
     return result.exit_code, result.stderr.splitlines(), result.stdout.splitlines()
 
 
-def test_clean_folder_exits_0_even_when_strict(write, tmp_path):
+def test_clean_folder_exits_0_even_when_strict(invoke, write, tmp_path):
     write("clinic/calf.yaml", ROUTINE)
     for strict in ([], ["--strict"]):
-        code, errors, out = validate(*strict, str(tmp_path / "clinic"))
+        code, errors, out = validate(invoke, *strict, str(tmp_path / "clinic"))
         assert (code, errors) == (0, [])
         assert out == [f"ok  {tmp_path}/clinic/calf.yaml", "1 file(s) checked: all valid."]
 
 
-def test_warnings_exit_0_or_1_with_strict(write, tmp_path):
+def test_warnings_exit_0_or_1_with_strict(invoke, write, tmp_path):
     path = write("clinic/calf.yaml", ROUTINE.replace("    sources: [seeds]\n", ""))
-    code, errors, out = validate(str(path))
+    code, errors, out = validate(invoke, str(path))
     assert code == 0
     assert errors == [
         f"{path}:9:5: steps[0]: warning: no sources and not marked practice: true; "
         "cite one, or mark it practice"
     ]
     assert out[-1] == "1 file(s) checked: all valid, 1 warning(s)."
-    assert validate("--strict", str(path))[0] == 1
+    assert validate(invoke, "--strict", str(path))[0] == 1
 
 
-def test_a_file_without_sources_is_a_warning_not_an_error(write):
+def test_a_file_without_sources_is_a_warning_not_an_error(invoke, write):
     text = ROUTINE.replace("sources:\n  seeds: Clinic articles.\n", "").replace(
         "    sources: [seeds]\n", "    practice: true\n"
     )
     path = write("calf.yaml", text)
-    code, errors, _ = validate("--strict", str(path))
+    code, errors, _ = validate(invoke, "--strict", str(path))
     assert code == 1
     assert errors == [
         f"{path}:1:1: sources: warning: no sources: cite where the advice comes from, and mark "
@@ -66,17 +66,17 @@ def test_a_file_without_sources_is_a_warning_not_an_error(write):
     ]
 
 
-def test_a_routine_over_an_hour_is_a_warning(write):
+def test_a_routine_over_an_hour_is_a_warning(invoke, write):
     # 5 s to get ready, 4 x 600 s, 5 s to switch legs, 4 x 600 s: 4,810 s, 81 min begun.
     path = write("calf.yaml", ROUTINE.replace("hold: 60s", "hold: 600s\n    repeat: 4"))
-    code, errors, _ = validate(str(path))
+    code, errors, _ = validate(invoke, str(path))
     assert code == 0
     assert errors == [
         f"{path}:9:3: steps: warning: the routine takes 81 min with both legs, over 60 min; "
         "most people will not finish it"
     ]
     shorter = write("calf.yaml", ROUTINE.replace("hold: 60s", "hold: 600s\n    repeat: 2"))
-    assert validate(str(shorter))[:2] == (0, [])
+    assert validate(invoke, str(shorter))[:2] == (0, [])
 
 
 @pytest.mark.parametrize(
@@ -88,19 +88,19 @@ def test_a_routine_over_an_hour_is_a_warning(write):
         ("0s", "a duration must be longer than 0s"),
     ],
 )
-def test_holds_out_of_range_are_errors(write, hold, message):
+def test_holds_out_of_range_are_errors(invoke, write, hold, message):
     path = write("calf.yaml", ROUTINE.replace("hold: 60s", f"hold: {hold}"))
-    code, errors, _ = validate(str(path))
+    code, errors, _ = validate(invoke, str(path))
     assert code == 2
     assert errors == [f"{path}:11:11: steps[0].hold: {message}"]
 
 
-def test_errors_of_every_file_at_once_with_their_places(write, tmp_path):
+def test_errors_of_every_file_at_once_with_their_places(invoke, write, tmp_path):
     write(
         "clinic/calf.yaml", ROUTINE.replace("hold: 60s", "hold: sixty").replace("calf\n", "cafl\n")
     )
     write("clinic/rice.yaml", bundled_text("rice.yaml").replace("title: ", "titel: ", 1))
-    code, errors, out = validate(str(tmp_path / "clinic"))
+    code, errors, out = validate(invoke, str(tmp_path / "clinic"))
     assert code == 2
     assert errors == [
         f"{tmp_path}/clinic/calf.yaml:11:11: steps[0].hold: expected a duration like 20s or 10-20s, "
@@ -115,9 +115,9 @@ def test_errors_of_every_file_at_once_with_their_places(write, tmp_path):
     assert out[-1].startswith("2 file(s) checked: 2 with errors")
 
 
-def test_an_override_says_which_file_wins(write, tmp_path):
+def test_an_override_says_which_file_wins(invoke, write, tmp_path):
     write("clinic/rice.yaml", bundled_text("rice.yaml"))
-    code, errors, _ = validate(str(tmp_path / "clinic"))
+    code, errors, _ = validate(invoke, str(tmp_path / "clinic"))
     assert code == 0
     assert errors == [
         f"{tmp_path}/clinic/rice.yaml: warning: id rice is also in protocols/rice.yaml "
@@ -140,10 +140,10 @@ def test_default_validation_names_the_winner_for_each_file(write, tmp_path):
     )
 
 
-def test_two_files_with_one_id_in_one_folder_is_an_error(write, tmp_path):
+def test_two_files_with_one_id_in_one_folder_is_an_error(invoke, write, tmp_path):
     write("clinic/calf.yaml", ROUTINE)
     write("clinic/calf.yml", ROUTINE)
-    code, errors, _ = validate(str(tmp_path / "clinic"))
+    code, errors, _ = validate(invoke, str(tmp_path / "clinic"))
     assert code == 2
     assert (
         f"{tmp_path}/clinic/calf.yaml: id calf is also in {tmp_path}/clinic/calf.yml, in the same folder; keep one of them"
@@ -151,11 +151,11 @@ def test_two_files_with_one_id_in_one_folder_is_an_error(write, tmp_path):
     )
 
 
-def test_missing_illustration_is_an_error(write):
+def test_missing_illustration_is_an_error(invoke, write):
     path = write(
         "calf.yaml", ROUTINE.replace("area: calf", "area: calf\n    illustration: calf-roll.svg")
     )
-    code, errors, _ = validate(str(path))
+    code, errors, _ = validate(invoke, str(path))
     assert code == 2
     assert errors == [
         f"{path}:15:19: steps[0].illustration: no file illustrations/calf-roll.svg beside this "

@@ -7,7 +7,6 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from hamstring_care import cli
 from tests.conftest import bundled_text
 from tests.fakes import ScriptedAsker
 
@@ -30,33 +29,29 @@ can_rise_without_pain: yes
 """
 
 
-def invoke(*args: str, input: str | None = None):
-    return runner.invoke(cli.app, list(args), input=input, catch_exceptions=False)
-
-
 @pytest.fixture
-def asker(monkeypatch):
+def asker(env):
     def use(answers: dict, **kwargs) -> ScriptedAsker:
         scripted = ScriptedAsker(answers, **kwargs)
-        monkeypatch.setattr(cli, "make_prompter", lambda: scripted)
+        env.prompter = scripted
         return scripted
 
     return use
 
 
-def test_version():
+def test_version(invoke):
     result = invoke("--version")
     assert result.stdout == "hamstring-care 0.1.0\n"
 
 
-def test_help_lists_every_command():
+def test_help_lists_every_command(invoke):
     result = invoke("--help")
     for command in ("start", "triage", "protocols", "--protocols-dir", "--debug", "--version"):
         assert command in result.stdout
     assert "list" in invoke("protocols", "--help").stdout
 
 
-def test_triage_json_has_the_documented_shape(write):
+def test_triage_json_has_the_documented_shape(write, invoke):
     result = invoke("triage", "--answers", str(write("a.yaml", SELF_MASSAGE)), "--json")
     assert result.exit_code == 0
     out = json.loads(result.stdout)
@@ -68,13 +63,13 @@ def test_triage_json_has_the_documented_shape(write):
     assert out["reasons"][0]["rule"] == "ready-for-self-care"
 
 
-def test_triage_reads_json_and_stdin():
+def test_triage_reads_json_and_stdin(invoke):
     data = json.dumps({"red_flags": ["both_legs"]})
     result = invoke("triage", "--answers", "-", "--json", input=data)
     assert json.loads(result.stdout)["disposition"] == "emergency"
 
 
-def test_triage_human_output(write):
+def test_triage_human_output(write, invoke):
     result = invoke("triage", "--answers", str(write("a.yaml", SELF_MASSAGE)))
     assert result.exit_code == 0
     assert "SELF-CARE: ROUTINE" in result.stdout
@@ -82,7 +77,7 @@ def test_triage_human_output(write):
     assert "Next: hamstring-care protocols show foam-roller-and-ball" in result.stdout
 
 
-def test_bad_answers_one_line_each_on_stderr_nothing_on_stdout(write):
+def test_bad_answers_one_line_each_on_stderr_nothing_on_stdout(write, invoke):
     path = write(
         "a.yaml",
         SELF_MASSAGE.replace("pain_at_rest: 2", "pain_at_rest: 12").replace(
@@ -98,7 +93,7 @@ def test_bad_answers_one_line_each_on_stderr_nothing_on_stdout(write):
     ]
 
 
-def test_missing_answers(write):
+def test_missing_answers(write, invoke):
     path = write("a.yaml", "red_flags: []\nonset: sudden\n")
     result = invoke("triage", "--answers", str(path))
     assert result.exit_code == 2
@@ -116,7 +111,7 @@ def test_missing_answers(write):
         (b"- a\n", "expected a mapping of answers"),
     ],
 )
-def test_unreadable_answers(write, content, message):
+def test_unreadable_answers(write, content, message, invoke):
     path = write("a.yaml", content)
     result = invoke("triage", "--answers", str(path))
     assert result.exit_code == 2
@@ -125,7 +120,7 @@ def test_unreadable_answers(write, content, message):
     assert result.stderr.startswith(str(path))
 
 
-def test_missing_answers_file(tmp_path):
+def test_missing_answers_file(tmp_path, invoke):
     result = invoke("triage", "--answers", str(tmp_path / "none.yaml"))
     assert (result.exit_code, result.stderr.strip()) == (
         2,
@@ -133,7 +128,7 @@ def test_missing_answers_file(tmp_path):
     )
 
 
-def test_guided_flow_reaches_a_result_and_shows_the_routine(asker):
+def test_guided_flow_reaches_a_result_and_shows_the_routine(asker, invoke):
     scripted = asker(yaml_answers(SELF_MASSAGE))
     result = invoke()
     assert result.exit_code == 0, result.stderr
@@ -158,84 +153,68 @@ def test_guided_flow_reaches_a_result_and_shows_the_routine(asker):
     ]
 
 
-def test_guided_flow_offers_each_routine_in_turn(asker, monkeypatch):
-    played = []
-    monkeypatch.setattr(
-        cli,
-        "_play",
-        lambda lib, routine, cautions, *_rest, **_kw: played.append((routine.id, cautions)),
-    )
+def test_guided_flow_offers_each_routine_in_turn(asker, env, invoke):
+    from hamstring_care.history.store import open_history
+
     scripted = asker({**yaml_answers(SELF_MASSAGE), "confirm": True})
     assert invoke().exit_code == 0
-    assert played == [
-        ("foam-roller-and-ball", ["no_knee_crease"]),
-        ("hamstring-stretch", ["no_knee_crease"]),
-    ]
-    assert scripted.asked[-2:] == [
+    with open_history(env.history_folder()) as history:
+        (check,) = history.triage_results()
+        played = [(s.routine_id, s.triage_id) for s in reversed(history.sessions())]
+    assert check.cautions == ["no_knee_crease"]
+    assert played == [("foam-roller-and-ball", check.id), ("hamstring-stretch", check.id)]
+    assert [asked for asked in scripted.asked if asked.startswith("confirm")] == [
         "confirm: Start “Foam roller and ball self-massage” now?",
         "confirm: Start “Hamstring stretch” now?",
     ]
 
 
-def stopped_because_it_hurt(disposition: str):
-    from hamstring_care.player.session import SessionResult
+def stop_at_first_routine(env, disposition: str) -> None:
+    """Press "s" in the first routine played, then the stop answer that routes to ``disposition``."""
+    from tests.fakes import ScriptedKeys
 
-    return SessionResult(
-        **{
-            **dict.fromkeys(("routine_version", "started_at", "ended_at", "pain_after"), None),
-            **dict.fromkeys(("pain_before", "segments_total", "segments_completed"), 0),
-            **dict.fromkeys(("planned_seconds", "paused_seconds", "elapsed_seconds"), 0),
-            "routine_id": "x",
-            "side": "both",
-            "holds_extended": 0,
-            "stopped_early": True,
-            "stop_reason": "hurts",
-            "stop_disposition": disposition,
-        }
-    )
+    choices = env.library().triage().stop_check.choices
+    digit = str(next(i for i, c in enumerate(choices, 1) if c.disposition == disposition))
+    env.keys = ScriptedKeys(env.clock, [(8, "s"), (9, digit)])
+
+
+def routines_played(stdout: str) -> int:
+    return stdout.count(" parts done in ")
 
 
 @pytest.mark.parametrize("disposition", ["rice", "clinician", "urgent"])
-def test_guided_flow_offers_nothing_more_once_it_hurts(asker, monkeypatch, disposition):
-    played = []
-
-    def play(lib, routine, *_rest, **_kw):
-        played.append(routine.id)
-        return stopped_because_it_hurt(disposition)
-
-    monkeypatch.setattr(cli, "_play", play)
+def test_guided_flow_offers_nothing_more_once_it_hurts(asker, env, disposition, invoke):
+    stop_at_first_routine(env, disposition)
     scripted = asker({**yaml_answers(SELF_MASSAGE), "confirm": True})
-    assert invoke().exit_code == 0
-    assert played == ["foam-roller-and-ball"]
+    result = invoke()
+    assert result.exit_code == 0
+    assert routines_played(result.stdout) == 1
+    assert "Stopped because it hurt" in result.stdout
     assert not any("Hamstring stretch" in asked for asked in scripted.asked)
 
 
-def test_guided_flow_carries_on_when_a_stop_says_carry_on(asker, monkeypatch):
-    played = []
-    monkeypatch.setattr(
-        cli, "_play", lambda lib, routine, *_r, **_k: played.append(routine.id) or None
-    )
+def test_guided_flow_carries_on_when_a_stop_says_carry_on(asker, env, invoke):
+    from tests.fakes import ScriptedKeys
+
+    carry_on = len(env.library().triage().stop_check.choices)
+    env.keys = ScriptedKeys(env.clock, [(8, "s"), (9, str(carry_on))])
     asker({**yaml_answers(SELF_MASSAGE), "confirm": True})
-    assert invoke().exit_code == 0
-    assert played == ["foam-roller-and-ball", "hamstring-stretch"]
+    result = invoke()
+    assert result.exit_code == 0
+    assert routines_played(result.stdout) == 2
 
 
-def test_a_plan_stops_at_the_routine_that_hurt(monkeypatch, write):
-    played = []
-
-    def play(lib, routine, *_rest, **_kw):
-        played.append(routine.id)
-        return stopped_because_it_hurt("rice")
-
-    monkeypatch.setattr(cli, "_play", play)
+def test_a_plan_stops_at_the_routine_that_hurt(env, write, invoke):
+    stop_at_first_routine(env, "rice")
     plan = write(
         "plan.yaml", "protocols:\n  - id: foam-roller-and-ball\n  - id: hamstring-stretch\n"
     )
-    assert invoke("run", "--plan", str(plan)).exit_code == 0
-    assert played == ["foam-roller-and-ball"]
+    result = invoke("run", "--plan", str(plan))
+    assert result.exit_code == 0
+    assert routines_played(result.stdout) == 1
 
 
-def test_guided_flow_shows_rice_guidance_in_full(asker):
+def test_guided_flow_shows_rice_guidance_in_full(asker, invoke):
     asker({**yaml_answers(SELF_MASSAGE), "onset": "sudden", "days_since_onset": 1})
     result = invoke("start")
     assert "SELF-CARE: RICE" in result.stdout
@@ -243,14 +222,14 @@ def test_guided_flow_shows_rice_guidance_in_full(asker):
     assert "Roll the back of the thigh" not in result.stdout
 
 
-def test_guided_flow_stops_at_once_on_an_emergency_flag(asker):
+def test_guided_flow_stops_at_once_on_an_emergency_flag(asker, invoke):
     scripted = asker({"red_flags": ["saddle_numbness"]})
     result = invoke()
     assert scripted.asked == ["red_flags"]
     assert "Get emergency care now" in result.stdout
 
 
-def test_guided_flow_asks_about_a_pop_only_after_a_sudden_onset(asker):
+def test_guided_flow_asks_about_a_pop_only_after_a_sudden_onset(asker, invoke):
     answers = {**yaml_answers(SELF_MASSAGE), "onset": "sudden", "days_since_onset": 1}
     scripted = asker(answers)
     invoke()
@@ -261,7 +240,7 @@ def test_guided_flow_asks_about_a_pop_only_after_a_sudden_onset(asker):
     assert "felt_pop" not in gradual.asked and "strained_before" not in gradual.asked
 
 
-def test_guided_flow_asks_sitting_only_for_the_sit_bone(asker):
+def test_guided_flow_asks_sitting_only_for_the_sit_bone(asker, invoke):
     answers = {**yaml_answers(SELF_MASSAGE), "pain_location": "sit_bone", "sitting_hurts": "yes"}
     scripted = asker(answers)
     result = invoke()
@@ -269,14 +248,14 @@ def test_guided_flow_asks_sitting_only_for_the_sit_bone(asker):
     assert "SEE A CLINICIAN" in result.stdout
 
 
-def test_ctrl_c_says_stopped_and_exits_130(asker):
+def test_ctrl_c_says_stopped_and_exits_130(asker, invoke):
     asker(yaml_answers(SELF_MASSAGE), interrupt_at="pain_at_rest")
     result = invoke()
     assert result.exit_code == 130
     assert result.stderr.strip() == "Stopped."
 
 
-def test_no_terminal_points_to_answers_files():
+def test_no_terminal_points_to_answers_files(invoke):
     result = invoke()  # CliRunner's stdin is not a terminal
     assert result.exit_code == 2
     assert "no terminal" in result.stderr
@@ -284,13 +263,13 @@ def test_no_terminal_points_to_answers_files():
     assert result.stdout == ""
 
 
-def test_internal_errors_hide_details_unless_debug(asker, monkeypatch):
+def test_internal_errors_hide_details_unless_debug(asker, monkeypatch, invoke):
     asker(yaml_answers(SELF_MASSAGE))
 
     def broken(*args, **kwargs):
         raise ValueError("pain_at_rest=2 private")
 
-    monkeypatch.setattr("hamstring_care.guided.triage", broken)
+    monkeypatch.setattr("hamstring_care.flows.check.triage", broken)
     result = invoke()
     assert result.exit_code == 1
     assert "private" not in result.stderr + result.stdout
@@ -299,27 +278,28 @@ def test_internal_errors_hide_details_unless_debug(asker, monkeypatch):
         invoke("--debug")
 
 
-def test_protocols_list_show_validate():
+def test_protocols_list_show_validate(invoke):
     listed = invoke("protocols", "list").stdout
     for pid in ("triage", "rice", "foam-roller-and-ball", "hamstring-stretch"):
         assert pid in listed
     shown = invoke("protocols", "show", "hamstring-stretch").stdout
-    assert "│ 30 s " in shown
-    assert "About 4 min in all." in shown  # 5 s get-ready, 2 x (3 x 30 s + 2 x 10 s), 5 s switch
-    assert "3 times with 10 s rest" in shown
+    assert not set("╭│╰━┃") & set(shown)  # in a pipe: plain text, no box drawing
+    # 5 s get-ready, 2 x (3 x 30 s + 2 x 10 s), 5 s switch
+    assert "About 4 min in all (each leg)." in shown
+    assert "Dose: 30 s, 3 times with 10 s rest" in shown
     assert "Rules (the first that holds decides)" in invoke("protocols", "show", "triage").stdout
     validated = invoke("protocols", "validate")
     assert validated.exit_code == 0
     assert validated.stdout.endswith("4 file(s) checked: all valid.\n")
 
 
-def test_protocols_show_unknown():
+def test_protocols_show_unknown(invoke):
     result = invoke("protocols", "show", "yoga")
     assert result.exit_code == 2
     assert result.stderr.startswith('no protocol "yoga"; known protocols:')
 
 
-def test_validate_a_broken_folder(write, tmp_path):
+def test_validate_a_broken_folder(write, tmp_path, invoke):
     write("bad/rice.yaml", bundled_text("rice.yaml").replace("kind: guidance", "kind: guide"))
     result = invoke("protocols", "validate", str(tmp_path / "bad"))
     assert result.exit_code == 2
@@ -327,7 +307,7 @@ def test_validate_a_broken_folder(write, tmp_path):
     assert result.stdout.endswith("1 file(s) checked: 1 with errors, 1 warning(s).\n")
 
 
-def test_protocols_dir_overrides_and_says_so(write, tmp_path, monkeypatch):
+def test_protocols_dir_overrides_and_says_so(write, tmp_path, monkeypatch, invoke):
     write(
         "clinic/triage.yaml",
         bundled_text("triage.yaml").replace('version: "2.0.0"', 'version: "9.0"'),
@@ -340,7 +320,7 @@ def test_protocols_dir_overrides_and_says_so(write, tmp_path, monkeypatch):
     assert out["triage_version"] == "9.0"
 
 
-def test_broken_override_is_reported_with_its_file(write, tmp_path):
+def test_broken_override_is_reported_with_its_file(write, tmp_path, invoke):
     write("clinic/triage.yaml", "id: triage\n")
     result = invoke(
         "--protocols-dir",
@@ -361,10 +341,10 @@ def yaml_answers(text: str) -> dict:
     return {k: ("yes" if v is True else "no" if v is False else v) for k, v in data.items()}
 
 
-def test_piped_output_is_plain_text_saying_what_the_panel_says(write, triage_protocol):
+def test_piped_output_is_plain_text_saying_what_the_panel_says(write, triage_protocol, invoke):
     from rich.console import Console
 
-    from hamstring_care import display
+    from hamstring_care.render import terminal
     from hamstring_care.triage import triage
 
     result = invoke("triage", "--answers", str(write("a.yaml", SELF_MASSAGE)))
@@ -372,7 +352,7 @@ def test_piped_output_is_plain_text_saying_what_the_panel_says(write, triage_pro
     assert result.stdout.startswith("SELF-CARE: ROUTINE\nSelf-care: foam roller and ball")
     console = Console(width=200, record=True, file=open("/dev/null", "w"))  # noqa: SIM115
     console.print(
-        display.result_panel(triage(triage_protocol, yaml_answers(SELF_MASSAGE)), triage_protocol)
+        terminal.result_panel(triage(triage_protocol, yaml_answers(SELF_MASSAGE)), triage_protocol)
     )
     panel = console.export_text()
     for line in ("Keep all pressure off the crease behind the knee.", "Sources", "[1] Two clinic"):
@@ -380,7 +360,7 @@ def test_piped_output_is_plain_text_saying_what_the_panel_says(write, triage_pro
         assert line in result.stdout.replace("\n    ", " ")
 
 
-def test_not_sure_shows_what_the_user_said(write):
+def test_not_sure_shows_what_the_user_said(write, invoke):
     answers = (
         SELF_MASSAGE.replace("onset: gradual", "onset: sudden")
         .replace("days_since_onset: 30", "days_since_onset: 5")
@@ -389,3 +369,17 @@ def test_not_sure_shows_what_the_user_said(write):
     out = invoke("triage", "--answers", str(write("a.yaml", answers))).stdout
     assert 'Can you walk without pain? Not sure (counted as "No, walking hurts")' in out
     assert 'counts as "No, walking hurts", the more careful' in out.replace("\n    ", " ")
+
+
+def test_protocols_show_in_a_pipe_says_what_the_printed_text_sheet_says(invoke):
+    """One content model: `protocols show X` and `print X -f txt` render the same block
+    (the sheet adds how often and the command; its sources close the whole sheet)."""
+    added = ("In the terminal:", "  hamstring-care", "Once a day, about", "About ")
+
+    def words(text: str) -> str:
+        return "\n".join(line for line in text.splitlines() if not line.startswith(added))
+
+    for pid in ("rice", "hamstring-stretch"):
+        shown = invoke("protocols", "show", pid).stdout.split("\nSOURCES\n")[0]
+        printed = invoke("print", pid, "-f", "txt", "-o", "-").stdout
+        assert words(shown).strip() in words(printed)

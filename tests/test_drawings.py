@@ -126,8 +126,8 @@ def test_the_pdf_library_fetches_nothing_even_if_a_drawing_got_through(
     from pypdf import PdfReader
 
     from hamstring_care.prescription import Prescribed, Prescription
-    from hamstring_care.sheets.content import build_sheet
-    from hamstring_care.sheets.pdf import to_pdf
+    from hamstring_care.render.content import build_sheet
+    from hamstring_care.render.pdf import to_pdf
 
     secret = png(tmp_path / "secret.png")
     drawing = SVG.format(
@@ -141,7 +141,7 @@ def test_the_pdf_library_fetches_nothing_even_if_a_drawing_got_through(
     )
     sheet = build_sheet(prescription, library.triage(), lambda _pid, _name: drawing)
     out = tmp_path / "x.pdf"
-    out.write_bytes(to_pdf(sheet))
+    out.write_bytes(to_pdf(sheet)[0])
     images = [
         name
         for page in PdfReader(out).pages

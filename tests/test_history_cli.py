@@ -6,14 +6,14 @@ import csv
 import json
 import os
 import sqlite3
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from hamstring_care import cli
-from hamstring_care.history.store import FILE_NAME, SCHEMA_VERSION, open_history
+from hamstring_care.history.store import FILE_NAME, SCHEMA_VERSION, Session, open_history
 from tests.fakes import ScriptedAsker
 from tests.test_cli import SELF_MASSAGE, yaml_answers
 
@@ -21,10 +21,6 @@ runner = CliRunner()
 T0 = datetime(2026, 11, 2, 7, 30, tzinfo=timezone.utc)  # a Monday
 RICE = {**yaml_answers(SELF_MASSAGE), "onset": "sudden", "days_since_onset": 1}
 RICE_WALKING_HURTS = {**RICE, "days_since_onset": 4, "can_walk_without_pain": "no"}
-
-
-def invoke(*args: str):
-    return runner.invoke(cli.app, list(args), catch_exceptions=False)
 
 
 class Wall:
@@ -41,9 +37,9 @@ class Wall:
 
 
 @pytest.fixture
-def wall(monkeypatch) -> Wall:
+def wall(env) -> Wall:
     clock = Wall(T0)
-    monkeypatch.setattr(cli, "now", clock)
+    env.now = clock
     return clock
 
 
@@ -52,9 +48,10 @@ def data(tmp_path) -> Path:
     return Path(os.environ["HAMSTRING_CARE_DATA"])
 
 
-def check(monkeypatch, answers: dict) -> ScriptedAsker:
+def check(env, answers: dict) -> ScriptedAsker:
+    """The next guided check answers these."""
     scripted = ScriptedAsker(answers)
-    monkeypatch.setattr(cli, "make_prompter", lambda: scripted)
+    env.prompter = scripted
     return scripted
 
 
@@ -62,7 +59,7 @@ def add_sessions(folder: Path, pains: list[tuple[int, int | None]], start: datet
     """One finished session a day from ``start``, with (pain before, pain after)."""
     with open_history(folder) as history:
         for day, (before, after) in enumerate(pains):
-            sid = history.start_session(
+            started = Session(
                 routine_id="foam-roller-and-ball",
                 routine_version="1.0.0",
                 side="both",
@@ -71,21 +68,22 @@ def add_sessions(folder: Path, pains: list[tuple[int, int | None]], start: datet
                 planned_seconds=323,
                 pain_before=before,
             )
-            history.update_session(
-                sid,
-                updated_at=start + timedelta(days=day, minutes=6),
-                ended_at=start + timedelta(days=day, minutes=6),
-                segments_completed=28,
-                pain_after=after,
+            sid = history.save_session(started)
+            ended = start + timedelta(days=day, minutes=6)
+            done = replace(
+                started, ended_at=ended, segments_completed=28, pain_after=after,
                 elapsed_seconds=330.0,
-            )
+            )  # fmt: skip
+            history.update_session(sid, done, updated_at=ended)
 
 
 # --- re-check ---------------------------------------------------------------------------
 
 
-def test_rice_then_a_recheck_two_days_later_shows_what_improved(monkeypatch, wall, data):
-    check(monkeypatch, RICE_WALKING_HURTS)
+def test_rice_then_a_recheck_two_days_later_shows_what_improved(
+    env, monkeypatch, wall, data, invoke
+):
+    check(env, RICE_WALKING_HURTS)
     first = invoke()
     assert first.exit_code == 0, first.stderr
     assert "check again." not in first.stdout
@@ -94,7 +92,7 @@ def test_rice_then_a_recheck_two_days_later_shows_what_improved(monkeypatch, wal
     )
 
     wall.advance(hours=49)
-    scripted = check(monkeypatch, {**yaml_answers(SELF_MASSAGE), "pain_at_rest": 1})
+    scripted = check(env, {**yaml_answers(SELF_MASSAGE), "pain_at_rest": 1})
     again = invoke()
     assert again.exit_code == 0, again.stderr
     assert again.stdout.splitlines()[0] == "Two days ago you were advised RICE: let's check again."
@@ -111,27 +109,27 @@ def test_rice_then_a_recheck_two_days_later_shows_what_improved(monkeypatch, wal
     assert latest.taken_at == T0 + timedelta(hours=49)
 
 
-def test_a_recheck_that_is_worse_says_so(monkeypatch, wall):
-    check(monkeypatch, RICE_WALKING_HURTS)
+def test_a_recheck_that_is_worse_says_so(env, monkeypatch, wall, invoke):
+    check(env, RICE_WALKING_HURTS)
     invoke()
     wall.advance(days=3)
-    check(monkeypatch, {**RICE_WALKING_HURTS, "pain_at_rest": 5})
+    check(env, {**RICE_WALKING_HURTS, "pain_at_rest": 5})
     out = " ".join(invoke().stdout.split())
     assert out.startswith("Three days ago you were advised RICE")
     assert "2 5 worse" in out
     assert "Some answers are worse than last time: follow the advice above." in out
 
 
-def test_no_recheck_after_other_results(monkeypatch, wall):
-    check(monkeypatch, yaml_answers(SELF_MASSAGE))
+def test_no_recheck_after_other_results(env, monkeypatch, wall, invoke):
+    check(env, yaml_answers(SELF_MASSAGE))
     invoke()
     wall.advance(days=5)
-    check(monkeypatch, yaml_answers(SELF_MASSAGE))
+    check(env, yaml_answers(SELF_MASSAGE))
     assert "check again." not in invoke().stdout
 
 
-def test_a_session_from_the_check_is_linked_to_it(monkeypatch, wall, data, fast_player):
-    check(monkeypatch, {**yaml_answers(SELF_MASSAGE), "confirm": True})
+def test_a_session_from_the_check_is_linked_to_it(env, monkeypatch, wall, data, invoke):
+    check(env, {**yaml_answers(SELF_MASSAGE), "confirm": True})
     result = invoke()
     assert result.exit_code == 0, result.stderr
     with open_history(data) as history:
@@ -146,7 +144,7 @@ def test_a_session_from_the_check_is_linked_to_it(monkeypatch, wall, data, fast_
 # --- the trend --------------------------------------------------------------------------
 
 
-def test_pain_not_coming_down_over_two_weeks_suggests_a_clinician(wall, data, fast_player):
+def test_pain_not_coming_down_over_two_weeks_suggests_a_clinician(wall, data, invoke):
     add_sessions(data, [(5, 4)] * 14, T0 - timedelta(days=14))
     result = invoke("run", "hamstring-stretch", "--count-in", "0")
     assert result.exit_code == 0, result.stderr
@@ -156,7 +154,7 @@ def test_pain_not_coming_down_over_two_weeks_suggests_a_clinician(wall, data, fa
     assert chart.stdout.startswith("Your pain after the routine has not come down")
 
 
-def test_pain_coming_down_gets_no_warning(wall, data, fast_player):
+def test_pain_coming_down_gets_no_warning(wall, data, invoke):
     add_sessions(data, [(6, 6 - d // 3) for d in range(14)], T0 - timedelta(days=14))
     result = invoke("run", "hamstring-stretch", "--count-in", "0")
     assert "has not come down" not in result.stdout
@@ -167,7 +165,7 @@ def test_pain_coming_down_gets_no_warning(wall, data, fast_player):
     )
 
 
-def test_one_week_of_scores_is_not_a_trend(wall, data):
+def test_one_week_of_scores_is_not_a_trend(wall, data, invoke):
     add_sessions(data, [(5, 5)] * 6, T0 - timedelta(days=6))
     out = " ".join(invoke("history", "chart").stdout.split())
     assert "has not come down" not in out
@@ -177,16 +175,16 @@ def test_one_week_of_scores_is_not_a_trend(wall, data):
 # --- history, chart, export -------------------------------------------------------------
 
 
-def test_history_before_anything_is_saved(data):
+def test_history_before_anything_is_saved(data, invoke):
     result = invoke("history")
     assert result.exit_code == 0
     assert result.stdout.startswith(f"Nothing saved yet (no {data / FILE_NAME}).")
     assert not data.exists()
 
 
-def test_history_table_newest_first(monkeypatch, wall, data):
+def test_history_table_newest_first(env, monkeypatch, wall, data, invoke):
     add_sessions(data, [(6, 3), (None, 2)], T0 - timedelta(days=2))
-    check(monkeypatch, RICE_WALKING_HURTS)
+    check(env, RICE_WALKING_HURTS)
     invoke()
     lines = invoke("history").stdout.splitlines()
     assert lines[0].split() == ["When", "What", "How", "it", "went", "Pain"]
@@ -203,7 +201,7 @@ def test_history_table_newest_first(monkeypatch, wall, data):
     assert "the 1 most recent shown; --all for every one" in " ".join(limited.split())
 
 
-def test_chart_draws_days_weeks_and_streak(wall, data):
+def test_chart_draws_days_weeks_and_streak(wall, data, invoke):
     add_sessions(data, [(8, 6), (6, 4), (4, 2)], T0 - timedelta(days=2, hours=-1))
     out = invoke("history", "chart", "--days", "7").stdout
     lines = out.splitlines()
@@ -222,9 +220,9 @@ def test_chart_draws_days_weeks_and_streak(wall, data):
     assert week_lines == ["Mon 26 Oct  ██ 2", "Mon 2 Nov   █ 1"]
 
 
-def test_export_round_trip_json_and_csv(monkeypatch, wall, data, tmp_path):
+def test_export_round_trip_json_and_csv(env, monkeypatch, wall, data, tmp_path, invoke):
     add_sessions(data, [(6, 3), (5, None)], T0 - timedelta(days=2))
-    check(monkeypatch, RICE_WALKING_HURTS)
+    check(env, RICE_WALKING_HURTS)
     invoke()
     with open_history(data) as history:
         sessions, checks = history.sessions(), history.triage_results()
@@ -257,7 +255,7 @@ def test_export_round_trip_json_and_csv(monkeypatch, wall, data, tmp_path):
 # --- forget -----------------------------------------------------------------------------
 
 
-def test_forget_needs_confirmation(monkeypatch, wall, data):
+def test_forget_needs_confirmation(env, monkeypatch, wall, data, invoke):
     add_sessions(data, [(6, 3)] * 4, T0 - timedelta(days=4))
     assert invoke("history", "forget").exit_code == 2
     no_tty = invoke("history", "forget", "--all")
@@ -265,14 +263,13 @@ def test_forget_needs_confirmation(monkeypatch, wall, data):
     assert "add --yes" in no_tty.stderr
 
     asked = []
-    monkeypatch.setattr(cli, "can_ask", lambda: True)
 
     class Refuses:
         def confirm(self, text, default=True):
             asked.append((text, default))
             return False
 
-    monkeypatch.setattr(cli, "make_prompter", Refuses)
+    env.prompter = Refuses()
     assert invoke("history", "forget", "--before", "2026-10-31").stdout == "Nothing deleted.\n"
     assert asked == [
         (
@@ -290,7 +287,7 @@ def test_forget_needs_confirmation(monkeypatch, wall, data):
 # --- bad conditions ---------------------------------------------------------------------
 
 
-def test_a_damaged_file_is_named_then_moved_aside_by_repair(wall, data, fast_player):
+def test_a_damaged_file_is_named_then_moved_aside_by_repair(wall, data, invoke):
     data.mkdir()
     garbage = b"not a database, but someone's file\n" * 200
     (data / FILE_NAME).write_bytes(garbage)
@@ -324,11 +321,11 @@ def spoil(data: Path, sql: str) -> None:
     connection.close()
 
 
-def with_damaged_rows(monkeypatch, data: Path) -> None:
+def with_damaged_rows(invoke, env, data: Path) -> None:
     add_sessions(data, [(5, 4), (4, 3), (3, 2)], T0 - timedelta(days=4))
-    check(monkeypatch, yaml_answers(SELF_MASSAGE))
+    check(env, yaml_answers(SELF_MASSAGE))
     assert invoke().exit_code == 0  # one check saved
-    check(monkeypatch, yaml_answers(SELF_MASSAGE))
+    check(env, yaml_answers(SELF_MASSAGE))
     assert invoke().exit_code == 0  # and another
     spoil(
         data,
@@ -337,8 +334,8 @@ def with_damaged_rows(monkeypatch, data: Path) -> None:
     )
 
 
-def test_damaged_rows_are_left_out_with_one_warning_each(wall, data, fast_player, monkeypatch):
-    with_damaged_rows(monkeypatch, data)
+def test_damaged_rows_are_left_out_with_one_warning_each(env, wall, data, monkeypatch, invoke):
+    with_damaged_rows(invoke, env, data)
 
     shown = invoke("history")
     assert shown.exit_code == 0, shown.stderr
@@ -350,7 +347,7 @@ def test_damaged_rows_are_left_out_with_one_warning_each(wall, data, fast_player
         result = invoke(*command)
         assert result.exit_code == 0, (command, result.stderr)
 
-    scripted = check(monkeypatch, yaml_answers(SELF_MASSAGE))
+    scripted = check(env, yaml_answers(SELF_MASSAGE))
     again = invoke()
     assert again.exit_code == 0, again.stderr
     assert scripted.asked[0] == "red_flags"
@@ -359,9 +356,10 @@ def test_damaged_rows_are_left_out_with_one_warning_each(wall, data, fast_player
 
 
 def test_repair_sets_unreadable_rows_aside_and_keeps_the_good_ones(
-    wall, data, fast_player, monkeypatch
+    env, wall, data, monkeypatch, invoke
 ):
-    with_damaged_rows(monkeypatch, data)
+    with_damaged_rows(invoke, env, data)
+    env.prompter = None  # the checks are done: no one left to ask
     assert invoke("history", "repair").exit_code == 2  # asks first; no terminal, no --yes
     repaired = invoke("history", "repair", "--yes")
     assert repaired.exit_code == 0, repaired.stderr
@@ -378,8 +376,8 @@ def test_repair_sets_unreadable_rows_aside_and_keeps_the_good_ones(
     assert invoke("history", "repair").stdout.endswith("nothing to repair.\n")
 
 
-def test_a_dropped_table_is_found_and_repaired(wall, data, fast_player, monkeypatch):
-    with_damaged_rows(monkeypatch, data)
+def test_a_dropped_table_is_found_and_repaired(env, wall, data, monkeypatch, invoke):
+    with_damaged_rows(invoke, env, data)
     spoil(data, "DROP TABLE sessions;")
     shown = invoke("history")
     assert shown.exit_code == 2 and "hamstring-care history repair" in shown.stderr
@@ -390,7 +388,7 @@ def test_a_dropped_table_is_found_and_repaired(wall, data, fast_player, monkeypa
     assert invoke("history").exit_code == 0
 
 
-def test_a_folder_where_the_file_should_be_is_named(wall, data):
+def test_a_folder_where_the_file_should_be_is_named(wall, data, invoke):
     (data / FILE_NAME).mkdir(parents=True)
     shown = invoke("history")
     assert shown.exit_code == 2
@@ -399,7 +397,7 @@ def test_a_folder_where_the_file_should_be_is_named(wall, data):
     )
 
 
-def test_a_read_only_folder_runs_the_routine_with_one_warning(wall, data, fast_player, monkeypatch):
+def test_a_read_only_folder_runs_the_routine_with_one_warning(wall, data, monkeypatch, invoke):
     data.mkdir()
     data.chmod(0o500)
     if os.access(data, os.W_OK):  # root writes anywhere: make the folder refuse as it would
@@ -423,7 +421,7 @@ def test_a_read_only_folder_runs_the_routine_with_one_warning(wall, data, fast_p
     )
 
 
-def test_a_read_only_file_runs_the_routine_with_one_warning(wall, data, fast_player, monkeypatch):
+def test_a_read_only_file_runs_the_routine_with_one_warning(wall, data, monkeypatch, invoke):
     add_sessions(data, [(5, 4)], T0 - timedelta(days=1))
     real_connect = sqlite3.connect
 
@@ -438,7 +436,7 @@ def test_a_read_only_file_runs_the_routine_with_one_warning(wall, data, fast_pla
     assert "read-only; nothing will be saved this time" in result.stderr
 
 
-def test_a_newer_file_refuses_writes_and_says_so(wall, data, fast_player):
+def test_a_newer_file_refuses_writes_and_says_so(wall, data, invoke):
     add_sessions(data, [(5, 4)], T0 - timedelta(days=1))
     with open_history(data) as history:
         history.connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
@@ -471,7 +469,7 @@ def pretend_read_only(monkeypatch, *places: Path) -> None:
     monkeypatch.setattr(store.os, "access", access)
 
 
-def test_a_read_only_file_is_not_touched_by_a_routine(wall, data, fast_player, monkeypatch):
+def test_a_read_only_file_is_not_touched_by_a_routine(wall, data, monkeypatch, invoke):
     add_sessions(data, [(5, 4)], T0 - timedelta(days=1))
     pretend_read_only(monkeypatch, data / FILE_NAME)
     ran = invoke("run", "hamstring-stretch", "--count-in", "0")
@@ -483,7 +481,7 @@ def test_a_read_only_file_is_not_touched_by_a_routine(wall, data, fast_player, m
     assert sorted(p.name for p in data.iterdir()) == [FILE_NAME]  # no -wal, no -shm
 
 
-def test_a_read_only_folder_can_still_be_read_and_exported(wall, data, fast_player, monkeypatch):
+def test_a_read_only_folder_can_still_be_read_and_exported(wall, data, monkeypatch, invoke):
     add_sessions(data, [(5, 4), (4, 3)], T0 - timedelta(days=2))
     pretend_read_only(monkeypatch, data, data / FILE_NAME)
     shown = invoke("history")

@@ -15,17 +15,19 @@ import pytest
 from rich.console import Console
 
 from hamstring_care.errors import HistoryDamagedError, HistoryNewerError
+from hamstring_care.flows.session import RunOptions
 from hamstring_care.history.log import ProgressLog
 from hamstring_care.history.store import (
     FILE_NAME,
     MIGRATIONS,
     SCHEMA_VERSION,
+    Session,
     open_history,
     schema_at,
 )
-from hamstring_care.player.session import RunOptions, run_routine
 from tests.conftest import ROOT
 from tests.fakes import FakeClock, RecordingCues, RecordingView, ScriptedKeys
+from tests.fakes import play_on_fakes as run_routine
 
 T0 = datetime(2026, 11, 2, 8, 0, tzinfo=timezone.utc)
 
@@ -95,14 +97,15 @@ def test_forget_before_a_moment_and_everything(tmp_path):
                 answers={},
                 cautions=[],
             )
-            history.start_session(
-                routine_id="hamstring-stretch",
-                routine_version="1",
-                side="both",
-                started_at=T0 + timedelta(days=days, hours=1),
-                segments_total=6,
-                planned_seconds=100,
-                pain_before=None,
+            history.save_session(
+                Session(
+                    routine_id="hamstring-stretch",
+                    routine_version="1",
+                    side="both",
+                    started_at=T0 + timedelta(days=days, hours=1),
+                    segments_total=6,
+                    planned_seconds=100,
+                )
             )
         gone = history.forget(T0 + timedelta(days=2))
         assert (gone.sessions, gone.triage_results) == (2, 2)
@@ -178,8 +181,9 @@ KILLED = textwrap.dedent(
     from pathlib import Path
     from rich.console import Console
     from hamstring_care.history.log import ProgressLog
-    from hamstring_care.library import Library, protocol_dirs
-    from hamstring_care.player.session import RunOptions, run_routine
+    from hamstring_care.source.library import Library, protocol_dirs
+    from hamstring_care.flows.session import RunOptions
+    from tests.fakes import play_on_fakes as run_routine
     from tests.fakes import FakeClock, RecordingCues, RecordingView
 
     STOP_AFTER = int(sys.argv[2])
@@ -234,19 +238,23 @@ WRITER = textwrap.dedent(
     import sys
     from datetime import datetime, timedelta, timezone
     from pathlib import Path
-    from hamstring_care.history.store import open_history
+    from dataclasses import replace
+    from hamstring_care.history.store import Session, open_history
 
     name, count = sys.argv[2], int(sys.argv[3])
     start = datetime(2026, 11, 1, tzinfo=timezone.utc)
     with open_history(Path(sys.argv[1])) as history:
         for i in range(count):
-            sid = history.start_session(
+            session = Session(
                 routine_id=name, routine_version="1", side="both",
                 started_at=start + timedelta(minutes=i), segments_total=3,
                 planned_seconds=60, pain_before=i % 11,
             )
+            sid = history.save_session(session)
             for done in (1, 2, 3):
-                history.update_session(sid, updated_at=start, segments_completed=done)
+                history.update_session(
+                    sid, replace(session, segments_completed=done), updated_at=start
+                )
             history.add_triage(
                 taken_at=start, triage_version="1", disposition="rice", rule=name,
                 answers={"i": i}, cautions=[],

@@ -14,10 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from hamstring_care import cli
 from hamstring_care.errors import InputFileError
-from hamstring_care.library import Library, read_document
-from tests.test_cli import invoke
+from hamstring_care.source.library import Library
+from hamstring_care.source.reading import read_document
 
 BOMB = b"""\
 a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]
@@ -58,7 +57,7 @@ HOSTILE = {
 
 @pytest.mark.parametrize("name", HOSTILE)
 @pytest.mark.parametrize("command", ["triage --answers", "print --plan", "protocols validate"])
-def test_hostile_file_gets_one_clear_error(write, tmp_path, name, command):
+def test_hostile_file_gets_one_clear_error(write, tmp_path, name, command, invoke):
     content, message = HOSTILE[name]
     path = write(f"{name}.yaml", content)
     result = invoke(*command.split(), str(path))
@@ -94,7 +93,7 @@ def test_hostile_file_in_a_real_process_stays_in_200_mib(write, name):
     assert done.stderr.count("\n") == 1
 
 
-def test_standard_input_is_held_to_the_same_limit():
+def test_standard_input_is_held_to_the_same_limit(invoke):
     result = invoke("triage", "--answers", "-", input="a: " + "x" * (MIB + 10))
     assert result.exit_code == 2
     assert (
@@ -103,7 +102,7 @@ def test_standard_input_is_held_to_the_same_limit():
     )
 
 
-def test_a_device_is_refused_without_reading():
+def test_a_device_is_refused_without_reading(invoke):
     result = invoke("triage", "--answers", "/dev/zero")
     assert result.exit_code == 2
     assert result.stderr == (
@@ -133,7 +132,7 @@ def test_a_named_pipe_is_refused_not_waited_on(tmp_path, command):
     assert done.stderr == f"{fifo}: is a named pipe; give a file, or - to read standard input\n"
 
 
-def test_dates_are_read_as_text_and_checked(write):
+def test_dates_are_read_as_text_and_checked(write, invoke):
     plan = write("plan.yaml", "protocols:\n  - id: rice\ndate: 2026-02-30\n")
     result = invoke("print", "--plan", str(plan), "-f", "txt", "-o", "-")
     assert (result.exit_code, result.stderr) == (
@@ -149,7 +148,7 @@ def test_dates_are_read_as_text_and_checked(write):
     assert invoke("print", "--plan", str(ok), "-f", "txt", "-o", "-").exit_code == 0
 
 
-def test_a_date_that_would_run_off_the_calendar_is_refused():
+def test_a_date_that_would_run_off_the_calendar_is_refused(invoke):
     result = invoke("print", "rice", "--date", "9999-12-31", "-f", "txt", "-o", "-")
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr.strip() == (
@@ -157,14 +156,14 @@ def test_a_date_that_would_run_off_the_calendar_is_refused():
     )
 
 
-def test_a_huge_integer_breaks_only_its_own_file(write, tmp_path):
+def test_a_huge_integer_breaks_only_its_own_file(write, tmp_path, invoke):
     write("shared/big.yaml", "id: big\nversion: 1\n" + "x: " + "9" * 5000 + "\n")
     listed = invoke("--protocols-dir", str(tmp_path / "shared"), "protocols", "list")
     assert listed.exit_code == 0
     assert "foam-roller-and-ball" in listed.stdout and "big" in listed.stdout
 
 
-def test_a_plan_holds_at_most_20_protocols_each_once(write):
+def test_a_plan_holds_at_most_20_protocols_each_once(write, invoke):
     many = write("many.yaml", "protocols:\n" + "  - id: rice\n" * 3000)
     result = invoke("print", "--plan", str(many), "-f", "txt", "-o", "-")
     assert result.exit_code == 2
@@ -261,7 +260,7 @@ def test_an_output_that_cannot_hold_every_letter_gets_replacements(tmp_path, enc
     assert done.returncode == 0, done.stderr
 
 
-def test_escape_sequences_in_a_file_become_visible_text(write):
+def test_escape_sequences_in_a_file_become_visible_text(write, invoke):
     path = write("a.yaml", 'onset: "\\e]0;pwned\\a\\e[2J[bold]x"\n')
     doc = read_document(path)
     assert doc.data == {"onset": "\\x1b]0;pwned\\x07\\x1b[2J[bold]x"}
@@ -316,9 +315,8 @@ def hostile_routine(write, tmp_path):
     ],
 )
 def test_markup_and_escapes_in_a_protocol_are_shown_literally(
-    hostile_routine, monkeypatch, fast_player, command
+    hostile_routine, monkeypatch, command, invoke
 ):
-    monkeypatch.setattr(cli, "can_ask", lambda: False)
     result = invoke("--protocols-dir", str(hostile_routine), *command)
     assert result.exit_code == 0, result.stderr
     shown = result.stdout
@@ -331,7 +329,7 @@ def test_markup_and_escapes_in_a_protocol_are_shown_literally(
 
 
 def test_unreadable_files_in_a_protocol_folder_are_reported_and_skipped(
-    write, tmp_path, monkeypatch
+    write, tmp_path, monkeypatch, invoke
 ):
     folder = tmp_path / "clinic"
     write(
@@ -367,7 +365,7 @@ def test_unreadable_files_in_a_protocol_folder_are_reported_and_skipped(
     assert "ok  " in validated.stdout
 
 
-def test_a_protocol_folder_that_is_a_file_is_one_error(tmp_path, monkeypatch):
+def test_a_protocol_folder_that_is_a_file_is_one_error(tmp_path, monkeypatch, invoke):
     (tmp_path / "file").write_text("x")
     monkeypatch.setenv("HAMSTRING_CARE_PROTOCOLS", str(tmp_path / "file"))
     result = invoke("protocols", "list")
@@ -394,13 +392,13 @@ def test_an_option_mistake_is_one_line(tmp_path):
     )
 
 
-def test_an_empty_data_folder_is_refused(tmp_path):
+def test_an_empty_data_folder_is_refused(tmp_path, invoke):
     result = invoke("--data-dir", "", "history")
     assert (result.exit_code, result.stderr) == (2, "--data-dir: give a folder (it was empty)\n")
     assert not (Path.cwd() / "history.db").exists()
 
 
-def test_utf_32_is_named_as_such(write):
+def test_utf_32_is_named_as_such(write, invoke):
     path = write("a.yaml", "onset: sudden\n".encode("utf-32"))
     result = invoke("triage", "--answers", str(path))
     assert result.stderr == f"{path}: UTF-32 text; save the file as UTF-8\n"
@@ -412,8 +410,9 @@ def test_a_finished_routine_is_saved_as_ended_before_the_last_question(library, 
 
     from rich.console import Console
 
-    from hamstring_care.player.session import RunOptions, run_routine
+    from hamstring_care.flows.session import RunOptions
     from tests.fakes import FakeClock, RecordingCues, RecordingView, ScriptedKeys
+    from tests.fakes import play_on_fakes as run_routine
 
     saved = []
 

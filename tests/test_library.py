@@ -4,15 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from hamstring_care.checking import validate_paths
 from hamstring_care.errors import InputFileError, UnknownProtocolError
-from hamstring_care.library import (
-    Library,
-    bundled_dir,
-    load_protocol,
-    protocol_dirs,
-)
 from hamstring_care.models import Duration, GuidanceProtocol, RoutineProtocol, TriageProtocol
+from hamstring_care.source.checking import validate_paths
+from hamstring_care.source.library import Library, bundled_dir, load_protocol, protocol_dirs
 from tests.conftest import bundled_text
 
 ROUTINE = """

@@ -42,7 +42,7 @@ def test_wheel_ships_protocols_and_finds_them_from_anywhere(tmp_path):
         [
             sys.executable,
             "-c",
-            "from hamstring_care.library import bundled_dir; import hamstring_care, sys;"
+            "from hamstring_care.source.library import bundled_dir; import hamstring_care, sys;"
             "print(bundled_dir()); print(hamstring_care.__file__)",
         ],
         cwd=elsewhere,

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from hamstring_care.history import progress
-from hamstring_care.history.store import SessionRecord, TriageRecord
+from hamstring_care.history.store import Session, TriageRecord
 
 UTC = timezone.utc
 T0 = datetime(2026, 11, 2, 7, 30, tzinfo=UTC)
@@ -17,10 +17,11 @@ def check(disposition: str, at: datetime, **answers) -> TriageRecord:
     return TriageRecord(1, at, "1.1.0", disposition, "rule", answers, [])
 
 
-def session(at: datetime, before=None, after=None, done=5) -> SessionRecord:
-    return SessionRecord(
-        1, "foam-roller-and-ball", "1", "both", at, at, at, 5, done, 0, False, None, None,
-        before, after, 300, 300.0,
+def session(at: datetime, before=None, after=None, done=5) -> Session:
+    return Session(
+        id=1, routine_id="foam-roller-and-ball", routine_version="1", side="both",
+        started_at=at, updated_at=at, ended_at=at, segments_total=5, segments_completed=done,
+        pain_before=before, pain_after=after, planned_seconds=300, elapsed_seconds=300.0,
     )  # fmt: skip
 
 

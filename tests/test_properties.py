@@ -18,8 +18,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from hamstring_care.errors import InputFileError
-from hamstring_care.library import Library, load_protocol, parse_document, parse_plan, protocol_dirs
 from hamstring_care.models import ProtocolBase
+from hamstring_care.source.library import Library, load_protocol, parse_plan, protocol_dirs
+from hamstring_care.source.reading import parse_document
 from hamstring_care.triage import DISPOSITIONS, parse_answers, triage
 from tests.conftest import CALM_ANSWERS, bundled_text
 

@@ -3,24 +3,21 @@
 from __future__ import annotations
 
 import io
+from dataclasses import asdict
 
 from rich.console import Console
 from typer.testing import CliRunner
 
-from hamstring_care import cli
-from hamstring_care.player.session import RunOptions, run_routine
+from hamstring_care.flows.session import RunOptions
 from tests.conftest import ROOT
 from tests.fakes import FakeClock, RecordingCues, RecordingView, ScriptedKeys
+from tests.fakes import play_on_fakes as run_routine
 
 runner = CliRunner()
 QUICK = str(ROOT / "tests" / "protocols")
 
 
-def invoke(*args: str):
-    return runner.invoke(cli.app, list(args), catch_exceptions=False)
-
-
-def test_unknown_routine_lists_the_routines():
+def test_unknown_routine_lists_the_routines(invoke):
     result = invoke("run", "yoga")
     assert result.exit_code == 2
     assert (
@@ -29,17 +26,17 @@ def test_unknown_routine_lists_the_routines():
     )
 
 
-def test_guidance_is_not_a_routine():
+def test_guidance_is_not_a_routine(invoke):
     result = invoke("run", "rice")
     assert result.exit_code == 2
     assert result.stderr.startswith('"rice" is guidance, not a routine; routines:')
 
 
-def test_hold_out_of_range_is_a_usage_error():
+def test_hold_out_of_range_is_a_usage_error(invoke):
     assert invoke("run", "hamstring-stretch", "--hold", "0").exit_code == 2
 
 
-def test_plain_mode_when_piped_one_line_per_event(fast_player):
+def test_plain_mode_when_piped_one_line_per_event(invoke):
     result = invoke("--protocols-dir", QUICK, "run", "quick", "--count-in", "0", "--no-sound")
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines() == [
@@ -71,7 +68,7 @@ def test_session_result_with_pain_scores(library, triage_protocol):
         view=view,
         clock=clock,
     )
-    data = result.to_json()
+    data = asdict(result)
     assert data["routine_id"] == "hamstring-stretch"
     assert data["routine_version"] == "2.0.0"
     assert (data["side"], data["pain_before"], data["pain_after"]) == ("left", 5, 3)

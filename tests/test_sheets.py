@@ -13,15 +13,15 @@ from pypdf import PdfReader
 from rich.console import Console
 from typer.testing import CliRunner
 
-from hamstring_care import cli
-from hamstring_care.player.session import RunOptions, run_routine
+from hamstring_care.flows.session import RunOptions
 from hamstring_care.prescription import Prescribed, Prescription, StepDose, content_hash
+from hamstring_care.render.content import build_sheet
+from hamstring_care.render.formats import sheet_for
+from hamstring_care.render.text import to_markdown, to_text
 from hamstring_care.sanitize import clean
-from hamstring_care.sheets.content import build_sheet
-from hamstring_care.sheets.formats import sheet_for
-from hamstring_care.sheets.text import to_markdown, to_text
 from tests.conftest import ROOT
 from tests.fakes import FakeClock, RecordingCues, RecordingView, ScriptedKeys
+from tests.fakes import play_on_fakes as run_routine
 
 runner = CliRunner()
 SNAPSHOTS = ROOT / "tests" / "snapshots"
@@ -31,10 +31,6 @@ HOSTILE_NAME = (
 )
 RTL = "שלום עולם مرحبا"
 CLINICIAN = "Dr Ñúñez – “Pat” O’Neil"  # en dash, curly quotes: beyond Latin-1
-
-
-def invoke(*args: str, input: str | None = None):
-    return runner.invoke(cli.app, list(args), input=input, catch_exceptions=False)
 
 
 def pdf_text(path: Path) -> tuple[str, int]:
@@ -64,7 +60,7 @@ def parse_html(text: str) -> Tags:
 
 @pytest.mark.parametrize("pid", ADVICE)
 @pytest.mark.parametrize("paper", ["a4", "letter"])
-def test_pdf_of_each_protocol_holds_patient_steps_and_footer(tmp_path, library, pid, paper):
+def test_pdf_of_each_protocol_holds_patient_steps_and_footer(tmp_path, library, pid, paper, invoke):
     out = tmp_path / "sheet.pdf"
     result = invoke("print", pid, "--patient", "Jane Doe", "--paper", paper, "-o", str(out))
     assert result.exit_code == 0, result.stderr
@@ -86,7 +82,7 @@ def test_pdf_of_each_protocol_holds_patient_steps_and_footer(tmp_path, library, 
 
 
 @pytest.mark.parametrize("pid", ADVICE)
-def test_html_of_each_protocol_is_self_contained(tmp_path, library, pid):
+def test_html_of_each_protocol_is_self_contained(tmp_path, library, pid, invoke):
     out = tmp_path / "sheet.html"
     assert invoke("print", pid, "-o", str(out)).exit_code == 0
     text = out.read_text(encoding="utf-8")
@@ -106,7 +102,7 @@ def test_html_of_each_protocol_is_self_contained(tmp_path, library, pid):
 
 @pytest.mark.parametrize("pid", ADVICE)
 @pytest.mark.parametrize("fmt", ["md", "txt"])
-def test_text_formats_to_stdout(library, pid, fmt):
+def test_text_formats_to_stdout(library, pid, fmt, invoke):
     result = invoke("print", pid, "--format", fmt, "-o", "-")
     assert result.exit_code == 0, result.stderr
     protocol = library.get(pid)
@@ -160,7 +156,7 @@ def hostile_args(tmp_path: Path) -> list[str]:
     return ["--patient", HOSTILE_NAME, "--clinician", CLINICIAN, "--notes-file", str(notes)]
 
 
-def test_hostile_html_is_escaped(tmp_path):
+def test_hostile_html_is_escaped(tmp_path, invoke):
     out = tmp_path / "s.html"
     result = invoke("print", "foam-roller-and-ball", *hostile_args(tmp_path), "-o", str(out))
     assert result.exit_code == 0, result.stderr
@@ -173,7 +169,7 @@ def test_hostile_html_is_escaped(tmp_path):
     assert RTL in text and CLINICIAN in text
 
 
-def test_hostile_markdown_and_text(tmp_path):
+def test_hostile_markdown_and_text(tmp_path, invoke):
     md = invoke("print", "foam-roller-and-ball", *hostile_args(tmp_path), "-f", "md", "-o", "-")
     assert md.exit_code == 0
     assert "\\<script\\>alert(1)\\</script\\> \\[bold red\\]Zoë" in md.stdout
@@ -184,7 +180,7 @@ def test_hostile_markdown_and_text(tmp_path):
     assert max(len(line) for line in txt.stdout.splitlines()) <= 78
 
 
-def test_hostile_pdf_renders_and_long_notes_continue_on_new_pages(tmp_path):
+def test_hostile_pdf_renders_and_long_notes_continue_on_new_pages(tmp_path, invoke):
     out = tmp_path / "s.pdf"
     result = invoke("print", "hamstring-stretch", *hostile_args(tmp_path), "-o", str(out))
     assert result.exit_code == 0, result.stderr
@@ -199,7 +195,7 @@ def test_hostile_pdf_renders_and_long_notes_continue_on_new_pages(tmp_path):
     assert "שלום עולם" in text and "مرحبا" in text
 
 
-def test_notes_longer_than_the_limit_are_refused():
+def test_notes_longer_than_the_limit_are_refused(invoke):
     result = invoke("print", "rice", "--notes", "x" * 50_001, "-f", "txt", "-o", "-")
     assert result.exit_code == 2
     assert result.stderr.strip() == "notes: 50,000 characters at most"
@@ -208,7 +204,7 @@ def test_notes_longer_than_the_limit_are_refused():
 # --- files: atomic, never overwritten without --force -----------------------------------
 
 
-def test_existing_file_needs_force(tmp_path):
+def test_existing_file_needs_force(tmp_path, invoke):
     out = tmp_path / "s.txt"
     out.write_text("keep me")
     result = invoke("print", "rice", "-o", str(out))
@@ -239,7 +235,7 @@ def _special_files(tmp_path):
 
 
 @pytest.mark.parametrize("command", ["print", "history export", "protocols schema"])
-def test_force_never_replaces_a_device_pipe_or_socket(tmp_path, command):
+def test_force_never_replaces_a_device_pipe_or_socket(tmp_path, command, invoke):
     import stat
 
     for kind, target in _special_files(tmp_path):
@@ -264,7 +260,7 @@ def test_force_never_replaces_a_device_pipe_or_socket(tmp_path, command):
         assert stat.S_IFMT(os.lstat(target).st_mode) == stat.S_IFMT(before)
 
 
-def test_a_link_is_replaced_as_a_link(tmp_path):
+def test_a_link_is_replaced_as_a_link(tmp_path, invoke):
     target = tmp_path / "real.txt"
     target.write_text("keep me")
     link = tmp_path / "link.txt"
@@ -273,7 +269,7 @@ def test_a_link_is_replaced_as_a_link(tmp_path):
     assert not link.is_symlink() and target.read_text() == "keep me"
 
 
-def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path, monkeypatch):
+def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path, monkeypatch, invoke):
     out = tmp_path / "s.pdf"
     out.write_bytes(b"old sheet")
 
@@ -288,7 +284,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path, monkeypat
     assert sorted(p.name for p in tmp_path.iterdir()) == ["s.pdf"]
 
 
-def test_missing_folder_and_read_only_folder(tmp_path, monkeypatch):
+def test_missing_folder_and_read_only_folder(tmp_path, monkeypatch, invoke):
     result = invoke("print", "rice", "-o", str(tmp_path / "nope" / "s.pdf"))
     assert result.exit_code == 2
     assert (
@@ -314,7 +310,7 @@ def test_missing_folder_and_read_only_folder(tmp_path, monkeypatch):
         locked.chmod(0o700)
 
 
-def test_default_file_name_and_mode(tmp_path, monkeypatch):
+def test_default_file_name_and_mode(tmp_path, monkeypatch, invoke):
     monkeypatch.chdir(tmp_path)
     result = invoke("print", "rice", "--patient", "Jane Doe", "--date", "2026-11-21", "-f", "md")
     assert result.stdout == "Wrote sheet-jane-doe-2026-11-21.md.\n"
@@ -362,7 +358,7 @@ def _umask() -> int:
         (["rice", "--notes-file", "missing.txt"], "missing.txt: file not found"),
     ],
 )
-def test_bad_input_exits_2_with_one_line(tmp_path, monkeypatch, args, message):
+def test_bad_input_exits_2_with_one_line(tmp_path, monkeypatch, args, message, invoke):
     monkeypatch.chdir(tmp_path)
     result = invoke("print", *args)
     assert result.exit_code == 2
@@ -374,7 +370,7 @@ def test_bad_input_exits_2_with_one_line(tmp_path, monkeypatch, args, message):
 # --- plans ------------------------------------------------------------------------------
 
 
-def test_plan_new_validates_as_written_and_prints(tmp_path, monkeypatch):
+def test_plan_new_validates_as_written_and_prints(tmp_path, monkeypatch, invoke):
     monkeypatch.chdir(tmp_path)
     result = invoke(
         "plan", "new", "--patient", 'Zoë "Z" O\'Brien: #1', "--side", "left", "--hold", "15"
@@ -392,7 +388,7 @@ def test_plan_new_validates_as_written_and_prints(tmp_path, monkeypatch):
     assert "hamstring-care run hamstring-stretch --side left" in sheet.stdout
 
 
-def test_command_line_options_override_the_plan(tmp_path):
+def test_command_line_options_override_the_plan(tmp_path, invoke):
     plan = tmp_path / "p.yaml"
     plan.write_text("patient: Ann\nprotocols:\n  - id: foam-roller-and-ball\n    side: left\n")
     result = invoke(
@@ -402,7 +398,7 @@ def test_command_line_options_override_the_plan(tmp_path):
     assert "hamstring-care run foam-roller-and-ball --side right" in result.stdout
 
 
-def test_bad_plan_reports_every_problem_with_its_place(tmp_path):
+def test_bad_plan_reports_every_problem_with_its_place(tmp_path, invoke):
     plan = tmp_path / "p.yaml"
     plan.write_text(
         "patient: Ann\n"
@@ -481,7 +477,7 @@ def test_sheet_and_player_give_the_same_steps_and_doses(tmp_path, library, triag
     assert "Dose: 30 s, 3 times with 10 s rest, left leg only" in text
 
 
-def test_run_plan_plays_its_routines_and_points_to_guidance(tmp_path):
+def test_run_plan_plays_its_routines_and_points_to_guidance(tmp_path, invoke):
     plan = tmp_path / "p.yaml"
     plan.write_text("protocols:\n  - id: rice\n  - id: quick\n    side: left\n    hold: 2\n")
     result = invoke(
@@ -510,13 +506,13 @@ def test_run_plan_plays_its_routines_and_points_to_guidance(tmp_path):
         (["run", "quick", "--plan", "p.yaml"], "give a routine or --plan FILE, not both"),
     ],
 )
-def test_run_needs_one_routine_or_a_plan(args, message):
+def test_run_needs_one_routine_or_a_plan(args, message, invoke):
     result = invoke(*args)
     assert result.exit_code == 2
     assert result.stderr.strip() == message
 
 
-def test_run_plan_without_routines(tmp_path):
+def test_run_plan_without_routines(tmp_path, invoke):
     plan = tmp_path / "p.yaml"
     plan.write_text("protocols:\n  - id: rice\n")
     result = invoke("run", "--plan", str(plan))
@@ -540,7 +536,7 @@ def test_every_bundled_step_has_its_own_drawing(library):
 
 def test_illustrations_must_exist_and_stay_in_their_folder(write, tmp_path):
     from hamstring_care.errors import InputFileError
-    from hamstring_care.library import load_protocol
+    from hamstring_care.source.library import load_protocol
     from tests.conftest import bundled_text
 
     text = bundled_text("hamstring-stretch.yaml")
@@ -566,7 +562,7 @@ def test_illustrations_must_exist_and_stay_in_their_folder(write, tmp_path):
 
 
 def test_own_illustration_beside_an_overriding_protocol(write, tmp_path, library):
-    from hamstring_care.library import Library, protocol_dirs
+    from hamstring_care.source.library import Library, protocol_dirs
     from tests.conftest import bundled_text
 
     write(

@@ -23,6 +23,8 @@ def spawn(tmp_path, **env) -> pexpect.spawn:
         # A real terminal answers prompt_toolkit's cursor-position requests; pexpect does not,
         # and each unanswered request costs a one-second wait when a prompt closes.
         "PROMPT_TOOLKIT_NO_CPR": "1",
+        # These tests are about the questions and results, not time: routines play 20x faster.
+        "HAMSTRING_CARE_SPEED": "20",
         **env,
     }
     environ.pop("HAMSTRING_CARE_PROTOCOLS", None)

@@ -9,12 +9,12 @@ from __future__ import annotations
 import pytest
 
 from hamstring_care.errors import IncompleteAnswersError
+from hamstring_care.tailoring import tailor
 from hamstring_care.triage import (
     DISPOSITIONS,
     decide,
     missing_answers,
     parse_answers,
-    tailor,
     triage,
 )
 from tests.conftest import CALM_ANSWERS

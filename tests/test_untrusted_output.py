@@ -16,7 +16,6 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from hamstring_care import cli
 from hamstring_care.history.store import FILE_NAME, open_history
 from tests.conftest import bundled_text
 
@@ -100,7 +99,7 @@ def commands(shared: Path) -> list[list[str]]:
     ]
 
 
-def test_no_output_obeys_untrusted_text(shared, fast_player, monkeypatch):
+def test_no_output_obeys_untrusted_text(shared, monkeypatch, invoke):
     data = Path(os.environ["HAMSTRING_CARE_DATA"])
     crafted_history(data)
     monkeypatch.setenv("FORCE_COLOR", "1")  # draw as on a terminal: markup would become links
@@ -108,7 +107,7 @@ def test_no_output_obeys_untrusted_text(shared, fast_player, monkeypatch):
     hostile_answers = f'onset: "{HOSTILE_TEXT}"\nred_flags: ["{HOSTILE_TEXT}"]\n'
     for args in commands(shared):
         stdin = hostile_answers if args[0] == "triage" else None
-        result = runner.invoke(cli.app, args, input=stdin, catch_exceptions=False)
+        result = invoke(*args, input=stdin)
         out = result.stdout + result.stderr
         assert result.exit_code in (0, 2), (args, out)
         for what, raw in FORBIDDEN.items():

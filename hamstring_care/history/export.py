@@ -6,16 +6,16 @@ import csv
 import io
 import json
 from collections.abc import Sequence
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from datetime import datetime
 from typing import Any
 
 from hamstring_care import __version__
-from hamstring_care.history.store import SCHEMA_VERSION, SessionRecord, TriageRecord, stamp
+from hamstring_care.history.store import SCHEMA_VERSION, Session, TriageRecord, stamp
 
 FORMATS = ("csv", "json")
-SESSION_FIELDS = [name for name in SessionRecord.__dataclass_fields__ if name != "id"]
-TRIAGE_FIELDS = [name for name in TriageRecord.__dataclass_fields__ if name != "id"]
+SESSION_FIELDS = [f.name for f in fields(Session) if f.name != "id"]
+TRIAGE_FIELDS = [f.name for f in fields(TriageRecord) if f.name != "id"]
 CSV_FIELDS = [
     "record",
     "id",
@@ -24,12 +24,12 @@ CSV_FIELDS = [
 ]
 
 
-def _plain(record: SessionRecord | TriageRecord) -> dict[str, Any]:
+def _plain(record: Session | TriageRecord) -> dict[str, Any]:
     return {k: stamp(v) if isinstance(v, datetime) else v for k, v in asdict(record).items()}
 
 
 def to_json(
-    sessions: Sequence[SessionRecord], checks: Sequence[TriageRecord], exported_at: datetime
+    sessions: Sequence[Session], checks: Sequence[TriageRecord], exported_at: datetime
 ) -> bytes:
     """Everything in one JSON document, oldest first, times in UTC (ISO 8601)."""
     document = {
@@ -42,7 +42,7 @@ def to_json(
     return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode()
 
 
-def to_csv(sessions: Sequence[SessionRecord], checks: Sequence[TriageRecord]) -> bytes:
+def to_csv(sessions: Sequence[Session], checks: Sequence[TriageRecord]) -> bytes:
     """One row per session or check, oldest first; answers and cautions as JSON text."""
     rows = [{"record": "session", **_plain(s)} for s in sessions]
     for check in checks:

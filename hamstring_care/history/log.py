@@ -7,17 +7,17 @@ nothing more is tried for the rest of the run.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from hamstring_care.dates import utc_now
 from hamstring_care.errors import HistoryError
-from hamstring_care.history.store import History, moment, newer_message, open_history
+from hamstring_care.history.store import History, newer_message, open_history
 
 if TYPE_CHECKING:
-    from hamstring_care.history.store import SessionRecord, TriageRecord
-    from hamstring_care.player.session import SessionResult
+    from hamstring_care.history.store import Session, TriageRecord
     from hamstring_care.triage import TriageResult
 
 T = TypeVar("T")
@@ -90,7 +90,7 @@ class ProgressLog:
             None,
         )
 
-    def sessions_since(self, days: int) -> list[SessionRecord]:
+    def sessions_since(self, days: int) -> list[Session]:
         """Sessions of the last ``days`` days."""
         since = self.now() - timedelta(days=days)
         return self._guard(lambda h: h.sessions(since=since), [])
@@ -101,53 +101,30 @@ class ProgressLog:
 
 
 class SessionRecorder:
-    """A ``player.session.Recorder`` that writes to the progress log."""
+    """Saves a session to the progress log as it goes (the session flow's ``Recorder``)."""
 
     def __init__(self, log: ProgressLog, triage_id: int | None = None) -> None:
         self.log = log
         self.triage_id = triage_id
         self.session_id: int | None = None
 
-    def started(self, result: SessionResult) -> None:
-        """Save the new session row."""
-        self.session_id = self.log._guard(
-            lambda h: h.start_session(
-                routine_id=result.routine_id,
-                routine_version=result.routine_version,
-                side=result.side,
-                started_at=moment(result.started_at),
-                segments_total=result.segments_total,
-                planned_seconds=result.planned_seconds,
-                pain_before=result.pain_before,
-                triage_id=self.triage_id,
-            ),
-            None,
-        )
+    def started(self, session: Session) -> None:
+        """Save the new session row, linked to the check that recommended it."""
+        linked = replace(session, triage_id=self.triage_id)
+        self.session_id = self.log._guard(lambda h: h.save_session(linked), None)
 
-    def progress(self, result: SessionResult) -> None:
+    def progress(self, session: Session) -> None:
         """Save how far the session has got."""
-        self._update(result)
+        self._update(session)
 
-    def finished(self, result: SessionResult) -> None:
+    def finished(self, session: Session) -> None:
         """Save the end of the session."""
-        self._update(result)
+        self._update(session)
 
-    def _update(self, result: SessionResult) -> None:
+    def _update(self, session: Session) -> None:
         session_id = self.session_id
         if session_id is None:
             return
         self.log._guard(
-            lambda h: h.update_session(
-                session_id,
-                updated_at=self.log.now(),
-                ended_at=moment(result.ended_at) if result.ended_at else None,
-                segments_completed=result.segments_completed,
-                holds_extended=result.holds_extended,
-                stopped_early=result.stopped_early,
-                stop_reason=result.stop_reason,
-                stop_disposition=result.stop_disposition,
-                pain_after=result.pain_after,
-                elapsed_seconds=result.elapsed_seconds,
-            ),
-            None,
+            lambda h: h.update_session(session_id, session, updated_at=self.log.now()), None
         )

@@ -12,11 +12,10 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from statistics import fmean
 from typing import TYPE_CHECKING, Any
 
-from hamstring_care.triage import RED_FLAGS
-from hamstring_care.vocab import Disposition
+from hamstring_care.vocab import RED_FLAGS, Disposition
 
 if TYPE_CHECKING:
-    from hamstring_care.history.store import SessionRecord, TriageRecord
+    from hamstring_care.history.store import Session, TriageRecord
     from hamstring_care.models import NotImproving, Recheck, TriageProtocol
 
 NUMBER_WORDS = ("", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine")
@@ -145,11 +144,9 @@ def _mean(values: list[int]) -> float | None:
     return fmean(values) if values else None
 
 
-def daily(
-    sessions: Iterable[SessionRecord], first: date, last: date, tz: tzinfo | None
-) -> list[Day]:
+def daily(sessions: Iterable[Session], first: date, last: date, tz: tzinfo | None) -> list[Day]:
     """Each day from ``first`` to ``last`` (inclusive), with that day's sessions."""
-    by_day: dict[date, list[SessionRecord]] = {}
+    by_day: dict[date, list[Session]] = {}
     for session in sessions:
         day = local_day(session.started_at, tz)
         if first <= day <= last:
@@ -232,9 +229,7 @@ class PainTrend:
         return self.later < self.earlier
 
 
-def pain_trend(
-    sessions: Iterable[SessionRecord], now: datetime, period_days: int
-) -> PainTrend | None:
+def pain_trend(sessions: Iterable[Session], now: datetime, period_days: int) -> PainTrend | None:
     """Compare pain after the routine in the two halves of the last ``period_days``.
 
     None unless both halves have a session with a pain score: one good or bad week alone
@@ -254,7 +249,7 @@ def pain_trend(
 
 
 def not_improving(
-    sessions: Iterable[SessionRecord], now: datetime, rule: NotImproving | None
+    sessions: Iterable[Session], now: datetime, rule: NotImproving | None
 ) -> PainTrend | None:
     """The trend, when pain after the routine has not come down over the rule's period.
 
@@ -266,3 +261,10 @@ def not_improving(
     if trend is None or trend.coming_down or trend.later == 0:
         return None
     return trend
+
+
+def trend_warning(
+    sessions: Iterable[Session], now: datetime, rule: NotImproving | None
+) -> str | None:
+    """The protocol's "not improving" text, when pain after the routine has not come down."""
+    return rule.text if rule and not_improving(sessions, now, rule) else None

@@ -20,7 +20,7 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Literal, TypeVar, overload
@@ -121,27 +121,31 @@ class TriageRecord:
     recheck_of: int | None = None
 
 
-@dataclass(frozen=True)
-class SessionRecord:
-    """One routine session, as far as it got. ``ended_at`` is None for a killed session."""
+@dataclass(frozen=True, kw_only=True)
+class Session:
+    """One routine session, as far as it got: built by the session flow, saved and read here.
 
-    id: int
+    ``ended_at`` is None while it plays, and stays None for a session that was killed.
+    ``id`` and ``updated_at`` are the log's (None until saved).
+    """
+
+    id: int | None = None
     routine_id: str
     routine_version: str
     side: str
     started_at: datetime
-    updated_at: datetime
-    ended_at: datetime | None
+    updated_at: datetime | None = None
+    ended_at: datetime | None = None
     segments_total: int
-    segments_completed: int
-    holds_extended: int
-    stopped_early: bool
-    stop_reason: str | None
-    stop_disposition: str | None
-    pain_before: int | None
-    pain_after: int | None
+    segments_completed: int = 0
+    holds_extended: int = 0
+    stopped_early: bool = False
+    stop_reason: str | None = None
+    stop_disposition: str | None = None
+    pain_before: int | None = None
+    pain_after: int | None = None
     planned_seconds: int
-    elapsed_seconds: float
+    elapsed_seconds: float = 0.0
     triage_id: int | None = None
 
 
@@ -162,21 +166,22 @@ class UnreadableRow(ValueError):
         self.reason = reason
 
 
-Row = tuple[Any, ...]
+Row = sqlite3.Row
+Args = tuple[Any, ...]
 
 
-def _text(row: Row, i: int, name: str) -> str:
+def _text(row: Row, name: str) -> str:
     from hamstring_care.sanitize import visible
 
-    value = row[i]
+    value = row[name]
     if not isinstance(value, str):
         raise ValueError(f"{name} is not text")
     return visible(value)  # a crafted file cannot drive the terminal either
 
 
-def _time(row: Row, i: int, name: str) -> datetime:
+def _time(row: Row, name: str) -> datetime:
     try:
-        when = moment(row[i])
+        when = moment(row[name])
     except (TypeError, ValueError):
         raise ValueError(f"{name} is not a time") from None
     if when.tzinfo is None:
@@ -184,49 +189,49 @@ def _time(row: Row, i: int, name: str) -> datetime:
     return when
 
 
-def _int(row: Row, i: int, name: str) -> int:
-    value = row[i]
+def _int(row: Row, name: str) -> int:
+    value = row[name]
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValueError(f"{name} is not a whole number")
     return value
 
 
-def _real(row: Row, i: int, name: str) -> float:
-    value = row[i]
+def _real(row: Row, name: str) -> float:
+    value = row[name]
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ValueError(f"{name} is not a number")
     return float(value)
 
 
-def _optional(read: Callable[[Row, int, str], T], row: Row, i: int, name: str) -> T | None:
-    return None if row[i] is None else read(row, i, name)
+def _optional(read: Callable[[Row, str], T], row: Row, name: str) -> T | None:
+    return None if row[name] is None else read(row, name)
 
 
-def _session(row: Row) -> SessionRecord:
+def _session(row: Row) -> Session:
     """A session row as a record; raises ``UnreadableRow`` naming what is wrong."""
     try:
-        return SessionRecord(
-            id=_int(row, 0, "id"),
-            routine_id=_text(row, 1, "routine_id"),
-            routine_version=_text(row, 2, "routine_version"),
-            side=_text(row, 3, "side"),
-            started_at=_time(row, 4, "started_at"),
-            updated_at=_time(row, 5, "updated_at"),
-            ended_at=_optional(_time, row, 6, "ended_at"),
-            segments_total=_int(row, 7, "segments_total"),
-            segments_completed=_int(row, 8, "segments_completed"),
-            holds_extended=_int(row, 9, "holds_extended"),
-            stopped_early=bool(_int(row, 10, "stopped_early")),
-            stop_reason=_optional(_text, row, 11, "stop_reason"),
-            stop_disposition=_optional(_text, row, 12, "stop_disposition"),
-            pain_before=_optional(_int, row, 13, "pain_before"),
-            pain_after=_optional(_int, row, 14, "pain_after"),
-            planned_seconds=_int(row, 15, "planned_seconds"),
-            elapsed_seconds=_real(row, 16, "elapsed_seconds"),
-            triage_id=_optional(_int, row, 17, "triage_id"),
+        return Session(
+            id=_int(row, "id"),
+            routine_id=_text(row, "routine_id"),
+            routine_version=_text(row, "routine_version"),
+            side=_text(row, "side"),
+            started_at=_time(row, "started_at"),
+            updated_at=_time(row, "updated_at"),
+            ended_at=_optional(_time, row, "ended_at"),
+            segments_total=_int(row, "segments_total"),
+            segments_completed=_int(row, "segments_completed"),
+            holds_extended=_int(row, "holds_extended"),
+            stopped_early=bool(_int(row, "stopped_early")),
+            stop_reason=_optional(_text, row, "stop_reason"),
+            stop_disposition=_optional(_text, row, "stop_disposition"),
+            pain_before=_optional(_int, row, "pain_before"),
+            pain_after=_optional(_int, row, "pain_after"),
+            planned_seconds=_int(row, "planned_seconds"),
+            elapsed_seconds=_real(row, "elapsed_seconds"),
+            triage_id=_optional(_int, row, "triage_id"),
         )
     except ValueError as exc:
-        raise UnreadableRow(f"session {row[0]!r}", str(exc)) from None
+        raise UnreadableRow(f"session {row['id']!r}", str(exc)) from None
 
 
 def _triage(row: Row) -> TriageRecord:
@@ -234,27 +239,27 @@ def _triage(row: Row) -> TriageRecord:
     from hamstring_care.sanitize import visible_data
 
     try:
-        answers = _json(row, 5, "answers", dict)
-        cautions = _json(row, 6, "cautions", list)
+        answers = _json(row, "answers", dict)
+        cautions = _json(row, "cautions", list)
         if not all(isinstance(c, str) for c in cautions):
             raise ValueError("cautions is not a list of ids")
         return TriageRecord(
-            id=_int(row, 0, "id"),
-            taken_at=_time(row, 1, "taken_at"),
-            triage_version=_text(row, 2, "triage_version"),
-            disposition=_text(row, 3, "disposition"),
-            rule=_text(row, 4, "rule"),
+            id=_int(row, "id"),
+            taken_at=_time(row, "taken_at"),
+            triage_version=_text(row, "triage_version"),
+            disposition=_text(row, "disposition"),
+            rule=_text(row, "rule"),
             answers=visible_data(answers),
             cautions=visible_data(cautions),
-            recheck_of=_optional(_int, row, 7, "recheck_of"),
+            recheck_of=_optional(_int, row, "recheck_of"),
         )
     except ValueError as exc:
-        raise UnreadableRow(f"check {row[0]!r}", str(exc)) from None
+        raise UnreadableRow(f"check {row['id']!r}", str(exc)) from None
 
 
-def _json(row: Row, i: int, name: str, kind: type) -> Any:
+def _json(row: Row, name: str, kind: type) -> Any:
     try:
-        value = json.loads(row[i])
+        value = json.loads(row[name])
     except (TypeError, ValueError, RecursionError):
         raise ValueError(f"{name} is not JSON") from None
     if not isinstance(value, kind):
@@ -282,6 +287,9 @@ class History:
     """Told once about each row that cannot be read and is left out."""
     skipped: dict[str, str] = field(default_factory=dict)
     _closed: bool = field(default=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.connection.row_factory = sqlite3.Row  # rows are read by column name
 
     # --- life cycle ---------------------------------------------------------------------
 
@@ -352,61 +360,31 @@ class History:
             )
             return int(cursor.lastrowid or 0)
 
-    def start_session(
-        self,
-        *,
-        routine_id: str,
-        routine_version: str,
-        side: str,
-        started_at: datetime,
-        segments_total: int,
-        planned_seconds: int,
-        pain_before: int | None,
-        triage_id: int | None = None,
-    ) -> int:
+    def save_session(self, session: Session) -> int:
         """Save a session as it starts; return its id for the updates that follow."""
+        values = _session_values(session, updated_at=session.started_at)
+        del values["id"]
         with self._write() as db:
-            cursor = db.execute(
-                "INSERT INTO sessions (routine_id, routine_version, side, started_at, "
-                "updated_at, segments_total, planned_seconds, pain_before, triage_id) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    routine_id,
-                    routine_version,
-                    side,
-                    stamp(started_at),
-                    stamp(started_at),
-                    segments_total,
-                    planned_seconds,
-                    pain_before,
-                    triage_id,
-                ),
-            )
-            return int(cursor.lastrowid or 0)
+            return _insert_session(db, values)
 
-    UPDATABLE = frozenset(
-        {
-            "ended_at",
-            "segments_completed",
-            "holds_extended",
-            "stopped_early",
-            "stop_reason",
-            "stop_disposition",
-            "pain_after",
-            "elapsed_seconds",
-        }
+    PROGRESS = (
+        "ended_at",
+        "segments_completed",
+        "holds_extended",
+        "stopped_early",
+        "stop_reason",
+        "stop_disposition",
+        "pain_after",
+        "elapsed_seconds",
     )
 
-    def update_session(self, session_id: int, *, updated_at: datetime, **values: Any) -> None:
+    def update_session(self, session_id: int, session: Session, *, updated_at: datetime) -> None:
         """Record how far a session has got (at each segment boundary, and at its end)."""
-        unknown = set(values) - self.UPDATABLE
-        if unknown:
-            raise ValueError(f"not session progress fields: {sorted(unknown)}")
-        values = {k: stamp(v) if isinstance(v, datetime) else v for k, v in values.items()}
-        names = ["updated_at", *values]
+        values = _session_values(session, updated_at)
+        names = ["updated_at", *self.PROGRESS]
         sql = f"UPDATE sessions SET {', '.join(f'{n} = ?' for n in names)} WHERE id = ?"
         with self._write() as db:
-            db.execute(sql, (stamp(updated_at), *values.values(), session_id))
+            db.execute(sql, (*(values[n] for n in names), session_id))
 
     def forget(self, before: datetime | None) -> Counts:
         """Delete every record (``before`` None) or those before a moment; return the counts."""
@@ -425,7 +403,7 @@ class History:
 
     # --- reading ------------------------------------------------------------------------
 
-    def _query(self, sql: str, args: Row = ()) -> list[Row]:
+    def _query(self, sql: str, args: Args = ()) -> list[Row]:
         with self._errors():
             return self.connection.execute(sql, args).fetchall()
 
@@ -482,9 +460,7 @@ class History:
         sql = f"SELECT {TRIAGE_COLUMNS} FROM triage_results ORDER BY taken_at DESC, id DESC"
         return self._records(self._query(sql + _limit(limit)), _triage)
 
-    def sessions(
-        self, limit: int | None = None, since: datetime | None = None
-    ) -> list[SessionRecord]:
+    def sessions(self, limit: int | None = None, since: datetime | None = None) -> list[Session]:
         """Sessions, newest first (those started at or after ``since``, if given)."""
         where, args = ("", ()) if since is None else (" WHERE started_at >= ?", (stamp(since),))
         sql = f"SELECT {SESSION_COLUMNS} FROM sessions{where} ORDER BY started_at DESC, id DESC"
@@ -559,12 +535,13 @@ def carry_over(source: Path, target: History) -> Counts:
     be read (they stay in ``source``, which is kept). Links to a row left behind are cleared.
     """
     connection = sqlite3.connect(source, timeout=WAIT_SECONDS)
+    connection.row_factory = sqlite3.Row
     try:
         found, _ = _read_tables(connection)
     finally:
         connection.close()
     checks: list[TriageRecord] = found["triage_results"]
-    sessions: list[SessionRecord] = found["sessions"]
+    sessions: list[Session] = found["sessions"]
     kept = {check.id for check in checks}
     with target._write() as db:
         for c in checks:
@@ -579,20 +556,32 @@ def carry_over(source: Path, target: History) -> Counts:
                 db.execute(
                     "UPDATE triage_results SET recheck_of = ? WHERE id = ?", (c.recheck_of, c.id)
                 )
-        for r in sessions:
-            db.execute(
-                f"INSERT INTO sessions ({SESSION_COLUMNS}) VALUES ({', '.join('?' * 18)})",
-                (r.id, r.routine_id, r.routine_version, r.side, stamp(r.started_at),
-                 stamp(r.updated_at), stamp(r.ended_at) if r.ended_at else None,
-                 r.segments_total, r.segments_completed, r.holds_extended, int(r.stopped_early),
-                 r.stop_reason, r.stop_disposition, r.pain_before, r.pain_after,
-                 r.planned_seconds, r.elapsed_seconds,
-                 r.triage_id if r.triage_id in kept else None),
-            )  # fmt: skip
+        for session in sessions:
+            values = _session_values(session, session.updated_at or session.started_at)
+            if session.triage_id not in kept:
+                values["triage_id"] = None
+            _insert_session(db, values)
     return Counts(len(sessions), len(checks))
 
 
-def _before(cutoff: datetime | None) -> tuple[str, Row]:
+def _session_values(session: Session, updated_at: datetime) -> dict[str, Any]:
+    """A session as the columns of its row, by name."""
+    values = {f.name: getattr(session, f.name) for f in fields(session)}
+    values["updated_at"] = updated_at
+    values["stopped_early"] = int(session.stopped_early)
+    return {k: stamp(v) if isinstance(v, datetime) else v for k, v in values.items()}
+
+
+def _insert_session(db: sqlite3.Connection, values: dict[str, Any]) -> int:
+    """Insert a session row from its values by column name; return its id."""
+    marks = ", ".join("?" * len(values))
+    cursor = db.execute(
+        f"INSERT INTO sessions ({', '.join(values)}) VALUES ({marks})", tuple(values.values())
+    )
+    return int(cursor.lastrowid or 0)
+
+
+def _before(cutoff: datetime | None) -> tuple[str, Args]:
     """A WHERE clause (its column left as ``{}``) and its argument, for "before a moment"."""
     return ("", ()) if cutoff is None else (" WHERE {} < ?", (stamp(cutoff),))
 

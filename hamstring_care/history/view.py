@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, tzinfo
 from typing import TYPE_CHECKING, TypeVar
 
 from rich import box
@@ -22,16 +22,9 @@ from hamstring_care.history.progress import (
     Day,
     PainTrend,
     compare_dispositions,
-    daily,
-    local_day,
-    local_midnight,
-    not_improving,
-    pain_trend,
-    streak_days,
-    week_start,
-    weekly,
 )
-from hamstring_care.history.store import History, SessionRecord, TriageRecord
+from hamstring_care.history.queries import AXIS, ChartData, Recent
+from hamstring_care.history.store import Session, TriageRecord
 from hamstring_care.vocab import Disposition, Side
 
 E = TypeVar("E", Disposition, Side)
@@ -40,7 +33,6 @@ if TYPE_CHECKING:
     from hamstring_care.models import TriageProtocol
 
 BEFORE, AFTER = "░", "█"
-AXIS = 4  # width of "10 ┤"
 
 
 def _known(kind: type[E], value: str) -> E | None:
@@ -61,7 +53,7 @@ def _legs(side: str) -> str:
     return known.legs_words if known else side
 
 
-def session_outcome(session: SessionRecord) -> str:
+def session_outcome(session: Session) -> str:
     """How a session went, in a few words."""
     parts = f"{session.segments_completed} of {session.segments_total} parts"
     took = minutes_seconds(session.elapsed_seconds)
@@ -86,7 +78,7 @@ def pain_words(before: int | None, after: int | None) -> str:
 
 
 def recent_table(
-    records: Sequence[SessionRecord | TriageRecord],
+    records: Sequence[Session | TriageRecord],
     triage: TriageProtocol,
     tz: tzinfo | None,
 ) -> Table:
@@ -97,7 +89,7 @@ def recent_table(
     table.add_column("How it went")
     table.add_column("Pain", no_wrap=True, justify="right")
     for record in records:
-        if isinstance(record, SessionRecord):
+        if isinstance(record, Session):
             table.add_row(
                 time_label(record.started_at.astimezone(tz)),
                 Text(f"{record.routine_id}, {_legs(record.side)}"),
@@ -118,25 +110,7 @@ def recent_table(
     return table
 
 
-def merge_newest_first(
-    sessions: Sequence[SessionRecord], checks: Sequence[TriageRecord], limit: int | None
-) -> list[SessionRecord | TriageRecord]:
-    """Sessions and checks in one list, newest first."""
-
-    def when(record: SessionRecord | TriageRecord) -> datetime:
-        return record.started_at if isinstance(record, SessionRecord) else record.taken_at
-
-    records: list[SessionRecord | TriageRecord] = [*sessions, *checks]
-    merged = sorted(records, key=when, reverse=True)
-    return merged if limit is None else merged[:limit]
-
-
 # --- the chart --------------------------------------------------------------------------
-
-
-def days_that_fit(width: int) -> int:
-    """How many days the pain chart can show in ``width`` columns (three columns a day)."""
-    return max(7, (width - AXIS) // 3)
 
 
 def pain_chart(days: Sequence[Day], width: int) -> Text:
@@ -262,7 +236,7 @@ def recheck_comparison(
     tz: tzinfo | None,
 ) -> RenderableType:
     """Then and now, answer by answer, and the advice then and now, with a verdict each."""
-    from hamstring_care.report import describe_answer
+    from hamstring_care.render.content import describe_answer
 
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
     table.add_column(f"Since {day_label(then.taken_at.astimezone(tz).date())}")
@@ -295,71 +269,38 @@ def recheck_comparison(
     return Group(table, Text(overall, style="bold"))
 
 
-# --- whole views, read from an open history ---------------------------------------------
+# --- whole views, from what the queries read -------------------------------------------
 
 
-def history_view(
-    history: History, triage: TriageProtocol, limit: int | None, tz: tzinfo | None
-) -> RenderableType:
+def history_view(recent: Recent, triage: TriageProtocol, tz: tzinfo | None) -> RenderableType:
     """The table of recent records, with what the log holds and where."""
-    sessions = history.sessions(limit=limit)
-    checks = history.triage_results(limit=limit)
-    counts = history.counts()
+    counts = recent.counts
     if not counts.sessions and not counts.triage_results:
         return Text(
-            f"Nothing saved yet in {history.path}. Run `hamstring-care` for a check, "
+            f"Nothing saved yet in {recent.path}. Run `hamstring-care` for a check, "
             "or `hamstring-care run ROUTINE`."
         )
-    records = merge_newest_first(sessions, checks, limit)
-    shown = len(records)
+    shown = len(recent.records)
     total = counts.sessions + counts.triage_results
     more = f" (the {shown} most recent shown; --all for every one)" if shown < total else ""
     footer = (
         f"{_plural(counts.sessions, 'session')} and {_plural(counts.triage_results, 'check')} "
-        f"saved in {history.path}{more}. Trend: hamstring-care history chart"
+        f"saved in {recent.path}{more}. Trend: hamstring-care history chart"
     )
-    return Group(recent_table(records, triage, tz), Text(footer, style="dim"))
+    return Group(recent_table(recent.records, triage, tz), Text(footer, style="dim"))
 
 
 def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
-def trend_warning(
-    sessions: Sequence[SessionRecord], now: datetime, triage: TriageProtocol
-) -> str | None:
-    """The protocol's "not improving" text, when pain after the routine has not come down."""
-    rule = triage.follow_up.not_improving
-    return rule.text if rule and not_improving(sessions, now, rule) else None
-
-
-def chart_view(
-    history: History,
-    triage: TriageProtocol,
-    now: datetime,
-    tz: tzinfo | None,
-    width: int,
-    shown_days: int | None = None,
-    week_count: int = 8,
-) -> RenderableType:
+def chart_view(data: ChartData, width: int) -> RenderableType:
     """Pain over the days, sessions per week, the streak and the trend."""
-    today = local_day(now, tz)
-    count = min(shown_days or days_that_fit(width), days_that_fit(width))
-    period = triage.follow_up.not_improving.days if triage.follow_up.not_improving else 14
-    oldest = min(
-        today - timedelta(days=count - 1), week_start(today) - timedelta(weeks=week_count - 1)
-    )
-    since = min(local_midnight(oldest, tz), now - timedelta(days=period))
-    sessions = history.sessions(since=since)
-    every_day = daily(sessions, oldest, today, tz)
-    starts = history.session_starts()
-    last = next(starts, None)
-    in_a_row = streak_days(itertools.chain([last], starts), today, tz) if last else 0
     return chart(
-        every_day[-count:],
-        weekly(every_day, today, week_count),
-        streak_line(in_a_row, local_day(last, tz) if last else None),
-        trend_line(pain_trend(sessions, now, period), period),
-        trend_warning(sessions, now, triage),
+        data.days,
+        data.weeks,
+        streak_line(data.streak_days, data.last_session),
+        trend_line(data.trend, data.period_days),
+        data.warning,
         width,
     )

@@ -25,6 +25,32 @@ class MonotonicClock:
         return time.monotonic()
 
 
+class Faster:
+    """A clock that runs ``speed`` times faster than the one it reads (demonstrations, tests)."""
+
+    def __init__(self, clock: MonotonicClock, speed: float) -> None:
+        self.clock = clock
+        self.speed = speed
+        self.start = clock.now()
+
+    def now(self) -> float:
+        """Seconds on the faster clock."""
+        return self.start + (self.clock.now() - self.start) * self.speed
+
+
+class SlowerWaits:
+    """Keys whose waits are ``speed`` times shorter, to go with a ``Faster`` clock."""
+
+    def __init__(self, keys: Any, speed: float) -> None:
+        self.keys = keys
+        self.speed = speed
+
+    def wait(self, timeout: float | None) -> list[str]:
+        """The keys pressed within ``timeout`` seconds of the faster clock."""
+        keys: list[str] = self.keys.wait(None if timeout is None else timeout / self.speed)
+        return keys
+
+
 class TerminalKeys(AbstractContextManager["TerminalKeys"]):
     """Keys from the terminal in raw mode, read without blocking the timer.
 

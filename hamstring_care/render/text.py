@@ -1,11 +1,15 @@
-"""A sheet as plain text or Markdown, for pasting into a patient record. Pure: no I/O."""
+"""The content model as plain text (results, protocols, sheets) and Markdown (sheets). Pure.
+
+Plain text is for pipes, files, screen readers and patient records: no colour, no box
+drawing. ``protocols show X`` in a pipe and ``print X -f txt`` share ``block_lines``.
+"""
 
 from __future__ import annotations
 
 import re
 import textwrap
 
-from hamstring_care.sheets.content import Sheet
+from hamstring_care.render.content import Block, ResultContent, Sheet, Statement
 
 WIDTH = 78
 BLANK = "____________________"
@@ -31,16 +35,20 @@ def session_headings(sheet: Sheet) -> list[str]:
 # --- plain text -------------------------------------------------------------------------
 
 
-def to_text(sheet: Sheet, width: int = WIDTH) -> str:
-    """The sheet as plain text wrapped to ``width`` columns."""
-    out: list[str] = []
+class Lines:
+    """Plain-text lines wrapped to a width, with a hanging indent for lists."""
 
-    def para(text: str, indent: str = "", first: str | None = None) -> None:
+    def __init__(self, width: int = WIDTH) -> None:
+        self.width = width
+        self.out: list[str] = []
+
+    def para(self, text: str, indent: str = "", first: str | None = None) -> None:
+        """A paragraph (its own line breaks kept), wrapped."""
         for line in text.split("\n"):
-            out.extend(
+            self.out.extend(
                 textwrap.wrap(
                     line,
-                    width,
+                    self.width,
                     initial_indent=indent if first is None else first,
                     subsequent_indent=indent,
                     break_long_words=True,
@@ -50,45 +58,97 @@ def to_text(sheet: Sheet, width: int = WIDTH) -> str:
             )
             first = None
 
-    def heading(text: str) -> None:
-        out.extend(["", text.upper(), "=" * min(width, len(text))])
+    def heading(self, text: str) -> None:
+        """A heading in capitals, underlined."""
+        self.out.extend(["", text.upper(), "=" * min(self.width, len(text))])
 
+    def bullets(self, heading: str, statements: list[Statement]) -> None:
+        """``heading:`` over a list of statements with their citations."""
+        self.out.append("")
+        if heading:
+            self.out.append(heading + ":")
+        for s in statements:
+            self.para(s.text + s.cite, "    ", "  - ")
+            for extra in s.detail:
+                self.para(extra, "    ")
+
+    def sources(self, listing: list[str]) -> None:
+        """The numbered sources."""
+        if listing:
+            self.heading("Sources")
+            for source in listing:
+                self.para(source, "    ", "")
+
+    def text(self) -> str:
+        """Everything written, one string."""
+        return "\n".join(self.out) + "\n"
+
+
+def block_lines(lines: Lines, block: Block, *, command: bool = True) -> None:
+    """One protocol: summary, schedule, before you start, sections, steps, left out."""
+    lines.heading(block.title)
+    lines.para(block.summary)
+    lines.para(block.schedule)
+    if command:
+        lines.out.extend(["In the terminal:", f"  {block.command}"])
+    if block.before:
+        lines.bullets("Before you start", block.before)
+    for heading, statements in block.sections:
+        lines.bullets(heading, statements)
+    for step in block.steps:
+        lines.out.append("")
+        lines.para(f"{step.number}. {step.title}", "   ", "")
+        lines.para(f"Dose: {step.dose}", "   ")
+        lines.para(step.instruction + step.cite, "   ")
+        if step.cue:
+            lines.para(f"Cue: {step.cue}", "   ")
+        for caution in step.cautions:
+            lines.para(f"Take care: {caution}", "   ")
+    if block.dropped:
+        lines.bullets("Left out for you", [Statement(line) for line in block.dropped])
+
+
+def block_text(block: Block, width: int = WIDTH) -> str:
+    """A protocol as plain text, with its sources (``protocols show`` in a pipe)."""
+    lines = Lines(width)
+    block_lines(lines, block, command=False)
+    lines.sources(block.sources)
+    return lines.text().lstrip("\n")
+
+
+def result_text(content: ResultContent, width: int = 80) -> str:
+    """A result as plain text: its label, title, sections and sources."""
+    lines = Lines(width)
+    lines.out += [content.label, content.title]
+    for heading, statements in content.sections:
+        lines.bullets(heading, statements)
+    if content.sources:
+        lines.out += ["", "Sources"]
+        for source in content.sources:
+            lines.para(source, "    ", "")
+    return lines.text()
+
+
+def to_text(sheet: Sheet, width: int = WIDTH) -> str:
+    """The sheet as plain text wrapped to ``width`` columns."""
+    lines = Lines(width)
+    out = lines.out
     out.append(sheet.title.upper())
     if sheet.clinic:
-        para(sheet.clinic)
+        lines.para(sheet.clinic)
     for name, value in header_fields(sheet):
-        para(f"{name}: {value}", "  ", "")
+        lines.para(f"{name}: {value}", "  ", "")
 
-    heading(sheet.stop_heading)
+    lines.heading(sheet.stop_heading)
     for group in sheet.flags:
-        para(group.action + ":")
+        lines.para(group.action + ":")
         for sign in group.signs:
-            para(sign, "    ", "  - ")
+            lines.para(sign, "    ", "  - ")
 
     for block in sheet.blocks:
-        heading(block.title)
-        para(block.summary)
-        para(block.schedule)
-        out.extend(["In the terminal:", f"  {block.command}"])
-        if block.before:
-            out.extend(["", "Before you start:"])
-            for s in block.before:
-                para(s.text + s.cite, "    ", "  - ")
-        for title, statements in block.sections:
-            out.extend(["", title + ":"])
-            for s in statements:
-                para(s.text + s.cite, "    ", "  - ")
-        for step in block.steps:
-            out.append("")
-            para(f"{step.number}. {step.title}", "   ", "")
-            para(f"Dose: {step.dose}", "   ")
-            para(step.instruction + step.cite, "   ")
-            if step.cue:
-                para(f"Cue: {step.cue}", "   ")
-            for caution in step.cautions:
-                para(f"Take care: {caution}", "   ")
+        block_lines(lines, block)
 
-    heading("Daily record")
+    lines.heading("Daily record")
     columns = ["Day", "Date", *session_headings(sheet), *PAIN_HEADINGS]
     rows = [
         [str(n), day, *["[ ]"] * sheet.sessions_per_day, "", ""]
@@ -99,15 +159,12 @@ def to_text(sheet: Sheet, width: int = WIDTH) -> str:
         out.append("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
 
     if sheet.notes:
-        heading("Notes from your clinician")
-        para(sheet.notes)
-    if sheet.sources:
-        heading("Sources")
-        for source in sheet.sources:
-            para(source, "    ", "")
+        lines.heading("Notes from your clinician")
+        lines.para(sheet.notes)
+    lines.sources(sheet.sources)
     out.extend(["", "-" * width])
-    para(" | ".join(sheet.footer))
-    return "\n".join(out) + "\n"
+    lines.para(" | ".join(sheet.footer))
+    return lines.text()
 
 
 # --- Markdown ---------------------------------------------------------------------------

@@ -9,8 +9,8 @@ from __future__ import annotations
 import base64
 from html import escape
 
-from hamstring_care.sheets.content import Sheet, Statement
-from hamstring_care.sheets.text import PAIN_HEADINGS, header_fields, session_headings
+from hamstring_care.render.content import Sheet, Statement
+from hamstring_care.render.text import PAIN_HEADINGS, header_fields, session_headings
 
 PAGE = {"a4": "A4", "letter": "letter"}
 

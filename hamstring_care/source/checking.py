@@ -16,15 +16,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hamstring_care.errors import ExitCode, HamstringCareError, InputFileError, Problem
-from hamstring_care.library import (
-    Document,
+from hamstring_care.source.library import (
     Library,
     bundled_dir,
-    display_name,
     drawing_findings,
     read_protocol,
     scan_folder,
 )
+from hamstring_care.source.reading import Document, display_name
 from hamstring_care.vocab import Disposition
 
 if TYPE_CHECKING:

@@ -16,8 +16,8 @@ from fpdf import FPDF
 from fpdf.enums import ResourceAccessPolicy, XPos, YPos
 from fpdf.fonts import FontFace
 
-from hamstring_care.sheets.content import Sheet, StepEntry
-from hamstring_care.sheets.text import PAIN_HEADINGS, header_fields, session_headings
+from hamstring_care.render.content import Sheet, StepEntry
+from hamstring_care.render.text import PAIN_HEADINGS, header_fields, session_headings
 
 FONTS = Path(__file__).resolve().parent.parent / "fonts"
 FONT = "DejaVu"
@@ -115,8 +115,8 @@ def needs_shaping(sheet: Sheet) -> bool:
     )
 
 
-def to_pdf(sheet: Sheet) -> bytes:
-    """The sheet as PDF bytes."""
+def to_pdf(sheet: Sheet) -> tuple[bytes, int]:
+    """The sheet as PDF bytes, and how many pages it takes."""
     pdf = _Document(sheet)
     pdf.add_page()
     _header(pdf, sheet)
@@ -142,7 +142,7 @@ def to_pdf(sheet: Sheet) -> bytes:
         pdf.heading("Sources", 10)
         for source in sheet.sources:
             pdf.para(source, 7, after=0.2)
-    return bytes(pdf.output())
+    return bytes(pdf.output()), pdf.pages_count
 
 
 def _header(pdf: _Document, sheet: Sheet) -> None:

@@ -3,57 +3,100 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hamstring_care.errors import UsageError
 from hamstring_care.prescription import Prescription
-from hamstring_care.sheets.content import Sheet
+from hamstring_care.render.content import Sheet
+from hamstring_care.vocab import SheetFormat
 
 if TYPE_CHECKING:
-    from hamstring_care.library import Library
-
-FORMATS = ("pdf", "html", "md", "txt")
-BY_SUFFIX = {".pdf": "pdf", ".html": "html", ".htm": "html", ".md": "md", ".markdown": "md"}
-BY_SUFFIX |= {".txt": "txt", ".text": "txt"}
-TO_STDOUT = ("html", "md", "txt")
+    from hamstring_care.source.library import Library
 
 
-def choose_format(wanted: str | None, output: str | None) -> str:
+@dataclass(frozen=True)
+class Drawn:
+    """A sheet drawn in one format: its bytes, and its pages where the format has pages."""
+
+    data: bytes
+    pages: int | None = None
+
+
+def _pdf(sheet: Sheet) -> Drawn:
+    from hamstring_care.render.pdf import to_pdf
+
+    return Drawn(*to_pdf(sheet))
+
+
+def _html(sheet: Sheet) -> Drawn:
+    from hamstring_care.render.html import to_html
+
+    return Drawn(to_html(sheet).encode())
+
+
+def _markdown(sheet: Sheet) -> Drawn:
+    from hamstring_care.render.text import to_markdown
+
+    return Drawn(to_markdown(sheet).encode())
+
+
+def _text(sheet: Sheet) -> Drawn:
+    from hamstring_care.render.text import to_text
+
+    return Drawn(to_text(sheet).encode())
+
+
+@dataclass(frozen=True)
+class Renderer:
+    """One sheet format: how to draw it, its file suffixes, whether it may go to a pipe."""
+
+    draw: Callable[[Sheet], Drawn]
+    suffixes: tuple[str, ...]
+    to_stdout: bool = True
+
+
+RENDERERS: dict[SheetFormat, Renderer] = {
+    SheetFormat.PDF: Renderer(_pdf, (".pdf",), to_stdout=False),
+    SheetFormat.HTML: Renderer(_html, (".html", ".htm")),
+    SheetFormat.MD: Renderer(_markdown, (".md", ".markdown")),
+    SheetFormat.TXT: Renderer(_text, (".txt", ".text")),
+}
+"""Every sheet format: a new one is one entry here and its module (the CLI reads this)."""
+
+FORMATS = tuple(RENDERERS)
+BY_SUFFIX = {suffix: fmt for fmt, r in RENDERERS.items() for suffix in r.suffixes}
+
+
+def choose_format(wanted: SheetFormat | None, output: str | None) -> SheetFormat:
     """The format asked for, else the one the output file's suffix names, else PDF."""
     suffix = Path(output).suffix.lower() if output and output != "-" else ""
     named = BY_SUFFIX.get(suffix) if suffix else None
     if wanted and named and wanted != named:
         raise UsageError(f"{output}: the name ends in {suffix} but --format is {wanted}")
-    fmt = wanted or named or "pdf"
-    if output == "-" and fmt not in TO_STDOUT:
+    fmt = wanted or named or SheetFormat.PDF
+    if output == "-" and not RENDERERS[fmt].to_stdout:
+        others = [str(f) for f, r in RENDERERS.items() if r.to_stdout]
+        listed = ", ".join(others[:-1]) + f" or {others[-1]}"
         raise UsageError(
-            "a PDF cannot go to standard output; give a file name (-o sheet.pdf) "
-            "or --format html, md or txt"
+            f"a {str(fmt).upper()} cannot go to standard output; give a file name "
+            f"(-o sheet.{fmt}) or --format {listed}"
         )
     return fmt
 
 
-def default_name(prescription: Prescription, fmt: str) -> str:
+def default_name(prescription: Prescription, fmt: SheetFormat) -> str:
     """``sheet-jane-doe-2026-11-21.pdf``, or after the first protocol when no patient is named."""
     who = prescription.patient or prescription.items[0].protocol.id
     slug = re.sub(r"[^\w]+", "-", who.lower()).strip("-_")[:40] or "patient"
     return f"sheet-{slug}-{prescription.date.isoformat()}.{fmt}"
 
 
-def render(sheet: Sheet, fmt: str) -> bytes:
+def render(sheet: Sheet, fmt: SheetFormat) -> Drawn:
     """The sheet drawn in ``fmt``; only the chosen format's module (and library) is imported."""
-    if fmt == "pdf":
-        from hamstring_care.sheets.pdf import to_pdf
-
-        return to_pdf(sheet)
-    if fmt == "html":
-        from hamstring_care.sheets.html import to_html
-
-        return to_html(sheet).encode()
-    from hamstring_care.sheets.text import to_markdown, to_text
-
-    return (to_markdown(sheet) if fmt == "md" else to_text(sheet)).encode()
+    return RENDERERS[fmt].draw(sheet)
 
 
 def sheet_for(library: Library, prescription: Prescription) -> Sheet:
@@ -64,8 +107,8 @@ def sheet_for(library: Library, prescription: Prescription) -> Sheet:
     """
     from hamstring_care.drawings import MAX_SHEET_ELEMENTS, element_count, read_drawing
     from hamstring_care.errors import InputFileError, Problem
-    from hamstring_care.library import display_name
-    from hamstring_care.sheets.content import build_sheet
+    from hamstring_care.render.content import build_sheet
+    from hamstring_care.source.reading import display_name
 
     drawn = [0]  # elements in the sheet's drawings so far
 
@@ -89,11 +132,3 @@ def sheet_for(library: Library, prescription: Prescription) -> Sheet:
         return text
 
     return build_sheet(prescription, library.triage(), illustration)
-
-
-_PAGE = re.compile(rb"/Type\s*/Page(?![A-Za-z])")  # a page object, not the /Pages tree
-
-
-def pdf_pages(data: bytes) -> int:
-    """Pages in a PDF this program wrote: fpdf2 writes one ``/Type /Page`` object per page."""
-    return len(_PAGE.findall(data))

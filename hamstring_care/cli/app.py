@@ -1,0 +1,150 @@
+"""The Typer apps, the root options, and the one place where errors become exit codes."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, NoReturn, Optional, TypeVar
+
+import typer
+
+from hamstring_care import __version__
+from hamstring_care.context import Environment, output_closed, print_stderr
+from hamstring_care.errors import ExitCode, HamstringCareError, Interrupted, UsageError
+
+app = typer.Typer(
+    name="hamstring-care",
+    help="Guided self-care for hamstring pain: warning signs first, then a safe next step.",
+    pretty_exceptions_show_locals=False,  # a traceback must never print a user's answers
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+protocols_app = typer.Typer(
+    help="List, show, check and start protocol files; print their JSON Schema.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(protocols_app, name="protocols")
+plan_app = typer.Typer(
+    help="Write plan files: one prescription for the printed sheet and the terminal.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(plan_app, name="plan")
+history_app = typer.Typer(
+    help="Your saved sessions and checks: the table, the trend chart, export, forget, repair.",
+    invoke_without_command=True,
+    rich_markup_mode=None,
+)
+app.add_typer(history_app, name="history")
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def env_of(ctx: typer.Context | None) -> Environment:
+    """The run's environment: made by the root options, or given by a test (``obj=``)."""
+    root = ctx.find_root() if ctx is not None else None
+    if root is not None and isinstance(root.obj, Environment):
+        return root.obj
+    env = Environment()
+    if root is not None:
+        root.obj = env
+    return env
+
+
+def error_boundary(command: F) -> F:
+    """Turn every error a user can cause into its message on stderr and its exit code.
+
+    The command must take ``ctx: typer.Context`` as its first parameter.
+    """
+
+    @functools.wraps(command)
+    def guarded(ctx: typer.Context, *args: Any, **kwargs: Any) -> Any:
+        try:
+            result = command(ctx, *args, **kwargs)
+            sys.stdout.flush()  # a reader that went away is found here, not at exit
+            return result
+        except (typer.Exit, typer.Abort):
+            raise
+        except BrokenPipeError:
+            output_closed()  # the reader went away (| head): end quietly
+        except (KeyboardInterrupt, EOFError):
+            fail(Interrupted())
+        except HamstringCareError as error:
+            fail(error)
+        except Exception as error:
+            if env_of(ctx).debug:
+                raise
+            print_error(
+                f"hamstring-care: internal error ({type(error).__name__}); "
+                "run again with --debug to see where, and please report it"
+            )
+            raise typer.Exit(ExitCode.INTERNAL) from None
+
+    return guarded  # type: ignore[return-value]
+
+
+def fail(error: HamstringCareError) -> NoReturn:
+    """Print the error's lines and exit with its code."""
+    for line in error.lines:
+        print_error(line)
+    raise typer.Exit(error.exit_code)
+
+
+def print_error(line: str) -> None:
+    """One red line on standard error."""
+    print_stderr(line, "red")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"hamstring-care {__version__}")
+        raise typer.Exit()
+
+
+@app.callback(invoke_without_command=True)
+def main_callback(
+    ctx: typer.Context,
+    protocols_dir: Annotated[
+        Optional[list[Path]],  # noqa: UP045 - Typer reads this annotation on Python 3.10
+        typer.Option(
+            "--protocols-dir",
+            help="Folder of protocol files that override the bundled ones by id (repeatable). "
+            "Also read from HAMSTRING_CARE_PROTOCOLS (folders separated by the path separator).",
+            file_okay=False,
+            metavar="DIR",
+        ),
+    ] = None,
+    data_dir: Annotated[
+        Optional[str],  # noqa: UP045 - text, so that an empty value can be told from "."
+        typer.Option(
+            "--data-dir",
+            help="Folder of the progress log (history.db). Also read from HAMSTRING_CARE_DATA. "
+            "[default: your user data folder]",
+            metavar="DIR",
+        ),
+    ] = None,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show tracebacks for internal errors.")
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="Show the version and exit.", callback=_version, is_eager=True
+        ),
+    ] = False,
+) -> None:
+    """Guided self-care for hamstring pain. With no command, runs the guided check (`start`)."""
+    if data_dir is not None and not data_dir.strip():
+        # An empty value would mean the current folder: health data written wherever one is.
+        fail(UsageError("--data-dir: give a folder (it was empty)"))
+    env = env_of(ctx)
+    env.debug = debug
+    env.protocols_dirs = list(protocols_dir or [])
+    env.data_dir = Path(data_dir) if data_dir is not None else None
+    if ctx.invoked_subcommand is None:
+        from hamstring_care.cli.care import start
+
+        start(ctx)

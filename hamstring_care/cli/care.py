@@ -1,0 +1,327 @@
+"""The care commands: the guided check, triage from a file, playing and printing routines."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Optional
+
+import typer
+
+from hamstring_care.cli.app import app, env_of, error_boundary, plan_app
+from hamstring_care.cli.options import (
+    ClinicianOption,
+    ClinicOption,
+    ForceOption,
+    HoldOption,
+    OutputOption,
+    PatientOption,
+    SideOption,
+    write_output,
+)
+from hamstring_care.errors import HamstringCareError, IncompleteAnswersError, UsageError
+from hamstring_care.vocab import Paper, SheetFormat, Side
+
+if TYPE_CHECKING:
+    from hamstring_care.source.library import Library
+
+
+@app.command()
+@error_boundary
+def start(ctx: typer.Context) -> None:
+    """Run the guided check: warning signs, a few questions, then what to do next.
+
+    After a RICE result, the next start (48 hours on) is a re-check that compares answers.
+    """
+    from hamstring_care.flows.check import guided_check
+
+    env = env_of(ctx)
+    guided_check(env, env.library())
+
+
+@app.command("triage")
+@error_boundary
+def triage_command(
+    ctx: typer.Context,
+    answers: Annotated[
+        str,
+        typer.Option(
+            "--answers",
+            "-a",
+            help="YAML or JSON file of answers (ids as in the README); - reads standard input.",
+            metavar="FILE",
+        ),
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Triage from a file of answers, without prompts."""
+    from hamstring_care.source.reading import read_document
+    from hamstring_care.triage import parse_answers, triage
+
+    env = env_of(ctx)
+    library = env.library()
+    protocol = library.triage()
+    doc = read_document(Path(answers))
+    parsed, problems = parse_answers(protocol, doc.data)
+    doc.fail(problems)
+    try:
+        result = triage(protocol, parsed)
+    except IncompleteAnswersError as error:
+        doc.fail([((qid,), "missing answer") for qid in error.missing])
+        raise
+    if as_json:
+        typer.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+        return
+    from hamstring_care.flows.check import override_note
+
+    note = override_note(library, "triage")
+    nexts = [f"Next: hamstring-care protocols show {pid}" for pid in result.protocols]
+    if env.plain_text:
+        from hamstring_care.render.content import result_content
+        from hamstring_care.render.text import result_text
+
+        shown = result_text(result_content(result, protocol))
+        typer.echo("\n".join([*([note] if note else []), shown, *nexts]))
+        return
+    from hamstring_care.render.terminal import result_panel
+
+    console = env.out()
+    if note:
+        console.print(note, style="dim", markup=False)
+    console.print(result_panel(result, protocol))
+    for line in nexts:
+        console.print(line, markup=False)
+
+
+@app.command("run")
+@error_boundary
+def run_command(
+    ctx: typer.Context,
+    routine_id: Annotated[
+        Optional[str],  # noqa: UP045 - Typer reads this annotation on Python 3.10
+        typer.Argument(metavar="ROUTINE", help="Routine id (or give --plan)."),
+    ] = None,
+    plan: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            "--plan",
+            metavar="FILE",
+            help="Run the routines of this plan file, with its sides and holds.",
+        ),
+    ] = None,
+    side: SideOption = None,
+    hold: HoldOption = None,
+    plain: Annotated[bool, typer.Option(help="One line per event, no live panel.")] = False,
+    no_sound: Annotated[bool, typer.Option("--no-sound", help="No terminal bell.")] = False,
+    voice: Annotated[
+        bool, typer.Option(help="Speak the cues (espeak-ng, spd-say or say).")
+    ] = False,
+    count_in: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            max=60,
+            metavar="SECONDS",
+            help="Time to get into position before each step and when switching legs.",
+        ),
+    ] = 5,
+) -> None:
+    """Play a routine: a timed, hands-free session with cues, per leg."""
+    from hamstring_care import plans
+    from hamstring_care.flows.session import RunOptions, ends_self_care, session_with_log
+    from hamstring_care.models import RoutineProtocol
+    from hamstring_care.prescription import Prescribed
+
+    env = env_of(ctx)
+    library = env.library()
+    given = plans.Overrides(hold=hold, side=side)
+    if plan is None:
+        if routine_id is None:
+            raise UsageError("name a routine (e.g. foam-roller-and-ball) or give --plan FILE")
+        routines = [Prescribed(_routine(library, routine_id), given.side or Side.BOTH, hold)]
+    elif routine_id is not None:
+        raise UsageError("give a routine or --plan FILE, not both")
+    else:
+        prescription = plans.prescription(library, [], plan, given)
+        routines = prescription.routines
+        if not routines:
+            raise UsageError(f"{plan}: the plan holds no routine to run")
+        for item in prescription.items:
+            if not item.is_routine:
+                typer.echo(f"{item.protocol.title}: read it with {item.command()}")
+    triage = library.triage()
+    with contextlib.closing(env.progress_log()) as log:
+        for item in routines:
+            options = RunOptions(
+                side=item.side,
+                hold=item.hold,
+                plain=plain,
+                sound=not no_sound,
+                voice=voice,
+                count_in=count_in,
+            )
+            if not isinstance(item.protocol, RoutineProtocol):
+                continue  # prescription.routines holds routines only
+            played = session_with_log(env, item.protocol, triage, [], options, log)
+            if ends_self_care(played):
+                break  # it hurt: the plan's other routines wait for the advice given
+
+
+def _routine(library: Library, routine_id: str) -> Any:
+    from hamstring_care.errors import UnknownProtocolError
+    from hamstring_care.models import RoutineProtocol
+
+    def routines() -> str:
+        # Only on the error paths: listing them loads and validates every protocol file.
+        ids = [
+            pid for pid in library.entries() if isinstance(_try_load(library, pid), RoutineProtocol)
+        ]
+        return ", ".join(ids)
+
+    if routine_id not in library.entries():
+        raise UnknownProtocolError(f'no routine "{routine_id}"; routines: {routines()}')
+    protocol = library.get(routine_id)
+    if not isinstance(protocol, RoutineProtocol):
+        raise UnknownProtocolError(
+            f'"{routine_id}" is {protocol.kind}, not a routine; routines: {routines()}'
+        )
+    return protocol
+
+
+def _try_load(library: Library, pid: str) -> Any:
+    try:
+        return library.get(pid)
+    except HamstringCareError:
+        return None
+
+
+@app.command("print")
+@error_boundary
+def print_command(
+    ctx: typer.Context,
+    protocol_ids: Annotated[
+        Optional[list[str]],  # noqa: UP045 - Typer reads this annotation on Python 3.10
+        typer.Argument(
+            metavar="PROTOCOL",
+            help="Routines or guidance to print, e.g. foam-roller-and-ball.",
+        ),
+    ] = None,
+    plan: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            "--plan",
+            metavar="FILE",
+            help="Print the prescription in this plan file (see `plan new`); "
+            "options given here override the plan's.",
+        ),
+    ] = None,
+    sheet_format: Annotated[
+        Optional[SheetFormat],  # noqa: UP045
+        typer.Option("--format", "-f", help="Default: from the -o file's suffix, else pdf."),
+    ] = None,
+    output: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Where to write (- for standard output with html, md, txt). "
+            "Default: sheet-PATIENT-DATE.FORMAT here.",
+        ),
+    ] = None,
+    patient: PatientOption = None,
+    clinician: ClinicianOption = None,
+    clinic: ClinicOption = None,
+    date: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            metavar="YYYY-MM-DD",
+            help="Date on the sheet and first day of the record. [default: today]",
+        ),
+    ] = None,
+    notes: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(metavar="TEXT", help="Your notes for the patient."),
+    ] = None,
+    notes_file: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(metavar="FILE", help="Read the notes from a UTF-8 text file."),
+    ] = None,
+    hold: HoldOption = None,
+    side: SideOption = None,
+    times_per_day: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option(min=1, max=6, metavar="N", help="Sessions a day. [default: 1]"),
+    ] = None,
+    days: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option(min=1, max=90, metavar="N", help="Rows of the daily record. [default: 14]"),
+    ] = None,
+    paper: Annotated[
+        Optional[Paper],  # noqa: UP045
+        typer.Option(help="Paper size. [default: a4]"),
+    ] = None,
+    force: ForceOption = False,
+) -> None:
+    """Print a take-home sheet: doses, pictures, warning signs and a daily record."""
+    from hamstring_care import plans
+    from hamstring_care.render import formats
+
+    library = env_of(ctx).library()
+    given = plans.Overrides(
+        patient=patient,
+        clinician=clinician,
+        clinic=clinic,
+        date=date,
+        notes=notes,
+        notes_file=notes_file,
+        hold=hold,
+        side=side,
+        times_per_day=times_per_day,
+        days=days,
+        paper=paper.value if paper else None,
+    )
+    prescription = plans.prescription(library, list(protocol_ids or []), plan, given)
+    fmt = formats.choose_format(sheet_format, output)
+    drawn = formats.render(formats.sheet_for(library, prescription), fmt)
+    target = output or formats.default_name(prescription, fmt)
+    if write_output(target, drawn.data, force):
+        pages = f", {drawn.pages} page(s)" if drawn.pages is not None else ""
+        typer.echo(f"Wrote {target}{pages}.")
+
+
+@plan_app.command("new")
+@error_boundary
+def plan_new(
+    ctx: typer.Context,
+    protocol_ids: Annotated[
+        Optional[list[str]],  # noqa: UP045 - Typer reads this annotation on Python 3.10
+        typer.Argument(
+            metavar="PROTOCOL",
+            help="Protocols to prescribe. [default: the self-massage result's routines]",
+        ),
+    ] = None,
+    output: OutputOption = "plan.yaml",
+    patient: PatientOption = None,
+    clinician: ClinicianOption = None,
+    clinic: ClinicOption = None,
+    hold: HoldOption = None,
+    side: SideOption = None,
+    force: ForceOption = False,
+) -> None:
+    """Write a commented plan file to edit, then print (`print --plan`) and run (`run --plan`)."""
+    from hamstring_care import plans
+
+    library = env_of(ctx).library()
+    given = plans.Overrides(
+        patient=patient,
+        clinician=clinician,
+        clinic=clinic,
+        hold=hold,
+        side=side,
+    )
+    ids = list(protocol_ids or plans.default_protocols(library))
+    text = plans.new_plan_text(library, output if output != "-" else "plan.yaml", ids, given)
+    if write_output(output, text.encode(), force):
+        typer.echo(f"Wrote {output}. Edit it, then: hamstring-care print --plan {output}")

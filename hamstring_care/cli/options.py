@@ -1,0 +1,51 @@
+"""Options shared by several commands, declared once so that they read alike."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from hamstring_care.vocab import Side
+
+HoldOption = Annotated[
+    Optional[int],  # noqa: UP045 - Typer reads this annotation on Python 3.10
+    typer.Option(
+        "--hold", min=1, max=600, metavar="SECONDS", help="Hold for range steps (10-20s)."
+    ),
+]
+SideOption = Annotated[
+    Optional[Side],  # noqa: UP045
+    typer.Option("--side", help="Which leg for per-side steps. [default: both]"),
+]
+PatientOption = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option("--patient", metavar="NAME", help="Patient's name."),
+]
+ClinicianOption = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option("--clinician", metavar="NAME", help="Your name."),
+]
+ClinicOption = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option("--clinic", metavar="NAME", help="Clinic's name."),
+]
+ForceOption = Annotated[bool, typer.Option("--force", help="Replace an existing file.")]
+OutputOption = Annotated[
+    str, typer.Option("--output", "-o", metavar="FILE", help="Where to write (- for stdout).")
+]
+YesOption = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask to confirm.")]
+
+
+def write_output(output: str, data: bytes, force: bool) -> bool:
+    """Write to standard output for ``-`` (returns False), else to the file, atomically."""
+    if output == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return False
+    from hamstring_care.files import write_atomic
+
+    write_atomic(Path(output), data, force=force)
+    return True

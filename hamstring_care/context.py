@@ -1,0 +1,221 @@
+"""Everything real a command touches, in one object passed down from the command line.
+
+As httpie's ``Environment``: the consoles, the terminal flags, the wall clock, the monotonic
+clock, the keys, the prompter, the folders. The CLI builds one; a test builds one with fakes
+instead of patching modules. Cheap to import: what it makes is imported when first made.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from hamstring_care.errors import ExitCode, NoTerminalError
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from rich.console import Console
+
+    from hamstring_care.history.log import ProgressLog
+    from hamstring_care.models import Question, RedFlagScreen
+    from hamstring_care.player.engine import Clock, KeySource
+    from hamstring_care.source.library import Library
+
+SPEED_VARIABLE = "HAMSTRING_CARE_SPEED"
+"""Plays routines this many times faster: for demonstrations and tests, never for a session."""
+
+
+class Asker(Protocol):
+    """What the flows ask a person: the prompts, or a test's scripted answers."""
+
+    def red_flags(self, screen: RedFlagScreen) -> list[str]:
+        """The ticked warning-sign ids."""
+
+    def question(self, question: Question) -> Any:
+        """One answer, in the answer contract's ids."""
+
+    def pain(self, text: str) -> int | None:
+        """Pain 0-10, or None when skipped."""
+
+    def confirm(self, text: str, default: bool = True) -> bool:
+        """Yes or no."""
+
+
+def _utc_now() -> datetime:
+    from hamstring_care.dates import utc_now
+
+    return utc_now()
+
+
+@dataclass
+class Environment:
+    """The real world of one run of the program. Every attribute may be replaced by a test."""
+
+    stdin_isatty: bool = field(default_factory=lambda: _isatty(sys.stdin))
+    stdout_isatty: bool = field(default_factory=lambda: _isatty(sys.stdout))
+    environ: Mapping[str, str] = field(default_factory=lambda: os.environ)
+    now: Callable[[], datetime] = _utc_now
+    """The current moment (aware, UTC): saved times, days since, re-check due."""
+    debug: bool = False
+    protocols_dirs: list[Path] = field(default_factory=list)
+    data_dir: Path | None = None
+    prompter: Asker | None = None
+    """The prompts; made on first use when not given (only on a terminal)."""
+    clock: Clock | None = None
+    """The player's monotonic clock; the real one when not given."""
+    keys: KeySource | None = None
+    """Keys for the player; the terminal's (or none, when input is not one) when not given."""
+    console: Console | None = None
+
+    # --- output ----------------------------------------------------------------------
+
+    def out(self) -> Console:
+        """The console for standard output (one per run)."""
+        if self.console is None:
+            self.console = _stdout_console()
+        return self.console
+
+    def warn(self, line: str) -> None:
+        """One warning line on standard error."""
+        print_stderr(f"hamstring-care: warning: {line}", "yellow")
+
+    def error(self, line: str) -> None:
+        """One error line on standard error."""
+        print_stderr(line, "red")
+
+    @property
+    def plain_text(self) -> bool:
+        """Plain text for pipes, files and dumb terminals; Rich only on a real terminal."""
+        return not self.stdout_isatty or self.environ.get("TERM") == "dumb"
+
+    # --- input -----------------------------------------------------------------------
+
+    @property
+    def can_ask(self) -> bool:
+        """True when there is someone to ask: a terminal on standard input, or a test's asker."""
+        return self.prompter is not None or self.stdin_isatty
+
+    def asker(self) -> Asker:
+        """The prompts; a clear error when input is not a terminal."""
+        if self.prompter is None:
+            if not self.stdin_isatty:
+                raise NoTerminalError(
+                    "hamstring-care: no terminal to ask questions on (input is not a terminal); "
+                    "to triage from a file, run: hamstring-care triage --answers FILE"
+                )
+            from hamstring_care.prompts import Prompter
+
+            self.prompter = Prompter()
+        return self.prompter
+
+    # --- the player's edges ----------------------------------------------------------
+
+    @property
+    def speed(self) -> float:
+        """How many times faster than real time routines play (1 but for demonstrations)."""
+        try:
+            speed = float(self.environ.get(SPEED_VARIABLE, "1"))
+        except ValueError:
+            return 1.0
+        return min(max(speed, 1.0), 1000.0)
+
+    def player_clock(self) -> Clock:
+        """The monotonic clock the player times by."""
+        if self.clock is not None:
+            return self.clock
+        from hamstring_care.player.terminal import Faster, MonotonicClock
+
+        clock = MonotonicClock()
+        return clock if self.speed == 1 else Faster(clock, self.speed)
+
+    @contextmanager
+    def player_keys(self) -> Iterator[KeySource]:
+        """Keys while a routine plays: raw terminal keys, restored on every exit."""
+        if self.keys is not None:
+            yield self.keys
+            return
+        from hamstring_care.player.terminal import NoKeys, SlowerWaits, TerminalKeys
+
+        if not self.stdin_isatty:
+            keys: KeySource = NoKeys()
+            yield keys if self.speed == 1 else SlowerWaits(keys, self.speed)
+            return
+        with TerminalKeys() as terminal_keys:
+            keys = terminal_keys
+            yield keys if self.speed == 1 else SlowerWaits(keys, self.speed)
+
+    # --- folders ---------------------------------------------------------------------
+
+    def library(self) -> Library:
+        """The protocol library, weakest first.
+
+        Bundled, then the user protocol folder, $HAMSTRING_CARE_PROTOCOLS, --protocols-dir.
+        """
+        from hamstring_care.source.library import Library, protocol_dirs
+
+        dirs = protocol_dirs(
+            self.protocols_dirs, environ=self.environ, user_folder=self.user_protocols()
+        )
+        return Library(dirs, warn=self.warn)
+
+    def history_folder(self) -> Path:
+        """Where the progress log lives: --data-dir, $HAMSTRING_CARE_DATA, the user data dir."""
+        from hamstring_care.history.store import data_dir
+
+        return data_dir(self.data_dir, self.environ)
+
+    def user_protocols(self) -> Path:
+        """The user protocol folder, where `protocols new` writes: protocols/ in the data folder."""
+        return self.history_folder() / "protocols"
+
+    def progress_log(self) -> ProgressLog:
+        """The progress log for writing; when it cannot be written, one warning and no saving."""
+        from hamstring_care.history.log import ProgressLog
+
+        return ProgressLog.open(self.history_folder(), self.warn, now=self.now)
+
+
+def _isatty(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
+def print_stderr(line: str, style: str) -> None:
+    """One line on standard error, control characters shown, never obeyed."""
+    from rich.console import Console
+    from rich.text import Text
+
+    from hamstring_care.sanitize import visible
+
+    Console(stderr=True, highlight=False, soft_wrap=True).print(Text(visible(line), style=style))
+
+
+def output_closed() -> Any:
+    """End quietly when the reader of standard output went away (``| head``)."""
+    import contextlib
+
+    # Python would report the failed flush at exit; point stdout at nothing first.
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    raise SystemExit(ExitCode.OUTPUT_CLOSED)
+
+
+def _stdout_console() -> Console:
+    from rich.console import Console
+
+    class OurConsole(Console):
+        def on_broken_pipe(self) -> None:
+            # Rich would exit 1, our code for an internal error: use the closed-output code.
+            self.quiet = True
+            output_closed()
+
+    return OurConsole(highlight=False)

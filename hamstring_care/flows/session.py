@@ -1,0 +1,239 @@
+"""One routine session: pain in, the timed player, pain out, saved as it goes, then the trend.
+
+The player (``player/``) only plays; this flow builds its edges from the ``Environment``,
+turns what happened into a ``Session`` (real datetimes, the type the log stores), and says
+when the pain is not coming down.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import ExitStack
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Protocol
+
+from hamstring_care.dates import minutes_seconds
+from hamstring_care.history.store import Session
+from hamstring_care.player.engine import Cues, KeySource, Outcome, Player, View, wait_for_key
+from hamstring_care.player.timeline import build, total_seconds
+from hamstring_care.tailoring import tailor
+from hamstring_care.vocab import Disposition, Side
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from hamstring_care.context import Environment
+    from hamstring_care.history.log import ProgressLog
+    from hamstring_care.models import RoutineProtocol, TriageProtocol
+
+BEFORE = "Before you start: pain now, 0 (none) to 10 (worst)? Enter to skip"
+AFTER = "How is the pain now, 0 to 10? Enter to skip"
+
+
+@dataclass
+class RunOptions:
+    """How to play a routine (the `run` command's options)."""
+
+    side: Side = Side.BOTH
+    hold: int | None = None
+    plain: bool = False
+    sound: bool = True
+    voice: bool = False
+    count_in: int = 5
+
+
+class Recorder(Protocol):
+    """Where a session is saved as it goes: at the start, at each segment, at the end."""
+
+    def started(self, session: Session) -> None:
+        """The session began (nothing done yet)."""
+
+    def progress(self, session: Session) -> None:
+        """A segment boundary passed."""
+
+    def finished(self, session: Session) -> None:
+        """The session ended, done, stopped or interrupted (``ended_at`` is set)."""
+
+
+class NoRecorder:
+    """Saves nothing (tests, and when the progress log cannot be used)."""
+
+    def started(self, session: Session) -> None:
+        """Nothing to do."""
+
+    def progress(self, session: Session) -> None:
+        """Nothing to do."""
+
+    def finished(self, session: Session) -> None:
+        """Nothing to do."""
+
+
+def session_with_log(
+    env: Environment,
+    routine: RoutineProtocol,
+    triage: TriageProtocol,
+    cautions: list[str],
+    options: RunOptions,
+    log: ProgressLog,
+    triage_id: int | None = None,
+) -> Session:
+    """Play a routine, saving it as it goes; then say so if the pain is not coming down."""
+    from hamstring_care.history.progress import trend_warning
+
+    played = play(env, routine, triage, cautions, options, recorder=log.recorder(triage_id))
+    rule = triage.follow_up.not_improving
+    if rule is not None:
+        warning = trend_warning(log.sessions_since(rule.days), env.now(), rule)
+        if warning:
+            env.out().print(warning, style="bold yellow", markup=False)
+    return played
+
+
+def play(
+    env: Environment,
+    routine: RoutineProtocol,
+    triage: TriageProtocol,
+    cautions: list[str],
+    options: RunOptions,
+    *,
+    recorder: Recorder | None = None,
+    view: View | None = None,
+    cues: Cues | None = None,
+) -> Session:
+    """Play a routine, tailored to the cautions in force, and return what happened.
+
+    The ``recorder`` is told as the session goes, so that an interrupted or killed session
+    keeps every segment completed before it stopped. Start and end times come from
+    ``env.now``; the player's timing runs on the environment's monotonic clock.
+    """
+    from hamstring_care.player import terminal
+
+    console = env.out()
+    ask_pain: Callable[[str], int | None] = env.asker().pain if env.can_ask else _no_answer
+    tailored = tailor(routine, triage, cautions)
+    steps = [t.step for t in tailored.steps]
+    segments = build(steps, sides=options.side, hold=options.hold, count_in=options.count_in)
+    session = Session(
+        routine_id=routine.id,
+        routine_version=routine.version,
+        side=options.side,
+        started_at=env.now(),
+        segments_total=len(segments),
+        planned_seconds=total_seconds(segments),
+        pain_before=ask_pain(BEFORE),
+    )
+    recorder = recorder or NoRecorder()
+    recorder.started(session)
+    speech = terminal.find_speech() if options.voice else None
+    if options.voice and speech is None:
+        console.print(
+            "No speech command found (espeak-ng, spd-say or say): cues are bells only.",
+            markup=False,
+        )
+    with ExitStack() as stack:
+        keys = stack.enter_context(env.player_keys())
+        if view is None:
+            if options.plain or not console.is_terminal or env.environ.get("TERM") == "dumb":
+                from hamstring_care.player.view import PlainView
+
+                view = PlainView(console.file)
+            else:
+                from hamstring_care.player.view import LiveView
+
+                view = stack.enter_context(LiveView(console, routine.title))
+        cues = cues or terminal.TerminalCues(console.file, sound=options.sound, speech=speech)
+        shown = view
+        player = Player(
+            segments,
+            clock=env.player_clock(),
+            keys=keys,
+            view=view,
+            cues=cues,
+            ask_hurts=lambda: _ask_hurts(triage, keys, shown),
+            confirm_quit=lambda: _confirm_quit(keys, shown),
+            on_segment=lambda outcome: recorder.progress(_so_far(session, outcome)),
+        )
+        try:
+            outcome = player.run()
+        except KeyboardInterrupt:
+            player.outcome.stopped_early = True
+            player.outcome.stop_reason = "interrupted"
+            recorder.finished(_so_far(session, player.outcome, ended=env.now()))
+            raise
+    # Saved as ended before the question, which may be left, or whose write may fail.
+    session = _so_far(session, outcome, ended=env.now())
+    recorder.progress(session)
+    try:
+        session = replace(session, pain_after=ask_pain(AFTER))
+    finally:
+        recorder.finished(session)
+    console.print(summary(session), markup=False)
+    if outcome.stop_disposition:
+        from hamstring_care.render.terminal import disposition_panel
+
+        stop = Disposition(outcome.stop_disposition)
+        console.print(disposition_panel(stop, triage))
+        console.print(read_again(stop, triage), markup=False)
+    return session
+
+
+def _no_answer(_text: str) -> None:
+    return None
+
+
+def _so_far(session: Session, outcome: Outcome, ended: datetime | None = None) -> Session:
+    return replace(
+        session,
+        ended_at=ended,
+        segments_completed=outcome.segments_completed,
+        holds_extended=outcome.holds_extended,
+        stopped_early=outcome.stopped_early,
+        stop_reason=outcome.stop_reason,
+        stop_disposition=outcome.stop_disposition,
+        elapsed_seconds=round(outcome.elapsed_seconds, 3),
+    )
+
+
+def ends_self_care(session: Session | None) -> bool:
+    """True when "stop, it hurts" routed to RICE or a clinician: no further routine is played."""
+    stop = session.stop_disposition if session is not None else None
+    return stop is not None and Disposition(stop).ends_self_care
+
+
+def read_again(disposition: Disposition, triage: TriageProtocol) -> str:
+    """Where the advice after a stop can be read again."""
+    protocols = triage.dispositions.of(disposition).protocols
+    if protocols:
+        return "No more routines for now. Read this advice again with: " + " and ".join(
+            f"hamstring-care protocols show {pid}" for pid in protocols
+        )
+    return "No more routines for now. This advice is saved: see it with hamstring-care history"
+
+
+def _ask_hurts(triage: TriageProtocol, keys: KeySource, view: View) -> str | None:
+    check = triage.stop_check
+    choices = " ".join(f"{i}) {c.label}" for i, c in enumerate(check.choices, 1))
+    view.event(f"{check.prompt} {choices}")
+    key = wait_for_key(keys, lambda k: k.isdigit() and 1 <= int(k) <= len(check.choices))
+    return check.choices[int(key) - 1].disposition
+
+
+def _confirm_quit(keys: KeySource, view: View) -> bool:
+    view.event("Quit the routine? y = quit, n = carry on")
+    return wait_for_key(keys, lambda k: k in ("y", "n")) == "y"
+
+
+def summary(session: Session) -> str:
+    """One line saying how the session went."""
+    how = {"hurts": "Stopped because it hurt", "quit": "Stopped early"}.get(
+        session.stop_reason or "", "Done"
+    )
+    line = (
+        f"{how}: {session.segments_completed} of {session.segments_total} parts done "
+        f"in {minutes_seconds(session.elapsed_seconds)}"
+    )
+    if session.holds_extended:
+        line += f", {session.holds_extended} hold(s) made longer"
+    if session.pain_before is not None and session.pain_after is not None:
+        line += f". Pain {session.pain_before} -> {session.pain_after}"
+    return line + "."

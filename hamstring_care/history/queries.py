@@ -1,0 +1,111 @@
+"""What the history views show, read from an open history: the views only draw it."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, tzinfo
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from hamstring_care.history.progress import (
+    Day,
+    PainTrend,
+    daily,
+    local_day,
+    local_midnight,
+    pain_trend,
+    streak_days,
+    trend_warning,
+    week_start,
+    weekly,
+)
+from hamstring_care.history.store import Counts, History, Session, TriageRecord
+
+if TYPE_CHECKING:
+    from hamstring_care.models import NotImproving
+
+DEFAULT_PERIOD = 14  # days of the pain trend when the triage protocol sets none
+AXIS = 4  # width of the chart's "10 ┤"
+
+
+@dataclass(frozen=True)
+class Recent:
+    """The newest records, and how many there are in all."""
+
+    path: Path
+    records: list[Session | TriageRecord]
+    counts: Counts
+
+
+def recent(history: History, limit: int | None) -> Recent:
+    """The ``limit`` newest sessions and checks (every one for None), newest first."""
+    records = merge_newest_first(
+        history.sessions(limit=limit), history.triage_results(limit=limit), limit
+    )
+    return Recent(history.path, records, history.counts())
+
+
+def merge_newest_first(
+    sessions: Sequence[Session], checks: Sequence[TriageRecord], limit: int | None
+) -> list[Session | TriageRecord]:
+    """Sessions and checks in one list, newest first."""
+
+    def when(record: Session | TriageRecord) -> datetime:
+        return record.started_at if isinstance(record, Session) else record.taken_at
+
+    records: list[Session | TriageRecord] = [*sessions, *checks]
+    merged = sorted(records, key=when, reverse=True)
+    return merged if limit is None else merged[:limit]
+
+
+@dataclass(frozen=True)
+class ChartData:
+    """Everything the chart shows."""
+
+    days: list[Day]
+    weeks: list[tuple[date, int]]
+    streak_days: int
+    last_session: date | None
+    trend: PainTrend | None
+    period_days: int
+    warning: str | None
+
+
+def days_that_fit(width: int) -> int:
+    """How many days the pain chart can show in ``width`` columns (three columns a day)."""
+    return max(7, (width - AXIS) // 3)
+
+
+def chart_data(
+    history: History,
+    rule: NotImproving | None,
+    now: datetime,
+    tz: tzinfo | None,
+    width: int,
+    shown_days: int | None = None,
+    week_count: int = 8,
+) -> ChartData:
+    """Read the days, weeks, streak and trend that fit ``width`` columns."""
+    today = local_day(now, tz)
+    count = min(shown_days or days_that_fit(width), days_that_fit(width))
+    period = rule.days if rule else DEFAULT_PERIOD
+    oldest = min(
+        today - timedelta(days=count - 1), week_start(today) - timedelta(weeks=week_count - 1)
+    )
+    since = min(local_midnight(oldest, tz), now - timedelta(days=period))
+    sessions = history.sessions(since=since)
+    every_day = daily(sessions, oldest, today, tz)
+    starts = history.session_starts()
+    last = next(starts, None)
+    in_a_row = streak_days(itertools.chain([last], starts), today, tz) if last else 0
+    return ChartData(
+        days=every_day[-count:],
+        weeks=weekly(every_day, today, week_count),
+        streak_days=in_a_row,
+        last_session=local_day(last, tz) if last else None,
+        trend=pain_trend(sessions, now, period),
+        period_days=period,
+        warning=trend_warning(sessions, now, rule),
+    )

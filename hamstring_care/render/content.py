@@ -1,0 +1,474 @@
+"""What is shown or printed, in reading order, before any renderer draws it. Pure: no I/O.
+
+One model for everything: a triage result (``ResultContent``), a protocol (``Block``: a
+routine's steps, guidance's sections, the triage rules), and a take-home sheet (``Sheet``,
+made of the same blocks). Every statement is cited through one ``Citations`` per screen or
+sheet, so a source has one number wherever it is cited there. Every string from a person or
+a protocol file passes through ``sanitize.clean`` here, once, so a renderer only has to
+escape for itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
+
+from hamstring_care import __version__
+from hamstring_care.dates import day_label, long_date
+from hamstring_care.player.timeline import build, total_seconds
+from hamstring_care.prescription import (
+    Prescribed,
+    Prescription,
+    content_hash,
+    how_often,
+    step_doses,
+)
+from hamstring_care.sanitize import clean
+from hamstring_care.tailoring import TailoredRoutine, untailored
+from hamstring_care.vocab import RED_FLAGS, Disposition, FlagLevel, Side
+
+if TYPE_CHECKING:
+    from hamstring_care.models import Item, TriageProtocol
+    from hamstring_care.models import Protocol as AnyProtocol
+    from hamstring_care.triage import TriageResult
+
+    # (protocol id, illustration file name) -> the SVG's text, or None when unavailable
+    FindIllustration = Callable[[str, str], str | None]
+
+PRACTICE = "clinic practice, not research evidence"
+YES_NO_SHORT = {"yes": "Yes", "no": "No", "not_sure": "Not sure"}
+
+
+class Citable(Protocol):
+    """Anything a protocol says with its sources: an item, a caution, a warning sign."""
+
+    @property
+    def text(self) -> str:
+        """What is said."""
+
+    @property
+    def sources(self) -> list[str]:
+        """Keys of the file's sources behind it."""
+
+    @property
+    def practice(self) -> bool:
+        """True for clinic practice rather than tested evidence."""
+
+
+class Citations:
+    """One numbering of sources for a whole screen or sheet, in order of first use.
+
+    Sources are known by their text, so the same study cited by two protocols is one
+    number. Each part (a result, a protocol) lists the sources it cites under their shared
+    numbers: see ``part``.
+    """
+
+    def __init__(self) -> None:
+        self.order: list[str] = []
+
+    def number(self, source: str) -> int:
+        """The source's number, given it on first use."""
+        if source not in self.order:
+            self.order.append(source)
+        return self.order.index(source) + 1
+
+    def part(self) -> CitedPart:
+        """A part of the screen or sheet that lists what it cites."""
+        return CitedPart(self)
+
+    def listing(self) -> list[str]:
+        """Every source cited so far, numbered."""
+        return [f"[{i}] {source}" for i, source in enumerate(self.order, 1)]
+
+
+class CitedPart:
+    """Cites through a shared ``Citations`` and remembers what this part cited."""
+
+    def __init__(self, citations: Citations) -> None:
+        self.citations = citations
+        self.cited: list[str] = []
+
+    def cite(self, sources: Iterable[str], practice: bool = False) -> str:
+        """The suffix for a statement, e.g. ``" [1][3] (clinic practice, ...)"``."""
+        marks = ""
+        for source in sources:
+            marks += f"[{self.citations.number(source)}]"
+            if source not in self.cited:
+                self.cited.append(source)
+        return (f" {marks}" if marks else "") + (f" ({PRACTICE})" if practice else "")
+
+    def item(self, item: Citable, sources: dict[str, str]) -> Statement:
+        """A protocol item (text, source keys, practice) as a cited statement."""
+        return Statement(clean(item.text), self.cite(_texts(item.sources, sources), item.practice))
+
+    def listing(self) -> list[str]:
+        """The sources this part cited, under their shared numbers, in number order."""
+        numbered = sorted((self.citations.number(s), s) for s in self.cited)
+        return [f"[{n}] {clean(source)}" for n, source in numbered]
+
+
+def _texts(keys: Iterable[str], sources: dict[str, str]) -> list[str]:
+    return [sources[key] for key in keys if key in sources]
+
+
+@dataclass
+class Statement:
+    """A sentence, its citation suffix, and lines that back it (the answers behind a reason)."""
+
+    text: str
+    cite: str = ""
+    detail: list[str] = field(default_factory=list)
+
+
+class Section(NamedTuple):
+    """A heading and its statements."""
+
+    heading: str
+    statements: list[Statement]
+
+
+@dataclass
+class ResultContent:
+    """What a triage result says, in reading order (or a level's advice on its own)."""
+
+    disposition: Disposition
+    label: str
+    title: str
+    sections: list[Section]
+    sources: list[str]
+
+
+@dataclass
+class FlagGroup:
+    """Warning signs of one urgency, under what to do about them."""
+
+    action: str
+    signs: list[str]
+
+
+@dataclass
+class StepEntry:
+    """One step of a routine as shown and printed."""
+
+    number: int
+    title: str
+    dose: str
+    instruction: str
+    cite: str
+    cue: str | None
+    cautions: list[str]
+    svg: str | None = None
+
+
+@dataclass
+class Block:
+    """One protocol: a routine's steps, guidance's sections, or the triage's rules."""
+
+    id: str
+    kind: str
+    title: str
+    summary: str
+    schedule: str
+    command: str
+    before: list[Statement] = field(default_factory=list)
+    steps: list[StepEntry] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)
+    """Steps the cautions in force left out, each with why."""
+    sources: list[str] = field(default_factory=list)
+
+
+TITLE = "Your hamstring self-care plan"
+STOP_HEADING = "Stop and get help if..."
+
+
+# --- a triage result ----------------------------------------------------------------------
+
+
+def describe_answer(protocol: TriageProtocol, qid: str, value: Any, short: bool = False) -> str:
+    """Put an answer in the user's words: the choice label, the flag text, the yes/no answer.
+
+    ``short`` gives a yes/no answer as Yes, No or Not sure, for a table beside the question.
+    """
+    if qid == RED_FLAGS:
+        texts = [f.text for fid in value if (f := protocol.flag(fid))]
+        return "; ".join(texts) or "none"
+    question = protocol.question(qid)
+    if question is None:
+        return str(value)
+    if question.type == "choice":
+        return next((c.label for c in question.choices if c.value == value), str(value))
+    if question.type == "checklist":
+        labels = {c.value: c.label for c in question.choices}
+        return "; ".join(labels.get(v, str(v)) for v in value) or (question.none_label or "none")
+    if question.type == "yes_no":
+        words = YES_NO_SHORT if short else question.yes_no_words()
+        return words.get(value, str(value))
+    return str(value)
+
+
+def advice_for(result: TriageResult, protocol: TriageProtocol) -> list[Item]:
+    """What to do now: the deciding rule's advice, then the ticked signs', then the level's.
+
+    A warning sign's advice is given when the result is at that sign's level (a clot's "today"
+    would be wrong under an emergency result).
+    """
+    from hamstring_care.models import Item
+
+    rule = next((r for r in protocol.rules if r.id == result.rule), None)
+    items: list[Item] = list(rule.advice) if rule else []
+    for fid in result.answers.get(RED_FLAGS) or []:
+        flag = protocol.flag(fid)
+        if flag is None or flag.advice is None or flag.level.disposition != result.disposition:
+            continue
+        if all(flag.advice != i.text for i in items):
+            items.append(Item(text=flag.advice, sources=flag.sources, practice=flag.practice))
+    return items + list(protocol.dispositions.of(result.disposition).advice)
+
+
+def result_content(
+    result: TriageResult, protocol: TriageProtocol, citations: Citations | None = None
+) -> ResultContent:
+    """The result: why, what to do now, the cautions in force, and the sources."""
+    part = (citations or Citations()).part()
+    why = []
+    for reason in result.reasons:
+        detail = []
+        for qid, value in reason.answers.items():
+            if qid == RED_FLAGS:
+                detail += [f"You ticked: {describe_answer(protocol, qid, [f])}" for f in value]
+            elif value != "not_sure":
+                question = protocol.question(qid)
+                asked = question.text if question else qid
+                shown = describe_answer(protocol, qid, value)
+                if result.answers.get(qid) == "not_sure":
+                    shown = f'Not sure (counted as "{shown}")'
+                detail.append(f"{asked} {shown}")
+        why.append(Statement(reason.text, part.cite(reason.sources, reason.practice), detail))
+    sections = [
+        Section("Why", why),
+        Section(
+            "What to do now",
+            [part.item(i, protocol.sources) for i in advice_for(result, protocol)],
+        ),
+    ]
+    cautions = [c for cid in result.cautions if (c := protocol.caution(cid))]
+    if cautions:
+        sections.append(Section("Take care", [part.item(c, protocol.sources) for c in cautions]))
+    title = protocol.dispositions.of(result.disposition).title
+    return ResultContent(
+        result.disposition, result.disposition.label, title, sections, part.listing()
+    )
+
+
+def disposition_content(
+    disposition: Disposition, protocol: TriageProtocol, citations: Citations | None = None
+) -> ResultContent:
+    """A level's advice on its own, e.g. after "stop, it hurts"."""
+    part = (citations or Citations()).part()
+    info = protocol.dispositions.of(disposition)
+    advice = [part.item(i, protocol.sources) for i in info.advice]
+    sections = [Section("", advice)] if advice else []
+    return ResultContent(disposition, disposition.label, info.title, sections, part.listing())
+
+
+# --- a protocol ---------------------------------------------------------------------------
+
+
+def block_for(
+    protocol: AnyProtocol | TailoredRoutine,
+    citations: Citations | None = None,
+    *,
+    side: Side = Side.BOTH,
+    hold: int | None = None,
+    times_per_day: int | None = None,
+    illustration: FindIllustration | None = None,
+) -> Block:
+    """Any protocol as one block: what ``protocols show`` shows and a sheet prints.
+
+    A routine comes as written, or tailored to the cautions of a check; ``times_per_day``
+    (a prescription's) adds how often to its schedule; ``illustration`` finds its drawings.
+    """
+    from hamstring_care.models import GuidanceProtocol, TriageProtocol
+
+    part = (citations or Citations()).part()
+    if isinstance(protocol, TriageProtocol):
+        block = _triage_block(protocol, part)
+    elif isinstance(protocol, GuidanceProtocol):
+        block = _block_head(protocol, Prescribed(protocol).command())
+        block.schedule = "Read this and follow it for the days it covers."
+        block.sections = [
+            Section(clean(s.title), [part.item(i, protocol.sources) for i in s.items])
+            for s in protocol.sections
+        ]
+    else:
+        tailored = protocol if isinstance(protocol, TailoredRoutine) else untailored(protocol)
+        block = _routine_block(tailored, part, side, hold, times_per_day, illustration)
+    block.sources = part.listing()
+    return block
+
+
+def _block_head(protocol: AnyProtocol, command: str) -> Block:
+    return Block(
+        id=protocol.id,
+        kind=protocol.kind,
+        title=clean(protocol.title),
+        summary=clean(protocol.summary),
+        schedule="",
+        command=command,
+    )
+
+
+def _routine_block(
+    tailored: TailoredRoutine,
+    part: CitedPart,
+    side: Side,
+    hold: int | None,
+    times_per_day: int | None,
+    illustration: FindIllustration | None,
+) -> Block:
+    routine = tailored.routine
+    sources = routine.sources
+    block = _block_head(routine, Prescribed(routine, side, hold).command())
+    steps = [t.step for t in tailored.steps]
+    # The same timeline the player plays (count-ins included), so the two never disagree.
+    minutes = max(1, round(total_seconds(build(steps, sides=side, hold=hold)) / 60))
+    if times_per_day is None:
+        block.schedule = f"About {minutes} min in all ({Side(side).dose_words})."
+    else:
+        block.schedule = (
+            f"{how_often(times_per_day)}, about {minutes} min each time ({Side(side).dose_words})."
+        )
+    block.before = [part.item(c, sources) for c in routine.cautions]
+    doses = step_doses(steps, side, hold)
+    for number, (tailored_step, dose) in enumerate(zip(tailored.steps, doses, strict=True), 1):
+        step = tailored_step.step
+        found = illustration if illustration is not None and step.illustration else None
+        block.steps.append(
+            StepEntry(
+                number=number,
+                title=clean(step.title),
+                dose=dose.words(),
+                instruction=clean(step.instruction),
+                cite=part.cite(_texts(step.sources, sources), step.practice),
+                cue=clean(step.cue) if step.cue else None,
+                cautions=[clean(c) for c in [*step.cautions, *tailored_step.notes]],
+                svg=found(routine.id, step.illustration) if found and step.illustration else None,
+            )
+        )
+    block.dropped = [f"{clean(step.title)}: {clean(why)}" for step, why in tailored.dropped]
+    return block
+
+
+def _triage_block(protocol: TriageProtocol, part: CitedPart) -> Block:
+    """The triage protocol in words: warning signs by level, questions, rules in order."""
+    block = _block_head(protocol, "hamstring-care")
+    sources = protocol.sources
+
+    def cited(text: str, keys: list[str], practice: bool) -> Statement:
+        return Statement(clean(text), part.cite(_texts(keys, sources), practice))
+
+    for level in FlagLevel:
+        signs = [
+            cited(f.text, f.sources, f.practice)
+            for f in protocol.red_flags.flags
+            if f.level == level
+        ]
+        block.sections.append(Section(f"Warning signs: {level}", signs))
+    questions = [Statement(clean(f"{q.id}: {q.text}")) for q in protocol.questions]
+    block.sections.append(Section("Questions", questions))
+    rules = [
+        cited(f"{i}. {rule.disposition} ({rule.id}): {rule.because}", rule.sources, rule.practice)
+        for i, rule in enumerate(protocol.rules, 1)
+    ]
+    block.sections.append(Section("Rules (the first that holds decides)", rules))
+    if protocol.notes:
+        notes = [cited(f"{n.id}: {n.text}", n.sources, n.practice) for n in protocol.notes]
+        block.sections.append(Section("Notes (said with any result when they hold)", notes))
+    return block
+
+
+# --- a take-home sheet --------------------------------------------------------------------
+
+
+@dataclass
+class Sheet:
+    """The whole sheet, in reading order."""
+
+    title: str
+    paper: str
+    date: str
+    clinic: str | None
+    clinician: str | None
+    patient: str | None
+    stop_heading: str
+    flags: list[FlagGroup]
+    blocks: list[Block]
+    sessions_per_day: int
+    days: list[str]
+    notes: str | None
+    sources: list[str]
+    footer: list[str]
+
+    @property
+    def commands(self) -> list[str]:
+        """The terminal command of each prescribed protocol."""
+        return [block.command for block in self.blocks]
+
+
+def build_sheet(
+    prescription: Prescription, triage: TriageProtocol, illustration: FindIllustration
+) -> Sheet:
+    """Describe the sheet for a prescription, with the triage's warning signs."""
+    citations = Citations()
+    blocks = [
+        block_for(
+            item.protocol,
+            citations,
+            side=item.side,
+            hold=item.hold,
+            times_per_day=prescription.times_per_day,
+            illustration=illustration,
+        )
+        for item in prescription.items
+    ]
+    start = prescription.date
+    footer = [
+        f"{item.protocol.id} v{item.protocol.version} #{content_hash(item.protocol)}"
+        for item in prescription.items
+    ]
+    footer.append(f"hamstring-care {__version__}")
+    return Sheet(
+        title=TITLE,
+        paper=prescription.paper,
+        date=long_date(start),
+        clinic=_name(prescription.clinic),
+        clinician=_name(prescription.clinician),
+        patient=_name(prescription.patient),
+        stop_heading=STOP_HEADING,
+        flags=_flags(triage),
+        blocks=blocks,
+        sessions_per_day=prescription.times_per_day,
+        days=[day_label(start + dt.timedelta(days=i)) for i in range(prescription.days)],
+        notes=clean(prescription.notes).strip() or None if prescription.notes else None,
+        sources=[clean(line) for line in citations.listing()],
+        footer=footer,
+    )
+
+
+def _name(value: str | None) -> str | None:
+    return clean(value, one_line=True) or None if value else None
+
+
+def _flags(triage: TriageProtocol) -> list[FlagGroup]:
+    groups = []
+    for level in FlagLevel:
+        signs = [
+            clean(f.text) for f in triage.red_flags.flags if f.level == level and f.warning_sign
+        ]
+        if signs:
+            action = clean(triage.dispositions.of(level).title)
+            groups.append(FlagGroup(action, signs))
+    return groups

@@ -1,0 +1,151 @@
+"""The content model drawn with Rich, for a terminal.
+
+Protocol and user text always goes in as ``Text`` (never parsed as markup), so a protocol
+that contains ``[bold]`` shows it literally. Colour is never the only signal: every
+disposition also has a heading word.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.console import Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from hamstring_care.render.content import (
+    Block,
+    Citations,
+    ResultContent,
+    Statement,
+    disposition_content,
+    result_content,
+)
+from hamstring_care.vocab import Disposition
+
+if TYPE_CHECKING:
+    from hamstring_care.models import Protocol, TriageProtocol
+    from hamstring_care.source.library import Entry
+    from hamstring_care.triage import TriageResult
+
+STYLES = {
+    Disposition.EMERGENCY: ("bold white on red", "red"),
+    Disposition.URGENT: ("bold red", "red"),
+    Disposition.CLINICIAN: ("bold yellow", "yellow"),
+    Disposition.RICE: ("bold cyan", "cyan"),
+    Disposition.SELF_MASSAGE: ("bold green", "green"),
+}
+
+
+def sources_block(listing: list[str]) -> RenderableType:
+    """Return a "Sources" heading over the numbered sources (nothing when there are none)."""
+    if not listing:
+        return Text()
+    return Group(Text("Sources", style="bold"), *(Text(line, style="dim") for line in listing))
+
+
+def bullet(text: str | Text, *, detail: list[Text] | None = None) -> Table:
+    """Return a bulleted paragraph whose wrapped lines stay under its text (a hanging indent)."""
+    grid = Table.grid(padding=(0, 1), pad_edge=True)
+    grid.add_column(width=2, justify="right")
+    grid.add_column(ratio=1)
+    grid.add_row("•", text)
+    for line in detail or []:
+        grid.add_row("", line)
+    return grid
+
+
+def statement(s: Statement) -> Table:
+    """A statement as a bullet: its text, its citation dimmed, the answers behind it."""
+    detail = [Text(line, style="dim") for line in s.detail]
+    return bullet(Text(s.text) + Text(s.cite, style="dim"), detail=detail)
+
+
+def notice(protocol: TriageProtocol) -> RenderableType:
+    """Return the not-medical-advice notice shown before any question."""
+    return Panel(
+        Text(protocol.notice), title=Text(protocol.title), border_style="blue", expand=False
+    )
+
+
+def result_view(content: ResultContent) -> RenderableType:
+    """A result (or a level's advice) as a panel coloured by urgency, and labelled."""
+    heading_style, border = STYLES[content.disposition]
+    parts: list[RenderableType] = [Text(content.title, style=heading_style)]
+    for section in content.sections:
+        parts += [Text(), Text(section.heading, style="bold")] if section.heading else [Text()]
+        parts += [statement(s) for s in section.statements]
+    if content.sources:
+        parts += [Text(), sources_block(content.sources)]
+    return Panel(Group(*parts), title=Text(content.label), title_align="left", border_style=border)
+
+
+def result_panel(
+    result: TriageResult, protocol: TriageProtocol, citations: Citations | None = None
+) -> RenderableType:
+    """A triage result as a panel."""
+    return result_view(result_content(result, protocol, citations))
+
+
+def disposition_panel(disposition: Disposition, protocol: TriageProtocol) -> RenderableType:
+    """A disposition's advice on its own, e.g. after "stop, it hurts"."""
+    return result_view(disposition_content(disposition, protocol))
+
+
+def block_view(block: Block) -> RenderableType:
+    """A protocol: a routine's table of steps, guidance's sections, the triage's rules."""
+    parts: list[RenderableType] = [
+        Text(block.title, style="bold underline"),
+        Text(block.summary),
+    ]
+    if block.steps:
+        parts.append(Text(block.schedule, style="dim"))
+    if block.before:
+        parts += [Text(), Text("Before you start", style="bold")]
+        parts += [statement(s) for s in block.before]
+    for section in block.sections:
+        parts += [Text(), Text(section.heading, style="bold")]
+        parts += [statement(s) for s in section.statements]
+    if block.steps:
+        table = Table(show_header=True, header_style="bold", expand=True, show_lines=True)
+        table.add_column("#", justify="right", width=2)
+        table.add_column("Step", ratio=4)
+        table.add_column("Dose", no_wrap=True)
+        for step in block.steps:
+            cell = Text(step.title, style="bold") + Text(step.cite, style="dim")
+            cell.append("\n" + step.instruction)
+            if step.cue:
+                cell.append(f"\nCue: {step.cue}", style="italic")
+            for caution in step.cautions:
+                cell.append(f"\n! {caution}", style="yellow")
+            # The sheet's words for the dose, read from the player's timeline, one part a line.
+            table.add_row(str(step.number), cell, Text(step.dose.replace(", ", "\n")))
+        parts += [Text(), table]
+    if block.dropped:
+        parts += [Text(), Text("Left out for you", style="bold")]
+        parts += [bullet(Text(line)) for line in block.dropped]
+    parts += [Text(), sources_block(block.sources)]
+    return Group(Text(), *parts)
+
+
+def protocol_list(entries: list[tuple[Entry, Protocol | None, str | None]]) -> RenderableType:
+    """The table for ``protocols list``: id, kind, version, title and the file that won."""
+    from hamstring_care.sanitize import visible
+    from hamstring_care.source.reading import display_name
+
+    table = Table(show_header=True, header_style="bold")
+    table.add_column("id", no_wrap=True)
+    table.add_column("kind", no_wrap=True)
+    table.add_column("version", no_wrap=True)
+    table.add_column("title and file")
+    for entry, protocol, error in entries:
+        cell = Text(f"invalid: {error}", style="red") if protocol is None else Text(protocol.title)
+        cell.append(f"\n{display_name(entry.path)}", style="dim")
+        if entry.overrides:
+            replaced = ", ".join(display_name(p) for p in entry.overrides)
+            cell.append(f"\n(overrides {replaced})", style="dim")
+        kind, version = (protocol.kind, protocol.version) if protocol else ("", "")
+        # The id is a file's name: shown, never read as markup or obeyed as escapes.
+        table.add_row(Text(visible(entry.id)), kind, version, cell)
+    return table

@@ -1,0 +1,340 @@
+"""Protocol folders and files: finding, loading (validated), illustrations, plan files.
+
+A protocol's id is its file name; later folders override earlier ones by id.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import typing
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from hamstring_care.errors import InputFileError, UnknownProtocolError
+from hamstring_care.source.problems import validation_problems
+from hamstring_care.source.reading import (
+    Document,
+    FieldPath,
+    display_name,
+    read_document,
+    unreadable,
+)
+
+if TYPE_CHECKING:
+    from hamstring_care.models import Plan, Protocol, ProtocolBase, TriageProtocol
+
+ENV_VAR = "HAMSTRING_CARE_PROTOCOLS"
+SUFFIXES = (".yaml", ".yml")
+
+
+def bundled_dir() -> Path:
+    """The protocols shipped with the program.
+
+    In a wheel they sit inside the package; in a source checkout, at the repo root.
+    """
+    here = Path(__file__).resolve().parent.parent
+    packaged = here / "protocols"
+    return packaged if packaged.is_dir() else here.parent / "protocols"
+
+
+# --- protocols --------------------------------------------------------------------------
+
+
+def load_protocol(path: Path, source: str | None = None) -> Protocol:
+    """Read one protocol file and validate it; raise ``InputFileError`` listing every problem."""
+    return read_protocol(path, source)[0]
+
+
+def read_protocol(path: Path, source: str | None = None) -> tuple[Protocol, Document]:
+    """Like ``load_protocol``, also returning the document, to locate further findings."""
+    from pydantic import ValidationError
+
+    from hamstring_care import models
+
+    doc = read_document(path, source)
+    if not isinstance(doc.data, dict):
+        doc.fail([((), "expected a mapping of fields (id, version, title, kind, ...)")])
+    kind = doc.data.get("kind")
+    model = models.MODELS.get(kind) if isinstance(kind, str) else None
+    try:
+        if model is None:
+            _Header().model_validate(doc.data)
+            kind_problem = doc.problem(
+                ("kind",), "expected one of 'triage', 'guidance' or 'routine'"
+            )
+            raise InputFileError(doc.source, [kind_problem])
+        protocol = typing.cast("Protocol", model.model_validate(doc.data))
+    except ValidationError as exc:
+        problems = validation_problems(doc, exc, model or models.ProtocolBase)
+        if model is None and not any(p.path == ("kind",) for p in problems):
+            problems.append(
+                doc.problem(("kind",), "expected one of 'triage', 'guidance' or 'routine'")
+            )
+        raise InputFileError(doc.source, problems) from None
+    found = models.cross_check(protocol)
+    if protocol.id != path.stem:
+        found.insert(0, (("id",), f'"{protocol.id}" must match the file name "{path.stem}"'))
+    if isinstance(protocol, models.RoutineProtocol):
+        for i, step in enumerate(protocol.steps):
+            if step.illustration:
+                problem = illustration_problem(path.parent, step.illustration)
+                if problem:
+                    found.append((("steps", i, "illustration"), problem))
+    doc.fail(found)
+    return protocol, doc
+
+
+ILLUSTRATIONS = "illustrations"
+
+
+def find_illustration(folder: Path, name: str) -> Path | None:
+    """The SVG a step names: in ``folder/illustrations/``, else among the bundled ones.
+
+    A file that leads out of its illustrations folder (a symbolic link elsewhere), and an
+    illustrations folder that leads out of its protocol folder, are refused, so a shared
+    protocol cannot make the program read any other file.
+    """
+    for owner in (folder, bundled_dir()):
+        base = owner / ILLUSTRATIONS
+        candidate = base / name
+        inside = _stays_inside(base, owner) and _stays_inside(candidate, base)
+        if inside and candidate.is_file():
+            return candidate
+    return None
+
+
+def illustration_problem(folder: Path, name: str) -> str | None:
+    """Why a step's drawing cannot be found (missing, or its folder leads elsewhere), or None.
+
+    Cheap, for every load; what a drawing holds is checked where drawings are used: by
+    ``drawing_findings`` for ``protocols validate``, and again as a sheet reads them.
+    """
+    if find_illustration(folder, name) is not None:
+        return None
+    base = folder / ILLUSTRATIONS
+    if base.is_symlink() and not _stays_inside(base, folder):
+        return f"{ILLUSTRATIONS}/ leads outside its protocol folder; drawings must live in it"
+    return f"no file {ILLUSTRATIONS}/{name} beside this file or among the bundled protocols"
+
+
+def drawing_findings(protocol: Protocol, folder: Path) -> list[tuple[FieldPath, str]]:
+    """Each drawing of a routine that cannot be read or is not self-contained, located."""
+    from hamstring_care.drawings import read_drawing
+
+    found: list[tuple[FieldPath, str]] = []
+    for i, step in enumerate(getattr(protocol, "steps", [])):
+        path = find_illustration(folder, step.illustration) if step.illustration else None
+        if path is None:
+            continue  # none named, or missing: the load reported that
+        try:
+            read_drawing(path)
+        except (OSError, ValueError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            found.append(
+                (("steps", i, "illustration"), f"{ILLUSTRATIONS}/{step.illustration}: {reason}")
+            )
+    return found
+
+
+def _stays_inside(path: Path, folder: Path) -> bool:
+    # Where the links lead, not where the names point; a link loop leads nowhere.
+    try:
+        return path.resolve().is_relative_to(folder.resolve())
+    except OSError:
+        return False
+
+
+def load_plan(path: Path, library: Library, source: str | None = None) -> Plan:
+    """Read and validate a plan file (``-`` reads standard input); raise ``InputFileError``."""
+    return parse_plan(read_document(path, source), library)
+
+
+def parse_plan(doc: Document, library: Library) -> Plan:
+    """Validate a parsed plan: its fields, then that each protocol exists and can be given."""
+    from pydantic import ValidationError
+
+    from hamstring_care.errors import HamstringCareError
+    from hamstring_care.models import Plan, RoutineProtocol, TriageProtocol
+
+    if not isinstance(doc.data, dict):
+        doc.fail([((), "expected a mapping of fields (patient, protocols, ...)")])
+    try:
+        plan = Plan.model_validate(doc.data)
+    except ValidationError as exc:
+        raise InputFileError(doc.source, validation_problems(doc, exc, Plan)) from None
+    found: list[tuple[FieldPath, str]] = []
+    first: dict[str, int] = {}
+    for i, item in enumerate(plan.protocols):
+        if item.id in first:
+            line = doc.problem(("protocols", first[item.id], "id"), "").line
+            where = f" (line {line})" if line else ""
+            found.append(
+                (("protocols", i, "id"), f"{item.id} is already in this plan{where}; list it once")
+            )
+            continue
+        first[item.id] = i
+        try:
+            protocol = library.get(item.id)
+        except UnknownProtocolError:
+            known = ", ".join(p for p in library.entries() if p != "triage")
+            found.append((("protocols", i, "id"), f'no protocol "{item.id}"; known: {known}'))
+            continue
+        except HamstringCareError as error:
+            found.append((("protocols", i, "id"), f"{item.id} cannot be used: {error.lines[0]}"))
+            continue
+        if isinstance(protocol, TriageProtocol):
+            found.append((("protocols", i, "id"), "the triage is asked, not prescribed"))
+        elif not isinstance(protocol, RoutineProtocol):
+            for name in ("hold", "side"):
+                if name in doc.data["protocols"][i]:
+                    found.append(
+                        (
+                            ("protocols", i, name),
+                            f"{name} goes with routines; {item.id} is guidance",
+                        )
+                    )
+    doc.fail(found)
+    return plan
+
+
+@cache
+def _Header() -> type[ProtocolBase]:
+    from pydantic import ConfigDict
+
+    from hamstring_care.models import ProtocolBase
+
+    class Header(ProtocolBase):
+        model_config = ConfigDict(extra="ignore")
+
+    return Header
+
+
+def scan_folder(folder: Path) -> tuple[list[Path], list[str]]:
+    """The protocol files of a folder, sorted, and a line for each one that cannot be read.
+
+    A symbolic link loop, a link to nothing, an unreadable file or a device or pipe named
+    like a protocol is skipped, never opened, and reported, so one bad file in a shared
+    folder does not stop the others from loading.
+    """
+    try:
+        children = sorted(folder.iterdir())
+    except FileNotFoundError:
+        raise UnknownProtocolError(f"protocols folder not found: {display_name(folder)}") from None
+    except NotADirectoryError:
+        raise UnknownProtocolError(f"not a folder: {display_name(folder)}") from None
+    except OSError as exc:
+        raise UnknownProtocolError(
+            f"protocols folder {display_name(folder)}: {unreadable(exc)}"
+        ) from None
+    files: list[Path] = []
+    skipped: list[str] = []
+    for path in children:
+        if path.suffix not in SUFFIXES:
+            continue
+        try:
+            mode = path.stat().st_mode
+        except OSError as exc:
+            missing = isinstance(exc, FileNotFoundError)  # listed, so a link to nothing
+            reason = "a symbolic link to nothing" if missing else unreadable(exc)
+            skipped.append(f"{display_name(path)}: {reason}; skipped")
+            continue
+        if stat.S_ISDIR(mode):
+            continue
+        if not stat.S_ISREG(mode):
+            skipped.append(f"{display_name(path)}: not a regular file; skipped")
+        elif not os.access(path, os.R_OK):
+            skipped.append(f"{display_name(path)}: cannot read: permission denied; skipped")
+        else:
+            files.append(path)
+    return files, skipped
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A protocol id, the file that provides it, and the files it overrides."""
+
+    id: str
+    path: Path
+    overrides: tuple[Path, ...] = ()
+    bundled: bool = False
+
+
+def protocol_dirs(
+    extra: Sequence[Path] = (),
+    environ: Mapping[str, str] | None = None,
+    user_folder: Path | None = None,
+) -> list[Path]:
+    """Folders to search, weakest first.
+
+    Bundled, then the user protocol folder (when it exists), then the folders in
+    $HAMSTRING_CARE_PROTOCOLS, then each --protocols-dir.
+    """
+    environ = os.environ if environ is None else environ
+    from_env = [Path(p) for p in environ.get(ENV_VAR, "").split(os.pathsep) if p]
+    user = [user_folder] if user_folder is not None and user_folder.is_dir() else []
+    return [bundled_dir(), *user, *from_env, *extra]
+
+
+class Library:
+    """The protocols of several folders, a later folder's file overriding an earlier one's by id.
+
+    A protocol's id is its file name, so finding one reads only that file.
+    """
+
+    def __init__(
+        self, dirs: Sequence[Path], warn: typing.Callable[[str], None] | None = None
+    ) -> None:
+        self.dirs = list(dirs)
+        self.warn = warn
+        self._loaded: dict[str, Protocol] = {}
+        self._entries: dict[str, Entry] | None = None
+
+    def entries(self) -> dict[str, Entry]:
+        """Every protocol id with the file that wins, sorted by id.
+
+        Files that cannot be read are left out, each reported once through ``warn``.
+        """
+        if self._entries is None:
+            bundled = bundled_dir()
+            found: dict[str, Entry] = {}
+            for folder in self.dirs:
+                files, skipped = scan_folder(folder)
+                if self.warn is not None:
+                    for line in skipped:
+                        self.warn(line)
+                for path in files:
+                    before = found.get(path.stem)
+                    overrides = (*before.overrides, before.path) if before else ()
+                    found[path.stem] = Entry(path.stem, path, overrides, folder == bundled)
+            self._entries = dict(sorted(found.items()))
+        return self._entries
+
+    def get(self, pid: str) -> Protocol:
+        """Load (once) and return the protocol with this id."""
+        if pid not in self._loaded:
+            entry = self.entries().get(pid)
+            if entry is None:
+                known = ", ".join(self.entries()) or "none"
+                raise UnknownProtocolError(f'no protocol "{pid}"; known protocols: {known}')
+            self._loaded[pid] = load_protocol(entry.path)
+        return self._loaded[pid]
+
+    def illustration(self, pid: str, name: str) -> Path | None:
+        """The SVG file a step of protocol ``pid`` names, found beside that protocol's file."""
+        return find_illustration(self.entries()[pid].path.parent, name)
+
+    def triage(self) -> TriageProtocol:
+        """The triage protocol (id ``triage``)."""
+        from hamstring_care.models import TriageProtocol
+
+        protocol = self.get("triage")
+        if not isinstance(protocol, TriageProtocol):
+            raise UnknownProtocolError(
+                f"{display_name(self.entries()['triage'].path)}: "
+                f"kind: expected triage, got {protocol.kind}"
+            )
+        return protocol
