@@ -97,3 +97,28 @@ def invoke(env):
         return invoke_with(env, *args, input=input)
 
     return run
+
+
+SELF_MASSAGE = """\
+red_flags: []
+age: 35
+risk_factors: []
+onset: gradual
+felt_pop: no             # asked only after a sudden onset: here ignored
+days_since_onset: 30
+trend: same
+pain_location: back_of_knee
+back_pain: no
+strained_before: no      # asked only after a sudden onset: here ignored
+pain_at_rest: 2
+can_walk_without_pain: yes
+can_rise_without_pain: yes
+"""
+"""The answers file of a calm self-care check, as a user writes it (YAML yes/no)."""
+
+
+def yaml_answers(text: str) -> dict:
+    import yaml
+
+    data = yaml.safe_load(text)
+    return {k: ("yes" if v is True else "no" if v is False else v) for k, v in data.items()}

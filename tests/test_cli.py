@@ -7,26 +7,10 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from tests.conftest import bundled_text
+from tests.conftest import SELF_MASSAGE, bundled_text, yaml_answers
 from tests.fakes import ScriptedAsker
 
 runner = CliRunner()
-
-SELF_MASSAGE = """\
-red_flags: []
-age: 35
-risk_factors: []
-onset: gradual
-felt_pop: no             # asked only after a sudden onset: here ignored
-days_since_onset: 30
-trend: same
-pain_location: back_of_knee
-back_pain: no
-strained_before: no      # asked only after a sudden onset: here ignored
-pain_at_rest: 2
-can_walk_without_pain: yes
-can_rise_without_pain: yes
-"""
 
 
 @pytest.fixture
@@ -332,13 +316,6 @@ def test_broken_override_is_reported_with_its_file(write, tmp_path, invoke):
     )
     assert result.exit_code == 2
     assert "clinic/triage.yaml:1:1: version: required field is missing" in result.stderr
-
-
-def yaml_answers(text: str) -> dict:
-    import yaml
-
-    data = yaml.safe_load(text)
-    return {k: ("yes" if v is True else "no" if v is False else v) for k, v in data.items()}
 
 
 def test_piped_output_is_plain_text_saying_what_the_panel_says(write, triage_protocol, invoke):

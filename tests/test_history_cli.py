@@ -14,8 +14,8 @@ import pytest
 from typer.testing import CliRunner
 
 from hamstring_care.history.store import FILE_NAME, SCHEMA_VERSION, Session, open_history
+from tests.conftest import SELF_MASSAGE, yaml_answers
 from tests.fakes import ScriptedAsker
-from tests.test_cli import SELF_MASSAGE, yaml_answers
 
 runner = CliRunner()
 T0 = datetime(2026, 11, 2, 7, 30, tzinfo=timezone.utc)  # a Monday

@@ -221,6 +221,7 @@ def test_a_routine_runs_with_standard_input_closed(tmp_path):
         capture_output=True,
         text=True,
         preexec_fn=_without_stdin,
+        env={**os.environ, "HAMSTRING_CARE_SPEED": "20"},  # about input, not time
         timeout=60,
     )
     assert done.returncode == 0, done.stderr

@@ -11,7 +11,7 @@ from pathlib import Path
 import pexpect
 
 from hamstring_care.history.store import FILE_NAME, open_history
-from tests.test_terminal import (
+from tests.terminal_driver import (
     CTRL_C,
     ENTER,
     GRADUAL,

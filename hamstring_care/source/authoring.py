@@ -8,6 +8,7 @@ matching its file name) are left to ``protocols validate``.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import re
@@ -104,6 +105,7 @@ def json_schema() -> dict[str, Any]:
     }
 
 
+@functools.cache
 def _field_docs(model: type) -> dict[str, str]:
     # The docstring under each field of the model and its bases, read from the source (as
     # pydantic's use_attribute_docstrings would, but only when a schema is asked for).
@@ -132,8 +134,13 @@ def _field_docs(model: type) -> dict[str, str]:
     return docs
 
 
+@functools.cache
 def schema_text() -> str:
-    """The schema as indented JSON text, ending with a new line."""
+    """The schema as indented JSON text, ending with a new line.
+
+    Made once per process: it depends only on the models (their docstrings are read from
+    the source, which takes a while).
+    """
     return json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
 
 
