@@ -59,6 +59,9 @@ class RecordingView:
     def event(self, text: str) -> None:
         self.events.append(text)
 
+    def clear(self) -> None:
+        self.events.append("(cleared)")
+
 
 class RecordingCues:
     def __init__(self) -> None:

@@ -147,3 +147,46 @@ def test_quit_after_confirmation_or_not():
 def test_ctrl_c_is_an_interrupt():
     with pytest.raises(KeyboardInterrupt):
         play(build([step("10s")], count_in=0), [(2, "c-c")])
+
+
+def test_resuming_is_cleared_once_the_routine_runs_again(library):
+    """After a pause, "Resuming in 1..." must not stay on screen while the clock runs."""
+    from hamstring_care.player.engine import Player
+    from hamstring_care.player.timeline import build
+    from tests.fakes import FakeClock, RecordingCues, RecordingView, ScriptedKeys
+
+    clock = FakeClock()
+    view = RecordingView()
+    player = Player(
+        build(library.get("hamstring-stretch").steps, sides="left"),
+        clock=clock,
+        keys=ScriptedKeys(clock, [(7, " "), (8, " ")]),
+        view=view,
+        cues=RecordingCues(),
+        ask_hurts=lambda: None,
+        confirm_quit=lambda: False,
+    )
+    player.run()
+    resumed = max(i for i, e in enumerate(view.events) if e.startswith("Resuming in"))
+    assert view.events[resumed + 1] == "(cleared)"
+
+
+def test_enter_before_the_range_minimum_says_how_long_is_left(library):
+    from hamstring_care.player.engine import Player
+    from hamstring_care.player.timeline import build
+    from tests.fakes import FakeClock, RecordingCues, RecordingView, ScriptedKeys
+
+    steps = [s for s in library.get("foam-roller-and-ball").steps if s.hold.is_range][:1]
+    clock = FakeClock()
+    view = RecordingView()
+    # count-in 0; the range hold's minimum is 10 s: Enter at 4 s is 6 s early
+    Player(
+        build(steps, sides="left", count_in=0),
+        clock=clock,
+        keys=ScriptedKeys(clock, [(4, "enter"), (12, "enter"), (24, "enter"), (36, "enter")]),
+        view=view,
+        cues=RecordingCues(),
+        ask_hurts=lambda: None,
+        confirm_quit=lambda: False,
+    ).run()
+    assert "Hold on: 6 s to go before you can move on." in view.events

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from dataclasses import asdict
 
+import pytest
 from rich.console import Console
 from typer.testing import CliRunner
 
@@ -163,3 +164,34 @@ def test_voice_without_a_speech_command_says_so(library, triage_protocol, monkey
         "No speech command found (espeak-ng, spd-say or say): cues are bells only."
         in console.file.getvalue()
     )
+
+
+@pytest.mark.parametrize(
+    ("script", "quits"),
+    [
+        ([(3, "q"), (4, "q")], True),  # q again quits
+        ([(3, "q"), (4, "y")], True),
+        ([(3, "q"), (4, "enter")], False),  # Enter carries on
+        ([(3, "q"), (4, "n")], False),
+        ([(3, "q"), (4, "escape")], False),
+        ([(3, "s"), (4, "escape")], False),  # Esc on the stop check carries on too
+    ],
+)
+def test_quit_and_stop_questions_take_the_keys_people_press(
+    library, triage_protocol, script, quits
+):
+    clock = FakeClock()
+    result = run_routine(
+        library.get("hamstring-stretch"),
+        triage_protocol,
+        [],
+        RunOptions(side="left"),
+        Console(file=io.StringIO(), width=80),
+        lambda _text: None,
+        keys=ScriptedKeys(clock, script),
+        cues=RecordingCues(),
+        view=RecordingView(),
+        clock=clock,
+    )
+    assert result.stopped_early is quits
+    assert result.segments_completed == (0 if quits else result.segments_total)

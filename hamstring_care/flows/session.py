@@ -211,16 +211,23 @@ def read_again(disposition: Disposition, triage: TriageProtocol) -> str:
 
 
 def _ask_hurts(triage: TriageProtocol, keys: KeySource, view: View) -> str | None:
+    """The stop check, answered with a number key; Esc carries on (as its last choice)."""
     check = triage.stop_check
-    choices = " ".join(f"{i}) {c.label}" for i, c in enumerate(check.choices, 1))
-    view.event(f"{check.prompt} {choices}")
-    key = wait_for_key(keys, lambda k: k.isdigit() and 1 <= int(k) <= len(check.choices))
-    return check.choices[int(key) - 1].disposition
+    choices = "\n".join(f"  {i}) {c.label}" for i, c in enumerate(check.choices, 1))
+    view.event(f"{check.prompt} Press a number (Esc: carry on):\n{choices}")
+    key = wait_for_key(
+        keys, lambda k: k == "escape" or (k.isdigit() and 1 <= int(k) <= len(check.choices))
+    )
+    return None if key == "escape" else check.choices[int(key) - 1].disposition
 
 
 def _confirm_quit(keys: KeySource, view: View) -> bool:
-    view.event("Quit the routine? y = quit, n = carry on")
-    return wait_for_key(keys, lambda k: k in ("y", "n")) == "y"
+    """y or q (again) quits; n, Enter or Esc carries on."""
+    view.event("Quit the routine? y or q = quit, n or Enter = carry on")
+    return wait_for_key(keys, lambda k: k in QUIT_ANSWERS) in ("y", "q")
+
+
+QUIT_ANSWERS = ("y", "q", "n", "enter", "escape")
 
 
 def summary(session: Session) -> str:

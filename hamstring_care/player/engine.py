@@ -19,6 +19,7 @@ RESUME_COUNT_IN = 3
 STEP_SECONDS = 5  # what + and - add to or take from the current hold
 RESTART_AFTER = 3  # "back" restarts the current segment when this far into it
 EPSILON = 1e-6
+RANGE_HINT = "Move on when the tenderness eases (Enter)."
 
 # Raw key names from the key source -> what they do
 ACTIONS = {
@@ -95,6 +96,9 @@ class View(Protocol):
 
     def event(self, text: str) -> None:
         """Announce something that happened (a pause, a range minimum, ...)."""
+
+    def clear(self) -> None:
+        """The last event is over (a pause ended, a question was answered): stop showing it."""
 
 
 class Cues(Protocol):
@@ -174,7 +178,7 @@ class Player:
             if reached and range_cued != self.starts:
                 range_cued = self.starts
                 self.cues.range_minimum(segment)
-                self.view.event("Move on when the tenderness eases (Enter).")
+                self.view.event(RANGE_HINT)
             self.view.frame(self._frame(now, deadline, reached))
             for key in self.keys.wait(self._next_wake(now, deadline, segment)):
                 if self._handle(ACTIONS.get(key), segment, reached):
@@ -248,6 +252,9 @@ class Player:
         elif action == "enter" and (reached or segment.kind != "work"):
             self._complete(next_start=now)
             return True
+        elif action == "enter" and segment.is_range:
+            to_go = math.ceil(self.started + segment.min_seconds - now - EPSILON)
+            self.view.event(f"Hold on: {to_go} s to go before you can move on.")
         elif action == "hurts":
             return self._hold_still(self._stop_it_hurts)
         elif action == "quit":
@@ -303,6 +310,7 @@ class Player:
             for key in self.keys.wait(to_next_second(left)):
                 if ACTIONS.get(key) == "interrupt":
                     raise KeyboardInterrupt
+        self.view.clear()
         gap = self.clock.now() - paused_at
         self.started += gap
         self.outcome.paused_seconds += gap

@@ -12,10 +12,16 @@ from rich.progress_bar import ProgressBar
 from rich.table import Table
 from rich.text import Text
 
-from hamstring_care.player.engine import Frame
+from hamstring_care.player.engine import RANGE_HINT, Frame
 from hamstring_care.player.timeline import Segment
 
-KEY_HELP = "Space pause · n next · b back · +/- 5 s · s stop, it hurts · q quit"
+# The key help, longest first: the widest that fits the panel's border is shown.
+KEY_HELPS = (
+    "Space pause · n next · b back · +/- 5 s · s stop, it hurts · q quit",
+    "Space pause · n next · s stop, it hurts · q quit",
+    "Space pause · s stop · q quit",
+)
+KEY_HELP = KEY_HELPS[0]
 
 # A 5-row block font, readable from the floor.
 FONT = {
@@ -66,6 +72,9 @@ class PlainView:
         self.out.write(text + "\n")
         self.out.flush()
 
+    def clear(self) -> None:
+        """Lines stay where they are written: nothing to clear."""
+
 
 class LiveView:
     """A Rich live panel redrawn only when something changes (the loop calls it)."""
@@ -101,13 +110,34 @@ class LiveView:
     def event(self, text: str) -> None:
         """Show the event as the panel's message line."""
         self.message = text
+        self._redraw()
+
+    def clear(self) -> None:
+        """The event is over: the message line goes."""
+        self.message = ""
+        self._redraw()
+
+    def _redraw(self) -> None:
         if self.last is not None:
             self.live.update(self.render(self.last), refresh=True)
 
     def render(self, frame: Frame) -> RenderableType:
-        """The panel: step, side, instruction, countdown, bars, next up, key help."""
+        """The richest panel that fits the terminal.
+
+        Whatever the size, the panel shows the step, the time left, the question or message
+        being asked, and the keys; with less room it leaves out, in turn, what comes next,
+        the instruction, the big digits, the cue and the whole-routine bar.
+        """
         width, height = self.console.size
-        compact = width < 80 or height < 24
+        room = max(height - 1, 1)  # the line under the panel keeps the cursor
+        for level in range(len(LEVELS)):
+            panel = self._panel(frame, LEVELS[level], width)
+            lines = self.console.render_lines(panel, self.console.options.update(width=width))
+            if len(lines) <= room:
+                return panel
+        return panel
+
+    def _panel(self, frame: Frame, shown: frozenset[str], width: int) -> Panel:
         seg = frame.segment
         steps = max(s.step_no for s in frame.segments)
         heading = Text()
@@ -115,41 +145,56 @@ class LiveView:
             heading.append(f" {seg.side_label.upper()} ", style="bold reverse")
             heading.append("  ")
         heading.append(seg.heading, style="bold")
-        parts: list[RenderableType] = [heading]
-        if not compact:
-            parts.append(Text(seg.step.instruction if seg.kind == "work" else "", style="dim"))
         count = clock_text(frame.seconds_left)
-        parts.append(
-            Text(count if compact else "\n" + big(count) + "\n", style="bold", justify="center")
-        )
-        if seg.kind == "work" and seg.step.cue:
+        if "big" not in shown:
+            heading.append(f"   {left_text(frame.seconds_left)}", style="bold")
+        parts: list[RenderableType] = [heading]
+        if "instruction" in shown and seg.kind == "work":
+            parts.append(Text(seg.step.instruction, style="dim"))
+        if "big" in shown:
+            parts.append(Text("\n" + big(count) + "\n", style="bold", justify="center"))
+        if "cue" in shown and seg.kind == "work" and seg.step.cue:
             parts.append(Text(f"Cue: {seg.step.cue}", style="italic"))
-        if frame.range_reached:
-            parts.append(Text("Move on when the tenderness eases (Enter)", style="bold green"))
-        if self.message and not compact:
-            parts.append(Text(self.message, style="yellow"))
+        if frame.range_reached and self.message in ("", RANGE_HINT):
+            parts.append(Text(RANGE_HINT, style="bold green"))
+        elif self.message:
+            parts.append(Text(self.message, style="bold yellow"))
         bars = Table.grid(padding=(0, 1), expand=True)
         bars.add_column(no_wrap=True)
         bars.add_column(ratio=1)
         bars.add_column(no_wrap=True, justify="right")
-        done = frame.routine_total - frame.routine_left
         bars.add_row(
             "Step",
             ProgressBar(total=1.0, completed=frame.segment_fraction),
             left_text(frame.seconds_left),
         )
-        bars.add_row(
-            "All",
-            ProgressBar(total=max(frame.routine_total, 1), completed=done),
-            left_text(frame.routine_left),
-        )
+        if "all" in shown:
+            done = frame.routine_total - frame.routine_left
+            bars.add_row(
+                "All",
+                ProgressBar(total=max(frame.routine_total, 1), completed=done),
+                left_text(frame.routine_left),
+            )
         parts.append(bars)
-        if frame.next_up is not None:
+        if "next" in shown and frame.next_up is not None:
             parts.append(Text(f"Next: {frame.next_up.describe()}", style="dim"))
-        subtitle = Text(KEY_HELP if not compact else "Space · n · b · +/- · s · q", style="dim")
+        keys = next((k for k in KEY_HELPS if len(k) + 6 <= width), KEY_HELPS[-1])
+        title = f"{self.title} · step {seg.step_no} of {steps}"
         return Panel(
             Group(*parts),
-            title=Text(f"{self.title} · step {seg.step_no} of {steps}"),
-            subtitle=subtitle,
+            title=Text(title if len(title) + 6 <= width else f"Step {seg.step_no} of {steps}"),
+            subtitle=Text(keys, style="dim"),
             border_style="cyan",
         )
+
+
+EVERYTHING = frozenset({"next", "instruction", "big", "cue", "all"})
+LEVELS: tuple[frozenset[str], ...] = (
+    EVERYTHING,
+    EVERYTHING - {"next"},
+    EVERYTHING - {"next", "instruction"},
+    EVERYTHING - {"next", "instruction", "big"},
+    EVERYTHING - {"next", "instruction", "big", "cue"},
+    frozenset(),
+)
+"""What the panel shows, from the most to the least room."""

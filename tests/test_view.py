@@ -1,0 +1,80 @@
+"""The live panel at the sizes people's terminals have: the question, the time and the keys
+always show; the range hint shows once; a finished pause leaves nothing behind."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from rich.console import Console
+
+from hamstring_care.player.engine import RANGE_HINT, Frame
+from hamstring_care.player.timeline import build
+from hamstring_care.player.view import LiveView
+
+SIZES = [(60, 18), (80, 23), (120, 40)]
+
+
+def frames(routine) -> list[Frame]:
+    segments = build(routine.steps)
+    return [
+        Frame(
+            segment=seg,
+            index=i,
+            segments=segments,
+            seconds_left=seg.seconds,
+            segment_fraction=0.3,
+            routine_left=600,
+            routine_total=660,
+            next_up=segments[i + 1] if i + 1 < len(segments) else None,
+            range_reached=seg.is_range,
+        )
+        for i, seg in enumerate(segments)
+    ]
+
+
+def shown(view: LiveView, frame: Frame, width: int) -> list[str]:
+    lines = view.console.render_lines(view.render(frame), view.console.options.update(width=width))
+    return ["".join(s.text for s in line) for line in lines]
+
+
+def words(lines: list[str]) -> str:
+    return re.sub(r"[\s│╭╮╰╯─]+", " ", " ".join(lines))
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_the_question_the_time_and_the_keys_always_fit(library, triage_protocol, width, height):
+    check = triage_protocol.stop_check
+    question = f"{check.prompt} Press a number (Esc: carry on):\n" + "\n".join(
+        f"  {i}) {c.label}" for i, c in enumerate(check.choices, 1)
+    )
+    console = Console(file=io.StringIO(), width=width, height=height, force_terminal=True)
+    view = LiveView(console, "Foam roller and ball self-massage")
+    for frame in frames(library.get("foam-roller-and-ball")):
+        view.message = question
+        lines = shown(view, frame, width)
+        text = words(lines)
+        assert len(lines) <= height - 1, (width, height, frame.segment.heading)
+        assert " ".join(question.split()) in text
+        assert "s left" in text or ":" in text
+        assert "stop" in text and "q quit" in text
+
+
+def test_the_big_digits_and_the_instruction_show_where_there_is_room(library):
+    console = Console(file=io.StringIO(), width=120, height=40, force_terminal=True)
+    view = LiveView(console, "Foam roller and ball self-massage")
+    frame = next(f for f in frames(library.get("foam-roller-and-ball")) if f.segment.kind == "work")
+    text = "\n".join(shown(view, frame, 120))
+    assert "███" in text
+    assert frame.segment.step.instruction.split()[0] in text
+    assert "Next:" in text
+
+
+def test_the_range_hint_shows_once(library):
+    console = Console(file=io.StringIO(), width=100, height=40, force_terminal=True)
+    view = LiveView(console, "Foam roller and ball self-massage")
+    frame = next(f for f in frames(library.get("foam-roller-and-ball")) if f.range_reached)
+    view.message = RANGE_HINT  # the engine announces it, and the frame says it is reached
+    text = words(shown(view, frame, 100))
+    assert text.count("Move on when the tenderness eases") == 1
