@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import IntEnum
 
+from hamstring_care.words import count
+
 
 class ExitCode(IntEnum):
     """Exit codes, documented in the README."""
@@ -85,7 +87,7 @@ class InputFileError(HamstringCareError):
         lines = [p.format(source) for p in self.problems[: self.MAX_LISTED]]
         if len(self.problems) > self.MAX_LISTED:
             more = len(self.problems) - self.MAX_LISTED
-            lines.append(f"{source}: and {more:,} more problem(s); fix these first")
+            lines.append(f"{source}: and {count(more, 'more problem')}; fix these first")
         super().__init__(*lines)
 
 

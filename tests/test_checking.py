@@ -38,7 +38,7 @@ def test_clean_folder_exits_0_even_when_strict(invoke, write, tmp_path):
     for strict in ([], ["--strict"]):
         code, errors, out = validate(invoke, *strict, str(tmp_path / "clinic"))
         assert (code, errors) == (0, [])
-        assert out == [f"ok  {tmp_path}/clinic/calf.yaml", "1 file(s) checked: all valid."]
+        assert out == [f"ok  {tmp_path}/clinic/calf.yaml", "1 file checked: all valid."]
 
 
 def test_warnings_exit_0_or_1_with_strict(invoke, write, tmp_path):
@@ -49,7 +49,7 @@ def test_warnings_exit_0_or_1_with_strict(invoke, write, tmp_path):
         f"{path}:9:5: steps[0]: warning: no sources and not marked practice: true; "
         "cite one, or mark it practice"
     ]
-    assert out[-1] == "1 file(s) checked: all valid, 1 warning(s)."
+    assert out[-1] == "1 file checked: all valid, 1 warning."
     assert validate(invoke, "--strict", str(path))[0] == 1
 
 
@@ -112,7 +112,7 @@ def test_errors_of_every_file_at_once_with_their_places(invoke, write, tmp_path)
         f"{tmp_path}/clinic/rice.yaml: warning: id rice is also in protocols/rice.yaml "
         "(bundled); this file wins (its folder comes later)",
     ]
-    assert out[-1].startswith("2 file(s) checked: 2 with errors")
+    assert out[-1].startswith("2 files checked: 2 with errors")
 
 
 def test_an_override_says_which_file_wins(invoke, write, tmp_path):

@@ -274,7 +274,7 @@ def test_protocols_list_show_validate(invoke):
     assert "Rules (the first that holds decides)" in invoke("protocols", "show", "triage").stdout
     validated = invoke("protocols", "validate")
     assert validated.exit_code == 0
-    assert validated.stdout.endswith("4 file(s) checked: all valid.\n")
+    assert validated.stdout.endswith("4 files checked: all valid.\n")
 
 
 def test_protocols_show_unknown(invoke):
@@ -288,7 +288,7 @@ def test_validate_a_broken_folder(write, tmp_path, invoke):
     result = invoke("protocols", "validate", str(tmp_path / "bad"))
     assert result.exit_code == 2
     assert "kind: expected one of 'triage', 'guidance' or 'routine'" in result.stderr
-    assert result.stdout.endswith("1 file(s) checked: 1 with errors, 1 warning(s).\n")
+    assert result.stdout.endswith("1 file checked: 1 with errors, 1 warning.\n")
 
 
 def test_protocols_dir_overrides_and_says_so(write, tmp_path, monkeypatch, invoke):

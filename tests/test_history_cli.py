@@ -228,7 +228,7 @@ def test_export_round_trip_json_and_csv(env, monkeypatch, wall, data, tmp_path, 
         sessions, checks = history.sessions(), history.triage_results()
 
     out = invoke("history", "export", str(tmp_path / "log.json"))
-    assert out.stdout == f"Wrote {tmp_path / 'log.json'}: 2 session(s), 1 check(s).\n"
+    assert out.stdout == f"Wrote {tmp_path / 'log.json'}: 2 sessions, 1 check.\n"
     document = json.loads((tmp_path / "log.json").read_text())
     assert document["history_format"] == SCHEMA_VERSION
     assert [s["pain_after"] for s in document["sessions"]] == [3, None]
@@ -273,13 +273,13 @@ def test_forget_needs_confirmation(env, monkeypatch, wall, data, invoke):
     assert invoke("history", "forget", "--before", "2026-10-31").stdout == "Nothing deleted.\n"
     assert asked == [
         (
-            "Delete 2 session(s) and 0 check(s) from before Sat 31 Oct 2026? This cannot be undone.",
+            "Delete 2 sessions and 0 checks from before Sat 31 Oct 2026? This cannot be undone.",
             False,
         )
     ]
     done = invoke("history", "forget", "--before", "2026-10-31", "--yes")
-    assert done.stdout == "Deleted 2 session(s) and 0 check(s).\n"
-    assert invoke("history", "forget", "--all", "--yes").stdout.startswith("Deleted 2 session(s)")
+    assert done.stdout == "Deleted 2 sessions and 0 checks.\n"
+    assert invoke("history", "forget", "--all", "--yes").stdout.startswith("Deleted 2 sessions")
     assert invoke("history", "forget", "--all", "--yes").stdout.startswith("Nothing to delete")
     assert invoke("history", "forget", "--before", "31/10/2026", "--yes").exit_code == 2
 

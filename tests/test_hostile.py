@@ -46,7 +46,7 @@ HOSTILE = {
     ),
     "many-problems": (
         b"kind: routine\n" + b"".join(b"k%d: v\n" % i for i in range(2000)),
-        "more problem(s); fix these first",
+        "more problems; fix these first",
     ),
     "binary-tag": (b"onset: !!binary aGVsbG8=\n", "YAML: the tag !!binary is not allowed"),
     "timestamp-tag": (b"date: !!timestamp 2026-01-01\n", "the tag !!timestamp is not allowed"),

@@ -93,7 +93,9 @@ def test_back_restarts_a_segment_well_under_way():
 def test_longer_and_shorter():
     segments = build([step("10s")], count_in=0)
     outcome, _, _, _ = play(segments, [(1, "+"), (2, "+")])
-    assert (outcome.elapsed_seconds, outcome.holds_extended) == (pytest.approx(20), 2)
+    assert (outcome.elapsed_seconds, outcome.holds_extended) == (pytest.approx(20), 1)
+    outcome, _, _, _ = play(segments, [(1, "+"), (2, "-"), (3, "-")])  # the net: shorter
+    assert (outcome.elapsed_seconds, outcome.holds_extended) == (pytest.approx(5), 0)
     outcome, _, _, _ = play(segments, [(1, "-")])
     assert outcome.elapsed_seconds == pytest.approx(5)
     outcome, _, _, _ = play(segments, [(8, "-")])  # never less than 1 s from now

@@ -77,7 +77,7 @@ def test_session_result_with_pain_scores(library, triage_protocol):
     assert data["holds_extended"] == 1
     assert data["elapsed_seconds"] == 5 + 3 * 30 + 2 * 10 + 5
     assert not data["stopped_early"]
-    assert "Done: 6 of 6 parts done in 2:00, 1 hold(s) made longer. Pain 5 -> 3." in (
+    assert "Done: 6 of 6 parts done in 2:00, 1 hold made longer. Pain 5 -> 3." in (
         console.file.getvalue()
     )
 
@@ -195,3 +195,26 @@ def test_quit_and_stop_questions_take_the_keys_people_press(
     )
     assert result.stopped_early is quits
     assert result.segments_completed == (0 if quits else result.segments_total)
+
+
+def test_skipped_parts_are_not_done(tmp_path, library, triage_protocol):
+    """Pressing n through every part says "Played ..., skipped", here and in the history."""
+    from hamstring_care.history.log import ProgressLog
+    from hamstring_care.history.view import session_outcome
+
+    clock = FakeClock()
+    log = ProgressLog.open(tmp_path, pytest.fail)
+    console = Console(file=io.StringIO(), width=100)
+    routine = library.get("hamstring-stretch")
+    script = [(1 + i, "n") for i in range(5)]  # the get-ready, then five parts passed over
+    result = run_routine(
+        routine, triage_protocol, [], RunOptions(side="left"), console, lambda _t: None,
+        keys=ScriptedKeys(clock, script), cues=RecordingCues(), view=RecordingView(),
+        clock=clock, recorder=log.recorder(),
+    )  # fmt: skip
+    assert (result.segments_completed, result.segments_skipped) == (1, 5)
+    assert "Played: 1 of 6 parts done, 5 skipped, in 0:" in console.file.getvalue()
+    (saved,) = log.history.sessions()
+    log.close()
+    assert saved.segments_skipped == 5
+    assert session_outcome(saved).startswith("Played 1 of 6 parts, 5 skipped, 0:")

@@ -76,7 +76,7 @@ def test_pdf_of_each_protocol_holds_patient_steps_and_footer(tmp_path, library, 
     if protocol.kind == "routine":
         assert pages <= 2, f"a routine fits on 2 pages, got {pages}"
         assert f"hamstring-care run {pid}" in text
-    assert result.stdout == f"Wrote {out}, {pages} page(s).\n"
+    assert result.stdout == f"Wrote {out}, {pages} page{'' if pages == 1 else 's'}.\n"
     width = float(PdfReader(out).pages[0].mediabox.width)
     assert round(width) == (595 if paper == "a4" else 612)
 

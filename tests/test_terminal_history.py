@@ -56,9 +56,9 @@ def test_a_session_run_in_the_terminal_shows_in_history_then_is_forgotten(tmp_pa
     assert re.search(r"quick, both legs +Done: (\d) of \1 parts, 0:0\d +4 -> 2", shown)
 
     child = spawn_history(tmp_path, "forget", "--all")
-    answer(child, [("Delete 1 session(s) and 0 check(s)? This cannot be undone.", "y")])
+    answer(child, [("Delete 1 session and 0 checks? This cannot be undone.", "y")])
     output, status = finish(child)
-    assert status == 0 and "Deleted 1 session(s) and 0 check(s)." in output
+    assert status == 0 and "Deleted 1 session and 0 checks." in output
     with open_history(data()) as history:
         assert history.counts().sessions == 0
 

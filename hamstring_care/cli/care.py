@@ -22,6 +22,7 @@ from hamstring_care.cli.options import (
 )
 from hamstring_care.errors import HamstringCareError, IncompleteAnswersError, UsageError
 from hamstring_care.vocab import Paper, SheetFormat, Side
+from hamstring_care.words import count
 
 if TYPE_CHECKING:
     from hamstring_care.source.library import Library
@@ -287,7 +288,7 @@ def print_command(
     drawn = formats.render(formats.sheet_for(library, prescription), fmt)
     target = output or formats.default_name(prescription, fmt)
     if write_output(target, drawn.data, force):
-        pages = f", {drawn.pages} page(s)" if drawn.pages is not None else ""
+        pages = f", {count(drawn.pages, 'page')}" if drawn.pages is not None else ""
         typer.echo(f"Wrote {target}{pages}.")
 
 

@@ -13,6 +13,7 @@ import typer
 from hamstring_care.cli.app import env_of, error_boundary, history_app, print_error
 from hamstring_care.cli.options import ForceOption, YesOption, write_output
 from hamstring_care.errors import UsageError
+from hamstring_care.words import count
 
 if TYPE_CHECKING:
     from hamstring_care.context import Environment
@@ -131,7 +132,9 @@ def history_export(
     else:
         data = export.to_csv(sessions, checks)
     if write_output(output, data, force):
-        typer.echo(f"Wrote {output}: {len(sessions)} session(s), {len(checks)} check(s).")
+        typer.echo(
+            f"Wrote {output}: {count(len(sessions), 'session')}, {count(len(checks), 'check')}."
+        )
 
 
 @history_app.command("forget")
@@ -159,7 +162,9 @@ def history_forget(
             return
         counts = history.counts(cutoff)
         when = "" if cutoff is None else f" from before {day_label(cutoff.date())} {cutoff.year}"
-        what = f"{counts.sessions} session(s) and {counts.triage_results} check(s){when}"
+        what = (
+            f"{count(counts.sessions, 'session')} and {count(counts.triage_results, 'check')}{when}"
+        )
         if not counts.sessions and not counts.triage_results:
             typer.echo(f"Nothing to delete: {what}.")
             return
@@ -167,7 +172,9 @@ def history_forget(
             typer.echo("Nothing deleted.")
             return
         done = history.forget(cutoff)
-    typer.echo(f"Deleted {done.sessions} session(s) and {done.triage_results} check(s).")
+    typer.echo(
+        f"Deleted {count(done.sessions, 'session')} and {count(done.triage_results, 'check')}."
+    )
 
 
 def _confirmed(env: Environment, question: str, yes: bool, action: str) -> bool:
@@ -226,10 +233,6 @@ def history_repair(
         carried = carry_over(kept, fresh)
     typer.echo(
         f"Set the damaged file aside as {kept}. A new history starts at {path} with "
-        f"{_count(carried.sessions, 'session')} and {_count(carried.triage_results, 'check')} "
+        f"{count(carried.sessions, 'session')} and {count(carried.triage_results, 'check')} "
         "carried over; what could not be read stays in the file set aside."
     )
-
-
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"

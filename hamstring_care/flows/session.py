@@ -18,6 +18,7 @@ from hamstring_care.player.engine import Cues, KeySource, Outcome, Player, View,
 from hamstring_care.player.timeline import build, total_seconds
 from hamstring_care.tailoring import tailor
 from hamstring_care.vocab import Disposition, Side
+from hamstring_care.words import count
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -186,6 +187,7 @@ def _so_far(session: Session, outcome: Outcome, ended: datetime | None = None) -
         session,
         ended_at=ended,
         segments_completed=outcome.segments_completed,
+        segments_skipped=outcome.segments_skipped,
         holds_extended=outcome.holds_extended,
         stopped_early=outcome.stopped_early,
         stop_reason=outcome.stop_reason,
@@ -222,7 +224,7 @@ def _ask_hurts(triage: TriageProtocol, keys: KeySource, view: View) -> str | Non
 
 
 def _confirm_quit(keys: KeySource, view: View) -> bool:
-    """y or q (again) quits; n, Enter or Esc carries on."""
+    """Y or q (again) quits; n, Enter or Esc carries on."""
     view.event("Quit the routine? y or q = quit, n or Enter = carry on")
     return wait_for_key(keys, lambda k: k in QUIT_ANSWERS) in ("y", "q")
 
@@ -231,16 +233,16 @@ QUIT_ANSWERS = ("y", "q", "n", "enter", "escape")
 
 
 def summary(session: Session) -> str:
-    """One line saying how the session went."""
+    """One line saying how the session went: parts done and skipped, time, pain."""
+    done, total = session.segments_completed, session.segments_total
+    skipped = f", {session.segments_skipped} skipped," if session.segments_skipped else ""
     how = {"hurts": "Stopped because it hurt", "quit": "Stopped early"}.get(
-        session.stop_reason or "", "Done"
+        session.stop_reason or "", "Played" if session.segments_skipped else "Done"
     )
-    line = (
-        f"{how}: {session.segments_completed} of {session.segments_total} parts done "
-        f"in {minutes_seconds(session.elapsed_seconds)}"
-    )
+    took = minutes_seconds(session.elapsed_seconds)
+    line = f"{how}: {done} of {total} parts done{skipped} in {took}"
     if session.holds_extended:
-        line += f", {session.holds_extended} hold(s) made longer"
+        line += f", {count(session.holds_extended, 'hold')} made longer"
     if session.pain_before is not None and session.pain_after is not None:
         line += f". Pain {session.pain_before} -> {session.pain_after}"
     return line + "."

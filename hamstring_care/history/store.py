@@ -81,6 +81,10 @@ MIGRATIONS: list[str] = [
     CREATE INDEX sessions_by_start ON sessions(started_at);
     CREATE INDEX triage_by_time ON triage_results(taken_at);
     """,
+    # 2 -> 3: parts passed over with "n" are recorded as skipped, not done.
+    """
+    ALTER TABLE sessions ADD COLUMN segments_skipped INTEGER NOT NULL DEFAULT 0;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -138,6 +142,7 @@ class Session:
     ended_at: datetime | None = None
     segments_total: int
     segments_completed: int = 0
+    segments_skipped: int = 0
     holds_extended: int = 0
     stopped_early: bool = False
     stop_reason: str | None = None
@@ -151,9 +156,12 @@ class Session:
 
 SESSION_COLUMNS = (
     "id, routine_id, routine_version, side, started_at, updated_at, ended_at, segments_total, "
-    "segments_completed, holds_extended, stopped_early, stop_reason, stop_disposition, "
-    "pain_before, pain_after, planned_seconds, elapsed_seconds, triage_id"
+    "segments_completed, segments_skipped, holds_extended, stopped_early, stop_reason, "
+    "stop_disposition, pain_before, pain_after, planned_seconds, elapsed_seconds, triage_id"
 )
+# A file from before version 3 (read, not migrated: read-only, or set aside by repair) has
+# no skipped count: none was recorded, so none is read.
+SESSION_COLUMNS_BEFORE_3 = SESSION_COLUMNS.replace("segments_skipped", "0 AS segments_skipped")
 TRIAGE_COLUMNS = "id, taken_at, triage_version, disposition, rule, answers, cautions, recheck_of"
 
 
@@ -220,6 +228,7 @@ def _session(row: Row) -> Session:
             ended_at=_optional(_time, row, "ended_at"),
             segments_total=_int(row, "segments_total"),
             segments_completed=_int(row, "segments_completed"),
+            segments_skipped=_int(row, "segments_skipped"),
             holds_extended=_int(row, "holds_extended"),
             stopped_early=bool(_int(row, "stopped_early")),
             stop_reason=_optional(_text, row, "stop_reason"),
@@ -370,6 +379,7 @@ class History:
     PROGRESS = (
         "ended_at",
         "segments_completed",
+        "segments_skipped",
         "holds_extended",
         "stopped_early",
         "stop_reason",
@@ -463,7 +473,8 @@ class History:
     def sessions(self, limit: int | None = None, since: datetime | None = None) -> list[Session]:
         """Sessions, newest first (those started at or after ``since``, if given)."""
         where, args = ("", ()) if since is None else (" WHERE started_at >= ?", (stamp(since),))
-        sql = f"SELECT {SESSION_COLUMNS} FROM sessions{where} ORDER BY started_at DESC, id DESC"
+        columns = SESSION_COLUMNS if self.version >= 3 else SESSION_COLUMNS_BEFORE_3
+        sql = f"SELECT {columns} FROM sessions{where} ORDER BY started_at DESC, id DESC"
         return self._records(self._query(sql + _limit(limit), args), _session)
 
     def session_starts(self) -> Iterator[datetime]:
@@ -500,14 +511,22 @@ class History:
         return _read_tables(self.connection)[1]
 
 
-TABLES = (("sessions", SESSION_COLUMNS, _session), ("triage_results", TRIAGE_COLUMNS, _triage))
+TABLES = (
+    ("sessions", (SESSION_COLUMNS, SESSION_COLUMNS_BEFORE_3), _session),
+    ("triage_results", (TRIAGE_COLUMNS,), _triage),
+)
 
 
-def _table_rows(connection: sqlite3.Connection, table: str, columns: str) -> list[Row] | None:
-    try:
-        return connection.execute(f"SELECT {columns} FROM {table} ORDER BY id").fetchall()
-    except sqlite3.Error:
-        return None
+def _table_rows(
+    connection: sqlite3.Connection, table: str, choices: tuple[str, ...]
+) -> list[Row] | None:
+    """The table's rows with the first column list it has (this version's, then older ones)."""
+    for columns in choices:
+        try:
+            return connection.execute(f"SELECT {columns} FROM {table} ORDER BY id").fetchall()
+        except sqlite3.Error:
+            continue
+    return None
 
 
 def _read_tables(connection: sqlite3.Connection) -> tuple[dict[str, list[Any]], list[str]]:

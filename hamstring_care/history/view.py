@@ -26,6 +26,7 @@ from hamstring_care.history.progress import (
 from hamstring_care.history.queries import AXIS, ChartData, Recent
 from hamstring_care.history.store import Session, TriageRecord
 from hamstring_care.vocab import Disposition, Side
+from hamstring_care.words import count
 
 E = TypeVar("E", Disposition, Side)
 
@@ -56,6 +57,8 @@ def _legs(side: str) -> str:
 def session_outcome(session: Session) -> str:
     """How a session went, in a few words."""
     parts = f"{session.segments_completed} of {session.segments_total} parts"
+    if session.segments_skipped:
+        parts += f", {session.segments_skipped} skipped"
     took = minutes_seconds(session.elapsed_seconds)
     if session.ended_at is None:
         return f"Did not finish (closed or killed): {parts} saved"
@@ -67,6 +70,8 @@ def session_outcome(session: Session) -> str:
         return f"Interrupted (Ctrl-C): {parts}, {took}"
     if session.stop_reason == "quit":
         return f"Stopped early: {parts}, {took}"
+    if session.segments_skipped:
+        return f"Played {parts}, {took}"
     return f"Done: {parts}, {took}"
 
 
@@ -166,10 +171,10 @@ def weeks_chart(weeks: Sequence[tuple[date, int]], width: int) -> Text:
     room = max(10, width - label_width - 6)
     scale = min(1.0, room / longest) if longest else 1.0
     out = Text()
-    for monday, count in weeks:
+    for monday, sessions in weeks:
         out.append(f"{day_label(monday):<{label_width}}")
-        out.append(AFTER * max(1 if count else 0, round(count * scale)), style="green")
-        out.append(f" {count}\n")
+        out.append(AFTER * max(1 if sessions else 0, round(sessions * scale)), style="green")
+        out.append(f" {sessions}\n")
     return out
 
 
@@ -284,14 +289,10 @@ def history_view(recent: Recent, triage: TriageProtocol, tz: tzinfo | None) -> R
     total = counts.sessions + counts.triage_results
     more = f" (the {shown} most recent shown; --all for every one)" if shown < total else ""
     footer = (
-        f"{_plural(counts.sessions, 'session')} and {_plural(counts.triage_results, 'check')} "
+        f"{count(counts.sessions, 'session')} and {count(counts.triage_results, 'check')} "
         f"saved in {recent.path}{more}. Trend: hamstring-care history chart"
     )
     return Group(recent_table(recent.records, triage, tz), Text(footer, style="dim"))
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def chart_view(data: ChartData, width: int) -> RenderableType:

@@ -125,6 +125,15 @@ class Outcome:
     paused_seconds: float = 0.0
     elapsed_seconds: float = 0.0
     completed: list[int] = field(default_factory=list)
+    skipped: set[int] = field(default_factory=set)
+    """Segments passed over with ``n`` and not played since."""
+    lengthened: set[int] = field(default_factory=set)
+    """Segments whose hold was left longer than planned (the net of + and -)."""
+
+    @property
+    def segments_skipped(self) -> int:
+        """How many parts were skipped."""
+        return len(self.skipped)
 
 
 class Player:
@@ -215,6 +224,7 @@ class Player:
     def _complete(self, next_start: float) -> None:
         self.outcome.segments_completed += 1
         self.outcome.completed.append(self.index)
+        self.outcome.skipped.discard(self.index)
         self._go(self.index + 1, next_start)
 
     def _go(self, index: int, start: float) -> None:
@@ -236,6 +246,8 @@ class Player:
         if action == "pause":
             self._pause("Paused. Space to resume.", until=lambda a: a in ("pause", "quit"))
         elif action == "next":
+            if self.index not in self.outcome.completed:
+                self.outcome.skipped.add(self.index)
             self._go(self.index + 1, now)
             return True
         elif action == "back":
@@ -244,11 +256,12 @@ class Player:
             return True
         elif action == "longer":
             self.extension += STEP_SECONDS
-            self.outcome.holds_extended += 1
+            self._count_lengthened()
         elif action == "shorter":
             # Never shorter than one second from now.
             floor = now - self.started + 1 - segment.seconds
             self.extension = max(self.extension - STEP_SECONDS, floor)
+            self._count_lengthened()
         elif action == "enter" and (reached or segment.kind != "work"):
             self._complete(next_start=now)
             return True
@@ -260,6 +273,14 @@ class Player:
         elif action == "quit":
             return self._hold_still(self._quit)
         return False
+
+    def _count_lengthened(self) -> None:
+        # "Holds made longer" is the net of + and -: + then - - leaves none longer.
+        if self.extension > EPSILON:
+            self.outcome.lengthened.add(self.index)
+        else:
+            self.outcome.lengthened.discard(self.index)
+        self.outcome.holds_extended = len(self.outcome.lengthened)
 
     def _hold_still(self, ask: Callable[[], bool]) -> bool:
         # Time spent answering a question is a pause: the hold does not run on meanwhile.

@@ -25,6 +25,7 @@ from hamstring_care.source.library import (
 )
 from hamstring_care.source.reading import Document, display_name
 from hamstring_care.vocab import Disposition
+from hamstring_care.words import count
 
 if TYPE_CHECKING:
     from hamstring_care.models import Protocol
@@ -52,8 +53,8 @@ class ValidationReport:
         """One closing line: how many files, how many with errors, how many warnings."""
         found = [f"{self.bad} with errors" if self.bad else "all valid"]
         if self.warnings:
-            found.append(f"{len(self.warnings)} warning(s)")
-        return f"{self.files} file(s) checked: {', '.join(found)}."
+            found.append(count(len(self.warnings), "warning"))
+        return f"{count(self.files, 'file')} checked: {', '.join(found)}."
 
     def error(self, line: str) -> None:
         """Add an error that belongs to no single file's load (it still marks a file bad)."""
