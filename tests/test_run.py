@@ -218,3 +218,11 @@ def test_skipped_parts_are_not_done(tmp_path, library, triage_protocol):
     log.close()
     assert saved.segments_skipped == 5
     assert session_outcome(saved).startswith("Played 1 of 6 parts, 5 skipped, 0:")
+
+
+def test_a_mistyped_id_gets_a_suggestion(invoke):
+    run = invoke("run", "foam-roler")
+    assert run.exit_code == 2
+    assert run.stderr.startswith('no routine "foam-roler" (did you mean "foam-roller-and-ball"?);')
+    shown = invoke("protocols", "show", "rise")
+    assert shown.stderr.startswith('no protocol "rise" (did you mean "rice"?); known protocols:')

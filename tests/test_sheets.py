@@ -344,6 +344,11 @@ def _umask() -> int:
             "a PDF cannot go to standard output; give a file name (-o sheet.pdf) or --format html, md or txt",
         ),
         (
+            ["rice", "-o", "out.docx"],
+            "out.docx: .docx is not a sheet format; name the file .htm, .html, .markdown, .md, "
+            ".pdf, .text, .txt, or give --format",
+        ),
+        (
             ["rice", "-o", "s.pdf", "-f", "html"],
             "s.pdf: the name ends in .pdf but --format is html",
         ),
@@ -580,3 +585,12 @@ def test_own_illustration_beside_an_overriding_protocol(write, tmp_path, library
     )
     # a bundled drawing is found from any folder
     assert mine.illustration("hamstring-stretch", "roller-calf.svg") is not None
+
+
+def test_an_unknown_suffix_is_written_only_with_a_format(tmp_path, monkeypatch, invoke):
+    monkeypatch.chdir(tmp_path)
+    assert invoke("print", "rice", "-o", "out.docx").exit_code == 2
+    assert not (tmp_path / "out.docx").exists()
+    written = invoke("print", "rice", "-o", "notes.sheet", "-f", "txt")
+    assert written.exit_code == 0
+    assert (tmp_path / "notes.sheet").read_text().startswith("YOUR HAMSTRING SELF-CARE PLAN")

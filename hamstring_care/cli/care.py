@@ -172,6 +172,7 @@ def run_command(
 def _routine(library: Library, routine_id: str) -> Any:
     from hamstring_care.errors import UnknownProtocolError
     from hamstring_care.models import RoutineProtocol
+    from hamstring_care.source.library import did_you_mean
 
     def routines() -> str:
         # Only on the error paths: listing them loads and validates every protocol file.
@@ -181,7 +182,8 @@ def _routine(library: Library, routine_id: str) -> Any:
         return ", ".join(ids)
 
     if routine_id not in library.entries():
-        raise UnknownProtocolError(f'no routine "{routine_id}"; routines: {routines()}')
+        hint = did_you_mean(routine_id, library.entries())
+        raise UnknownProtocolError(f'no routine "{routine_id}"{hint}; routines: {routines()}')
     protocol = library.get(routine_id)
     if not isinstance(protocol, RoutineProtocol):
         raise UnknownProtocolError(

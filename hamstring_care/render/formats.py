@@ -74,6 +74,12 @@ def choose_format(wanted: SheetFormat | None, output: str | None) -> SheetFormat
     """The format asked for, else the one the output file's suffix names, else PDF."""
     suffix = Path(output).suffix.lower() if output and output != "-" else ""
     named = BY_SUFFIX.get(suffix) if suffix else None
+    if suffix and named is None and wanted is None:
+        known = ", ".join(sorted(BY_SUFFIX))
+        raise UsageError(
+            f"{output}: {suffix} is not a sheet format; name the file {known}, "
+            "or give --format"
+        )
     if wanted and named and wanted != named:
         raise UsageError(f"{output}: the name ends in {suffix} but --format is {wanted}")
     fmt = wanted or named or SheetFormat.PDF

@@ -31,6 +31,14 @@ ENV_VAR = "HAMSTRING_CARE_PROTOCOLS"
 SUFFIXES = (".yaml", ".yml")
 
 
+def did_you_mean(given: str, known: typing.Iterable[str]) -> str:
+    """`` (did you mean "rice"?)`` when a known id is close to the one given, else nothing."""
+    from difflib import get_close_matches
+
+    close = get_close_matches(given, list(known), n=1)
+    return f' (did you mean "{close[0]}"?)' if close else ""
+
+
 def bundled_dir() -> Path:
     """The protocols shipped with the program.
 
@@ -318,8 +326,10 @@ class Library:
         if pid not in self._loaded:
             entry = self.entries().get(pid)
             if entry is None:
-                known = ", ".join(self.entries()) or "none"
-                raise UnknownProtocolError(f'no protocol "{pid}"; known protocols: {known}')
+                raise UnknownProtocolError(
+                    f'no protocol "{pid}"{did_you_mean(pid, self.entries())}; '
+                    f"known protocols: {', '.join(self.entries()) or 'none'}"
+                )
             self._loaded[pid] = load_protocol(entry.path)
         return self._loaded[pid]
 
