@@ -313,6 +313,7 @@ def test_validate_reports_recommended_protocols_that_are_missing(tmp_path, write
     library = Library(protocol_dirs([tmp_path / "clinic"], environ={}))
     report = validate_paths(library, [tmp_path / "clinic"])
     assert report.errors == [
-        'triage: recommends rice-v2, which cannot be used: no protocol "rice-v2"; known protocols: '
+        'triage: recommends rice-v2, which cannot be used: no protocol "rice-v2" '
+        '(did you mean "rice"?); known protocols: '
         "foam-roller-and-ball, hamstring-stretch, rice, triage"
     ]
