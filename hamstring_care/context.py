@@ -46,6 +46,9 @@ class Asker(Protocol):
     def confirm(self, text: str, default: bool = True) -> bool:
         """Yes or no."""
 
+    def choose(self, text: str, options: list[tuple[str, str]], default: str | None = None) -> str:
+        """One of the options' values (each option is a label and a value)."""
+
 
 def _utc_now() -> datetime:
     from hamstring_care.dates import utc_now

@@ -116,6 +116,18 @@ class Prompter:
         answer = self._ask(questionary.text(text, validate=validate, **self.prompt_kwargs))
         return int(answer) if answer.strip() else None
 
+    def choose(self, text: str, options: list[tuple[str, str]], default: str | None = None) -> str:
+        """One of ``options`` (label, value), the arrow starting on ``default``."""
+        choices = [Choice(fit(label, 3), value=value) for label, value in options]
+        start = next((c for c in choices if c.value == default), None)
+        return str(
+            self._ask(
+                questionary.select(
+                    fit(text, 2), choices=choices, default=start, **self.prompt_kwargs
+                )
+            )
+        )
+
     def confirm(self, text: str, default: bool = True) -> bool:
         """Yes or no (yes by default, unless ``default`` is false)."""
         return bool(self._ask(questionary.confirm(text, default=default, **self.prompt_kwargs)))

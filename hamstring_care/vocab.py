@@ -11,6 +11,7 @@ written as that value (YAML, JSON, SQLite).
 from __future__ import annotations
 
 from enum import Enum
+from typing import TypeVar
 
 RED_FLAGS = "red_flags"
 """The answer id of the warning-sign checklist (the other answer ids are the questions')."""
@@ -133,3 +134,17 @@ class SheetFormat(Word):
     HTML = "html"
     MD = "md"
     TXT = "txt"
+
+
+W = TypeVar("W", bound=Word)
+
+
+def known(kind: type[W], value: str | None) -> W | None:
+    """The word written as ``value``, or None for anything else.
+
+    A history file may hold words this version does not know (or, crafted, anything).
+    """
+    try:
+        return kind(value)
+    except ValueError:
+        return None

@@ -90,6 +90,16 @@ class ScriptedAsker:
         self.asked.append(f"confirm: {text}")
         return self.answers.get("confirm", False)
 
+    def choose(self, text, options, default=None):
+        self.asked.append(f"choose: {text}")
+        values = [value for _, value in options]
+        if text.startswith("Which leg"):
+            chosen = self.answers.get("leg", default or values[0])
+        else:  # "Play your routine again?": a new check unless the test says "again"
+            chosen = self.answers.get("menu", "new")
+        assert chosen in values, (chosen, values)
+        return chosen
+
     def pain(self, text):
         self.asked.append(f"pain: {text}")
         pains = self.answers.get("pain")

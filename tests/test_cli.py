@@ -132,9 +132,13 @@ def test_guided_flow_reaches_a_result_and_shows_the_routine(asker, invoke):
         "pain_at_rest",
         "can_walk_without_pain",
         "can_rise_without_pain",
-        "confirm: Start “Foam roller and ball self-massage” now?",
-        "confirm: Start “Hamstring stretch” now?",
+        "choose: Which leg hurts?",
+        "confirm: Start “Foam roller and ball self-massage” now (right leg)?",
+        "confirm: Start “Hamstring stretch” now (right leg)?",
     ]
+    assert "Start it later with: hamstring-care run hamstring-stretch --side right" in (
+        result.stdout
+    )
 
 
 def test_guided_flow_offers_each_routine_in_turn(asker, env, invoke):
@@ -148,8 +152,8 @@ def test_guided_flow_offers_each_routine_in_turn(asker, env, invoke):
     assert check.cautions == ["no_knee_crease"]
     assert played == [("foam-roller-and-ball", check.id), ("hamstring-stretch", check.id)]
     assert [asked for asked in scripted.asked if asked.startswith("confirm")] == [
-        "confirm: Start “Foam roller and ball self-massage” now?",
-        "confirm: Start “Hamstring stretch” now?",
+        "confirm: Start “Foam roller and ball self-massage” now (right leg)?",
+        "confirm: Start “Hamstring stretch” now (right leg)?",
     ]
 
 

@@ -384,7 +384,7 @@ def test_a_dropped_table_is_found_and_repaired(env, wall, data, monkeypatch, inv
     repaired = invoke("history", "repair", "--yes")
     assert repaired.exit_code == 0, repaired.stderr
     assert "the table sessions is missing" in repaired.stderr
-    assert "with 0 sessions and 1 check carried over" in repaired.stdout
+    assert "with 0 sessions and 1 check carried over" in repaired.stdout, repaired.stderr
     assert invoke("history").exit_code == 0
 
 
@@ -493,3 +493,40 @@ def test_a_read_only_folder_can_still_be_read_and_exported(wall, data, monkeypat
     forget = invoke("history", "forget", "--all", "--yes")
     assert forget.exit_code == 2 and "read-only" in forget.stderr
     assert sorted(p.name for p in data.iterdir()) == [FILE_NAME]
+
+
+def test_play_your_routine_again_after_the_warning_signs(env, wall, data, invoke):
+    """After a self-care check: warning signs first, then "play your routine again", for
+    the leg chosen last time, linked to that check; no new check is saved."""
+    check(env, {**yaml_answers(SELF_MASSAGE), "leg": "left"})
+    assert invoke().exit_code == 0
+    with open_history(data) as history:
+        (first,) = history.triage_results()
+    assert first.side == "left"
+    wall.advance(days=1)
+    scripted = check(env, {"red_flags": [], "menu": "again", "confirm": True})
+    result = invoke()
+    assert result.exit_code == 0, result.stderr
+    assert scripted.asked[:3] == [
+        "red_flags",
+        "choose: No warning sign. Last time the check suggested self-care: what now?",
+        "choose: Which leg hurts?",
+    ]
+    assert "confirm: Start “Foam roller and ball self-massage” now (left leg)?" in scripted.asked
+    with open_history(data) as history:
+        assert [c.id for c in history.triage_results()] == [first.id]
+        played = history.sessions()
+    assert {(s.routine_id, s.side, s.triage_id) for s in played} == {
+        ("foam-roller-and-ball", "left", first.id),
+        ("hamstring-stretch", "left", first.id),
+    }
+
+
+def test_a_warning_sign_always_goes_into_the_full_check(env, wall, data, invoke):
+    check(env, yaml_answers(SELF_MASSAGE))
+    assert invoke().exit_code == 0
+    scripted = check(env, {**yaml_answers(SELF_MASSAGE), "red_flags": ["growing_lump"]})
+    result = invoke()
+    assert result.exit_code == 0
+    assert not any("what now?" in asked for asked in scripted.asked)
+    assert "SEE A CLINICIAN" in result.stdout

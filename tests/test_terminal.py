@@ -55,10 +55,12 @@ ROUTES = {
             ("Do any of these apply", NONE_OF_THESE),
             *GRADUAL,
             ("Roll the back of the thigh", ""),
-            ("Start “Foam roller and ball self-massage” now?", "n"),
-            ("Start “Hamstring stretch” now?", "n"),
+            ("Which leg hurts?", ENTER),  # right, the first choice
+            ("Start “Foam roller and ball self-massage” now (right leg)?", "n"),
+            ("run foam-roller-and-ball --side right", ""),  # how to come back to it
+            ("Start “Hamstring stretch” now (right leg)?", "n"),
         ],
-        "",  # the routine's steps were waited for above
+        "Start it later with: hamstring-care run hamstring-stretch --side right",
     ),
 }
 
@@ -79,7 +81,8 @@ def test_stop_it_hurts_ends_self_care(tmp_path):
     steps = [
         ("Do any of these apply", NONE_OF_THESE),
         *GRADUAL,
-        ("Start “Foam roller and ball self-massage” now?", "y"),
+        ("Which leg hurts?", DOWN + DOWN + ENTER),  # both legs
+        ("Start “Foam roller and ball self-massage” now (both legs)?", "y"),
         ("pain now", "3" + ENTER),
         ("Get ready", "s"),
         ("Is the pain sharp or worse than before", "1"),

@@ -89,7 +89,8 @@ def test_recheck_opens_the_guided_check_after_rice(tmp_path):
     # A 1.1 check re-checked with 2.0: only the answers both have are compared.
     answer(child, [("Do any of these apply", NONE_OF_THESE), *GRADUAL])
     child.expect("Your answers have improved since last time.")
-    answer(child, [("Start “Foam roller", "n"), ("Start “Hamstring stretch” now?", "n")])
+    steps = [("Which leg hurts?", ENTER), ("Start “Foam roller", "n"), ("Hamstring stretch”", "n")]
+    answer(child, steps)
     assert finish(child)[1] == 0
     with open_history(data()) as history:
         latest, first = history.triage_results()

@@ -15,7 +15,7 @@ from hamstring_care.render import terminal
 from hamstring_care.render.content import Citations, block_for
 from hamstring_care.tailoring import tailor
 from hamstring_care.triage import decide, evaluate, resolve, triage
-from hamstring_care.vocab import RED_FLAGS
+from hamstring_care.vocab import RED_FLAGS, Disposition, Side, known
 
 if TYPE_CHECKING:
     from hamstring_care.context import Environment
@@ -26,9 +26,15 @@ if TYPE_CHECKING:
     from hamstring_care.triage import TriageResult
 
 
-def ask(protocol: TriageProtocol, asker: Asker) -> dict[str, Any]:
-    """Ask the warning signs, then each question that applies, stopping once urgent is certain."""
-    answers: dict[str, Any] = {RED_FLAGS: asker.red_flags(protocol.red_flags)}
+def ask(
+    protocol: TriageProtocol, asker: Asker, red_flags: list[str] | None = None
+) -> dict[str, Any]:
+    """Ask the warning signs (unless already asked), then each question that applies.
+
+    The questions stop once an urgent result is certain.
+    """
+    flags = asker.red_flags(protocol.red_flags) if red_flags is None else red_flags
+    answers: dict[str, Any] = {RED_FLAGS: flags}
     for question in protocol.questions:
         early = decide(protocol, answers)
         if early is not None and early.disposition.stops_the_check:
@@ -41,8 +47,14 @@ def ask(protocol: TriageProtocol, asker: Asker) -> dict[str, Any]:
     return answers
 
 
-def guided_check(env: Environment, library: Library) -> TriageResult:
-    """The whole guided check, saved to the progress log; returns the result."""
+def guided_check(env: Environment, library: Library) -> TriageResult | None:
+    """The whole guided check, saved to the progress log; returns the result.
+
+    The warning signs come first, every time. After a self-care result (and with no
+    re-check due), when none is ticked, it offers to play the routine again instead of
+    the rest of the questions; a sign ticked always goes on into the full check. Returns
+    None when the routine was played again without a new result.
+    """
     from hamstring_care.history import progress
 
     protocol = library.triage()
@@ -57,7 +69,12 @@ def guided_check(env: Environment, library: Library) -> TriageResult:
         if note:
             console.print(note, style="dim", markup=False)
         console.print(terminal.notice(protocol))
-        result = triage(protocol, ask(protocol, asker))
+        flags = asker.red_flags(protocol.red_flags)  # before anything else, every time
+        again = _routine_again(env, library, last) if last and not opening and not flags else None
+        if again is not None:
+            _play_again(env, library, again, log)
+            return None
+        result = triage(protocol, ask(protocol, asker, flags))
         citations = Citations()  # one numbering for the result and what follows it
         console.print()
         console.print(terminal.result_panel(result, protocol, citations))
@@ -65,7 +82,8 @@ def guided_check(env: Environment, library: Library) -> TriageResult:
         saved = log.save_triage(result, recheck_of=previous.id if previous else None)
         if previous is not None:
             _compare(env, protocol, previous, result)
-        follow(env, result, library, citations, log, saved)
+        leg = known(Side, previous.side) if previous else None
+        follow(env, result, library, citations, log, saved, leg)
         due = progress.recheck_from(result.disposition, env.now(), protocol.follow_up.recheck)
         if due is not None and saved is not None:
             from hamstring_care.dates import time_label
@@ -76,6 +94,51 @@ def guided_check(env: Environment, library: Library) -> TriageResult:
                 markup=False,
             )
     return result
+
+
+def _routine_again(env: Environment, library: Library, last: TriageRecord) -> TriageRecord | None:
+    """Offer the last self-care check's routines again; the check to repeat, if chosen."""
+    if last.disposition != Disposition.SELF_MASSAGE:
+        return None
+    routines = [pid for pid in _recommended(library, last) if pid in library.entries()]
+    if not routines:
+        return None
+    titles = " and ".join(library.get(pid).title for pid in routines)
+    side = known(Side, last.side)
+    leg = f", {side.legs_words}" if side else ""
+    choice = env.asker().choose(
+        "No warning sign. Last time the check suggested self-care: what now?",
+        [(f"Play your routine again ({titles}{leg})", "again"), ("Start a new check", "new")],
+        default="again",
+    )
+    return last if choice == "again" else None
+
+
+def _recommended(library: Library, check: TriageRecord) -> list[str]:
+    return list(library.triage().dispositions.of(Disposition(check.disposition)).protocols)
+
+
+def _play_again(env: Environment, library: Library, check: TriageRecord, log: ProgressLog) -> None:
+    from hamstring_care.flows.session import RunOptions, ends_self_care, session_with_log
+    from hamstring_care.models import RoutineProtocol
+
+    protocol = library.triage()
+    side = _ask_leg(env, known(Side, check.side))
+    log.remember_side(check.id, side)
+    for pid in _recommended(library, check):
+        routine = library.get(pid)
+        if not isinstance(routine, RoutineProtocol):
+            continue
+        if not tailor(routine, protocol, check.cautions).steps:
+            continue
+        if not env.asker().confirm(f"Start “{routine.title}” now ({side.legs_words})?"):
+            env.out().print(come_back(routine.id, side), markup=False)
+            continue
+        played = session_with_log(
+            env, routine, protocol, check.cautions, RunOptions(side=side), log, check.id
+        )
+        if ends_self_care(played):
+            return
 
 
 def _compare(
@@ -97,33 +160,67 @@ def follow(
     citations: Citations,
     log: ProgressLog | None = None,
     triage_id: int | None = None,
+    leg: Side | None = None,
 ) -> None:
     """Hand over to what the result recommends: guidance in full; routines shown, then offered.
 
-    Once a routine is stopped because it hurt and the stop check routes to RICE or a
-    clinician, self-care ends there: no further routine is shown or offered.
+    Before the first routine is offered, the leg is asked (the last check's answer is
+    offered first) and kept with the check. A routine declined gets the command that starts
+    it later. Once a routine is stopped because it hurt and the stop check routes to RICE
+    or a clinician, self-care ends there: no further routine is shown or offered.
     """
     from hamstring_care.flows.session import RunOptions, ends_self_care, session_with_log
     from hamstring_care.models import RoutineProtocol
 
     protocol = library.triage()
     console = env.out()
+    side: Side | None = None
     for pid in result.protocols:
         recommended = library.get(pid)
         if not isinstance(recommended, RoutineProtocol):
             console.print(terminal.block_view(block_for(recommended, citations)))
+            console.print(f"Read it again with: hamstring-care protocols show {pid}", markup=False)
             continue
         tailored = tailor(recommended, protocol, result.cautions)
         if not tailored.steps:
             continue
         console.print(terminal.block_view(block_for(tailored, citations)))
-        if log is None or not env.asker().confirm(f"Start “{recommended.title}” now?"):
+        if log is None:
+            continue
+        if side is None:
+            side = _ask_leg(env, leg)
+            log.remember_side(triage_id, side)
+        if not env.asker().confirm(f"Start “{recommended.title}” now ({side.legs_words})?"):
+            console.print(come_back(pid, side), markup=False)
             continue
         played: Session = session_with_log(
-            env, recommended, protocol, result.cautions, RunOptions(), log, triage_id
+            env, recommended, protocol, result.cautions, RunOptions(side=side), log, triage_id
         )
         if ends_self_care(played):
             return
+
+
+def _ask_leg(env: Environment, remembered: Side | None) -> Side:
+    """Which leg the routines are for; the remembered answer is offered first."""
+    options = [(f"{side.legs_words.capitalize()}", str(side)) for side in LEG_ORDER]
+    if remembered is not None:
+        options = [
+            (f"{label} (as last time)" if value == remembered else label, value)
+            for label, value in options
+        ]
+    chosen = env.asker().choose(
+        "Which leg hurts?", options, default=str(remembered) if remembered else None
+    )
+    return Side(chosen)
+
+
+LEG_ORDER = (Side.RIGHT, Side.LEFT, Side.BOTH)
+
+
+def come_back(routine_id: str, side: Side) -> str:
+    """The command that starts a routine later, for the leg chosen."""
+    which = "" if side == Side.BOTH else f" --side {side}"
+    return f"Start it later with: hamstring-care run {routine_id}{which}"
 
 
 def override_note(library: Library, pid: str) -> str | None:

@@ -90,6 +90,11 @@ class ProgressLog:
             None,
         )
 
+    def remember_side(self, triage_id: int | None, side: str) -> None:
+        """Keep the leg chosen for a check's routines with the check."""
+        if triage_id is not None:
+            self._guard(lambda h: h.set_side(triage_id, side), None)
+
     def sessions_since(self, days: int) -> list[Session]:
         """Sessions of the last ``days`` days."""
         since = self.now() - timedelta(days=days)

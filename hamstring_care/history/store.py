@@ -81,9 +81,11 @@ MIGRATIONS: list[str] = [
     CREATE INDEX sessions_by_start ON sessions(started_at);
     CREATE INDEX triage_by_time ON triage_results(taken_at);
     """,
-    # 2 -> 3: parts passed over with "n" are recorded as skipped, not done.
+    # 2 -> 3: parts passed over with "n" are recorded as skipped, not done; a check keeps
+    # the leg chosen for its routines, for the re-check and "play your routine again".
     """
     ALTER TABLE sessions ADD COLUMN segments_skipped INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE triage_results ADD COLUMN side TEXT;
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -123,6 +125,8 @@ class TriageRecord:
     answers: dict[str, Any]
     cautions: list[str]
     recheck_of: int | None = None
+    side: str | None = None
+    """The leg chosen for the routines this check recommended (None: none chosen)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -162,7 +166,10 @@ SESSION_COLUMNS = (
 # A file from before version 3 (read, not migrated: read-only, or set aside by repair) has
 # no skipped count: none was recorded, so none is read.
 SESSION_COLUMNS_BEFORE_3 = SESSION_COLUMNS.replace("segments_skipped", "0 AS segments_skipped")
-TRIAGE_COLUMNS = "id, taken_at, triage_version, disposition, rule, answers, cautions, recheck_of"
+TRIAGE_COLUMNS = (
+    "id, taken_at, triage_version, disposition, rule, answers, cautions, recheck_of, side"
+)
+TRIAGE_COLUMNS_BEFORE_3 = TRIAGE_COLUMNS.replace("side", "NULL AS side")
 
 
 class UnreadableRow(ValueError):
@@ -261,6 +268,7 @@ def _triage(row: Row) -> TriageRecord:
             answers=visible_data(answers),
             cautions=visible_data(cautions),
             recheck_of=_optional(_int, row, "recheck_of"),
+            side=_optional(_text, row, "side"),
         )
     except ValueError as exc:
         raise UnreadableRow(f"check {row['id']!r}", str(exc)) from None
@@ -396,6 +404,11 @@ class History:
         with self._write() as db:
             db.execute(sql, (*(values[n] for n in names), session_id))
 
+    def set_side(self, triage_id: int, side: str) -> None:
+        """Remember the leg chosen for a check's routines."""
+        with self._write() as db:
+            db.execute("UPDATE triage_results SET side = ? WHERE id = ?", (side, triage_id))
+
     def forget(self, before: datetime | None) -> Counts:
         """Delete every record (``before`` None) or those before a moment; return the counts."""
         where, args = _before(before)
@@ -412,6 +425,11 @@ class History:
         return Counts(sessions, triages)
 
     # --- reading ------------------------------------------------------------------------
+
+    @property
+    def _triage_columns(self) -> str:
+        # A file read as it is (read-only, not migrated) may be from before version 3.
+        return TRIAGE_COLUMNS if self.version >= 3 else TRIAGE_COLUMNS_BEFORE_3
 
     def _query(self, sql: str, args: Args = ()) -> list[Row]:
         with self._errors():
@@ -449,7 +467,7 @@ class History:
         """The most recent triage result."""
         with self._errors():
             cursor = self.connection.execute(
-                f"SELECT {TRIAGE_COLUMNS} FROM triage_results ORDER BY taken_at DESC, id DESC"
+                f"SELECT {self._triage_columns} FROM triage_results ORDER BY taken_at DESC, id DESC"
             )
             while (row := cursor.fetchone()) is not None:  # the newest that can be read
                 found = self._records([row], _triage)
@@ -460,14 +478,14 @@ class History:
     def triage_result(self, triage_id: int) -> TriageRecord | None:
         """One triage result by id."""
         rows = self._query(
-            f"SELECT {TRIAGE_COLUMNS} FROM triage_results WHERE id = ?", (triage_id,)
+            f"SELECT {self._triage_columns} FROM triage_results WHERE id = ?", (triage_id,)
         )
         found = self._records(rows, _triage)
         return found[0] if found else None
 
     def triage_results(self, limit: int | None = None) -> list[TriageRecord]:
         """Triage results, newest first."""
-        sql = f"SELECT {TRIAGE_COLUMNS} FROM triage_results ORDER BY taken_at DESC, id DESC"
+        sql = f"SELECT {self._triage_columns} FROM triage_results ORDER BY taken_at DESC, id DESC"
         return self._records(self._query(sql + _limit(limit)), _triage)
 
     def sessions(self, limit: int | None = None, since: datetime | None = None) -> list[Session]:
@@ -513,7 +531,7 @@ class History:
 
 TABLES = (
     ("sessions", (SESSION_COLUMNS, SESSION_COLUMNS_BEFORE_3), _session),
-    ("triage_results", (TRIAGE_COLUMNS,), _triage),
+    ("triage_results", (TRIAGE_COLUMNS, TRIAGE_COLUMNS_BEFORE_3), _triage),
 )
 
 
@@ -566,9 +584,9 @@ def carry_over(source: Path, target: History) -> Counts:
         for c in checks:
             db.execute(
                 "INSERT INTO triage_results (id, taken_at, triage_version, disposition, rule, "
-                "answers, cautions, recheck_of) VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
+                "answers, cautions, recheck_of, side) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?)",
                 (c.id, stamp(c.taken_at), c.triage_version, c.disposition, c.rule,
-                 json.dumps(c.answers), json.dumps(c.cautions)),
+                 json.dumps(c.answers), json.dumps(c.cautions), c.side),
             )  # fmt: skip
         for c in checks:  # the links, once every check they may point to is in
             if c.recheck_of in kept:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from datetime import date, tzinfo
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 from rich import box
 from rich.console import Group, RenderableType
@@ -25,10 +25,8 @@ from hamstring_care.history.progress import (
 )
 from hamstring_care.history.queries import AXIS, ChartData, Recent
 from hamstring_care.history.store import Session, TriageRecord
-from hamstring_care.vocab import Disposition, Side
+from hamstring_care.vocab import Disposition, Side, known
 from hamstring_care.words import count
-
-E = TypeVar("E", Disposition, Side)
 
 if TYPE_CHECKING:
     from hamstring_care.models import TriageProtocol
@@ -36,22 +34,14 @@ if TYPE_CHECKING:
 BEFORE, AFTER = "░", "█"
 
 
-def _known(kind: type[E], value: str) -> E | None:
-    # A history file may hold words this version does not know (or a crafted file, any).
-    try:
-        return kind(value)
-    except ValueError:
-        return None
-
-
 def _label(disposition: str) -> str:
-    known = _known(Disposition, disposition)
-    return known.label if known else disposition
+    word = known(Disposition, disposition)
+    return word.label if word else disposition
 
 
 def _legs(side: str) -> str:
-    known = _known(Side, side)
-    return known.legs_words if known else side
+    word = known(Side, side)
+    return word.legs_words if word else side
 
 
 def session_outcome(session: Session) -> str:
@@ -102,8 +92,8 @@ def recent_table(
                 pain_words(record.pain_before, record.pain_after),
             )
         else:
-            known = _known(Disposition, record.disposition)
-            title = triage.dispositions.of(known).title if known else record.disposition
+            word = known(Disposition, record.disposition)
+            title = triage.dispositions.of(word).title if word else record.disposition
             what = "Re-check" if record.recheck_of else "Check"
             rest = record.answers.get("pain_at_rest")
             table.add_row(

@@ -77,8 +77,7 @@ def choose_format(wanted: SheetFormat | None, output: str | None) -> SheetFormat
     if suffix and named is None and wanted is None:
         known = ", ".join(sorted(BY_SUFFIX))
         raise UsageError(
-            f"{output}: {suffix} is not a sheet format; name the file {known}, "
-            "or give --format"
+            f"{output}: {suffix} is not a sheet format; name the file {known}, or give --format"
         )
     if wanted and named and wanted != named:
         raise UsageError(f"{output}: the name ends in {suffix} but --format is {wanted}")
