@@ -42,9 +42,12 @@ def test_plain_mode_when_piped_one_line_per_event(invoke):
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines() == [
         "Right leg: Roll quickly, 1 s",
+        "  How: Roll.",
+        "  Cue: Roll on.",
         "Switch sides: left leg next, 1 s",
         "Left leg: Roll quickly, 1 s",
         "Press a spot, 1-2 s",
+        "  How: Press.",
         "Move on when the tenderness eases (Enter).",
         "Done: 4 of 4 parts done in 0:05.",
     ]
@@ -226,3 +229,25 @@ def test_a_mistyped_id_gets_a_suggestion(invoke):
     assert run.stderr.startswith('no routine "foam-roler" (did you mean "foam-roller-and-ball"?);')
     shown = invoke("protocols", "show", "rise")
     assert shown.stderr.startswith('no protocol "rise" (did you mean "rice"?); known protocols:')
+
+
+def test_plain_mode_says_everything_in_plain_lines(library, triage_protocol):
+    """For a screen reader: each step's instruction and cue, the stop question and the
+    advice after it, all plain lines, no box drawing."""
+    from hamstring_care.player.view import PlainView
+
+    clock = FakeClock()
+    out = io.StringIO()
+    console = Console(file=out, width=80)
+    run_routine(
+        library.get("foam-roller-and-ball"), triage_protocol, [], RunOptions(plain=True),
+        console, lambda _t: None, keys=ScriptedKeys(clock, [(8, "s"), (9, "2")]),
+        cues=RecordingCues(), view=PlainView(out), clock=clock,
+    )  # fmt: skip
+    text = out.getvalue()
+    routine = library.get("foam-roller-and-ball")
+    assert f"  How: {routine.steps[0].instruction}" in text
+    assert f"  Cue: {routine.steps[0].cue}" in text
+    assert "Is the pain sharp or worse than before" in text
+    assert "Book a clinician within the next week or two" in text
+    assert not set("╭│╰━┃─") & set(text)

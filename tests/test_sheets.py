@@ -499,7 +499,10 @@ def test_run_plan_plays_its_routines_and_points_to_guidance(tmp_path, invoke):
     assert result.stdout.splitlines() == [
         "The first 2-3 days after a hamstring strain: read it with hamstring-care protocols show rice",
         "Left leg: Roll quickly, 1 s",
+        "  How: Roll.",
+        "  Cue: Roll on.",
         "Press a spot, 2 s",
+        "  How: Press.",
         "Done: 2 of 2 parts done in 0:03.",
     ]
 

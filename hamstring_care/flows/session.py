@@ -131,10 +131,11 @@ def play(
             "No speech command found (espeak-ng, spd-say or say): cues are bells only.",
             markup=False,
         )
+    plain = options.plain or not console.is_terminal or env.environ.get("TERM") == "dumb"
     with ExitStack() as stack:
         keys = stack.enter_context(env.player_keys())
         if view is None:
-            if options.plain or not console.is_terminal or env.environ.get("TERM") == "dumb":
+            if plain:
                 from hamstring_care.player.view import PlainView
 
                 view = PlainView(console.file)
@@ -170,10 +171,16 @@ def play(
         recorder.finished(session)
     console.print(summary(session), markup=False)
     if outcome.stop_disposition:
-        from hamstring_care.render.terminal import disposition_panel
-
         stop = Disposition(outcome.stop_disposition)
-        console.print(disposition_panel(stop, triage))
+        if plain:  # plain lines, no box drawing: for screen readers and pipes
+            from hamstring_care.render.content import disposition_content
+            from hamstring_care.render.text import result_text
+
+            console.print(result_text(disposition_content(stop, triage)), markup=False)
+        else:
+            from hamstring_care.render.terminal import disposition_panel
+
+            console.print(disposition_panel(stop, triage))
         console.print(read_again(stop, triage), markup=False)
     return session
 

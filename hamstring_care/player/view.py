@@ -59,13 +59,23 @@ class PlainView:
 
     def __init__(self, out: IO[str]) -> None:
         self.out = out
+        self.step_no = 0
 
     def frame(self, frame: Frame) -> None:
         """Plain mode draws no frames."""
 
     def segment(self, segment: Segment) -> None:
-        """Announce a new segment on its own line."""
+        """Announce a new segment on its own line.
+
+        A new step also gets its instruction and cue, each on a line of its own: the live
+        panel shows them, and a screen reader reads these.
+        """
         self.event(segment.describe())
+        if segment.step_no != self.step_no and segment.kind in ("get_ready", "work"):
+            self.step_no = segment.step_no
+            self.event(f"  How: {segment.step.instruction}")
+            if segment.step.cue:
+                self.event(f"  Cue: {segment.step.cue}")
 
     def event(self, text: str) -> None:
         """Write the event on a line of its own."""
