@@ -251,3 +251,42 @@ def test_plain_mode_says_everything_in_plain_lines(library, triage_protocol):
     assert "Is the pain sharp or worse than before" in text
     assert "Book a clinician within the next week or two" in text
     assert not set("╭│╰━┃─") & set(text)
+
+
+def test_a_plan_of_two_asks_pain_once_between_them_and_counts_the_whole_plan(env, write, invoke):
+    """Routine 1 of 2 / 2 of 2, one pain question between them, "All" the whole plan."""
+    from tests.fakes import PainAsker
+
+    env.prompter = PainAsker([5, 4, 3])
+    plan = write(
+        "plan.yaml",
+        "protocols:\n  - id: quick\n    side: left\n  - id: hamstring-stretch\n    side: right\n",
+    )
+    result = invoke("--protocols-dir", QUICK, "run", "--plan", str(plan), "--count-in", "0")
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    assert "Routine 1 of 2: Quick test routine" in out
+    assert "Routine 2 of 2: Hamstring stretch" in out
+    assert out.count("Pain 5 -> 4") == 1 and out.count("Pain 4 -> 3") == 1
+    asked = env.prompter.asked
+    assert [a for a in asked if a.startswith("pain")] == [
+        "pain: Before you start: pain now, 0 (none) to 10 (worst)? Enter to skip",
+        "pain: How is the pain now, 0 to 10, before the next routine? Enter to skip",
+        "pain: How is the pain now, 0 to 10? Enter to skip",
+    ]
+
+
+def test_the_whole_routine_bar_counts_the_plan(library):
+    from hamstring_care.player.engine import Player
+    from hamstring_care.player.timeline import build
+
+    clock = FakeClock()
+    view = RecordingView()
+    segments = build(library.get("hamstring-stretch").steps, sides="left", count_in=0)
+    Player(
+        segments, clock=clock, keys=ScriptedKeys(clock, []), view=view, cues=RecordingCues(),
+        ask_hurts=lambda: None, confirm_quit=lambda: False, around=(100, 50),
+    ).run()  # fmt: skip
+    first = view.frames[0]
+    assert first.routine_total == 100 + first.routine_left  # 50 after, and this routine's
+    assert first.routine_left == 50 + sum(s.seconds for s in segments)

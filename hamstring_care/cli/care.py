@@ -130,7 +130,13 @@ def run_command(
 ) -> None:
     """Play a routine: a timed, hands-free session with cues, per leg."""
     from hamstring_care import plans
-    from hamstring_care.flows.session import RunOptions, ends_self_care, session_with_log
+    from hamstring_care.flows.session import (
+        InPlan,
+        RunOptions,
+        ends_self_care,
+        planned_seconds,
+        session_with_log,
+    )
     from hamstring_care.models import RoutineProtocol
     from hamstring_care.prescription import Prescribed
 
@@ -153,18 +159,20 @@ def run_command(
                 typer.echo(f"{item.protocol.title}: read it with {item.command()}")
     triage = library.triage()
     with contextlib.closing(env.progress_log()) as log:
-        for item in routines:
-            options = RunOptions(
-                side=item.side,
-                hold=item.hold,
-                plain=plain,
-                sound=not no_sound,
-                voice=voice,
-                count_in=count_in,
-            )
-            if not isinstance(item.protocol, RoutineProtocol):
-                continue  # prescription.routines holds routines only
-            played = session_with_log(env, item.protocol, triage, [], options, log)
+        playing = [
+            (item.protocol, RunOptions(item.side, item.hold, plain, not no_sound, voice, count_in))
+            for item in routines
+            if isinstance(item.protocol, RoutineProtocol)
+        ]
+        seconds = [planned_seconds(routine, triage, [], o) for routine, o in playing]
+        pain: int | None = None
+        for number, (routine, options) in enumerate(playing, 1):
+            in_plan = None
+            if len(playing) > 1:
+                before, after = sum(seconds[: number - 1]), sum(seconds[number:])
+                in_plan = InPlan(number, len(playing), before, after, pain)
+            played = session_with_log(env, routine, triage, [], options, log, in_plan=in_plan)
+            pain = played.pain_after
             if ends_self_care(played):
                 break  # it hurt: the plan's other routines wait for the advice given
 

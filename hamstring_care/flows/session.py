@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 BEFORE = "Before you start: pain now, 0 (none) to 10 (worst)? Enter to skip"
 AFTER = "How is the pain now, 0 to 10? Enter to skip"
+BETWEEN = "How is the pain now, 0 to 10, before the next routine? Enter to skip"
 
 
 @dataclass
@@ -41,6 +42,28 @@ class RunOptions:
     sound: bool = True
     voice: bool = False
     count_in: int = 5
+
+
+@dataclass(frozen=True)
+class InPlan:
+    """Where a routine stands in a plan of several: its number, and the plan's other time."""
+
+    number: int
+    of: int
+    seconds_before: int
+    seconds_after: int
+    pain_before: int | None
+    """The pain given after the routine before (asked once between routines)."""
+
+
+def planned_seconds(
+    routine: RoutineProtocol, triage: TriageProtocol, cautions: list[str], options: RunOptions
+) -> int:
+    """How long a routine will take as it will be played (tailored, count-ins included)."""
+    steps = [t.step for t in tailor(routine, triage, cautions).steps]
+    return total_seconds(
+        build(steps, sides=options.side, hold=options.hold, count_in=options.count_in)
+    )
 
 
 class Recorder(Protocol):
@@ -77,11 +100,14 @@ def session_with_log(
     options: RunOptions,
     log: ProgressLog,
     triage_id: int | None = None,
+    in_plan: InPlan | None = None,
 ) -> Session:
     """Play a routine, saving it as it goes; then say so if the pain is not coming down."""
     from hamstring_care.history.progress import trend_warning
 
-    played = play(env, routine, triage, cautions, options, recorder=log.recorder(triage_id))
+    played = play(
+        env, routine, triage, cautions, options, recorder=log.recorder(triage_id), in_plan=in_plan
+    )
     rule = triage.follow_up.not_improving
     if rule is not None:
         warning = trend_warning(log.sessions_since(rule.days), env.now(), rule)
@@ -100,6 +126,7 @@ def play(
     recorder: Recorder | None = None,
     view: View | None = None,
     cues: Cues | None = None,
+    in_plan: InPlan | None = None,
 ) -> Session:
     """Play a routine, tailored to the cautions in force, and return what happened.
 
@@ -111,6 +138,10 @@ def play(
 
     console = env.out()
     ask_pain: Callable[[str], int | None] = env.asker().pain if env.can_ask else _no_answer
+    if in_plan is not None:
+        console.print(
+            f"Routine {in_plan.number} of {in_plan.of}: {routine.title}", style="bold", markup=False
+        )
     tailored = tailor(routine, triage, cautions)
     steps = [t.step for t in tailored.steps]
     segments = build(steps, sides=options.side, hold=options.hold, count_in=options.count_in)
@@ -121,7 +152,9 @@ def play(
         started_at=env.now(),
         segments_total=len(segments),
         planned_seconds=total_seconds(segments),
-        pain_before=ask_pain(BEFORE),
+        pain_before=ask_pain(BEFORE)
+        if in_plan is None or in_plan.number == 1
+        else in_plan.pain_before,
     )
     recorder = recorder or NoRecorder()
     recorder.started(session)
@@ -154,6 +187,7 @@ def play(
             ask_hurts=lambda: _ask_hurts(triage, keys, shown),
             confirm_quit=lambda: _confirm_quit(keys, shown),
             on_segment=lambda outcome: recorder.progress(_so_far(session, outcome)),
+            around=(in_plan.seconds_before, in_plan.seconds_after) if in_plan else (0, 0),
         )
         try:
             outcome = player.run()
@@ -166,7 +200,8 @@ def play(
     session = _so_far(session, outcome, ended=env.now())
     recorder.progress(session)
     try:
-        session = replace(session, pain_after=ask_pain(AFTER))
+        last = in_plan is None or in_plan.number == in_plan.of
+        session = replace(session, pain_after=ask_pain(AFTER if last else BETWEEN))
     finally:
         recorder.finished(session)
     console.print(summary(session), markup=False)

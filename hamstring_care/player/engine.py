@@ -154,12 +154,19 @@ class Player:
         ask_hurts: Callable[[], str | None],
         confirm_quit: Callable[[], bool],
         on_segment: Callable[[Outcome], None] | None = None,
+        around: tuple[int, int] = (0, 0),
     ) -> None:
+        """Set up the loop; nothing plays until ``run``.
+
+        ``around`` holds the seconds of a plan's routines before and after this one, so
+        that the whole-routine bar counts the whole plan.
+        """
         self.segments = list(segments)
         self.on_segment = on_segment
         self.clock, self.keys, self.view, self.cues = clock, keys, view, cues
         self.ask_hurts, self.confirm_quit = ask_hurts, confirm_quit
         self.outcome = Outcome(len(self.segments), planned_seconds=total_seconds(self.segments))
+        self.around = around
         self.index = 0
         self.started = 0.0
         self.extension = 0.0
@@ -215,8 +222,8 @@ class Player:
             segments=self.segments,
             seconds_left=math.ceil(left - EPSILON),
             segment_fraction=min(1.0, (length - left) / length) if length else 1.0,
-            routine_left=math.ceil(left - EPSILON) + later,
-            routine_total=self.outcome.planned_seconds,
+            routine_left=math.ceil(left - EPSILON) + later + self.around[1],
+            routine_total=self.outcome.planned_seconds + sum(self.around),
             next_up=next_up(self.segments, self.index),
             range_reached=reached,
         )
