@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from hamstring_care.player.engine import Clock, KeySource
     from hamstring_care.source.library import Library
 
+CACHE_VARIABLE = "HAMSTRING_CARE_CACHE"
 SPEED_VARIABLE = "HAMSTRING_CARE_SPEED"
 """Plays routines this many times faster: for demonstrations and tests, never for a session."""
 
@@ -160,12 +161,26 @@ class Environment:
 
         Bundled, then the user protocol folder, $HAMSTRING_CARE_PROTOCOLS, --protocols-dir.
         """
+        from hamstring_care.source.cache import ParsedCache
         from hamstring_care.source.library import Library, protocol_dirs
 
         dirs = protocol_dirs(
             self.protocols_dirs, environ=self.environ, user_folder=self.user_protocols()
         )
-        return Library(dirs, warn=self.warn)
+        return Library(dirs, warn=self.warn, cache=ParsedCache(self.cache_folder()))
+
+    def cache_folder(self) -> Path:
+        """Where parsed protocol files are kept between runs.
+
+        $HAMSTRING_CARE_CACHE, else the user cache folder (~/.cache/hamstring-care/protocols
+        on Linux).
+        """
+        given = self.environ.get(CACHE_VARIABLE)
+        if given:
+            return Path(given)
+        import platformdirs
+
+        return platformdirs.user_cache_path("hamstring-care") / "protocols"
 
     def history_folder(self) -> Path:
         """Where the progress log lives: --data-dir, $HAMSTRING_CARE_DATA, the user data dir."""

@@ -13,8 +13,17 @@ from hamstring_care.source.library import Library, bundled_dir, protocol_dirs
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(scope="session")
+def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One cache of parsed protocols for the whole run: it is keyed on content, so sharing
+    it is safe, and the tests that are about the cache use their own."""
+    return tmp_path_factory.mktemp("cache")
+
+
 @pytest.fixture(autouse=True)
-def stable_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def stable_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, shared_cache: Path
+) -> None:
     """Same output everywhere: 80 columns, no colour, no user protocol folders, empty HOME,
     and a progress log of the test's own."""
     monkeypatch.setenv("COLUMNS", "80")
@@ -26,6 +35,8 @@ def stable_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("TZ", "UTC")  # local days and times in the history views
     time.tzset()
     monkeypatch.delenv("XDG_DATA_HOME", raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setenv("HAMSTRING_CARE_CACHE", str(shared_cache))
 
 
 @pytest.fixture(scope="session")

@@ -19,13 +19,17 @@ from hamstring_care.source.problems import validation_problems
 from hamstring_care.source.reading import (
     Document,
     FieldPath,
+    decode,
     display_name,
+    parse_document,
+    read_bytes,
     read_document,
     unreadable,
 )
 
 if TYPE_CHECKING:
     from hamstring_care.models import Plan, Protocol, ProtocolBase, TriageProtocol
+    from hamstring_care.source.cache import ParsedCache
 
 ENV_VAR = "HAMSTRING_CARE_PROTOCOLS"
 SUFFIXES = (".yaml", ".yml")
@@ -52,18 +56,46 @@ def bundled_dir() -> Path:
 # --- protocols --------------------------------------------------------------------------
 
 
-def load_protocol(path: Path, source: str | None = None) -> Protocol:
-    """Read one protocol file and validate it; raise ``InputFileError`` listing every problem."""
-    return read_protocol(path, source)[0]
+def load_protocol(
+    path: Path, source: str | None = None, cache: ParsedCache | None = None
+) -> Protocol:
+    """Read one protocol file and validate it; raise ``InputFileError`` listing every problem.
+
+    With a ``cache``, a file read before (the same bytes) skips the YAML parsing, the slow
+    part; what the cache gives is validated exactly as a freshly parsed file is, and
+    anything wrong with it means the file is simply parsed again.
+    """
+    source = source or display_name(path)
+    raw = read_bytes(path, source)
+    data = cache.get(raw) if cache is not None else None
+    if data is not None:
+        try:
+            return validate_protocol(path, Document(source, data))
+        except InputFileError:
+            pass  # not what this file gives: parse it, and report its problems properly
+    doc = parse_document(decode(raw, source), source)
+    protocol = validate_protocol(path, doc)
+    if cache is not None:
+        cache.put(raw, doc.data)
+    return protocol
 
 
 def read_protocol(path: Path, source: str | None = None) -> tuple[Protocol, Document]:
     """Like ``load_protocol``, also returning the document, to locate further findings."""
+    doc = read_document(path, source)
+    return validate_protocol(path, doc), doc
+
+
+def validate_protocol(path: Path, doc: Document) -> Protocol:
+    """The protocol a parsed file describes, checked in full.
+
+    Fields, cross-references, its id against the file name, its illustrations:
+    ``InputFileError`` lists every problem.
+    """
     from pydantic import ValidationError
 
     from hamstring_care import models
 
-    doc = read_document(path, source)
     if not isinstance(doc.data, dict):
         doc.fail([((), "expected a mapping of fields (id, version, title, kind, ...)")])
     kind = doc.data.get("kind")
@@ -93,7 +125,7 @@ def read_protocol(path: Path, source: str | None = None) -> tuple[Protocol, Docu
                 if problem:
                     found.append((("steps", i, "illustration"), problem))
     doc.fail(found)
-    return protocol, doc
+    return protocol
 
 
 ILLUSTRATIONS = "illustrations"
@@ -294,10 +326,14 @@ class Library:
     """
 
     def __init__(
-        self, dirs: Sequence[Path], warn: typing.Callable[[str], None] | None = None
+        self,
+        dirs: Sequence[Path],
+        warn: typing.Callable[[str], None] | None = None,
+        cache: ParsedCache | None = None,
     ) -> None:
         self.dirs = list(dirs)
         self.warn = warn
+        self.cache = cache
         self._loaded: dict[str, Protocol] = {}
         self._entries: dict[str, Entry] | None = None
 
@@ -330,7 +366,7 @@ class Library:
                     f'no protocol "{pid}"{did_you_mean(pid, self.entries())}; '
                     f"known protocols: {', '.join(self.entries()) or 'none'}"
                 )
-            self._loaded[pid] = load_protocol(entry.path)
+            self._loaded[pid] = load_protocol(entry.path, cache=self.cache)
         return self._loaded[pid]
 
     def illustration(self, pid: str, name: str) -> Path | None:

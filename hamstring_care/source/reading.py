@@ -68,6 +68,11 @@ MAX_ALIASED_VALUES = 10_000  # of which YAML aliases (*name) may repeat, all tog
 
 def read_text(path: Path, source: str) -> str:
     """Read a UTF-8 text file of at most 1 MiB, turning every way it can fail into an error."""
+    return decode(read_bytes(path, source), source)
+
+
+def read_bytes(path: Path, source: str) -> bytes:
+    """A regular file's bytes, at most 1 MiB; every way it can fail becomes an error."""
     try:
         status = path.stat()
         if stat.S_ISDIR(status.st_mode):
@@ -86,7 +91,9 @@ def read_text(path: Path, source: str) -> str:
         raise InputFileError(source, [Problem((), "file not found")]) from None
     except OSError as exc:
         raise InputFileError(source, [Problem((), unreadable(exc))]) from None
-    return decode(raw, source)
+    if len(raw) > MAX_FILE_BYTES:
+        raise InputFileError(source, [_too_large()])
+    return raw
 
 
 def read_stdin(source: str = "<stdin>") -> str:
