@@ -1,8 +1,9 @@
 """Start-up benchmark: hamstring-care against a bare Typer app, measured in the same run.
 
 Bounds (issue 2): `--help` and `--version` within 10% of the bare app's `--help`;
-`triage --answers` within 1.3x of it. Runs alternate, round by round, so that drift in the
-machine's load touches every command alike; the median of each is compared.
+`triage --answers` within 1.3x of it; tab completion (issue 15) within 1.2x of it. Runs
+alternate, round by round, so that drift in the machine's load touches every command alike;
+the median of each is compared.
 
     uv run python benchmarks/startup.py [--rounds 30]
 """
@@ -25,6 +26,16 @@ ANSWERS = str(HERE / "answers.yaml")
 BARE = [PY, str(HERE / "bare_typer_app.py")]
 TRIAGE = [*APP, "triage", "--answers", ANSWERS]
 
+
+def tab(words: str) -> list[str]:
+    """What bash runs on TAB after ``words`` (the completion protocol Typer speaks)."""
+    cword = len(words.split()) - (0 if words.endswith(" ") else 1)
+    return [
+        "env", f"COMP_WORDS={words}", f"COMP_CWORD={cword}",
+        "_HAMSTRING_CARE_COMPLETE=complete_bash", *APP,
+    ]  # fmt: skip
+
+
 # name: (argv, bound as a multiple of the bare app's --help or None, run on a terminal?)
 COMMANDS = {
     "bare Typer app --help": ([*BARE, "--help"], None, False),
@@ -34,6 +45,9 @@ COMMANDS = {
     "triage --answers --json": ([*TRIAGE, "--json"], 1.30, False),
     "triage --answers | cat": (TRIAGE, 1.30, False),
     "triage --answers (terminal)": (TRIAGE, 1.30, True),
+    "run <TAB>": (tab("hamstring-care run "), 1.20, False),
+    "protocols show <TAB>": (tab("hamstring-care protocols show "), 1.20, False),
+    "print --plan <TAB>": (tab("hamstring-care print --plan "), 1.20, False),
 }
 
 

@@ -21,9 +21,7 @@ def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def stable_environment(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, shared_cache: Path
-) -> None:
+def stable_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, shared_cache: Path) -> None:
     """Same output everywhere: 80 columns, no colour, no user protocol folders, empty HOME,
     and a progress log of the test's own."""
     monkeypatch.setenv("COLUMNS", "80")

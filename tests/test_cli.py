@@ -364,3 +364,47 @@ def test_protocols_show_in_a_pipe_says_what_the_printed_text_sheet_says(invoke):
         shown = invoke("protocols", "show", pid).stdout.split("\nSOURCES\n")[0]
         printed = invoke("print", pid, "-f", "txt", "-o", "-").stdout
         assert words(shown).strip() in words(printed)
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("hamstring-care run ", ["foam-roller-and-ball", "hamstring-stretch"]),
+        ("hamstring-care run ham", ["hamstring-stretch"]),
+        ("hamstring-care print r", ["rice"]),
+        (
+            "hamstring-care protocols show ",
+            ["foam-roller-and-ball", "hamstring-stretch", "rice", "triage"],
+        ),
+    ],
+)
+def test_tab_completes_ids_from_the_folders(words, expected, monkeypatch):
+    import subprocess
+    import sys
+
+    cword = len(words.split()) - (0 if words.endswith(" ") else 1)
+    env = {
+        **__import__("os").environ,
+        "COMP_WORDS": words,
+        "COMP_CWORD": str(cword),
+        "_HAMSTRING_CARE_COMPLETE": "complete_bash",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "hamstring_care"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert done.stdout.split() == expected, done.stderr
+
+
+def test_tab_completes_plan_files(tmp_path, monkeypatch):
+    from hamstring_care.cli.completion import complete_plans
+
+    (tmp_path / "plan.yaml").write_text("")
+    (tmp_path / "notes.txt").write_text("")
+    (tmp_path / "plans").mkdir()
+    monkeypatch.chdir(tmp_path)
+    assert complete_plans("") == ["plan.yaml", "plans/"]
+    assert complete_plans("pl") == ["plan.yaml", "plans/"]

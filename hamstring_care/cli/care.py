@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
+from hamstring_care.cli import completion
 from hamstring_care.cli.app import app, env_of, error_boundary, plan_app
 from hamstring_care.cli.options import (
     ClinicianOption,
@@ -101,7 +102,11 @@ def run_command(
     ctx: typer.Context,
     routine_id: Annotated[
         Optional[str],  # noqa: UP045 - Typer reads this annotation on Python 3.10
-        typer.Argument(metavar="ROUTINE", help="Routine id (or give --plan)."),
+        typer.Argument(
+            metavar="ROUTINE",
+            help="Routine id (or give --plan).",
+            autocompletion=completion.complete_routines,
+        ),
     ] = None,
     plan: Annotated[
         Optional[Path],  # noqa: UP045
@@ -109,6 +114,7 @@ def run_command(
             "--plan",
             metavar="FILE",
             help="Run the routines of this plan file, with its sides and holds.",
+            autocompletion=completion.complete_plans,
         ),
     ] = None,
     side: SideOption = None,
@@ -216,6 +222,7 @@ def print_command(
         typer.Argument(
             metavar="PROTOCOL",
             help="Routines or guidance to print, e.g. foam-roller-and-ball.",
+            autocompletion=completion.complete_printable,
         ),
     ] = None,
     plan: Annotated[
@@ -225,6 +232,7 @@ def print_command(
             metavar="FILE",
             help="Print the prescription in this plan file (see `plan new`); "
             "options given here override the plan's.",
+            autocompletion=completion.complete_plans,
         ),
     ] = None,
     sheet_format: Annotated[

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
+from hamstring_care.cli import completion
 from hamstring_care.cli.app import env_of, error_boundary, print_error, protocols_app
 from hamstring_care.cli.options import ForceOption, OutputOption, write_output
 from hamstring_care.context import print_stderr
@@ -39,7 +40,14 @@ def protocols_list(ctx: typer.Context) -> None:
 @error_boundary
 def protocols_show(
     ctx: typer.Context,
-    protocol_id: Annotated[str, typer.Argument(metavar="ID", help="Protocol id, e.g. rice.")],
+    protocol_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID",
+            help="Protocol id, e.g. rice.",
+            autocompletion=completion.complete_protocols,
+        ),
+    ],
 ) -> None:
     """Show one protocol in full (plain text in a pipe, as `print ID -f txt` words it)."""
     from hamstring_care.render.content import block_for

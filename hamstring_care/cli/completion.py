@@ -1,0 +1,82 @@
+"""Tab completion of protocol ids and plan files.
+
+The shell runs the program on every TAB, so this answers from the folders alone: file
+names are the ids, and a protocol's kind is read from its ``kind:`` line. Nothing is
+parsed or validated (no YAML, no pydantic): a suggestion is only a suggestion, and a
+wrong one is refused with a clear error when the command runs.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import typer
+
+KIND_LINE = re.compile(rb"^kind:\s*['\"]?(\w+)", re.MULTILINE)
+READ_AT_MOST = 64 * 1024  # the kind line sits near the top of a protocol file
+
+
+def _kinds(ctx: typer.Context) -> dict[str, str]:
+    """Every protocol id in the folders in use, with its kind ("" when it cannot be read)."""
+    from hamstring_care.cli.app import env_of
+    from hamstring_care.source.library import protocol_dirs, scan_folder
+
+    env = env_of(None)
+    root = ctx.find_root().params
+    extra = [Path(p) for p in root.get("protocols_dir") or []]
+    if root.get("data_dir"):
+        env.data_dir = Path(root["data_dir"])
+    kinds: dict[str, str] = {}
+    for folder in protocol_dirs(extra, environ=env.environ, user_folder=env.user_protocols()):
+        for path in scan_folder(folder)[0]:
+            try:
+                with path.open("rb") as stream:
+                    found = KIND_LINE.search(stream.read(READ_AT_MOST))
+            except OSError:
+                found = None
+            kinds[path.stem] = found.group(1).decode() if found else ""
+    return kinds
+
+
+def complete_routines(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Routine ids starting with what is typed."""
+    return sorted(
+        pid for pid, kind in _kinds(ctx).items() if kind == "routine" and pid.startswith(incomplete)
+    )
+
+
+def complete_printable(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Routines and guidance: what a sheet can hold."""
+    return sorted(
+        pid
+        for pid, kind in _kinds(ctx).items()
+        if kind in ("routine", "guidance") and pid.startswith(incomplete)
+    )
+
+
+def complete_protocols(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Every protocol id."""
+    return sorted(pid for pid in _kinds(ctx) if pid.startswith(incomplete))
+
+
+def complete_plans(incomplete: str) -> list[str]:
+    """YAML files (plan files) and folders, from what is typed."""
+    typed = Path(incomplete or ".")
+    folder = typed if incomplete.endswith("/") or not incomplete else typed.parent
+    prefix = "" if incomplete.endswith("/") or not incomplete else typed.name
+    try:
+        children: list[Any] = sorted(folder.iterdir())
+    except OSError:
+        return []
+    found = []
+    for child in children:
+        if not child.name.startswith(prefix) or child.name.startswith("."):
+            continue
+        shown = str(child) if incomplete else child.name
+        if child.is_dir():
+            found.append(shown + "/")
+        elif child.suffix in (".yaml", ".yml"):
+            found.append(shown)
+    return found
