@@ -408,3 +408,13 @@ def test_tab_completes_plan_files(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert complete_plans("") == ["plan.yaml", "plans/"]
     assert complete_plans("pl") == ["plan.yaml", "plans/"]
+
+
+def test_practice_is_marked_once_with_a_legend_and_never_on_emergency_advice(write, invoke):
+    calm = invoke("triage", "--answers", str(write("a.yaml", SELF_MASSAGE))).stdout
+    assert "†" in calm and "† Clinic practice, not research evidence." in calm
+    assert calm.count("† Clinic practice, not research evidence.") == 1
+    emergency = SELF_MASSAGE.replace("red_flags: []", "red_flags: [both_legs]")
+    urgent = invoke("triage", "--answers", str(write("e.yaml", emergency))).stdout
+    assert urgent.startswith("EMERGENCY")
+    assert "†" not in urgent and "practice" not in urgent.lower()

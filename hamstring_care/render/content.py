@@ -37,7 +37,9 @@ if TYPE_CHECKING:
     # (protocol id, illustration file name) -> the SVG's text, or None when unavailable
     FindIllustration = Callable[[str, str], str | None]
 
-PRACTICE = "clinic practice, not research evidence"
+PRACTICE_MARK = "†"
+PRACTICE_LEGEND = f"{PRACTICE_MARK} Clinic practice, not research evidence."
+"""Marked once per statement with a dagger, explained once per part under its sources."""
 YES_NO_SHORT = {"yes": "Yes", "no": "No", "not_sure": "Not sure"}
 
 
@@ -67,6 +69,7 @@ class Citations:
 
     def __init__(self) -> None:
         self.order: list[str] = []
+        self.practice = False
 
     def number(self, source: str) -> int:
         """The source's number, given it on first use."""
@@ -74,39 +77,50 @@ class Citations:
             self.order.append(source)
         return self.order.index(source) + 1
 
-    def part(self) -> CitedPart:
-        """A part of the screen or sheet that lists what it cites."""
-        return CitedPart(self)
+    def part(self, *, mark_practice: bool = True) -> CitedPart:
+        """A part of the screen or sheet that lists what it cites.
+
+        ``mark_practice=False`` leaves clinic practice unmarked (emergency advice: nothing
+        there may read as optional).
+        """
+        return CitedPart(self, mark_practice)
 
     def listing(self) -> list[str]:
-        """Every source cited so far, numbered."""
-        return [f"[{i}] {source}" for i, source in enumerate(self.order, 1)]
+        """Every source cited so far, numbered, then the practice mark's legend if used."""
+        numbered = [f"[{i}] {source}" for i, source in enumerate(self.order, 1)]
+        return numbered + ([PRACTICE_LEGEND] if self.practice else [])
 
 
 class CitedPart:
     """Cites through a shared ``Citations`` and remembers what this part cited."""
 
-    def __init__(self, citations: Citations) -> None:
+    def __init__(self, citations: Citations, mark_practice: bool = True) -> None:
         self.citations = citations
+        self.mark_practice = mark_practice
         self.cited: list[str] = []
+        self.practice = False
 
     def cite(self, sources: Iterable[str], practice: bool = False) -> str:
-        """The suffix for a statement, e.g. ``" [1][3] (clinic practice, ...)"``."""
+        """The suffix for a statement, e.g. ``" [1][3] †"``."""
         marks = ""
         for source in sources:
             marks += f"[{self.citations.number(source)}]"
             if source not in self.cited:
                 self.cited.append(source)
-        return (f" {marks}" if marks else "") + (f" ({PRACTICE})" if practice else "")
+        if practice and self.mark_practice:
+            self.practice = self.citations.practice = True
+            marks += f" {PRACTICE_MARK}" if marks else PRACTICE_MARK
+        return f" {marks}" if marks else ""
 
     def item(self, item: Citable, sources: dict[str, str]) -> Statement:
         """A protocol item (text, source keys, practice) as a cited statement."""
         return Statement(clean(item.text), self.cite(_texts(item.sources, sources), item.practice))
 
     def listing(self) -> list[str]:
-        """The sources this part cited, under their shared numbers, in number order."""
+        """The sources this part cited, under their shared numbers, then the legend."""
         numbered = sorted((self.citations.number(s), s) for s in self.cited)
-        return [f"[{n}] {clean(source)}" for n, source in numbered]
+        legend = [PRACTICE_LEGEND] if self.practice else []
+        return [f"[{n}] {clean(source)}" for n, source in numbered] + legend
 
 
 def _texts(keys: Iterable[str], sources: dict[str, str]) -> list[str]:
@@ -231,8 +245,13 @@ def advice_for(result: TriageResult, protocol: TriageProtocol) -> list[Item]:
 def result_content(
     result: TriageResult, protocol: TriageProtocol, citations: Citations | None = None
 ) -> ResultContent:
-    """The result: why, what to do now, the cautions in force, and the sources."""
-    part = (citations or Citations()).part()
+    """The result: why, what to do now, the cautions in force, and the sources.
+
+    Under an emergency result nothing is marked as clinic practice: no step of it may read
+    as optional.
+    """
+    emergency = result.disposition == Disposition.EMERGENCY
+    part = (citations or Citations()).part(mark_practice=not emergency)
     why = []
     for reason in result.reasons:
         detail = []
