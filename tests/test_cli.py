@@ -418,3 +418,42 @@ def test_practice_is_marked_once_with_a_legend_and_never_on_emergency_advice(wri
     urgent = invoke("triage", "--answers", str(write("e.yaml", emergency))).stdout
     assert urgent.startswith("EMERGENCY")
     assert "†" not in urgent and "practice" not in urgent.lower()
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (
+            ["run", "foam-roller-and-ball", "--side", "rigth"],
+            "hamstring-care run: --side must be both, right or left, not 'rigth' "
+            "(did you mean 'right'?) (see hamstring-care run --help)",
+        ),
+        (
+            ["print", "rice", "-f", "docx"],
+            "hamstring-care print: --format must be pdf, html, md or txt, not 'docx' "
+            "(see hamstring-care print --help)",
+        ),
+    ],
+)
+def test_a_wrong_choice_is_said_in_our_words(args, line):
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "hamstring_care", *args], capture_output=True, text=True, timeout=30
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip() == line
+
+
+def test_panels_stop_growing_at_100_columns(write, triage_protocol):
+    from rich.console import Console
+
+    from hamstring_care.render import terminal
+    from hamstring_care.triage import triage
+
+    console = Console(width=160, record=True, file=open("/dev/null", "w"))  # noqa: SIM115
+    console.print(
+        terminal.result_panel(triage(triage_protocol, yaml_answers(SELF_MASSAGE)), triage_protocol)
+    )
+    assert max(len(line.rstrip()) for line in console.export_text().splitlines()) == 100

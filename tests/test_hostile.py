@@ -388,8 +388,8 @@ def test_an_option_mistake_is_one_line(tmp_path):
     )
     assert done.returncode == 2
     assert done.stderr == (
-        "hamstring-care run: --side: 'rigth' is not one of 'both', 'right', 'left' "
-        "(see hamstring-care run --help)\n"
+        "hamstring-care run: --side must be both, right or left, not 'rigth' "
+        "(did you mean 'right'?) (see hamstring-care run --help)\n"
     )
 
 

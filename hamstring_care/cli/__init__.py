@@ -84,8 +84,29 @@ def _usage_line(error: Any) -> str:
         message = message.replace(theirs, ours)
     message = message.replace("Invalid value for ", "").rstrip(".")
     message = re.sub(r"^'(-[^']+)'", r"\1", message)  # '--side': ... -> --side: ...
+    message = _choices_in_words(message)
     command = error.ctx.command_path if error.ctx is not None else "hamstring-care"
     return f"{command}: {message} (see {command} --help)"
+
+
+def _choices_in_words(message: str) -> str:
+    """Click's "is not one of" as a person would say it.
+
+    ``--side: 'rigth' is not one of 'both', 'right', 'left'`` becomes
+    ``--side must be both, right or left, not 'rigth' (did you mean 'right'?)``.
+    """
+    found = re.match(r"^(-[^:]+): '(.*)' is not one of (.+)$", message)
+    if found is None:
+        return message
+    from difflib import get_close_matches
+
+    option, given, listed = found.groups()
+    option = re.sub(r" / '?-\w'?", "", option)  # --format / '-f' -> --format
+    choices = [c.strip().strip("'") for c in listed.split(",")]
+    words = ", ".join(choices[:-1]) + f" or {choices[-1]}" if len(choices) > 1 else choices[0]
+    close = get_close_matches(given, choices, n=1)
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    return f"{option} must be {words}, not '{given}'{hint}"
 
 
 def _usable_streams() -> None:

@@ -119,8 +119,12 @@ def run_command(
     ] = None,
     side: SideOption = None,
     hold: HoldOption = None,
-    plain: Annotated[bool, typer.Option(help="One line per event, no live panel.")] = False,
-    no_sound: Annotated[bool, typer.Option("--no-sound", help="No terminal bell.")] = False,
+    plain: Annotated[
+        bool, typer.Option("--plain/--live", help="One line per event, or the live panel.")
+    ] = False,
+    sound: Annotated[
+        bool, typer.Option("--sound/--no-sound", help="A terminal bell at each change.")
+    ] = True,
     voice: Annotated[
         bool, typer.Option(help="Speak the cues (espeak-ng, spd-say or say).")
     ] = False,
@@ -166,7 +170,7 @@ def run_command(
     triage = library.triage()
     with contextlib.closing(env.progress_log()) as log:
         playing = [
-            (item.protocol, RunOptions(item.side, item.hold, plain, not no_sound, voice, count_in))
+            (item.protocol, RunOptions(item.side, item.hold, plain, sound, voice, count_in))
             for item in routines
             if isinstance(item.protocol, RoutineProtocol)
         ]

@@ -6,6 +6,7 @@ from types import TracebackType
 from typing import IO
 
 from rich.console import Console, Group, RenderableType
+from rich.constrain import Constrain
 from rich.live import Live
 from rich.panel import Panel
 from rich.progress_bar import ProgressBar
@@ -139,6 +140,7 @@ class LiveView:
         the instruction, the big digits, the cue and the whole-routine bar.
         """
         width, height = self.console.size
+        width = min(width, MAX_WIDTH)
         room = max(height - 1, 1)  # the line under the panel keeps the cursor
         for level in range(len(LEVELS)):
             panel = self._panel(frame, LEVELS[level], width)
@@ -147,7 +149,7 @@ class LiveView:
                 return panel
         return panel
 
-    def _panel(self, frame: Frame, shown: frozenset[str], width: int) -> Panel:
+    def _panel(self, frame: Frame, shown: frozenset[str], width: int) -> RenderableType:
         seg = frame.segment
         steps = max(s.step_no for s in frame.segments)
         heading = Text()
@@ -190,13 +192,16 @@ class LiveView:
             parts.append(Text(f"Next: {frame.next_up.describe()}", style="dim"))
         keys = next((k for k in KEY_HELPS if len(k) + 6 <= width), KEY_HELPS[-1])
         title = f"{self.title} · step {seg.step_no} of {steps}"
-        return Panel(
+        panel = Panel(
             Group(*parts),
             title=Text(title if len(title) + 6 <= width else f"Step {seg.step_no} of {steps}"),
             subtitle=Text(keys, style="dim"),
             border_style="cyan",
         )
+        return Constrain(panel, width)
 
+
+MAX_WIDTH = 100  # the panel stops growing here: wider lines are hard to read across
 
 EVERYTHING = frozenset({"next", "instruction", "big", "cue", "all"})
 LEVELS: tuple[frozenset[str], ...] = (

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
+from rich.constrain import Constrain
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -28,6 +29,9 @@ if TYPE_CHECKING:
     from hamstring_care.models import Protocol, TriageProtocol
     from hamstring_care.source.library import Entry
     from hamstring_care.triage import TriageResult
+
+MAX_WIDTH = 100
+"""Panels and tables stop growing here: wider lines are hard to read across."""
 
 STYLES = {
     Disposition.EMERGENCY: ("bold white on red", "red"),
@@ -78,7 +82,8 @@ def result_view(content: ResultContent) -> RenderableType:
         parts += [statement(s) for s in section.statements]
     if content.sources:
         parts += [Text(), sources_block(content.sources)]
-    return Panel(Group(*parts), title=Text(content.label), title_align="left", border_style=border)
+    panel = Panel(Group(*parts), title=Text(content.label), title_align="left", border_style=border)
+    return Constrain(panel, MAX_WIDTH)
 
 
 def result_panel(
@@ -126,7 +131,7 @@ def block_view(block: Block) -> RenderableType:
         parts += [Text(), Text("Left out for you", style="bold")]
         parts += [bullet(Text(line)) for line in block.dropped]
     parts += [Text(), sources_block(block.sources)]
-    return Group(Text(), *parts)
+    return Constrain(Group(Text(), *parts), MAX_WIDTH)
 
 
 def protocol_list(entries: list[tuple[Entry, Protocol | None, str | None]]) -> RenderableType:
