@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from hamstring_care.player.engine import Clock, KeySource
     from hamstring_care.source.library import Library
 
+PROGRAM = "hamstring-care"
 CACHE_VARIABLE = "HAMSTRING_CARE_CACHE"
 SPEED_VARIABLE = "HAMSTRING_CARE_SPEED"
 """Plays routines this many times faster: for demonstrations and tests, never for a session."""
@@ -98,6 +99,14 @@ class Environment:
         """Plain text for pipes, files and dumb terminals; Rich only on a real terminal."""
         return not self.stdout_isatty or self.environ.get("TERM") == "dumb"
 
+    @property
+    def program(self) -> str:
+        """The command as the user runs it, for the hints the program prints.
+
+        Under ``uv run`` (a clone not installed) that is ``uv run hamstring-care``.
+        """
+        return f"uv run {PROGRAM}" if "UV_RUN_RECURSION_DEPTH" in self.environ else PROGRAM
+
     # --- input -----------------------------------------------------------------------
 
     @property
@@ -111,7 +120,7 @@ class Environment:
             if not self.stdin_isatty:
                 raise NoTerminalError(
                     "hamstring-care: no terminal to ask questions on (input is not a terminal); "
-                    "to triage from a file, run: hamstring-care triage --answers FILE"
+                    f"to triage from a file, run: {self.program} triage --answers FILE"
                 )
             from hamstring_care.prompts import Prompter
 

@@ -34,6 +34,7 @@ def stable_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, shared_c
     time.tzset()
     monkeypatch.delenv("XDG_DATA_HOME", raising=False)
     monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.delenv("UV_RUN_RECURSION_DEPTH", raising=False)  # hints as when installed
     monkeypatch.setenv("HAMSTRING_CARE_CACHE", str(shared_cache))
 
 

@@ -7,6 +7,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
+from hamstring_care import cli
 from tests.conftest import SELF_MASSAGE, bundled_text, yaml_answers
 from tests.fakes import ScriptedAsker
 
@@ -378,25 +379,15 @@ def test_protocols_show_in_a_pipe_says_what_the_printed_text_sheet_says(invoke):
         ),
     ],
 )
-def test_tab_completes_ids_from_the_folders(words, expected, monkeypatch):
-    import subprocess
-    import sys
-
+def test_tab_completes_ids_from_the_folders(words, expected, monkeypatch, capsys):
     cword = len(words.split()) - (0 if words.endswith(" ") else 1)
-    env = {
-        **__import__("os").environ,
-        "COMP_WORDS": words,
-        "COMP_CWORD": str(cword),
-        "_HAMSTRING_CARE_COMPLETE": "complete_bash",
-    }
-    done = subprocess.run(
-        [sys.executable, "-m", "hamstring_care"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
-    assert done.stdout.split() == expected, done.stderr
+    monkeypatch.setenv("COMP_WORDS", words)
+    monkeypatch.setenv("COMP_CWORD", str(cword))
+    monkeypatch.setenv("_HAMSTRING_CARE_COMPLETE", "complete_bash")
+    monkeypatch.setattr("sys.argv", ["hamstring-care"])
+    with pytest.raises(SystemExit):
+        cli.main()
+    assert capsys.readouterr().out.split() == expected
 
 
 def test_tab_completes_plan_files(tmp_path, monkeypatch):
@@ -435,15 +426,12 @@ def test_practice_is_marked_once_with_a_legend_and_never_on_emergency_advice(wri
         ),
     ],
 )
-def test_a_wrong_choice_is_said_in_our_words(args, line):
-    import subprocess
-    import sys
-
-    done = subprocess.run(
-        [sys.executable, "-m", "hamstring_care", *args], capture_output=True, text=True, timeout=30
-    )
-    assert done.returncode == 2
-    assert done.stderr.strip() == line
+def test_a_wrong_choice_is_said_in_our_words(args, line, monkeypatch, capsys):
+    monkeypatch.setattr("sys.argv", ["hamstring-care", *args])
+    with pytest.raises(SystemExit) as stopped:
+        cli.main()
+    assert stopped.value.code == 2
+    assert capsys.readouterr().err.strip() == line
 
 
 def test_panels_stop_growing_at_100_columns(write, triage_protocol):
@@ -457,3 +445,17 @@ def test_panels_stop_growing_at_100_columns(write, triage_protocol):
         terminal.result_panel(triage(triage_protocol, yaml_answers(SELF_MASSAGE)), triage_protocol)
     )
     assert max(len(line.rstrip()) for line in console.export_text().splitlines()) == 100
+
+
+def test_hints_name_the_command_as_it_was_run(write, invoke, monkeypatch):
+    """Run from a clone with `uv run`, the hints say `uv run hamstring-care ...`."""
+    answers = str(write("a.yaml", SELF_MASSAGE))
+    assert (
+        "Next: hamstring-care protocols show rice"
+        not in invoke("triage", "--answers", answers).stdout
+    )
+    installed = invoke("triage", "--answers", answers).stdout
+    assert "\nNext: hamstring-care protocols show foam-roller-and-ball" in installed
+    monkeypatch.setenv("UV_RUN_RECURSION_DEPTH", "1")
+    cloned = invoke("triage", "--answers", answers).stdout
+    assert "\nNext: uv run hamstring-care protocols show foam-roller-and-ball" in cloned

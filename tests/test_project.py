@@ -41,6 +41,7 @@ def test_readme_quick_start_is_the_two_commands():
     assert "uv run pytest\n" in README
     assert "pip install uv" in README
     assert "pip install ." in README and "pipx install ." in README
+    assert "uv tool install ." in README
 
 
 def test_the_command_list_is_read_from_the_app():

@@ -78,7 +78,7 @@ def triage_command(
     from hamstring_care.flows.check import override_note
 
     note = override_note(library, "triage")
-    nexts = [f"Next: hamstring-care protocols show {pid}" for pid in result.protocols]
+    nexts = [f"Next: {env.program} protocols show {pid}" for pid in result.protocols]
     if env.plain_text:
         from hamstring_care.render.content import result_content
         from hamstring_care.render.text import result_text
@@ -347,4 +347,5 @@ def plan_new(
     ids = list(protocol_ids or plans.default_protocols(library))
     text = plans.new_plan_text(library, output if output != "-" else "plan.yaml", ids, given)
     if write_output(output, text.encode(), force):
-        typer.echo(f"Wrote {output}. Edit it, then: hamstring-care print --plan {output}")
+        program = env_of(ctx).program
+        typer.echo(f"Wrote {output}. Edit it, then: {program} print --plan {output}")

@@ -49,8 +49,8 @@ def _nothing_saved(env: Environment) -> str:
 
     path = env.history_folder() / FILE_NAME
     return (
-        f"Nothing saved yet (no {path}). Run `hamstring-care` for a check, "
-        "or `hamstring-care run ROUTINE`."
+        f"Nothing saved yet (no {path}). Run `{env.program}` for a check, "
+        f"or `{env.program} run ROUTINE`."
     )
 
 

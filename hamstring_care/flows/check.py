@@ -89,7 +89,7 @@ def guided_check(env: Environment, library: Library) -> TriageResult | None:
             from hamstring_care.dates import time_label
 
             console.print(
-                f"Saved. Check again with hamstring-care from {time_label(due.astimezone())}.",
+                f"Saved. Check again with {env.program} from {time_label(due.astimezone())}.",
                 style="bold",
                 markup=False,
             )
@@ -132,7 +132,7 @@ def _play_again(env: Environment, library: Library, check: TriageRecord, log: Pr
         if not tailor(routine, protocol, check.cautions).steps:
             continue
         if not env.asker().confirm(f"Start “{routine.title}” now ({side.legs_words})?"):
-            env.out().print(come_back(routine.id, side), markup=False)
+            env.out().print(come_back(env, routine.id, side), markup=False)
             continue
         played = session_with_log(
             env, routine, protocol, check.cautions, RunOptions(side=side), log, check.id
@@ -179,7 +179,7 @@ def follow(
         recommended = library.get(pid)
         if not isinstance(recommended, RoutineProtocol):
             console.print(terminal.block_view(block_for(recommended, citations)))
-            console.print(f"Read it again with: hamstring-care protocols show {pid}", markup=False)
+            console.print(f"Read it again with: {env.program} protocols show {pid}", markup=False)
             continue
         tailored = tailor(recommended, protocol, result.cautions)
         if not tailored.steps:
@@ -191,7 +191,7 @@ def follow(
             side = _ask_leg(env, leg)
             log.remember_side(triage_id, side)
         if not env.asker().confirm(f"Start “{recommended.title}” now ({side.legs_words})?"):
-            console.print(come_back(pid, side), markup=False)
+            console.print(come_back(env, pid, side), markup=False)
             continue
         played: Session = session_with_log(
             env, recommended, protocol, result.cautions, RunOptions(side=side), log, triage_id
@@ -217,10 +217,10 @@ def _ask_leg(env: Environment, remembered: Side | None) -> Side:
 LEG_ORDER = (Side.RIGHT, Side.LEFT, Side.BOTH)
 
 
-def come_back(routine_id: str, side: Side) -> str:
+def come_back(env: Environment, routine_id: str, side: Side) -> str:
     """The command that starts a routine later, for the leg chosen."""
     which = "" if side == Side.BOTH else f" --side {side}"
-    return f"Start it later with: hamstring-care run {routine_id}{which}"
+    return f"Start it later with: {env.program} run {routine_id}{which}"
 
 
 def override_note(library: Library, pid: str) -> str | None:

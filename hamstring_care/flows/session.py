@@ -216,7 +216,7 @@ def play(
             from hamstring_care.render.terminal import disposition_panel
 
             console.print(disposition_panel(stop, triage))
-        console.print(read_again(stop, triage), markup=False)
+        console.print(read_again(stop, triage, env.program), markup=False)
     return session
 
 
@@ -244,14 +244,14 @@ def ends_self_care(session: Session | None) -> bool:
     return stop is not None and Disposition(stop).ends_self_care
 
 
-def read_again(disposition: Disposition, triage: TriageProtocol) -> str:
+def read_again(disposition: Disposition, triage: TriageProtocol, program: str) -> str:
     """Where the advice after a stop can be read again."""
     protocols = triage.dispositions.of(disposition).protocols
     if protocols:
         return "No more routines for now. Read this advice again with: " + " and ".join(
-            f"hamstring-care protocols show {pid}" for pid in protocols
+            f"{program} protocols show {pid}" for pid in protocols
         )
-    return "No more routines for now. This advice is saved: see it with hamstring-care history"
+    return f"No more routines for now. This advice is saved: see it with {program} history"
 
 
 def _ask_hurts(triage: TriageProtocol, keys: KeySource, view: View) -> str | None:
