@@ -95,6 +95,9 @@ class ScriptedAsker:
         values = [value for _, value in options]
         if text.startswith("Which leg"):
             chosen = self.answers.get("leg", default or values[0])
+        elif text.startswith("Before the result"):  # the review: the changes, then done
+            changes = self.answers.setdefault("review", [])
+            chosen = changes.pop(0) if changes else values[0]
         else:  # "Play your routine again?": a new check unless the test says "again"
             chosen = self.answers.get("menu", "new")
         assert chosen in values, (chosen, values)
@@ -109,6 +112,9 @@ class ScriptedAsker:
         self.asked.append(question.id)
         if question.id == self.interrupt_at:
             raise Interrupted()
+        changed = self.answers.get("changed", {})
+        if question.id in changed and self.asked.count(question.id) > 1:
+            return changed[question.id]
         return self.answers[question.id]
 
 

@@ -62,6 +62,7 @@ GRADUAL = [  # (prompt, keys): 35, no risk factor, gradual for 30 days, mid-thig
     ("how bad is the pain", "2" + ENTER),
     ("Can you walk without pain?", ENTER),
     ("stand up from a chair", ENTER),
+    ("Before the result, your answers", ENTER),  # the review: they are right
 ]
 
 

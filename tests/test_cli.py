@@ -133,6 +133,7 @@ def test_guided_flow_reaches_a_result_and_shows_the_routine(asker, invoke):
         "pain_at_rest",
         "can_walk_without_pain",
         "can_rise_without_pain",
+        "choose: Before the result, your answers:",
         "choose: Which leg hurts?",
         "confirm: Start “Foam roller and ball self-massage” now (right leg)?",
         "confirm: Start “Hamstring stretch” now (right leg)?",
@@ -459,3 +460,27 @@ def test_hints_name_the_command_as_it_was_run(write, invoke, monkeypatch):
     monkeypatch.setenv("UV_RUN_RECURSION_DEPTH", "1")
     cloned = invoke("triage", "--answers", answers).stdout
     assert "\nNext: uv run hamstring-care protocols show foam-roller-and-ball" in cloned
+
+
+def test_an_answer_can_be_changed_before_the_result(asker, invoke):
+    """The review lists the answers; changing one asks it again, and what now applies."""
+    scripted = asker(
+        {
+            **yaml_answers(SELF_MASSAGE),
+            "review": ["can_walk_without_pain"],
+            "changed": {"can_walk_without_pain": "no"},
+        }
+    )
+    result = invoke()
+    assert result.exit_code == 0, result.stderr
+    reviews = [a for a in scripted.asked if a.startswith("choose: Before the result")]
+    assert len(reviews) == 2  # listed, changed, listed again
+    assert scripted.asked.count("can_walk_without_pain") == 2
+    assert "SELF-CARE" not in result.stdout  # walking hurts now: not the routine
+
+
+def test_no_review_holds_up_an_emergency(asker, invoke):
+    scripted = asker({**yaml_answers(SELF_MASSAGE), "red_flags": ["both_legs"]})
+    result = invoke()
+    assert "EMERGENCY" in result.stdout
+    assert not any(a.startswith("choose: Before the result") for a in scripted.asked)

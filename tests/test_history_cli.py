@@ -530,3 +530,16 @@ def test_a_warning_sign_always_goes_into_the_full_check(env, wall, data, invoke)
     assert result.exit_code == 0
     assert not any("what now?" in asked for asked in scripted.asked)
     assert "SEE A CLINICIAN" in result.stdout
+
+
+def test_a_recheck_offers_the_days_since_onset_counted_on(env, wall, data, invoke):
+    check(env, RICE_WALKING_HURTS)  # started 4 days before the first check
+    assert invoke().exit_code == 0
+    wall.advance(days=3)
+    scripted = check(env, {**RICE_WALKING_HURTS, "confirm": True})
+    assert invoke().exit_code == 0
+    assert "confirm: It started 7 days ago, counting on from your last check?" in scripted.asked
+    assert "days_since_onset" not in scripted.asked
+    with open_history(data) as history:
+        latest, _ = history.triage_results()
+    assert latest.answers["days_since_onset"] == 7

@@ -36,6 +36,7 @@ SUDDEN_YESTERDAY = [  # a strain yesterday, no pop, mid-thigh, pain 2, walking a
     ("how bad is the pain", "2" + ENTER),
     ("Can you walk without pain?", ENTER),
     ("stand up from a chair", ENTER),
+    ("Before the result, your answers", ENTER),  # the review: they are right
 ]
 GROWING_LUMP = UP * 3 + SPACE + ENTER  # just above "not sure" and "none"
 

@@ -14,10 +14,13 @@ from hamstring_care.context import Asker
 from hamstring_care.render import terminal
 from hamstring_care.render.content import Citations, block_for
 from hamstring_care.tailoring import tailor
-from hamstring_care.triage import decide, evaluate, resolve, triage
+from hamstring_care.triage import applicable, decide, evaluate, resolve, triage
 from hamstring_care.vocab import RED_FLAGS, Disposition, Side, known
+from hamstring_care.words import count
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from hamstring_care.context import Environment
     from hamstring_care.history.log import ProgressLog
     from hamstring_care.history.store import Session, TriageRecord
@@ -27,14 +30,21 @@ if TYPE_CHECKING:
 
 
 def ask(
-    protocol: TriageProtocol, asker: Asker, red_flags: list[str] | None = None
+    protocol: TriageProtocol,
+    asker: Asker,
+    red_flags: list[str] | None = None,
+    known: dict[str, Any] | None = None,
+    onset_days: int | None = None,
 ) -> dict[str, Any]:
     """Ask the warning signs (unless already asked), then each question that applies.
 
-    The questions stop once an urgent result is certain.
+    The questions stop once an urgent result is certain. Answers in ``known`` are kept and
+    not asked again (after one is changed, only what now applies and is missing is asked).
+    ``onset_days`` (a re-check: the days since onset counted on from the last check) is
+    offered as a yes or no before the question itself.
     """
     flags = asker.red_flags(protocol.red_flags) if red_flags is None else red_flags
-    answers: dict[str, Any] = {RED_FLAGS: flags}
+    answers: dict[str, Any] = {**(known or {}), RED_FLAGS: flags}
     for question in protocol.questions:
         early = decide(protocol, answers)
         if early is not None and early.disposition.stops_the_check:
@@ -43,8 +53,63 @@ def ask(
             effective, _ = resolve(protocol, answers)
             if evaluate(protocol, question.ask_if, effective)[0] is False:
                 continue
+        if question.id in answers:
+            continue
+        if question.id == ONSET_DAYS and onset_days is not None:
+            days = "today" if onset_days == 0 else f"{count(onset_days, 'day')} ago"
+            if asker.confirm(f"It started {days}, counting on from your last check?"):
+                answers[question.id] = onset_days
+                continue
         answers[question.id] = asker.question(question)
-    return answers
+    kept = applicable(protocol, answers)
+    order = [RED_FLAGS, *(q.id for q in protocol.questions)]
+    return {qid: kept[qid] for qid in order if qid in kept}
+
+
+def review(protocol: TriageProtocol, asker: Asker, answers: dict[str, Any]) -> dict[str, Any]:
+    """The answers listed before the result, with the chance to change any of them.
+
+    Not when an urgent result is already certain: then nothing may hold up the advice.
+    """
+    from hamstring_care.render.content import describe_answer
+
+    while True:
+        early = decide(protocol, answers)
+        if early is not None and early.disposition.stops_the_check:
+            return answers
+        options = [("These are right: show the result", DONE)]
+        for qid, value in answers.items():
+            question = protocol.question(qid)
+            asked = "Warning signs" if qid == RED_FLAGS else (question.text if question else qid)
+            shown = describe_answer(protocol, qid, value, short=True)
+            options.append((f"Change: {_short(asked)} ({_short(shown, 40)})", qid))
+        chosen = asker.choose("Before the result, your answers:", options, default=DONE)
+        if chosen == DONE:
+            return answers
+        kept = {k: v for k, v in answers.items() if k != chosen}
+        if chosen == RED_FLAGS:
+            answers = ask(protocol, asker, None, kept)
+        else:
+            question = protocol.question(chosen)
+            if question is not None:
+                kept[chosen] = asker.question(question)
+            answers = ask(protocol, asker, kept.get(RED_FLAGS, []), kept)
+
+
+DONE = "__done__"
+ONSET_DAYS = "days_since_onset"
+
+
+def counted_onset_days(then: TriageRecord, now: datetime) -> int | None:
+    """The last check's days since onset, counted on to today (None when it has none)."""
+    before = then.answers.get(ONSET_DAYS)
+    if not isinstance(before, int) or isinstance(before, bool):
+        return None
+    return before + max(0, (now - then.taken_at).days)
+
+
+def _short(text: str, width: int = 48) -> str:
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
 def guided_check(env: Environment, library: Library) -> TriageResult | None:
@@ -74,7 +139,9 @@ def guided_check(env: Environment, library: Library) -> TriageResult | None:
         if again is not None:
             _play_again(env, library, again, log)
             return None
-        result = triage(protocol, ask(protocol, asker, flags))
+        onset = counted_onset_days(last, env.now()) if opening and last else None
+        answers = review(protocol, asker, ask(protocol, asker, flags, onset_days=onset))
+        result = triage(protocol, answers)
         citations = Citations()  # one numbering for the result and what follows it
         console.print()
         console.print(terminal.result_panel(result, protocol, citations))
