@@ -100,7 +100,10 @@ class Prompter:
 
         answer = self._ask(
             questionary.text(
-                question.text, instruction=question.help, validate=validate, **self.prompt_kwargs
+                fit(question.text, 2),
+                instruction=question.help,
+                validate=validate,
+                **self.prompt_kwargs,
             )
         )
         return int(answer.strip())
@@ -113,7 +116,7 @@ class Prompter:
             ok = not answer or (answer.isdigit() and 0 <= int(answer) <= 10)
             return True if ok else "A whole number from 0 to 10, or Enter to skip"
 
-        answer = self._ask(questionary.text(text, validate=validate, **self.prompt_kwargs))
+        answer = self._ask(questionary.text(fit(text, 2), validate=validate, **self.prompt_kwargs))
         return int(answer) if answer.strip() else None
 
     def choose(self, text: str, options: list[tuple[str, str]], default: str | None = None) -> str:
@@ -130,7 +133,8 @@ class Prompter:
 
     def confirm(self, text: str, default: bool = True) -> bool:
         """Yes or no (yes by default, unless ``default`` is false)."""
-        return bool(self._ask(questionary.confirm(text, default=default, **self.prompt_kwargs)))
+        prompt = questionary.confirm(fit(text, 2), default=default, **self.prompt_kwargs)
+        return bool(self._ask(prompt))
 
     @staticmethod
     def _ask(prompt: questionary.Question) -> Any:

@@ -77,12 +77,13 @@ def review(protocol: TriageProtocol, asker: Asker, answers: dict[str, Any]) -> d
         early = decide(protocol, answers)
         if early is not None and early.disposition.stops_the_check:
             return answers
-        options = [("These are right: show the result", DONE)]
+        options = [("They are right: show the result", DONE)]
         for qid, value in answers.items():
             question = protocol.question(qid)
             asked = "Warning signs" if qid == RED_FLAGS else (question.text if question else qid)
             shown = describe_answer(protocol, qid, value, short=True)
-            options.append((f"Change: {_short(asked)} ({_short(shown, 40)})", qid))
+            # One line each, so that the whole list fits a small terminal.
+            options.append((_short(f"Change {_short(asked, 32)} {shown}", 54), qid))
         chosen = asker.choose("Before the result, your answers:", options, default=DONE)
         if chosen == DONE:
             return answers
