@@ -33,6 +33,10 @@ SPEED_VARIABLE = "HAMSTRING_CARE_SPEED"
 """Plays routines this many times faster: for demonstrations and tests, never for a session."""
 
 
+BACK = "__back__"
+"""What a question returns when Esc (or Left, on a list) asks for the question before."""
+
+
 class Asker(Protocol):
     """What the flows ask a person: the prompts, or a test's scripted answers."""
 
@@ -40,7 +44,7 @@ class Asker(Protocol):
         """The ticked warning-sign ids."""
 
     def question(self, question: Question) -> Any:
-        """One answer, in the answer contract's ids."""
+        """One answer, in the answer contract's ids; ``BACK`` for the question before."""
 
     def pain(self, text: str) -> int | None:
         """Pain 0-10, or None when skipped."""

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import questionary
 from questionary import Choice, Separator
 
+from hamstring_care.context import BACK
 from hamstring_care.errors import Interrupted
 from hamstring_care.triage import check_answer
 
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from hamstring_care.models import Question, RedFlagScreen
 
 NONE = "__none__"
+
 YES_NO = ("yes", "no", "not_sure")
 CHOICE_INDENT = 5  # " » ○ " before a checklist label; a select's " » " is shorter
 MIN_WIDTH = 30
@@ -47,13 +49,16 @@ class Prompter:
     def red_flags(self, screen: RedFlagScreen) -> list[str]:
         """Tick the warning signs that apply; an explicit "none" is required to go on."""
         flags = [(flag.text, flag.id) for flag in screen.flags]
-        return self._ticks(screen.prompt, flags, screen.none_label)
+        ticked: list[str] = self._ticks(screen.prompt, flags, screen.none_label)
+        return ticked
 
-    def _checklist(self, question: Question) -> list[str]:
+    def _checklist(self, question: Question) -> Any:
         choices = [(choice.label, choice.value) for choice in question.choices]
-        return self._ticks(question.text, choices, question.none_label or "None of these")
+        return self._ticks(question.text, choices, question.none_label or "None of these", True)
 
-    def _ticks(self, prompt: str, options: list[tuple[str, str]], none_label: str) -> list[str]:
+    def _ticks(
+        self, prompt: str, options: list[tuple[str, str]], none_label: str, back: bool = False
+    ) -> Any:
         def validate(ticked: list[str]) -> bool | str:
             if not ticked:
                 return f'Tick what applies, or "{none_label}".'
@@ -70,8 +75,11 @@ class Prompter:
                 validate=validate,
                 instruction="(Space to tick, arrows to move, Enter when done)",
                 **self.prompt_kwargs,
-            )
+            ),
+            back=("escape",) if back else (),
         )
+        if ticked == BACK:
+            return BACK
         return [value for value in ticked if value != NONE]
 
     def question(self, question: Question) -> Any:
@@ -85,9 +93,8 @@ class Prompter:
             choices = [Choice(fit(labels[value], 3), value=value) for value in YES_NO]
         else:
             choices = [Choice(fit(c.label, 3), value=c.value) for c in question.choices]
-        return self._ask(
-            questionary.select(fit(question.text, 2), choices=choices, **self.prompt_kwargs)
-        )
+        prompt = questionary.select(fit(question.text, 2), choices=choices, **self.prompt_kwargs)
+        return self._ask(prompt, back=("escape", "left"))
 
     def _number(self, question: Question) -> int:
         def validate(text: str) -> bool | str:
@@ -104,9 +111,10 @@ class Prompter:
                 instruction=question.help,
                 validate=validate,
                 **self.prompt_kwargs,
-            )
+            ),
+            back=("escape",),
         )
-        return int(answer.strip())
+        return answer if answer == BACK else int(answer.strip())
 
     def pain(self, text: str) -> int | None:
         """A pain score from 0 to 10, or None when the user just presses Enter."""
@@ -137,8 +145,23 @@ class Prompter:
         return bool(self._ask(prompt))
 
     @staticmethod
-    def _ask(prompt: questionary.Question) -> Any:
+    def _ask(prompt: questionary.Question, back: tuple[str, ...] = ()) -> Any:
+        if back:
+            _add_back_keys(prompt, back)
         try:
             return prompt.unsafe_ask()
         except (KeyboardInterrupt, EOFError):
             raise Interrupted() from None
+
+
+def _add_back_keys(prompt: questionary.Question, keys: tuple[str, ...]) -> None:
+    """Esc (and Left on a list) ends the question with ``BACK``: the flow asks the one before."""
+    from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+
+    bindings = KeyBindings()
+    for key in keys:
+        bindings.add(key, eager=True)(lambda event: event.app.exit(result=BACK))
+    application = prompt.application
+    application.key_bindings = merge_key_bindings(
+        [application.key_bindings or KeyBindings(), bindings]
+    )

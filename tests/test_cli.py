@@ -484,3 +484,29 @@ def test_no_review_holds_up_an_emergency(asker, invoke):
     result = invoke()
     assert "EMERGENCY" in result.stdout
     assert not any(a.startswith("choose: Before the result") for a in scripted.asked)
+
+
+def test_esc_steps_back_to_the_question_before(asker, invoke):
+    """Back from "walk" asks the pain at rest again, then goes on."""
+    from hamstring_care.context import BACK
+
+    scripted = asker(yaml_answers(SELF_MASSAGE))
+    answers = iter([BACK])
+
+    original = scripted.question
+
+    def question(q):
+        if q.id == "can_walk_without_pain" and scripted.asked.count(q.id) == 0:
+            scripted.asked.append(q.id)
+            return next(answers)
+        return original(q)
+
+    scripted.question = question
+    assert invoke().exit_code == 0
+    asked = [a for a in scripted.asked if not a.startswith(("choose", "confirm", "pain:"))]
+    assert asked[-4:] == [
+        "can_walk_without_pain",
+        "pain_at_rest",
+        "can_walk_without_pain",
+        "can_rise_without_pain",
+    ]

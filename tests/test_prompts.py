@@ -89,3 +89,16 @@ def test_long_labels_wrap_at_word_boundaries_never_cut():
     assert " ".join(line.strip() for line in lines) == text
     assert all(line.startswith(" " * 5) for line in lines[1:])
     assert fit(text, 5, width=120) == text
+
+
+ESC = "\x1b"
+
+
+def test_esc_or_left_asks_for_the_question_before(triage_protocol):
+    from hamstring_care.context import BACK
+
+    walk = question(triage_protocol, "can_walk_without_pain")
+    assert ask(ESC, lambda p: p.question(walk)) == BACK
+    assert ask("\x1b[D", lambda p: p.question(walk)) == BACK  # Left, on a list
+    age = question(triage_protocol, "age")
+    assert ask(ESC, lambda p: p.question(age)) == BACK

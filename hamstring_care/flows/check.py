@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 from typing import TYPE_CHECKING, Any
 
-from hamstring_care.context import Asker
+from hamstring_care.context import BACK, Asker
 from hamstring_care.render import terminal
 from hamstring_care.render.content import Citations, block_for
 from hamstring_care.tailoring import tailor
@@ -45,10 +45,14 @@ def ask(
     """
     flags = asker.red_flags(protocol.red_flags) if red_flags is None else red_flags
     answers: dict[str, Any] = {**(known or {}), RED_FLAGS: flags}
-    for question in protocol.questions:
+    asked: list[str] = []  # the questions asked here, in order, for Esc to step back through
+    index = 0
+    while index < len(protocol.questions):
+        question = protocol.questions[index]
         early = decide(protocol, answers)
         if early is not None and early.disposition.stops_the_check:
             break
+        index += 1
         if question.ask_if is not None:
             effective, _ = resolve(protocol, answers)
             if evaluate(protocol, question.ask_if, effective)[0] is False:
@@ -59,8 +63,20 @@ def ask(
             days = "today" if onset_days == 0 else f"{count(onset_days, 'day')} ago"
             if asker.confirm(f"It started {days}, counting on from your last check?"):
                 answers[question.id] = onset_days
+                asked.append(question.id)
                 continue
-        answers[question.id] = asker.question(question)
+        answer = asker.question(question)
+        if answer == BACK:
+            # Esc: the question before is asked again (the first one stays where it is).
+            if asked:
+                previous = asked.pop()
+                del answers[previous]
+                index = next(i for i, q in enumerate(protocol.questions) if q.id == previous)
+            else:
+                index -= 1
+            continue
+        answers[question.id] = answer
+        asked.append(question.id)
     kept = applicable(protocol, answers)
     order = [RED_FLAGS, *(q.id for q in protocol.questions)]
     return {qid: kept[qid] for qid in order if qid in kept}
