@@ -204,11 +204,15 @@ def test_a_plan_stops_at_the_routine_that_hurt(env, write, invoke):
     assert routines_played(result.stdout) == 1
 
 
-def test_guided_flow_shows_rice_guidance_in_full(asker, invoke):
-    asker({**yaml_answers(SELF_MASSAGE), "onset": "sudden", "days_since_onset": 1})
+@pytest.mark.parametrize("wanted", [True, False])
+def test_guided_flow_shows_rice_guidance_in_full_on_request(asker, invoke, wanted):
+    rice = {**yaml_answers(SELF_MASSAGE), "onset": "sudden", "days_since_onset": 1}
+    scripted = asker({**rice, "felt_pop": "no", "strained_before": "no", "confirm": wanted})
     result = invoke("start")
     assert "SELF-CARE: RICE" in result.stdout
-    assert "Avoid for the first 72 hours" in result.stdout
+    assert "confirm: Read “The first 2-3 days after a hamstring strain” now?" in scripted.asked
+    assert ("Avoid for the first 72 hours" in result.stdout) is wanted
+    assert "Read it any time with: hamstring-care protocols show rice" in result.stdout
     assert "Roll the back of the thigh" not in result.stdout
 
 

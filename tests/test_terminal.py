@@ -48,7 +48,11 @@ ROUTES = {
         "Book a clinician within the next week or two",
     ),
     "rice": (
-        [("Do any of these apply", NONE_OF_THESE), *SUDDEN_YESTERDAY],
+        [
+            ("Do any of these apply", NONE_OF_THESE),
+            *SUDDEN_YESTERDAY,
+            ("Read “The first 2-3 days after a hamstring strain” now?", "y"),
+        ],
         "Avoid for the first 72 hours",
     ),
     "self_massage": (

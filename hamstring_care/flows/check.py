@@ -262,8 +262,12 @@ def follow(
     for pid in result.protocols:
         recommended = library.get(pid)
         if not isinstance(recommended, RoutineProtocol):
-            console.print(terminal.block_view(block_for(recommended, citations)))
-            console.print(f"Read it again with: {env.program} protocols show {pid}", markup=False)
+            # Guidance runs long (RICE is some 60 lines): on request, not under the result.
+            if log is None or env.asker().confirm(f"Read “{recommended.title}” now?"):
+                console.print(terminal.block_view(block_for(recommended, citations)))
+            console.print(
+                f"Read it any time with: {env.program} protocols show {pid}", markup=False
+            )
             continue
         tailored = tailor(recommended, protocol, result.cautions)
         if not tailored.steps:
