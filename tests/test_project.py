@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -103,3 +104,20 @@ def test_readme_answers_example_is_a_complete_2_0_answers_file(triage_protocol):
     assert set(answers) == {"red_flags", *(q.id for q in triage_protocol.questions)}
     assert triage(triage_protocol, answers).disposition == "rice"
     assert f'"triage_version": "{triage_protocol.version}"' in README
+
+
+def test_help_shows_arguments_as_people_read_them():
+    from typer.main import get_command
+    from typer.testing import CliRunner
+
+    from hamstring_care.cli import app
+
+    runner = CliRunner()
+    group = get_command(app)
+    for name, command in group.commands.items():
+        paths = [[name]]
+        if hasattr(command, "commands"):
+            paths = [[name, sub] for sub in command.commands]
+        for path in paths:
+            shown = runner.invoke(app, [*path, "--help"]).stdout
+            assert not re.search(r"<(str|list|Path)|\{[A-Z]+\}|\[\[", shown), (path, shown)

@@ -14,6 +14,28 @@ from hamstring_care import __version__
 from hamstring_care.context import Environment, output_closed, print_stderr
 from hamstring_care.errors import ExitCode, HamstringCareError, Interrupted, UsageError
 
+
+def _plain_argument_help() -> None:
+    """Arguments in help as people read them.
+
+    ``ROUTINE``, not ``ROUTINE <str>``; ``ID``, not ``{ID}``: Typer 0.29 adds both, and each
+    argument's help already says what it takes.
+    """
+    from typer.core import TyperArgument
+
+    def usage_name(self: TyperArgument) -> str:
+        name = self.display_name_raw if self.required else f"[{self.display_name_raw}]"
+        return name + ("..." if self.nargs != 1 else "")
+
+    if hasattr(TyperArgument, "display_type_rich") and hasattr(
+        TyperArgument, "_usage_display_name"
+    ):
+        TyperArgument.display_type_rich = lambda self, ctx: None  # type: ignore[method-assign]
+        TyperArgument._usage_display_name = usage_name  # type: ignore[method-assign]
+
+
+_plain_argument_help()
+
 app = typer.Typer(
     name="hamstring-care",
     help="Guided self-care for hamstring pain: warning signs first, then a safe next step.",

@@ -72,7 +72,7 @@ def protocols_validate(
         Optional[list[Path]],  # noqa: UP045 - Typer reads this annotation on Python 3.10
         typer.Argument(
             help="Files or folders to check (default: every protocol folder in use).",
-            metavar="[PATH]...",
+            metavar="PATH",
         ),
     ] = None,
     strict: Annotated[
