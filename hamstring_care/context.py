@@ -197,7 +197,7 @@ class Environment:
 
     def history_folder(self) -> Path:
         """Where the progress log lives: --data-dir, $HAMSTRING_CARE_DATA, the user data dir."""
-        from hamstring_care.history.store import data_dir
+        from hamstring_care.history.folder import data_dir
 
         return data_dir(self.data_dir, self.environ)
 

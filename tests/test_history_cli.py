@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from hamstring_care.history.store import FILE_NAME, SCHEMA_VERSION, Session, open_history
+from hamstring_care.history.folder import FILE_NAME
+from hamstring_care.history.store import SCHEMA_VERSION, Session, open_history
 from tests.conftest import SELF_MASSAGE, yaml_answers
 from tests.fakes import ScriptedAsker
 

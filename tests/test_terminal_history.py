@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pexpect
 
-from hamstring_care.history.store import FILE_NAME, open_history
+from hamstring_care.history.folder import FILE_NAME
+from hamstring_care.history.store import open_history
 from tests.terminal_driver import (
     CTRL_C,
     ENTER,

@@ -16,7 +16,8 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from hamstring_care.history.store import FILE_NAME, open_history
+from hamstring_care.history.folder import FILE_NAME
+from hamstring_care.history.store import open_history
 from tests.conftest import bundled_text
 
 runner = CliRunner()

@@ -45,7 +45,7 @@ def history_command(
 
 
 def _nothing_saved(env: Environment) -> str:
-    from hamstring_care.history.store import FILE_NAME
+    from hamstring_care.history.folder import FILE_NAME
 
     path = env.history_folder() / FILE_NAME
     return (
@@ -194,7 +194,8 @@ def history_repair(
 ) -> None:
     """Set a damaged history file aside (never deleted) and start a new one with its good rows."""
     from hamstring_care.errors import HistoryDamagedError
-    from hamstring_care.history.store import FILE_NAME, carry_over, move_aside, open_history
+    from hamstring_care.history.folder import FILE_NAME
+    from hamstring_care.history.store import carry_over, move_aside, open_history
 
     env = env_of(ctx)
     folder = env.history_folder()

@@ -32,11 +32,10 @@ from hamstring_care.errors import (
     HistoryNewerError,
     HistoryUnsavableError,
 )
+from hamstring_care.history.folder import FILE_NAME
 
 R = TypeVar("R")
 T = TypeVar("T")
-FILE_NAME = "history.db"
-APP_NAME = "hamstring-care"
 WAIT_SECONDS = 10.0  # how long a writer waits for another process's transaction
 
 MIGRATIONS: list[str] = [
@@ -89,18 +88,6 @@ MIGRATIONS: list[str] = [
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
-
-
-def data_dir(given: Path | None = None, environ: Mapping[str, str] | None = None) -> Path:
-    """The data folder: ``--data-dir``, else ``$HAMSTRING_CARE_DATA``, else the user data dir."""
-    if given is not None:
-        return given
-    env = os.environ if environ is None else environ
-    if env.get("HAMSTRING_CARE_DATA"):
-        return Path(env["HAMSTRING_CARE_DATA"])
-    import platformdirs
-
-    return platformdirs.user_data_path(APP_NAME)
 
 
 def stamp(moment: datetime) -> str:
