@@ -514,3 +514,21 @@ def test_esc_steps_back_to_the_question_before(asker, invoke):
         "can_walk_without_pain",
         "can_rise_without_pain",
     ]
+
+
+def test_esc_while_changing_an_answer_keeps_it(asker, invoke):
+    from hamstring_care.context import BACK
+
+    scripted = asker({**yaml_answers(SELF_MASSAGE), "review": ["pain_at_rest"]})
+    original = scripted.question
+
+    def question(q):
+        if q.id == "pain_at_rest" and scripted.asked.count(q.id) == 1:
+            scripted.asked.append(q.id)
+            return BACK
+        return original(q)
+
+    scripted.question = question
+    result = invoke()
+    assert result.exit_code == 0, result.stderr
+    assert "SELF-CARE: ROUTINE" in result.stdout and "__back__" not in result.stdout

@@ -33,18 +33,18 @@ def ask(
     protocol: TriageProtocol,
     asker: Asker,
     red_flags: list[str] | None = None,
-    known: dict[str, Any] | None = None,
+    given: dict[str, Any] | None = None,
     onset_days: int | None = None,
 ) -> dict[str, Any]:
     """Ask the warning signs (unless already asked), then each question that applies.
 
-    The questions stop once an urgent result is certain. Answers in ``known`` are kept and
+    The questions stop once an urgent result is certain. Answers ``given`` are kept and
     not asked again (after one is changed, only what now applies and is missing is asked).
     ``onset_days`` (a re-check: the days since onset counted on from the last check) is
     offered as a yes or no before the question itself.
     """
     flags = asker.red_flags(protocol.red_flags) if red_flags is None else red_flags
-    answers: dict[str, Any] = {**(known or {}), RED_FLAGS: flags}
+    answers: dict[str, Any] = {**(given or {}), RED_FLAGS: flags}
     asked: list[str] = []  # the questions asked here, in order, for Esc to step back through
     index = 0
     while index < len(protocol.questions):
@@ -106,11 +106,13 @@ def review(protocol: TriageProtocol, asker: Asker, answers: dict[str, Any]) -> d
         kept = {k: v for k, v in answers.items() if k != chosen}
         if chosen == RED_FLAGS:
             answers = ask(protocol, asker, None, kept)
-        else:
-            question = protocol.question(chosen)
-            if question is not None:
-                kept[chosen] = asker.question(question)
-            answers = ask(protocol, asker, kept.get(RED_FLAGS, []), kept)
+            continue
+        question = protocol.question(chosen)
+        answer = asker.question(question) if question is not None else BACK
+        if answer == BACK:
+            continue  # Esc: the change is called off, the answer stays
+        kept[chosen] = answer
+        answers = ask(protocol, asker, kept.get(RED_FLAGS, []), kept)
 
 
 DONE = "__done__"
@@ -166,7 +168,7 @@ def guided_check(env: Environment, library: Library) -> TriageResult | None:
         saved = log.save_triage(result, recheck_of=previous.id if previous else None)
         if previous is not None:
             _compare(env, protocol, previous, result)
-        leg = known(Side, previous.side) if previous else None
+        leg = known(Side, last.side) if last else None  # the leg chosen last time
         follow(env, result, library, citations, log, saved, leg)
         due = progress.recheck_from(result.disposition, env.now(), protocol.follow_up.recheck)
         if due is not None and saved is not None:
