@@ -822,3 +822,12 @@ class Plan(Model):
     protocols: Annotated[list[PlanProtocol], Field(min_length=1, max_length=MAX_PLAN_PROTOCOLS)]
     notes: Annotated[str, Field(max_length=NOTES_LIMIT)] | None = None
     paper: Paper = vocab.Paper.A4
+    clinic_phone: Name | None = None
+    """The clinic's phone number, as the patient should dial it."""
+    clinic_address: Annotated[str, Field(min_length=1, max_length=500)] | None = None
+    """The clinic's address (line breaks kept)."""
+    next_appointment: Name | None = None
+    """The next appointment, in the words to print (e.g. "Tue 1 Dec, 10:30")."""
+    emergency_number: Annotated[str, Field(min_length=1, max_length=20)] | None = None
+    """The emergency number to call, e.g. 999, 911 or 112 (else "your local emergency
+    number")."""

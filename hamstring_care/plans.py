@@ -37,6 +37,10 @@ class Overrides:
     times_per_day: int | None = None
     days: int | None = None
     paper: str | None = None
+    clinic_phone: str | None = None
+    clinic_address: str | None = None
+    next_appointment: str | None = None
+    emergency_number: str | None = None
 
 
 def advice(library: Library, pid: str) -> Advice:
@@ -80,11 +84,15 @@ def prescription(
     return _apply(base, given)
 
 
+CONTACT = ("clinic_phone", "clinic_address", "next_appointment", "emergency_number")
+
+
 def _apply(base: Prescription, given: Overrides) -> Prescription:
     from dataclasses import replace
 
     changes: dict[str, Any] = {}
-    for name in ("patient", "clinician", "clinic", "times_per_day", "days", "paper"):
+    names = ("patient", "clinician", "clinic", "times_per_day", "days", "paper", *CONTACT)
+    for name in names:
         if getattr(given, name) is not None:
             changes[name] = getattr(given, name)
     if given.date is not None:

@@ -64,6 +64,10 @@ class Prescription:
     times_per_day: int = 1
     days: int = 14
     paper: str = "a4"
+    clinic_phone: str | None = None
+    clinic_address: str | None = None
+    next_appointment: str | None = None
+    emergency_number: str | None = None
 
     @property
     def routines(self) -> list[Prescribed]:
@@ -83,6 +87,10 @@ def from_plan(plan: Plan, protocols: dict[str, Advice], today: dt.date) -> Presc
         times_per_day=plan.schedule.times_per_day,
         days=plan.schedule.days,
         paper=plan.paper,
+        clinic_phone=plan.clinic_phone,
+        clinic_address=plan.clinic_address,
+        next_appointment=plan.next_appointment,
+        emergency_number=plan.emergency_number,
     )
 
 

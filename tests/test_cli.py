@@ -361,7 +361,7 @@ def test_not_sure_shows_what_the_user_said(write, invoke):
 def test_protocols_show_in_a_pipe_says_what_the_printed_text_sheet_says(invoke):
     """One content model: `protocols show X` and `print X -f txt` render the same block
     (the sheet adds how often and the command; its sources close the whole sheet)."""
-    added = ("In the terminal:", "  hamstring-care", "Once a day, about", "About ")
+    added = ("Also on your computer:", "Once a day, about", "About ")
 
     def words(text: str) -> str:
         return "\n".join(line for line in text.splitlines() if not line.startswith(added))

@@ -597,3 +597,29 @@ def test_an_unknown_suffix_is_written_only_with_a_format(tmp_path, monkeypatch, 
     written = invoke("print", "rice", "-o", "notes.sheet", "-f", "txt")
     assert written.exit_code == 0
     assert (tmp_path / "notes.sheet").read_text().startswith("YOUR HAMSTRING SELF-CARE PLAN")
+
+
+def test_your_plan_box_holds_how_often_the_leg_the_contact_and_the_notes(invoke, write):
+    args = [
+        "print", "foam-roller-and-ball", "hamstring-stretch", "--side", "right",
+        "--notes", "Twice a day if you can.", "--clinic-phone", "01234 567890",
+        "--clinic-address", "1 High St", "--next-appointment", "Tue 1 Dec, 10:30",
+        "--emergency-number", "999", "-o", "-",
+    ]  # fmt: skip
+    for fmt in ("txt", "md", "html"):
+        out = invoke(*args, "-f", fmt).stdout.lower()  # the text sheet's headings are capitals
+        for words in ("Your plan", "Once a day, for 14 days", "Right leg", "01234 567890",
+                      "1 High St", "Tue 1 Dec, 10:30", "Twice a day if you can.",
+                      "Get emergency care now, call 999",
+                      "Most hamstring pain settles with care"):  # fmt: skip
+            assert words.lower() in out, (fmt, words)
+        assert out.index("your plan") < out.index("most hamstring pain settles with care")
+        assert "also on your computer:" in out and "in the terminal" not in out
+    plan = write(
+        "plan.yaml",
+        "protocols:\n  - id: rice\nclinic_phone: '020 7946 0000'\nemergency_number: '112'\n",
+    )
+    from_plan = invoke("print", "--plan", str(plan), "-f", "txt", "-o", "-").stdout
+    assert "Phone: 020 7946 0000" in from_plan and "call 112" in from_plan
+    plain = invoke("print", "rice", "-f", "txt", "-o", "-").stdout
+    assert "Get emergency care now, call your local emergency number" in plain

@@ -285,6 +285,26 @@ def print_command(
         Optional[Paper],  # noqa: UP045
         typer.Option(help="Paper size. [default: a4]"),
     ] = None,
+    clinic_phone: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(metavar="NUMBER", help="The clinic's phone, printed in the plan box."),
+    ] = None,
+    clinic_address: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(metavar="TEXT", help="The clinic's address, printed in the plan box."),
+    ] = None,
+    next_appointment: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(metavar="TEXT", help='The next appointment, e.g. "Tue 1 Dec, 10:30".'),
+    ] = None,
+    emergency_number: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            metavar="NUMBER",
+            help="The emergency number the stop box says to call, e.g. 999, 911 or 112. "
+            "[default: your local emergency number]",
+        ),
+    ] = None,
     force: ForceOption = False,
 ) -> None:
     """Print a take-home sheet: doses, pictures, warning signs and a daily record."""
@@ -304,6 +324,10 @@ def print_command(
         times_per_day=times_per_day,
         days=days,
         paper=paper.value if paper else None,
+        clinic_phone=clinic_phone,
+        clinic_address=clinic_address,
+        next_appointment=next_appointment,
+        emergency_number=emergency_number,
     )
     prescription = plans.prescription(library, list(protocol_ids or []), plan, given)
     fmt = formats.choose_format(sheet_format, output)

@@ -195,7 +195,10 @@ class Block:
 
 
 TITLE = "Your hamstring self-care plan"
-STOP_HEADING = "Stop and get help if..."
+STOP_HEADING = "Most hamstring pain settles with care. Stop and get help if..."
+ANY_EMERGENCY_NUMBER = "your local emergency number"
+ALSO_HERE = "Also on your computer:"
+"""Before the terminal command on a sheet: for the patient the paper is the dose."""
 
 
 # --- a triage result ----------------------------------------------------------------------
@@ -424,6 +427,8 @@ class Sheet:
     patient: str | None
     stop_heading: str
     flags: list[FlagGroup]
+    plan: list[tuple[str, str]]
+    """The "Your plan" box: how often, the leg, the next appointment, the clinic's contact."""
     blocks: list[Block]
     sessions_per_day: int
     days: list[str]
@@ -467,7 +472,8 @@ def build_sheet(
         clinician=_name(prescription.clinician),
         patient=_name(prescription.patient),
         stop_heading=STOP_HEADING,
-        flags=_flags(triage),
+        flags=_flags(triage, prescription.emergency_number),
+        plan=_plan(prescription),
         blocks=blocks,
         sessions_per_day=prescription.times_per_day,
         days=[day_label(start + dt.timedelta(days=i)) for i in range(prescription.days)],
@@ -481,7 +487,27 @@ def _name(value: str | None) -> str | None:
     return clean(value, one_line=True) or None if value else None
 
 
-def _flags(triage: TriageProtocol) -> list[FlagGroup]:
+def _plan(prescription: Prescription) -> list[tuple[str, str]]:
+    rows = [
+        ("How often", f"{how_often(prescription.times_per_day)}, for {prescription.days} days")
+    ]
+    sides = {Side(item.side) for item in prescription.routines}
+    if len(sides) == 1:
+        rows.append(("Leg", sides.pop().legs_words.capitalize()))
+    elif sides:
+        rows.append(("Leg", "As each routine says"))
+    for label, value in (
+        ("Next appointment", prescription.next_appointment),
+        ("Phone", prescription.clinic_phone),
+        ("Address", prescription.clinic_address),
+    ):
+        if value and clean(value).strip():
+            rows.append((label, clean(value).strip()))
+    return rows
+
+
+def _flags(triage: TriageProtocol, emergency_number: str | None = None) -> list[FlagGroup]:
+    number = _name(emergency_number) or ANY_EMERGENCY_NUMBER
     groups = []
     for level in FlagLevel:
         signs = [
@@ -489,5 +515,7 @@ def _flags(triage: TriageProtocol) -> list[FlagGroup]:
         ]
         if signs:
             action = clean(triage.dispositions.of(level).title)
+            if level.disposition == Disposition.EMERGENCY:
+                action = f"{action.rstrip('.')}, call {number}"
             groups.append(FlagGroup(action, signs))
     return groups

@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 from html import escape
 
-from hamstring_care.render.content import Sheet, Statement
+from hamstring_care.render.content import ALSO_HERE, Sheet, Statement
 from hamstring_care.render.text import PAIN_HEADINGS, header_fields, session_headings
 
 PAGE = {"a4": "A4", "letter": "letter"}
@@ -30,8 +30,15 @@ h3 { font-size: 1rem; margin: 0 0 .2rem; }
 .stop h3 { margin-top: .6rem; }
 .stop ul { margin: .2rem 0; }
 .schedule { font-weight: 600; }
-.command { font-family: ui-monospace, "DejaVu Sans Mono", monospace; background: #f3f3f3;
-           padding: .1rem .3rem; border-radius: 3px; }
+.also { font-size: .85em; color: var(--muted); }
+.also code { font-family: ui-monospace, "DejaVu Sans Mono", monospace; }
+.plan { border: 1px solid var(--line); border-radius: 6px; padding: .4rem 1rem;
+        margin-bottom: 1rem; }
+.plan h2 { border: 0; margin-top: .2rem; }
+.plan dl { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem;
+           margin: .3rem 0; }
+.plan dt { font-weight: 600; }
+.plan dd { margin: 0; white-space: pre-wrap; }
 .step { display: grid; grid-template-columns: 7rem 1fr; gap: 1rem; padding: .6rem 0;
         border-top: 1px solid #e3e3e3; break-inside: avoid; }
 .step img { width: 7rem; height: auto; }
@@ -95,6 +102,16 @@ def to_html(sheet: Sheet) -> str:
     )
     out += [f'<div class="who">{fields}</div>', "</header>"]
 
+    out += ['<section class="plan">', "<h2>Your plan</h2>", "<dl>"]
+    for label, value in sheet.plan:
+        out.append(f'<dt>{escape(label)}</dt><dd dir="auto">{escape(value)}</dd>')
+    out.append("</dl>")
+    if sheet.notes:
+        out += [
+            "<h3>Notes from your clinician</h3>",
+            f'<p class="notes" dir="auto">{escape(sheet.notes)}</p>',
+        ]
+    out.append("</section>")
     out += ['<section class="stop">', f"<h2>{escape(sheet.stop_heading)}</h2>"]
     for group in sheet.flags:
         out.append(f"<h3>{escape(group.action)}</h3><ul>")
@@ -108,7 +125,7 @@ def to_html(sheet: Sheet) -> str:
             f"<h2>{escape(block.title)}</h2>",
             f"<p>{escape(block.summary)}</p>",
             f'<p class="schedule">{escape(block.schedule)}</p>',
-            f'<p>In the terminal: <code class="command">{escape(block.command)}</code></p>',
+            f'<p class="also">{escape(ALSO_HERE)} <code>{escape(block.command)}</code></p>',
         ]
         if block.before:
             out += ["<h3>Before you start</h3>", "<ul>"]
@@ -143,13 +160,6 @@ def to_html(sheet: Sheet) -> str:
         out.append(f"<tr><td>{n}</td><td>{escape(day)}</td>{boxes}<td></td><td></td></tr>")
     out += ["</tbody>", "</table>", "</section>"]
 
-    if sheet.notes:
-        out += [
-            "<section>",
-            "<h2>Notes from your clinician</h2>",
-            f'<p class="notes" dir="auto">{escape(sheet.notes)}</p>',
-            "</section>",
-        ]
     if sheet.sources:
         out += ['<section class="sources">', "<h2>Sources</h2>"]
         out += [f"<p>{escape(source)}</p>" for source in sheet.sources]

@@ -16,7 +16,7 @@ from fpdf import FPDF
 from fpdf.enums import ResourceAccessPolicy, XPos, YPos
 from fpdf.fonts import FontFace
 
-from hamstring_care.render.content import Sheet, StepEntry
+from hamstring_care.render.content import ALSO_HERE, Sheet, StepEntry
 from hamstring_care.render.text import PAIN_HEADINGS, header_fields, session_headings
 
 FONTS = Path(__file__).resolve().parent.parent / "fonts"
@@ -120,12 +120,13 @@ def to_pdf(sheet: Sheet) -> tuple[bytes, int]:
     pdf = _Document(sheet)
     pdf.add_page()
     _header(pdf, sheet)
+    _plan_box(pdf, sheet)
     _stop_box(pdf, sheet)
     for block in sheet.blocks:
         pdf.heading(block.title)
         pdf.para(block.summary, 9)
         pdf.para(block.schedule, 9.5, "B", after=0.5)
-        pdf.para(f"In the terminal: {block.command}", 9, "B", after=1.5)
+        pdf.para(f"{ALSO_HERE} {block.command}", 8, after=1.5)
         if block.before:
             pdf.para("Before you start", 10.5, "B", after=0.5)
             pdf.bullets([s.text + s.cite for s in block.before], 9)
@@ -135,9 +136,6 @@ def to_pdf(sheet: Sheet) -> tuple[bytes, int]:
         for step in block.steps:
             _step(pdf, step)
     _record(pdf, sheet)
-    if sheet.notes:
-        pdf.heading("Notes from your clinician")
-        pdf.para(sheet.notes, 10)
     if sheet.sources:
         pdf.heading("Sources", 10)
         for source in sheet.sources:
@@ -150,6 +148,15 @@ def _header(pdf: _Document, sheet: Sheet) -> None:
         pdf.para(sheet.clinic, 11, "B", after=0)
     pdf.para(sheet.title, 18, "B", after=1)
     pdf.para("     ".join(f"{name}: {value}" for name, value in header_fields(sheet)), 10, after=3)
+
+
+def _plan_box(pdf: _Document, sheet: Sheet) -> None:
+    """How often, the leg, the next appointment, the clinic's contact, and the notes."""
+    rows = "   ·   ".join(f"{label}: {value}" for label, value in sheet.plan)
+    pdf.para(f"Your plan.   {rows}", 10, "B", after=1)
+    if sheet.notes:
+        pdf.para("Notes from your clinician", 10, "B", after=0.3)
+        pdf.para(sheet.notes, 10, after=1.5)
 
 
 def _stop_box(pdf: _Document, sheet: Sheet) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import textwrap
 
-from hamstring_care.render.content import Block, ResultContent, Sheet, Statement
+from hamstring_care.render.content import ALSO_HERE, Block, ResultContent, Sheet, Statement
 
 WIDTH = 78
 BLANK = "____________________"
@@ -90,7 +90,7 @@ def block_lines(lines: Lines, block: Block, *, command: bool = True) -> None:
     lines.para(block.summary)
     lines.para(block.schedule)
     if command:
-        lines.out.extend(["In the terminal:", f"  {block.command}"])
+        lines.out.append(f"{ALSO_HERE} {block.command}")
     if block.before:
         lines.bullets("Before you start", block.before)
     for heading, statements in block.sections:
@@ -139,6 +139,13 @@ def to_text(sheet: Sheet, width: int = WIDTH) -> str:
     for name, value in header_fields(sheet):
         lines.para(f"{name}: {value}", "  ", "")
 
+    lines.heading("Your plan")
+    for label, value in sheet.plan:
+        lines.para(f"{label}: {value}", "    ", "  ")
+    if sheet.notes:
+        lines.out.extend(["", "Notes from your clinician:"])
+        lines.para(sheet.notes, "  ", "  ")
+
     lines.heading(sheet.stop_heading)
     for group in sheet.flags:
         lines.para(group.action + ":")
@@ -158,9 +165,6 @@ def to_text(sheet: Sheet, width: int = WIDTH) -> str:
     for row in [columns, *rows]:
         out.append("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
 
-    if sheet.notes:
-        lines.heading("Notes from your clinician")
-        lines.para(sheet.notes)
     lines.sources(sheet.sources)
     out.extend(["", "-" * width])
     lines.para(" | ".join(sheet.footer))
@@ -192,13 +196,17 @@ def to_markdown(sheet: Sheet) -> str:
     # A line to write on means nothing in a patient record: a dash says "not given".
     fields = [(name, "—" if value == BLANK else md(value)) for name, value in header_fields(sheet)]
     out += [" · ".join(f"**{name}:** {value}" for name, value in fields), ""]
+    out += ["## Your plan", ""]
+    out += [f"- **{md(label)}:** {md(value)}" for label, value in sheet.plan] + [""]
+    if sheet.notes:
+        out += ["**Notes from your clinician:**", "", _md_lines(sheet.notes), ""]
     out += [f"## {md(sheet.stop_heading)}", ""]
     for group in sheet.flags:
         out += [f"**{md(group.action)}**", ""]
         out += [f"- {md(sign)}" for sign in group.signs] + [""]
     for block in sheet.blocks:
         out += [f"## {md(block.title)}", "", md(block.summary), "", f"*{md(block.schedule)}*", ""]
-        out += [f"In the terminal: `{block.command}`", ""]
+        out += [f"*{md(ALSO_HERE)}* `{block.command}`", ""]
         if block.before:
             out += ["### Before you start", ""]
             out += [f"- {md(s.text)}{s.cite}" for s in block.before] + [""]
@@ -217,8 +225,6 @@ def to_markdown(sheet: Sheet) -> str:
     for n, day in enumerate(sheet.days, 1):
         out.append(f"| {n} | {day} | " + "[ ] | " * sheet.sessions_per_day + " |  |")
     out.append("")
-    if sheet.notes:
-        out += ["## Notes from your clinician", "", _md_lines(sheet.notes), ""]
     if sheet.sources:
         out += ["## Sources", ""]
         out += [md(source) + "\\" for source in sheet.sources[:-1]]
