@@ -488,9 +488,7 @@ def _name(value: str | None) -> str | None:
 
 
 def _plan(prescription: Prescription) -> list[tuple[str, str]]:
-    rows = [
-        ("How often", f"{how_often(prescription.times_per_day)}, for {prescription.days} days")
-    ]
+    rows = [("How often", f"{how_often(prescription.times_per_day)}, for {prescription.days} days")]
     sides = {Side(item.side) for item in prescription.routines}
     if len(sides) == 1:
         rows.append(("Leg", sides.pop().legs_words.capitalize()))
