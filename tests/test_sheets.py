@@ -623,3 +623,13 @@ def test_your_plan_box_holds_how_often_the_leg_the_contact_and_the_notes(invoke,
     assert "Phone: 020 7946 0000" in from_plan and "call 112" in from_plan
     plain = invoke("print", "rice", "-f", "txt", "-o", "-").stdout
     assert "Get emergency care now, call your local emergency number" in plain
+
+
+def test_the_printed_html_pages_carry_the_name_and_page_numbers_safely(invoke):
+    name = '</style><script>alert(1)</script> Zoë "O\\Neil"'
+    html = invoke("print", "rice", "--patient", name, "-f", "html", "-o", "-").stdout
+    style = html[html.index("<style>") : html.index("</style>")]
+    assert "@top-left" in style and 'counter(page) " of " counter(pages)' in style
+    assert "<" not in style[len("<style>") :] and "Zo" in style
+    assert html.count("</style>") == 1 and "<script>" not in html
+    assert "<bdi>" in html

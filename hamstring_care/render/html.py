@@ -76,6 +76,34 @@ def _image(svg: str | None, title: str) -> str:
     return f'<img src="data:image/svg+xml;base64,{data}" alt="{escape(title)}">'
 
 
+def _css_string(text: str) -> str:
+    """Text as a CSS string inside a ``<style>`` element.
+
+    Every character but letters, digits and spaces is written as a CSS escape, so no quote
+    ends the string and no ``</style`` ends the element.
+    """
+    kept = "".join(c if c.isprintable() else " " for c in text)
+    return '"' + "".join(c if c.isalnum() or c == " " else f"\\{ord(c):x} " for c in kept) + '"'
+
+
+def _page_style(sheet: Sheet) -> str:
+    """The printed page: its size, and in its margins the patient's name and "page X of Y".
+
+    The page margin boxes also stand in for the browser's own header and footer (its date,
+    and the file's path, which may hold the patient's name). Browsers without margin boxes
+    print their own unless "Headers and footers" is unticked in the print dialogue.
+    """
+    who = _css_string(sheet.patient or "")
+    return (
+        f"@page {{ size: {PAGE[sheet.paper]}; margin: 15mm 15mm 18mm; "
+        f"@top-left {{ content: {who}; font: 8pt sans-serif; color: #555; }} "
+        "@top-right { content: none; } @top-center { content: none; } "
+        "@bottom-left { content: none; } @bottom-center { content: none; } "
+        '@bottom-right { content: "page " counter(page) " of " counter(pages); '
+        "font: 8pt sans-serif; color: #555; } }"
+    )
+
+
 def to_html(sheet: Sheet) -> str:
     """The sheet as a complete HTML document."""
     out = [
@@ -88,16 +116,16 @@ def to_html(sheet: Sheet) -> str:
         '<meta http-equiv="Content-Security-Policy" '
         "content=\"default-src 'none'; img-src data:; style-src 'unsafe-inline'\">",
         f"<title>{escape(sheet.title)}</title>",
-        f"<style>@page {{ size: {PAGE[sheet.paper]}; margin: 15mm; }}{STYLE}</style>",
+        f"<style>{_page_style(sheet)}{STYLE}</style>",
         "</head>",
         "<body>",
         "<header>",
     ]
     if sheet.clinic:
-        out.append(f'<p class="clinic">{escape(sheet.clinic)}</p>')
+        out.append(f'<p class="clinic"><bdi>{escape(sheet.clinic)}</bdi></p>')
     out.append(f"<h1>{escape(sheet.title)}</h1>")
     fields = "".join(
-        f"<span><b>{escape(name)}:</b> {escape(value)}</span>"
+        f"<span><b>{escape(name)}:</b> <bdi>{escape(value)}</bdi></span>"
         for name, value in header_fields(sheet)
     )
     out += [f'<div class="who">{fields}</div>', "</header>"]
