@@ -74,7 +74,10 @@ def test_pdf_of_each_protocol_holds_patient_steps_and_footer(tmp_path, library, 
     assert f"{pid} v{protocol.version} #{content_hash(protocol)}" in text
     assert "Stop and get help if..." in text
     if protocol.kind == "routine":
-        assert pages <= 2, f"a routine fits on 2 pages, got {pages}"
+        # The routine and its sources on at most 2 pages, then the record on a page alone.
+        assert pages <= 3, f"a routine fits on 2 pages and its record on 1, got {pages}"
+        last = PdfReader(out).pages[-1].extract_text()
+        assert last.lstrip().startswith("Daily record"), last[:80]
         assert f"hamstring-care run {pid}" in text
     assert result.stdout == f"Wrote {out}, {pages} page{'' if pages == 1 else 's'}.\n"
     width = float(PdfReader(out).pages[0].mediabox.width)
@@ -633,3 +636,22 @@ def test_the_printed_html_pages_carry_the_name_and_page_numbers_safely(invoke):
     assert "<" not in style[len("<style>") :] and "Zo" in style
     assert html.count("</style>") == 1 and "<script>" not in html
     assert "<bdi>" in html
+
+
+def test_the_record_is_made_for_a_pen(invoke):
+    """One tick per routine per session, pain before and after per session, 0 and 10 named,
+    room for comments; guidance alone gets a short checklist, not two weeks of rows."""
+    two = invoke(
+        "print", "foam-roller-and-ball", "hamstring-stretch", "--times-per-day", "2",
+        "-f", "txt", "-o", "-",
+    ).stdout  # fmt: skip
+    header = next(line for line in two.splitlines() if line.startswith("Day "))
+    assert header.split() == [
+        "Day", "Date", "S1", "R1", "S1", "R2", "S1", "Before", "S1", "After",
+        "S2", "R1", "S2", "R2", "S2", "Before", "S2", "After", "Comments",
+    ]  # fmt: skip
+    assert "0 = none, 10 = the worst you can imagine" in two
+    assert "R1 = Foam roller and ball self-massage; R2 = Hamstring stretch." in two
+    rice = invoke("print", "rice", "-f", "txt", "-o", "-").stdout
+    assert "CHECKLIST" in rice and "  [ ] Protect it (days 1-3)" in rice
+    assert "Day  Date" not in rice

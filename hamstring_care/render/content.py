@@ -416,6 +416,53 @@ def _triage_block(protocol: TriageProtocol, part: CitedPart) -> Block:
 
 
 @dataclass
+class Column:
+    """A column of the daily record after the day and the date."""
+
+    heading: str
+    box: bool = False
+    """A box to tick; else a space to write a number in."""
+    wide: bool = False
+    """Comments: the rest of the width."""
+
+
+@dataclass
+class Record:
+    """What the patient fills in: a row a day, or for guidance alone a short checklist."""
+
+    heading: str
+    legend: list[str]
+    columns: list[Column]
+    days: list[str]
+    checklist: list[str]
+
+
+def _record(prescription: Prescription, blocks: list[Block], days: list[str]) -> Record:
+    routines = [b for b in blocks if b.kind == "routine"]
+    if not routines:
+        # Guidance (RICE) covers a few days: a list to tick, not two weeks of empty rows.
+        items = [heading for b in blocks for heading, _ in b.sections]
+        legend = ["Tick each part once you are doing what it says."]
+        return Record("Checklist", legend, [], [], items)
+    sessions = prescription.times_per_day
+    columns: list[Column] = []
+    for session in range(1, sessions + 1):
+        prefix = f"S{session} " if sessions > 1 else ""
+        for number, _ in enumerate(routines, 1):
+            done = "Done" if len(routines) == 1 else f"R{number}"
+            columns.append(Column(f"{prefix}{done}", box=True))
+        columns += [Column(f"{prefix}Before"), Column(f"{prefix}After")]
+    columns.append(Column("Comments", wide=True))
+    legend = ["Before, After: your pain, 0 = none, 10 = the worst you can imagine."]
+    if len(routines) > 1:
+        legend.append("; ".join(f"R{n} = {b.title}" for n, b in enumerate(routines, 1)) + ".")
+    if sessions > 1:
+        named = ", ".join(f"S{n}" for n in range(1, sessions + 1))
+        legend.append(f"{named}: the sessions of the day.")
+    return Record("Daily record", legend, columns, days, [])
+
+
+@dataclass
 class Sheet:
     """The whole sheet, in reading order."""
 
@@ -432,6 +479,7 @@ class Sheet:
     blocks: list[Block]
     sessions_per_day: int
     days: list[str]
+    record: Record
     notes: str | None
     sources: list[str]
     footer: list[str]
@@ -459,6 +507,7 @@ def build_sheet(
         for item in prescription.items
     ]
     start = prescription.date
+    days = [day_label(start + dt.timedelta(days=i)) for i in range(prescription.days)]
     footer = [
         f"{item.protocol.id} v{item.protocol.version} #{content_hash(item.protocol)}"
         for item in prescription.items
@@ -476,7 +525,8 @@ def build_sheet(
         plan=_plan(prescription),
         blocks=blocks,
         sessions_per_day=prescription.times_per_day,
-        days=[day_label(start + dt.timedelta(days=i)) for i in range(prescription.days)],
+        days=days,
+        record=_record(prescription, blocks, days),
         notes=clean(prescription.notes).strip() or None if prescription.notes else None,
         sources=[clean(line) for line in citations.listing()],
         footer=footer,

@@ -10,7 +10,7 @@ import base64
 from html import escape
 
 from hamstring_care.render.content import ALSO_HERE, Sheet, Statement
-from hamstring_care.render.text import PAIN_HEADINGS, header_fields, session_headings
+from hamstring_care.render.text import header_fields
 
 PAGE = {"a4": "A4", "letter": "letter"}
 
@@ -50,7 +50,12 @@ h3 { font-size: 1rem; margin: 0 0 .2rem; }
 table.record { border-collapse: collapse; width: 100%; font-size: .95em; }
 table.record th, table.record td { border: 1px solid var(--line); padding: .25rem .4rem;
                                    text-align: left; }
-table.record td.box { text-align: center; }
+table.record td { height: 8mm; }
+table.record td.box { text-align: center; font-size: 1.4em; }
+table.record th.wide { width: 30%; }
+.legend { margin: .1rem 0; color: var(--muted); }
+.checklist { list-style: none; padding-left: 0; font-size: 1.05em; }
+.checklist li { margin: .4rem 0; }
 .notes { white-space: pre-wrap; overflow-wrap: anywhere; }
 .sources { font-size: .85em; color: var(--muted); }
 .sources p { margin: .1rem 0; }
@@ -60,6 +65,7 @@ footer { margin-top: 1.5rem; font-size: .8em; color: var(--muted);
   body { margin: 0; max-width: none; font-size: 10pt; }
   h2 { break-after: avoid; }
   .stop, table.record tr { break-inside: avoid; }
+  section.record { break-before: page; }
 }
 """
 
@@ -179,18 +185,31 @@ def to_html(sheet: Sheet) -> str:
             out += ["</div>", "</div>"]
         out.append("</section>")
 
-    columns = ["Day", "Date", *session_headings(sheet), *PAIN_HEADINGS]
-    out += ["<section>", "<h2>Daily record</h2>", '<table class="record">', "<thead><tr>"]
-    out += [f"<th>{escape(c)}</th>" for c in columns]
-    out += ["</tr></thead>", "<tbody>"]
-    for n, day in enumerate(sheet.days, 1):
-        boxes = '<td class="box">&#9744;</td>' * sheet.sessions_per_day
-        out.append(f"<tr><td>{n}</td><td>{escape(day)}</td>{boxes}<td></td><td></td></tr>")
-    out += ["</tbody>", "</table>", "</section>"]
-
     if sheet.sources:
         out += ['<section class="sources">', "<h2>Sources</h2>"]
         out += [f"<p>{escape(source)}</p>" for source in sheet.sources]
         out.append("</section>")
+    record = sheet.record
+    out += ['<section class="record">', f"<h2>{escape(record.heading)}</h2>"]
+    out += [f'<p class="legend">{escape(line)}</p>' for line in record.legend]
+    if record.checklist:
+        out.append('<ul class="checklist">')
+        out += [f"<li>&#9744; {escape(item)}</li>" for item in record.checklist]
+        out.append("</ul>")
+    if record.columns:
+        out += ['<table class="record">', "<thead><tr>", "<th>Day</th><th>Date</th>"]
+        out += [
+            f'<th{" class=wide" if c.wide else ""}>{escape(c.heading)}</th>'
+            for c in record.columns
+        ]
+        out += ["</tr></thead>", "<tbody>"]
+        for n, day in enumerate(record.days, 1):
+            cells = "".join(
+                '<td class="box">&#9744;</td>' if c.box else "<td></td>" for c in record.columns
+            )
+            out.append(f"<tr><td>{n}</td><td>{escape(day)}</td>{cells}</tr>")
+        out += ["</tbody>", "</table>"]
+    out.append("</section>")
+
     out += [f"<footer>{' · '.join(escape(f) for f in sheet.footer)}</footer>", "</body>", "</html>"]
     return "\n".join(out) + "\n"

@@ -17,7 +17,7 @@ from fpdf.enums import ResourceAccessPolicy, XPos, YPos
 from fpdf.fonts import FontFace
 
 from hamstring_care.render.content import ALSO_HERE, Sheet, StepEntry
-from hamstring_care.render.text import PAIN_HEADINGS, header_fields, session_headings
+from hamstring_care.render.text import header_fields
 
 FONTS = Path(__file__).resolve().parent.parent / "fonts"
 FONT = "DejaVu"
@@ -135,11 +135,11 @@ def to_pdf(sheet: Sheet) -> tuple[bytes, int]:
             pdf.bullets([s.text + s.cite for s in statements], 9)
         for step in block.steps:
             _step(pdf, step)
-    _record(pdf, sheet)
     if sheet.sources:
         pdf.heading("Sources", 10)
         for source in sheet.sources:
             pdf.para(source, 7, after=0.2)
+    _record(pdf, sheet)
     return bytes(pdf.output()), pdf.pages_count
 
 
@@ -215,21 +215,34 @@ def _picture(pdf: _Document, svg: str, x: float, y: float) -> None:
 
 
 def _record(pdf: _Document, sheet: Sheet) -> None:
-    pdf.heading("Daily record")
-    columns = ["Day", "Date", *session_headings(sheet), *PAIN_HEADINGS]
-    sessions = sheet.sessions_per_day
-    widths = [10, 24, *[18 if sessions == 1 else 16] * sessions, 32, 32]
-    pdf.set_font(FONT, "", 8)
+    """The record for a pen: rows 7 mm high, boxes to tick, room for comments."""
+    record = sheet.record
+    if record.columns:
+        pdf.add_page()  # a table of days on a page of its own, to keep where it is done
+    pdf.heading(record.heading)
+    for line in record.legend:
+        pdf.para(line, 9, after=0.3)
+    for item in record.checklist:
+        pdf.para(f"{BOX}   {item}", 11, after=2)
+    if not record.columns:
+        return
+    fixed = [10.0, 24.0, *(14.0 if c.box else 17.0 for c in record.columns if not c.wide)]
+    comments = max(pdf.epw - sum(fixed), 20.0)
+    widths = [*fixed, comments]
+    headings = ["Day", "Date", *(c.heading for c in record.columns)]
+    pdf.ln(1)
+    pdf.set_font(FONT, "", 8.5)
     pdf.set_draw_color(*LINE)
     with pdf.table(
         col_widths=widths,
-        width=min(pdf.epw, sum(widths) * 1.0),
+        width=sum(widths),
         align="LEFT",
-        line_height=4.6,
+        line_height=7,
         text_align="CENTER",
         headings_style=FontFace(emphasis="BOLD", fill_color=(240, 240, 240)),
         first_row_as_headings=True,
+        repeat_headings=1,
     ) as table:
-        table.row(columns)
-        for n, day in enumerate(sheet.days, 1):
-            table.row([str(n), day, *[BOX] * sessions, "", ""])
+        table.row(headings)
+        for n, day in enumerate(record.days, 1):
+            table.row([str(n), day, *(BOX if c.box else "" for c in record.columns)])

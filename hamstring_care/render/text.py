@@ -13,7 +13,6 @@ from hamstring_care.render.content import ALSO_HERE, Block, ResultContent, Sheet
 
 WIDTH = 78
 BLANK = "____________________"
-PAIN_HEADINGS = ("Pain before (0-10)", "Pain after (0-10)")
 
 
 def header_fields(sheet: Sheet) -> list[tuple[str, str]]:
@@ -23,13 +22,6 @@ def header_fields(sheet: Sheet) -> list[tuple[str, str]]:
         ("Clinician", sheet.clinician or BLANK),
         ("Date", sheet.date),
     ]
-
-
-def session_headings(sheet: Sheet) -> list[str]:
-    """One column per session of the day: ``Done`` or ``Session 1``, ``Session 2``, ..."""
-    if sheet.sessions_per_day == 1:
-        return ["Done"]
-    return [f"Session {i}" for i in range(1, sheet.sessions_per_day + 1)]
 
 
 # --- plain text -------------------------------------------------------------------------
@@ -155,17 +147,26 @@ def to_text(sheet: Sheet, width: int = WIDTH) -> str:
     for block in sheet.blocks:
         block_lines(lines, block)
 
-    lines.heading("Daily record")
-    columns = ["Day", "Date", *session_headings(sheet), *PAIN_HEADINGS]
-    rows = [
-        [str(n), day, *["[ ]"] * sheet.sessions_per_day, "", ""]
-        for n, day in enumerate(sheet.days, 1)
-    ]
-    widths = [max(len(c), *(len(r[i]) for r in rows)) for i, c in enumerate(columns)]
-    for row in [columns, *rows]:
-        out.append("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
-
     lines.sources(sheet.sources)
+    record = sheet.record
+    lines.heading(record.heading)
+    for line in record.legend:
+        lines.para(line)
+    for item in record.checklist:
+        lines.para(item, "      ", "  [ ] ")
+    if record.columns:
+        out.append("")
+        columns = ["Day", "Date", *(c.heading for c in record.columns)]
+        rows = [
+            [str(n), day, *("[ ]" if c.box else "" for c in record.columns)]
+            for n, day in enumerate(record.days, 1)
+        ]
+        widths = [max(len(c), *(len(r[i]) for r in rows)) for i, c in enumerate(columns)]
+        widths[-1] = max(widths[-1], 12)  # room to write
+        for row in [columns, *rows]:
+            cells = [cell.ljust(w) for cell, w in zip(row, widths, strict=True)]
+            out.append("  ".join(cells).rstrip())
+
     out.extend(["", "-" * width])
     lines.para(" | ".join(sheet.footer))
     return lines.text()
@@ -219,15 +220,20 @@ def to_markdown(sheet: Sheet) -> str:
             if step.cue:
                 out += [f"*Cue:* {md(step.cue)}", ""]
             out += [f"**Take care:** {md(c)}" + "\n" for c in step.cautions]
-    columns = ["Day", "Date", *session_headings(sheet), *PAIN_HEADINGS]
-    out += ["## Daily record", "", "| " + " | ".join(columns) + " |"]
-    out.append("|" + "---|" * len(columns))
-    for n, day in enumerate(sheet.days, 1):
-        out.append(f"| {n} | {day} | " + "[ ] | " * sheet.sessions_per_day + " |  |")
-    out.append("")
     if sheet.sources:
         out += ["## Sources", ""]
         out += [md(source) + "\\" for source in sheet.sources[:-1]]
         out += [md(sheet.sources[-1]), ""]
+    record = sheet.record
+    out += [f"## {md(record.heading)}", ""]
+    out += [md(line) + "\\" for line in record.legend[:-1]] + [md(record.legend[-1]), ""]
+    out += [f"- [ ] {md(item)}" for item in record.checklist]
+    if record.columns:
+        columns = ["Day", "Date", *(md(c.heading) for c in record.columns)]
+        out += ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+        for n, day in enumerate(record.days, 1):
+            cells = ["[ ]" if c.box else " " for c in record.columns]
+            out.append(f"| {n} | {day} | " + " | ".join(cells) + " |")
+    out.append("")
     out += ["---", "", md(" | ".join(sheet.footer))]
     return "\n".join(out) + "\n"
