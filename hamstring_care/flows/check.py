@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from hamstring_care.context import Environment
     from hamstring_care.history.log import ProgressLog
     from hamstring_care.history.store import Session, TriageRecord
-    from hamstring_care.models import TriageProtocol
+    from hamstring_care.models import RoutineProtocol, TriageProtocol
     from hamstring_care.source.library import Library
     from hamstring_care.triage import TriageResult
 
@@ -205,7 +205,6 @@ def _recommended(library: Library, check: TriageRecord) -> list[str]:
 
 
 def _play_again(env: Environment, library: Library, check: TriageRecord, log: ProgressLog) -> None:
-    from hamstring_care.flows.session import RunOptions, ends_self_care, session_with_log
     from hamstring_care.models import RoutineProtocol
 
     protocol = library.triage()
@@ -217,14 +216,32 @@ def _play_again(env: Environment, library: Library, check: TriageRecord, log: Pr
             continue
         if not tailor(routine, protocol, check.cautions).steps:
             continue
-        if not env.asker().confirm(f"Start “{routine.title}” now ({side.legs_words})?"):
-            env.out().print(come_back(env, routine.id, side), markup=False)
-            continue
-        played = session_with_log(
-            env, routine, protocol, check.cautions, RunOptions(side=side), log, check.id
-        )
-        if ends_self_care(played):
+        if _offer(env, routine, protocol, check.cautions, side, log, check.id):
             return
+
+
+def _offer(
+    env: Environment,
+    routine: RoutineProtocol,
+    protocol: TriageProtocol,
+    cautions: list[str],
+    side: Side,
+    log: ProgressLog,
+    triage_id: int | None,
+) -> bool:
+    """Offer a routine for the leg chosen and play it if wanted (declined: how to come back).
+
+    True when it was stopped because it hurt and self-care ends there.
+    """
+    from hamstring_care.flows.session import RunOptions, ends_self_care, session_with_log
+
+    if not env.asker().confirm(f"Start “{routine.title}” now ({side.legs_words})?"):
+        env.out().print(come_back(env, routine.id, side), markup=False)
+        return False
+    played: Session = session_with_log(
+        env, routine, protocol, cautions, RunOptions(side=side), log, triage_id
+    )
+    return ends_self_care(played)
 
 
 def _compare(
@@ -255,7 +272,6 @@ def follow(
     it later. Once a routine is stopped because it hurt and the stop check routes to RICE
     or a clinician, self-care ends there: no further routine is shown or offered.
     """
-    from hamstring_care.flows.session import RunOptions, ends_self_care, session_with_log
     from hamstring_care.models import RoutineProtocol
 
     protocol = library.triage()
@@ -280,13 +296,7 @@ def follow(
         if side is None:
             side = _ask_leg(env, leg)
             log.remember_side(triage_id, side)
-        if not env.asker().confirm(f"Start “{recommended.title}” now ({side.legs_words})?"):
-            console.print(come_back(env, pid, side), markup=False)
-            continue
-        played: Session = session_with_log(
-            env, recommended, protocol, result.cautions, RunOptions(side=side), log, triage_id
-        )
-        if ends_self_care(played):
+        if _offer(env, recommended, protocol, result.cautions, side, log, triage_id):
             return
 
 

@@ -199,8 +199,7 @@ def to_html(sheet: Sheet) -> str:
     if record.columns:
         out += ['<table class="record">', "<thead><tr>", "<th>Day</th><th>Date</th>"]
         out += [
-            f'<th{" class=wide" if c.wide else ""}>{escape(c.heading)}</th>'
-            for c in record.columns
+            f"<th{' class=wide' if c.wide else ''}>{escape(c.heading)}</th>" for c in record.columns
         ]
         out += ["</tr></thead>", "<tbody>"]
         for n, day in enumerate(record.days, 1):
