@@ -811,6 +811,23 @@ class Schedule(Model):
     days: Annotated[int, Field(ge=1, le=90)] = 14
 
 
+class Clinic(Model):
+    """A clinic's details, typed once: ``clinic.yaml`` in the data folder.
+
+    Every sheet printed there carries them unless a plan file or an option says otherwise.
+    """
+
+    clinic: Name | None = None
+    clinician: Name | None = None
+    clinic_phone: Name | None = None
+    """The clinic's phone number, as the patient should dial it."""
+    clinic_address: Annotated[str, Field(min_length=1, max_length=500)] | None = None
+    """The clinic's address (line breaks kept)."""
+    emergency_number: Annotated[str, Field(min_length=1, max_length=20)] | None = None
+    """The emergency number to call, e.g. 999, 911 or 112."""
+    paper: Paper | None = None
+
+
 class Plan(Model):
     """A prescription kept in a file: printed with ``print --plan``, played with ``run --plan``."""
 

@@ -62,8 +62,13 @@ def prescription(
     plan_path: Path | None,
     given: Overrides,
     today: dt.date | None = None,
+    clinic_file: Path | None = None,
 ) -> Prescription:
-    """The prescription from a plan file or from protocol ids, with the options given applied."""
+    """The prescription from a plan file or from protocol ids, with the options given applied.
+
+    A clinic settings file (``clinic_file``, when it exists) fills in what neither the plan
+    nor the options give: the clinic, clinician, phone, address, emergency number, paper.
+    """
     today = today or dt.date.today()
     if plan_path is not None and protocol_ids:
         raise UsageError("give protocols or --plan FILE, not both")
@@ -81,7 +86,30 @@ def prescription(
     else:
         items = tuple(Prescribed(advice(library, pid)) for pid in dict.fromkeys(protocol_ids))
         base = Prescription(items=items, date=today)
+    if clinic_file is not None and clinic_file.is_file():
+        base = _with_clinic(base, clinic_file, plan_path is not None)
     return _apply(base, given)
+
+
+CLINIC_FILE = "clinic.yaml"
+"""The clinic settings file, in the data folder beside the history."""
+CLINIC_FIELDS = ("clinic", "clinician", "clinic_phone", "clinic_address", "emergency_number")
+
+
+def _with_clinic(base: Prescription, clinic_file: Path, from_plan: bool) -> Prescription:
+    from dataclasses import replace
+
+    from hamstring_care.source.library import load_clinic
+
+    clinic = load_clinic(clinic_file)
+    changes: dict[str, Any] = {
+        name: getattr(clinic, name)
+        for name in CLINIC_FIELDS
+        if getattr(base, name) is None and getattr(clinic, name) is not None
+    }
+    if clinic.paper is not None and not from_plan:  # a plan file always says its paper
+        changes["paper"] = str(clinic.paper)
+    return replace(base, **changes)
 
 
 CONTACT = ("clinic_phone", "clinic_address", "next_appointment", "emergency_number")

@@ -655,3 +655,24 @@ def test_the_record_is_made_for_a_pen(invoke):
     rice = invoke("print", "rice", "-f", "txt", "-o", "-").stdout
     assert "CHECKLIST" in rice and "  [ ] Protect it (days 1-3)" in rice
     assert "Day  Date" not in rice
+
+
+def test_a_clinic_types_its_details_once(invoke, write, tmp_path):
+    """clinic.yaml in the data folder fills what the plan and the options leave out."""
+    import os
+
+    data = Path(os.environ["HAMSTRING_CARE_DATA"])
+    data.mkdir(parents=True, exist_ok=True)
+    (data / "clinic.yaml").write_text(
+        "clinic: Riverside Physio\nclinic_phone: 01234 567890\nemergency_number: '999'\n"
+        "clinician: Dr A. Smith\n"
+    )
+    sheet = invoke("print", "rice", "-f", "txt", "-o", "-").stdout
+    assert "Riverside Physio" in sheet and "Phone: 01234 567890" in sheet
+    assert "call 999" in sheet and "Clinician: Dr A. Smith" in sheet
+    given = invoke("print", "rice", "--clinician", "Dr B", "-f", "txt", "-o", "-").stdout
+    assert "Clinician: Dr B" in given
+    (data / "clinic.yaml").write_text("clinic_phone: [1, 2]\n")
+    bad = invoke("print", "rice", "-f", "txt", "-o", "-")
+    assert bad.exit_code == 2
+    assert "clinic.yaml:1:15: clinic_phone:" in bad.stderr

@@ -329,7 +329,10 @@ def print_command(
         next_appointment=next_appointment,
         emergency_number=emergency_number,
     )
-    prescription = plans.prescription(library, list(protocol_ids or []), plan, given)
+    clinic_file = env_of(ctx).history_folder() / plans.CLINIC_FILE
+    prescription = plans.prescription(
+        library, list(protocol_ids or []), plan, given, clinic_file=clinic_file
+    )
     fmt = formats.choose_format(sheet_format, output)
     drawn = formats.render(formats.sheet_for(library, prescription), fmt)
     target = output or formats.default_name(prescription, fmt)

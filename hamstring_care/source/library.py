@@ -28,7 +28,7 @@ from hamstring_care.source.reading import (
 )
 
 if TYPE_CHECKING:
-    from hamstring_care.models import Plan, Protocol, ProtocolBase, TriageProtocol
+    from hamstring_care.models import Clinic, Plan, Protocol, ProtocolBase, TriageProtocol
     from hamstring_care.source.cache import ParsedCache
 
 ENV_VAR = "HAMSTRING_CARE_PROTOCOLS"
@@ -186,6 +186,21 @@ def _stays_inside(path: Path, folder: Path) -> bool:
         return path.resolve().is_relative_to(folder.resolve())
     except OSError:
         return False
+
+
+def load_clinic(path: Path) -> Clinic:
+    """Read and validate a clinic settings file; raise ``InputFileError`` listing problems."""
+    from pydantic import ValidationError
+
+    from hamstring_care.models import Clinic
+
+    doc = read_document(path)
+    if not isinstance(doc.data, dict):
+        doc.fail([((), "expected a mapping of fields (clinic, clinic_phone, ...)")])
+    try:
+        return Clinic.model_validate(doc.data)
+    except ValidationError as exc:
+        raise InputFileError(doc.source, validation_problems(doc, exc, Clinic)) from None
 
 
 def load_plan(path: Path, library: Library, source: str | None = None) -> Plan:
