@@ -676,3 +676,14 @@ def test_a_clinic_types_its_details_once(invoke, write, tmp_path):
     bad = invoke("print", "rice", "-f", "txt", "-o", "-")
     assert bad.exit_code == 2
     assert "clinic.yaml:1:15: clinic_phone:" in bad.stderr
+
+
+def test_a_right_to_left_name_keeps_the_pdf_footer_in_order(tmp_path, invoke):
+    out = tmp_path / "ar.pdf"
+    assert (
+        invoke("print", "hamstring-stretch", "--patient", "مرحبا سارة", "-o", str(out)).exit_code
+        == 0
+    )
+    footer = PdfReader(out).pages[0].extract_text().splitlines()[-1]
+    assert footer.rstrip().endswith("page 1 of 2"), footer
+    assert "· ·" not in footer and not footer.lstrip().startswith("·")

@@ -52,12 +52,21 @@ class _Document(FPDF):
             self.set_text_shaping(True)
 
     def footer(self) -> None:
-        self.set_y(-12)
-        self.set_font(FONT, "", 7)
+        """The patient's name on the left, then the fingerprints and the page on the right.
+
+        The name has a cell of its own, so that a right-to-left name is laid out within
+        itself and never reorders the rest of the line.
+        """
+        self.set_y(-14)
+        top = self.get_y()
+        self.set_font(FONT, "", 8)
         self.set_text_color(*MUTED)
-        who = f"{self.sheet.patient} · " if self.sheet.patient else ""
-        line = f"{who}{' · '.join(self.sheet.footer)} · page {self.page_no()} of {{nb}}"
-        self.multi_cell(0, 3.2, line, align="C")
+        name_width = self.epw * 0.35 if self.sheet.patient else 0.0
+        if self.sheet.patient:
+            self.multi_cell(name_width, 3.6, self.sheet.patient, align="L")
+        self.set_xy(self.l_margin + name_width, top)
+        line = f"{' · '.join(self.sheet.footer)} · page {self.page_no()} of {{nb}}"
+        self.multi_cell(self.epw - name_width, 3.6, line, align="R")
         self.set_text_color(*INK)
 
     # --- text helpers ---
