@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import textwrap
 import time
 from pathlib import Path
@@ -11,6 +12,11 @@ import pytest
 from hamstring_care.source.library import Library, bundled_dir, protocol_dirs
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Where PYTHONDONTWRITEBYTECODE is set (as on the project's machine), every test process would
+# compile pydantic, Rich and the rest again on every run: write the bytecode once, here, as an
+# installed program has it. (Each xdist worker reads this file too.)
+sys.dont_write_bytecode = False
 
 
 @pytest.fixture(scope="session")
