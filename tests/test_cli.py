@@ -279,7 +279,7 @@ def test_protocols_list_show_validate(invoke):
     shown = invoke("protocols", "show", "hamstring-stretch").stdout
     assert not set("╭│╰━┃") & set(shown)  # in a pipe: plain text, no box drawing
     # 5 s get-ready, 2 x (3 x 30 s + 2 x 10 s), 5 s switch
-    assert "About 4 min in all (each leg)." in shown
+    assert "About 4 min each time (each leg)." in shown
     assert "Dose: 30 s, 3 times with 10 s rest" in shown
     assert "Rules (the first that holds decides)" in invoke("protocols", "show", "triage").stdout
     validated = invoke("protocols", "validate")

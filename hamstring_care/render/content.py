@@ -357,12 +357,12 @@ def _routine_block(
     steps = [t.step for t in tailored.steps]
     # The same timeline the player plays (count-ins included), so the two never disagree.
     minutes = max(1, round(total_seconds(build(steps, sides=side, hold=hold)) / 60))
+    # One wording of the duration, from the player's timeline, on screen and on paper.
+    duration = f"about {minutes} min each time ({Side(side).dose_words})"
     if times_per_day is None:
-        block.schedule = f"About {minutes} min in all ({Side(side).dose_words})."
+        block.schedule = duration[0].upper() + duration[1:] + "."
     else:
-        block.schedule = (
-            f"{how_often(times_per_day)}, about {minutes} min each time ({Side(side).dose_words})."
-        )
+        block.schedule = f"{how_often(times_per_day)}, {duration}."
     block.before = [part.item(c, sources) for c in routine.cautions]
     doses = step_doses(steps, side, hold)
     for number, (tailored_step, dose) in enumerate(zip(tailored.steps, doses, strict=True), 1):
