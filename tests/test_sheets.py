@@ -687,3 +687,17 @@ def test_a_right_to_left_name_keeps_the_pdf_footer_in_order(tmp_path, invoke):
     footer = PdfReader(out).pages[0].extract_text().splitlines()[-1]
     assert footer.rstrip().endswith("page 1 of 2"), footer
     assert "· ·" not in footer and not footer.lstrip().startswith("·")
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_a_long_record_goes_on_under_a_continued_heading(tmp_path, invoke, paper):
+    out = tmp_path / "long.pdf"
+    args = ["print", "hamstring-stretch", "--days", "60", "--date", "2026-11-22"]
+    args += ["--paper", paper, "-o", str(out)]
+    assert invoke(*args).exit_code == 0
+    pages = [page.extract_text().lstrip() for page in PdfReader(out).pages]
+    record = [text for text in pages if "Sun 22 Nov" in text or "(continued)" in text]
+    assert record[0].startswith("Daily record") and len(record) >= 2
+    for text in record[1:]:
+        assert text.startswith("Daily record (continued)")
+    assert "60" in record[-1] and "Wed 20 Jan" in record[-1]

@@ -239,6 +239,29 @@ def _record(pdf: _Document, sheet: Sheet) -> None:
     comments = max(pdf.epw - sum(fixed), 20.0)
     widths = [*fixed, comments]
     headings = ["Day", "Date", *(c.heading for c in record.columns)]
+    rows = [
+        [str(n), day, *(BOX if c.box else "" for c in record.columns)]
+        for n, day in enumerate(record.days, 1)
+    ]
+    first = True
+    while rows:
+        if not first:
+            # A record longer than a page goes on under its heading, said to continue.
+            pdf.add_page()
+            pdf.heading(f"{record.heading} (continued)")
+        room = pdf.h - pdf.b_margin - pdf.get_y() - 1
+        fits = max(1, int(room // ROW_MM) - 2)  # the headings row may take two lines
+        _record_table(pdf, widths, headings, rows[:fits])
+        rows = rows[fits:]
+        first = False
+
+
+ROW_MM = 7.0  # a row a pen can write in
+
+
+def _record_table(
+    pdf: _Document, widths: list[float], headings: list[str], rows: list[list[str]]
+) -> None:
     pdf.ln(1)
     pdf.set_font(FONT, "", 8.5)
     pdf.set_draw_color(*LINE)
@@ -246,12 +269,11 @@ def _record(pdf: _Document, sheet: Sheet) -> None:
         col_widths=widths,
         width=sum(widths),
         align="LEFT",
-        line_height=7,
+        line_height=ROW_MM,
         text_align="CENTER",
         headings_style=FontFace(emphasis="BOLD", fill_color=(240, 240, 240)),
         first_row_as_headings=True,
-        repeat_headings=1,
     ) as table:
         table.row(headings)
-        for n, day in enumerate(record.days, 1):
-            table.row([str(n), day, *(BOX if c.box else "" for c in record.columns)])
+        for row in rows:
+            table.row(row)
