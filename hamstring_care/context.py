@@ -100,8 +100,12 @@ class Environment:
 
     @property
     def plain_text(self) -> bool:
+        """Plain text on standard output (see ``plain_for``)."""
+        return self.plain_for(self.stdout_isatty)
+
+    def plain_for(self, is_terminal: bool) -> bool:
         """Plain text for pipes, files and dumb terminals; Rich only on a real terminal."""
-        return not self.stdout_isatty or self.environ.get("TERM") == "dumb"
+        return not is_terminal or self.environ.get("TERM") == "dumb"
 
     @property
     def program(self) -> str:

@@ -96,11 +96,9 @@ def env():
     """The command line's environment for one test: routines play on a fake clock, no
     prompts unless a test gives a scripted asker (``env.prompter = ...``), output to the
     runner (a console is made for each command)."""
-    from hamstring_care.context import Environment
-    from tests.fakes import FakeClock, PassingKeys
+    from tests.fakes import make_env
 
-    clock = FakeClock()
-    return Environment(clock=clock, keys=PassingKeys(clock), stdin_isatty=False)
+    return make_env()
 
 
 @pytest.fixture

@@ -311,7 +311,8 @@ def print_command(
     from hamstring_care import plans
     from hamstring_care.render import formats
 
-    library = env_of(ctx).library()
+    env = env_of(ctx)
+    library = env.library()
     given = plans.Overrides(
         patient=patient,
         clinician=clinician,
@@ -329,7 +330,7 @@ def print_command(
         next_appointment=next_appointment,
         emergency_number=emergency_number,
     )
-    clinic_file = env_of(ctx).history_folder() / plans.CLINIC_FILE
+    clinic_file = env.history_folder() / plans.CLINIC_FILE
     prescription = plans.prescription(
         library, list(protocol_ids or []), plan, given, clinic_file=clinic_file
     )

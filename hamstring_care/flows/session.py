@@ -164,7 +164,7 @@ def play(
             "No speech command found (espeak-ng, spd-say or say): cues are bells only.",
             markup=False,
         )
-    plain = options.plain or not console.is_terminal or env.environ.get("TERM") == "dumb"
+    plain = options.plain or env.plain_for(console.is_terminal)
     with ExitStack() as stack:
         keys = stack.enter_context(env.player_keys())
         if view is None:

@@ -477,8 +477,6 @@ class Sheet:
     plan: list[tuple[str, str]]
     """The "Your plan" box: how often, the leg, the next appointment, the clinic's contact."""
     blocks: list[Block]
-    sessions_per_day: int
-    days: list[str]
     record: Record
     notes: str | None
     sources: list[str]
@@ -524,8 +522,6 @@ def build_sheet(
         flags=_flags(triage, prescription.emergency_number),
         plan=_plan(prescription),
         blocks=blocks,
-        sessions_per_day=prescription.times_per_day,
-        days=days,
         record=_record(prescription, blocks, days),
         notes=clean(prescription.notes).strip() or None if prescription.notes else None,
         sources=[clean(line) for line in citations.listing()],
