@@ -212,6 +212,9 @@ class ProtocolBase(Model):
     """One or two sentences on what it is for, shown first."""
     sources: dict[Id, Text] = {}  # none is allowed, and `protocols validate` warns
     """Citations by key; statements list the keys they rest on."""
+    evidence: list[ItemOrText] = []
+    """What the research found, for the curious: shown with the sources, never among the
+    instructions (a sheet prints it on its sources part)."""
 
 
 # --- guidance ---------------------------------------------------------------------------

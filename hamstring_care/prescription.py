@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, TypeAlias
 
 from hamstring_care.player.timeline import build
 from hamstring_care.vocab import Side
+from hamstring_care.words import count
 
 if TYPE_CHECKING:
     from hamstring_care.models import GuidanceProtocol, Plan, RoutineProtocol, Step
@@ -105,18 +106,47 @@ class StepDose:
     max_seconds: int
     rest_seconds: int
 
-    def words(self) -> str:
-        """The dose in words: ``10-20 s a spot, 3 times, each leg``."""
+    @property
+    def side(self) -> Side | None:
+        """The leg or legs it is done on (None for a step done once, not on a leg)."""
+        if not self.legs:
+            return None
+        return Side.BOTH if len(self.legs) == 2 else Side(self.legs[0])
+
+    def how_long(self) -> str:
+        """How long, and how many times: ``3 spots, 10-20 s each``, ``45 s``.
+
+        A range hold is a spot held until it eases, so its repeats are spots; a held
+        stretch's are holds; a roll done again is a pass.
+        """
         low, high = self.min_seconds, self.max_seconds
-        text = f"{low}-{high} s a spot" if low < high else f"{high} s"
-        if self.step.hold.is_range and low == high:
-            text += " a spot"
-        if self.repeats > 1:
-            text += f", {self.repeats} times"
-            if self.rest_seconds:
-                text += f" with {self.rest_seconds} s rest"
-        side = Side.BOTH if len(self.legs) == 2 else Side(self.legs[0]) if self.legs else None
-        return text + (f", {side.dose_words}" if side else "")
+        seconds = f"{low}-{high} s" if low < high else f"{high} s"
+        if self.step.hold.is_range:
+            text = f"{count(self.repeats, 'spot')}, {seconds} each"
+        elif self.repeats > 1:
+            noun = REPEAT_NOUNS.get(self.step.method, ("time", "times"))
+            text = f"{count(self.repeats, *noun)}, {seconds} each"
+        else:
+            return seconds
+        if self.rest_seconds and self.repeats > 1:
+            text += f", {self.rest_seconds} s rest"
+        return text
+
+    def grid(self) -> list[tuple[str, str]]:
+        """The dose as labelled parts, for a grid: how long, then the leg."""
+        parts = [("How long", self.how_long())]
+        if self.side is not None:
+            parts.append(("Leg", self.side.dose_words.capitalize()))
+        return parts
+
+    def words(self) -> str:
+        """The dose in one line: ``3 spots, 10-20 s each · right leg only``."""
+        side = self.side
+        return self.how_long() + (f" · {side.dose_words}" if side else "")
+
+
+REPEAT_NOUNS = {"stretch": ("hold", "holds"), "roller": ("pass", "passes")}
+"""What a repeat of a fixed hold is called, by the step's method."""
 
 
 def step_doses(

@@ -280,7 +280,7 @@ def test_protocols_list_show_validate(invoke):
     assert not set("╭│╰━┃") & set(shown)  # in a pipe: plain text, no box drawing
     # 5 s get-ready, 2 x (3 x 30 s + 2 x 10 s), 5 s switch
     assert "About 4 min each time (each leg)." in shown
-    assert "Dose: 30 s, 3 times with 10 s rest" in shown
+    assert "Dose: 3 holds, 30 s each, 10 s rest" in shown
     assert "Rules (the first that holds decides)" in invoke("protocols", "show", "triage").stdout
     validated = invoke("protocols", "validate")
     assert validated.exit_code == 0
@@ -368,8 +368,13 @@ def test_protocols_show_in_a_pipe_says_what_the_printed_text_sheet_says(invoke):
 
     for pid in ("rice", "hamstring-stretch"):
         shown = invoke("protocols", "show", pid).stdout.split("\nSOURCES\n")[0]
+        shown, _, evidence = shown.partition("\nAbout the evidence:\n")
         printed = invoke("print", pid, "-f", "txt", "-o", "-").stdout
         assert words(shown).strip() in words(printed)
+        # What the research found closes the sheet, as it closes the protocol on screen.
+        closing = printed.split("\nABOUT THE EVIDENCE\n")[1] if evidence else ""
+        assert " ".join(evidence.split()) in " ".join(closing.split())
+    assert "3 days a week" in evidence
 
 
 @pytest.mark.parametrize(

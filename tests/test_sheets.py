@@ -477,12 +477,12 @@ def test_sheet_and_player_give_the_same_steps_and_doses(tmp_path, library, triag
             )
             assert from_player.words() == entry.dose
             assert f"Dose: {entry.dose}" in text
-    assert "Dose: 17 s a spot, 3 times, right leg only" in text
+    assert "Dose: 3 spots, 17 s each · right leg only" in text
     assert sheet.commands == [
         "hamstring-care run foam-roller-and-ball --hold 17 --side right",
         "hamstring-care run hamstring-stretch --side left",  # no range hold: no --hold
     ]
-    assert "Dose: 30 s, 3 times with 10 s rest, left leg only" in text
+    assert "Dose: 3 holds, 30 s each, 10 s rest · left leg only" in text
 
 
 def test_run_plan_plays_its_routines_and_points_to_guidance(tmp_path, invoke):
@@ -701,3 +701,55 @@ def test_a_long_record_goes_on_under_a_continued_heading(tmp_path, invoke, paper
     for text in record[1:]:
         assert text.startswith("Daily record (continued)")
     assert "60" in record[-1] and "Wed 20 Jan" in record[-1]
+
+
+TWO_ROUTINES = [
+    "print", "foam-roller-and-ball", "hamstring-stretch", "--patient", "Jane Doe",
+    "--notes", "Start gently; stop if the pain goes past 4 out of 10.",
+    "--clinic", "Riverside Physio", "--clinician", "A. Smith",
+    "--clinic-phone", "020 7946 0000", "--clinic-address", "12 River Street, Kingston KT1 1AA",
+    "--next-appointment", "Tue 1 Dec, 10:30", "--emergency-number", "999",
+    "--times-per-day", "2", "--side", "right",
+]  # fmt: skip
+
+
+def printed_sizes(path: Path) -> list[list[tuple[float, float, str]]]:
+    """Each page's texts as the PDF draws them: (type size in pt, height from the foot, text)."""
+    pages = []
+    for page in PdfReader(path).pages:
+        texts: list[tuple[float, float, str]] = []
+
+        def seen(text, cm, tm, font, size, texts=texts):
+            if text.strip():
+                texts.append((size * tm[3] * (cm[3] or 1), tm[5], text.strip()))
+
+        page.extract_text(visitor_text=seen)
+        pages.append(texts)
+    return pages
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_a_two_routine_sheet_reads_at_arms_length_on_two_pages_and_the_record(
+    tmp_path, invoke, paper
+):
+    """Every text at least 11 pt, step titles 14 pt, only the footer and the endnotes 8 pt;
+    the two routines on two pages, the record on a page of its own after them."""
+    out = tmp_path / f"{paper}.pdf"
+    result = invoke(*TWO_ROUTINES, "--paper", paper, "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    pages = printed_sizes(out)
+    assert len(pages) == 3
+    assert "Daily record" in [text for _, _, text in pages[2]]
+    assert not any(text == "Daily record" for page in pages[:2] for _, _, text in page)
+    footer_band = 16 * 72 / 25.4  # the lowest 16 mm of a page, in points
+    step_titles = {"1. Roll the back of the thigh", "6. Ball in the upper buttock"}
+    for page in pages:
+        endnotes = False
+        for size, height, text in page:
+            endnotes = endnotes or text in ("About the evidence", "Sources")
+            if text in step_titles:
+                assert size == pytest.approx(14), text
+            if size < 11 - 0.01:
+                assert size >= 8 - 0.01, text
+                assert endnotes or height < footer_band, f"{text!r} at {size} pt"
+    assert step_titles <= {text for page in pages for _, _, text in page}

@@ -703,13 +703,18 @@ def test_dose_in_words(library):
 
     steps = library.get("foam-roller-and-ball").steps
     words = [d.words() for d in step_doses(steps)]
-    assert words[:2] == ["60 s, each leg", "10-20 s a spot, 3 times, each leg"]
-    assert [d.words() for d in step_doses(steps, "left", 15)][
-        1
-    ] == "15 s a spot, 3 times, left leg only"
+    assert words[:3] == [
+        "60 s · each leg",
+        "3 spots, 10-20 s each · each leg",
+        "3 spots, 10-20 s each · each leg",
+    ]
+    assert words[5] == "2 spots, 10-20 s each · each leg"
+    left = step_doses(steps, "left", 15)[1]
+    assert left.words() == "3 spots, 15 s each · left leg only"
+    assert left.grid() == [("How long", "3 spots, 15 s each"), ("Leg", "Left leg only")]
     stretch = library.get("hamstring-stretch").steps
-    assert step_doses(stretch)[0].words() == "30 s, 3 times with 10 s rest, each leg"
+    assert step_doses(stretch)[0].words() == "3 holds, 30 s each, 10 s rest · each leg"
     assert (
         step_doses(stretch, "right", 15)[0].words()
-        == "30 s, 3 times with 10 s rest, right leg only"
+        == "3 holds, 30 s each, 10 s rest · right leg only"
     )

@@ -169,6 +169,9 @@ class StepEntry:
     number: int
     title: str
     dose: str
+    """The dose in one line, as the terminal shows it."""
+    grid: list[tuple[str, str]]
+    """The same dose as labelled parts (how long, the leg), for a printed grid."""
     instruction: str
     cite: str
     cue: str | None
@@ -191,6 +194,8 @@ class Block:
     sections: list[Section] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)
     """Steps the cautions in force left out, each with why."""
+    evidence: list[Statement] = field(default_factory=list)
+    """What the research found: shown with the sources, never among the instructions."""
     sources: list[str] = field(default_factory=list)
 
 
@@ -198,6 +203,7 @@ TITLE = "Your hamstring self-care plan"
 STOP_HEADING = "Most hamstring pain settles with care. Stop and get help if..."
 ANY_EMERGENCY_NUMBER = "your local emergency number"
 ALSO_HERE = "Also on your computer:"
+EVIDENCE_HEADING = "About the evidence"
 """Before the terminal command on a sheet: for the patient the paper is the dose."""
 
 
@@ -316,6 +322,7 @@ def block_for(
     from hamstring_care.models import GuidanceProtocol, TriageProtocol
 
     part = (citations or Citations()).part()
+    written = protocol.routine if isinstance(protocol, TailoredRoutine) else protocol
     if isinstance(protocol, TriageProtocol):
         block = _triage_block(protocol, part)
     elif isinstance(protocol, GuidanceProtocol):
@@ -328,6 +335,8 @@ def block_for(
     else:
         tailored = protocol if isinstance(protocol, TailoredRoutine) else untailored(protocol)
         block = _routine_block(tailored, part, side, hold, times_per_day, illustration)
+    # Cited last: the numbers the instructions use come first.
+    block.evidence = [part.item(i, written.sources) for i in written.evidence]
     block.sources = part.listing()
     return block
 
@@ -373,6 +382,7 @@ def _routine_block(
                 number=number,
                 title=clean(step.title),
                 dose=dose.words(),
+                grid=dose.grid(),
                 instruction=clean(step.instruction),
                 cite=part.cite(_texts(step.sources, sources), step.practice),
                 cue=clean(step.cue) if step.cue else None,
@@ -479,6 +489,8 @@ class Sheet:
     blocks: list[Block]
     record: Record
     notes: str | None
+    evidence: list[Section]
+    """What the research found, under each protocol's title: printed with the sources."""
     sources: list[str]
     footer: list[str]
 
@@ -524,6 +536,7 @@ def build_sheet(
         blocks=blocks,
         record=_record(prescription, blocks, days),
         notes=clean(prescription.notes).strip() or None if prescription.notes else None,
+        evidence=[Section(b.title, b.evidence) for b in blocks if b.evidence],
         sources=[clean(line) for line in citations.listing()],
         footer=footer,
     )

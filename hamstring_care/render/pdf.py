@@ -2,6 +2,11 @@
 
 Real, selectable text in DejaVu Sans (bundled, so accents, dashes and quotes beyond Latin-1
 print right on any machine), and the SVG illustrations drawn as vectors.
+
+Made to be read at arm's length: every text is at least 11 pt (step titles 14 pt) except
+the footer and the endnotes (8 pt); drawings are 45 mm wide. Page 1 holds the header, the
+plan and the warning signs, then the routines follow in the order prescribed, a step never
+split across pages; the record for a pen comes on a page of its own.
 """
 
 from __future__ import annotations
@@ -13,20 +18,36 @@ import unicodedata
 from pathlib import Path
 
 from fpdf import FPDF
-from fpdf.enums import ResourceAccessPolicy, XPos, YPos
-from fpdf.fonts import FontFace
+from fpdf.enums import Align, ResourceAccessPolicy, XPos, YPos
 
-from hamstring_care.render.content import ALSO_HERE, Sheet, StepEntry
+from hamstring_care.render.content import (
+    ALSO_HERE,
+    EVIDENCE_HEADING,
+    Block,
+    FlagGroup,
+    Sheet,
+    StepEntry,
+)
 from hamstring_care.render.text import header_fields
 
 FONTS = Path(__file__).resolve().parent.parent / "fonts"
 FONT = "DejaVu"
 PAPER = {"a4": "A4", "letter": "Letter"}
-INK, MUTED, STOP, LINE = (27, 27, 27), (90, 90, 90), (176, 0, 32), (187, 187, 187)
-PICTURE_W = 30.0  # mm; the drawings are 160 x 100
+INK, MUTED, STOP, LINE = (27, 27, 27), (80, 80, 80), (176, 0, 32), (150, 150, 150)
+PLAN_FILL, DOSE_FILL, HEAD_FILL = (238, 243, 248), (242, 242, 242), (235, 235, 235)
+
+BODY = 11.0  # pt: nothing a patient must read is smaller
+STEP_TITLE = 14.0
+HEADING = 15.0
+SMALL = 8.0  # the footer and the endnotes only
+PICTURE_W = 45.0  # mm; the drawings are 160 x 100
+PICTURE_H = PICTURE_W * 100 / 160
 GAP = 4.0
-LEADING = 0.47  # line height in mm per point of type size
-BOX = "\u2610"  # ballot box, to tick
+LEADING = 0.42  # line height in mm per point of type size: 1.2 lines
+BULLET_GAP = 0.3
+STEP_GAP = 0.6  # mm above and below a step
+ROW_MM = 7.0  # a record row a pen can write in (at least 7 mm)
+TICK_MM = 5.0  # a drawn box to tick
 
 # fpdf2 logs each glyph the font lacks (emoji, for one); the sheet still prints.
 logging.getLogger("fpdf").setLevel(logging.ERROR)
@@ -41,8 +62,8 @@ class _Document(FPDF):
         self.sheet = sheet
         self.add_font(FONT, "", str(FONTS / "DejaVuSans.ttf"))
         self.add_font(FONT, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
-        self.set_margins(15, 14, 15)
-        self.set_auto_page_break(True, margin=16)
+        self.set_margins(13, 10, 13)
+        self.set_auto_page_break(True, margin=15)
         self.set_title(sheet.title)
         self.set_creator("hamstring-care")
         self.set_text_color(*INK)
@@ -54,71 +75,133 @@ class _Document(FPDF):
     def footer(self) -> None:
         """The patient's name on the left, then the fingerprints and the page on the right.
 
-        The name has a cell of its own, so that a right-to-left name is laid out within
-        itself and never reorders the rest of the line.
+        The name has a cell of its own, aligned to its own direction, so that a
+        right-to-left name is laid out within itself and never reorders the rest.
         """
-        self.set_y(-14)
+        self.set_y(-13)
         top = self.get_y()
-        self.set_font(FONT, "", 8)
+        self.set_font(FONT, "", SMALL)
         self.set_text_color(*MUTED)
         name_width = self.epw * 0.35 if self.sheet.patient else 0.0
         if self.sheet.patient:
-            self.multi_cell(name_width, 3.6, self.sheet.patient, align="L")
+            patient = self.sheet.patient
+            self.multi_cell(name_width, 3.6, patient, align=direction(patient))
         self.set_xy(self.l_margin + name_width, top)
         line = f"{' · '.join(self.sheet.footer)} · page {self.page_no()} of {{nb}}"
         self.multi_cell(self.epw - name_width, 3.6, line, align="R")
         self.set_text_color(*INK)
 
+    @property
+    def bottom(self) -> float:
+        """The lowest y that text may reach on a page."""
+        return self.h - self.b_margin
+
+    def room(self) -> float:
+        """How much of the page is left below the cursor, in mm."""
+        return self.bottom - self.get_y()
+
     # --- text helpers ---
 
     def para(
-        self, text: str, size: float = 9.5, style: str = "", indent: float = 0, after: float = 1
+        self,
+        text: str,
+        size: float = BODY,
+        style: str = "",
+        indent: float = 0,
+        after: float = 1,
+        width: float | None = None,
+        align: str | Align = "L",
     ) -> None:
         """A wrapped paragraph at the left margin plus ``indent``."""
         self.set_font(FONT, style, size)
         self.set_x(self.l_margin + indent)
         self.multi_cell(
-            self.epw - indent,
+            width if width is not None else self.epw - indent,
             size * LEADING,
             text,
-            align="L",
+            align=align,
             new_x=XPos.LMARGIN,
             new_y=YPos.NEXT,
         )
         self.ln(after)
 
+    def lines(self, text: str, width: float, size: float = BODY, style: str = "") -> list[str]:
+        """The lines a paragraph wraps to at this width."""
+        self.set_font(FONT, style, size)
+        found = self.multi_cell(
+            width, size * LEADING, text, align="L", dry_run=True, output="LINES"
+        )
+        return typing.cast("list[str]", found)
+
     def height(
-        self, text: str, size: float = 9.5, style: str = "", indent: float = 0, after: float = 1
+        self, text: str, size: float = BODY, style: str = "", indent: float = 0, after: float = 1
     ) -> float:
         """How tall ``para`` would draw the same paragraph, in mm."""
-        self.set_font(FONT, style, size)
-        lines = self.multi_cell(
-            self.epw - indent, size * LEADING, text, align="L", dry_run=True, output="LINES"
-        )
-        return len(typing.cast("list[str]", lines)) * size * LEADING + after
+        return len(self.lines(text, self.epw - indent, size, style)) * size * LEADING + after
 
-    def heading(self, text: str, size: float = 12) -> None:
-        """A section heading, kept with at least a few lines after it."""
-        if self.will_page_break(size * LEADING + 22):
+    def heading(
+        self, text: str, size: float = HEADING, keep: float = 30, aside: str | None = None
+    ) -> bool:
+        """A heading with a rule under it, kept with ``keep`` mm of what follows.
+
+        ``aside`` (bold body type) goes at the right of the heading's line when both fit
+        there; returns whether it did.
+        """
+        if self.will_page_break(1 + size * LEADING + 1.5 + keep):
             self.add_page()
-        self.ln(1.5)
+        self.ln(1)
+        top = self.get_y()
+        beside = aside is not None and self.fits_beside(text, size, aside)
         self.para(text, size, "B", after=0.3)
+        if beside and aside is not None:
+            bottom = self.get_y()
+            self.set_xy(self.l_margin, top + (size - BODY) * LEADING * 0.8)
+            self.set_font(FONT, "B", BODY)
+            self.cell(self.epw, BODY * LEADING, aside, align="R")
+            self.set_y(bottom)
         self.set_draw_color(*LINE)
         self.line(self.l_margin, self.get_y(), self.w - self.r_margin, self.get_y())
         self.ln(1.2)
+        return beside
 
-    def bullets(self, items: list[str], size: float = 9.5) -> None:
+    def fits_beside(self, text: str, size: float, aside: str) -> bool:
+        """True when ``aside`` fits at the right of a heading's line."""
+        self.set_font(FONT, "B", size)
+        room = self.epw - self.get_string_width(text) - 6
+        self.set_font(FONT, "B", BODY)
+        return self.get_string_width(aside) <= room
+
+    def bullets(self, items: list[str], size: float = BODY, width: float | None = None) -> None:
         """A list of items with hanging bullets."""
+        x = self.get_x()
         for item in items:
             self.set_font(FONT, "", size)
-            self.set_x(self.l_margin + 2)
+            self.set_x(x + 1)
             self.cell(4, size * LEADING, "•")
-            self.para(item, size, indent=6, after=0.6)
+            inner = (width if width is not None else self.epw - (x - self.l_margin)) - 5
+            self.para(item, size, indent=x - self.l_margin + 5, after=BULLET_GAP, width=inner)
+            self.set_x(x)
+
+    def bullets_height(self, items: list[str], width: float, size: float = BODY) -> float:
+        """How tall ``bullets`` would draw these items in this width."""
+        return sum(len(self.lines(i, width - 5, size)) * size * LEADING + BULLET_GAP for i in items)
+
+
+def direction(text: str) -> Align:
+    """Right for a text whose first strong letter is right-to-left, else left."""
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return Align.R
+        if kind == "L":
+            return Align.L
+    return Align.L
 
 
 def needs_shaping(sheet: Sheet) -> bool:
     """True when a text holds right-to-left letters (Hebrew, Arabic, ...)."""
     texts = [sheet.patient, sheet.clinician, sheet.clinic, sheet.notes]
+    texts += [value for _, value in sheet.plan]
     return any(
         unicodedata.bidirectional(char) in ("R", "AL") for text in texts if text for char in text
     )
@@ -132,49 +215,128 @@ def to_pdf(sheet: Sheet) -> tuple[bytes, int]:
     _plan_box(pdf, sheet)
     _stop_box(pdf, sheet)
     for block in sheet.blocks:
-        pdf.heading(block.title)
-        pdf.para(block.summary, 9)
-        pdf.para(block.schedule, 9.5, "B", after=0.5)
-        pdf.para(f"{ALSO_HERE} {block.command}", 8, after=1.5)
+        title = block.title
+        keep = _first_part_height(pdf, block, pdf.fits_beside(title, HEADING, block.schedule))
+        if not pdf.heading(title, keep=keep, aside=block.schedule if block.steps else None):
+            pdf.para(block.schedule, BODY, "B", after=1)
+        if not block.steps:
+            # A routine's summary says what its steps say next to it: paper keeps the steps.
+            pdf.para(block.summary, after=1.2)
         if block.before:
-            pdf.para("Before you start", 10.5, "B", after=0.5)
-            pdf.bullets([s.text + s.cite for s in block.before], 9)
+            pdf.para("Before you start", BODY, "B", after=0.5)
+            pdf.bullets([s.text + s.cite for s in block.before])
         for title, statements in block.sections:
-            pdf.para(title, 10.5, "B", after=0.5)
-            pdf.bullets([s.text + s.cite for s in statements], 9)
+            pdf.para(title, BODY, "B", after=0.5)
+            pdf.bullets([s.text + s.cite for s in statements])
         for step in block.steps:
             _step(pdf, step)
-    if sheet.sources:
-        pdf.heading("Sources", 10)
-        for source in sheet.sources:
-            pdf.para(source, 7, after=0.2)
+    # The endnotes close the instructions where they fit there, else the record's page.
+    endnotes_first = _endnotes_height(pdf, sheet) <= pdf.room()
+    if endnotes_first:
+        _endnotes(pdf, sheet)
     _record(pdf, sheet)
+    if not endnotes_first:
+        _endnotes(pdf, sheet)
     return bytes(pdf.output()), pdf.pages_count
 
 
+def _first_part_height(pdf: _Document, block: Block, schedule_beside: bool) -> float:
+    # A routine's heading is kept with what comes before its first step and that step.
+    if not block.steps:
+        return 30
+    before = [s.text + s.cite for s in block.before]
+    lines = (1 if schedule_beside else 2) if before else (0 if schedule_beside else 1)
+    height = lines * BODY * LEADING + 1.5 + pdf.bullets_height(before, pdf.epw)
+    return height + _step_height(pdf, block.steps[0])
+
+
 def _header(pdf: _Document, sheet: Sheet) -> None:
+    top = pdf.get_y()
+    pdf.set_font(FONT, "B", 20)
+    title_w = pdf.get_string_width(sheet.title) + 6
     if sheet.clinic:
-        pdf.para(sheet.clinic, 11, "B", after=0)
-    pdf.para(sheet.title, 18, "B", after=1)
-    pdf.para("     ".join(f"{name}: {value}" for name, value in header_fields(sheet)), 10, after=3)
+        # The clinic's name at the right of the title, or above it when it is too long.
+        beside = pdf.epw - title_w
+        if len(pdf.lines(sheet.clinic, beside, 12, "B")) <= 2:
+            pdf.set_text_color(*MUTED)
+            pdf.set_xy(pdf.l_margin + title_w, top + 1)
+            pdf.multi_cell(beside, 12 * LEADING, sheet.clinic, align="R")
+            pdf.set_text_color(*INK)
+            pdf.set_y(top)
+        else:
+            pdf.para(sheet.clinic, 12, "B", after=0, align=direction(sheet.clinic))
+    pdf.para(sheet.title, 20, "B", after=1)
+    pdf.para("     ".join(f"{name}: {value}" for name, value in header_fields(sheet)), after=2)
 
 
 def _plan_box(pdf: _Document, sheet: Sheet) -> None:
-    """How often, the leg, the next appointment, the clinic's contact, and the notes."""
-    rows = "   ·   ".join(f"{label}: {value}" for label, value in sheet.plan)
-    pdf.para(f"Your plan.   {rows}", 10, "B", after=1)
-    if sheet.notes:
-        pdf.para("Notes from your clinician", 10, "B", after=0.3)
-        pdf.para(sheet.notes, 10, after=1.5)
+    """How often, the leg, the next appointment, the clinic's contact, then the notes.
+
+    The details in two columns, each a bold label with its value wrapped beside it.
+    """
+    pad, gutter = 3.0, 5.0
+    column_w = (pdf.epw - 2 * pad - gutter) / 2
+    half = (len(sheet.plan) + 1) // 2
+    columns = [sheet.plan[:half], sheet.plan[half:]]
+
+    def label_width(label: str) -> float:
+        pdf.set_font(FONT, "B", BODY)
+        return pdf.get_string_width(f"{label}: ") + 0.5
+
+    def entry_height(label: str, value: str) -> float:
+        lines = pdf.lines(value, column_w - label_width(label))
+        return len(lines) * BODY * LEADING + 0.6
+
+    details = max(sum(entry_height(*entry) for entry in column) for column in columns)
+    notes = ("Notes from your clinician", sheet.notes) if sheet.notes else None
+    height = 2 * pad + STEP_TITLE * LEADING + 1.2 + details
+    if notes:
+        notes_w = pdf.epw - 2 * pad - label_width(notes[0])
+        height += 1.2 + len(pdf.lines(notes[1], notes_w)) * BODY * LEADING
+    top = pdf.get_y()
+    pdf.set_fill_color(*PLAN_FILL)
+    pdf.rect(pdf.l_margin, top, pdf.epw, height, style="F", round_corners=True, corner_radius=2)
+    pdf.set_y(top + pad)
+    pdf.para("Your plan", STEP_TITLE, "B", indent=pad, after=1.2)
+    details_top = pdf.get_y()
+    for n, column in enumerate(columns):
+        pdf.set_y(details_top)
+        for label, value in column:
+            _entry(pdf, label, value, pad + n * (column_w + gutter), column_w, label_width(label))
+    pdf.set_y(details_top + details)
+    if notes:
+        pdf.ln(1.2)
+        _entry(pdf, *notes, pad, pdf.epw - 2 * pad, label_width(notes[0]))
+    pdf.set_y(top + height + 2.5)
+
+
+def _entry(pdf: _Document, label: str, value: str, x: float, width: float, offset: float) -> None:
+    """A bold label, and its value wrapped beside it, aligned to the value's direction."""
+    y = pdf.get_y()
+    pdf.para(f"{label}:", BODY, "B", indent=x, width=width, after=0)
+    pdf.set_y(y)
+    pdf.para(value, indent=x + offset, width=width - offset, after=0.6, align=direction(value))
 
 
 def _stop_box(pdf: _Document, sheet: Sheet) -> None:
-    pad = 3.0
-    lines = [(sheet.stop_heading, 11.5, "B", pad)]
-    for group in sheet.flags:
-        lines.append((group.action, 9, "B", pad))
-        lines += [(f"•  {sign}", 8.5, "", pad + 2) for sign in group.signs]
-    height = 2 * pad + sum(pdf.height(t, s, st, indent + pad, 0.3) for t, s, st, indent in lines)
+    """The warning signs in two columns, each level under what to do, in order of urgency."""
+    pad, gutter = 2.5, 5.0
+    column_w = (pdf.epw - 2 * pad - gutter) / 2
+    parts = _stop_parts(pdf, sheet.flags, column_w)
+    total = sum(h for _, _, h in parts)
+    # Newspaper columns: the first takes parts in order until about half the height.
+    split, used = len(parts), 0.0
+    for i, (_, _, h) in enumerate(parts):
+        if used + h / 2 > total / 2 and i > 0:
+            split = i
+            break
+        used += h
+    if 0 < split < len(parts) and parts[split - 1][0] == "action":
+        split -= 1  # an action never ends a column without its first sign
+    columns = [parts[:split], parts[split:]]
+    heading_lines = len(pdf.lines(sheet.stop_heading, pdf.epw - 2 * pad, STEP_TITLE, "B"))
+    heading_h = heading_lines * STEP_TITLE * LEADING + 1.5
+    height = 2 * pad + heading_h + max(sum(h for _, _, h in c) for c in columns)
     if pdf.will_page_break(height):
         pdf.add_page()
     top = pdf.get_y()
@@ -183,37 +345,134 @@ def _stop_box(pdf: _Document, sheet: Sheet) -> None:
     pdf.rect(pdf.l_margin, top, pdf.epw, height, round_corners=True, corner_radius=2)
     pdf.set_line_width(0.2)
     pdf.set_y(top + pad)
-    for i, (text, size, style, indent) in enumerate(lines):
-        pdf.set_text_color(*(STOP if i == 0 else INK))
-        # Indented on both sides, so the text keeps clear of the box's right edge too.
-        pdf.set_right_margin(pdf.r_margin + pad)
-        pdf.para(text, size, style, indent=indent, after=0.3)
-        pdf.set_right_margin(pdf.r_margin - pad)
+    pdf.set_text_color(*STOP)
+    pdf.para(sheet.stop_heading, STEP_TITLE, "B", indent=pad, width=pdf.epw - 2 * pad, after=1.5)
     pdf.set_text_color(*INK)
+    columns_top = pdf.get_y()
+    for n, column in enumerate(columns):
+        indent = pad + n * (column_w + gutter)
+        pdf.set_y(columns_top)
+        for kind, text, _ in column:
+            if kind == "action":
+                pdf.para(text, BODY, "B", indent=indent, width=column_w, after=0.5)
+            else:
+                pdf.set_x(pdf.l_margin + indent)
+                pdf.bullets([text], width=column_w)
     pdf.set_y(top + height + 2)
 
 
+def _stop_parts(
+    pdf: _Document, flags: list[FlagGroup], width: float
+) -> list[tuple[str, str, float]]:
+    parts = []
+    for group in flags:
+        action_h = len(pdf.lines(group.action, width, BODY, "B")) * BODY * LEADING + 0.5
+        parts.append(("action", group.action, action_h))
+        parts += [("sign", s, pdf.bullets_height([s], width)) for s in group.signs]
+    return parts
+
+
+def _step_texts(step: StepEntry) -> list[tuple[str, str]]:
+    # The cue is what the player shows while a step plays; on paper the instruction says
+    # it in full, and the page is better spent on type a patient can read.
+    texts = [(step.instruction + step.cite, "")]
+    texts += [(f"Take care: {c}", "B") for c in step.cautions]
+    return texts
+
+
+def _step_height(pdf: _Document, step: StepEntry) -> float:
+    """How tall ``_step`` draws this step, in mm, but for the space after it."""
+    return _step_body(pdf, step, 0.0, draw=False) + STEP_GAP
+
+
 def _step(pdf: _Document, step: StepEntry) -> None:
-    text_x = PICTURE_W + GAP
-    parts: list[tuple[str, float, str]] = [
-        (f"{step.number}. {step.title}", 10, "B"),
-        (step.dose, 9, "B"),
-    ]
-    parts.append((step.instruction + step.cite, 8.5, ""))
-    if step.cue:
-        parts.append((f"Cue: {step.cue}", 8.5, ""))
-    parts += [(f"Take care: {c}", 8.5, "B") for c in step.cautions]
-    text_h = sum(pdf.height(t, s, st, text_x, 0.4) for t, s, st in parts)
-    picture_h = PICTURE_W * 100 / 160 if step.svg else 0
-    if pdf.will_page_break(max(text_h, picture_h) + 3):
+    """A drawing on the left, beside it the title, the dose grid and what to do.
+
+    Text that runs past the drawing's foot goes on under it at the full width.
+    """
+    if pdf.will_page_break(_step_height(pdf, step)):
         pdf.add_page()
-    top = pdf.get_y() + 1
+    top = pdf.get_y() + STEP_GAP
     if step.svg:
         _picture(pdf, step.svg, pdf.l_margin, top)
-    pdf.set_y(top)
-    for text, size, style in parts:
-        pdf.para(text, size, style, indent=text_x, after=0.4)
-    pdf.set_y(max(pdf.get_y(), top + picture_h) + 1.5)
+    pdf.set_y(top + _step_body(pdf, step, top, draw=True) + STEP_GAP)
+
+
+def _step_body(pdf: _Document, step: StepEntry, top: float, *, draw: bool) -> float:
+    """Lay out (or only measure) a step from ``top``; return the height it takes."""
+    text_x = PICTURE_W + GAP if step.svg else 0
+    text_w = pdf.epw - text_x
+    foot = top + (PICTURE_H if step.svg else 0)
+    y = top
+    title = f"{step.number}. {step.title}"
+    if draw:
+        pdf.set_y(y)
+        pdf.para(title, STEP_TITLE, "B", indent=text_x, after=0)
+    y += len(pdf.lines(title, text_w, STEP_TITLE, "B")) * STEP_TITLE * LEADING + 0.8
+    if draw:
+        pdf.set_y(y)
+        _dose_grid(pdf, step, text_x, text_w)
+    y += _dose_height(pdf, step, text_w) + 1.2
+    line_h = BODY * LEADING
+    for text, style in _step_texts(step):
+        beside = pdf.lines(text, text_w, BODY, style)
+        # Lines that start above the drawing's foot stay beside it; the rest use the width.
+        room = max(0, int((foot - y) / line_h + 0.5)) if y < foot else 0
+        parts = [(" ".join(beside[:room]), text_x), (" ".join(beside[room:]), 0.0)]
+        for part, x in parts:
+            if not part:
+                continue
+            if x == 0 and text_x:
+                y = max(y, foot + 1)
+            if draw:
+                pdf.set_y(y)
+                pdf.para(part, BODY, style, indent=x, after=0)
+            y += len(pdf.lines(part, pdf.epw - x, BODY, style)) * line_h
+        y += 0.6
+    return max(y, foot) - top
+
+
+DOSE_ROW = BODY * LEADING + 1.6
+
+
+def _dose_widths(pdf: _Document, step: StepEntry) -> list[tuple[str, float, str, float]]:
+    """Each cell's label and value with their widths: the label bold, the value plain."""
+    cells = []
+    for label, value in step.grid:
+        pdf.set_font(FONT, "B", BODY)
+        label_w = pdf.get_string_width(f"{label}: ")
+        pdf.set_font(FONT, "", BODY)
+        cells.append((f"{label}: ", label_w, value, pdf.get_string_width(value)))
+    return cells
+
+
+def _dose_height(pdf: _Document, step: StepEntry, width: float) -> float:
+    cells = _dose_widths(pdf, step)
+    side_by_side = sum(lw + vw + 4 for _, lw, _, vw in cells) <= width
+    return (1 if side_by_side else len(cells)) * DOSE_ROW
+
+
+def _dose_grid(pdf: _Document, step: StepEntry, x: float, width: float) -> None:
+    """The dose as a row of shaded cells (stacked when they do not fit side by side)."""
+    cells = _dose_widths(pdf, step)
+    side_by_side = sum(lw + vw + 4 for _, lw, _, vw in cells) <= width
+    pdf.set_fill_color(*DOSE_FILL)
+    pdf.set_draw_color(*LINE)
+    y = pdf.get_y()
+    left = pdf.l_margin + x
+    for label, label_w, value, value_w in cells:
+        cell_w = label_w + value_w + 4
+        pdf.rect(left, y, cell_w, DOSE_ROW, style="DF")
+        pdf.set_xy(left + 2, y)
+        pdf.set_font(FONT, "B", BODY)
+        pdf.cell(label_w, DOSE_ROW, label)
+        pdf.set_font(FONT, "", BODY)
+        pdf.cell(value_w, DOSE_ROW, value)
+        if side_by_side:
+            left += cell_w
+        else:
+            y += DOSE_ROW
+    pdf.set_xy(pdf.l_margin, y + (DOSE_ROW if side_by_side else 0) + 1.2)
 
 
 def _picture(pdf: _Document, svg: str, x: float, y: float) -> None:
@@ -224,56 +483,127 @@ def _picture(pdf: _Document, svg: str, x: float, y: float) -> None:
 
 
 def _record(pdf: _Document, sheet: Sheet) -> None:
-    """The record for a pen: rows 7 mm high, boxes to tick, room for comments."""
+    """The record for a pen on a page of its own: rows 7 mm high, drawn boxes to tick."""
     record = sheet.record
-    if record.columns:
-        pdf.add_page()  # a table of days on a page of its own, to keep where it is done
-    pdf.heading(record.heading)
+    pdf.add_page()  # kept where it is filled in, apart from the instructions
+    pdf.heading(record.heading, keep=40)
     for line in record.legend:
-        pdf.para(line, 9, after=0.3)
+        pdf.para(line, after=0.3)
+    # Where the sessions are written down, a word that the computer can keep them too.
+    pdf.set_text_color(*MUTED)
+    for command in sheet.commands:
+        pdf.para(f"{ALSO_HERE} {command}", after=0.3)
+    pdf.set_text_color(*INK)
+    pdf.ln(1)
     for item in record.checklist:
-        pdf.para(f"{BOX}   {item}", 11, after=2)
+        y = pdf.get_y()
+        _tick_box(pdf, pdf.l_margin, y + 0.5)
+        pdf.para(item, indent=TICK_MM + 3, after=3)
     if not record.columns:
         return
-    fixed = [10.0, 24.0, *(14.0 if c.box else 17.0 for c in record.columns if not c.wide)]
-    comments = max(pdf.epw - sum(fixed), 20.0)
+    fixed = [12.0, 24.0, *(12.0 if c.box else 19.0 for c in record.columns if not c.wide)]
+    comments = max(pdf.epw - sum(fixed), 27.0)
     widths = [*fixed, comments]
     headings = ["Day", "Date", *(c.heading for c in record.columns)]
-    rows = [
-        [str(n), day, *(BOX if c.box else "" for c in record.columns)]
-        for n, day in enumerate(record.days, 1)
-    ]
+    boxes = [False, False, *(c.box for c in record.columns)]
+    rows = [[str(n), day] for n, day in enumerate(record.days, 1)]
     first = True
     while rows:
         if not first:
             # A record longer than a page goes on under its heading, said to continue.
             pdf.add_page()
-            pdf.heading(f"{record.heading} (continued)")
-        room = pdf.h - pdf.b_margin - pdf.get_y() - 1
-        fits = max(1, int(room // ROW_MM) - 2)  # the headings row may take two lines
-        _record_table(pdf, widths, headings, rows[:fits])
+            pdf.heading(f"{record.heading} (continued)", keep=40)
+        heading_h = _headings_height(pdf, widths, headings)
+        fits = max(1, int((pdf.room() - heading_h - 1) // ROW_MM))
+        _record_table(pdf, widths, headings, boxes, rows[:fits])
         rows = rows[fits:]
         first = False
 
 
-ROW_MM = 7.0  # a row a pen can write in
+def _headings_height(pdf: _Document, widths: list[float], headings: list[str]) -> float:
+    most = max(len(pdf.lines(h, w - 1.5, BODY, "B")) for h, w in zip(headings, widths, strict=True))
+    return most * BODY * LEADING + 2
 
 
 def _record_table(
-    pdf: _Document, widths: list[float], headings: list[str], rows: list[list[str]]
+    pdf: _Document,
+    widths: list[float],
+    headings: list[str],
+    boxes: list[bool],
+    rows: list[list[str]],
 ) -> None:
-    pdf.ln(1)
-    pdf.set_font(FONT, "", 8.5)
     pdf.set_draw_color(*LINE)
-    with pdf.table(
-        col_widths=widths,
-        width=sum(widths),
-        align="LEFT",
-        line_height=ROW_MM,
-        text_align="CENTER",
-        headings_style=FontFace(emphasis="BOLD", fill_color=(240, 240, 240)),
-        first_row_as_headings=True,
-    ) as table:
-        table.row(headings)
-        for row in rows:
-            table.row(row)
+    pdf.set_fill_color(*HEAD_FILL)
+    x0, y = pdf.l_margin, pdf.get_y()
+    heading_h = _headings_height(pdf, widths, headings)
+    x = x0
+    for heading, width in zip(headings, widths, strict=True):
+        pdf.rect(x, y, width, heading_h, style="DF")
+        pdf.set_xy(x + 0.75, y + 1)
+        pdf.set_font(FONT, "B", BODY)
+        pdf.multi_cell(width - 1.5, BODY * LEADING, heading, align="C")
+        x += width
+    y += heading_h
+    pdf.set_font(FONT, "", BODY)
+    for row in rows:
+        x = x0
+        for i, (width, box) in enumerate(zip(widths, boxes, strict=True)):
+            pdf.rect(x, y, width, ROW_MM)
+            if box:
+                _tick_box(pdf, x + (width - TICK_MM) / 2, y + (ROW_MM - TICK_MM) / 2)
+            elif i < len(row):
+                pdf.set_xy(x, y)
+                pdf.cell(width, ROW_MM, row[i], align="C")
+            x += width
+        y += ROW_MM
+    pdf.set_xy(x0, y + 2)
+
+
+def _tick_box(pdf: _Document, x: float, y: float) -> None:
+    pdf.set_draw_color(*INK)
+    pdf.set_line_width(0.3)
+    pdf.rect(x, y, TICK_MM, TICK_MM)
+    pdf.set_line_width(0.2)
+    pdf.set_draw_color(*LINE)
+
+
+def _endnote_lines(sheet: Sheet) -> list[tuple[str, str, float]]:
+    """The endnotes as (text, style, indent): headings bold, the rest at 8 pt."""
+    lines: list[tuple[str, str, float]] = []
+    if sheet.evidence:
+        lines.append((EVIDENCE_HEADING, "heading", 0))
+    for title, statements in sheet.evidence:
+        lines.append((title, "B", 0))
+        lines += [(f"•  {s.text}{s.cite}", "", 2) for s in statements]
+    if sheet.sources:
+        lines.append(("Sources", "heading", 0))
+    lines += [(source, "", 0) for source in sheet.sources]
+    return lines
+
+
+ENDNOTE_HEADING = 11.0
+
+
+def _endnotes_height(pdf: _Document, sheet: Sheet) -> float:
+    """How tall the endnotes are, in mm."""
+    height = 3.0
+    for text, style, indent in _endnote_lines(sheet):
+        if style == "heading":
+            height += 1 + ENDNOTE_HEADING * LEADING + 1.5 + 1.2
+        else:
+            height += pdf.height(text, SMALL, style, indent, after=0.1)
+    return height
+
+
+def _endnotes(pdf: _Document, sheet: Sheet) -> None:
+    """What the research found and the numbered sources, after everything a patient needs."""
+    if not (sheet.evidence or sheet.sources):
+        return
+    pdf.ln(3)
+    pdf.set_text_color(*MUTED)
+    for text, style, indent in _endnote_lines(sheet):
+        if style == "heading":
+            pdf.heading(text, ENDNOTE_HEADING, keep=12)
+        else:
+            pdf.para(text, SMALL, style, indent, after=0.1)
+    pdf.set_text_color(*INK)

@@ -16,6 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from hamstring_care.render.content import (
+    EVIDENCE_HEADING,
     Block,
     Citations,
     ResultContent,
@@ -125,11 +126,14 @@ def block_view(block: Block) -> RenderableType:
             for caution in step.cautions:
                 cell.append(f"\n! {caution}", style="yellow")
             # The sheet's words for the dose, read from the player's timeline, one part a line.
-            table.add_row(str(step.number), cell, Text(step.dose.replace(", ", "\n")))
+            table.add_row(str(step.number), cell, Text(step.dose.replace(" · ", "\n")))
         parts += [Text(), table]
     if block.dropped:
         parts += [Text(), Text("Left out for you", style="bold")]
         parts += [bullet(Text(line)) for line in block.dropped]
+    if block.evidence:
+        parts += [Text(), Text(EVIDENCE_HEADING, style="bold")]
+        parts += [statement(s) for s in block.evidence]
     parts += [Text(), sources_block(block.sources)]
     return Constrain(Group(Text(), *parts), MAX_WIDTH)
 

@@ -9,7 +9,14 @@ from __future__ import annotations
 import re
 import textwrap
 
-from hamstring_care.render.content import ALSO_HERE, Block, ResultContent, Sheet, Statement
+from hamstring_care.render.content import (
+    ALSO_HERE,
+    EVIDENCE_HEADING,
+    Block,
+    ResultContent,
+    Sheet,
+    Statement,
+)
 
 WIDTH = 78
 BLANK = "____________________"
@@ -104,6 +111,8 @@ def block_text(block: Block, width: int = WIDTH) -> str:
     """A protocol as plain text, with its sources (``protocols show`` in a pipe)."""
     lines = Lines(width)
     block_lines(lines, block, command=False)
+    if block.evidence:
+        lines.bullets("About the evidence", block.evidence)
     lines.sources(block.sources)
     return lines.text().lstrip("\n")
 
@@ -147,6 +156,10 @@ def to_text(sheet: Sheet, width: int = WIDTH) -> str:
     for block in sheet.blocks:
         block_lines(lines, block)
 
+    if sheet.evidence:
+        lines.heading(EVIDENCE_HEADING)
+        for title, statements in sheet.evidence:
+            lines.bullets(title, statements)
     lines.sources(sheet.sources)
     record = sheet.record
     lines.heading(record.heading)
@@ -220,6 +233,11 @@ def to_markdown(sheet: Sheet) -> str:
             if step.cue:
                 out += [f"*Cue:* {md(step.cue)}", ""]
             out += [f"**Take care:** {md(c)}" + "\n" for c in step.cautions]
+    if sheet.evidence:
+        out += [f"## {EVIDENCE_HEADING}", ""]
+        for title, statements in sheet.evidence:
+            out += [f"**{md(title)}**", ""]
+            out += [f"- {md(s.text)}{s.cite}" for s in statements] + [""]
     if sheet.sources:
         out += ["## Sources", ""]
         out += [md(source) + "\\" for source in sheet.sources[:-1]]
