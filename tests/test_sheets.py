@@ -165,7 +165,7 @@ def test_hostile_html_is_escaped(tmp_path, invoke):
     assert result.exit_code == 0, result.stderr
     text = out.read_text(encoding="utf-8")
     assert [t for t, _ in parse_html(text).tags].count("script") == 0
-    assert [t for t, _ in parse_html(text).tags].count("b") == 3  # ours: the header's labels
+    assert "<b>notes</b>" not in text  # the notes' tags are text, never markup
     assert "&lt;b&gt;notes&lt;/b&gt;" in text
     assert "&lt;script&gt;alert(1)&lt;/script&gt; [bold red]Zoë Ångström-Łukasiewicz 😀" in text
     assert "\x1b" not in text and "pwn" not in text
@@ -753,3 +753,19 @@ def test_a_two_routine_sheet_reads_at_arms_length_on_two_pages_and_the_record(
                 assert size >= 8 - 0.01, text
                 assert endnotes or height < footer_band, f"{text!r} at {size} pt"
     assert step_titles <= {text for page in pages for _, _, text in page}
+
+
+def test_html_sheet_has_the_pdf_layout_doses_and_endnotes(tmp_path, invoke):
+    """The same dose grid, the warning signs in two columns, drawn tick boxes, and what the
+    research found after the record, as on the PDF."""
+    out = tmp_path / "two.html"
+    assert invoke(*TWO_ROUTINES, "-o", str(out)).exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    assert '<div class="columns">' in text and ".stop .columns { columns: 2;" in text
+    assert "<span><b>How long:</b> 3 spots, 10-20 s each</span>" in text
+    assert "<span><b>How long:</b> 3 holds, 30 s each, 10 s rest</span>" in text
+    assert text.count("<span><b>Leg:</b> Right leg only</span>") == 7
+    assert text.count('<span class="tick"></span>') == 14 * 4  # 2 routines x 2 sessions a day
+    record, endnotes = text.index('<section class="record">'), text.index("About the evidence")
+    assert record < endnotes < text.index("<h2>Sources</h2>")
+    assert "Cue:" not in text  # the player's cues stay in the terminal

@@ -9,63 +9,75 @@ from __future__ import annotations
 import base64
 from html import escape
 
-from hamstring_care.render.content import ALSO_HERE, Sheet, Statement
+from hamstring_care.render.content import ALSO_HERE, EVIDENCE_HEADING, Sheet, Statement
 from hamstring_care.render.text import header_fields
 
 PAGE = {"a4": "A4", "letter": "letter"}
 
 STYLE = """
-:root { --ink: #1b1b1b; --muted: #555; --line: #bbb; --stop: #b00020; }
+:root { --ink: #1b1b1b; --muted: #505050; --line: #969696; --stop: #b00020;
+        --plan: #eef3f8; --dose: #f2f2f2; }
 * { box-sizing: border-box; }
-body { font: 11pt/1.4 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif;
-       color: var(--ink); max-width: 48rem; margin: 2rem auto; padding: 0 1rem; }
-h1 { font-size: 1.6rem; margin: 0 0 .2rem; }
-h2 { font-size: 1.2rem; margin: 1.4rem 0 .4rem; border-bottom: 1px solid var(--line); }
-h3 { font-size: 1rem; margin: 0 0 .2rem; }
-.clinic { font-weight: 600; margin: 0; }
-.who { display: flex; flex-wrap: wrap; gap: .3rem 1.5rem; margin: .4rem 0 1rem; }
-.who span b { color: var(--muted); font-weight: 600; }
-.stop { border: 2px solid var(--stop); border-radius: 6px; padding: .5rem 1rem; }
-.stop h2 { color: var(--stop); border: 0; margin-top: .2rem; }
-.stop h3 { margin-top: .6rem; }
-.stop ul { margin: .2rem 0; }
-.schedule { font-weight: 600; }
-.also { font-size: .85em; color: var(--muted); }
-.also code { font-family: ui-monospace, "DejaVu Sans Mono", monospace; }
-.plan { border: 1px solid var(--line); border-radius: 6px; padding: .4rem 1rem;
-        margin-bottom: 1rem; }
-.plan h2 { border: 0; margin-top: .2rem; }
-.plan dl { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem;
-           margin: .3rem 0; }
-.plan dt { font-weight: 600; }
-.plan dd { margin: 0; white-space: pre-wrap; }
-.step { display: grid; grid-template-columns: 7rem 1fr; gap: 1rem; padding: .6rem 0;
-        border-top: 1px solid #e3e3e3; break-inside: avoid; }
-.step img { width: 7rem; height: auto; }
-.step p { margin: .15rem 0; }
-.dose { font-weight: 600; }
-.cue { font-style: italic; }
-.caution { color: #8a4b00; }
-.cite { color: var(--muted); font-size: .85em; }
-table.record { border-collapse: collapse; width: 100%; font-size: .95em; }
-table.record th, table.record td { border: 1px solid var(--line); padding: .25rem .4rem;
-                                   text-align: left; }
-table.record td { height: 8mm; }
-table.record td.box { text-align: center; font-size: 1.4em; }
-table.record th.wide { width: 30%; }
-.legend { margin: .1rem 0; color: var(--muted); }
-.checklist { list-style: none; padding-left: 0; font-size: 1.05em; }
-.checklist li { margin: .4rem 0; }
-.notes { white-space: pre-wrap; overflow-wrap: anywhere; }
-.sources { font-size: .85em; color: var(--muted); }
-.sources p { margin: .1rem 0; }
-footer { margin-top: 1.5rem; font-size: .8em; color: var(--muted);
-         border-top: 1px solid var(--line); padding-top: .4rem; }
+body { font: 11pt/1.2 "DejaVu Sans", Verdana, system-ui, sans-serif;
+       color: var(--ink); max-width: 190mm; margin: 2rem auto; padding: 0 1rem; }
+h1 { font-size: 20pt; margin: 0 0 .1rem; }
+h2 { font-size: 15pt; margin: .8rem 0 .3rem; border-bottom: 1px solid var(--line); }
+h3 { font-size: 11pt; margin: .3rem 0 .1rem; }
+p, ul { margin: .15rem 0; }
+ul { padding-left: 1.2rem; }
+header { display: flex; flex-wrap: wrap; justify-content: space-between; align-items: baseline; }
+.clinic { font-weight: 600; font-size: 12pt; color: var(--muted); order: 2; }
+.who { display: flex; flex-wrap: wrap; gap: .2rem 1.5rem; margin: 0 0 .5rem; order: 3;
+       width: 100%; }
+.plan { background: var(--plan); border-radius: 2mm; padding: 2.5mm 3mm; margin-bottom: 2.5mm; }
+.plan h2 { border: 0; margin: 0 0 1mm; font-size: 14pt; }
+.plan dl { display: grid; grid-template-columns: max-content 1fr max-content 1fr;
+           gap: .1rem .5rem; margin: 0; }
+.plan dt { font-weight: 700; }
+.plan dd { margin: 0 1rem 0 0; white-space: pre-wrap; }
+.plan .notes { margin-top: 1mm; white-space: pre-wrap; overflow-wrap: anywhere; }
+.stop { border: 2px solid var(--stop); border-radius: 2mm; padding: 2.5mm; margin-bottom: 2mm; }
+.stop h2 { color: var(--stop); border: 0; margin: 0 0 1mm; font-size: 14pt; }
+.stop .columns { columns: 2; column-gap: 5mm; }
+.stop h3 { margin: 0 0 .1rem; break-after: avoid; }
+.stop li { break-inside: avoid; }
+.heading { display: flex; flex-wrap: wrap; justify-content: space-between; align-items: baseline;
+           gap: 0 1rem; border-bottom: 1px solid var(--line); margin: 1mm 0 1.2mm; }
+.heading h2 { border: 0; margin: 0; }
+.schedule { font-weight: 700; }
+.also { color: var(--muted); }
+.also code { font-family: inherit; }
+.step { display: flow-root; padding: .6mm 0; break-inside: avoid; }
+.step img { float: left; width: 45mm; height: auto; margin: 0 4mm 0 0; }
+.keep { break-inside: avoid; }
+.step h3 { font-size: 14pt; margin: 0 0 .8mm; }
+.dose { display: flex; flex-wrap: wrap; margin: 0 0 1.2mm; }
+.dose span { background: var(--dose); border: 1px solid var(--line); padding: 0 2mm; }
+.dose b { font-weight: 700; }
+.caution { font-weight: 700; }
+.cite { color: var(--muted); }
+section.record { break-before: page; }
+table.record { border-collapse: collapse; width: 100%; margin-top: 1mm; }
+table.record th, table.record td { border: 1px solid var(--line); padding: 0 .3rem;
+                                   text-align: center; }
+table.record th { background: #ebebeb; }
+table.record td { height: 7mm; }
+.tick { display: inline-block; width: 5mm; height: 5mm; border: .3mm solid var(--ink);
+        vertical-align: middle; }
+table.record th.wide { width: 25%; }
+table.record td:nth-child(2) { white-space: nowrap; }
+.checklist { list-style: none; padding-left: 0; }
+.checklist li { margin: .3rem 0; }
+.endnotes { font-size: 8pt; line-height: 1.15; color: var(--muted); margin-top: 3mm; }
+.endnotes h2 { font-size: 11pt; margin: 1mm 0 1mm; }
+.endnotes h3 { font-size: 8pt; margin: 0; }
+.endnotes p, .endnotes li { margin: 0; }
+footer { margin-top: 3mm; font-size: 8pt; color: var(--muted);
+         border-top: 1px solid var(--line); padding-top: 1mm; }
 @media print {
-  body { margin: 0; max-width: none; font-size: 10pt; }
-  h2 { break-after: avoid; }
-  .stop, table.record tr { break-inside: avoid; }
-  section.record { break-before: page; }
+  body { margin: 0; max-width: none; padding: 0; }
+  h2, h3, .heading { break-after: avoid; }
+  .plan, .stop, table.record tr { break-inside: avoid; }
 }
 """
 
@@ -101,7 +113,7 @@ def _page_style(sheet: Sheet) -> str:
     """
     who = _css_string(sheet.patient or "")
     return (
-        f"@page {{ size: {PAGE[sheet.paper]}; margin: 15mm 15mm 18mm; "
+        f"@page {{ size: {PAGE[sheet.paper]}; margin: 10mm 13mm 15mm; "
         f"@top-left {{ content: {who}; font: 8pt sans-serif; color: #555; }} "
         "@top-right { content: none; } @top-center { content: none; } "
         "@bottom-left { content: none; } @bottom-center { content: none; } "
@@ -138,29 +150,33 @@ def to_html(sheet: Sheet) -> str:
 
     out += ['<section class="plan">', "<h2>Your plan</h2>", "<dl>"]
     for label, value in sheet.plan:
-        out.append(f'<dt>{escape(label)}</dt><dd dir="auto">{escape(value)}</dd>')
+        out.append(f'<dt>{escape(label)}:</dt><dd dir="auto">{escape(value)}</dd>')
     out.append("</dl>")
     if sheet.notes:
-        out += [
-            "<h3>Notes from your clinician</h3>",
-            f'<p class="notes" dir="auto">{escape(sheet.notes)}</p>',
-        ]
+        out.append(
+            '<p class="notes" dir="auto"><b>Notes from your clinician:</b> '
+            f"{escape(sheet.notes)}</p>"
+        )
     out.append("</section>")
     out += ['<section class="stop">', f"<h2>{escape(sheet.stop_heading)}</h2>"]
+    out.append('<div class="columns">')
     for group in sheet.flags:
         out.append(f"<h3>{escape(group.action)}</h3><ul>")
         out += [f"<li>{escape(sign)}</li>" for sign in group.signs]
         out.append("</ul>")
-    out.append("</section>")
+    out += ["</div>", "</section>"]
 
     for block in sheet.blocks:
         out += [
             f'<section class="{escape(block.kind)}">',
-            f"<h2>{escape(block.title)}</h2>",
-            f"<p>{escape(block.summary)}</p>",
-            f'<p class="schedule">{escape(block.schedule)}</p>',
-            f'<p class="also">{escape(ALSO_HERE)} <code>{escape(block.command)}</code></p>',
+            # The heading is kept with what comes before the first step, and that step.
+            '<div class="keep">',
+            f'<div class="heading"><h2>{escape(block.title)}</h2>',
+            f'<p class="schedule">{escape(block.schedule)}</p></div>',
         ]
+        if not block.steps:
+            # As on the PDF: a routine's summary says what its steps say beside it.
+            out.append(f"<p>{escape(block.summary)}</p>")
         if block.before:
             out += ["<h3>Before you start</h3>", "<ul>"]
             out += [_statement(s) for s in block.before]
@@ -169,32 +185,37 @@ def to_html(sheet: Sheet) -> str:
             out += [f"<h3>{escape(title)}</h3>", "<ul>"]
             out += [_statement(s) for s in statements]
             out.append("</ul>")
-        for step in block.steps:
+        if not block.steps:
+            out.append("</div>")
+        for number, step in enumerate(block.steps):
             cite = f' <span class="cite">{escape(step.cite.strip())}</span>' if step.cite else ""
+            grid = "".join(
+                f"<span><b>{escape(label)}:</b> {escape(value)}</span>"
+                for label, value in step.grid
+            )
             out += [
                 '<div class="step">',
                 _image(step.svg, step.title),
                 "<div>",
                 f"<h3>{step.number}. {escape(step.title)}</h3>",
-                f'<p class="dose">{escape(step.dose)}</p>',
+                f'<p class="dose">{grid}</p>',
                 f"<p>{escape(step.instruction)}{cite}</p>",
             ]
-            if step.cue:
-                out.append(f'<p class="cue">Cue: {escape(step.cue)}</p>')
             out += [f'<p class="caution">Take care: {escape(c)}</p>' for c in step.cautions]
-            out += ["</div>", "</div>"]
+            out += ["</div>", "</div>"] + (["</div>"] if number == 0 else [])
         out.append("</section>")
 
-    if sheet.sources:
-        out += ['<section class="sources">', "<h2>Sources</h2>"]
-        out += [f"<p>{escape(source)}</p>" for source in sheet.sources]
-        out.append("</section>")
     record = sheet.record
     out += ['<section class="record">', f"<h2>{escape(record.heading)}</h2>"]
     out += [f'<p class="legend">{escape(line)}</p>' for line in record.legend]
+    out += [
+        f'<p class="also">{escape(ALSO_HERE)} <code>{escape(command)}</code></p>'
+        for command in sheet.commands
+    ]
+    tick = '<span class="tick"></span>'
     if record.checklist:
         out.append('<ul class="checklist">')
-        out += [f"<li>&#9744; {escape(item)}</li>" for item in record.checklist]
+        out += [f"<li>{tick} {escape(item)}</li>" for item in record.checklist]
         out.append("</ul>")
     if record.columns:
         out += ['<table class="record">', "<thead><tr>", "<th>Day</th><th>Date</th>"]
@@ -203,12 +224,23 @@ def to_html(sheet: Sheet) -> str:
         ]
         out += ["</tr></thead>", "<tbody>"]
         for n, day in enumerate(record.days, 1):
-            cells = "".join(
-                '<td class="box">&#9744;</td>' if c.box else "<td></td>" for c in record.columns
-            )
+            cells = "".join(f"<td>{tick}</td>" if c.box else "<td></td>" for c in record.columns)
             out.append(f"<tr><td>{n}</td><td>{escape(day)}</td>{cells}</tr>")
         out += ["</tbody>", "</table>"]
     out.append("</section>")
+
+    if sheet.evidence or sheet.sources:
+        out.append('<section class="endnotes">')
+        if sheet.evidence:
+            out.append(f"<h2>{escape(EVIDENCE_HEADING)}</h2>")
+        for title, statements in sheet.evidence:
+            out += [f"<h3>{escape(title)}</h3>", "<ul>"]
+            out += [_statement(s) for s in statements]
+            out.append("</ul>")
+        if sheet.sources:
+            out.append("<h2>Sources</h2>")
+            out += [f"<p>{escape(source)}</p>" for source in sheet.sources]
+        out.append("</section>")
 
     out += [f"<footer>{' · '.join(escape(f) for f in sheet.footer)}</footer>", "</body>", "</html>"]
     return "\n".join(out) + "\n"
