@@ -545,6 +545,25 @@ def test_every_bundled_step_has_its_own_drawing(library):
     assert len(names) == len(set(names))
 
 
+WORKING_LEG = "#1f6fb2"  # the blue the plan box's key names
+
+
+def test_each_drawing_is_its_own_pose_with_the_working_leg_in_blue(library):
+    """Redrawn (issue 16): one distinct pose per step, the leg worked drawn in the key's blue,
+    and a motion arrow or the tight spot in red; the key is printed where drawings are."""
+    import re
+
+    poses = {}
+    for pid in ("foam-roller-and-ball", "hamstring-stretch"):
+        for step in library.get(pid).steps:
+            svg = library.illustration(pid, step.illustration).read_text()
+            legs = re.findall(rf'<path d="([^"]+)"[^>]*stroke="{WORKING_LEG}"', svg)
+            assert len(legs) == 1, step.illustration
+            assert 'stroke="#c0392b"' in svg, f"{step.illustration}: no arrow or spot"
+            poses[step.illustration] = legs[0]
+    assert len(set(poses.values())) == len(poses)  # no two steps share a pose
+
+
 def test_illustrations_must_exist_and_stay_in_their_folder(write, tmp_path):
     from hamstring_care.errors import InputFileError
     from hamstring_care.source.library import load_protocol
@@ -769,3 +788,4 @@ def test_html_sheet_has_the_pdf_layout_doses_and_endnotes(tmp_path, invoke):
     record, endnotes = text.index('<section class="record">'), text.index("About the evidence")
     assert record < endnotes < text.index("<h2>Sources</h2>")
     assert "Cue:" not in text  # the player's cues stay in the terminal
+    assert "In the drawings, the leg you work is blue." in text

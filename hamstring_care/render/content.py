@@ -204,6 +204,7 @@ STOP_HEADING = "Most hamstring pain settles with care. Stop and get help if..."
 ANY_EMERGENCY_NUMBER = "your local emergency number"
 ALSO_HERE = "Also on your computer:"
 EVIDENCE_HEADING = "About the evidence"
+DRAWING_KEY = "In the drawings, the leg you work is blue."
 """Before the terminal command on a sheet: for the patient the paper is the dose."""
 
 
@@ -493,6 +494,13 @@ class Sheet:
     """What the research found, under each protocol's title: printed with the sources."""
     sources: list[str]
     footer: list[str]
+
+    @property
+    def drawing_key(self) -> str | None:
+        """What the drawings' colour means, when the sheet has drawings."""
+        if any(step.svg for block in self.blocks for step in block.steps):
+            return DRAWING_KEY
+        return None
 
     @property
     def commands(self) -> list[str]:

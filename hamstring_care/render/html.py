@@ -152,6 +152,8 @@ def to_html(sheet: Sheet) -> str:
     for label, value in sheet.plan:
         out.append(f'<dt>{escape(label)}:</dt><dd dir="auto">{escape(value)}</dd>')
     out.append("</dl>")
+    if sheet.drawing_key:
+        out.append(f"<p>{escape(sheet.drawing_key)}</p>")
     if sheet.notes:
         out.append(
             '<p class="notes" dir="auto"><b>Notes from your clinician:</b> '

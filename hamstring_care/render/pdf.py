@@ -288,6 +288,8 @@ def _plan_box(pdf: _Document, sheet: Sheet) -> None:
         return len(lines) * BODY * LEADING + 0.6
 
     details = max(sum(entry_height(*entry) for entry in column) for column in columns)
+    if sheet.drawing_key:
+        details += BODY * LEADING + 0.6
     notes = ("Notes from your clinician", sheet.notes) if sheet.notes else None
     height = 2 * pad + STEP_TITLE * LEADING + 1.2 + details
     if notes:
@@ -303,6 +305,9 @@ def _plan_box(pdf: _Document, sheet: Sheet) -> None:
         pdf.set_y(details_top)
         for label, value in column:
             _entry(pdf, label, value, pad + n * (column_w + gutter), column_w, label_width(label))
+    if sheet.drawing_key:
+        pdf.set_y(details_top + details - BODY * LEADING - 0.6)
+        pdf.para(sheet.drawing_key, indent=pad, after=0.6)
     pdf.set_y(details_top + details)
     if notes:
         pdf.ln(1.2)
