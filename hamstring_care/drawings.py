@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import re
 import stat
+import struct
+import typing
+from dataclasses import dataclass
 from pathlib import Path
 
 MAX_DRAWING_BYTES = 256 * 1024  # the bundled drawings are about 1 kB each
@@ -120,3 +123,84 @@ def read_drawing(path: Path) -> str:
 def element_count(text: str) -> int:
     """About how many elements a drawing holds (its opening tags)."""
     return text.count("<") - text.count("</") - text.count("<?") - text.count("<!")
+
+
+MAX_LOGO_BYTES = 256 * 1024
+MAX_LOGO_PIXELS = 2_000  # a side: plenty for 45 mm at print resolution, no decompression bomb
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+@dataclass(frozen=True)
+class Logo:
+    """A clinic's logo for the top of a sheet: a PNG or a self-contained SVG."""
+
+    kind: str
+    """``png`` or ``svg``."""
+    data: bytes
+
+
+def read_logo(path: Path, source: str) -> Logo:
+    """Read and check a logo: a PNG or SVG file of at most 256 KiB.
+
+    A PNG must decode and be at most 2,000 pixels a side; an SVG must be self-contained,
+    like the drawings. Raises ``InputFileError`` with the reason.
+    """
+    from hamstring_care.errors import InputFileError, Problem
+    from hamstring_care.source.reading import read_bytes
+
+    def refuse(reason: str) -> InputFileError:
+        return InputFileError(source, [Problem((), reason)])
+
+    raw = read_bytes(path, source)
+    if len(raw) > MAX_LOGO_BYTES:
+        raise refuse("a logo may be at most 256 KiB")
+    if raw.startswith(PNG_SIGNATURE):
+        if raw[12:16] != b"IHDR" or len(raw) < 24:
+            raise refuse("not a readable PNG image")
+        width, height = struct.unpack(">II", raw[16:24])
+        if not (0 < width <= MAX_LOGO_PIXELS and 0 < height <= MAX_LOGO_PIXELS):
+            raise refuse(f"a logo may be at most {MAX_LOGO_PIXELS:,} pixels a side")
+        _check_png(raw, refuse)
+        return Logo("png", raw)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        text = ""
+    if "<svg" not in text:
+        raise refuse("not a PNG or SVG image")
+    problems = drawing_problems(text)
+    if problems:
+        raise refuse("not self-contained: " + "; ".join(problems))
+    if not _has_size(text):
+        raise refuse("an SVG logo needs a viewBox, or a width and a height, to be drawn")
+    return Logo("svg", raw)
+
+
+_NUMBER = r"\s*([0-9]*\.?[0-9]+)\s*(?:px|mm|cm|in|pt)?\s*"
+
+
+def _has_size(text: str) -> bool:
+    """True when the root element says how large it is (a viewBox, or width and height)."""
+    from defusedxml.ElementTree import fromstring
+
+    root = fromstring(text, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    box = root.get("viewBox", "").replace(",", " ").split()
+    try:
+        if len(box) == 4 and float(box[2]) > 0 and float(box[3]) > 0:
+            return True
+    except ValueError:
+        pass
+    sizes = [re.fullmatch(_NUMBER, root.get(name, "")) for name in ("width", "height")]
+    return all(match and float(match.group(1)) > 0 for match in sizes)
+
+
+def _check_png(raw: bytes, refuse: typing.Callable[[str], Exception]) -> None:
+    import io
+
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(raw)) as image:
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        raise refuse("not a readable PNG image") from None

@@ -812,6 +812,9 @@ class Schedule(Model):
 
     times_per_day: Annotated[int, Field(ge=1, le=6)] = 1
     days: Annotated[int, Field(ge=1, le=90)] = 14
+    """How many days the plan runs; the record lists the days with sessions."""
+    days_per_week: Annotated[int, Field(ge=1, le=7)] = 7
+    """Days a week with sessions, spread through each week from the first day."""
 
 
 class Clinic(Model):
@@ -829,6 +832,9 @@ class Clinic(Model):
     emergency_number: Annotated[str, Field(min_length=1, max_length=20)] | None = None
     """The emergency number to call, e.g. 999, 911 or 112."""
     paper: Paper | None = None
+    logo: Annotated[str, Field(min_length=1, max_length=1000)] | None = None
+    """A PNG or SVG file (at most 256 KiB), relative to this file's folder: printed at the
+    top of PDF and HTML sheets."""
 
 
 class Plan(Model):

@@ -18,6 +18,7 @@ from hamstring_care.prescription import Prescribed, Prescription, from_plan
 from hamstring_care.vocab import Side
 
 if TYPE_CHECKING:
+    from hamstring_care.drawings import Logo
     from hamstring_care.prescription import Advice
     from hamstring_care.source.library import Library
 
@@ -36,11 +37,13 @@ class Overrides:
     side: Side | None = None
     times_per_day: int | None = None
     days: int | None = None
+    days_per_week: int | None = None
     paper: str | None = None
     clinic_phone: str | None = None
     clinic_address: str | None = None
     next_appointment: str | None = None
     emergency_number: str | None = None
+    logo: Path | None = None
 
 
 def advice(library: Library, pid: str) -> Advice:
@@ -109,6 +112,8 @@ def _with_clinic(base: Prescription, clinic_file: Path, from_plan: bool) -> Pres
     }
     if clinic.paper is not None and not from_plan:  # a plan file always says its paper
         changes["paper"] = str(clinic.paper)
+    if clinic.logo is not None:
+        changes["logo"] = _logo(clinic_file.parent / clinic.logo)
     return replace(base, **changes)
 
 
@@ -119,7 +124,8 @@ def _apply(base: Prescription, given: Overrides) -> Prescription:
     from dataclasses import replace
 
     changes: dict[str, Any] = {}
-    names = ("patient", "clinician", "clinic", "times_per_day", "days", "paper", *CONTACT)
+    schedule = ("times_per_day", "days", "days_per_week")
+    names = ("patient", "clinician", "clinic", *schedule, "paper", *CONTACT)
     for name in names:
         if getattr(given, name) is not None:
             changes[name] = getattr(given, name)
@@ -129,6 +135,8 @@ def _apply(base: Prescription, given: Overrides) -> Prescription:
         changes["notes"] = given.notes
     if given.notes_file is not None:
         changes["notes"] = _notes_file(given.notes_file)
+    if given.logo is not None:
+        changes["logo"] = _logo(given.logo)
     if changes.get("notes") is not None and len(changes["notes"]) > NOTES_LIMIT:
         raise UsageError(f"notes: {NOTES_LIMIT:,} characters at most")
     if given.hold is not None or given.side is not None:
@@ -143,6 +151,13 @@ def _apply(base: Prescription, given: Overrides) -> Prescription:
             for item in base.items
         )
     return replace(base, **changes)
+
+
+def _logo(path: Path) -> Logo:
+    from hamstring_care.drawings import read_logo
+    from hamstring_care.source.reading import display_name
+
+    return read_logo(path, display_name(path))
 
 
 def _notes_file(path: Path) -> str:
@@ -199,7 +214,8 @@ def new_plan_text(
         "",
         "schedule:",
         _line("  times_per_day", "1", "sessions a day, 1 to 6"),
-        _line("  days", "14", "rows in the daily record, 1 to 90"),
+        _line("  days", "14", "how many days the plan runs, 1 to 90"),
+        _line("  days_per_week", "7", "days a week with sessions, 1 to 7"),
         PROTOCOLS_HELP.rstrip("\n"),
     ]
     for pid in dict.fromkeys(protocol_ids):

@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeAlias
 
+from hamstring_care.drawings import Logo
 from hamstring_care.player.timeline import build
 from hamstring_care.vocab import Side
 from hamstring_care.words import count
@@ -64,11 +65,14 @@ class Prescription:
     notes: str | None = None
     times_per_day: int = 1
     days: int = 14
+    days_per_week: int = 7
     paper: str = "a4"
     clinic_phone: str | None = None
     clinic_address: str | None = None
     next_appointment: str | None = None
     emergency_number: str | None = None
+    logo: Logo | None = None
+    """The clinic's logo, read and checked at the edge."""
 
     @property
     def routines(self) -> list[Prescribed]:
@@ -87,6 +91,7 @@ def from_plan(plan: Plan, protocols: dict[str, Advice], today: dt.date) -> Presc
         notes=plan.notes,
         times_per_day=plan.schedule.times_per_day,
         days=plan.schedule.days,
+        days_per_week=plan.schedule.days_per_week,
         paper=plan.paper,
         clinic_phone=plan.clinic_phone,
         clinic_address=plan.clinic_address,
@@ -172,9 +177,16 @@ def step_doses(
     return doses
 
 
-def how_often(times_per_day: int) -> str:
-    """``Once a day``, ``Twice a day``, ``3 times a day``."""
-    return TIMES_A_DAY.get(times_per_day, f"{times_per_day} times a day")
+def how_often(times_per_day: int, days_per_week: int = 7) -> str:
+    """``Once a day``, ``Twice a day``, ``3 times a day, 3 days a week``."""
+    words = TIMES_A_DAY.get(times_per_day, f"{times_per_day} times a day")
+    return words if days_per_week == 7 else f"{words}, {days_per_week} days a week"
+
+
+def session_days(start: dt.date, days: int, days_per_week: int = 7) -> list[dt.date]:
+    """The days with sessions: ``days_per_week`` of each 7, spread evenly from ``start``."""
+    chosen = {round(i * 7 / days_per_week) for i in range(days_per_week)}
+    return [start + dt.timedelta(days=offset) for offset in range(days) if offset % 7 in chosen]
 
 
 def content_hash(protocol: Advice) -> str:

@@ -789,3 +789,85 @@ def test_html_sheet_has_the_pdf_layout_doses_and_endnotes(tmp_path, invoke):
     assert record < endnotes < text.index("<h2>Sources</h2>")
     assert "Cue:" not in text  # the player's cues stay in the terminal
     assert "In the drawings, the leg you work is blue." in text
+
+
+def test_a_schedule_of_some_days_a_week_lists_those_days(tmp_path, invoke, write):
+    """Three days a week over two weeks: six rows, spread through each week, the plan's day
+    numbers kept; the plan box and the routine say how often."""
+    from hamstring_care.prescription import session_days
+
+    start = dt.date(2026, 11, 23)  # a Monday
+    assert [d.isoformat() for d in session_days(start, 14, 3)] == [
+        "2026-11-23", "2026-11-25", "2026-11-28", "2026-11-30", "2026-12-02", "2026-12-05",
+    ]  # fmt: skip
+    assert len(session_days(start, 14, 7)) == 14
+    assert [d.day for d in session_days(start, 7, 1)] == [23]
+    text = invoke(
+        "print", "hamstring-stretch", "--days-a-week", "3", "--date", "2026-11-23",
+        "-f", "txt", "-o", "-",
+    ).stdout  # fmt: skip
+    assert "How often: Once a day, 3 days a week, for 14 days" in text
+    assert "Once a day, 3 days a week, about 4 min each time (each leg)." in text
+    record = text.split("Day  Date")[1].split("-----")[0].splitlines()[1:]
+    assert [line.split()[0] for line in record if line.strip()] == [
+        "1", "3", "6", "8", "10", "13",
+    ]  # fmt: skip
+    assert "Wed 25 Nov" in text and "Tue 24 Nov" not in text
+    plan = write("p.yaml", "schedule:\n  days_per_week: 8\nprotocols:\n  - id: rice\n")
+    refused = invoke("print", "--plan", str(plan), "-f", "txt", "-o", "-")
+    assert refused.exit_code != 0 and "days_per_week" in refused.stderr
+
+
+def png(width: int, height: int) -> bytes:
+    """A real PNG of this size, in one colour."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (42, 111, 151)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_a_clinic_logo_is_printed_once_checked_like_a_drawing(tmp_path, invoke):
+    """Off by default; a PNG or a self-contained SVG, at the top of the PDF and the HTML;
+    anything else is refused with one line, and nothing is written."""
+    import os
+
+    logo = tmp_path / "logo.png"
+    logo.write_bytes(png(300, 100))
+    plain, with_logo = tmp_path / "plain.pdf", tmp_path / "logo.pdf"
+    assert invoke("print", "rice", "-o", str(plain)).exit_code == 0
+    assert invoke("print", "rice", "--logo", str(logo), "-o", str(with_logo)).exit_code == 0
+    assert len(PdfReader(plain).pages[0].images) == 0
+    assert len(PdfReader(with_logo).pages[0].images) == 1
+    html = invoke("print", "rice", "--logo", str(logo), "-f", "html", "-o", "-").stdout
+    assert '<img class="logo" src="data:image/png;base64,' in html
+
+    svg = tmp_path / "logo.svg"
+    svg.write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 30 10"><circle r="4"/></svg>'
+    )
+    assert invoke("print", "rice", "--logo", str(svg), "-o", str(tmp_path / "s.pdf")).exit_code == 0
+
+    cases = {
+        "leak.svg": ('<svg xmlns="http://www.w3.org/2000/svg"><image href="http://x/y.png"/></svg>', "an <image> element"),
+        "notes.txt": ("just words", "not a PNG or SVG image"),
+        "sizeless.svg": ('<svg xmlns="http://www.w3.org/2000/svg"><circle r="4"/></svg>', "needs a viewBox"),
+        "huge.png": (png(2001, 10), "at most 2,000 pixels a side"),
+        "cut.png": (png(30, 30)[:40], "not a readable PNG image"),
+    }  # fmt: skip
+    for name, (content, reason) in cases.items():
+        path = tmp_path / name
+        path.write_bytes(content if isinstance(content, bytes) else content.encode())
+        out = tmp_path / f"{name}.pdf"
+        result = invoke("print", "rice", "--logo", str(path), "-o", str(out))
+        assert result.exit_code == 2, name
+        assert reason in result.stderr and len(result.stderr.strip().splitlines()) == 1, name
+        assert not out.exists()
+
+    data = Path(os.environ["HAMSTRING_CARE_DATA"])
+    data.mkdir(parents=True, exist_ok=True)
+    (data / "logo.png").write_bytes(png(120, 40))
+    (data / "clinic.yaml").write_text("clinic: Riverside Physio\nlogo: logo.png\n")
+    from_clinic = tmp_path / "clinic.pdf"
+    assert invoke("print", "rice", "-o", str(from_clinic)).exit_code == 0
+    assert len(PdfReader(from_clinic).pages[0].images) == 1

@@ -279,7 +279,16 @@ def print_command(
     ] = None,
     days: Annotated[
         Optional[int],  # noqa: UP045
-        typer.Option(min=1, max=90, metavar="N", help="Rows of the daily record. [default: 14]"),
+        typer.Option(min=1, max=90, metavar="N", help="Days the plan runs. [default: 14]"),
+    ] = None,
+    days_a_week: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option(
+            min=1,
+            max=7,
+            metavar="N",
+            help="Days a week with sessions; the record lists those days. [default: 7]",
+        ),
     ] = None,
     paper: Annotated[
         Optional[Paper],  # noqa: UP045
@@ -305,6 +314,14 @@ def print_command(
             "[default: your local emergency number]",
         ),
     ] = None,
+    logo: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            metavar="FILE",
+            help="The clinic's logo, a PNG or SVG of at most 256 KiB, at the top of PDF and "
+            "HTML sheets.",
+        ),
+    ] = None,
     force: ForceOption = False,
 ) -> None:
     """Print a take-home sheet: doses, pictures, warning signs and a daily record."""
@@ -324,11 +341,13 @@ def print_command(
         side=side,
         times_per_day=times_per_day,
         days=days,
+        days_per_week=days_a_week,
         paper=paper.value if paper else None,
         clinic_phone=clinic_phone,
         clinic_address=clinic_address,
         next_appointment=next_appointment,
         emergency_number=emergency_number,
+        logo=logo,
     )
     clinic_file = env.history_folder() / plans.CLINIC_FILE
     prescription = plans.prescription(

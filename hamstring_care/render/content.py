@@ -10,7 +10,6 @@ escape for itself.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
@@ -23,6 +22,7 @@ from hamstring_care.prescription import (
     Prescription,
     content_hash,
     how_often,
+    session_days,
     step_doses,
 )
 from hamstring_care.sanitize import clean
@@ -30,6 +30,7 @@ from hamstring_care.tailoring import TailoredRoutine, untailored
 from hamstring_care.vocab import RED_FLAGS, Disposition, FlagLevel, Side
 
 if TYPE_CHECKING:
+    from hamstring_care.drawings import Logo
     from hamstring_care.models import Item, TriageProtocol
     from hamstring_care.models import Protocol as AnyProtocol
     from hamstring_care.triage import TriageResult
@@ -313,6 +314,7 @@ def block_for(
     side: Side = Side.BOTH,
     hold: int | None = None,
     times_per_day: int | None = None,
+    days_per_week: int = 7,
     illustration: FindIllustration | None = None,
 ) -> Block:
     """Any protocol as one block: what ``protocols show`` shows and a sheet prints.
@@ -335,7 +337,8 @@ def block_for(
         ]
     else:
         tailored = protocol if isinstance(protocol, TailoredRoutine) else untailored(protocol)
-        block = _routine_block(tailored, part, side, hold, times_per_day, illustration)
+        often = how_often(times_per_day, days_per_week) if times_per_day else None
+        block = _routine_block(tailored, part, side, hold, often, illustration)
     # Cited last: the numbers the instructions use come first.
     block.evidence = [part.item(i, written.sources) for i in written.evidence]
     block.sources = part.listing()
@@ -358,7 +361,7 @@ def _routine_block(
     part: CitedPart,
     side: Side,
     hold: int | None,
-    times_per_day: int | None,
+    often: str | None,
     illustration: FindIllustration | None,
 ) -> Block:
     routine = tailored.routine
@@ -369,10 +372,10 @@ def _routine_block(
     minutes = max(1, round(total_seconds(build(steps, sides=side, hold=hold)) / 60))
     # One wording of the duration, from the player's timeline, on screen and on paper.
     duration = f"about {minutes} min each time ({Side(side).dose_words})"
-    if times_per_day is None:
+    if often is None:
         block.schedule = duration[0].upper() + duration[1:] + "."
     else:
-        block.schedule = f"{how_often(times_per_day)}, {duration}."
+        block.schedule = f"{often}, {duration}."
     block.before = [part.item(c, sources) for c in routine.cautions]
     doses = step_doses(steps, side, hold)
     for number, (tailored_step, dose) in enumerate(zip(tailored.steps, doses, strict=True), 1):
@@ -444,11 +447,12 @@ class Record:
     heading: str
     legend: list[str]
     columns: list[Column]
-    days: list[str]
+    days: list[tuple[int, str]]
+    """The days with sessions: the plan's day number and the date's label."""
     checklist: list[str]
 
 
-def _record(prescription: Prescription, blocks: list[Block], days: list[str]) -> Record:
+def _record(prescription: Prescription, blocks: list[Block], days: list[tuple[int, str]]) -> Record:
     routines = [b for b in blocks if b.kind == "routine"]
     if not routines:
         # Guidance (RICE) covers a few days: a list to tick, not two weeks of empty rows.
@@ -494,6 +498,8 @@ class Sheet:
     """What the research found, under each protocol's title: printed with the sources."""
     sources: list[str]
     footer: list[str]
+    logo: Logo | None = None
+    """The clinic's logo, printed at the top of PDF and HTML sheets."""
 
     @property
     def drawing_key(self) -> str | None:
@@ -520,12 +526,16 @@ def build_sheet(
             side=item.side,
             hold=item.hold,
             times_per_day=prescription.times_per_day,
+            days_per_week=prescription.days_per_week,
             illustration=illustration,
         )
         for item in prescription.items
     ]
     start = prescription.date
-    days = [day_label(start + dt.timedelta(days=i)) for i in range(prescription.days)]
+    days = [
+        ((day - start).days + 1, day_label(day))
+        for day in session_days(start, prescription.days, prescription.days_per_week)
+    ]
     footer = [
         f"{item.protocol.id} v{item.protocol.version} #{content_hash(item.protocol)}"
         for item in prescription.items
@@ -547,6 +557,7 @@ def build_sheet(
         evidence=[Section(b.title, b.evidence) for b in blocks if b.evidence],
         sources=[clean(line) for line in citations.listing()],
         footer=footer,
+        logo=prescription.logo,
     )
 
 
@@ -555,7 +566,8 @@ def _name(value: str | None) -> str | None:
 
 
 def _plan(prescription: Prescription) -> list[tuple[str, str]]:
-    rows = [("How often", f"{how_often(prescription.times_per_day)}, for {prescription.days} days")]
+    often = how_often(prescription.times_per_day, prescription.days_per_week)
+    rows = [("How often", f"{often}, for {prescription.days} days")]
     sides = {Side(item.side) for item in prescription.routines}
     if len(sides) == 1:
         rows.append(("Leg", sides.pop().legs_words.capitalize()))

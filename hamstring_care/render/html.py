@@ -26,7 +26,9 @@ h3 { font-size: 11pt; margin: .3rem 0 .1rem; }
 p, ul { margin: .15rem 0; }
 ul { padding-left: 1.2rem; }
 header { display: flex; flex-wrap: wrap; justify-content: space-between; align-items: baseline; }
-.clinic { font-weight: 600; font-size: 12pt; color: var(--muted); order: 2; }
+.clinic { font-weight: 600; font-size: 12pt; color: var(--muted); order: 2;
+          margin-left: auto; }
+.logo { order: 2; max-width: 45mm; max-height: 14mm; margin-left: 3mm; }
 .who { display: flex; flex-wrap: wrap; gap: .2rem 1.5rem; margin: 0 0 .5rem; order: 3;
        width: 100%; }
 .plan { background: var(--plan); border-radius: 2mm; padding: 2.5mm 3mm; margin-bottom: 2.5mm; }
@@ -141,6 +143,10 @@ def to_html(sheet: Sheet) -> str:
     ]
     if sheet.clinic:
         out.append(f'<p class="clinic"><bdi>{escape(sheet.clinic)}</bdi></p>')
+    if sheet.logo is not None:
+        kind = "image/png" if sheet.logo.kind == "png" else "image/svg+xml"
+        data = base64.b64encode(sheet.logo.data).decode("ascii")
+        out.append(f'<img class="logo" src="data:{kind};base64,{data}" alt="">')
     out.append(f"<h1>{escape(sheet.title)}</h1>")
     fields = "".join(
         f"<span><b>{escape(name)}:</b> <bdi>{escape(value)}</bdi></span>"
@@ -225,7 +231,7 @@ def to_html(sheet: Sheet) -> str:
             f"<th{' class=wide' if c.wide else ''}>{escape(c.heading)}</th>" for c in record.columns
         ]
         out += ["</tr></thead>", "<tbody>"]
-        for n, day in enumerate(record.days, 1):
+        for n, day in record.days:
             cells = "".join(f"<td>{tick}</td>" if c.box else "<td></td>" for c in record.columns)
             out.append(f"<tr><td>{n}</td><td>{escape(day)}</td>{cells}</tr>")
         out += ["</tbody>", "</table>"]

@@ -250,14 +250,19 @@ def _first_part_height(pdf: _Document, block: Block, schedule_beside: bool) -> f
     return height + _step_height(pdf, block.steps[0])
 
 
+LOGO_W, LOGO_H = 45.0, 14.0  # mm: the box a clinic's logo is fitted into, at the top right
+
+
 def _header(pdf: _Document, sheet: Sheet) -> None:
     top = pdf.get_y()
     pdf.set_font(FONT, "B", 20)
     title_w = pdf.get_string_width(sheet.title) + 6
+    logo_w = _logo(pdf, sheet, top)
     if sheet.clinic:
-        # The clinic's name at the right of the title, or above it when it is too long.
-        beside = pdf.epw - title_w
-        if len(pdf.lines(sheet.clinic, beside, 12, "B")) <= 2:
+        # The clinic's name at the right of the title (left of a logo), or above the title
+        # when it is too long for that.
+        beside = pdf.epw - title_w - logo_w
+        if beside > 20 and len(pdf.lines(sheet.clinic, beside, 12, "B")) <= 2:
             pdf.set_text_color(*MUTED)
             pdf.set_xy(pdf.l_margin + title_w, top + 1)
             pdf.multi_cell(beside, 12 * LEADING, sheet.clinic, align="R")
@@ -267,6 +272,17 @@ def _header(pdf: _Document, sheet: Sheet) -> None:
             pdf.para(sheet.clinic, 12, "B", after=0, align=direction(sheet.clinic))
     pdf.para(sheet.title, 20, "B", after=1)
     pdf.para("     ".join(f"{name}: {value}" for name, value in header_fields(sheet)), after=2)
+    if logo_w:
+        pdf.set_y(max(pdf.get_y(), top + LOGO_H + 2))
+
+
+def _logo(pdf: _Document, sheet: Sheet, top: float) -> float:
+    """Draw the clinic's logo fitted into the top right corner; return the width it takes."""
+    if sheet.logo is None:
+        return 0.0
+    x = pdf.l_margin + pdf.epw - LOGO_W
+    pdf.image(io.BytesIO(sheet.logo.data), x=x, y=top, w=LOGO_W, h=LOGO_H, keep_aspect_ratio=True)
+    return LOGO_W + 3
 
 
 def _plan_box(pdf: _Document, sheet: Sheet) -> None:
@@ -511,7 +527,7 @@ def _record(pdf: _Document, sheet: Sheet) -> None:
     widths = [*fixed, comments]
     headings = ["Day", "Date", *(c.heading for c in record.columns)]
     boxes = [False, False, *(c.box for c in record.columns)]
-    rows = [[str(n), day] for n, day in enumerate(record.days, 1)]
+    rows = [[str(n), day] for n, day in record.days]
     first = True
     while rows:
         if not first:

@@ -172,7 +172,7 @@ def to_text(sheet: Sheet, width: int = WIDTH) -> str:
         columns = ["Day", "Date", *(c.heading for c in record.columns)]
         rows = [
             [str(n), day, *("[ ]" if c.box else "" for c in record.columns)]
-            for n, day in enumerate(record.days, 1)
+            for n, day in record.days
         ]
         widths = [max(len(c), *(len(r[i]) for r in rows)) for i, c in enumerate(columns)]
         widths[-1] = max(widths[-1], 12)  # room to write
@@ -249,7 +249,7 @@ def to_markdown(sheet: Sheet) -> str:
     if record.columns:
         columns = ["Day", "Date", *(md(c.heading) for c in record.columns)]
         out += ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
-        for n, day in enumerate(record.days, 1):
+        for n, day in record.days:
             cells = ["[ ]" if c.box else " " for c in record.columns]
             out.append(f"| {n} | {day} | " + " | ".join(cells) + " |")
     out.append("")
