@@ -871,3 +871,26 @@ def test_a_clinic_logo_is_printed_once_checked_like_a_drawing(tmp_path, invoke):
     from_clinic = tmp_path / "clinic.pdf"
     assert invoke("print", "rice", "-o", str(from_clinic)).exit_code == 0
     assert len(PdfReader(from_clinic).pages[0].images) == 1
+
+
+def test_right_to_left_notes_and_names_are_aligned_to_their_direction(tmp_path, invoke):
+    """A Hebrew note is set flush right in the plan box, an English one flush left; an
+    Arabic name in the footer sits at the right of its own cell."""
+    lines = {}
+    for name, notes in (("he", "לעשות את התרגיל פעמיים ביום"), ("en", "Twice a day, gently.")):
+        out = tmp_path / f"{name}.pdf"
+        result = invoke("print", "rice", "--patient", "سارة", "--notes", notes, "-o", str(out))
+        assert result.exit_code == 0, result.stderr
+        page = PdfReader(out).pages[0]
+        found = []
+
+        def seen(text, cm, tm, font, size, found=found):
+            if text.strip():
+                found.append((tm[4], text.strip()))
+
+        page.extract_text(visitor_text=seen)
+        lines[name] = found
+    width = float(PdfReader(tmp_path / "en.pdf").pages[0].mediabox.width)
+    he_x = next(x for x, text in lines["he"] if "פעמיים" in text or "םיימעפ" in text)
+    en_x = next(x for x, text in lines["en"] if "Twice a day, gently." in text)
+    assert en_x < width * 0.5 < he_x  # the Hebrew line starts well to the right
