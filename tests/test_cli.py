@@ -400,6 +400,43 @@ def test_tab_completes_ids_from_the_folders(words, expected, monkeypatch, capsys
     assert capsys.readouterr().out.split() == expected
 
 
+COMPLETE_IN_A_FRESH_PROCESS = """
+import sys
+from hamstring_care import cli
+sys.argv = ["hamstring-care"]
+try:
+    cli.main()
+except SystemExit:
+    pass
+print("pydantic loaded" if "pydantic" in sys.modules else "no pydantic", file=sys.stderr)
+"""
+
+
+def test_tab_completion_loads_no_pydantic(tmp_path):
+    """Every TAB runs the program: it answers without Typer's coercion of the values typed
+    so far (which loads pydantic), from the folders alone, options before the word kept."""
+    import os
+    import subprocess
+    import sys
+
+    extra = tmp_path / "mine"
+    extra.mkdir()
+    (extra / "my-routine.yaml").write_text("id: my-routine\nkind: routine\n")
+    words = f"hamstring-care --protocols-dir {extra} run --side right --count-in 3 my"
+    env = {
+        **os.environ,
+        "COMP_WORDS": words,
+        "COMP_CWORD": str(len(words.split()) - 1),
+        "_HAMSTRING_CARE_COMPLETE": "complete_bash",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", COMPLETE_IN_A_FRESH_PROCESS],
+        env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.stdout.split() == ["my-routine"]
+    assert done.stderr.strip() == "no pydantic"
+
+
 def test_tab_completes_plan_files(tmp_path, monkeypatch):
     from hamstring_care.cli.completion import complete_plans
 

@@ -34,7 +34,30 @@ def _plain_argument_help() -> None:
         TyperArgument._usage_display_name = usage_name  # type: ignore[method-assign]
 
 
+def _completion_without_coercion() -> None:
+    """Answer TAB without Typer's value coercion, which loads pydantic (issue 15).
+
+    While the shell completes a word, Click parses the line "resiliently" only to find what
+    is being completed; no command runs, and the values typed so far are never used as
+    typed values (the completion functions read them as text). Typer 0.29 still coerces
+    each one through pydantic, which costs more than the rest of a completion together.
+    """
+    from typer.core import _TyperParameter
+
+    coerce = getattr(_TyperParameter, "process_value", None)
+    if coerce is None:
+        return
+
+    def process_value(self: _TyperParameter, ctx: typer.Context, value: Any) -> Any:
+        if not ctx.resilient_parsing:
+            return coerce(self, ctx, value)
+        return self.callback(ctx, self, value) if self.callback is not None else value
+
+    _TyperParameter.process_value = process_value  # type: ignore[method-assign,assignment]
+
+
 _plain_argument_help()
+_completion_without_coercion()
 
 app = typer.Typer(
     name="hamstring-care",
