@@ -437,6 +437,33 @@ def test_tab_completion_loads_no_pydantic(tmp_path):
     assert done.stderr.strip() == "no pydantic"
 
 
+RUN_IN_A_FRESH_PROCESS = """
+import sys
+from hamstring_care import cli
+sys.argv = ["hamstring-care", *sys.argv[1:]]
+try:
+    cli.main()
+except SystemExit:
+    pass
+print("rich loaded" if "rich" in sys.modules else "no rich", file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize("args", [[], ["--json"]])
+def test_a_check_in_a_pipe_loads_no_rich(write, args):
+    """Plain text and JSON need no terminal library: a scripted check starts faster."""
+    import subprocess
+    import sys
+
+    answers = write("a.yaml", SELF_MASSAGE)
+    done = subprocess.run(
+        [sys.executable, "-c", RUN_IN_A_FRESH_PROCESS, "triage", "--answers", str(answers), *args],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert "self" in done.stdout.lower()
+    assert done.stderr.strip() == "no rich"
+
+
 def test_tab_completes_plan_files(tmp_path, monkeypatch):
     from hamstring_care.cli.completion import complete_plans
 

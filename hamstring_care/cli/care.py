@@ -75,9 +75,7 @@ def triage_command(
     if as_json:
         typer.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
         return
-    from hamstring_care.flows.check import override_note
-
-    note = override_note(library, "triage")
+    note = library.override_note("triage")
     nexts = [f"Next: {env.program} protocols show {pid}" for pid in result.protocols]
     if env.plain_text:
         from hamstring_care.render.content import result_content

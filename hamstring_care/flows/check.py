@@ -149,7 +149,7 @@ def guided_check(env: Environment, library: Library) -> TriageResult | None:
         opening = progress.recheck_due(last, env.now(), protocol.follow_up.recheck)
         if opening:
             console.print(opening, style="bold", markup=False)
-        note = override_note(library, "triage")
+        note = library.override_note("triage")
         if note:
             console.print(note, style="dim", markup=False)
         console.print(terminal.notice(protocol))
@@ -321,13 +321,3 @@ def come_back(env: Environment, routine_id: str, side: Side) -> str:
     """The command that starts a routine later, for the leg chosen."""
     which = "" if side == Side.BOTH else f" --side {side}"
     return f"Start it later with: {env.program} run {routine_id}{which}"
-
-
-def override_note(library: Library, pid: str) -> str | None:
-    """Say so when a protocol comes from a folder that overrides the bundled one."""
-    from hamstring_care.source.reading import display_name
-
-    entry = library.entries().get(pid)
-    if entry is None or not entry.overrides:
-        return None
-    return f"Using {pid} from {display_name(entry.path)} (overrides the bundled one)"

@@ -384,6 +384,13 @@ class Library:
             self._loaded[pid] = load_protocol(entry.path, cache=self.cache)
         return self._loaded[pid]
 
+    def override_note(self, pid: str) -> str | None:
+        """Say so when a protocol comes from a folder that overrides the bundled one."""
+        entry = self.entries().get(pid)
+        if entry is None or not entry.overrides:
+            return None
+        return f"Using {pid} from {display_name(entry.path)} (overrides the bundled one)"
+
     def illustration(self, pid: str, name: str) -> Path | None:
         """The SVG file a step of protocol ``pid`` names, found beside that protocol's file."""
         return find_illustration(self.entries()[pid].path.parent, name)
