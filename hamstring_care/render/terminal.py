@@ -125,8 +125,9 @@ def block_view(block: Block) -> RenderableType:
                 cell.append(f"\nCue: {step.cue}", style="italic")
             for caution in step.cautions:
                 cell.append(f"\n! {caution}", style="yellow")
-            # The sheet's words for the dose, read from the player's timeline, one part a line.
-            table.add_row(str(step.number), cell, Text(step.dose.replace(" · ", "\n")))
+            # The sheet's words for the dose, one part a line: a narrow column at any width.
+            dose = step.dose.replace(" · ", "\n").replace(", ", "\n")
+            table.add_row(str(step.number), cell, Text(dose))
         parts += [Text(), table]
     if block.dropped:
         parts += [Text(), Text("Left out for you", style="bold")]
