@@ -894,3 +894,17 @@ def test_right_to_left_notes_and_names_are_aligned_to_their_direction(tmp_path, 
     he_x = next(x for x, text in lines["he"] if "פעמיים" in text or "םיימעפ" in text)
     en_x = next(x for x, text in lines["en"] if "Twice a day, gently." in text)
     assert en_x < width * 0.5 < he_x  # the Hebrew line starts well to the right
+
+
+@pytest.mark.parametrize("fmt", ["txt", "md", "html"])
+def test_no_command_leaves_the_terminal_off_the_sheet(fmt, invoke):
+    with_command = invoke("print", "hamstring-stretch", "-f", fmt, "-o", "-").stdout
+    without = invoke("print", "hamstring-stretch", "--no-command", "-f", fmt, "-o", "-").stdout
+    assert "Also on your computer" in with_command and "hamstring-care run" in with_command
+    assert "Also on your computer" not in without and "hamstring-care run" not in without
+
+
+def test_no_command_in_the_pdf(tmp_path, invoke):
+    out = tmp_path / "s.pdf"
+    assert invoke("print", "hamstring-stretch", "--no-command", "-o", str(out)).exit_code == 0
+    assert "Also on your computer" not in pdf_text(out)[0]

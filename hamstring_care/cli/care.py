@@ -320,6 +320,13 @@ def print_command(
             "HTML sheets.",
         ),
     ] = None,
+    command: Annotated[
+        bool,
+        typer.Option(
+            "--command/--no-command",
+            help='Print "Also on your computer:" with the command that plays each routine.',
+        ),
+    ] = True,
     force: ForceOption = False,
 ) -> None:
     """Print a take-home sheet: doses, pictures, warning signs and a daily record."""
@@ -352,7 +359,9 @@ def print_command(
         library, list(protocol_ids or []), plan, given, clinic_file=clinic_file
     )
     fmt = formats.choose_format(sheet_format, output)
-    drawn = formats.render(formats.sheet_for(library, prescription), fmt)
+    sheet = formats.sheet_for(library, prescription)
+    sheet.show_commands = command
+    drawn = formats.render(sheet, fmt)
     target = output or formats.default_name(prescription, fmt)
     if write_output(target, drawn.data, force):
         pages = f", {count(drawn.pages, 'page')}" if drawn.pages is not None else ""

@@ -500,6 +500,8 @@ class Sheet:
     footer: list[str]
     logo: Logo | None = None
     """The clinic's logo, printed at the top of PDF and HTML sheets."""
+    show_commands: bool = True
+    """Print "Also on your computer:" with each routine's command (off: ``--no-command``)."""
 
     @property
     def drawing_key(self) -> str | None:

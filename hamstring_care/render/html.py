@@ -218,7 +218,7 @@ def to_html(sheet: Sheet) -> str:
     out += [f'<p class="legend">{escape(line)}</p>' for line in record.legend]
     out += [
         f'<p class="also">{escape(ALSO_HERE)} <code>{escape(command)}</code></p>'
-        for command in sheet.commands
+        for command in (sheet.commands if sheet.show_commands else [])
     ]
     tick = '<span class="tick"></span>'
     if record.checklist:

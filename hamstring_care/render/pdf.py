@@ -512,7 +512,7 @@ def _record(pdf: _Document, sheet: Sheet) -> None:
         pdf.para(line, after=0.3)
     # Where the sessions are written down, a word that the computer can keep them too.
     pdf.set_text_color(*MUTED)
-    for command in sheet.commands:
+    for command in sheet.commands if sheet.show_commands else []:
         pdf.para(f"{ALSO_HERE} {command}", after=0.3)
     pdf.set_text_color(*INK)
     pdf.ln(1)

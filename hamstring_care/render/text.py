@@ -154,7 +154,7 @@ def to_text(sheet: Sheet, width: int = WIDTH) -> str:
             lines.para(sign, "    ", "  - ")
 
     for block in sheet.blocks:
-        block_lines(lines, block)
+        block_lines(lines, block, command=sheet.show_commands)
 
     if sheet.evidence:
         lines.heading(EVIDENCE_HEADING)
@@ -220,7 +220,8 @@ def to_markdown(sheet: Sheet) -> str:
         out += [f"- {md(sign)}" for sign in group.signs] + [""]
     for block in sheet.blocks:
         out += [f"## {md(block.title)}", "", md(block.summary), "", f"*{md(block.schedule)}*", ""]
-        out += [f"*{md(ALSO_HERE)}* `{block.command}`", ""]
+        if sheet.show_commands:
+            out += [f"*{md(ALSO_HERE)}* `{block.command}`", ""]
         if block.before:
             out += ["### Before you start", ""]
             out += [f"- {md(s.text)}{s.cite}" for s in block.before] + [""]
