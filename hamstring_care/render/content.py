@@ -504,6 +504,11 @@ class Sheet:
     """Print "Also on your computer:" with each routine's command (off: ``--no-command``)."""
 
     @property
+    def has_plan(self) -> bool:
+        """True when the "Your plan" box has something to say."""
+        return bool(self.plan or self.notes or self.drawing_key)
+
+    @property
     def drawing_key(self) -> str | None:
         """What the drawings' colour means, when the sheet has drawings."""
         if any(step.svg for block in self.blocks for step in block.steps):
@@ -569,7 +574,10 @@ def _name(value: str | None) -> str | None:
 
 def _plan(prescription: Prescription) -> list[tuple[str, str]]:
     often = how_often(prescription.times_per_day, prescription.days_per_week)
-    rows = [("How often", f"{often}, for {prescription.days} days")]
+    # Guidance alone (RICE) says its own days: a schedule would contradict it.
+    rows = (
+        [("How often", f"{often}, for {prescription.days} days")] if prescription.routines else []
+    )
     sides = {Side(item.side) for item in prescription.routines}
     if len(sides) == 1:
         rows.append(("Leg", sides.pop().legs_words.capitalize()))

@@ -154,18 +154,19 @@ def to_html(sheet: Sheet) -> str:
     )
     out += [f'<div class="who">{fields}</div>', "</header>"]
 
-    out += ['<section class="plan">', "<h2>Your plan</h2>", "<dl>"]
-    for label, value in sheet.plan:
-        out.append(f'<dt>{escape(label)}:</dt><dd dir="auto">{escape(value)}</dd>')
-    out.append("</dl>")
-    if sheet.drawing_key:
-        out.append(f"<p>{escape(sheet.drawing_key)}</p>")
-    if sheet.notes:
-        out.append(
-            '<p class="notes" dir="auto"><b>Notes from your clinician:</b> '
-            f"{escape(sheet.notes)}</p>"
-        )
-    out.append("</section>")
+    if sheet.has_plan:
+        out += ['<section class="plan">', "<h2>Your plan</h2>", "<dl>"]
+        for label, value in sheet.plan:
+            out.append(f'<dt>{escape(label)}:</dt><dd dir="auto">{escape(value)}</dd>')
+        out.append("</dl>")
+        if sheet.drawing_key:
+            out.append(f"<p>{escape(sheet.drawing_key)}</p>")
+        if sheet.notes:
+            out.append(
+                '<p class="notes" dir="auto"><b>Notes from your clinician:</b> '
+                f"{escape(sheet.notes)}</p>"
+            )
+        out.append("</section>")
     out += ['<section class="stop">', f"<h2>{escape(sheet.stop_heading)}</h2>"]
     out.append('<div class="columns">')
     for group in sheet.flags:

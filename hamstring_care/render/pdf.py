@@ -226,12 +226,16 @@ def to_pdf(sheet: Sheet) -> tuple[bytes, int]:
             pdf.para("Before you start", BODY, "B", after=0.5)
             pdf.bullets([s.text + s.cite for s in block.before])
         for title, statements in block.sections:
+            items = [s.text + s.cite for s in statements]
+            # A section's title is kept with its first item.
+            if pdf.will_page_break(BODY * LEADING + pdf.bullets_height(items[:1], pdf.epw)):
+                pdf.add_page()
             pdf.para(title, BODY, "B", after=0.5)
-            pdf.bullets([s.text + s.cite for s in statements])
+            pdf.bullets(items)
         for step in block.steps:
             _step(pdf, step)
     # The endnotes close the instructions where they fit there, else the record's page.
-    endnotes_first = _endnotes_height(pdf, sheet) <= pdf.room()
+    endnotes_first = bool(sheet.record.columns) and _endnotes_height(pdf, sheet) <= pdf.room()
     if endnotes_first:
         _endnotes(pdf, sheet)
     _record(pdf, sheet)
@@ -290,6 +294,8 @@ def _plan_box(pdf: _Document, sheet: Sheet) -> None:
 
     The details in two columns, each a bold label with its value wrapped beside it.
     """
+    if not sheet.has_plan:
+        return
     pad, gutter = 3.0, 5.0
     column_w = (pdf.epw - 2 * pad - gutter) / 2
     half = (len(sheet.plan) + 1) // 2
@@ -506,7 +512,8 @@ def _picture(pdf: _Document, svg: str, x: float, y: float) -> None:
 def _record(pdf: _Document, sheet: Sheet) -> None:
     """The record for a pen on a page of its own: rows 7 mm high, drawn boxes to tick."""
     record = sheet.record
-    pdf.add_page()  # kept where it is filled in, apart from the instructions
+    if record.columns:
+        pdf.add_page()  # a table of days on a page of its own, kept where it is filled in
     pdf.heading(record.heading, keep=40)
     for line in record.legend:
         pdf.para(line, after=0.3)

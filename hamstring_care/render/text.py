@@ -140,7 +140,8 @@ def to_text(sheet: Sheet, width: int = WIDTH) -> str:
     for name, value in header_fields(sheet):
         lines.para(f"{name}: {value}", "  ", "")
 
-    lines.heading("Your plan")
+    if sheet.plan or sheet.notes:
+        lines.heading("Your plan")
     for label, value in sheet.plan:
         lines.para(f"{label}: {value}", "    ", "  ")
     if sheet.notes:
@@ -210,7 +211,8 @@ def to_markdown(sheet: Sheet) -> str:
     # A line to write on means nothing in a patient record: a dash says "not given".
     fields = [(name, "—" if value == BLANK else md(value)) for name, value in header_fields(sheet)]
     out += [" · ".join(f"**{name}:** {value}" for name, value in fields), ""]
-    out += ["## Your plan", ""]
+    if sheet.plan or sheet.notes:
+        out += ["## Your plan", ""]
     out += [f"- **{md(label)}:** {md(value)}" for label, value in sheet.plan] + [""]
     if sheet.notes:
         out += ["**Notes from your clinician:**", "", _md_lines(sheet.notes), ""]
