@@ -30,7 +30,7 @@ from hamstring_care import vocab
 
 NOTES_LIMIT = 50_000  # characters: about 20 printed pages; more is surely a wrong file
 
-Kind = Literal["triage", "guidance", "routine"]
+Kind = Literal["triage", "guidance", "routine", "program"]
 # The shared words, read from the files' plain text (the models are strict otherwise).
 Disposition = Annotated[vocab.Disposition, Field(strict=False)]
 FlagLevel = Annotated[vocab.FlagLevel, Field(strict=False)]
@@ -207,7 +207,7 @@ class ProtocolBase(Model):
     """In quotes, like "1.0"; raise it when the content changes (sheets print it)."""
     title: Text
     kind: Kind
-    """triage, guidance (sections of advice) or routine (timed steps)."""
+    """triage, guidance (sections of advice), routine (timed steps) or program (stages)."""
     summary: Text
     """One or two sentences on what it is for, shown first."""
     sources: dict[Id, Text] = {}  # none is allowed, and `protocols validate` warns
@@ -621,11 +621,68 @@ class TriageProtocol(ProtocolBase):
         return next((c for c in self.cautions if c.id == cid), None)
 
 
-Protocol = TriageProtocol | GuidanceProtocol | RoutineProtocol
+# --- program ----------------------------------------------------------------------------
+
+
+class StageQuestion(Model):
+    """A yes/no question asked at each check-in of a stage: "yes" is needed to move on."""
+
+    id: Id
+    text: Label
+
+
+class Stage(Model):
+    """One stage of a program: what to do each day, and what is needed to move on."""
+
+    id: Id
+    title: Text
+    summary: Text
+    routines: list[Id] = []
+    """Routine ids to play each day of the stage, in order."""
+    activity: ItemOrText
+    """The walking or running each day, in words (time, effort, intervals), with sources."""
+    questions: list[StageQuestion] = []
+    move_on_after: Annotated[int, Field(ge=1, le=14)] = 2
+    """Good check-ins in a row in this stage before moving on."""
+
+
+class ProgramRules(Model):
+    """Why each decision is taken: said with the decision, with its sources."""
+
+    stop: Item
+    """Stop and check again: a warning sign, a new pop, pain at rest at stop_rest_pain or more,
+    or pain above the limit that has not settled by the next morning."""
+    step_back: Item
+    """Back one stage: pain above the limit, or not back to usual by the next morning."""
+    move_on: Item
+    """On to the next stage: move_on_after good check-ins in a row."""
+    stay: Item
+    """Stay: not yet enough good check-ins in a row."""
+
+
+class ProgramProtocol(ProtocolBase):
+    """A graded program followed day by day: stages, each moved on from by criteria."""
+
+    kind: Literal["program"]
+    pain_limit: Annotated[int, Field(ge=0, le=10)]
+    """The most pain during a session (0-10) that still counts as a good session."""
+    stop_rest_pain: Annotated[int, Field(ge=1, le=10)] = 7
+    """Pain at rest this high or higher stops the program."""
+    cautions: list[ItemOrText] = []
+    stages: Annotated[list[Stage], Field(min_length=1, max_length=20)]
+    rules: ProgramRules
+
+    def stage_index(self, sid: str) -> int | None:
+        """The position of the stage with this id, if any."""
+        return next((i for i, s in enumerate(self.stages) if s.id == sid), None)
+
+
+Protocol = TriageProtocol | GuidanceProtocol | RoutineProtocol | ProgramProtocol
 MODELS: dict[str, type[ProtocolBase]] = {
     "triage": TriageProtocol,
     "guidance": GuidanceProtocol,
     "routine": RoutineProtocol,
+    "program": ProgramProtocol,
 }
 
 
@@ -642,6 +699,10 @@ def cross_check(protocol: ProtocolBase) -> list[tuple[Path, str]]:
     _check_sources(protocol, protocol, (), found)
     if isinstance(protocol, TriageProtocol):
         _check_triage(protocol, found)
+    if isinstance(protocol, ProgramProtocol):
+        _duplicates([s.id for s in protocol.stages], ("stages",), found)
+        for i, stage in enumerate(protocol.stages):
+            _duplicates([q.id for q in stage.questions], ("stages", i, "questions"), found)
     return found
 
 

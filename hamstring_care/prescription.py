@@ -19,9 +19,15 @@ from hamstring_care.vocab import Side
 from hamstring_care.words import count
 
 if TYPE_CHECKING:
-    from hamstring_care.models import GuidanceProtocol, Plan, RoutineProtocol, Step
+    from hamstring_care.models import (
+        GuidanceProtocol,
+        Plan,
+        ProgramProtocol,
+        RoutineProtocol,
+        Step,
+    )
 
-    Advice: TypeAlias = RoutineProtocol | GuidanceProtocol
+    Advice: TypeAlias = RoutineProtocol | GuidanceProtocol | ProgramProtocol
 
 TIMES_A_DAY = {1: "Once a day", 2: "Twice a day"}
 
@@ -41,6 +47,8 @@ class Prescribed:
 
     def command(self) -> str:
         """The command that gives the same thing in the terminal."""
+        if self.protocol.kind == "program":
+            return f"hamstring-care program start {self.protocol.id}"
         if not self.is_routine:
             return f"hamstring-care protocols show {self.protocol.id}"
         words = ["hamstring-care", "run", self.protocol.id]

@@ -284,7 +284,7 @@ def test_protocols_list_show_validate(invoke):
     assert "Rules (the first that holds decides)" in invoke("protocols", "show", "triage").stdout
     validated = invoke("protocols", "validate")
     assert validated.exit_code == 0
-    assert validated.stdout.endswith("4 files checked: all valid.\n")
+    assert validated.stdout.endswith("7 files checked: all valid.\n")
 
 
 def test_protocols_show_unknown(invoke):
@@ -297,7 +297,7 @@ def test_validate_a_broken_folder(write, tmp_path, invoke):
     write("bad/rice.yaml", bundled_text("rice.yaml").replace("kind: guidance", "kind: guide"))
     result = invoke("protocols", "validate", str(tmp_path / "bad"))
     assert result.exit_code == 2
-    assert "kind: expected one of 'triage', 'guidance' or 'routine'" in result.stderr
+    assert "kind: expected one of 'triage', 'guidance', 'routine' or 'program'" in result.stderr
     assert result.stdout.endswith("1 file checked: 1 with errors, 1 warning.\n")
 
 
@@ -380,12 +380,18 @@ def test_protocols_show_in_a_pipe_says_what_the_printed_text_sheet_says(invoke):
 @pytest.mark.parametrize(
     ("words", "expected"),
     [
-        ("hamstring-care run ", ["foam-roller-and-ball", "hamstring-stretch"]),
+        (
+            "hamstring-care run ",
+            ["foam-roller-and-ball", "hamstring-stretch", "lengthening", "nordic"],
+        ),
         ("hamstring-care run ham", ["hamstring-stretch"]),
         ("hamstring-care print r", ["rice"]),
         (
             "hamstring-care protocols show ",
-            ["foam-roller-and-ball", "hamstring-stretch", "rice", "triage"],
+            [
+                "back-to-running", "foam-roller-and-ball", "hamstring-stretch", "lengthening",
+                "nordic", "rice", "triage",
+            ],  # fmt: skip
         ),
     ],
 )

@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from hamstring_care.errors import InputFileError, UnknownProtocolError
-from hamstring_care.models import Duration, GuidanceProtocol, RoutineProtocol, TriageProtocol
+from hamstring_care.models import (
+    Duration,
+    GuidanceProtocol,
+    ProgramProtocol,
+    RoutineProtocol,
+    TriageProtocol,
+)
 from hamstring_care.source.checking import validate_paths
 from hamstring_care.source.library import Library, bundled_dir, load_protocol, protocol_dirs
 from tests.conftest import bundled_text
@@ -49,10 +55,13 @@ def test_bundled_protocols_all_validate(library):
         "rice": GuidanceProtocol,
         "foam-roller-and-ball": RoutineProtocol,
         "hamstring-stretch": RoutineProtocol,
+        "lengthening": RoutineProtocol,
+        "nordic": RoutineProtocol,
+        "back-to-running": ProgramProtocol,
     }
     report = validate_paths(library, [])
     assert report.errors == []
-    assert report.files == 4
+    assert report.files == 7
 
 
 def test_every_bundled_protocol_cites_sources_it_uses(library):
@@ -143,7 +152,7 @@ def test_unknown_kind_still_reports_header_problems(write):
         f"{path}:1:1: version: required field is missing",
         f"{path}:1:1: title: required field is missing",
         f"{path}:1:1: summary: required field is missing",
-        f"{path}:2:7: kind: expected one of 'triage', 'guidance' or 'routine', got \"routin\"",
+        f"{path}:2:7: kind: expected one of 'triage', 'guidance', 'routine' or 'program', got \"routin\"",
     ]
 
 
@@ -298,7 +307,7 @@ def test_unknown_protocol_lists_the_known_ones(library):
     with pytest.raises(UnknownProtocolError) as caught:
         library.get("yoga")
     assert caught.value.lines == (
-        'no protocol "yoga"; known protocols: foam-roller-and-ball, hamstring-stretch, rice, triage',
+        'no protocol "yoga"; known protocols: back-to-running, foam-roller-and-ball, hamstring-stretch, lengthening, nordic, rice, triage',
     )
 
 
@@ -315,5 +324,6 @@ def test_validate_reports_recommended_protocols_that_are_missing(tmp_path, write
     assert report.errors == [
         'triage: recommends rice-v2, which cannot be used: no protocol "rice-v2" '
         '(did you mean "rice"?); known protocols: '
-        "foam-roller-and-ball, hamstring-stretch, rice, triage"
+        "back-to-running, foam-roller-and-ball, hamstring-stretch, lengthening, nordic, rice, "
+        "triage"
     ]

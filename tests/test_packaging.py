@@ -71,7 +71,7 @@ def test_wheel_ships_protocols_and_finds_them_from_anywhere(tmp_path):
     assert (elsewhere / "calf-roll.yaml").is_file()
     listed = installed("protocols", "validate")
     assert listed.returncode == 0, listed.stderr
-    assert "4 files checked: all valid." in listed.stdout
+    assert "7 files checked: all valid." in listed.stdout
     printed = installed("print", "foam-roller-and-ball", "-o", "s.pdf")
     assert printed.returncode == 0, printed.stderr
     assert printed.stdout == "Wrote s.pdf, 3 pages.\n"  # the routine, then the record alone

@@ -23,7 +23,7 @@ def test_unknown_routine_lists_the_routines(invoke):
     assert result.exit_code == 2
     assert (
         result.stderr.strip()
-        == 'no routine "yoga"; routines: foam-roller-and-ball, hamstring-stretch'
+        == 'no routine "yoga"; routines: foam-roller-and-ball, hamstring-stretch, lengthening, nordic'
     )
 
 

@@ -335,11 +335,11 @@ def _umask() -> int:
     [
         (
             ["yoga"],
-            'no protocol "yoga"; known protocols: foam-roller-and-ball, hamstring-stretch, rice, triage',
+            'no protocol "yoga"; known protocols: back-to-running, foam-roller-and-ball, hamstring-stretch, lengthening, nordic, rice, triage',
         ),
         (
             ["triage"],
-            '"triage" is the triage, which is asked, not prescribed; print one of: foam-roller-and-ball, hamstring-stretch, rice',
+            '"triage" is the triage, which is asked, not prescribed; print one of: back-to-running, foam-roller-and-ball, hamstring-stretch, lengthening, nordic, rice',
         ),
         ([], "name the protocols to print (e.g. foam-roller-and-ball) or give --plan FILE"),
         (
@@ -426,7 +426,7 @@ def test_bad_plan_reports_every_problem_with_its_place(tmp_path, invoke):
     plan.write_text(plan.read_text().replace("9", "2").replace("a5", "a4"))
     result = invoke("print", "--plan", str(plan))
     assert result.stderr.splitlines() == [
-        f'{plan}:5:9: protocols[0].id: no protocol "yoga"; known: foam-roller-and-ball, hamstring-stretch, rice',
+        f'{plan}:5:9: protocols[0].id: no protocol "yoga"; known: back-to-running, foam-roller-and-ball, hamstring-stretch, lengthening, nordic, rice',
         f"{plan}:7:11: protocols[1].hold: hold goes with routines; rice is guidance",
         f"{plan}:8:9: protocols[2].id: the triage is asked, not prescribed",
     ]

@@ -127,14 +127,17 @@ def history_export(
     with _history_for_reading(env) as history:
         sessions = history.sessions() if history else []
         checks = history.triage_results() if history else []
+        programs = history.program_runs() if history else []
+        check_ins = history.check_ins() if history else []
     if fmt == "json":
-        data = export.to_json(sessions, checks, env.now())
+        data = export.to_json(sessions, checks, env.now(), programs, check_ins)
     else:
-        data = export.to_csv(sessions, checks)
+        data = export.to_csv(sessions, checks, programs, check_ins)
     if write_output(output, data, force):
-        typer.echo(
-            f"Wrote {output}: {count(len(sessions), 'session')}, {count(len(checks), 'check')}."
-        )
+        parts = [count(len(sessions), "session"), count(len(checks), "check")]
+        if programs:
+            parts.append(count(len(programs), "program"))
+        typer.echo(f"Wrote {output}: {', '.join(parts)}.")
 
 
 @history_app.command("forget")

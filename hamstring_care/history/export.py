@@ -7,29 +7,39 @@ import io
 import json
 from collections.abc import Sequence
 from dataclasses import asdict, fields
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from hamstring_care import __version__
-from hamstring_care.history.store import SCHEMA_VERSION, Session, TriageRecord, stamp
+from hamstring_care.history.store import (
+    SCHEMA_VERSION,
+    ProgramCheckIn,
+    ProgramRun,
+    Session,
+    TriageRecord,
+    stamp,
+)
 
 FORMATS = ("csv", "json")
-SESSION_FIELDS = [f.name for f in fields(Session) if f.name != "id"]
-TRIAGE_FIELDS = [f.name for f in fields(TriageRecord) if f.name != "id"]
-CSV_FIELDS = [
-    "record",
-    "id",
-    *SESSION_FIELDS,
-    *(name for name in TRIAGE_FIELDS if name not in SESSION_FIELDS),
-]
+Record = Session | TriageRecord | ProgramRun | ProgramCheckIn
+CSV_FIELDS = ["record", "id"]
+for _kind in (Session, TriageRecord, ProgramRun, ProgramCheckIn):
+    CSV_FIELDS += [f.name for f in fields(_kind) if f.name not in CSV_FIELDS]
 
 
-def _plain(record: Session | TriageRecord) -> dict[str, Any]:
-    return {k: stamp(v) if isinstance(v, datetime) else v for k, v in asdict(record).items()}
+def _plain(record: Record) -> dict[str, Any]:
+    return {
+        k: stamp(v) if isinstance(v, datetime) else v.isoformat() if isinstance(v, date) else v
+        for k, v in asdict(record).items()
+    }
 
 
 def to_json(
-    sessions: Sequence[Session], checks: Sequence[TriageRecord], exported_at: datetime
+    sessions: Sequence[Session],
+    checks: Sequence[TriageRecord],
+    exported_at: datetime,
+    programs: Sequence[ProgramRun] = (),
+    check_ins: Sequence[ProgramCheckIn] = (),
 ) -> bytes:
     """Everything in one JSON document, oldest first, times in UTC (ISO 8601)."""
     document = {
@@ -38,19 +48,33 @@ def to_json(
         "history_format": SCHEMA_VERSION,
         "sessions": [_plain(s) for s in reversed(sessions)],
         "triage_results": [_plain(t) for t in reversed(checks)],
+        "programs": [_plain(p) for p in reversed(programs)],
+        "program_check_ins": [_plain(c) for c in check_ins],
     }
     return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode()
 
 
-def to_csv(sessions: Sequence[Session], checks: Sequence[TriageRecord]) -> bytes:
-    """One row per session or check, oldest first; answers and cautions as JSON text."""
+def to_csv(
+    sessions: Sequence[Session],
+    checks: Sequence[TriageRecord],
+    programs: Sequence[ProgramRun] = (),
+    check_ins: Sequence[ProgramCheckIn] = (),
+) -> bytes:
+    """One row per record, oldest first; answers and cautions as JSON text."""
     rows = [{"record": "session", **_plain(s)} for s in sessions]
     for check in checks:
         row = {"record": "triage", **_plain(check)}
         row["answers"] = json.dumps(check.answers, ensure_ascii=False, sort_keys=True)
         row["cautions"] = json.dumps(check.cautions)
         rows.append(row)
-    rows.sort(key=lambda r: (r.get("started_at") or r.get("taken_at"), r["record"], r["id"]))
+    rows += [{"record": "program", **_plain(p)} for p in programs]
+    for check_in in check_ins:
+        row = {"record": "program_check_in", **_plain(check_in)}
+        row["answers"] = json.dumps(check_in.answers, sort_keys=True)
+        rows.append(row)
+    rows.sort(
+        key=lambda r: (r.get("started_at") or r.get("taken_at") or "", r["record"], r["id"])
+    )
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\r\n")
     writer.writeheader()

@@ -21,7 +21,7 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any, Literal, TypeVar, overload
 
@@ -85,6 +85,39 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE sessions ADD COLUMN segments_skipped INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE triage_results ADD COLUMN side TEXT;
+    """,
+    # 3 -> 4: back-to-running programs: a run from its start, and a check-in a day with the
+    # decision it led to (a stage change is a check-in's decision).
+    """
+    CREATE TABLE program_runs (
+        id INTEGER PRIMARY KEY,
+        program_id TEXT NOT NULL,
+        program_version TEXT NOT NULL,
+        side TEXT NOT NULL,
+        start_stage TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        triage_id INTEGER REFERENCES triage_results(id) ON DELETE SET NULL,
+        ended_at TEXT,
+        end_reason TEXT
+    );
+    CREATE TABLE program_check_ins (
+        id INTEGER PRIMARY KEY,
+        run_id INTEGER NOT NULL REFERENCES program_runs(id) ON DELETE CASCADE,
+        day TEXT NOT NULL,
+        taken_at TEXT NOT NULL,
+        stage TEXT NOT NULL,
+        pain_during INTEGER NOT NULL,
+        answers TEXT NOT NULL,
+        warning_sign INTEGER NOT NULL,
+        new_pop INTEGER NOT NULL,
+        rest_pain INTEGER NOT NULL,
+        settled INTEGER,
+        decision TEXT,
+        next_stage TEXT,
+        rule TEXT,
+        UNIQUE (run_id, day)
+    );
+    CREATE INDEX program_runs_by_start ON program_runs(started_at);
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -271,12 +304,101 @@ def _json(row: Row, name: str, kind: type) -> Any:
     return value
 
 
+@dataclass(frozen=True, kw_only=True)
+class ProgramRun:
+    """A back-to-running program from its start (``ended_at`` None while under way)."""
+
+    id: int | None = None
+    program_id: str
+    program_version: str
+    side: str
+    start_stage: str
+    started_at: datetime
+    triage_id: int | None = None
+    ended_at: datetime | None = None
+    end_reason: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProgramCheckIn:
+    """One day's check-in of a program, and the decision it led to (once known)."""
+
+    id: int | None = None
+    run_id: int
+    day: date
+    taken_at: datetime
+    stage: str
+    pain_during: int
+    answers: dict[str, bool]
+    warning_sign: bool = False
+    new_pop: bool = False
+    rest_pain: int = 0
+    settled: bool | None = None
+    decision: str | None = None
+    next_stage: str | None = None
+    rule: str | None = None
+
+
+PROGRAM_RUN_COLUMNS = (
+    "id, program_id, program_version, side, start_stage, started_at, triage_id, ended_at, "
+    "end_reason"
+)
+CHECK_IN_COLUMNS = (
+    "id, run_id, day, taken_at, stage, pain_during, answers, warning_sign, new_pop, rest_pain, "
+    "settled, decision, next_stage, rule"
+)
+
+
+def _program_run(row: Row) -> ProgramRun:
+    try:
+        return ProgramRun(
+            id=_int(row, "id"),
+            program_id=_text(row, "program_id"),
+            program_version=_text(row, "program_version"),
+            side=_text(row, "side"),
+            start_stage=_text(row, "start_stage"),
+            started_at=_time(row, "started_at"),
+            triage_id=_optional(_int, row, "triage_id"),
+            ended_at=_optional(_time, row, "ended_at"),
+            end_reason=_optional(_text, row, "end_reason"),
+        )
+    except ValueError as exc:
+        raise UnreadableRow(f"program {row['id']!r}", str(exc)) from None
+
+
+def _check_in(row: Row) -> ProgramCheckIn:
+    try:
+        answers = _json(row, "answers", dict)
+        if not all(isinstance(k, str) and isinstance(v, bool) for k, v in answers.items()):
+            raise ValueError("answers is not a mapping of yes/no answers")
+        settled = _optional(_int, row, "settled")
+        return ProgramCheckIn(
+            id=_int(row, "id"),
+            run_id=_int(row, "run_id"),
+            day=date.fromisoformat(_text(row, "day")),
+            taken_at=_time(row, "taken_at"),
+            stage=_text(row, "stage"),
+            pain_during=_int(row, "pain_during"),
+            answers=answers,
+            warning_sign=bool(_int(row, "warning_sign")),
+            new_pop=bool(_int(row, "new_pop")),
+            rest_pain=_int(row, "rest_pain"),
+            settled=None if settled is None else bool(settled),
+            decision=_optional(_text, row, "decision"),
+            next_stage=_optional(_text, row, "next_stage"),
+            rule=_optional(_text, row, "rule"),
+        )
+    except ValueError as exc:
+        raise UnreadableRow(f"program check-in {row['id']!r}", str(exc)) from None
+
+
 @dataclass
 class Counts:
     """How many rows a change touched, or the log holds."""
 
     sessions: int = 0
     triage_results: int = 0
+    programs: int = 0
 
 
 @dataclass
@@ -403,13 +525,107 @@ class History:
             sessions = db.execute(
                 "DELETE FROM sessions" + where.format("started_at"), args
             ).rowcount
+            programs = 0
+            if self.version >= 4:  # a program's check-ins go with it (ON DELETE CASCADE)
+                programs = db.execute(
+                    "DELETE FROM program_runs" + where.format("started_at"), args
+                ).rowcount
+                db.execute("DELETE FROM program_check_ins" + where.format("taken_at"), args)
             triages = db.execute(
                 "DELETE FROM triage_results" + where.format("taken_at"), args
             ).rowcount
         with self._errors():
             # Move the deleted pages out of the write-ahead log too.
             self.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        return Counts(sessions, triages)
+        return Counts(sessions, triages, programs)
+
+    # --- programs -----------------------------------------------------------------------
+
+    def start_program(self, run: ProgramRun) -> int:
+        """Save a program as it starts; return its id."""
+        with self._write() as db:
+            cursor = db.execute(
+                "INSERT INTO program_runs (program_id, program_version, side, start_stage, "
+                "started_at, triage_id) VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    run.program_id,
+                    run.program_version,
+                    run.side,
+                    run.start_stage,
+                    stamp(run.started_at),
+                    run.triage_id,
+                ),
+            )
+            return int(cursor.lastrowid or 0)
+
+    def end_program(self, run_id: int, ended_at: datetime, reason: str) -> None:
+        """Mark a program ended (stopped by a rule, or replaced by a new start)."""
+        with self._write() as db:
+            db.execute(
+                "UPDATE program_runs SET ended_at = ?, end_reason = ? WHERE id = ?",
+                (stamp(ended_at), reason, run_id),
+            )
+
+    def active_program(self) -> ProgramRun | None:
+        """The program under way (the newest not ended), if any."""
+        if self.version < 4:
+            return None
+        rows = self._query(
+            f"SELECT {PROGRAM_RUN_COLUMNS} FROM program_runs WHERE ended_at IS NULL "
+            "ORDER BY started_at DESC, id DESC LIMIT 1"
+        )
+        found = self._records(rows, _program_run)
+        return found[0] if found else None
+
+    def program_runs(self) -> list[ProgramRun]:
+        """Every program, newest first."""
+        if self.version < 4:
+            return []
+        sql = f"SELECT {PROGRAM_RUN_COLUMNS} FROM program_runs ORDER BY started_at DESC, id DESC"
+        return self._records(self._query(sql), _program_run)
+
+    def check_ins(self, run_id: int | None = None) -> list[ProgramCheckIn]:
+        """A program's check-ins (or every program's), oldest first."""
+        if self.version < 4:
+            return []
+        where, args = ("", ()) if run_id is None else (" WHERE run_id = ?", (run_id,))
+        sql = f"SELECT {CHECK_IN_COLUMNS} FROM program_check_ins{where} ORDER BY day, id"
+        return self._records(self._query(sql, args), _check_in)
+
+    def add_check_in(self, check: ProgramCheckIn) -> int:
+        """Save a day's check-in, with its decision when already known; return its id."""
+        with self._write() as db:
+            cursor = db.execute(
+                f"INSERT INTO program_check_ins ({CHECK_IN_COLUMNS.removeprefix('id, ')}) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    check.run_id,
+                    check.day.isoformat(),
+                    stamp(check.taken_at),
+                    check.stage,
+                    check.pain_during,
+                    json.dumps(check.answers, sort_keys=True),
+                    int(check.warning_sign),
+                    int(check.new_pop),
+                    check.rest_pain,
+                    None if check.settled is None else int(check.settled),
+                    check.decision,
+                    check.next_stage,
+                    check.rule,
+                ),
+            )
+            return int(cursor.lastrowid or 0)
+
+    def settle_check_in(
+        self, check_id: int, settled: bool, decision: str, next_stage: str | None, rule: str
+    ) -> None:
+        """Record the next morning's answer for a check-in, and what it decided."""
+        with self._write() as db:
+            db.execute(
+                "UPDATE program_check_ins SET settled = ?, decision = ?, next_stage = ?, "
+                "rule = ? WHERE id = ?",
+                (int(settled), decision, next_stage, rule, check_id),
+            )
 
     # --- reading ------------------------------------------------------------------------
 

@@ -31,7 +31,7 @@ from hamstring_care.vocab import RED_FLAGS, Disposition, FlagLevel, Side
 
 if TYPE_CHECKING:
     from hamstring_care.drawings import Logo
-    from hamstring_care.models import Item, TriageProtocol
+    from hamstring_care.models import Item, ProgramProtocol, Stage, TriageProtocol
     from hamstring_care.models import Protocol as AnyProtocol
     from hamstring_care.triage import TriageResult
 
@@ -322,7 +322,7 @@ def block_for(
     A routine comes as written, or tailored to the cautions of a check; ``times_per_day``
     (a prescription's) adds how often to its schedule; ``illustration`` finds its drawings.
     """
-    from hamstring_care.models import GuidanceProtocol, TriageProtocol
+    from hamstring_care.models import GuidanceProtocol, ProgramProtocol, TriageProtocol
 
     part = (citations or Citations()).part()
     written = protocol.routine if isinstance(protocol, TailoredRoutine) else protocol
@@ -335,6 +335,8 @@ def block_for(
             Section(clean(s.title), [part.item(i, protocol.sources) for i in s.items])
             for s in protocol.sections
         ]
+    elif isinstance(protocol, ProgramProtocol):
+        block = _program_block(protocol, part)
     else:
         tailored = protocol if isinstance(protocol, TailoredRoutine) else untailored(protocol)
         often = how_often(times_per_day, days_per_week) if times_per_day else None
@@ -396,6 +398,46 @@ def _routine_block(
         )
     block.dropped = [f"{clean(step.title)}: {clean(why)}" for step, why in tailored.dropped]
     return block
+
+
+def _program_block(program: ProgramProtocol, part: CitedPart) -> Block:
+    """A program for the clinician: its stages in order, each with what moves it on."""
+    block = _block_head(program, Prescribed(program).command())
+    block.schedule = (
+        "Each day: the stage's exercises and walk or run, then a short check-in; "
+        "the answers decide the next day's step."
+    )
+    block.before = [part.item(c, program.sources) for c in program.cautions]
+    total = len(program.stages)
+    for number, stage in enumerate(program.stages, 1):
+        lines = [Statement(clean(stage.summary))]
+        lines.append(part.item(stage.activity, program.sources))
+        if stage.routines:
+            lines.append(Statement("Exercises: " + ", ".join(stage.routines) + "."))
+        lines.append(Statement(clean(_criteria(program, stage))))
+        block.sections.append(Section(f"Stage {number} of {total}: {clean(stage.title)}", lines))
+    rules = program.rules
+    block.sections.append(
+        Section(
+            "How each day's step is decided",
+            [
+                part.item(rule, program.sources)
+                for rule in (rules.stop, rules.step_back, rules.move_on, rules.stay)
+            ],
+        )
+    )
+    return block
+
+
+def _criteria(program: ProgramProtocol, stage: Stage) -> str:
+    """What moves a stage on, in words."""
+    if stage is program.stages[-1]:
+        return "The last stage: keep going."
+    asked = "".join(f' "{q.text}" yes;' for q in stage.questions)
+    return (
+        f"Move on after {stage.move_on_after} good check-ins in a row: pain during at most "
+        f"{program.pain_limit} out of 10,{asked} back to usual by the next morning."
+    )
 
 
 def _triage_block(protocol: TriageProtocol, part: CitedPart) -> Block:

@@ -63,6 +63,7 @@ def json_schema() -> dict[str, Any]:
         "triage": models.TriageProtocol,
         "guidance": models.GuidanceProtocol,
         "routine": models.RoutineProtocol,
+        "program": models.ProgramProtocol,
     }
     schemas: list[type[BaseModel]] = [*kinds.values(), models.Plan]
     modes: list[tuple[type[BaseModel], JsonSchemaMode]] = [(m, "validation") for m in schemas]
@@ -91,7 +92,7 @@ def json_schema() -> dict[str, Any]:
         "title": "hamstring-care protocol or plan file",
         "description": (
             f"Written by hamstring-care {__version__} (`hamstring-care protocols schema`). "
-            "A file with `kind` is a protocol (triage, guidance or routine); one without, a "
+            "A file with `kind` is a protocol (triage, guidance, routine or program); one without, a "
             "plan. `hamstring-care protocols validate` checks what a schema cannot."
         ),
         "type": "object",

@@ -104,7 +104,7 @@ def validate_protocol(path: Path, doc: Document) -> Protocol:
         if model is None:
             _Header().model_validate(doc.data)
             kind_problem = doc.problem(
-                ("kind",), "expected one of 'triage', 'guidance' or 'routine'"
+                ("kind",), "expected one of 'triage', 'guidance', 'routine' or 'program'"
             )
             raise InputFileError(doc.source, [kind_problem])
         protocol = typing.cast("Protocol", model.model_validate(doc.data))
@@ -112,7 +112,7 @@ def validate_protocol(path: Path, doc: Document) -> Protocol:
         problems = validation_problems(doc, exc, model or models.ProtocolBase)
         if model is None and not any(p.path == ("kind",) for p in problems):
             problems.append(
-                doc.problem(("kind",), "expected one of 'triage', 'guidance' or 'routine'")
+                doc.problem(("kind",), "expected one of 'triage', 'guidance', 'routine' or 'program'")
             )
         raise InputFileError(doc.source, problems) from None
     found = models.cross_check(protocol)
