@@ -123,8 +123,8 @@ def _decide(program: ProgramProtocol, stage: str, good: int, check: CheckIn) -> 
     if check.settled is None:
         return decision("waiting", stage, "the next morning is still to come", good)
     if above and not check.settled:
-        because = f"pain {check.pain_during} out of 10 during (above {limit}), not settled by morning"
-        return decision("stop", None, because)
+        pain = f"pain {check.pain_during} out of 10 during (above {limit})"
+        return decision("stop", None, f"{pain}, not settled by morning")
     if above or not check.settled:
         back = program.stages[max(0, _index(program, stage) - 1)].id
         because = (

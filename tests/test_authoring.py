@@ -148,7 +148,10 @@ def test_starters_and_new_plans_fit_the_schema(validator, kind, tmp_path, invoke
     [
         (("hold: 30s", "hold: thirty"), "does not match"),
         (("per_side: true", "per_sides: true"), "Additional properties are not allowed"),
-        (("kind: routine", "kind: routin"), "is not one of ['triage', 'guidance', 'routine', 'program']"),
+        (
+            ("kind: routine", "kind: routin"),
+            "is not one of ['triage', 'guidance', 'routine', 'program']",
+        ),
         (("method: stretch", "method: yoga"), "'yoga' is not one of"),
     ],
 )

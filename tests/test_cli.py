@@ -389,9 +389,14 @@ def test_protocols_show_in_a_pipe_says_what_the_printed_text_sheet_says(invoke):
         (
             "hamstring-care protocols show ",
             [
-                "back-to-running", "foam-roller-and-ball", "hamstring-stretch", "lengthening",
-                "nordic", "rice", "triage",
-            ],  # fmt: skip
+                "back-to-running",
+                "foam-roller-and-ball",
+                "hamstring-stretch",
+                "lengthening",
+                "nordic",
+                "rice",
+                "triage",
+            ],
         ),
     ],
 )

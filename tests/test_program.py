@@ -7,6 +7,7 @@ rules, in order, and say which rule decided.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import pytest
 
@@ -55,7 +56,7 @@ def test_a_smooth_recovery_moves_on_stage_by_stage(program):
     state = replay(program, "walk", check_ins)
     assert state.stage == "keep_going" and not state.stopped
     moves = [d for d in state.decisions if d.kind == "move_on"]
-    assert [(d.stage, d.next_stage) for d in moves] == list(zip(STAGES, STAGES[1:]))
+    assert [(d.stage, d.next_stage) for d in moves] == list(itertools.pairwise(STAGES))
     assert {d.rule for d in moves} == {"rules.move_on"}
     assert moves[0].because == "2 of 2 good check-ins in a row"
     stays = [d for d in state.decisions if d.kind == "stay"]
@@ -85,9 +86,7 @@ def test_pain_above_the_limit_steps_back_or_stops_by_the_next_morning(program):
     assert state.decisions[-1].kind == "step_back"  # settled: back a stage (the first stays)
     assert state.decisions[-1].because == "pain 5 out of 10 during (above 4)"
     assert state.stage == "walk"
-    unsettled = settled[:-1] + [
-        CheckIn(**{**settled[-1].__dict__, "settled": False})
-    ]
+    unsettled = [*settled[:-1], CheckIn(**{**settled[-1].__dict__, "settled": False})]
     stopped = replay(program, "walk", unsettled)
     assert stopped.stopped and stopped.decisions[-1].rule == "rules.stop"
     assert "not settled by morning" in stopped.decisions[-1].because

@@ -72,9 +72,7 @@ def to_csv(
         row = {"record": "program_check_in", **_plain(check_in)}
         row["answers"] = json.dumps(check_in.answers, sort_keys=True)
         rows.append(row)
-    rows.sort(
-        key=lambda r: (r.get("started_at") or r.get("taken_at") or "", r["record"], r["id"])
-    )
+    rows.sort(key=lambda r: (r.get("started_at") or r.get("taken_at") or "", r["record"], r["id"]))
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\r\n")
     writer.writeheader()

@@ -92,8 +92,8 @@ def json_schema() -> dict[str, Any]:
         "title": "hamstring-care protocol or plan file",
         "description": (
             f"Written by hamstring-care {__version__} (`hamstring-care protocols schema`). "
-            "A file with `kind` is a protocol (triage, guidance, routine or program); one without, a "
-            "plan. `hamstring-care protocols validate` checks what a schema cannot."
+            "A file with `kind` is a protocol (triage, guidance, routine or program); one "
+            "without, a plan. `hamstring-care protocols validate` checks what a schema cannot."
         ),
         "type": "object",
         "if": {"required": ["kind"]},

@@ -56,6 +56,9 @@ def bundled_dir() -> Path:
 # --- protocols --------------------------------------------------------------------------
 
 
+KIND_EXPECTED = "expected one of 'triage', 'guidance', 'routine' or 'program'"
+
+
 def load_protocol(
     path: Path, source: str | None = None, cache: ParsedCache | None = None
 ) -> Protocol:
@@ -103,17 +106,13 @@ def validate_protocol(path: Path, doc: Document) -> Protocol:
     try:
         if model is None:
             _Header().model_validate(doc.data)
-            kind_problem = doc.problem(
-                ("kind",), "expected one of 'triage', 'guidance', 'routine' or 'program'"
-            )
+            kind_problem = doc.problem(("kind",), KIND_EXPECTED)
             raise InputFileError(doc.source, [kind_problem])
         protocol = typing.cast("Protocol", model.model_validate(doc.data))
     except ValidationError as exc:
         problems = validation_problems(doc, exc, model or models.ProtocolBase)
         if model is None and not any(p.path == ("kind",) for p in problems):
-            problems.append(
-                doc.problem(("kind",), "expected one of 'triage', 'guidance', 'routine' or 'program'")
-            )
+            problems.append(doc.problem(("kind",), KIND_EXPECTED))
         raise InputFileError(doc.source, problems) from None
     found = models.cross_check(protocol)
     if protocol.id != path.stem:
