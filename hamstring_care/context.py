@@ -62,6 +62,25 @@ def _utc_now() -> datetime:
     return utc_now()
 
 
+TODAY_VARIABLE = "HAMSTRING_CARE_TODAY"
+"""A date (YYYY-MM-DD) to live on, for tests and demonstrations: days pass by setting it."""
+
+
+def _demo_now(text: str) -> Callable[[], datetime]:
+    """The clock of a demonstration: that date, at the real time of day."""
+
+    def now() -> datetime:
+        from datetime import datetime as real
+
+        from hamstring_care.dates import option_date
+
+        day = option_date(TODAY_VARIABLE, text)
+        local = real.now().astimezone()
+        return local.replace(year=day.year, month=day.month, day=day.day)
+
+    return now
+
+
 @dataclass
 class Environment:
     """The real world of one run of the program. Every attribute may be replaced by a test."""
@@ -81,6 +100,10 @@ class Environment:
     keys: KeySource | None = None
     """Keys for the player; the terminal's (or none, when input is not one) when not given."""
     console: Console | None = None
+
+    def __post_init__(self) -> None:
+        if self.now is _utc_now and TODAY_VARIABLE in self.environ:
+            self.now = _demo_now(self.environ[TODAY_VARIABLE])
 
     # --- output ----------------------------------------------------------------------
 

@@ -866,6 +866,10 @@ class PlanProtocol(Model):
     id: Id
     side: Side = vocab.Side.BOTH
     hold: Annotated[int, Field(ge=1, le=MAX_HOLD_S)] | None = None
+    stage: Id | None = None
+    """Programs only: the stage to start at (a clinician's choice)."""
+    pain_limit: Annotated[int, Field(ge=0, le=10)] | None = None
+    """Programs only: a stricter pain limit than the program's (never a higher one)."""
 
 
 class Schedule(Model):

@@ -39,6 +39,10 @@ class Prescribed:
     protocol: Advice
     side: Side = Side.BOTH
     hold: int | None = None
+    stage: str | None = None
+    """Programs: the stage the runner starts at."""
+    pain_limit: int | None = None
+    """Programs: a stricter pain limit than the program's."""
 
     @property
     def is_routine(self) -> bool:
@@ -48,7 +52,12 @@ class Prescribed:
     def command(self) -> str:
         """The command that gives the same thing in the terminal."""
         if self.protocol.kind == "program":
-            return f"hamstring-care program start {self.protocol.id}"
+            words = ["hamstring-care", "program", "start", self.protocol.id]
+            if self.side != Side.BOTH:
+                words += ["--side", self.side]
+            if self.stage is not None:
+                words += ["--stage", self.stage]
+            return " ".join(words)
         if not self.is_routine:
             return f"hamstring-care protocols show {self.protocol.id}"
         words = ["hamstring-care", "run", self.protocol.id]
@@ -91,7 +100,10 @@ class Prescription:
 def from_plan(plan: Plan, protocols: dict[str, Advice], today: dt.date) -> Prescription:
     """The prescription a plan file describes (its date, or today when it gives none)."""
     return Prescription(
-        items=tuple(Prescribed(protocols[p.id], p.side, p.hold) for p in plan.protocols),
+        items=tuple(
+            Prescribed(protocols[p.id], p.side, p.hold, p.stage, p.pain_limit)
+            for p in plan.protocols
+        ),
         date=plan.date or today,
         patient=plan.patient,
         clinician=plan.clinician,

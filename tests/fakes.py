@@ -204,3 +204,48 @@ def play_on_fakes(
         now=wall_clock,
     )
     return play(env, routine, triage, cautions, options, recorder=recorder, view=view, cues=cues)
+
+
+class CheckInAsker:
+    """Answers a program's questions: the morning question, the check-in, "Play ...?".
+
+    ``day`` holds one day's answers: ``morning`` (settled by the next morning), ``pain``
+    (during), ``yes`` (the stage's questions), ``warning``, ``pop``, ``rest``, ``play``.
+    """
+
+    def __init__(self, day: dict | None = None) -> None:
+        self.day = day or {}
+        self.asked: list[str] = []
+
+    def confirm(self, text, default=True):
+        self.asked.append(text)
+        if text.startswith("After your session"):
+            return self.day.get("morning", True)
+        if text.startswith("Play"):
+            return self.day.get("play", False)
+        if text.startswith("Has any of these happened"):
+            return self.day.get("warning", False)
+        if text.startswith("Did you feel a new pop"):
+            return self.day.get("pop", False)
+        if text.startswith("Start the check now"):
+            return self.day.get("check", False)
+        return self.day.get("yes", True)  # the stage's own questions
+
+    def pain(self, text):
+        self.asked.append(text)
+        if text.startswith("Your pain now"):
+            return self.day.get("rest", 1)
+        return self.day.get("pain", 2)
+
+    def choose(self, text, options, default=None):
+        self.asked.append(text)
+        values = [value for _, value in options]
+        wanted = self.day.get("menu")
+        return wanted if wanted in values else values[0]
+
+    def red_flags(self, screen):
+        return []
+
+    def question(self, question):
+        # Only a check started after a stop asks these: from ``day["check_answers"]``.
+        return self.day["check_answers"][question.id]

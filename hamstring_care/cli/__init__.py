@@ -9,6 +9,7 @@ Commands:
     hamstring-care plan new [-o plan.yaml]
     hamstring-care protocols list | show ID | validate [PATH ...] | new ID | schema
     hamstring-care history [--all] | chart | export FILE | forget --before DATE | repair
+    hamstring-care program start [PROGRAM] | today [--ics FILE] | status
 
 Global options (before the command): --protocols-dir DIR (repeatable), --data-dir DIR,
 --debug, --version.
@@ -29,12 +30,12 @@ from typing import Any
 
 import typer
 
-from hamstring_care.cli import care, history, protocols
+from hamstring_care.cli import care, history, program, protocols
 from hamstring_care.cli.app import app, print_error
 from hamstring_care.context import Environment, output_closed
 from hamstring_care.errors import ExitCode
 
-__all__ = ["app", "care", "history", "main", "protocols"]
+__all__ = ["app", "care", "history", "main", "program", "protocols"]
 
 
 def main(env: Environment | None = None) -> None:

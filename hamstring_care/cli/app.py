@@ -84,6 +84,12 @@ history_app = typer.Typer(
     rich_markup_mode=None,
 )
 app.add_typer(history_app, name="history")
+program_app = typer.Typer(
+    help="A graded return to running: start it after a check, then each day's step.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(program_app, name="program")
 
 F = TypeVar("F", bound=Callable[..., Any])
 

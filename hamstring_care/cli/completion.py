@@ -56,6 +56,13 @@ def complete_printable(ctx: typer.Context, incomplete: str) -> list[str]:
     )
 
 
+def complete_programs(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Program ids starting with what is typed."""
+    return sorted(
+        pid for pid, kind in _kinds(ctx).items() if kind == "program" and pid.startswith(incomplete)
+    )
+
+
 def complete_protocols(ctx: typer.Context, incomplete: str) -> list[str]:
     """Every protocol id."""
     return sorted(pid for pid in _kinds(ctx) if pid.startswith(incomplete))

@@ -154,9 +154,15 @@ def guided_check(env: Environment, library: Library) -> TriageResult | None:
             console.print(note, style="dim", markup=False)
         console.print(terminal.notice(protocol))
         flags = asker.red_flags(protocol.red_flags)  # before anything else, every time
-        again = _routine_again(env, library, last) if last and not opening and not flags else None
-        if again is not None:
-            _play_again(env, library, again, log)
+        choice = _what_now(env, library, last, log) if not opening and not flags else "new"
+        if choice == "today":
+            from hamstring_care.flows import program
+
+            log.close()  # the program keeps its own hold on the file
+            program.day(env, library)
+            return None
+        if choice == "again" and last is not None:
+            _play_again(env, library, last, log)
             return None
         onset = counted_onset_days(last, env.now()) if opening and last else None
         answers = review(protocol, asker, ask(protocol, asker, flags, onset_days=onset))
@@ -182,22 +188,34 @@ def guided_check(env: Environment, library: Library) -> TriageResult | None:
     return result
 
 
-def _routine_again(env: Environment, library: Library, last: TriageRecord) -> TriageRecord | None:
-    """Offer the last self-care check's routines again; the check to repeat, if chosen."""
-    if last.disposition != Disposition.SELF_MASSAGE:
-        return None
-    routines = [pid for pid in _recommended(library, last) if pid in library.entries()]
-    if not routines:
-        return None
-    titles = " and ".join(library.get(pid).title for pid in routines)
-    side = known(Side, last.side)
-    leg = f", {side.legs_words}" if side else ""
-    choice = env.asker().choose(
-        "No warning sign. Last time the check suggested self-care: what now?",
-        [(f"Play your routine again ({titles}{leg})", "again"), ("Start a new check", "new")],
-        default="again",
+def _what_now(
+    env: Environment, library: Library, last: TriageRecord | None, log: ProgressLog
+) -> str:
+    """After no warning sign: today's program step, the last routine again, or a new check.
+
+    Returns ``today``, ``again`` or ``new``; only offers what there is.
+    """
+    options: list[tuple[str, str]] = []
+    under_way = log.active_program()
+    if under_way is not None and under_way.program_id in library.entries():
+        title = library.get(under_way.program_id).title
+        options.append((f"Today's step of your program ({title})", "today"))
+    if last is not None and last.disposition == Disposition.SELF_MASSAGE:
+        routines = [pid for pid in _recommended(library, last) if pid in library.entries()]
+        if routines:
+            titles = " and ".join(library.get(pid).title for pid in routines)
+            side = known(Side, last.side)
+            leg = f", {side.legs_words}" if side else ""
+            options.append((f"Play your routine again ({titles}{leg})", "again"))
+    if not options:
+        return "new"
+    question = (
+        "No warning sign. A program is under way: what now?"
+        if under_way is not None
+        else "No warning sign. Last time the check suggested self-care: what now?"
     )
-    return last if choice == "again" else None
+    options.append(("Start a new check", "new"))
+    return env.asker().choose(question, options, default=options[0][1])
 
 
 def _recommended(library: Library, check: TriageRecord) -> list[str]:

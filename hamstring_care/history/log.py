@@ -17,7 +17,7 @@ from hamstring_care.errors import HistoryError
 from hamstring_care.history.store import History, newer_message, open_history
 
 if TYPE_CHECKING:
-    from hamstring_care.history.store import Session, TriageRecord
+    from hamstring_care.history.store import ProgramRun, Session, TriageRecord
     from hamstring_care.triage import TriageResult
 
 T = TypeVar("T")
@@ -89,6 +89,10 @@ class ProgressLog:
             ),
             None,
         )
+
+    def active_program(self) -> ProgramRun | None:
+        """The back-to-running program under way, if any."""
+        return self._guard(lambda h: h.active_program(), None)
 
     def remember_side(self, triage_id: int | None, side: str) -> None:
         """Keep the leg chosen for a check's routines with the check."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -71,6 +71,8 @@ class ChartData:
     trend: PainTrend | None
     period_days: int
     warning: str | None
+    stage_changes: dict[date, str] = field(default_factory=dict)
+    """A program's decisions that changed its course, by day: move_on, step_back, stop."""
 
 
 def days_that_fit(width: int) -> int:
@@ -108,4 +110,12 @@ def chart_data(
         trend=pain_trend(sessions, now, period),
         period_days=period,
         warning=trend_warning(sessions, now, rule),
+        stage_changes={
+            c.day: c.decision
+            for c in history.check_ins()
+            if c.decision in STAGE_CHANGES and oldest <= c.day <= today
+        },
     )
+
+
+STAGE_CHANGES = ("move_on", "step_back", "stop")

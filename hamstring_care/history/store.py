@@ -95,6 +95,7 @@ MIGRATIONS: list[str] = [
         program_version TEXT NOT NULL,
         side TEXT NOT NULL,
         start_stage TEXT NOT NULL,
+        pain_limit INTEGER,
         started_at TEXT NOT NULL,
         triage_id INTEGER REFERENCES triage_results(id) ON DELETE SET NULL,
         ended_at TEXT,
@@ -313,6 +314,8 @@ class ProgramRun:
     program_version: str
     side: str
     start_stage: str
+    pain_limit: int | None = None
+    """A stricter pain limit than the program's, from a clinician's plan."""
     started_at: datetime
     triage_id: int | None = None
     ended_at: datetime | None = None
@@ -340,8 +343,8 @@ class ProgramCheckIn:
 
 
 PROGRAM_RUN_COLUMNS = (
-    "id, program_id, program_version, side, start_stage, started_at, triage_id, ended_at, "
-    "end_reason"
+    "id, program_id, program_version, side, start_stage, pain_limit, started_at, triage_id, "
+    "ended_at, end_reason"
 )
 CHECK_IN_COLUMNS = (
     "id, run_id, day, taken_at, stage, pain_during, answers, warning_sign, new_pop, rest_pain, "
@@ -357,6 +360,7 @@ def _program_run(row: Row) -> ProgramRun:
             program_version=_text(row, "program_version"),
             side=_text(row, "side"),
             start_stage=_text(row, "start_stage"),
+            pain_limit=_optional(_int, row, "pain_limit"),
             started_at=_time(row, "started_at"),
             triage_id=_optional(_int, row, "triage_id"),
             ended_at=_optional(_time, row, "ended_at"),
@@ -546,12 +550,13 @@ class History:
         with self._write() as db:
             cursor = db.execute(
                 "INSERT INTO program_runs (program_id, program_version, side, start_stage, "
-                "started_at, triage_id) VALUES (?, ?, ?, ?, ?, ?)",
+                "pain_limit, started_at, triage_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
                     run.program_id,
                     run.program_version,
                     run.side,
                     run.start_stage,
+                    run.pain_limit,
                     stamp(run.started_at),
                     run.triage_id,
                 ),

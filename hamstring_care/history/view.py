@@ -7,7 +7,7 @@ in a pipe, or pasted into a message to a clinician: ``░`` is pain before, ``�
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, tzinfo
 from typing import TYPE_CHECKING
 
@@ -108,10 +108,15 @@ def recent_table(
 # --- the chart --------------------------------------------------------------------------
 
 
-def pain_chart(days: Sequence[Day], width: int) -> Text:
+STAGE_MARKS = {"move_on": "▲", "step_back": "▼", "stop": "■"}
+STAGE_LEGEND = "program: ▲ on a stage   ▼ back a stage   ■ stopped"
+
+
+def pain_chart(days: Sequence[Day], width: int, changes: Mapping[date, str] | None = None) -> Text:
     """Daily average pain before (░) and after (█) as columns from 0 to 10.
 
-    Under the axis, the number of sessions that day (blank: none), then dates at each Monday.
+    Under the axis, the number of sessions that day (blank: none), a program's stage
+    changes (when there are any), then dates at each Monday.
     """
     out = Text()
     for level in range(10, 0, -1):
@@ -124,6 +129,9 @@ def pain_chart(days: Sequence[Day], width: int) -> Text:
     out.append(" 0 └" + "───" * len(days) + "\n", style="dim")
     counts = "".join(f" {_count(day.sessions):>2}" for day in days)
     out.append(" n  " + counts + "\n", style="dim")
+    if changes:
+        marks = "".join(f" {STAGE_MARKS.get(changes.get(day.day, ''), ''):>2}" for day in days)
+        out.append(" st " + marks + "\n", style="bold")
     out.append(_date_labels(days, width))
     return out
 
@@ -199,6 +207,7 @@ def chart(
     trend: str,
     warning: str | None,
     width: int,
+    changes: Mapping[date, str] | None = None,
 ) -> RenderableType:
     """The whole chart view."""
     parts: list[RenderableType] = []
@@ -208,7 +217,8 @@ def chart(
     parts += [
         Text(f"Pain, {first} to {last}: daily average, 0 to 10", style="bold"),
         Text(f"{BEFORE} before the routine   {AFTER} after   n: sessions that day", style="dim"),
-        pain_chart(days, width),
+        *([Text(f"st: {STAGE_LEGEND}", style="dim")] if changes else []),
+        pain_chart(days, width, changes),
         Text(),
         Text("Sessions per week (from Monday)", style="bold"),
         weeks_chart(weeks, width),
@@ -294,4 +304,5 @@ def chart_view(data: ChartData, width: int) -> RenderableType:
         trend_line(data.trend, data.period_days),
         data.warning,
         width,
+        data.stage_changes,
     )

@@ -316,6 +316,8 @@ def block_for(
     times_per_day: int | None = None,
     days_per_week: int = 7,
     illustration: FindIllustration | None = None,
+    stage: str | None = None,
+    pain_limit: int | None = None,
 ) -> Block:
     """Any protocol as one block: what ``protocols show`` shows and a sheet prints.
 
@@ -336,7 +338,9 @@ def block_for(
             for s in protocol.sections
         ]
     elif isinstance(protocol, ProgramProtocol):
-        block = _program_block(protocol, part)
+        if pain_limit is not None and pain_limit < protocol.pain_limit:
+            protocol = protocol.model_copy(update={"pain_limit": pain_limit})
+        block = _program_block(protocol, part, stage, side)
     else:
         tailored = protocol if isinstance(protocol, TailoredRoutine) else untailored(protocol)
         often = how_often(times_per_day, days_per_week) if times_per_day else None
@@ -400,9 +404,14 @@ def _routine_block(
     return block
 
 
-def _program_block(program: ProgramProtocol, part: CitedPart) -> Block:
-    """A program for the clinician: its stages in order, each with what moves it on."""
-    block = _block_head(program, Prescribed(program).command())
+def _program_block(
+    program: ProgramProtocol, part: CitedPart, start: str | None, side: Side = Side.BOTH
+) -> Block:
+    """A program for the clinician: its stages in order, each with what moves it on.
+
+    ``start`` (a plan's) is the stage the runner starts at, marked so.
+    """
+    block = _block_head(program, Prescribed(program, side, stage=start).command())
     block.schedule = (
         "Each day: the stage's exercises and walk or run, then a short check-in; "
         "the answers decide the next day's step."
@@ -414,8 +423,10 @@ def _program_block(program: ProgramProtocol, part: CitedPart) -> Block:
         lines.append(part.item(stage.activity, program.sources))
         if stage.routines:
             lines.append(Statement("Exercises: " + ", ".join(stage.routines) + "."))
-        lines.append(Statement(clean(_criteria(program, stage))))
-        block.sections.append(Section(f"Stage {number} of {total}: {clean(stage.title)}", lines))
+        lines.append(Statement(clean(stage_criteria(program, stage))))
+        here = " (start here)" if stage.id == start else ""
+        heading = f"Stage {number} of {total}: {clean(stage.title)}{here}"
+        block.sections.append(Section(heading, lines))
     rules = program.rules
     block.sections.append(
         Section(
@@ -429,7 +440,7 @@ def _program_block(program: ProgramProtocol, part: CitedPart) -> Block:
     return block
 
 
-def _criteria(program: ProgramProtocol, stage: Stage) -> str:
+def stage_criteria(program: ProgramProtocol, stage: Stage) -> str:
     """What moves a stage on, in words."""
     if stage is program.stages[-1]:
         return "The last stage: keep going."
@@ -496,6 +507,26 @@ class Record:
 
 def _record(prescription: Prescription, blocks: list[Block], days: list[tuple[int, str]]) -> Record:
     routines = [b for b in blocks if b.kind == "routine"]
+    programs = [item for item in prescription.items if item.protocol.kind == "program"]
+    if programs and not routines:
+        # A day's check-in, as `program today` asks it, for a pen.
+        limit = min(
+            item.pain_limit
+            if item.pain_limit is not None
+            else getattr(item.protocol, "pain_limit", 10)
+            for item in programs
+        )
+        legend = [
+            f"Pain during: 0 = none, 10 = the worst you can imagine; at most {limit}.",
+            "Next morning: tick when the pain was back to usual by the morning after.",
+        ]
+        check_in = [
+            Column("Stage"),
+            Column("Pain during"),
+            Column("Next morning", box=True),
+            Column("Comments", wide=True),
+        ]
+        return Record("Check-in record", legend, check_in, days, [])
     if not routines:
         # Guidance (RICE) covers a few days: a list to tick, not two weeks of empty rows.
         items = [heading for b in blocks for heading, _ in b.sections]
@@ -577,6 +608,8 @@ def build_sheet(
             times_per_day=prescription.times_per_day,
             days_per_week=prescription.days_per_week,
             illustration=illustration,
+            stage=item.stage,
+            pain_limit=item.pain_limit,
         )
         for item in prescription.items
     ]

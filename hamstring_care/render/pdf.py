@@ -24,6 +24,7 @@ from hamstring_care.render.content import (
     ALSO_HERE,
     EVIDENCE_HEADING,
     Block,
+    Column,
     FlagGroup,
     Sheet,
     StepEntry,
@@ -529,7 +530,14 @@ def _record(pdf: _Document, sheet: Sheet) -> None:
         pdf.para(item, indent=TICK_MM + 3, after=3)
     if not record.columns:
         return
-    fixed = [12.0, 24.0, *(12.0 if c.box else 19.0 for c in record.columns if not c.wide)]
+
+    def width(column: Column) -> float:
+        # Wide enough for its longest word in bold, so no heading breaks inside a word.
+        pdf.set_font(FONT, "B", BODY)
+        longest = max(pdf.get_string_width(word) for word in column.heading.split())
+        return max(12.0 if column.box else 19.0, longest + 5)
+
+    fixed = [12.0, 24.0, *(width(c) for c in record.columns if not c.wide)]
     comments = max(pdf.epw - sum(fixed), 27.0)
     widths = [*fixed, comments]
     headings = ["Day", "Date", *(c.heading for c in record.columns)]

@@ -56,6 +56,7 @@ def bundled_dir() -> Path:
 # --- protocols --------------------------------------------------------------------------
 
 
+KIND_WORDS = {"guidance": "guidance", "routine": "a routine", "program": "a program"}
 KIND_EXPECTED = "expected one of 'triage', 'guidance', 'routine' or 'program'"
 
 
@@ -212,7 +213,7 @@ def parse_plan(doc: Document, library: Library) -> Plan:
     from pydantic import ValidationError
 
     from hamstring_care.errors import HamstringCareError
-    from hamstring_care.models import Plan, RoutineProtocol, TriageProtocol
+    from hamstring_care.models import Plan, ProgramProtocol, RoutineProtocol, TriageProtocol
 
     if not isinstance(doc.data, dict):
         doc.fail([((), "expected a mapping of fields (patient, protocols, ...)")])
@@ -240,17 +241,39 @@ def parse_plan(doc: Document, library: Library) -> Plan:
         except HamstringCareError as error:
             found.append((("protocols", i, "id"), f"{item.id} cannot be used: {error.lines[0]}"))
             continue
+        given = doc.data["protocols"][i]
         if isinstance(protocol, TriageProtocol):
             found.append((("protocols", i, "id"), "the triage is asked, not prescribed"))
-        elif not isinstance(protocol, RoutineProtocol):
-            for name in ("hold", "side"):
-                if name in doc.data["protocols"][i]:
+            continue
+        if not isinstance(protocol, RoutineProtocol):
+            for name in ("hold",) if isinstance(protocol, ProgramProtocol) else ("hold", "side"):
+                if name in given:
                     found.append(
                         (
                             ("protocols", i, name),
-                            f"{name} goes with routines; {item.id} is guidance",
+                            f"{name} goes with routines; {item.id} is {KIND_WORDS[protocol.kind]}",
                         )
                     )
+        if not isinstance(protocol, ProgramProtocol):
+            for name in ("stage", "pain_limit"):
+                if name in given:
+                    found.append(
+                        (
+                            ("protocols", i, name),
+                            f"{name} goes with programs; {item.id} is {KIND_WORDS[protocol.kind]}",
+                        )
+                    )
+            continue
+        if item.stage is not None and protocol.stage_index(item.stage) is None:
+            stages = ", ".join(s.id for s in protocol.stages)
+            found.append((("protocols", i, "stage"), f"expected one of {stages}"))
+        if item.pain_limit is not None and item.pain_limit > protocol.pain_limit:
+            found.append(
+                (
+                    ("protocols", i, "pain_limit"),
+                    f"at most {protocol.pain_limit}, the limit {item.id} gives from its sources",
+                )
+            )
     doc.fail(found)
     return plan
 

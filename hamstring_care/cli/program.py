@@ -1,0 +1,98 @@
+"""The program commands: start a graded return to running, do today's step, see the status."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from hamstring_care.cli.app import env_of, error_boundary, program_app
+from hamstring_care.cli.completion import complete_plans, complete_programs
+from hamstring_care.cli.options import ForceOption, SideOption, write_output
+
+
+@program_app.command("start")
+@error_boundary
+def program_start(
+    ctx: typer.Context,
+    program_id: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Argument(
+            metavar="PROGRAM",
+            help="Program id. [default: back-to-running, or the plan's]",
+            autocompletion=complete_programs,
+        ),
+    ] = None,
+    side: SideOption = None,
+    stage: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(metavar="STAGE", help="Start at this stage (a clinician's choice)."),
+    ] = None,
+    restart: Annotated[
+        bool, typer.Option("--restart", help="End the program under way and start again.")
+    ] = False,
+    plan: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            metavar="FILE",
+            help="A clinician's plan file: its program, leg, stage and pain limit.",
+            autocompletion=complete_plans,
+        ),
+    ] = None,
+) -> None:
+    """Start a program after a check that allows it (a self-care result)."""
+    from hamstring_care.flows import program
+
+    env = env_of(ctx)
+    program.start(env, env.library(), program_id, side, stage, restart, plan)
+
+
+@program_app.command("today")
+@error_boundary
+def program_today(
+    ctx: typer.Context,
+    ics: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            metavar="FILE",
+            help="Write a calendar file (.ics) with a daily reminder for the next 14 days, "
+            "and stop. Nothing is sent anywhere.",
+        ),
+    ] = None,
+    at: Annotated[str, typer.Option(metavar="HH:MM", help="The reminder's time of day.")] = "18:00",
+    force: ForceOption = False,
+) -> None:
+    """Today's step: the exercises, the walk or run, then a short check-in."""
+    from hamstring_care.flows import program
+
+    env = env_of(ctx)
+    library = env.library()
+    if ics is None:
+        program.day(env, library)
+        return
+    reminder = program.reminder_time(at)
+    from hamstring_care.flows.program import ProgramRefused, _history
+
+    with _history(env) as history:
+        run = history.active_program()
+    if run is None:
+        raise ProgramRefused(
+            f"no program under way; after a self-care check, start one: {env.program} program start"
+        )
+    title = library.get(run.program_id).title
+    data = program.calendar(
+        title, program.today(env), reminder, f"{env.program} program today", env.now()
+    )
+    if write_output(ics, data, force):
+        typer.echo(f"Wrote {ics}: a reminder at {reminder:%H:%M} each day for 14 days.")
+
+
+@program_app.command("status")
+@error_boundary
+def program_status(ctx: typer.Context) -> None:
+    """Where the program stands: the stage, the last check-ins, what moves it on."""
+    from hamstring_care.flows import program
+
+    env = env_of(ctx)
+    program.status(env, env.library())

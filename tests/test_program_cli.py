@@ -1,0 +1,214 @@
+"""The program commands on a fake calendar: start after a check, days, status, calendar."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tests.conftest import CALM_ANSWERS
+from tests.fakes import CheckInAsker
+
+START = dt.datetime(2026, 12, 1, 18, 0, tzinfo=dt.timezone.utc)
+
+
+def checked(env, disposition: str = "self_massage") -> None:
+    """A check saved in the history, as the guided check saves one."""
+    from hamstring_care.history.store import open_history
+
+    with open_history(env.history_folder()) as history:
+        history.add_triage(
+            taken_at=START - dt.timedelta(hours=1), triage_version="2.0.0",
+            disposition=disposition, rule="r", answers={}, cautions=[],
+        )  # fmt: skip
+
+
+def on(env, day: int) -> None:
+    """Live on the program's day ``day`` (1 is the first)."""
+    env.now = lambda: START + dt.timedelta(days=day - 1)
+
+
+def live(env, invoke, day: int, answers: dict):
+    on(env, day)
+    env.prompter = CheckInAsker(answers)
+    result = invoke("program", "today")
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
+
+
+@pytest.mark.parametrize(
+    ("disposition", "words"),
+    [
+        (None, "starts after a check: run the check first"),
+        ("rice", "your last check said RICE for the first days"),
+        ("urgent", "is not for now"),
+    ],
+)
+def test_a_program_starts_only_after_a_check_that_allows_it(env, invoke, disposition, words):
+    if disposition:
+        checked(env, disposition)
+    result = invoke("program", "start")
+    assert result.exit_code == 2
+    assert words in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_three_stages_a_bad_morning_and_a_warning_sign(env, invoke):
+    """The whole path of the issue: self-care, walking, lengthening, jogging; held back once
+    by a bad next morning; stopped and sent to the check by a warning sign."""
+    checked(env)
+    on(env, 1)
+    started = invoke("program", "start", "--side", "right")
+    assert started.exit_code == 0, started.stderr
+    assert "Stage 1 of 7: Protect and walk" in started.stdout
+
+    out = live(env, invoke, 1, {})
+    assert "Today: Stage 1 of 7: Protect and walk" in out
+    assert "Saved. Tomorrow's check-in first asks whether the pain was back to usual" in out
+    out = live(env, invoke, 2, {})
+    assert "Staying at Stage 1 of 7: Protect and walk: 1 of 2 good check-ins in a row." in out
+    out = live(env, invoke, 3, {})
+    assert "On to Stage 2 of 7: Lengthening exercises: 2 of 2 good check-ins in a row." in out
+    assert "Rule (rules.move_on): Move on:" in out
+    assert "Today: Stage 2 of 7: Lengthening exercises" in out
+    for day in (4, 5, 6):
+        out = live(env, invoke, day, {})
+    assert "On to Stage 3 of 7: Jog and walk" in out
+    out = live(env, invoke, 7, {"morning": False})
+    assert "Back to Stage 2 of 7: Lengthening exercises: not back to usual by the next " in out
+    assert "Rule (rules.step_back)" in out
+    status = invoke("program", "status").stdout
+    assert "Stage 2 of 7: Lengthening exercises" in status and "day 7" in status
+
+    urgent = {**CALM_ANSWERS, "pain_at_rest": 3}
+    out = live(
+        env, invoke, 8, {"warning": True, "check": True, "menu": "new", "check_answers": urgent}
+    )
+    assert "Stop the program and check again now: a warning sign." in out
+    assert "Back to running has stopped" in out
+    assert "Start the check now?" in env.prompter.asked
+    assert "Hamstring pain check" in out  # the check begins: warning signs first
+    after = invoke("program", "today")
+    assert after.exit_code == 2 and "no program under way" in after.stderr
+
+    from hamstring_care.history.store import open_history
+
+    with open_history(env.history_folder()) as history:
+        (run,) = history.program_runs()
+        assert run.end_reason == "stopped: a warning sign" and run.side == "right"
+        decisions = [(c.stage, c.decision, c.next_stage) for c in history.check_ins(run.id)]
+    assert decisions[:3] == [
+        ("walk", "stay", "walk"), ("walk", "move_on", "lengthen"), ("lengthen", "stay", "lengthen"),
+    ]  # fmt: skip
+    assert ("jog_walk", "step_back", "lengthen") in decisions
+    assert decisions[-1] == ("lengthen", "stop", None)
+
+
+def test_one_check_in_a_day(env, invoke):
+    checked(env)
+    on(env, 1)
+    invoke("program", "start")
+    live(env, invoke, 1, {})
+    again = live(env, invoke, 1, {})
+    assert "Today's check-in is done" in again
+
+
+def test_the_reminders_import_into_two_calendar_parsers(env, invoke, tmp_path):
+    import icalendar
+    import vobject
+
+    checked(env)
+    on(env, 1)
+    invoke("program", "start")
+    out = tmp_path / "reminders.ics"
+    result = invoke("program", "today", "--ics", str(out), "--at", "07:30")
+    assert result.exit_code == 0, result.stderr
+    assert "a reminder at 07:30 each day for 14 days" in result.stdout
+    raw = out.read_bytes()
+    assert b"\r\n" in raw and b"http" not in raw.lower()
+    (event,) = icalendar.Calendar.from_ical(raw).walk("VEVENT")
+    assert event.decoded("dtstart") == dt.datetime(2026, 12, 1, 7, 30)
+    assert event["rrule"]["FREQ"] == ["DAILY"] and event["rrule"]["COUNT"] == [14]
+    parsed = vobject.readOne(raw.decode())
+    days = list(parsed.vevent.getrruleset())
+    assert len(days) == 14 and days[-1] == dt.datetime(2026, 12, 14, 7, 30)
+    assert parsed.vevent.valarm.action.value == "DISPLAY"
+    bad = invoke("program", "today", "--ics", str(tmp_path / "x.ics"), "--at", "25:00")
+    assert bad.exit_code == 2 and "--at must be a time of day" in bad.stderr
+
+
+def test_a_demo_date_from_the_environment(tmp_path):
+    from hamstring_care.context import Environment
+
+    env = Environment(environ={"HAMSTRING_CARE_TODAY": "2027-03-04"})
+    assert env.now().date() == dt.date(2027, 3, 4) and env.now().tzinfo is not None
+    wrong = Environment(environ={"HAMSTRING_CARE_TODAY": "someday"})
+    from hamstring_care.errors import UsageError
+
+    with pytest.raises(UsageError, match="HAMSTRING_CARE_TODAY"):
+        wrong.now()
+
+
+def test_the_check_offers_today_when_a_program_is_under_way(env, invoke):
+    """`hamstring-care` with no arguments: warning signs first, then today's step on offer."""
+    checked(env)
+    on(env, 1)
+    invoke("program", "start")
+    env.prompter = asker = CheckInAsker({"menu": "today"})
+    result = invoke()
+    assert result.exit_code == 0, result.stderr
+    assert asker.asked[0] == "No warning sign. A program is under way: what now?"
+    assert "Today: Stage 1 of 7: Protect and walk" in result.stdout
+
+
+def test_a_clinicians_plan_sets_the_stage_and_a_stricter_pain_limit(env, invoke, write):
+    plan = write(
+        "plan.yaml",
+        "patient: Sam Runner\nprotocols:\n"
+        "  - id: back-to-running\n    side: left\n    stage: jog_walk\n    pain_limit: 3\n",
+    )
+    sheet = invoke("print", "--plan", str(plan), "-f", "txt", "-o", "-").stdout
+    assert "Stage 3 of 7: Jog and walk (start here)" in sheet
+    assert "pain during at most 3 out of 10" in sheet and "at most 4 out of 10" not in sheet
+    assert (
+        "CHECK-IN RECORD" in sheet
+        and "program start back-to-running --side left --stage jog_walk" in sheet
+    )
+
+    checked(env)
+    on(env, 1)
+    started = invoke("program", "start", "--plan", str(plan))
+    assert started.exit_code == 0, started.stderr
+    assert "Stage 3 of 7: Jog and walk" in started.stdout and "left leg" in started.stdout
+    live(env, invoke, 1, {"pain": 4})  # within the program's 4, above this plan's 3
+    out = live(env, invoke, 2, {})
+    assert "Back to Stage 2 of 7: Lengthening exercises: pain 4 out of 10 during (above 3)" in out
+
+    too_high = write(
+        "high.yaml", "protocols:\n  - id: back-to-running\n    pain_limit: 6\n    stage: fly\n"
+    )
+    refused = invoke("print", "--plan", str(too_high), "-f", "txt", "-o", "-")
+    assert refused.exit_code == 2
+    assert "protocols[0].pain_limit: at most 4, the limit back-to-running gives" in refused.stderr
+    assert "protocols[0].stage: expected one of walk, lengthen, jog_walk" in refused.stderr
+    not_a_program = write("r.yaml", "protocols:\n  - id: rice\n    stage: walk\n")
+    wrong = invoke("print", "--plan", str(not_a_program), "-f", "txt", "-o", "-")
+    assert "stage goes with programs; rice is guidance" in wrong.stderr
+
+
+def test_routines_played_in_a_program_are_saved_and_the_chart_marks_stage_changes(env, invoke):
+    from hamstring_care.history.store import open_history
+
+    checked(env)
+    on(env, 1)
+    invoke("program", "start", "--stage", "lengthen")
+    live(env, invoke, 1, {"play": True})
+    for day in (2, 3, 4):
+        live(env, invoke, day, {})
+    with open_history(env.history_folder()) as history:
+        played = history.sessions()
+    assert [s.routine_id for s in played] == ["lengthening"]
+    on(env, 4)
+    chart = invoke("history", "chart").stdout
+    assert "program: ▲ on a stage" in chart
+    marks = next(line for line in chart.splitlines() if line.startswith(" st "))
+    assert marks.count("▲") == 1 and "▼" not in marks
