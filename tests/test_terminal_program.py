@@ -1,0 +1,67 @@
+"""`program today` in a real pseudo-terminal: the step, the check-in, the next morning."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import sys
+from pathlib import Path
+
+import pexpect
+
+from hamstring_care.history.store import open_history
+from tests.terminal_driver import ENTER, answer, finish
+
+
+def spawn_program(tmp_path, *args: str, day: str) -> pexpect.spawn:
+    environ = {
+        **os.environ,
+        "TERM": "xterm-256color",
+        "HOME": str(tmp_path),
+        "PROMPT_TOOLKIT_NO_CPR": "1",
+        "NO_COLOR": "1",
+        "HAMSTRING_CARE_TODAY": day,
+    }
+    return pexpect.spawn(
+        sys.executable,
+        ["-m", "hamstring_care", "program", *args],
+        env=environ,
+        dimensions=(30, 80),
+        encoding="utf-8",
+        timeout=20,
+    )
+
+
+def test_a_day_of_the_program_in_the_terminal(tmp_path):
+    with open_history(Path(os.environ["HAMSTRING_CARE_DATA"])) as history:
+        history.add_triage(
+            taken_at=dt.datetime(2026, 11, 30, tzinfo=dt.timezone.utc),
+            triage_version="2.0.0", disposition="self_massage", rule="r", answers={},
+            cautions=[],
+        )  # fmt: skip
+    started, code = finish(spawn_program(tmp_path, "start", day="2026-12-01"))
+    assert code == 0 and "Stage 1 of 7: Protect and walk" in started
+
+    child = spawn_program(tmp_path, "today", day="2026-12-01")
+    answer(
+        child,
+        [
+            ("ready for the check-in?", "y"),
+            ("Your worst pain during today's session", "2" + ENTER),
+            ("Could you walk for 20 minutes without pain?", "y"),
+            ("Has any of these happened", "n"),
+            ("new pop", "n"),
+            ("Your pain now, at rest", "1" + ENTER),
+        ],
+    )
+    out, code = finish(child)
+    assert code == 0 and "Saved. Tomorrow's check-in first asks" in out
+
+    child = spawn_program(tmp_path, "today", day="2026-12-02")
+    answer(child, [("was the pain back to its usual level", "y")])
+    child.expect(re.escape("Staying at Stage 1 of 7"))
+    child.expect(re.escape("ready for the check-in?"))
+    child.send("n")  # not yet: check in later
+    out, code = finish(child)
+    assert code == 0 and "Check in when you are back" in out
