@@ -101,6 +101,8 @@ def test_three_stages_a_bad_morning_and_a_warning_sign(env, invoke):
     ]  # fmt: skip
     assert ("jog_walk", "step_back", "lengthen") in decisions
     assert decisions[-1] == ("lengthen", "stop", None)
+    listed = invoke("history").stdout
+    assert "jog_walk: back a stage" in listed and "lengthen: program stopped" in listed
 
 
 def test_one_check_in_a_day(env, invoke):

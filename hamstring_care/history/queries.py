@@ -21,7 +21,7 @@ from hamstring_care.history.progress import (
     week_start,
     weekly,
 )
-from hamstring_care.history.store import Counts, History, Session, TriageRecord
+from hamstring_care.history.store import Counts, History, ProgramCheckIn, Session, TriageRecord
 
 if TYPE_CHECKING:
     from hamstring_care.models import NotImproving
@@ -35,27 +35,33 @@ class Recent:
     """The newest records, and how many there are in all."""
 
     path: Path
-    records: list[Session | TriageRecord]
+    records: list[Session | TriageRecord | ProgramCheckIn]
     counts: Counts
 
 
 def recent(history: History, limit: int | None) -> Recent:
     """The ``limit`` newest sessions and checks (every one for None), newest first."""
     records = merge_newest_first(
-        history.sessions(limit=limit), history.triage_results(limit=limit), limit
+        history.sessions(limit=limit),
+        history.triage_results(limit=limit),
+        limit,
+        history.check_ins(),
     )
     return Recent(history.path, records, history.counts())
 
 
 def merge_newest_first(
-    sessions: Sequence[Session], checks: Sequence[TriageRecord], limit: int | None
-) -> list[Session | TriageRecord]:
-    """Sessions and checks in one list, newest first."""
+    sessions: Sequence[Session],
+    checks: Sequence[TriageRecord],
+    limit: int | None,
+    check_ins: Sequence[ProgramCheckIn] = (),
+) -> list[Session | TriageRecord | ProgramCheckIn]:
+    """Sessions, checks and a program's check-ins in one list, newest first."""
 
-    def when(record: Session | TriageRecord) -> datetime:
+    def when(record: Session | TriageRecord | ProgramCheckIn) -> datetime:
         return record.started_at if isinstance(record, Session) else record.taken_at
 
-    records: list[Session | TriageRecord] = [*sessions, *checks]
+    records: list[Session | TriageRecord | ProgramCheckIn] = [*sessions, *checks, *check_ins]
     merged = sorted(records, key=when, reverse=True)
     return merged if limit is None else merged[:limit]
 

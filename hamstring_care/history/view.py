@@ -24,7 +24,7 @@ from hamstring_care.history.progress import (
     compare_dispositions,
 )
 from hamstring_care.history.queries import AXIS, ChartData, Recent
-from hamstring_care.history.store import Session, TriageRecord
+from hamstring_care.history.store import ProgramCheckIn, Session, TriageRecord
 from hamstring_care.vocab import Disposition, Side, known
 from hamstring_care.words import count
 
@@ -72,8 +72,16 @@ def pain_words(before: int | None, after: int | None) -> str:
     return f"{'-' if before is None else before} -> {'-' if after is None else after}"
 
 
+PROGRAM_WORDS = {
+    "move_on": "on to the next stage",
+    "step_back": "back a stage",
+    "stay": "stays",
+    "stop": "program stopped",
+}
+
+
 def recent_table(
-    records: Sequence[Session | TriageRecord],
+    records: Sequence[Session | TriageRecord | ProgramCheckIn],
     triage: TriageProtocol,
     tz: tzinfo | None,
 ) -> Table:
@@ -90,6 +98,14 @@ def recent_table(
                 Text(f"{record.routine_id}, {_legs(record.side)}"),
                 Text(session_outcome(record)),
                 pain_words(record.pain_before, record.pain_after),
+            )
+        elif isinstance(record, ProgramCheckIn):
+            decided = PROGRAM_WORDS.get(record.decision or "", "next morning to come")
+            table.add_row(
+                time_label(record.taken_at.astimezone(tz)),
+                "Program",
+                Text(f"{record.stage}: {decided}"),
+                f"during {record.pain_during}",
             )
         else:
             word = known(Disposition, record.disposition)
