@@ -600,26 +600,31 @@ class History:
     def add_check_in(self, check: ProgramCheckIn) -> int:
         """Save a day's check-in, with its decision when already known; return its id."""
         with self._write() as db:
-            cursor = db.execute(
-                f"INSERT INTO program_check_ins ({CHECK_IN_COLUMNS.removeprefix('id, ')}) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    check.run_id,
-                    check.day.isoformat(),
-                    stamp(check.taken_at),
-                    check.stage,
-                    check.pain_during,
-                    json.dumps(check.answers, sort_keys=True),
-                    int(check.warning_sign),
-                    int(check.new_pop),
-                    check.rest_pain,
-                    None if check.settled is None else int(check.settled),
-                    check.decision,
-                    check.next_stage,
-                    check.rule,
-                ),
-            )
-            return int(cursor.lastrowid or 0)
+            return self._insert_check_in(db, check)
+
+    @staticmethod
+    def _insert_check_in(db: sqlite3.Connection, check: ProgramCheckIn) -> int:
+        """Insert a check-in in an open transaction (also carried over by a repair)."""
+        cursor = db.execute(
+            f"INSERT INTO program_check_ins ({CHECK_IN_COLUMNS.removeprefix('id, ')}) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                check.run_id,
+                check.day.isoformat(),
+                stamp(check.taken_at),
+                check.stage,
+                check.pain_during,
+                json.dumps(check.answers, sort_keys=True),
+                int(check.warning_sign),
+                int(check.new_pop),
+                check.rest_pain,
+                None if check.settled is None else int(check.settled),
+                check.decision,
+                check.next_stage,
+                check.rule,
+            ),
+        )
+        return int(cursor.lastrowid or 0)
 
     def settle_check_in(
         self, check_id: int, settled: bool, decision: str, next_stage: str | None, rule: str
@@ -737,10 +742,14 @@ class History:
         return _read_tables(self.connection)[1]
 
 
-TABLES = (
+TABLES: tuple[tuple[str, tuple[str, ...], Callable[[Row], Any]], ...] = (
     ("sessions", (SESSION_COLUMNS, SESSION_COLUMNS_BEFORE_3), _session),
     ("triage_results", (TRIAGE_COLUMNS, TRIAGE_COLUMNS_BEFORE_3), _triage),
+    ("program_runs", (PROGRAM_RUN_COLUMNS,), _program_run),
+    ("program_check_ins", (CHECK_IN_COLUMNS,), _check_in),
 )
+SINCE_4 = ("program_runs", "program_check_ins")
+"""Tables a file from before version 4 does not have: their absence is no damage."""
 
 
 def _table_rows(
@@ -755,6 +764,14 @@ def _table_rows(
     return None
 
 
+def _version(connection: sqlite3.Connection) -> int:
+    """The file's schema version (0 when it cannot be read)."""
+    try:
+        return int(connection.execute("PRAGMA user_version").fetchone()[0])
+    except (sqlite3.Error, TypeError, ValueError):
+        return 0
+
+
 def _read_tables(connection: sqlite3.Connection) -> tuple[dict[str, list[Any]], list[str]]:
     """Every readable record by table, and in words every table or row that is not."""
     found: dict[str, list[Any]] = {}
@@ -763,7 +780,8 @@ def _read_tables(connection: sqlite3.Connection) -> tuple[dict[str, list[Any]], 
         found[table] = []
         rows = _table_rows(connection, table, columns)
         if rows is None:
-            problems.append(f"the table {table} is missing or lacks columns this program needs")
+            if table not in SINCE_4 or _version(connection) >= 4:
+                problems.append(f"the table {table} is missing or lacks columns this program needs")
             continue
         for row in rows:
             try:
@@ -787,6 +805,8 @@ def carry_over(source: Path, target: History) -> Counts:
         connection.close()
     checks: list[TriageRecord] = found["triage_results"]
     sessions: list[Session] = found["sessions"]
+    runs: list[ProgramRun] = found["program_runs"]
+    check_ins: list[ProgramCheckIn] = found["program_check_ins"]
     kept = {check.id for check in checks}
     with target._write() as db:
         for c in checks:
@@ -806,7 +826,20 @@ def carry_over(source: Path, target: History) -> Counts:
             if session.triage_id not in kept:
                 values["triage_id"] = None
             _insert_session(db, values)
-    return Counts(len(sessions), len(checks))
+        for run in runs:
+            db.execute(
+                f"INSERT INTO program_runs ({PROGRAM_RUN_COLUMNS}) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (run.id, run.program_id, run.program_version, run.side, run.start_stage,
+                 run.pain_limit, stamp(run.started_at),
+                 run.triage_id if run.triage_id in kept else None,
+                 stamp(run.ended_at) if run.ended_at else None, run.end_reason),
+            )  # fmt: skip
+        runs_kept = {run.id for run in runs}
+        for check_in in check_ins:
+            if check_in.run_id in runs_kept:
+                History._insert_check_in(db, check_in)
+    return Counts(len(sessions), len(checks), len(runs))
 
 
 def _session_values(session: Session, updated_at: datetime) -> dict[str, Any]:
