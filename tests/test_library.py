@@ -327,3 +327,19 @@ def test_validate_reports_recommended_protocols_that_are_missing(tmp_path, write
         "back-to-running, foam-roller-and-ball, hamstring-stretch, lengthening, nordic, rice, "
         "triage"
     ]
+
+
+def test_validate_reports_a_program_stage_playing_what_is_not_a_routine(write, tmp_path):
+    text = bundled_text("back-to-running.yaml").replace(
+        "routines: [lengthening]\n    activity:\n      text: Walk for 20 to 30",
+        "routines: [rice, yoga]\n    activity:\n      text: Walk for 20 to 30",
+    )
+    write("clinic/back-to-running.yaml", text)
+    library = Library(protocol_dirs([tmp_path / "clinic"], environ={}))
+    report = validate_paths(library, [tmp_path / "clinic"])
+    assert report.errors[0] == (
+        "back-to-running: stages[1] plays rice, which is guidance, not a routine"
+    )
+    assert report.errors[1].startswith(
+        'back-to-running: stages[1] plays yoga, which cannot be used: no protocol "yoga"'
+    )

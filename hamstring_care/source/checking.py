@@ -65,8 +65,9 @@ class ValidationReport:
 def validate_paths(library: Library, paths: Sequence[Path]) -> ValidationReport:
     """Validate files and folders (default: every folder of the library).
 
-    Then check what lies between files: ids that more than one folder provides, and that
-    each protocol the triage recommends exists and is advice.
+    Then check what lies between files: ids that more than one folder provides, that
+    each protocol the triage recommends exists and is advice, and that each routine a
+    program plays is a routine.
     """
     report = ValidationReport()
     files: list[Path] = []
@@ -106,6 +107,7 @@ def validate_paths(library: Library, paths: Sequence[Path]) -> ValidationReport:
         report.warnings += [p.format(doc.source) for p in protocol_warnings(protocol, doc)]
     _check_ids(library, folders, report)
     _check_recommended(library, loaded, report)
+    _check_programs(library, loaded, report)
     return report
 
 
@@ -196,6 +198,33 @@ def _check_ids(library: Library, validated: list[Path], report: ValidationReport
 def _named(path: Path) -> str:
     bundled = " (bundled)" if path.parent == bundled_dir() else ""
     return display_name(path) + bundled
+
+
+def _check_programs(
+    library: Library, loaded: dict[str, Protocol], report: ValidationReport
+) -> None:
+    # Each routine a program's stage plays must exist and be a routine.
+    from hamstring_care.models import ProgramProtocol, RoutineProtocol
+    from hamstring_care.source.library import KIND_WORDS
+
+    for protocol in loaded.values():
+        if not isinstance(protocol, ProgramProtocol):
+            continue
+        for i, stage in enumerate(protocol.stages):
+            for rid in stage.routines:
+                try:
+                    target = loaded.get(rid) or library.get(rid)
+                except HamstringCareError as error:
+                    report.error(
+                        f"{protocol.id}: stages[{i}] plays {rid}, which cannot be used: "
+                        f"{error.lines[0]}"
+                    )
+                    continue
+                if not isinstance(target, RoutineProtocol):
+                    report.error(
+                        f"{protocol.id}: stages[{i}] plays {rid}, which is "
+                        f"{KIND_WORDS[target.kind]}, not a routine"
+                    )
 
 
 def _check_recommended(
