@@ -226,6 +226,14 @@ def new_plan_text(
             hold = str(given.hold) if given.hold is not None and ranged else ""
             lines.append(f"    side: {given.side or 'both'}")
             lines.append(_line("    hold", hold, "" if ranged else "no range holds to change"))
+        elif protocol.kind == "program":
+            stages = ", ".join(s.id for s in getattr(protocol, "stages", []))
+            limit = getattr(protocol, "pain_limit", 10)
+            lines.append(f"    side: {given.side or 'both'}")
+            lines.append(_line("    stage", "", f"where to start: {stages}; empty: the first"))
+            lines.append(
+                _line("    pain_limit", "", f"0 to {limit}, stricter than the program's {limit}")
+            )
     lines += [
         NOTES_HELP.rstrip("\n"),
         _line("notes", _scalar(given.notes)),

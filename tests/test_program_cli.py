@@ -214,3 +214,16 @@ def test_routines_played_in_a_program_are_saved_and_the_chart_marks_stage_change
     assert "program: ▲ on a stage" in chart
     marks = next(line for line in chart.splitlines() if line.startswith(" st "))
     assert marks.count("▲") == 1 and "▼" not in marks
+
+
+def test_plan_new_for_a_program_validates_and_run_points_to_program_start(invoke, tmp_path):
+    plan = tmp_path / "plan.yaml"
+    written = invoke("plan", "new", "back-to-running", "-o", str(plan))
+    assert written.exit_code == 0, written.stderr
+    text = plan.read_text()
+    assert "stage:" in text and "where to start: walk, lengthen" in text
+    assert "pain_limit:" in text and "0 to 4" in text
+    assert invoke("print", "--plan", str(plan), "-f", "txt", "-o", "-").exit_code == 0
+    ran = invoke("run", "--plan", str(plan))
+    assert ran.exit_code == 2
+    assert "start its program with:" in ran.stderr and "program start --plan" in ran.stderr

@@ -160,10 +160,15 @@ def run_command(
     else:
         prescription = plans.prescription(library, [], plan, given)
         routines = prescription.routines
+        start = f"{env.program} program start --plan {plan}"
         if not routines:
-            raise UsageError(f"{plan}: the plan holds no routine to run")
+            programs = [i for i in prescription.items if i.protocol.kind == "program"]
+            also = f"; start its program with: {start}" if programs else ""
+            raise UsageError(f"{plan}: the plan holds no routine to run{also}")
         for item in prescription.items:
-            if not item.is_routine:
+            if item.protocol.kind == "program":
+                typer.echo(f"{item.protocol.title}: start it with {start}")
+            elif not item.is_routine:
                 typer.echo(f"{item.protocol.title}: read it with {item.command()}")
     triage = library.triage()
     with contextlib.closing(env.progress_log()) as log:
