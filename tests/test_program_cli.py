@@ -227,3 +227,35 @@ def test_plan_new_for_a_program_validates_and_run_points_to_program_start(invoke
     ran = invoke("run", "--plan", str(plan))
     assert ran.exit_code == 2
     assert "start its program with:" in ran.stderr and "program start --plan" in ran.stderr
+
+
+@pytest.mark.parametrize(
+    ("disposition", "decided", "because"),
+    [
+        ("urgent", "stop", "a new pop"),  # "I felt a pop or snap"
+        ("clinician", "stop", "a warning sign"),  # new numbness or tingling
+        ("rice", "waiting", ""),  # sharp pain: above the limit, the morning decides
+    ],
+)
+def test_stop_it_hurts_in_a_program_routine_ends_the_day(
+    env, invoke, disposition, decided, because
+):
+    """Once something hurts, the day's exercise stops, and the check-in counts it: never as
+    a good day."""
+    from hamstring_care.history.store import open_history
+    from tests.test_cli import stop_at_first_routine
+
+    checked(env)
+    on(env, 1)
+    invoke("program", "start", "--stage", "lengthen")
+    stop_at_first_routine(env, disposition)
+    out = live(env, invoke, 1, {"play": True})
+    assert "Stopped because it hurts: no more exercise today." in out
+    assert "Back from today's walk or run" not in " ".join(env.prompter.asked)
+    with open_history(env.history_folder()) as history:
+        (check,) = history.check_ins()
+    assert (check.decision or "waiting") == decided
+    if disposition == "rice":
+        assert check.pain_during == 5  # the answer was 2: counted above the limit of 4
+    if because:
+        assert f"Stop the program and check again now: {because}." in out

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from hamstring_care.dates import day_label
@@ -253,14 +254,21 @@ def day(env: Environment, library: Library) -> State:
             _say_stage(env, program, state)
             return state
         stage = program.stages[program.stage_index(state.stage) or 0]
-        _show_step(env, program, stage, Side(run.side))
-        _play_routines(env, library, stage, Side(run.side))
-        if not env.asker().confirm(
+        _show_step(env, library, program, stage, Side(run.side))
+        hurt = _play_routines(env, library, stage, Side(run.side))
+        if hurt is not None:
+            # Once something hurts, the day's exercise stops: no walk or run today.
+            out.print(
+                "Stopped because it hurts: no more exercise today. The check-in follows.",
+                style="bold",
+                markup=False,
+            )
+        elif not env.asker().confirm(
             "Back from today's walk or run, and ready for the check-in?", default=True
         ):
             out.print(f"Check in when you are back: {env.program} program today", markup=False)
             return state
-        check = _ask_check_in(env, library, program, stage, now)
+        check = _with_stop(program, _ask_check_in(env, library, program, stage, now), hurt)
         with_decision = replay(program, run.start_stage, [*engine_check_ins(stored), check])
         decision = with_decision.decisions[-1]
         history.add_check_in(
@@ -340,12 +348,15 @@ def _say_stage(env: Environment, program: ProgramProtocol, state: State) -> None
     env.out().print(_stage_heading(program, stage), markup=False)
 
 
-def _show_step(env: Environment, program: ProgramProtocol, stage: Stage, side: Side) -> None:
+def _show_step(
+    env: Environment, library: Library, program: ProgramProtocol, stage: Stage, side: Side
+) -> None:
     out = env.out()
     out.print(f"Today: {_stage_heading(program, stage)}", style="bold", markup=False)
     out.print(stage.summary, markup=False)
     if stage.routines:
-        out.print(f"1. Exercises ({side.legs_words}): {', '.join(stage.routines)}", markup=False)
+        titles = ", then ".join(library.get(r).title for r in stage.routines)
+        out.print(f"1. Exercises ({side.legs_words}): {titles}", markup=False)
     out.print(f"{2 if stage.routines else 1}. {stage.activity.text}", markup=False)
     out.print(
         f"Keep the pain during at {program.pain_limit} out of 10 or less; stop if anything on "
@@ -354,7 +365,25 @@ def _show_step(env: Environment, program: ProgramProtocol, stage: Stage, side: S
     )
 
 
-def _play_routines(env: Environment, library: Library, stage: Stage, side: Side) -> None:
+def _with_stop(program: ProgramProtocol, check: CheckIn, hurt: Disposition | None) -> CheckIn:
+    """A check-in as a routine's "stop, it hurts" answer makes it: never milder.
+
+    A pop counts as a new pop; new numbness or tingling as a warning sign; sharp pain, or
+    worse than before, as pain above the limit.
+    """
+    if hurt is None:
+        return check
+    if hurt in (Disposition.URGENT, Disposition.EMERGENCY):
+        return replace(check, new_pop=True)
+    if hurt == Disposition.CLINICIAN:
+        return replace(check, warning_sign=True)
+    return replace(check, pain_during=max(check.pain_during, program.pain_limit + 1))
+
+
+def _play_routines(
+    env: Environment, library: Library, stage: Stage, side: Side
+) -> Disposition | None:
+    """Offer and play the stage's routines; the level a "stop, it hurts" gave, if one did."""
     from hamstring_care.flows.session import RunOptions, session_with_log
     from hamstring_care.models import RoutineProtocol
 
@@ -364,7 +393,10 @@ def _play_routines(env: Environment, library: Library, stage: Stage, side: Side)
             routine = library.get(routine_id)
             assert isinstance(routine, RoutineProtocol)
             if env.asker().confirm(f"Play “{routine.title}” now?", default=True):
-                session_with_log(env, routine, library.triage(), [], options, log)
+                played = session_with_log(env, routine, library.triage(), [], options, log)
+                if played.stop_disposition:
+                    return Disposition(played.stop_disposition)
+    return None
 
 
 def _ask_check_in(
