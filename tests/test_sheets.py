@@ -908,3 +908,29 @@ def test_no_command_in_the_pdf(tmp_path, invoke):
     out = tmp_path / "s.pdf"
     assert invoke("print", "hamstring-stretch", "--no-command", "-o", str(out)).exit_code == 0
     assert "Also on your computer" not in pdf_text(out)[0]
+
+
+@pytest.mark.parametrize("sessions", [2, 3, 6])
+def test_the_record_fits_the_page_at_any_sessions_a_day(tmp_path, invoke, sessions):
+    """Up to two sessions a day side by side; more, a row each: never past the margin."""
+    out = tmp_path / "s.pdf"
+    args = ["print", "foam-roller-and-ball", "hamstring-stretch", "--days", "3"]
+    args += ["--date", "2026-11-23"]
+    result = invoke(*args, "--times-per-day", str(sessions), "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    pages = printed_sizes(out)
+    width = float(PdfReader(out).pages[0].mediabox.width)
+    record = next(page for page in pages if any(t == "Daily record" for _, _, t in page))
+    texts = [t for _, _, t in record]
+    assert "Comments" in texts  # one word: never broken inside
+    reader = PdfReader(out)
+    page = reader.pages[pages.index(record)]
+    right = []
+    page.extract_text(
+        visitor_text=lambda t, cm, tm, f, s: right.append(tm[4]) if t.strip() else None
+    )
+    assert max(right) < width - 13 * 72 / 25.4
+    text = invoke(*args, "--times-per-day", str(sessions), "-f", "txt", "-o", "-").stdout
+    if sessions > 2:
+        assert f"S{sessions}: the sessions of the day, a row each." in text
+        assert f"Wed 25 Nov S{sessions}" in text  # the last day's last session has a row

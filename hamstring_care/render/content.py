@@ -533,9 +533,11 @@ def _record(prescription: Prescription, blocks: list[Block], days: list[tuple[in
         legend = ["Tick each part once you are doing what it says."]
         return Record("Checklist", legend, [], [], items)
     sessions = prescription.times_per_day
+    # Up to two sessions a day side by side; more, a row each, so the page still fits.
+    across = sessions if sessions <= SESSIONS_ACROSS else 1
     columns: list[Column] = []
-    for session in range(1, sessions + 1):
-        prefix = f"S{session} " if sessions > 1 else ""
+    for session in range(1, across + 1):
+        prefix = f"S{session} " if across > 1 else ""
         for number, _ in enumerate(routines, 1):
             done = "Done" if len(routines) == 1 else f"R{number}"
             columns.append(Column(f"{prefix}{done}", box=True))
@@ -546,8 +548,15 @@ def _record(prescription: Prescription, blocks: list[Block], days: list[tuple[in
         legend.append("; ".join(f"R{n} = {b.title}" for n, b in enumerate(routines, 1)) + ".")
     if sessions > 1:
         named = ", ".join(f"S{n}" for n in range(1, sessions + 1))
-        legend.append(f"{named}: the sessions of the day.")
+        one_each = "" if across > 1 else ", a row each"
+        legend.append(f"{named}: the sessions of the day{one_each}.")
+    if across < sessions:
+        days = [(n, f"{label} S{k}") for n, label in days for k in range(1, sessions + 1)]
     return Record("Daily record", legend, columns, days, [])
+
+
+SESSIONS_ACROSS = 2
+"""Sessions a day the record shows side by side (more go a row each)."""
 
 
 @dataclass

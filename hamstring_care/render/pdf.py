@@ -535,10 +535,12 @@ def _record(pdf: _Document, sheet: Sheet) -> None:
         # Wide enough for its longest word in bold, so no heading breaks inside a word.
         pdf.set_font(FONT, "B", BODY)
         longest = max(pdf.get_string_width(word) for word in column.heading.split())
-        return max(12.0 if column.box else 19.0, longest + 5)
+        return max(12.0 if column.box else 17.0, longest + 4)
 
-    fixed = [12.0, 24.0, *(width(c) for c in record.columns if not c.wide)]
-    comments = max(pdf.epw - sum(fixed), 27.0)
+    pdf.set_font(FONT, "", BODY)
+    date_w = max(24.0, *(pdf.get_string_width(label) + 3 for _, label in record.days))
+    fixed = [12.0, date_w, *(width(c) for c in record.columns if not c.wide)]
+    comments = max(pdf.epw - sum(fixed), 20.0)
     widths = [*fixed, comments]
     headings = ["Day", "Date", *(c.heading for c in record.columns)]
     boxes = [False, False, *(c.box for c in record.columns)]
@@ -557,7 +559,7 @@ def _record(pdf: _Document, sheet: Sheet) -> None:
 
 
 def _headings_height(pdf: _Document, widths: list[float], headings: list[str]) -> float:
-    most = max(len(pdf.lines(h, w - 1.5, BODY, "B")) for h, w in zip(headings, widths, strict=True))
+    most = max(len(pdf.lines(h, w, BODY, "B")) for h, w in zip(headings, widths, strict=True))
     return most * BODY * LEADING + 2
 
 
@@ -575,9 +577,9 @@ def _record_table(
     x = x0
     for heading, width in zip(headings, widths, strict=True):
         pdf.rect(x, y, width, heading_h, style="DF")
-        pdf.set_xy(x + 0.75, y + 1)
+        pdf.set_xy(x, y + 1)  # the cell's own margins pad the heading
         pdf.set_font(FONT, "B", BODY)
-        pdf.multi_cell(width - 1.5, BODY * LEADING, heading, align="C")
+        pdf.multi_cell(width, BODY * LEADING, heading, align="C")
         x += width
     y += heading_h
     pdf.set_font(FONT, "", BODY)
