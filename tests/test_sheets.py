@@ -934,3 +934,29 @@ def test_the_record_fits_the_page_at_any_sessions_a_day(tmp_path, invoke, sessio
     if sessions > 2:
         assert f"S{sessions}: the sessions of the day, a row each." in text
         assert f"Wed 25 Nov S{sessions}" in text  # the last day's last session has a row
+
+
+@pytest.mark.parametrize("pid", ["rice", "back-to-running", "hamstring-stretch"])
+def test_html_sheets_open_and_close_every_element(pid, invoke):
+    """The kept-together parts of a sheet close where they open, for every kind of block."""
+    from html.parser import HTMLParser
+
+    class Balance(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.open: list[str] = []
+            self.wrong: list[str] = []
+
+        def handle_starttag(self, tag, attrs):
+            if tag not in ("meta", "img", "br"):
+                self.open.append(tag)
+
+        def handle_endtag(self, tag):
+            if self.open and self.open[-1] == tag:
+                self.open.pop()
+            else:
+                self.wrong.append(tag)
+
+    checker = Balance()
+    checker.feed(invoke("print", pid, "-f", "html", "-o", "-").stdout)
+    assert checker.wrong == [] and checker.open == []

@@ -184,8 +184,9 @@ def to_html(sheet: Sheet) -> str:
             f'<p class="schedule">{escape(block.schedule)}</p></div>',
         ]
         if not block.steps:
-            # As on the PDF: a routine's summary says what its steps say beside it.
-            out.append(f"<p>{escape(block.summary)}</p>")
+            # As on the PDF: a routine's summary says what its steps say beside it. Guidance
+            # and programs run on over pages: the heading is kept with the summary only.
+            out += [f"<p>{escape(block.summary)}</p>", "</div>"]
         if block.before:
             out += ["<h3>Before you start</h3>", "<ul>"]
             out += [_statement(s) for s in block.before]
@@ -194,8 +195,6 @@ def to_html(sheet: Sheet) -> str:
             out += [f"<h3>{escape(title)}</h3>", "<ul>"]
             out += [_statement(s) for s in statements]
             out.append("</ul>")
-        if not block.steps:
-            out.append("</div>")
         for number, step in enumerate(block.steps):
             cite = f' <span class="cite">{escape(step.cite.strip())}</span>' if step.cite else ""
             grid = "".join(
