@@ -259,3 +259,10 @@ def test_stop_it_hurts_in_a_program_routine_ends_the_day(
         assert check.pain_during == 5  # the answer was 2: counted above the limit of 4
     if because:
         assert f"Stop the program and check again now: {because}." in out
+
+
+def test_reminders_need_a_program_under_way(env, invoke, tmp_path):
+    out = tmp_path / "r.ics"
+    refused = invoke("program", "today", "--ics", str(out))
+    assert refused.exit_code == 2 and "no program under way" in refused.stderr
+    assert not out.exists()

@@ -72,14 +72,7 @@ def program_today(
         program.day(env, library)
         return
     reminder = program.reminder_time(at)
-    from hamstring_care.flows.program import ProgramRefused, _history
-
-    with _history(env) as history:
-        run = history.active_program()
-    if run is None:
-        raise ProgramRefused(
-            f"no program under way; after a self-care check, start one: {env.program} program start"
-        )
+    run = program.under_way(env)
     title = library.get(run.program_id).title
     data = program.calendar(
         title, program.today(env), reminder, f"{env.program} program today", env.now()

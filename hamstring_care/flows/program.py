@@ -193,6 +193,12 @@ def _state(program: ProgramProtocol, run: ProgramRun, stored: list[ProgramCheckI
     return replay(program, run.start_stage, engine_check_ins(stored))
 
 
+def under_way(env: Environment) -> ProgramRun:
+    """The program under way; a clear refusal when there is none."""
+    with _history(env) as history:
+        return _active(env, history)
+
+
 def _active(env: Environment, history: History) -> ProgramRun:
     run = history.active_program()
     if run is None:
