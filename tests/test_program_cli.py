@@ -266,3 +266,15 @@ def test_reminders_need_a_program_under_way(env, invoke, tmp_path):
     refused = invoke("program", "today", "--ics", str(out))
     assert refused.exit_code == 2 and "no program under way" in refused.stderr
     assert not out.exists()
+
+
+def test_a_day_before_the_last_check_in_is_refused(env, invoke):
+    checked(env)
+    on(env, 3)
+    invoke("program", "start")
+    live(env, invoke, 3, {})
+    on(env, 2)
+    env.prompter = CheckInAsker({})
+    refused = invoke("program", "today")
+    assert refused.exit_code == 2
+    assert "is before your last check-in (Thu 3 Dec): check the computer's date" in refused.stderr

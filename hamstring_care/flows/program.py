@@ -251,6 +251,11 @@ def day(env: Environment, library: Library) -> State:
         stored = history.check_ins(run.id)
         state = _state(program, run, stored)
         now = today(env)
+        if stored and now < stored[-1].day:
+            raise ProgramRefused(
+                f"today ({day_label(now)}) is before your last check-in "
+                f"({day_label(stored[-1].day)}): check the computer's date"
+            )
         if state.waiting is not None and state.waiting.day < now:
             state = _ask_morning(env, history, program, run, stored)
             if state.stopped:
