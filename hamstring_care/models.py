@@ -676,6 +676,11 @@ class ProgramProtocol(ProtocolBase):
         """The position of the stage with this id, if any."""
         return next((i for i, s in enumerate(self.stages) if s.id == sid), None)
 
+    def stage_at(self, sid: str) -> tuple[int, Stage]:
+        """The position and stage with this id; the first stage for an id it does not have."""
+        index = self.stage_index(sid) or 0
+        return index, self.stages[index]
+
 
 Protocol = TriageProtocol | GuidanceProtocol | RoutineProtocol | ProgramProtocol
 MODELS: dict[str, type[ProtocolBase]] = {

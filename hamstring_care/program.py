@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
-    from hamstring_care.models import ProgramProtocol, Stage
+    from hamstring_care.models import ProgramProtocol
 
 Kind = Literal["stop", "step_back", "move_on", "stay", "waiting"]
 
@@ -105,7 +105,7 @@ def replay(program: ProgramProtocol, start: str, check_ins: list[CheckIn]) -> St
 
 def _decide(program: ProgramProtocol, stage: str, good: int, check: CheckIn) -> Decision:
     limit = program.pain_limit
-    here = _stage(program, stage)
+    position, here = program.stage_at(stage)
 
     def decision(kind: Kind, to: str | None, because: str, in_a_row: int = 0) -> Decision:
         return Decision(check.day, kind, stage, to, f"rules.{kind}", because, in_a_row)
@@ -126,7 +126,7 @@ def _decide(program: ProgramProtocol, stage: str, good: int, check: CheckIn) -> 
         pain = f"pain {check.pain_during} out of 10 during (above {limit})"
         return decision("stop", None, f"{pain}, not settled by morning")
     if above or not check.settled:
-        back = program.stages[max(0, _index(program, stage) - 1)].id
+        back = program.stages[max(0, position - 1)].id
         because = (
             f"pain {check.pain_during} out of 10 during (above {limit})"
             if above
@@ -139,19 +139,10 @@ def _decide(program: ProgramProtocol, stage: str, good: int, check: CheckIn) -> 
     good += 1
     last_stage = here is program.stages[-1]
     if good >= here.move_on_after and not last_stage:
-        ahead = program.stages[_index(program, stage) + 1].id
+        ahead = program.stages[position + 1].id
         return decision("move_on", ahead, _good(good, here.move_on_after))
     return decision("stay", stage, _good(good, here.move_on_after), good)
 
 
 def _good(good: int, needed: int) -> str:
     return f"{good} of {needed} good check-ins in a row"
-
-
-def _index(program: ProgramProtocol, stage: str) -> int:
-    found = program.stage_index(stage)
-    return 0 if found is None else found
-
-
-def _stage(program: ProgramProtocol, stage: str) -> Stage:
-    return program.stages[_index(program, stage)]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import fields, replace
 from typing import TYPE_CHECKING
 
 from hamstring_care.dates import day_label
@@ -140,7 +140,7 @@ def start(
             triage_id=last.id,
         )
         saved = ProgramRun(**{**run.__dict__, "id": history.start_program(run)})
-    first = program.stages[program.stage_index(saved.start_stage) or 0]
+    first = program.stage_at(saved.start_stage)[1]
     out = env.out()
     out.print(f"Started {program.title} ({Side(leg).legs_words}).", style="bold", markup=False)
     out.print(_stage_heading(program, first), markup=False)
@@ -172,21 +172,13 @@ def for_run(program: ProgramProtocol, run: ProgramRun) -> ProgramProtocol:
     return program.model_copy(update={"pain_limit": run.pain_limit})
 
 
+CHECK_IN_FIELDS = [f.name for f in fields(CheckIn)]
+"""What a saved check-in and the decisions' check-in have in common: all of the latter."""
+
+
 def engine_check_ins(stored: list[ProgramCheckIn]) -> list[CheckIn]:
     """The saved check-ins as the decisions read them."""
-    return [
-        CheckIn(
-            day=c.day,
-            stage=c.stage,
-            pain_during=c.pain_during,
-            answers=dict(c.answers),
-            warning_sign=c.warning_sign,
-            new_pop=c.new_pop,
-            rest_pain=c.rest_pain,
-            settled=c.settled,
-        )
-        for c in stored
-    ]
+    return [CheckIn(**{name: getattr(c, name) for name in CHECK_IN_FIELDS}) for c in stored]
 
 
 def _state(program: ProgramProtocol, run: ProgramRun, stored: list[ProgramCheckIn]) -> State:
@@ -197,6 +189,15 @@ def under_way(env: Environment) -> ProgramRun:
     """The program under way; a clear refusal when there is none."""
     with _history(env) as history:
         return _active(env, history)
+
+
+def _under_way(
+    env: Environment, library: Library, history: History
+) -> tuple[ProgramRun, ProgramProtocol, list[ProgramCheckIn]]:
+    """The run under way, its program as the run follows it, and its check-ins."""
+    run = _active(env, history)
+    assert run.id is not None
+    return run, for_run(_program(library, run.program_id), run), history.check_ins(run.id)
 
 
 def _active(env: Environment, history: History) -> ProgramRun:
@@ -227,7 +228,7 @@ def explain(program: ProgramProtocol, decision: Decision) -> list[str]:
             "morning: that decides the next step."
         ]
     else:
-        to = program.stages[program.stage_index(decision.next_stage or "") or 0]
+        to = program.stage_at(decision.next_stage or "")[1]
         verb = {"step_back": "Back to", "move_on": "On to"}.get(decision.kind, "Staying at")
         head = f"{verb} {_stage_heading(program, to)}"
     keys = [program.sources[k] for k in rule.sources if k in program.sources]
@@ -245,10 +246,7 @@ def day(env: Environment, library: Library) -> State:
 
     out = env.out()
     with _history(env) as history:
-        run = _active(env, history)
-        assert run.id is not None
-        program = for_run(_program(library, run.program_id), run)
-        stored = history.check_ins(run.id)
+        run, program, stored = _under_way(env, library, history)
         state = _state(program, run, stored)
         now = today(env)
         if stored and now < stored[-1].day:
@@ -264,7 +262,7 @@ def day(env: Environment, library: Library) -> State:
             out.print("Today's check-in is done. Next step tomorrow.", markup=False)
             _say_stage(env, program, state)
             return state
-        stage = program.stages[program.stage_index(state.stage) or 0]
+        stage = program.stage_at(state.stage)[1]
         _show_step(env, library, program, stage, Side(run.side))
         hurt = _play_routines(env, library, stage, Side(run.side))
         if hurt is not None:
@@ -282,17 +280,12 @@ def day(env: Environment, library: Library) -> State:
         check = _with_stop(program, _ask_check_in(env, library, program, stage, now), hurt)
         with_decision = replay(program, run.start_stage, [*engine_check_ins(stored), check])
         decision = with_decision.decisions[-1]
+        assert run.id is not None  # a saved run (read back from the history)
         history.add_check_in(
             ProgramCheckIn(
+                **{name: getattr(check, name) for name in CHECK_IN_FIELDS},
                 run_id=run.id,
-                day=check.day,
                 taken_at=env.now(),
-                stage=check.stage,
-                pain_during=check.pain_during,
-                answers=check.answers,
-                warning_sign=check.warning_sign,
-                new_pop=check.new_pop,
-                rest_pain=check.rest_pain,
                 decision=None if decision.kind == "waiting" else decision.kind,
                 next_stage=decision.next_stage,
                 rule=None if decision.kind == "waiting" else decision.rule,
@@ -355,7 +348,7 @@ def _stopped(
 
 
 def _say_stage(env: Environment, program: ProgramProtocol, state: State) -> None:
-    stage = program.stages[program.stage_index(state.stage) or 0]
+    stage = program.stage_at(state.stage)[1]
     env.out().print(_stage_heading(program, stage), markup=False)
 
 
@@ -449,12 +442,9 @@ def status(env: Environment, library: Library) -> State:
 
     out = env.out()
     with _history(env) as history:
-        run = _active(env, history)
-        assert run.id is not None
-        program = for_run(_program(library, run.program_id), run)
-        stored = history.check_ins(run.id)
+        run, program, stored = _under_way(env, library, history)
     state = _state(program, run, stored)
-    stage = program.stages[program.stage_index(state.stage) or 0]
+    stage = program.stage_at(state.stage)[1]
     days = (today(env) - run.started_at.astimezone().date()).days + 1
     out.print(f"{program.title}, day {days} ({Side(run.side).legs_words})", style="bold",
               markup=False)  # fmt: skip

@@ -437,10 +437,7 @@ def _step_body(pdf: _Document, step: StepEntry, top: float, *, draw: bool) -> fl
         pdf.set_y(y)
         pdf.para(title, STEP_TITLE, "B", indent=text_x, after=0)
     y += len(pdf.lines(title, text_w, STEP_TITLE, "B")) * STEP_TITLE * LEADING + 0.8
-    if draw:
-        pdf.set_y(y)
-        _dose_grid(pdf, step, text_x, text_w)
-    y += _dose_height(pdf, step, text_w) + 1.2
+    y += _dose_grid(pdf, step, text_x, text_w, y, draw=draw) + 1.2
     line_h = BODY * LEADING
     for text, style in _step_texts(step):
         beside = pdf.lines(text, text_w, BODY, style)
@@ -474,19 +471,20 @@ def _dose_widths(pdf: _Document, step: StepEntry) -> list[tuple[str, float, str,
     return cells
 
 
-def _dose_height(pdf: _Document, step: StepEntry, width: float) -> float:
+def _dose_grid(
+    pdf: _Document, step: StepEntry, x: float, width: float, y: float, *, draw: bool
+) -> float:
+    """The dose as shaded cells at ``y``, drawn or only measured; returns its height.
+
+    Side by side when they fit the width, else stacked.
+    """
     cells = _dose_widths(pdf, step)
     side_by_side = sum(lw + vw + 4 for _, lw, _, vw in cells) <= width
-    return (1 if side_by_side else len(cells)) * DOSE_ROW
-
-
-def _dose_grid(pdf: _Document, step: StepEntry, x: float, width: float) -> None:
-    """The dose as a row of shaded cells (stacked when they do not fit side by side)."""
-    cells = _dose_widths(pdf, step)
-    side_by_side = sum(lw + vw + 4 for _, lw, _, vw in cells) <= width
+    height = (1 if side_by_side else len(cells)) * DOSE_ROW
+    if not draw:
+        return height
     pdf.set_fill_color(*DOSE_FILL)
     pdf.set_draw_color(*LINE)
-    y = pdf.get_y()
     left = pdf.l_margin + x
     for label, label_w, value, value_w in cells:
         cell_w = label_w + value_w + 4
@@ -500,7 +498,7 @@ def _dose_grid(pdf: _Document, step: StepEntry, x: float, width: float) -> None:
             left += cell_w
         else:
             y += DOSE_ROW
-    pdf.set_xy(pdf.l_margin, y + (DOSE_ROW if side_by_side else 0) + 1.2)
+    return height
 
 
 def _picture(pdf: _Document, svg: str, x: float, y: float) -> None:

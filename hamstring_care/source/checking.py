@@ -200,6 +200,16 @@ def _named(path: Path) -> str:
     return display_name(path) + bundled
 
 
+def _referenced(
+    library: Library, loaded: dict[str, Protocol], pid: str
+) -> tuple[Protocol | None, str]:
+    """The protocol an id names (the files being checked first), or why it cannot be used."""
+    try:
+        return loaded.get(pid) or library.get(pid), ""
+    except HamstringCareError as error:
+        return None, error.lines[0]
+
+
 def _check_programs(
     library: Library, loaded: dict[str, Protocol], report: ValidationReport
 ) -> None:
@@ -212,15 +222,12 @@ def _check_programs(
             continue
         for i, stage in enumerate(protocol.stages):
             for rid in stage.routines:
-                try:
-                    target = loaded.get(rid) or library.get(rid)
-                except HamstringCareError as error:
+                target, why = _referenced(library, loaded, rid)
+                if target is None:
                     report.error(
-                        f"{protocol.id}: stages[{i}] plays {rid}, which cannot be used: "
-                        f"{error.lines[0]}"
+                        f"{protocol.id}: stages[{i}] plays {rid}, which cannot be used: {why}"
                     )
-                    continue
-                if not isinstance(target, RoutineProtocol):
+                elif not isinstance(target, RoutineProtocol):
                     report.error(
                         f"{protocol.id}: stages[{i}] plays {rid}, which is "
                         f"{KIND_WORDS[target.kind]}, not a routine"
@@ -239,10 +246,8 @@ def _check_recommended(
         wanted = {pid for d in Disposition for pid in protocol.dispositions.of(d).protocols}
         wanted |= {pid for rule in protocol.rules for pid in rule.protocols or []}
         for pid in sorted(wanted):
-            try:
-                target = loaded.get(pid) or library.get(pid)
-            except HamstringCareError as error:
-                report.error(f"triage: recommends {pid}, which cannot be used: {error.lines[0]}")
-                continue
-            if isinstance(target, TriageProtocol):
+            target, why = _referenced(library, loaded, pid)
+            if target is None:
+                report.error(f"triage: recommends {pid}, which cannot be used: {why}")
+            elif isinstance(target, TriageProtocol):
                 report.error(f"triage: recommends {pid}, which is a triage, not advice")
