@@ -12,7 +12,8 @@ UP, DOWN, ENTER, SPACE, CTRL_C = "\x1b[A", "\x1b[B", "\r", " ", "\x03"
 NONE_OF_THESE = UP + SPACE + ENTER  # "None of these" is the last choice; Up wraps to it
 
 
-def spawn(tmp_path, **env) -> pexpect.spawn:
+def spawn(tmp_path, *args: str, **env) -> pexpect.spawn:
+    """The program in a pseudo-terminal: the guided check, or the command ``args`` name."""
     environ = {
         **os.environ,
         "TERM": "xterm-256color",
@@ -30,7 +31,7 @@ def spawn(tmp_path, **env) -> pexpect.spawn:
         environ.pop("NO_COLOR", None)
     return pexpect.spawn(
         sys.executable,
-        ["-m", "hamstring_care"],
+        ["-m", "hamstring_care", *args],
         env=environ,
         dimensions=(40, 100),
         encoding="utf-8",

@@ -5,32 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import sys
 from pathlib import Path
 
 import pexpect
 
 from hamstring_care.history.store import open_history
-from tests.terminal_driver import ENTER, answer, finish
+from tests.terminal_driver import ENTER, answer, finish, spawn
 
 
 def spawn_program(tmp_path, *args: str, day: str) -> pexpect.spawn:
-    environ = {
-        **os.environ,
-        "TERM": "xterm-256color",
-        "HOME": str(tmp_path),
-        "PROMPT_TOOLKIT_NO_CPR": "1",
-        "NO_COLOR": "1",
-        "HAMSTRING_CARE_TODAY": day,
-    }
-    return pexpect.spawn(
-        sys.executable,
-        ["-m", "hamstring_care", "program", *args],
-        env=environ,
-        dimensions=(30, 80),
-        encoding="utf-8",
-        timeout=20,
-    )
+    return spawn(tmp_path, "program", *args, NO_COLOR="1", HAMSTRING_CARE_TODAY=day)
 
 
 def test_a_day_of_the_program_in_the_terminal(tmp_path):
