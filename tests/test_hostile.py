@@ -55,9 +55,28 @@ HOSTILE = {
 }
 
 
+@pytest.fixture(params=["libyaml", "pure-python"])
+def yaml_parser(request, monkeypatch) -> str:
+    """Each PyYAML a machine may have: built with libyaml (its C scanner), or without it."""
+    import yaml
+
+    if request.param == "libyaml" and not hasattr(yaml, "CSafeLoader"):
+        pytest.skip("this PyYAML has no libyaml")
+    if request.param == "pure-python":
+        monkeypatch.delattr(yaml, "CSafeLoader", raising=False)
+    return request.param
+
+
+# Run in a subprocess as a PyYAML without libyaml: the same program, the C loader removed.
+WITHOUT_LIBYAML = (
+    "import sys, yaml; del yaml.CSafeLoader; sys.argv[0] = 'hamstring-care';"
+    "from hamstring_care.cli import main; main()"
+)
+
+
 @pytest.mark.parametrize("name", HOSTILE)
 @pytest.mark.parametrize("command", ["triage --answers", "print --plan", "protocols validate"])
-def test_hostile_file_gets_one_clear_error(write, tmp_path, name, command, invoke):
+def test_hostile_file_gets_one_clear_error(write, tmp_path, name, command, invoke, yaml_parser):
     content, message = HOSTILE[name]
     path = write(f"{name}.yaml", content)
     result = invoke(*command.split(), str(path))
@@ -73,16 +92,18 @@ def test_hostile_file_gets_one_clear_error(write, tmp_path, name, command, invok
     assert not (tmp_path / "pwned").exists()
 
 
+@pytest.mark.parametrize("parser", ["libyaml", "pure-python"])
 @pytest.mark.parametrize("name", ["alias-bomb", "many-values", "deep", "over-1-mib"])
-def test_hostile_file_in_a_real_process_stays_in_200_mib(write, name):
+def test_hostile_file_in_a_real_process_stays_in_200_mib(write, name, parser):
     content, message = HOSTILE[name]
     path = write(f"{name}.yaml", content)
 
     def limit_memory() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (200 * MIB, 200 * MIB))
 
+    program = ["-m", "hamstring_care"] if parser == "libyaml" else ["-c", WITHOUT_LIBYAML]
     done = subprocess.run(
-        [sys.executable, "-m", "hamstring_care", "triage", "--answers", str(path)],
+        [sys.executable, *program, "triage", "--answers", str(path)],
         capture_output=True,
         text=True,
         preexec_fn=limit_memory,

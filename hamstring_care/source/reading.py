@@ -151,13 +151,13 @@ def parse_document(text: str, source: str) -> Document:
     """
     import yaml
 
-    loader_class = _plain_loader(yaml)
+    loader_class = _plain_loader(_fastest_loader(yaml))
     if len(text) > MAX_FILE_BYTES:
         raise InputFileError(source, [_too_large()])
     if not text.strip():
         raise InputFileError(source, [Problem((), "the file is empty")])
     try:
-        _check_shape(loader_class, text, source, yaml)
+        _check_shape_in_own_words(loader_class, text, source, yaml)
         loader = loader_class(text)
         try:
             node = loader.get_single_node()
@@ -191,15 +191,21 @@ def parse_document(text: str, source: str) -> Document:
 MAX_DIGITS = 30  # a whole number longer than this is no dose, day or age
 
 
+def _fastest_loader(yaml: Any) -> type:
+    """The C (libyaml) safe loader where PyYAML was built with it, else the pure-Python one."""
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # type: ignore[no-any-return]
+
+
 @functools.cache
-def _plain_loader(yaml: Any) -> type:
-    """YAML's safe loader, reading plain data only.
+def _plain_loader(base: type) -> type:
+    """YAML's safe loader ``base``, reading plain data only.
 
     On top of refusing objects: a date-like value stays text (YAML 1.1 would build a date,
     and fail on 2026-02-30), the !!timestamp, !!binary, !!set, !!omap and !!pairs tags are
     refused, and a whole number of more than 30 digits is refused before Python converts it.
     """
-    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    import yaml
+
     timestamp = "tag:yaml.org,2002:timestamp"
 
     class PlainLoader(base):  # type: ignore[misc, valid-type]
@@ -238,6 +244,22 @@ def _refused_tag(problem: str) -> str:
     # "could not determine a constructor for the tag 'tag:yaml.org,2002:python/object...'"
     tag = problem.rpartition(" ")[2].strip("'").replace("tag:yaml.org,2002:", "!!")
     return f"the tag {tag} is not allowed; only text, numbers, true/false, lists and mappings"
+
+
+def _check_shape_in_own_words(loader_class: type, text: str, source: str, yaml: Any) -> None:
+    # libyaml's scanner reads ahead, and since PyYAML 6.0.3 it stops on its own at 1,000
+    # nested levels, in its own words, before our event check reaches level 41. Such a file
+    # is always over our limit: check it again with the pure-Python scanner, which reads
+    # lazily, so that every PyYAML 6.x, with or without libyaml, gives the same line.
+    try:
+        _check_shape(loader_class, text, source, yaml)
+    except yaml.YAMLError as exc:
+        if "maximum nesting depth" not in str(exc) or loader_class is _plain_loader(
+            yaml.SafeLoader
+        ):
+            raise
+        _check_shape(_plain_loader(yaml.SafeLoader), text, source, yaml)
+        raise  # unreachable in practice: the pure check refuses first
 
 
 def _check_shape(loader_class: type, text: str, source: str, yaml: Any) -> None:
