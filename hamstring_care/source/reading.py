@@ -197,7 +197,7 @@ def _fastest_loader(yaml: Any) -> type:
 
 
 @functools.cache
-def _plain_loader(base: type) -> type:
+def _plain_loader(base: Any) -> type:
     """YAML's safe loader ``base``, reading plain data only.
 
     On top of refusing objects: a date-like value stays text (YAML 1.1 would build a date,
@@ -208,7 +208,7 @@ def _plain_loader(base: type) -> type:
 
     timestamp = "tag:yaml.org,2002:timestamp"
 
-    class PlainLoader(base):  # type: ignore[misc, valid-type]
+    class PlainLoader(base):  # type: ignore[misc]
         yaml_implicit_resolvers = {  # noqa: RUF012 - PyYAML reads this class attribute
             first: [(tag, pattern) for tag, pattern in resolvers if tag != timestamp]
             for first, resolvers in base.yaml_implicit_resolvers.items()
