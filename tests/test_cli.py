@@ -36,6 +36,17 @@ def test_help_lists_every_command(invoke):
     assert "list" in invoke("protocols", "--help").stdout
 
 
+def test_arguments_read_as_people_write_them_in_help(invoke):
+    """cli/app.py adjusts two of Typer's private methods (pyproject bounds Typer to the minor
+    release they were written for); if a Typer release moves them, this fails."""
+    run = invoke("run", "--help").stdout
+    show = invoke("protocols", "show", "--help").stdout
+    assert run.startswith("Usage: hamstring-care run [OPTIONS] [ROUTINE]\n")
+    assert show.startswith("Usage: hamstring-care protocols show [OPTIONS] ID\n")
+    assert "<str>" not in run + show
+    assert "{ID}" not in show
+
+
 def test_triage_json_has_the_documented_shape(write, invoke):
     result = invoke("triage", "--answers", str(write("a.yaml", SELF_MASSAGE)), "--json")
     assert result.exit_code == 0
@@ -535,12 +546,9 @@ def test_panels_stop_growing_at_100_columns(write, triage_protocol):
 def test_hints_name_the_command_as_it_was_run(write, invoke, monkeypatch):
     """Run from a clone with `uv run`, the hints say `uv run hamstring-care ...`."""
     answers = str(write("a.yaml", SELF_MASSAGE))
-    assert (
-        "Next: hamstring-care protocols show rice"
-        not in invoke("triage", "--answers", answers).stdout
-    )
     installed = invoke("triage", "--answers", answers).stdout
     assert "\nNext: hamstring-care protocols show foam-roller-and-ball" in installed
+    assert "uv run" not in installed
     monkeypatch.setenv("UV_RUN_RECURSION_DEPTH", "1")
     cloned = invoke("triage", "--answers", answers).stdout
     assert "\nNext: uv run hamstring-care protocols show foam-roller-and-ball" in cloned

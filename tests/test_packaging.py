@@ -34,6 +34,7 @@ def test_wheel_ships_protocols_and_finds_them_from_anywhere(tmp_path):
         assert f"hamstring_care/fonts/{name}" in names
     for kind in ("routine", "guidance"):
         assert f"hamstring_care/starters/{kind}.yaml" in names
+    assert any(name.endswith(".dist-info/licenses/LICENSE") for name in names)  # MIT: its notice
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     # Only the unpacked wheel is on the path for our package; dependencies come from this venv.
@@ -77,3 +78,42 @@ def test_wheel_ships_protocols_and_finds_them_from_anywhere(tmp_path):
     assert printed.stdout == "Wrote s.pdf, 3 pages.\n"  # the routine, then the record alone
     html = installed("print", "foam-roller-and-ball", "-f", "html", "-o", "-")
     assert html.stdout.count('<img src="data:image/svg+xml;base64,') == 6  # the drawings ship too
+
+
+def test_every_package_the_code_imports_is_declared():
+    """What the code imports, it declares: a dependency that arrives only through another
+    package's requirements can vanish, or change, with that package's next release."""
+    import ast
+    import importlib.metadata
+    import re
+
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10: pytest brings the same parser
+        import tomli as tomllib  # type: ignore[no-redef]
+
+    declared = {
+        re.split(r"[<>=!~ ;\[]", requirement, maxsplit=1)[0].lower().replace("_", "-")
+        for requirement in tomllib.loads((ROOT / "pyproject.toml").read_text())["project"][
+            "dependencies"
+        ]
+    }
+    distributions = importlib.metadata.packages_distributions()
+    imported: dict[str, str] = {}
+    for path in (ROOT / "hamstring_care").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = (
+                [alias.name for alias in node.names] if isinstance(node, ast.Import)
+                else [node.module] if isinstance(node, ast.ImportFrom) and node.level == 0
+                and node.module else []
+            )  # fmt: skip
+            for name in names:
+                top = name.partition(".")[0]
+                if top in distributions and top != "hamstring_care":
+                    imported[top] = path.relative_to(ROOT).as_posix()
+    undeclared = {
+        top: where
+        for top, where in imported.items()
+        if not {d.lower().replace("_", "-") for d in distributions[top]} & declared
+    }
+    assert undeclared == {}
