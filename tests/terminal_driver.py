@@ -68,10 +68,13 @@ GRADUAL = [  # (prompt, keys): 35, no risk factor, gradual for 30 days, mid-thig
 
 
 def spawn_run(
-    tmp_path, *args: str, routine: tuple[str, ...] = ("quick",), speed: int = 4
+    tmp_path, *args: str, routine: tuple[str, ...] = ("waits",), speed: int = 4
 ) -> pexpect.spawn:
     """``hamstring-care run`` in a pseudo-terminal, played ``speed`` times faster than real
-    time (HAMSTRING_CARE_SPEED): the keys and screens are the same, the waits shorter."""
+    time (HAMSTRING_CARE_SPEED): the keys and screens are the same, the waits shorter.
+
+    The default routine, ``waits``, ends on a range hold of up to 10 minutes, so a test waits
+    for what the screen shows, never for a time window (a loaded machine may be slow)."""
     from tests.conftest import ROOT
 
     quick = str(ROOT / "tests" / "protocols")

@@ -24,11 +24,16 @@ def entries(cache: ParsedCache) -> list:
     return sorted(cache.folder.glob("*.json"))
 
 
-def test_a_file_read_once_is_read_from_the_cache_after(tmp_path, rice):
+def test_a_file_read_once_is_read_from_the_cache_after(tmp_path, rice, monkeypatch):
     cache = ParsedCache(tmp_path / "cache")
     first = load_protocol(rice, cache=cache)
     (entry,) = entries(cache)
     assert json.loads(entry.read_text())["data"]["id"] == "rice"
+
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("parsed the YAML again: the cache was not used")
+
+    monkeypatch.setattr("hamstring_care.source.library.parse_document", no_parsing)
     assert load_protocol(rice, cache=cache) == first
 
 

@@ -10,6 +10,7 @@ import os
 import resource
 import subprocess
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -273,13 +274,29 @@ def test_output_to_a_closed_pipe_ends_quietly(tmp_path, args):
 @pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
 @pytest.mark.parametrize("args", [["protocols", "show", "triage"], ["history"]])
 def test_an_output_that_cannot_hold_every_letter_gets_replacements(tmp_path, encoding, args):
+    """Letters the output's encoding lacks become '?': the practice mark (a dagger) in the
+    triage, a data folder named in Japanese in history's last line; the rest reads as is."""
+    from hamstring_care.history.store import Session, open_history
+
+    folder = tmp_path / "données-日本"
+    with open_history(folder) as history:
+        history.save_session(
+            Session(
+                routine_id="hamstring-stretch", routine_version="2.2.0", side="both",
+                started_at=datetime(2026, 12, 1, 8, tzinfo=timezone.utc),
+                segments_total=5, planned_seconds=120,
+            )
+        )  # fmt: skip
     done = subprocess.run(
-        [sys.executable, "-m", "hamstring_care", "--data-dir", str(tmp_path), *args],
+        [sys.executable, "-m", "hamstring_care", "--data-dir", str(folder), *args],
         capture_output=True,
-        env={**os.environ, "PYTHONIOENCODING": encoding},
+        env={**os.environ, "PYTHONIOENCODING": encoding, "COLUMNS": "400"},
         timeout=60,
     )
     assert done.returncode == 0, done.stderr
+    shown = "†" if args[0] == "protocols" else str(folder)
+    assert shown.encode(encoding, errors="replace") in done.stdout
+    assert b"?" in done.stdout
 
 
 def test_escape_sequences_in_a_file_become_visible_text(write, invoke):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 from dataclasses import asdict
 
@@ -127,23 +128,62 @@ def test_cautions_tailor_the_routine(library, triage_protocol):
 
 
 def test_speech_starts_without_waiting_and_says_the_segment(tmp_path, library):
+    """The speech command is started, not waited for (it would hold up the timer), and the
+    next cue cuts it short rather than talking over it."""
     import io as _io
+    import os
+    import signal
+    import time
 
     from hamstring_care.player.terminal import TerminalCues, spoken
     from hamstring_care.player.timeline import build
 
     speaker = tmp_path / "speak"
-    speaker.write_text(f'#!/bin/sh\necho "$1" > {tmp_path / "said"}\nsleep 30\n')
+    speaker.write_text(
+        f'#!/bin/sh\necho $$ >> {tmp_path / "pids"}\necho "$1" >> {tmp_path / "said"}\n'
+        "exec sleep 30\n"
+    )
     speaker.chmod(0o755)
+
+    def wait_until(state, what: str):
+        for _ in range(1000):  # a state to wait for, not a time bound: up to 20 s
+            if found := state():
+                return found
+            time.sleep(0.02)
+        raise AssertionError(what)
+
+    def wait_for_lines(name: str, count: int) -> list[str]:
+        path = tmp_path / name
+
+        def written() -> list[str] | None:
+            lines = path.read_text().splitlines() if path.exists() else []
+            return lines if len(lines) >= count else None
+
+        return wait_until(written, f"the speech command never wrote {name}")
+
+    def alive(pid: int) -> bool:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        return not os.waitpid(pid, os.WNOHANG)[0]
+
     out = _io.StringIO()
     cues = TerminalCues(out, sound=True, speech=str(speaker))
     segment = build(library.get("foam-roller-and-ball").steps)[1]
-    cues.segment(segment)
+    cues.segment(segment)  # returns while the speaker still talks (its 30 s sleep)
+    assert out.getvalue() == "\a"
+    first = int(wait_for_lines("pids", 1)[0])
     try:
-        assert cues._speaking.poll() is None  # still speaking: the call did not wait for it
-        assert out.getvalue() == "\a"
+        assert alive(first)
+        assert wait_for_lines("said", 1) == [spoken(segment)]
+        cues.range_minimum(segment)
+        second = int(wait_for_lines("pids", 2)[1])
+        wait_until(lambda: not alive(first), "the next cue did not cut the speech short")
+        os.kill(second, signal.SIGKILL)
     finally:
-        cues._speaking.kill()
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(first, signal.SIGKILL)
     assert spoken(segment) == "Right leg. Roll the back of the thigh. 60 seconds."
 
 
