@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from hamstring_care.errors import ExitCode, NoTerminalError
+from hamstring_care.vocab import Ask
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -46,13 +47,20 @@ class Asker(Protocol):
     def question(self, question: Question) -> Any:
         """One answer, in the answer contract's ids; ``BACK`` for the question before."""
 
-    def pain(self, text: str) -> int | None:
+    def pain(self, text: str, *, key: Ask | None = None) -> int | None:
         """Pain 0-10, or None when skipped."""
 
-    def confirm(self, text: str, default: bool = True) -> bool:
+    def confirm(self, text: str, default: bool = True, *, key: Ask | None = None) -> bool:
         """Yes or no."""
 
-    def choose(self, text: str, options: list[tuple[str, str]], default: str | None = None) -> str:
+    def choose(
+        self,
+        text: str,
+        options: list[tuple[str, str]],
+        default: str | None = None,
+        *,
+        key: Ask | None = None,
+    ) -> str:
         """One of the options' values (each option is a label and a value)."""
 
 
@@ -90,6 +98,9 @@ class Environment:
     environ: Mapping[str, str] = field(default_factory=lambda: os.environ)
     now: Callable[[], datetime] = _utc_now
     """The current moment (aware, UTC): saved times, days since, re-check due."""
+    wall: Callable[[], datetime] | None = None
+    """The real moment, whatever the demonstration date (``now`` when not given): saved
+    with every record, so that the newest advice is found by when it was really given."""
     debug: bool = False
     protocols_dirs: list[Path] = field(default_factory=list)
     data_dir: Path | None = None
@@ -104,6 +115,11 @@ class Environment:
     def __post_init__(self) -> None:
         if self.now is _utc_now and TODAY_VARIABLE in self.environ:
             self.now = _demo_now(self.environ[TODAY_VARIABLE])
+            self.wall = self.wall or _utc_now
+
+    def recorded(self) -> datetime:
+        """The real moment, saved beside each record's own (demonstration) time."""
+        return (self.wall or self.now)()
 
     # --- output ----------------------------------------------------------------------
 
@@ -236,7 +252,7 @@ class Environment:
         """The progress log for writing; when it cannot be written, one warning and no saving."""
         from hamstring_care.history.log import ProgressLog
 
-        return ProgressLog.open(self.history_folder(), self.warn, now=self.now)
+        return ProgressLog.open(self.history_folder(), self.warn, now=self.now, wall=self.recorded)
 
 
 def _isatty(stream: Any) -> bool:

@@ -142,3 +142,7 @@ class HistoryUnsavableError(HistoryError):
 
 class HistoryBusyError(HistoryError):
     """Another process held the history file for longer than the wait allows."""
+
+
+class HistoryConflictError(HistoryError):
+    """What was to be saved clashes with what another window saved meanwhile: said plainly."""

@@ -396,6 +396,14 @@ class Question(Model):
     not_sure_means: Literal["yes", "no"] | None = None
     better: Literal["lower", "higher"] | None = None  # which way a number answer improves
     ask_if: Condition | None = None
+    role: Literal["days_since_onset"] | None = None
+    """What the program reads this answer as, whatever its id: ``days_since_onset`` (a
+    re-check counts it on; a program's floors count from the injury's day)."""
+    recheck: Literal["keep", "confirm", "ask"] = "ask"
+    """At a re-check: ``keep`` what cannot have changed (age), ``confirm`` with "still true?",
+    or ``ask`` again."""
+    keep: list[Id] = []
+    """A checklist's ticks that a re-check keeps (a past clot stays a past clot)."""
 
     def yes_no_words(self) -> dict[str, str]:
         """A yes/no question's answers in words, by answer id: its own sentences or Yes/No."""
@@ -557,6 +565,10 @@ class StopChoice(Model):
 
     label: Label
     disposition: Disposition | None = None
+    because: Text | None = None
+    """Why this answer ends self-care, said in its advice ("Why") with its own sources."""
+    sources: list[SourceKey] = []
+    practice: bool = False
 
 
 class StopCheck(Model):
@@ -564,6 +576,10 @@ class StopCheck(Model):
 
     prompt: Text
     choices: Annotated[list[StopChoice], Field(min_length=2)]
+
+    def choice_for(self, disposition: Disposition | None) -> StopChoice | None:
+        """The answer that routes to ``disposition`` (a stop is saved by its level)."""
+        return next((c for c in self.choices if c.disposition == disposition), None)
 
 
 class Recheck(Model):
@@ -612,6 +628,11 @@ class TriageProtocol(ProtocolBase):
         """The question with this id, if any."""
         return next((q for q in self.questions if q.id == qid), None)
 
+    @property
+    def onset_question(self) -> Question | None:
+        """The question whose answer is the days since the pain began (its declared role)."""
+        return next((q for q in self.questions if q.role == "days_since_onset"), None)
+
     def flag(self, fid: str) -> RedFlag | None:
         """The red flag with this id, if any."""
         return next((f for f in self.red_flags.flags if f.id == fid), None)
@@ -625,10 +646,18 @@ class TriageProtocol(ProtocolBase):
 
 
 class StageQuestion(Model):
-    """A yes/no question asked at each check-in of a stage: "yes" is needed to move on."""
+    """A yes/no question asked at each check-in of a stage: "yes" is needed to move on.
+
+    ``{limit}`` in its text stands for the run's pain limit, so that the question never
+    contradicts the number the runner has just given.
+    """
 
     id: Id
     text: Label
+
+    def worded(self, limit: int) -> str:
+        """The question as asked, with the run's pain limit."""
+        return self.text.replace("{limit}", str(limit))
 
 
 class Stage(Model):
@@ -644,6 +673,12 @@ class Stage(Model):
     questions: list[StageQuestion] = []
     move_on_after: Annotated[int, Field(ge=1, le=14)] = 2
     """Good check-ins in a row in this stage before moving on."""
+    running: bool = False
+    """A running stage: a long break without a check-in starts again one stage lower."""
+    earliest_day: Annotated[int, Field(ge=1, le=365)] | None = None
+    """The stage is not reached before this day after the injury, however well it goes."""
+    clearance: Text | None = None
+    """Said when the stage is reached: what to have checked before it (a clinician's clearance)."""
 
 
 class ProgramRules(Model):
@@ -658,6 +693,9 @@ class ProgramRules(Model):
     """On to the next stage: move_on_after good check-ins in a row."""
     stay: Item
     """Stay: not yet enough good check-ins in a row."""
+    above_limit: Item | None = None
+    """Said at once on a day whose pain went above the limit: what the next morning decides
+    and what to do tonight."""
 
 
 class ProgramProtocol(ProtocolBase):
@@ -668,6 +706,13 @@ class ProgramProtocol(ProtocolBase):
     """The most pain during a session (0-10) that still counts as a good session."""
     stop_rest_pain: Annotated[int, Field(ge=1, le=10)] = 7
     """Pain at rest this high or higher stops the program."""
+    rest_pain_limit: Annotated[int, Field(ge=0, le=10)] = 10
+    """Pain at rest after the session above this is not a good day: one stage back."""
+    long_break_days: Annotated[int, Field(ge=1, le=90)] | None = None
+    """More days than this without a check-in at a running stage: one stage back."""
+    unassisted_stages: Annotated[int, Field(ge=1, le=20)] = 1
+    """How many of the first stages a person may start at alone; a later one needs a
+    clinician's plan, or a clearance they confirm."""
     cautions: list[ItemOrText] = []
     stages: Annotated[list[Stage], Field(min_length=1, max_length=20)]
     rules: ProgramRules
@@ -743,10 +788,24 @@ def _check_triage(p: TriageProtocol, found: Found) -> None:
     _duplicates([c.id for c in p.cautions], ("cautions",), found)
     _duplicates([r.id for r in p.rules], ("rules",), found)
     _duplicates([n.id for n in p.notes], ("notes",), found)
+    roles: set[str] = set()
     for i, q in enumerate(p.questions):
         earlier = {e.id for e in p.questions[:i]}
         if q.ask_if is not None:
             _check_condition(p, q.ask_if, ("questions", i, "ask_if"), found, earlier)
+        if q.role is not None:
+            if q.role in roles:
+                found.append((("questions", i, "role"), f"another question has the role {q.role}"))
+            if q.type != "number":
+                found.append(
+                    (("questions", i, "role"), f"the role {q.role} needs a number question")
+                )
+            roles.add(q.role)
+        if q.keep and q.type != "checklist":
+            found.append((("questions", i, "keep"), "only a checklist keeps ticks"))
+        for j, value in enumerate(q.keep):
+            if value not in {c.value for c in q.choices}:
+                found.append((("questions", i, "keep", j), f'no choice "{value}" to keep'))
     raisers = {
         "rules": [(r.when, r.cautions) for r in p.rules],
         "notes": [(n.when, n.cautions) for n in p.notes],

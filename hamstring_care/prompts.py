@@ -18,6 +18,7 @@ from questionary import Choice, Separator
 from hamstring_care.context import BACK
 from hamstring_care.errors import Interrupted
 from hamstring_care.triage import check_answer
+from hamstring_care.vocab import Ask
 
 if TYPE_CHECKING:
     from hamstring_care.models import Question, RedFlagScreen
@@ -116,7 +117,7 @@ class Prompter:
         )
         return answer if answer == BACK else int(answer.strip())
 
-    def pain(self, text: str) -> int | None:
+    def pain(self, text: str, *, key: Ask | None = None) -> int | None:
         """A pain score from 0 to 10, or None when the user just presses Enter."""
 
         def validate(answer: str) -> bool | str:
@@ -127,7 +128,14 @@ class Prompter:
         answer = self._ask(questionary.text(fit(text, 2), validate=validate, **self.prompt_kwargs))
         return int(answer) if answer.strip() else None
 
-    def choose(self, text: str, options: list[tuple[str, str]], default: str | None = None) -> str:
+    def choose(
+        self,
+        text: str,
+        options: list[tuple[str, str]],
+        default: str | None = None,
+        *,
+        key: Ask | None = None,
+    ) -> str:
         """One of ``options`` (label, value), the arrow starting on ``default``."""
         choices = [Choice(fit(label, 3), value=value) for label, value in options]
         start = next((c for c in choices if c.value == default), None)
@@ -139,7 +147,7 @@ class Prompter:
             )
         )
 
-    def confirm(self, text: str, default: bool = True) -> bool:
+    def confirm(self, text: str, default: bool = True, *, key: Ask | None = None) -> bool:
         """Yes or no (yes by default, unless ``default`` is false)."""
         prompt = questionary.confirm(fit(text, 2), default=default, **self.prompt_kwargs)
         return bool(self._ask(prompt))

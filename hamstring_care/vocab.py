@@ -63,6 +63,65 @@ _LABELS = {
 }
 
 
+class Decision(Word):
+    """What a program's check-in decided (``waiting``: the next morning is still to come)."""
+
+    STOP = "stop"
+    STEP_BACK = "step_back"
+    MOVE_ON = "move_on"
+    STAY = "stay"
+    WAITING = "waiting"
+
+    @property
+    def words(self) -> str:
+        """As history says it: "back a stage", "program stopped"."""
+        return _DECISION_WORDS[self]
+
+
+_DECISION_WORDS = {
+    Decision.STOP: "program stopped",
+    Decision.STEP_BACK: "back a stage",
+    Decision.MOVE_ON: "on to the next stage",
+    Decision.STAY: "stays",
+    Decision.WAITING: "next morning to come",
+}
+
+
+class AdviceSource(Word):
+    """What gave a piece of advice: the safety state reads them all."""
+
+    CHECK = "check"
+    ROUTINE_STOP = "routine_stop"
+    PROGRAM_STOP = "program_stop"
+    CLEARANCE = "clearance"
+    """A clinician's word, given when a program starts on a plan or at a later stage."""
+
+
+class Ask(Word):
+    """Which question a prompt asks: a scripted answerer answers by this, never by wording."""
+
+    ONSET_COUNTED = "onset_counted"
+    STILL_TRUE = "still_true"
+    REVIEW = "review"
+    WHAT_NOW = "what_now"
+    LEG = "leg"
+    START_ROUTINE = "start_routine"
+    READ_GUIDANCE = "read_guidance"
+    PAIN_BEFORE = "pain_before"
+    PAIN_AFTER = "pain_after"
+    MORNING = "morning"
+    READY = "ready"
+    PLAY = "play"
+    STAGE_QUESTION = "stage_question"
+    PAIN_DURING = "pain_during"
+    WARNING_SIGN = "warning_sign"
+    NEW_POP = "new_pop"
+    REST_PAIN = "rest_pain"
+    START_CHECK = "start_check"
+    CLEARED = "cleared"
+    FORGET = "forget"
+
+
 class FlagLevel(Word):
     """How urgent a warning sign is: the dispositions a sign alone can route to."""
 

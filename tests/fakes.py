@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 from hamstring_care import cli
 from hamstring_care.context import Environment
 from hamstring_care.errors import Interrupted
+from hamstring_care.vocab import Ask
 
 
 class FakeClock:
@@ -75,7 +76,12 @@ class RecordingCues:
 
 
 class ScriptedAsker:
-    """Answers the flow's questions from a dict, recording what was asked."""
+    """Answers the flow's questions from a dict, recording what was asked.
+
+    Answers are found by the prompt's key (``vocab.Ask``), never by its wording: ``leg``,
+    ``review`` (a list of changes), ``menu`` (the "what now?" choice: a new check unless the
+    test says "again" or "today"), ``confirm`` (every other yes/no), ``still_true``.
+    """
 
     def __init__(self, answers: dict, interrupt_at: str | None = None) -> None:
         self.answers = answers
@@ -86,24 +92,28 @@ class ScriptedAsker:
         self.asked.append("red_flags")
         return self.answers["red_flags"]
 
-    def confirm(self, text, default=True):
+    def confirm(self, text, default=True, *, key=None):
         self.asked.append(f"confirm: {text}")
+        if key == Ask.STILL_TRUE:
+            return self.answers.get("still_true", True)
         return self.answers.get("confirm", False)
 
-    def choose(self, text, options, default=None):
+    def choose(self, text, options, default=None, *, key=None):
         self.asked.append(f"choose: {text}")
         values = [value for _, value in options]
-        if text.startswith("Which leg"):
+        if key == Ask.LEG:
             chosen = self.answers.get("leg", default or values[0])
-        elif text.startswith("Before the result"):  # the review: the changes, then done
+        elif key == Ask.REVIEW:  # the changes, then done
             changes = self.answers.setdefault("review", [])
             chosen = changes.pop(0) if changes else values[0]
-        else:  # "Play your routine again?": a new check unless the test says "again"
+        elif key == Ask.WHAT_NOW:
             chosen = self.answers.get("menu", "new")
+        else:
+            raise AssertionError(f"no scripted answer for {key}: {text}")
         assert chosen in values, (chosen, values)
         return chosen
 
-    def pain(self, text):
+    def pain(self, text, *, key=None):
         self.asked.append(f"pain: {text}")
         pains = self.answers.get("pain")
         return next(pains) if pains is not None else None
@@ -207,44 +217,59 @@ def play_on_fakes(
 
 
 class CheckInAsker:
-    """Answers a program's questions: the morning question, the check-in, "Play ...?".
+    """Answers a program's questions by their keys: the morning, the check-in, "Play ...?".
 
     ``day`` holds one day's answers: ``morning`` (settled by the next morning), ``pain``
-    (during), ``yes`` (the stage's questions), ``warning``, ``pop``, ``rest``, ``play``.
+    (during), ``yes`` (the stage's questions), ``warning`` and ``pop`` (True, False or
+    "not_sure"), ``rest``, ``play``, ``ready``, ``check`` (start the check after a stop),
+    ``cleared``, ``menu``, ``check_answers`` (a check started after a stop).
     """
 
     def __init__(self, day: dict | None = None) -> None:
         self.day = day or {}
         self.asked: list[str] = []
+        self.keys: list[Ask | None] = []
 
-    def confirm(self, text, default=True):
+    def confirm(self, text, default=True, *, key=None):
         self.asked.append(text)
-        if text.startswith("After your session"):
-            return self.day.get("morning", True)
-        if text.startswith("Play"):
-            return self.day.get("play", False)
-        if text.startswith("Has any of these happened"):
-            return self.day.get("warning", False)
-        if text.startswith("Did you feel a new pop"):
-            return self.day.get("pop", False)
-        if text.startswith("Start the check now"):
-            return self.day.get("check", False)
-        return self.day.get("yes", True)  # the stage's own questions
+        self.keys.append(key)
+        answer = {
+            Ask.MORNING: ("morning", True),
+            Ask.PLAY: ("play", False),
+            Ask.START_CHECK: ("check", False),
+            Ask.READY: ("ready", True),
+            Ask.STAGE_QUESTION: ("yes", True),
+            Ask.CLEARED: ("cleared", False),
+            Ask.STILL_TRUE: ("still_true", True),
+        }
+        name, otherwise = answer[key]
+        return self.day.get(name, otherwise)
 
-    def pain(self, text):
+    def pain(self, text, *, key=None):
         self.asked.append(text)
-        if text.startswith("Your pain now"):
+        self.keys.append(key)
+        if key == Ask.REST_PAIN:
             return self.day.get("rest", 1)
-        return self.day.get("pain", 2)
+        if key == Ask.PAIN_DURING:
+            return self.day.get("pain", 2)
+        return None  # a routine's pain before and after
 
-    def choose(self, text, options, default=None):
+    def choose(self, text, options, default=None, *, key=None):
         self.asked.append(text)
+        self.keys.append(key)
         values = [value for _, value in options]
+        if key in (Ask.WARNING_SIGN, Ask.NEW_POP):
+            said = self.day.get("warning" if key == Ask.WARNING_SIGN else "pop", False)
+            return said if isinstance(said, str) else "yes" if said else "no"
+        if key == Ask.LEG:
+            return default or values[0]
+        if key == Ask.REVIEW:
+            return values[0]
         wanted = self.day.get("menu")
         return wanted if wanted in values else values[0]
 
     def red_flags(self, screen):
-        return []
+        return self.day.get("red_flags", [])
 
     def question(self, question):
         # Only a check started after a stop asks these: from ``day["check_answers"]``.

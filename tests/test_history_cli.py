@@ -551,18 +551,18 @@ def test_repair_carries_a_program_and_its_check_ins_over(env, wall, data, invoke
     import datetime as dt
 
     from hamstring_care.history.store import ProgramCheckIn, ProgramRun, open_history
+    from hamstring_care.program import CheckIn
+    from hamstring_care.vocab import Side
 
     when = dt.datetime(2026, 12, 1, 18, tzinfo=dt.timezone.utc)
     with open_history(data) as history:
         run_id = history.start_program(
-            ProgramRun(program_id="back-to-running", program_version="1.0.0", side="left",
+            ProgramRun(program_id="back-to-running", program_version="1.0.0", side=Side.LEFT,
                        start_stage="walk", pain_limit=3, started_at=when)
         )  # fmt: skip
         for day in (1, 2):
-            history.add_check_in(
-                ProgramCheckIn(run_id=run_id, day=dt.date(2026, 12, day), taken_at=when,
-                               stage="walk", pain_during=2, answers={"walk_pain_free": True})
-            )  # fmt: skip
+            said = CheckIn(dt.date(2026, 12, day), "walk", 2, {"walk_pain_free": True}, rest_pain=1)
+            history.add_check_in(ProgramCheckIn(run_id=run_id, check=said, taken_at=when))
     spoil(data, "UPDATE program_check_ins SET answers = 'nope' WHERE day = '2026-12-02';")
     repaired = invoke("history", "repair", "--yes")
     assert repaired.exit_code == 0, repaired.stderr
@@ -570,4 +570,4 @@ def test_repair_carries_a_program_and_its_check_ins_over(env, wall, data, invoke
     with open_history(data) as history:
         run = history.active_program()
         assert run is not None and (run.side, run.pain_limit) == ("left", 3)
-        assert [c.day.day for c in history.check_ins(run.id)] == [1]
+        assert [c.check.day.day for c in history.check_ins(run.id)] == [1]

@@ -1,95 +1,132 @@
-"""The back-to-running program's decisions, replayed over whole programs on a fake calendar.
+"""A program's decisions, replayed over whole programs on a fake calendar (Program 2.1).
 
-Each case is a runner's check-ins, day by day; the decisions must follow the program file's
-rules, in order, and say which rule decided.
+The engine is tested on a small program of its own (four stages), so that a clinical edit of
+the bundled back-to-running program changes no test here; the bundled program has its own
+test at the end. Each case is a runner's check-ins, day by day; the decisions must follow
+the rules in order, and say which rule decided.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import itertools
+from dataclasses import replace
 
 import pytest
 
+from hamstring_care.models import ProgramProtocol
 from hamstring_care.program import CheckIn, replay
+from hamstring_care.vocab import Decision, Disposition
 
-DAY1 = dt.date(2026, 12, 1)
-STAGES = ["walk", "lengthen", "jog_walk", "run", "faster", "sprint", "keep_going"]
-
-
-@pytest.fixture(scope="module")
-def program(library):
-    return library.get("back-to-running")
-
-
-def good_day(program, day: int, stage: str, pain: int = 2) -> CheckIn:
-    """A session within the limit, yes to every question, settled by the next morning."""
-    here = program.stages[program.stage_index(stage)]
-    return CheckIn(
-        day=DAY1 + dt.timedelta(days=day),
-        stage=stage,
-        pain_during=pain,
-        answers={q.id: True for q in here.questions},
-        settled=True,
-    )
-
-
-def run_through(program, plan: list[tuple[str, dict]]) -> list:
-    """Check-ins for a list of (stage expected that day, changes to a good day)."""
-    check_ins = []
-    for day, (stage, changes) in enumerate(plan):
-        state = replay(program, "walk", check_ins)
-        assert state.stage == stage, f"day {day + 1}: at {state.stage}, expected {stage}"
-        check = good_day(program, day, stage)
-        check_ins.append(
-            CheckIn(**{**check.__dict__, **changes})  # frozen: a changed copy
-        )
-    return check_ins
+INJURY = dt.date(2026, 11, 30)
+DAY1 = dt.date(2026, 12, 1)  # day 1 after the injury
+RULE = {"text": "A rule.", "sources": ["s"]}
+PROGRAM = ProgramProtocol.model_validate(
+    {
+        "id": "mini",
+        "version": "1.0.0",
+        "title": "Mini",
+        "kind": "program",
+        "summary": "Four stages.",
+        "sources": {"s": "A source."},
+        "pain_limit": 4,
+        "stop_rest_pain": 7,
+        "rest_pain_limit": 5,
+        "long_break_days": 7,
+        "rules": {"stop": RULE, "step_back": RULE, "move_on": RULE, "stay": RULE},
+        "stages": [
+            {"id": "walk", "title": "Walk", "summary": ".", "activity": "Walk.",
+             "questions": [{"id": "ok", "text": "Walked at {limit}/10 or less?"}],
+             "move_on_after": 2},
+            {"id": "jog", "title": "Jog", "summary": ".", "activity": "Jog.", "running": True,
+             "move_on_after": 2},
+            {"id": "sprint", "title": "Sprint", "summary": ".", "activity": "Sprint.",
+             "running": True, "earliest_day": 21, "move_on_after": 1},
+            {"id": "sport", "title": "Sport", "summary": ".", "activity": "Play.",
+             "running": True, "earliest_day": 28},
+        ],
+    }
+)  # fmt: skip
 
 
-def test_a_smooth_recovery_moves_on_stage_by_stage(program):
-    """Two good days in the walk stage, then three in each: every move by rules.move_on."""
-    days = [("walk", {})] * 2
-    for stage in STAGES[1:6]:
-        days += [(stage, {})] * 3
-    check_ins = run_through(program, days)
-    state = replay(program, "walk", check_ins)
-    assert state.stage == "keep_going" and not state.stopped
-    moves = [d for d in state.decisions if d.kind == "move_on"]
-    assert [(d.stage, d.next_stage) for d in moves] == list(itertools.pairwise(STAGES))
-    assert {d.rule for d in moves} == {"rules.move_on"}
+def good(day: int, stage: str, **changes) -> CheckIn:
+    """Day ``day``'s session: within the limit, answers given, settled by the next morning."""
+    said = CheckIn(DAY1 + dt.timedelta(days=day - 1), stage, 2, {"ok": True}, rest_pain=1)
+    return replace(said, **{"settled": True, **changes})
+
+
+def play(*days: CheckIn, today: dt.date | None = None):
+    return replay(PROGRAM, "walk", list(days), today, INJURY)
+
+
+def kinds(state) -> list[tuple[str, Decision]]:
+    return [(d.stage, d.kind) for d in state.decisions]
+
+
+def test_good_days_move_on_stage_by_stage_by_the_move_on_rule():
+    """Started late (day 21): every move by its criteria, the last floor (day 28) held."""
+    days = [good(21, "walk"), good(22, "walk"), good(23, "jog"), good(24, "jog")]
+    days += [good(25, "sprint"), good(28, "sprint")]
+    state = play(*days)
+    assert state.stage == "sport" and not state.stopped
+    moves = [d for d in state.decisions if d.kind is Decision.MOVE_ON]
+    assert [(d.stage, d.next_stage, d.rule) for d in moves] == [
+        ("walk", "jog", "rules.move_on"), ("jog", "sprint", "rules.move_on"),
+        ("sprint", "sport", "rules.move_on"),
+    ]  # fmt: skip
     assert moves[0].because == "2 of 2 good check-ins in a row"
-    stays = [d for d in state.decisions if d.kind == "stay"]
-    assert stays[0].because == "1 of 2 good check-ins in a row"
+    assert "Sport starts no earlier than day 28" in state.decisions[4].because
 
 
-def test_a_bad_next_morning_holds_the_runner_back_a_stage(program):
-    """Jogging went fine but the thigh was not back to usual the next morning: back to
-    lengthening, where the count of good days starts again."""
-    days = [("walk", {})] * 2 + [("lengthen", {})] * 3
-    days += [("jog_walk", {}), ("jog_walk", {"settled": False})]
-    days += [("lengthen", {})] * 3 + [("jog_walk", {})]
-    check_ins = run_through(program, days)
-    state = replay(program, "walk", check_ins)
-    back = [d for d in state.decisions if d.kind == "step_back"]
-    assert len(back) == 1
-    assert (back[0].stage, back[0].next_stage, back[0].rule) == (
-        "jog_walk", "lengthen", "rules.step_back",
-    )  # fmt: skip
-    assert back[0].because == "not back to usual by the next morning"
-    assert state.stage == "jog_walk"
+def test_a_floor_holds_a_stage_until_its_day_after_the_injury():
+    """Sprint is not before day 21, however well it goes: the good days are kept meanwhile."""
+    days = [good(1, "walk"), good(2, "walk"), good(3, "jog")]
+    days += [good(day, "jog") for day in range(4, 21)]
+    state = play(*days)
+    assert state.stage == "jog"
+    held = state.decisions[-1]
+    assert held.kind is Decision.STAY
+    assert "Sprint starts no earlier than day 21 after the injury (Mon 21 Dec)" in held.because
+    state = play(*days, good(21, "jog"))
+    assert state.stage == "sprint" and state.decisions[-1].kind is Decision.MOVE_ON
 
 
-def test_pain_above_the_limit_steps_back_or_stops_by_the_next_morning(program):
-    settled = run_through(program, [("walk", {}), ("walk", {"pain_during": 5})])
-    state = replay(program, "walk", settled)
-    assert state.decisions[-1].kind == "step_back"  # settled: back a stage (the first stays)
-    assert state.decisions[-1].because == "pain 5 out of 10 during (above 4)"
-    assert state.stage == "walk"
-    unsettled = [*settled[:-1], CheckIn(**{**settled[-1].__dict__, "settled": False})]
-    stopped = replay(program, "walk", unsettled)
-    assert stopped.stopped and stopped.decisions[-1].rule == "rules.stop"
-    assert "not settled by morning" in stopped.decisions[-1].because
+def test_a_skipped_pain_answer_is_never_a_good_day():
+    for skipped in ({"pain_during": None}, {"rest_pain": None}):
+        state = play(good(1, "walk"), good(2, "walk", **skipped), good(3, "walk"))
+        assert kinds(state) == [
+            ("walk", Decision.STAY), ("walk", Decision.STAY), ("walk", Decision.STAY)
+        ]  # fmt: skip
+        assert "a pain answer was skipped" in state.decisions[1].because
+        assert state.good_in_a_row == 1  # counted again from the next answered day
+
+
+def test_pain_above_the_limit_steps_back_when_settled_and_stops_when_not():
+    base = [good(1, "walk"), good(2, "walk")]
+    settled = play(*base, good(3, "jog", pain_during=6), good(4, "walk"))
+    assert kinds(settled)[2] == ("jog", Decision.STEP_BACK)
+    assert settled.decisions[2].because == "pain 6 out of 10 during (above 4)"
+    not_settled = play(*base, good(3, "jog", pain_during=6, settled=False), good(4, "walk"))
+    stop = not_settled.decisions[-1]
+    assert not_settled.stopped and stop.kind is Decision.STOP and stop.day == good(3, "").day
+    assert stop.because == "pain 6 out of 10 during (above 4), not settled by the next morning"
+    assert stop.level is Disposition.RICE
+
+
+def test_a_settled_day_above_the_limit_then_a_good_day_goes_on():
+    """The false stop of the audit: the morning answer saved, the next good day must not
+    read the day before as not settled."""
+    state = play(good(1, "walk", pain_during=6), good(2, "walk"))
+    assert kinds(state) == [("walk", Decision.STEP_BACK), ("walk", Decision.STAY)]
+    assert not state.stopped
+
+
+def test_rest_pain_after_the_session_above_5_steps_back_and_7_stops():
+    base = [good(1, "walk"), good(2, "walk")]
+    back = play(*base, good(3, "jog", rest_pain=6))
+    assert kinds(back)[-1] == ("jog", Decision.STEP_BACK)
+    assert "pain at rest 6 out of 10 after the session (above 5)" in back.decisions[-1].because
+    stopped = play(*base, good(3, "jog", rest_pain=7, settled=None))
+    assert stopped.stopped and stopped.decisions[-1].level is Disposition.URGENT
 
 
 @pytest.mark.parametrize(
@@ -97,41 +134,55 @@ def test_pain_above_the_limit_steps_back_or_stops_by_the_next_morning(program):
     [
         ({"warning_sign": True}, "a warning sign"),
         ({"new_pop": True}, "a new pop"),
-        ({"rest_pain": 7}, "pain at rest 7 out of 10"),
+        ({"rest_pain": 8}, "pain at rest 8 out of 10"),
     ],
 )
-def test_a_recurrence_stops_the_program_at_once(program, changes, because):
-    """A warning sign, a new pop or pain at rest of 7: stopped that day, not the next."""
-    days = [("walk", {})] * 2 + [("lengthen", {})] * 3 + [("jog_walk", {})]
-    check_ins = run_through(program, days)
-    last = CheckIn(**{**check_ins[-1].__dict__, **changes, "settled": None})
-    state = replay(program, "walk", [*check_ins[:-1], last])
-    assert state.stopped and state.decisions[-1].kind == "stop"
-    assert state.decisions[-1].because == because
-    assert state.decisions[-1].next_stage is None
+def test_a_recurrence_stops_at_once_even_before_the_morning(changes, because):
+    state = play(good(1, "walk"), good(2, "walk", settled=None, **changes))
+    assert state.stopped and state.decisions[-1].because == because
+    assert state.decisions[-1].level is Disposition.URGENT
 
 
-def test_the_last_check_in_waits_for_its_morning(program):
-    first = good_day(program, 0, "walk")
-    waiting = replay(program, "walk", [CheckIn(**{**first.__dict__, "settled": None})])
-    assert waiting.waiting is not None and waiting.decisions[-1].kind == "waiting"
-    assert waiting.stage == "walk"
+def test_the_next_morning_is_asked_on_the_morning_after_and_then_only():
+    last = good(1, "walk", settled=None)
+    assert play(last, today=last.day).waiting == last
+    assert play(last, today=last.day + dt.timedelta(days=1)).waiting == last
+    late = play(last, today=last.day + dt.timedelta(days=2))
+    assert late.waiting is None and late.decisions[-1].kind is Decision.STEP_BACK
+    assert late.decisions[-1].because == "not back to usual by the next morning"
 
 
-def test_a_morning_never_asked_counts_as_not_settled(program):
-    """Days skipped: the morning after an earlier session was never asked, so it is not
-    counted as good (the careful reading)."""
-    first = CheckIn(**{**good_day(program, 0, "walk").__dict__, "settled": None})
-    second = good_day(program, 3, "walk")
-    state = replay(program, "walk", [first, second])
-    assert state.decisions[0].kind == "step_back"
+def test_a_long_break_at_a_running_stage_starts_one_stage_lower():
+    days = [good(1, "walk"), good(2, "walk"), good(3, "jog")]
+    later = DAY1 + dt.timedelta(days=2 + 8)  # 8 days after the last check-in
+    state = play(*days, today=later)
+    assert state.stage == "walk" and state.long_break == 8
+    assert play(*days, today=DAY1 + dt.timedelta(days=2 + 7)).long_break is None
+    # At the walking stage (not running) a break changes nothing.
+    assert play(good(1, "walk"), today=DAY1 + dt.timedelta(days=20)).long_break is None
 
 
-def test_a_question_answered_no_keeps_the_stage(program):
-    check_ins = run_through(
-        program, [("walk", {"answers": {"walk_pain_free": False}}), ("walk", {}), ("walk", {})]
-    )
-    state = replay(program, "walk", check_ins)
-    assert state.decisions[0].kind == "stay"
-    assert state.decisions[0].because.startswith("not yet: Could you walk")
-    assert state.stage == "lengthen"  # two good days after it
+def test_check_ins_are_replayed_in_date_order_once_each():
+    a, b = good(1, "walk"), good(2, "walk")
+    assert kinds(play(b, a)) == kinds(play(a, b))
+    assert kinds(play(a, a, b)) == kinds(play(a, b))
+
+
+def test_a_step_back_at_the_first_stage_stays_there():
+    state = play(good(1, "walk", pain_during=5))
+    assert state.decisions[-1].kind is Decision.STEP_BACK and state.stage == "walk"
+
+
+def test_a_question_answered_no_keeps_the_stage_and_names_the_question():
+    state = play(good(1, "walk", answers={"ok": False}))
+    assert state.decisions[-1].because == "not yet: Walked at 4/10 or less?"
+
+
+def test_the_bundled_program_keeps_its_floors_and_strength_check(library):
+    program = library.get("back-to-running")
+    floors = {s.id: s.earliest_day for s in program.stages if s.earliest_day}
+    assert floors == {"sprint": 21, "keep_going": 28}
+    before_sprint = program.stages[program.stage_index("sprint") - 1]
+    assert "bridge_even" in [q.id for q in before_sprint.questions]
+    assert program.rest_pain_limit == 5 and program.unassisted_stages == 2
+    assert program.stages[-1].clearance  # a clinician's clearance before matches

@@ -39,9 +39,9 @@ def live(env, invoke, day: int, answers: dict):
 @pytest.mark.parametrize(
     ("disposition", "words"),
     [
-        (None, "starts after a check: run the check first"),
-        ("rice", "your last check said RICE for the first days"),
-        ("urgent", "is not for now"),
+        (None, "it starts after a check that allows self-care; run the check"),
+        ("rice", "the newest advice is “Protect it for the first days (RICE), then check again”"),
+        ("urgent", "the newest advice is “See a clinician today”"),
     ],
 )
 def test_a_program_starts_only_after_a_check_that_allows_it(env, invoke, disposition, words):
@@ -63,7 +63,7 @@ def test_three_stages_a_bad_morning_and_a_warning_sign(env, invoke):
 
     out = live(env, invoke, 1, {})
     assert "Today: Stage 1 of 7: Protect and walk" in out
-    assert "Saved. Tomorrow's check-in first asks whether the pain was back to usual" in out
+    assert "Saved. Tomorrow morning's question, whether the pain was back to how it was" in out
     out = live(env, invoke, 2, {})
     assert "Staying at Stage 1 of 7: Protect and walk: 1 of 2 good check-ins in a row." in out
     out = live(env, invoke, 3, {})
@@ -95,7 +95,7 @@ def test_three_stages_a_bad_morning_and_a_warning_sign(env, invoke):
     with open_history(env.history_folder()) as history:
         (run,) = history.program_runs()
         assert run.end_reason == "stopped: a warning sign" and run.side == "right"
-        decisions = [(c.stage, c.decision, c.next_stage) for c in history.check_ins(run.id)]
+        decisions = [(c.check.stage, c.decision, c.next_stage) for c in history.check_ins(run.id)]
     assert decisions[:3] == [
         ("walk", "stay", "walk"), ("walk", "move_on", "lengthen"), ("lengthen", "stay", "lengthen"),
     ]  # fmt: skip
@@ -256,7 +256,7 @@ def test_stop_it_hurts_in_a_program_routine_ends_the_day(
         (check,) = history.check_ins()
     assert (check.decision or "waiting") == decided
     if disposition == "rice":
-        assert check.pain_during == 5  # the answer was 2: counted above the limit of 4
+        assert check.check.pain_during == 5  # the answer was 2: counted above the limit of 4
     if because:
         assert f"Stop the program and check again now: {because}." in out
 

@@ -96,7 +96,9 @@ def test_stop_it_hurts_ends_self_care(tmp_path):
     answer(child, [("not a diagnosis", ""), *steps])
     child.expect("Stopped because it hurt")
     child.expect("Protect it for the first days")
-    child.expect("No more routines for now. Read this advice again with: ")
+    child.expect("No more routines until a new check allows them")
+    child.expect("Read this advice again with:")
+    child.expect("hamstring-care advice")
     child.expect("hamstring-care protocols show rice")
     output, status = finish(child)
     assert status == 0, output

@@ -33,17 +33,17 @@ def test_a_day_of_the_program_in_the_terminal(tmp_path):
         [
             ("ready for the check-in?", "y"),
             ("Your worst pain during today's session", "2" + ENTER),
-            ("Could you walk for 20 minutes without pain?", "y"),
-            ("Has any of these happened", "n"),
-            ("new pop", "n"),
+            ("Walking for 20 minutes: pain at most 4/10", "y"),
+            ("Has any of these happened", ENTER),  # the list starts on "No"
+            ("new pop", ENTER),
             ("Your pain now, at rest", "1" + ENTER),
         ],
     )
     out, code = finish(child)
-    assert code == 0 and "Saved. Tomorrow's check-in first asks" in out
+    assert code == 0 and "Saved. Tomorrow morning's question" in out
 
     child = spawn_program(tmp_path, "today", day="2026-12-02")
-    answer(child, [("was the pain back to its usual level", "y")])
+    answer(child, [("by this morning, was the pain", "y")])
     child.expect(re.escape("Staying at Stage 1 of 7"))
     child.expect(re.escape("ready for the check-in?"))
     child.send("n")  # not yet: check in later

@@ -26,6 +26,8 @@ from hamstring_care.vocab import Paper, SheetFormat, Side
 from hamstring_care.words import count
 
 if TYPE_CHECKING:
+    from hamstring_care.context import Environment
+    from hamstring_care.history.log import ProgressLog
     from hamstring_care.source.library import Library
 
 
@@ -36,10 +38,34 @@ def start(ctx: typer.Context) -> None:
 
     After a RICE result, the next start (48 hours on) is a re-check that compares answers.
     """
+    env = env_of(ctx)
+    check_then(env, env.library())
+
+
+def check_then(env: Environment, library: Library) -> None:
+    """The guided check, then today's program step when the person chose it there."""
     from hamstring_care.flows.check import guided_check
 
+    if guided_check(env, library).program_step:
+        today_then(env, library)
+
+
+def today_then(env: Environment, library: Library) -> None:
+    """Today's program step, then the check when a stop asked for it at once."""
+    from hamstring_care.flows import program
+
+    if program.day(env, library).check_now:
+        check_then(env, library)
+
+
+@app.command("advice")
+@error_boundary
+def advice_command(ctx: typer.Context) -> None:
+    """Read the newest advice again, whatever gave it: a check, a stop, a program's stop."""
+    from hamstring_care.flows.safety import show_advice
+
     env = env_of(ctx)
-    guided_check(env, env.library())
+    show_advice(env, env.library())
 
 
 @app.command("triage")
@@ -135,8 +161,19 @@ def run_command(
             help="Time to get into position before each step and when switching legs.",
         ),
     ] = 5,
+    cleared: Annotated[
+        bool,
+        typer.Option(
+            "--clinician-cleared",
+            help="With --plan: a clinician has seen you since the newest advice and gave you "
+            "this plan; it plays although that advice stopped self-care (said and saved).",
+        ),
+    ] = False,
 ) -> None:
-    """Play a routine: a timed, hands-free session with cues, per leg."""
+    """Play a routine: a timed, hands-free session with cues, per leg.
+
+    Not after advice of RICE or more urgent (a check, a stop), until a new check allows it.
+    """
     from hamstring_care import plans
     from hamstring_care.flows.session import (
         InPlan,
@@ -151,6 +188,9 @@ def run_command(
     env = env_of(ctx)
     library = env.library()
     given = plans.Overrides(hold=hold, side=side)
+    if cleared and plan is None:
+        raise UsageError("--clinician-cleared goes with a clinician's plan: --plan FILE")
+    notes: list[str] = []
     if plan is None:
         if routine_id is None:
             raise UsageError("name a routine (e.g. foam-roller-and-ball) or give --plan FILE")
@@ -167,13 +207,19 @@ def run_command(
             raise UsageError(f"{plan}: the plan holds no routine to run{also}")
         for item in prescription.items:
             if item.protocol.kind == "program":
-                typer.echo(f"{item.protocol.title}: start it with {start}")
+                notes.append(f"{item.protocol.title}: start it with {start}")
             elif not item.is_routine:
-                typer.echo(f"{item.protocol.title}: read it with {item.command()}")
+                notes.append(f"{item.protocol.title}: read it with {item.command()}")
     triage = library.triage()
     with contextlib.closing(env.progress_log()) as log:
+        clearance = _may_play(env, library, log, plan if cleared else None)
+        for note in notes:
+            typer.echo(note)
         playing = [
-            (item.protocol, RunOptions(item.side, item.hold, plain, sound, voice, count_in))
+            (
+                item.protocol,
+                RunOptions(item.side, item.hold, plain, sound, voice, count_in, clearance),
+            )
             for item in routines
             if isinstance(item.protocol, RoutineProtocol)
         ]
@@ -188,6 +234,32 @@ def run_command(
             pain = played.pain_after
             if ends_self_care(played):
                 break  # it hurt: the plan's other routines wait for the advice given
+
+
+def _may_play(
+    env: Environment, library: Library, log: ProgressLog, cleared_by: Path | None
+) -> str | None:
+    """Refuse to play after advice of RICE or worse; a clinician's plan may clear it, said.
+
+    Returns the clearance saved with the session (None when none was needed).
+    """
+    from hamstring_care.flows import safety
+    from hamstring_care.safety import Offer
+    from hamstring_care.sanitize import visible
+
+    state = log.safety()
+    refused = safety.refusal(state, Offer.ROUTINE, library.triage(), env.program)
+    if refused is None:
+        return None
+    if cleared_by is None:
+        raise UsageError(refused)
+    assert state.newest is not None
+    clearance = (
+        f"a clinician's plan ({visible(str(cleared_by))}), over the advice "
+        f"{safety.advice_line(state.newest, library.triage())}"
+    )
+    typer.echo(f"Playing on {clearance}; saved with the session.")
+    return clearance
 
 
 def _routine(library: Library, routine_id: str) -> Any:

@@ -40,12 +40,23 @@ def program_start(
             autocompletion=complete_plans,
         ),
     ] = None,
+    cleared: Annotated[
+        bool,
+        typer.Option(
+            "--clinician-cleared",
+            help="With --plan: a clinician has seen you since the newest advice and gave you "
+            "this plan; it starts although that advice stopped self-care (said and saved).",
+        ),
+    ] = False,
 ) -> None:
-    """Start a program after a check that allows it (a self-care result)."""
+    """Start a program after a check that allows it (a self-care result).
+
+    Alone, start at the first stage; a later stage is a clinician's choice (--plan).
+    """
     from hamstring_care.flows import program
 
     env = env_of(ctx)
-    program.start(env, env.library(), program_id, side, stage, restart, plan)
+    program.start(env, env.library(), program_id, side, stage, restart, plan, cleared)
 
 
 @program_app.command("today")
@@ -69,10 +80,12 @@ def program_today(
     env = env_of(ctx)
     library = env.library()
     if ics is None:
-        program.day(env, library)
+        from hamstring_care.cli.care import today_then
+
+        today_then(env, library)
         return
     reminder = program.reminder_time(at)
-    run = program.under_way(env)
+    run = program.under_way(env, library)
     title = library.get(run.program_id).title
     data = program.calendar(
         title, program.today(env), reminder, f"{env.program} program today", env.now()

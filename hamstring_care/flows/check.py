@@ -8,14 +8,16 @@ played through the session flow. Everything real comes from the ``Environment``.
 from __future__ import annotations
 
 import contextlib
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from hamstring_care.context import BACK, Asker
 from hamstring_care.render import terminal
 from hamstring_care.render.content import Citations, block_for
+from hamstring_care.safety import Offer
 from hamstring_care.tailoring import tailor
 from hamstring_care.triage import applicable, decide, evaluate, resolve, triage
-from hamstring_care.vocab import RED_FLAGS, Disposition, Side, known
+from hamstring_care.vocab import RED_FLAGS, Ask, Disposition, Side, known
 from hamstring_care.words import count
 
 if TYPE_CHECKING:
@@ -24,7 +26,7 @@ if TYPE_CHECKING:
     from hamstring_care.context import Environment
     from hamstring_care.history.log import ProgressLog
     from hamstring_care.history.store import Session, TriageRecord
-    from hamstring_care.models import RoutineProtocol, TriageProtocol
+    from hamstring_care.models import Question, RoutineProtocol, TriageProtocol
     from hamstring_care.source.library import Library
     from hamstring_care.triage import TriageResult
 
@@ -35,13 +37,17 @@ def ask(
     red_flags: list[str] | None = None,
     given: dict[str, Any] | None = None,
     onset_days: int | None = None,
+    before: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Ask the warning signs (unless already asked), then each question that applies.
 
     The questions stop once an urgent result is certain. Answers ``given`` are kept and
     not asked again (after one is changed, only what now applies and is missing is asked).
-    ``onset_days`` (a re-check: the days since onset counted on from the last check) is
-    offered as a yes or no before the question itself.
+    A re-check passes the last check's answers as ``before``: what cannot have changed is
+    kept (a question's ``recheck: keep``, a checklist's ``keep`` ticks), what may have is
+    offered with "still true?" (``recheck: confirm``, and a checklist's other ticks, a "none"
+    included: never reused silently), the rest is asked again; ``onset_days`` (the days
+    since onset counted on from the last check) is offered as a yes or no first.
     """
     flags = asker.red_flags(protocol.red_flags) if red_flags is None else red_flags
     answers: dict[str, Any] = {**(given or {}), RED_FLAGS: flags}
@@ -59,12 +65,19 @@ def ask(
                 continue
         if question.id in answers:
             continue
-        if question.id == ONSET_DAYS and onset_days is not None:
+        if question.role == "days_since_onset" and onset_days is not None:
             days = "today" if onset_days == 0 else f"{count(onset_days, 'day')} ago"
-            if asker.confirm(f"It started {days}, counting on from your last check?"):
+            if asker.confirm(
+                f"It started {days}, counting on from your last check?", key=Ask.ONSET_COUNTED
+            ):
                 answers[question.id] = onset_days
                 asked.append(question.id)
                 continue
+        kept = _from_before(protocol, question, asker, before or {})
+        if kept is not None:
+            answers[question.id] = kept
+            asked.append(question.id)
+            continue
         answer = asker.question(question)
         if answer == BACK:
             # Esc: the question before is asked again (the first one stays where it is).
@@ -80,6 +93,34 @@ def ask(
     kept = applicable(protocol, answers)
     order = [RED_FLAGS, *(q.id for q in protocol.questions)]
     return {qid: kept[qid] for qid in order if qid in kept}
+
+
+def _from_before(
+    protocol: TriageProtocol, question: Question, asker: Asker, before: dict[str, Any]
+) -> Any | None:
+    """A re-check's answer carried over from the last check, when it may be; else None."""
+    from hamstring_care.render.content import describe_answer
+
+    if question.id not in before:
+        return None
+    value = before[question.id]
+    if question.recheck == "keep":
+        return value
+    if question.type == "checklist":
+        sticky = [v for v in value if v in question.keep] if isinstance(value, list) else []
+        others = [v for v in value if v not in question.keep] if isinstance(value, list) else []
+        shown = describe_answer(protocol, question.id, others)
+        if asker.confirm(f"{question.text} Last time: {shown}. Still true?", key=Ask.STILL_TRUE):
+            return [*sticky, *others]
+        if not sticky:
+            return None
+        again = asker.question(question)
+        return again if again == BACK else list(dict.fromkeys([*sticky, *again]))
+    if question.recheck == "confirm":
+        shown = describe_answer(protocol, question.id, value)
+        if asker.confirm(f"{question.text} Last time: {shown}. Still true?", key=Ask.STILL_TRUE):
+            return value
+    return None
 
 
 def review(protocol: TriageProtocol, asker: Asker, answers: dict[str, Any]) -> dict[str, Any]:
@@ -100,7 +141,9 @@ def review(protocol: TriageProtocol, asker: Asker, answers: dict[str, Any]) -> d
             shown = describe_answer(protocol, qid, value, short=True)
             # One line each, so that the whole list fits a small terminal.
             options.append((_short(f"Change {_short(asked, 32)} {shown}", 54), qid))
-        chosen = asker.choose("Before the result, your answers:", options, default=DONE)
+        chosen = asker.choose(
+            "Before the result, your answers:", options, default=DONE, key=Ask.REVIEW
+        )
         if chosen == DONE:
             return answers
         kept = {k: v for k, v in answers.items() if k != chosen}
@@ -116,12 +159,12 @@ def review(protocol: TriageProtocol, asker: Asker, answers: dict[str, Any]) -> d
 
 
 DONE = "__done__"
-ONSET_DAYS = "days_since_onset"
 
 
-def counted_onset_days(then: TriageRecord, now: datetime) -> int | None:
+def counted_onset_days(protocol: TriageProtocol, then: TriageRecord, now: datetime) -> int | None:
     """The last check's days since onset, counted on to today (None when it has none)."""
-    before = then.answers.get(ONSET_DAYS)
+    question = protocol.onset_question
+    before = then.answers.get(question.id) if question else None
     if not isinstance(before, int) or isinstance(before, bool):
         return None
     return before + max(0, (now - then.taken_at).days)
@@ -131,14 +174,25 @@ def _short(text: str, width: int = 48) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
-def guided_check(env: Environment, library: Library) -> TriageResult | None:
-    """The whole guided check, saved to the progress log; returns the result.
+@dataclass(frozen=True)
+class CheckOutcome:
+    """How the guided check ended: its result, or the program's step asked for instead."""
 
-    The warning signs come first, every time. After a self-care result (and with no
-    re-check due), when none is ticked, it offers to play the routine again instead of
-    the rest of the questions; a sign ticked always goes on into the full check. Returns
-    None when the routine was played again without a new result.
+    result: TriageResult | None = None
+    program_step: bool = False
+    """The person chose today's step of their program (the command line plays it)."""
+
+
+def guided_check(env: Environment, library: Library) -> CheckOutcome:
+    """The whole guided check, saved to the progress log; returns how it ended.
+
+    A returning user first reads the last advice, in one line; the warning signs come next,
+    every time. Only when the newest advice allows self-care (and no re-check is due), and
+    no sign is ticked, does it offer today's program step or the routine again instead of
+    the other questions; after advice of RICE or worse it goes straight on into the check,
+    the way back. The result is saved before it is shown.
     """
+    from hamstring_care.flows import safety as said
     from hamstring_care.history import progress
 
     protocol = library.triage()
@@ -146,7 +200,11 @@ def guided_check(env: Environment, library: Library) -> TriageResult | None:
     console = env.out()
     with contextlib.closing(env.progress_log()) as log:
         last = log.last_triage()
+        state = log.safety()
         opening = progress.recheck_due(last, env.now(), protocol.follow_up.recheck)
+        where = said.last_advice(state, protocol)
+        if where and not opening:
+            console.print(where, markup=False)
         if opening:
             console.print(opening, style="bold", markup=False)
         note = library.override_note("triage")
@@ -154,24 +212,26 @@ def guided_check(env: Environment, library: Library) -> TriageResult | None:
             console.print(note, style="dim", markup=False)
         console.print(terminal.notice(protocol))
         flags = asker.red_flags(protocol.red_flags)  # before anything else, every time
-        choice = _what_now(env, library, last, log) if not opening and not flags else "new"
+        offers = not opening and not flags and state.allows(Offer.ROUTINE)
+        choice = _what_now(env, library, last, log) if offers else "new"
         if choice == "today":
-            from hamstring_care.flows import program
-
-            log.close()  # the program keeps its own hold on the file
-            program.day(env, library)
-            return None
+            return CheckOutcome(program_step=True)
         if choice == "again" and last is not None:
             _play_again(env, library, last, log)
-            return None
-        onset = counted_onset_days(last, env.now()) if opening and last else None
-        answers = review(protocol, asker, ask(protocol, asker, flags, onset_days=onset))
+            return CheckOutcome()
+        recheck = last if opening or state.blocked else None
+        onset = counted_onset_days(protocol, last, env.now()) if recheck and last else None
+        before = dict(recheck.answers) if recheck else None
+        answers = review(
+            protocol, asker, ask(protocol, asker, flags, onset_days=onset, before=before)
+        )
         result = triage(protocol, answers)
+        previous = last if opening else None
+        # Saved before it is shown: advice on screen is advice in the history.
+        saved = log.save_triage(result, recheck_of=previous.id if previous else None)
         citations = Citations()  # one numbering for the result and what follows it
         console.print()
         console.print(terminal.result_panel(result, protocol, citations))
-        previous = last if opening else None
-        saved = log.save_triage(result, recheck_of=previous.id if previous else None)
         if previous is not None:
             _compare(env, protocol, previous, result)
         leg = known(Side, last.side) if last else None  # the leg chosen last time
@@ -185,13 +245,13 @@ def guided_check(env: Environment, library: Library) -> TriageResult | None:
                 style="bold",
                 markup=False,
             )
-    return result
+    return CheckOutcome(result)
 
 
 def _what_now(
     env: Environment, library: Library, last: TriageRecord | None, log: ProgressLog
 ) -> str:
-    """After no warning sign: today's program step, the last routine again, or a new check.
+    """After no warning sign, self-care allowed: today's step, the routine again, or a check.
 
     Returns ``today``, ``again`` or ``new``; only offers what there is.
     """
@@ -215,7 +275,7 @@ def _what_now(
         else "No warning sign. Last time the check suggested self-care: what now?"
     )
     options.append(("Start a new check", "new"))
-    return env.asker().choose(question, options, default=options[0][1])
+    return env.asker().choose(question, options, default=options[0][1], key=Ask.WHAT_NOW)
 
 
 def _recommended(library: Library, check: TriageRecord) -> list[str]:
@@ -253,7 +313,9 @@ def _offer(
     """
     from hamstring_care.flows.session import RunOptions, ends_self_care, session_with_log
 
-    if not env.asker().confirm(f"Start “{routine.title}” now ({side.legs_words})?"):
+    if not env.asker().confirm(
+        f"Start “{routine.title}” now ({side.legs_words})?", key=Ask.START_ROUTINE
+    ):
         env.out().print(come_back(env, routine.id, side), markup=False)
         return False
     played: Session = session_with_log(
@@ -299,7 +361,9 @@ def follow(
         recommended = library.get(pid)
         if not isinstance(recommended, RoutineProtocol):
             # Guidance runs long (RICE is some 60 lines): on request, not under the result.
-            if log is None or env.asker().confirm(f"Read “{recommended.title}” now?"):
+            if log is None or env.asker().confirm(
+                f"Read “{recommended.title}” now?", key=Ask.READ_GUIDANCE
+            ):
                 console.print(terminal.block_view(block_for(recommended, citations)))
             console.print(
                 f"Read it any time with: {env.program} protocols show {pid}", markup=False
@@ -327,7 +391,7 @@ def _ask_leg(env: Environment, remembered: Side | None) -> Side:
             for label, value in options
         ]
     chosen = env.asker().choose(
-        "Which leg hurts?", options, default=str(remembered) if remembered else None
+        "Which leg hurts?", options, default=str(remembered) if remembered else None, key=Ask.LEG
     )
     return Side(chosen)
 

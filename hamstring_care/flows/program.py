@@ -1,8 +1,11 @@
 """A back-to-running program, day by day: start it, do today's step, see where it stands.
 
-The decisions are ``program.replay``'s (pure); this module asks, plays, saves and says.
-A program is saved in the progress log like the rest, and a failure to save is an error
-here, not a warning: a check-in that is not kept would change every later decision.
+The decisions are ``program.replay``'s (pure), always from the check-ins as saved: each
+answer is saved before the next decision is read. The safety state comes first in every
+entry point: after advice of RICE or more urgent, from anything, no step is offered and no
+program starts until a newer check allows self-care. A check-in that stops the program is
+saved with the stop in one transaction. A failure to save is an error here, not a warning: a
+check-in that is not kept would change every later decision.
 """
 
 from __future__ import annotations
@@ -10,20 +13,23 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import fields, replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from hamstring_care.dates import day_label
-from hamstring_care.errors import UsageError
-from hamstring_care.program import CheckIn, Decision, State, replay
-from hamstring_care.vocab import Disposition, Side, known
+from hamstring_care.errors import HistoryConflictError, UsageError
+from hamstring_care.flows import safety
+from hamstring_care.program import CheckIn, Decision, State, earliest, replay
+from hamstring_care.safety import Offer, SafetyState, safety_state
+from hamstring_care.vocab import Ask, Disposition, Side, known
+from hamstring_care.vocab import Decision as Kind
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from hamstring_care.context import Environment
-    from hamstring_care.history.store import History, ProgramCheckIn, ProgramRun, TriageRecord
-    from hamstring_care.models import PlanProtocol, ProgramProtocol, Stage
+    from hamstring_care.history.store import History, ProgramRun, ProgramStop, TriageRecord
+    from hamstring_care.models import PlanProtocol, ProgramProtocol, Stage, TriageProtocol
     from hamstring_care.source.library import Library
 
 DEFAULT_PROGRAM = "back-to-running"
@@ -34,31 +40,20 @@ class ProgramRefused(UsageError):
     """A program cannot start, or is not under way: said in one line (exit code 2)."""
 
 
-def start_refusal(last: TriageRecord | None, program_name: str) -> str | None:
-    """Why a program cannot start after this check (None: it can).
+@dataclass(frozen=True)
+class DayOutcome:
+    """How today's step ended: ``check_now`` when a stop asked for the check at once."""
 
-    Only a self-care result allows it; after RICE, the re-check that allows it.
-    """
-    if last is None:
-        return f"{program_name} starts after a check: run the check first"
-    if last.disposition == Disposition.SELF_MASSAGE:
-        return None
-    if last.disposition == Disposition.RICE:
-        return (
-            f"your last check said RICE for the first days; {program_name} starts after a "
-            "re-check that says self-care"
-        )
-    return (
-        f"your last check said to see a clinician or get care ({Disposition(last.disposition)}); "
-        f"{program_name} is not for now"
-    )
+    state: State | None
+    check_now: bool = False
 
 
 @contextlib.contextmanager
-def _history(env: Environment) -> Iterator[History]:
+def _history(env: Environment, reading: bool = False) -> Iterator[History]:
     from hamstring_care.history.store import open_history
 
-    history = open_history(env.history_folder())
+    # A row that cannot be read is said, once, never dropped silently.
+    history = open_history(env.history_folder(), on_skip=env.warn, reading=reading)
     try:
         yield history
     finally:
@@ -86,6 +81,10 @@ def today(env: Environment) -> dt.date:
     return env.now().astimezone().date()
 
 
+def _state_of(history: History) -> SafetyState:
+    return safety_state(history.advice())
+
+
 # --- start -------------------------------------------------------------------------------
 
 
@@ -97,55 +96,134 @@ def start(
     stage: str | None = None,
     restart: bool = False,
     plan: Path | None = None,
+    cleared: bool = False,
 ) -> ProgramRun:
     """Start a program after a check that allows it; returns the run saved.
 
     A plan file (a clinician's) may give the program with its leg, the stage to start at
-    and a stricter pain limit; the options given win over it.
+    and a stricter pain limit; the options given win over it. Alone, a person starts at the
+    first stages only (``unassisted_stages``); a later one asks them to confirm a clinician
+    cleared them, and its floor (``earliest_day`` after the injury) holds. ``cleared`` (with
+    a plan only) starts despite the newest advice, said and saved.
     """
     from hamstring_care.history.store import ProgramRun
+    from hamstring_care.sanitize import visible
 
     pain_limit = None
+    if cleared and plan is None:
+        raise ProgramRefused("--clinician-cleared goes with a clinician's plan: --plan FILE")
     if plan is not None:
         item = _plan_program(library, plan, pid)
         pid, side = item.id, side or item.side
         stage, pain_limit = stage or item.stage, item.pain_limit
     program = _program(library, pid or DEFAULT_PROGRAM)
-    if stage is not None and program.stage_index(stage) is None:
+    index = 0 if stage is None else program.stage_index(stage)
+    if index is None:
         ids = ", ".join(s.id for s in program.stages)
         raise ProgramRefused(f"--stage must be one of {ids}, not {stage!r}")
+    first = program.stages[index]
+    triage = library.triage()
     with _history(env) as history:
+        state = _state_of(history)
+        clearance = None
+        refused = safety.refusal(state, Offer.PROGRAM_START, triage, env.program)
+        if refused is not None:
+            if not cleared:
+                raise ProgramRefused(refused)
+            assert plan is not None and state.newest is not None
+            clearance = (
+                f"a clinician's plan ({visible(str(plan))}), over the advice "
+                f"{safety.advice_line(state.newest, triage)}"
+            )
         last = history.last_triage()
-        refusal = start_refusal(last, program.title)
-        if refusal is not None:
-            raise ProgramRefused(f"{refusal}: {env.program}")
-        under_way = history.active_program()
-        if under_way is not None:
-            if not restart:
-                raise ProgramRefused(
-                    f"a program is under way (since {under_way.started_at.astimezone():%d %b}); "
-                    f"see {env.program} program status, or start again with --restart"
-                )
-            assert under_way.id is not None
-            history.end_program(under_way.id, env.now(), "restarted")
-        assert last is not None
-        leg = side or known(Side, last.side) or Side.BOTH
+        # The injury's day from the check; not known, the start day (its floors come later).
+        onset = _onset_day(last, triage) or today(env)
+        if index >= program.unassisted_stages and plan is None:
+            clearance = _confirm_cleared(env, program, first)
+        floor = earliest(first.earliest_day, onset)
+        if plan is None and floor is not None and today(env) < floor:
+            raise ProgramRefused(
+                f"{_stage_heading(program, first)} starts no earlier than day "
+                f"{first.earliest_day} after the injury ({day_label(floor)}); start at an "
+                f"earlier stage: {env.program} program start"
+            )
+        under_way = history.under_way_ids()
+        if under_way and not restart:
+            running = history.active_program()
+            since = f" (since {running.started_at.astimezone():%d %b})" if running else ""
+            raise ProgramRefused(
+                f"a program is under way{since}; see {env.program} program status, "
+                "or start again with --restart"
+            )
+        leg = side or known(Side, last.side if last else None) or Side.BOTH
         run = ProgramRun(
             program_id=program.id,
             program_version=program.version,
-            side=str(leg),
-            start_stage=stage or program.stages[0].id,
+            side=leg,
+            start_stage=first.id,
             pain_limit=pain_limit,
             started_at=env.now(),
-            triage_id=last.id,
+            triage_id=last.id if last else None,
+            recorded_at=env.recorded(),
+            onset_day=onset,
+            clearance=clearance,
         )
-        saved = ProgramRun(**{**run.__dict__, "id": history.start_program(run)})
-    first = program.stage_at(saved.start_stage)[1]
+        run_id = history.start_program(run, replacing=under_way[0] if under_way else None)
+        saved = replace(run, id=run_id)
+    _say_started(env, library, for_run(program, saved), saved, first)
+    return saved
+
+
+def _onset_day(check: TriageRecord | None, triage: TriageProtocol) -> dt.date | None:
+    """The injury's day, from a check's days since onset (None when it has none)."""
+    question = triage.onset_question
+    days = check.answers.get(question.id) if check and question else None
+    if check is None or not isinstance(days, int) or isinstance(days, bool):
+        return None
+    return check.taken_at.astimezone().date() - dt.timedelta(days=days)
+
+
+def _confirm_cleared(env: Environment, program: ProgramProtocol, stage: Stage) -> str:
+    heading = _stage_heading(program, stage)
+    needed = (
+        f"{heading} is for after a clinician has cleared you: start at an earlier stage, "
+        f"or with your clinician's plan: {env.program} program start --plan FILE"
+    )
+    if not env.can_ask:
+        raise ProgramRefused(needed)
+    if not env.asker().confirm(
+        f"{heading}: has a clinician seen you and cleared you to start there?",
+        default=False,
+        key=Ask.CLEARED,
+    ):
+        raise ProgramRefused(needed)
+    return f"you said a clinician cleared you to start at {heading}"
+
+
+def _say_started(
+    env: Environment, library: Library, program: ProgramProtocol, run: ProgramRun, first: Stage
+) -> None:
     out = env.out()
-    out.print(f"Started {program.title} ({Side(leg).legs_words}).", style="bold", markup=False)
+    out.print(f"Started {program.title} ({run.side.legs_words}).", style="bold", markup=False)
+    if run.clearance:
+        out.print(f"Saved: started on {run.clearance}.", markup=False)
+    stages = ", ".join(s.title for s in program.stages)
+    out.print(f"{len(program.stages)} stages: {stages}.", markup=False)
+    out.print(
+        f"Each stage moves on by your answers, not by the calendar: pain during at most "
+        f"{program.pain_limit} out of 10, and back to usual by the next morning.",
+        markup=False,
+    )
+    for stage in program.stages:
+        floor = earliest(stage.earliest_day, run.onset_day)
+        if floor is not None:
+            out.print(
+                f"{stage.title} starts no earlier than day {stage.earliest_day} after the "
+                f"injury ({day_label(floor)}).",
+                markup=False,
+            )
     out.print(_stage_heading(program, first), markup=False)
     out.print(f"Each day: {env.program} program today", markup=False)
-    return saved
 
 
 def _plan_program(library: Library, plan: Path, pid: str | None) -> PlanProtocol:
@@ -172,41 +250,19 @@ def for_run(program: ProgramProtocol, run: ProgramRun) -> ProgramProtocol:
     return program.model_copy(update={"pain_limit": run.pain_limit})
 
 
-CHECK_IN_FIELDS = [f.name for f in fields(CheckIn)]
-"""What a saved check-in and the decisions' check-in have in common: all of the latter."""
-
-
-def engine_check_ins(stored: list[ProgramCheckIn]) -> list[CheckIn]:
-    """The saved check-ins as the decisions read them."""
-    return [CheckIn(**{name: getattr(c, name) for name in CHECK_IN_FIELDS}) for c in stored]
-
-
-def _state(program: ProgramProtocol, run: ProgramRun, stored: list[ProgramCheckIn]) -> State:
-    return replay(program, run.start_stage, engine_check_ins(stored))
-
-
-def under_way(env: Environment) -> ProgramRun:
-    """The program under way; a clear refusal when there is none."""
-    with _history(env) as history:
-        return _active(env, history)
-
-
-def _under_way(
-    env: Environment, library: Library, history: History
-) -> tuple[ProgramRun, ProgramProtocol, list[ProgramCheckIn]]:
-    """The run under way, its program as the run follows it, and its check-ins."""
-    run = _active(env, history)
+def saved_check_ins(history: History, run: ProgramRun) -> list[CheckIn]:
+    """The run's check-ins as saved; a day whose check-in cannot be read is not a good day."""
     assert run.id is not None
-    return run, for_run(_program(library, run.program_id), run), history.check_ins(run.id)
+    said = [c.check for c in history.check_ins(run.id)]
+    unread = [CheckIn(day, "", None, settled=True) for day in history.unread_check_in_days(run.id)]
+    return sorted([*said, *unread], key=lambda c: c.day)
 
 
-def _active(env: Environment, history: History) -> ProgramRun:
-    run = history.active_program()
-    if run is None:
-        raise ProgramRefused(
-            f"no program under way; after a self-care check, start one: {env.program} program start"
-        )
-    return run
+def replayed(
+    program: ProgramProtocol, run: ProgramRun, checks: list[CheckIn], on: dt.date
+) -> State:
+    """Where the run stands on a day, from its check-ins."""
+    return replay(program, run.start_stage, checks, on, run.onset_day)
 
 
 def _stage_heading(program: ProgramProtocol, stage: Stage) -> str:
@@ -217,54 +273,91 @@ def _stage_heading(program: ProgramProtocol, stage: Stage) -> str:
 def explain(program: ProgramProtocol, decision: Decision) -> list[str]:
     """A decision in words: what happens next, why, and the rule with its sources."""
     rules = program.rules
-    rule = {"stop": rules.stop, "step_back": rules.step_back, "move_on": rules.move_on}.get(
-        decision.kind, rules.stay
-    )
-    if decision.kind == "stop":
+    rule = {
+        Kind.STOP: rules.stop, Kind.STEP_BACK: rules.step_back, Kind.MOVE_ON: rules.move_on,
+    }.get(decision.kind, rules.stay)  # fmt: skip
+    if decision.kind is Kind.STOP:
         head = "Stop the program and check again now"
-    elif decision.kind == "waiting":
+    elif decision.kind is Kind.WAITING:
         return [
-            "Saved. Tomorrow's check-in first asks whether the pain was back to usual by the "
-            "morning: that decides the next step."
+            "Saved. Tomorrow morning's question, whether the pain was back to how it was "
+            "before the session, decides the next step."
         ]
     else:
         to = program.stage_at(decision.next_stage or "")[1]
-        verb = {"step_back": "Back to", "move_on": "On to"}.get(decision.kind, "Staying at")
-        head = f"{verb} {_stage_heading(program, to)}"
+        if decision.kind is Kind.STEP_BACK and to.id == decision.stage:
+            head = f"Staying at {_stage_heading(program, to)}, the first stage"
+        else:
+            verb = {Kind.STEP_BACK: "Back to", Kind.MOVE_ON: "On to"}.get(
+                decision.kind, "Staying at"
+            )
+            head = f"{verb} {_stage_heading(program, to)}"
     keys = [program.sources[k] for k in rule.sources if k in program.sources]
     lines = [f"{head}: {decision.because}.", f"Rule ({decision.rule}): {rule.text}"]
     lines += [f"  Source: {source}" for source in keys]
     return lines
 
 
+def _above_limit(program: ProgramProtocol, check: CheckIn) -> list[str]:
+    """Said at once when today's pain went above the limit: what tomorrow decides, tonight."""
+    if check.pain_during is None or check.pain_during <= program.pain_limit:
+        return []
+    lines = [
+        f"Today's pain was above your limit ({check.pain_during} out of 10; the limit is "
+        f"{program.pain_limit}). Tomorrow morning you will be asked whether it settled: if it "
+        "did, you go back one stage; if not, the program stops and you check again."
+    ]
+    said = program.rules.above_limit
+    if said is not None:
+        keys = [program.sources[k] for k in said.sources if k in program.sources]
+        lines += [f"Tonight: {said.text}", *(f"  Source: {source}" for source in keys)]
+    return lines
+
+
 # --- today ---------------------------------------------------------------------------------
 
 
-def day(env: Environment, library: Library) -> State:
+def day(env: Environment, library: Library) -> DayOutcome:
     """Today's step: the morning question about the last session, the step, the check-in."""
-    from hamstring_care.history.store import ProgramCheckIn
-
     out = env.out()
     with _history(env) as history:
-        run, program, stored = _under_way(env, library, history)
-        state = _state(program, run, stored)
+        state = _state_of(history)
+        run = history.active_program()
+        if run is None:
+            raise ProgramRefused(_not_under_way(env, library, history, state))
+        assert run.id is not None
+        program = for_run(_program(library, run.program_id), run)
+        blocked = _blocked(env, library, history, run, state)
+        if blocked is not None:
+            return blocked
         now = today(env)
-        if stored and now < stored[-1].day:
+        checks = saved_check_ins(history, run)
+        if checks and now < checks[-1].day:
             raise ProgramRefused(
                 f"today ({day_label(now)}) is before your last check-in "
-                f"({day_label(stored[-1].day)}): check the computer's date"
+                f"({day_label(checks[-1].day)}): check the computer's date"
             )
-        if state.waiting is not None and state.waiting.day < now:
-            state = _ask_morning(env, history, program, run, stored)
-            if state.stopped:
-                return _stopped(env, library, history, program, run, state)
-        if any(c.day == now for c in stored):
+        where = replayed(program, run, checks, now)
+        if where.stopped:  # saved by a version that ended the program in a second step
+            return _stopped(env, library, history, program, run, where.decisions[-1])
+        if where.waiting is not None and where.waiting.day < now:
+            where = _ask_morning(env, history, program, run)
+            if where.stopped:
+                return _stopped(env, library, history, program, run, where.decisions[-1])
+            checks = saved_check_ins(history, run)
+        if any(c.day == now for c in checks):
             out.print("Today's check-in is done. Next step tomorrow.", markup=False)
-            _say_stage(env, program, state)
-            return state
-        stage = program.stage_at(state.stage)[1]
-        _show_step(env, library, program, stage, Side(run.side))
-        hurt = _play_routines(env, library, stage, Side(run.side))
+            _say_stage(env, program, where)
+            return DayOutcome(where)
+        if where.long_break is not None:
+            out.print(
+                f"{where.long_break} days since your last check-in: after a break this long at "
+                "a running stage, today starts one stage lower.",
+                markup=False,
+            )
+        stage = program.stage_at(where.stage)[1]
+        _show_step(env, library, program, stage, run.side)
+        hurt = _play_routines(env, library, stage, run.side)
         if hurt is not None:
             # Once something hurts, the day's exercise stops: no walk or run today.
             out.print(
@@ -273,53 +366,119 @@ def day(env: Environment, library: Library) -> State:
                 markup=False,
             )
         elif not env.asker().confirm(
-            "Back from today's walk or run, and ready for the check-in?", default=True
-        ):
+            "Back from today's walk or run, and ready for the check-in?", default=True,
+            key=Ask.READY,
+        ):  # fmt: skip
             out.print(f"Check in when you are back: {env.program} program today", markup=False)
-            return state
+            return DayOutcome(where)
         check = _with_stop(program, _ask_check_in(env, library, program, stage, now), hurt)
-        with_decision = replay(program, run.start_stage, [*engine_check_ins(stored), check])
-        decision = with_decision.decisions[-1]
-        assert run.id is not None  # a saved run (read back from the history)
-        history.add_check_in(
-            ProgramCheckIn(
-                **{name: getattr(check, name) for name in CHECK_IN_FIELDS},
-                run_id=run.id,
-                taken_at=env.now(),
-                decision=None if decision.kind == "waiting" else decision.kind,
-                next_stage=decision.next_stage,
-                rule=None if decision.kind == "waiting" else decision.rule,
-            )
-        )
-        for line in explain(program, decision):
-            out.print(line, markup=False)
-        if with_decision.stopped:
-            return _stopped(env, library, history, program, run, with_decision)
-        return with_decision
+        return _save_check_in(env, library, history, program, run, checks, check)
 
 
-def _ask_morning(
+def _save_check_in(
     env: Environment,
+    library: Library,
     history: History,
     program: ProgramProtocol,
     run: ProgramRun,
-    stored: list[ProgramCheckIn],
+    checks: list[CheckIn],
+    check: CheckIn,
+) -> DayOutcome:
+    from hamstring_care.history.store import ProgramCheckIn
+
+    assert run.id is not None
+    decision = replayed(program, run, [*checks, check], check.day).decisions[-1]
+    record = ProgramCheckIn(
+        run_id=run.id,
+        check=check,
+        taken_at=env.now(),
+        recorded_at=env.recorded(),
+        decision=None if decision.kind is Kind.WAITING else decision.kind,
+        next_stage=decision.next_stage,
+        rule=None if decision.kind is Kind.WAITING else decision.rule,
+    )
+    stop = _stop_of(env, run, decision)
+    try:
+        history.add_check_in(record, stop=stop)
+    except HistoryConflictError:
+        if stop is None:
+            raise
+        # Saved meanwhile from another window: a stop is never dropped, it replaces that day.
+        history.stop_with(record, stop)
+        env.out().print(
+            "Another window saved today's check-in meanwhile; yours stops the program, so it "
+            "is kept instead.",
+            markup=False,
+        )
+    out = env.out()
+    for line in explain(program, decision):
+        out.print(line, markup=False)
+    if decision.kind is Kind.WAITING:
+        for line in _above_limit(program, check):
+            out.print(line, style="bold", markup=False)
+    if decision.kind is Kind.STOP:
+        return _stopped(env, library, history, program, run, decision, saved=True)
+    return DayOutcome(replayed(program, run, saved_check_ins(history, run), check.day))
+
+
+def _stop_of(env: Environment, run: ProgramRun, decision: Decision) -> ProgramStop | None:
+    from hamstring_care.history.store import ProgramStop
+
+    if decision.kind is not Kind.STOP:
+        return None
+    assert run.id is not None
+    level = decision.level or Disposition.RICE
+    return ProgramStop(run.id, f"stopped: {decision.because}", level, env.now(), env.recorded())
+
+
+def _blocked(
+    env: Environment, library: Library, history: History, run: ProgramRun, state: SafetyState
+) -> DayOutcome | None:
+    """Newer advice of RICE or worse ends the program under way: said, with the way back."""
+    from hamstring_care.history.store import ProgramStop
+
+    if state.allows(Offer.PROGRAM_STEP):
+        return None
+    assert run.id is not None and state.newest is not None
+    triage = library.triage()
+    level = state.newest.level or Disposition.URGENT
+    reason = f"stopped: newer advice, {safety.advice_line(state.newest, triage)}"
+    if history.writable:
+        history.end_program(ProgramStop(run.id, reason, level, env.now(), env.recorded()))
+    refused = safety.refusal(state, Offer.PROGRAM_STEP, triage, env.program)
+    raise ProgramRefused(refused or reason)
+
+
+def _ask_morning(
+    env: Environment, history: History, program: ProgramProtocol, run: ProgramRun
 ) -> State:
+    """The next-morning question, saved with what it decides; the state read back."""
+    from hamstring_care.history.store import ProgramStop
+
+    assert run.id is not None
+    stored = history.check_ins(run.id)
     last = stored[-1]
     settled = env.asker().confirm(
-        f"After your session on {day_label(last.day)}, was the pain back to its usual level "
-        "by the next morning?",
+        f"After your session on {day_label(last.check.day)}: by this morning, was the pain "
+        "back to how it was before that session (or better)?",
         default=False,
+        key=Ask.MORNING,
     )
-    checks = engine_check_ins(stored)
-    checks[-1] = CheckIn(**{**checks[-1].__dict__, "settled": settled})
-    state = replay(program, run.start_stage, checks)
-    decision = state.decisions[-1]
+    checks = saved_check_ins(history, run)
+    checks = [replace(c, settled=settled) if c.day == last.check.day else c for c in checks]
+    decision = replayed(program, run, checks, today(env)).decisions[-1]
+    stop = None
+    if decision.kind is Kind.STOP:
+        level = decision.level or Disposition.RICE
+        stop = ProgramStop(run.id, f"stopped: {decision.because}", level, env.now(), env.recorded())
     assert last.id is not None
-    history.settle_check_in(last.id, settled, decision.kind, decision.next_stage, decision.rule)
+    history.settle_check_in(
+        last.id, settled, decision.kind, decision.next_stage, decision.rule, stop=stop
+    )
     for line in explain(program, decision):
         env.out().print(line, markup=False)
-    return state
+    # What is saved decides: read back, never the list read before the answer.
+    return replayed(program, run, saved_check_ins(history, run), today(env))
 
 
 def _stopped(
@@ -328,23 +487,70 @@ def _stopped(
     history: History,
     program: ProgramProtocol,
     run: ProgramRun,
-    state: State,
-) -> State:
-    assert run.id is not None
-    decision = state.decisions[-1]
-    history.end_program(run.id, env.now(), f"stopped: {decision.because}")
-    env.out().print(
-        f"{program.title} has stopped. Self-care stops too until a new check says it may "
-        f"start again: {env.program}",
-        style="bold",
-        markup=False,
-    )
-    if env.can_ask and env.asker().confirm("Start the check now?", default=True):
-        from hamstring_care.flows.check import guided_check
+    decision: Decision,
+    saved: bool = False,
+) -> DayOutcome:
+    from hamstring_care.models import Item
+    from hamstring_care.render.content import disposition_content
 
-        history.close()  # the check keeps its own hold on the file
-        guided_check(env, library)
-    return state
+    assert run.id is not None
+    level = decision.level or Disposition.RICE
+    if not saved:
+        stop = _stop_of(env, run, decision)
+        if stop is not None and history.writable:
+            history.end_program(stop)
+    triage = library.triage()
+    because = Item(
+        text=f"{program.title} stopped: {decision.because}. {program.rules.stop.text}",
+        sources=[],
+        practice=program.rules.stop.practice,
+    )
+    content = disposition_content(level, triage, because=because)
+    keys = [program.sources[k] for k in program.rules.stop.sources if k in program.sources]
+    content.sources += [f"{program.title}: {source}" for source in keys]
+    _show_result(env, content)
+    env.out().print(
+        f"{program.title} has stopped. {safety.way_back(env.program)}", style="bold", markup=False
+    )
+    env.out().print(f"Read this again with: {env.program} advice", markup=False)
+    check_now = env.can_ask and env.asker().confirm(
+        "Start the check now?", default=True, key=Ask.START_CHECK
+    )
+    return DayOutcome(None, check_now=check_now)
+
+
+def _show_result(env: Environment, content: object) -> None:
+    from hamstring_care.render.content import ResultContent
+
+    assert isinstance(content, ResultContent)
+    if env.plain_text:
+        from hamstring_care.render.text import result_text
+
+        env.out().print(result_text(content), markup=False)
+    else:
+        from hamstring_care.render.terminal import result_view
+
+        env.out().print(result_view(content))
+
+
+def _not_under_way(env: Environment, library: Library, history: History, state: SafetyState) -> str:
+    """No program under way: when and why the last one ended, and the way back."""
+    last = history.last_program()
+    if last is None or last.ended_at is None:
+        return (
+            f"no program under way; after a check that allows self-care, start one: "
+            f"{env.program} program start"
+        )
+    ended = f"{day_label(last.ended_at.astimezone().date())}: {_ended_words(last)}"
+    if state.allows(Offer.PROGRAM_START):
+        start = f"{env.program} program start"
+        return f"no program under way (the last ended on {ended}); start one: {start}"
+    return f"no program under way: it stopped on {ended}; a new check first: {env.program}"
+
+
+def _ended_words(run: ProgramRun) -> str:
+    reason = run.end_reason or "ended"
+    return reason.removeprefix("stopped: ") if run.stopped else reason
 
 
 def _say_stage(env: Environment, program: ProgramProtocol, state: State) -> None:
@@ -358,13 +564,15 @@ def _show_step(
     out = env.out()
     out.print(f"Today: {_stage_heading(program, stage)}", style="bold", markup=False)
     out.print(stage.summary, markup=False)
+    if stage.clearance:
+        out.print(stage.clearance, style="bold", markup=False)
     if stage.routines:
         titles = ", then ".join(library.get(r).title for r in stage.routines)
-        out.print(f"1. Exercises ({side.legs_words}): {titles}", markup=False)
+        out.print(f"1. Exercises: {titles}", markup=False)
     out.print(f"{2 if stage.routines else 1}. {stage.activity.text}", markup=False)
     out.print(
-        f"Keep the pain during at {program.pain_limit} out of 10 or less; stop if anything on "
-        "the warning-sign list happens.",
+        f"The exercises, walk and run may reach {program.pain_limit} out of 10 at most "
+        "(stretching never into pain); stop if anything on the warning-sign list happens.",
         markup=False,
     )
 
@@ -381,7 +589,7 @@ def _with_stop(program: ProgramProtocol, check: CheckIn, hurt: Disposition | Non
         return replace(check, new_pop=True)
     if hurt == Disposition.CLINICIAN:
         return replace(check, warning_sign=True)
-    return replace(check, pain_during=max(check.pain_during, program.pain_limit + 1))
+    return replace(check, pain_during=max(check.pain_during or 0, program.pain_limit + 1))
 
 
 def _play_routines(
@@ -391,16 +599,21 @@ def _play_routines(
     from hamstring_care.flows.session import RunOptions, session_with_log
     from hamstring_care.models import RoutineProtocol
 
-    options = RunOptions(side=side, plain=env.plain_text)
     with contextlib.closing(env.progress_log()) as log:  # saved with the other sessions
         for routine_id in stage.routines:
             routine = library.get(routine_id)
             assert isinstance(routine, RoutineProtocol)
-            if env.asker().confirm(f"Play “{routine.title}” now?", default=True):
+            # A two-leg exercise is never played "for the left leg" (it works both).
+            leg = side if any(s.per_side for s in routine.steps) else Side.BOTH
+            options = RunOptions(side=leg, plain=env.plain_text)
+            if env.asker().confirm(f"Play “{routine.title}” now?", default=True, key=Ask.PLAY):
                 played = session_with_log(env, routine, library.triage(), [], options, log)
                 if played.stop_disposition:
                     return Disposition(played.stop_disposition)
     return None
+
+
+YES_NO_NOT_SURE = [("No", "no"), ("Yes", "yes"), ("Not sure", "not_sure")]
 
 
 def _ask_check_in(
@@ -409,66 +622,105 @@ def _ask_check_in(
     asker = env.asker()
     out = env.out()
     out.print("Check-in, after today's exercises and walk or run:", style="bold", markup=False)
-    pain = asker.pain("Your worst pain during today's session (0-10)")
-    answers = {q.id: asker.confirm(q.text, default=False) for q in stage.questions}
+    pain = asker.pain(
+        "Your worst pain during today's session, 0 (none) to 10 (worst)? Enter to skip",
+        key=Ask.PAIN_DURING,
+    )
+    answers = {
+        q.id: asker.confirm(q.worded(program.pain_limit), default=False, key=Ask.STAGE_QUESTION)
+        for q in stage.questions
+    }  # fmt: skip
     triage = library.triage()
     signs = [f.text for f in triage.red_flags.flags if f.warning_sign]
     out.print("Warning signs:", markup=False)
     for sign in signs:
         out.print(f"  - {sign}", markup=False)
-    warning = asker.confirm("Has any of these happened since your last check-in?", default=False)
-    pop = asker.confirm(
-        "Did you feel a new pop or a sudden sharp pain in the thigh?", default=False
+    warning = asker.choose(
+        "Has any of these happened since your last check-in?",
+        YES_NO_NOT_SURE,
+        default="no",
+        key=Ask.WARNING_SIGN,
     )
-    rest = asker.pain("Your pain now, at rest (0-10)")
+    pop = asker.choose(
+        "Did you feel a new pop or snap, or a sudden sharp pain, in the back of the thigh?",
+        YES_NO_NOT_SURE,
+        default="no",
+        key=Ask.NEW_POP,
+    )
+    rest = asker.pain(
+        "Your pain now, at rest, 0 (none) to 10 (worst)? Enter to skip", key=Ask.REST_PAIN
+    )
     return CheckIn(
         day=now,
         stage=stage.id,
-        # A pain skipped is not a pain of nought: counted at the limit's edge, no better.
-        pain_during=pain if pain is not None else program.pain_limit,
+        pain_during=pain,  # skipped stays skipped: never a good day (program.replay)
         answers=answers,
-        warning_sign=warning,
-        new_pop=pop,
-        rest_pain=rest if rest is not None else 0,
+        warning_sign=warning != "no",  # not sure: when in doubt, the more careful answer
+        new_pop=pop != "no",
+        rest_pain=rest,
     )
 
 
 # --- status ----------------------------------------------------------------------------
 
 
-def status(env: Environment, library: Library) -> State:
-    """Where the program stands: the stage, the days, the last check-ins, what moves it on."""
+def status(env: Environment, library: Library) -> State | None:
+    """Where the program stands: the stage, the last decision, what moves it on.
+
+    Only reads (a read-only data folder is fine). After a stop: when, why, the way back.
+    """
     from hamstring_care.render.content import stage_criteria
 
     out = env.out()
-    with _history(env) as history:
-        run, program, stored = _under_way(env, library, history)
-    state = _state(program, run, stored)
-    stage = program.stage_at(state.stage)[1]
-    days = (today(env) - run.started_at.astimezone().date()).days + 1
-    out.print(f"{program.title}, day {days} ({Side(run.side).legs_words})", style="bold",
-              markup=False)  # fmt: skip
+    with _history(env, reading=True) as history:
+        state = _state_of(history)
+        run = history.active_program()
+        if run is None:
+            out.print(_not_under_way(env, library, history, state).capitalize() + ".", markup=False)
+            return None
+        checks = saved_check_ins(history, run)
+        stored = history.check_ins(run.id)
+    program = for_run(_program(library, run.program_id), run)
+    now = today(env)
+    where = replayed(program, run, checks, now)
+    stage = program.stage_at(where.stage)[1]
+    days = max(1, (now - run.started_at.astimezone().date()).days + 1)
+    out.print(f"{program.title}, day {days} ({run.side.legs_words})", style="bold", markup=False)
+    if not state.allows(Offer.PROGRAM_STEP):
+        refused = safety.refusal(state, Offer.PROGRAM_STEP, library.triage(), env.program)
+        out.print(f"Paused: {refused}.", style="bold", markup=False)
     out.print(_stage_heading(program, stage), markup=False)
     out.print(stage_criteria(program, stage), markup=False)
     if stage is not program.stages[-1]:
-        out.print(f"So far: {state.good_in_a_row} of {stage.move_on_after} in a row.",
+        out.print(f"So far: {where.good_in_a_row} of {stage.move_on_after} in a row.",
                   markup=False)  # fmt: skip
-    if state.waiting is not None:
+    if where.last is not None:
+        last = where.last
         out.print(
-            f"Waiting: how the morning after {day_label(state.waiting.day)} went "
+            f"Last decision, {day_label(last.day)}: {last.kind.words} ({last.because}; "
+            f"{last.rule}).",
+            markup=False,
+        )
+    if where.waiting is not None:
+        out.print(
+            f"Waiting: how the morning after {day_label(where.waiting.day)} went "
             f"({env.program} program today asks).",
             markup=False,
         )
     if stored:
         out.print("Last check-ins:", markup=False)
-        for check, decision in list(zip(stored, state.decisions, strict=False))[-7:]:
-            settled = {True: "settled", False: "not settled", None: "morning to come"}
+        settled = {True: "settled", False: "not settled", None: "morning to come"}
+        for saved in stored[-7:]:
+            said = saved.check
+            name = program.stage_at(said.stage)[1].title
+            pain = "-" if said.pain_during is None else said.pain_during
+            kind = (saved.decision or Kind.WAITING).words
             out.print(
-                f"  {day_label(check.day):<10}  {check.stage:<10} pain {check.pain_during}/10, "
-                f"{settled[check.settled]}  -> {decision.kind.replace('_', ' ')}",
+                f"  {day_label(said.day):<10}  {name}: pain {pain}/10, "
+                f"{settled[said.settled]} -> {kind}",
                 markup=False,
             )
-    return state
+    return where
 
 
 # --- calendar ----------------------------------------------------------------------------
@@ -504,6 +756,19 @@ def calendar(
     event.add_component(alarm)
     cal.add_component(event)
     return bytes(cal.to_ical())
+
+
+def under_way(env: Environment, library: Library) -> ProgramRun:
+    """The program under way, for its reminders: read only; a clear refusal when none."""
+    with _history(env, reading=True) as history:
+        state = _state_of(history)
+        run = history.active_program()
+        if run is None:
+            raise ProgramRefused(_not_under_way(env, library, history, state))
+        refused = safety.refusal(state, Offer.PROGRAM_STEP, library.triage(), env.program)
+        if refused is not None:
+            raise ProgramRefused(refused)
+        return run
 
 
 def reminder_time(text: str) -> dt.time:

@@ -42,6 +42,8 @@ class RunOptions:
     sound: bool = True
     voice: bool = False
     count_in: int = 5
+    clearance: str | None = None
+    """Played under a clinician's plan despite the newest advice: saved with the session."""
 
 
 @dataclass(frozen=True)
@@ -152,6 +154,7 @@ def play(
         started_at=env.now(),
         segments_total=len(segments),
         planned_seconds=total_seconds(segments),
+        clearance=options.clearance,
         pain_before=ask_pain(BEFORE)
         if in_plan is None or in_plan.number == 1
         else in_plan.pain_before,
@@ -206,16 +209,20 @@ def play(
         recorder.finished(session)
     console.print(summary(session), markup=False)
     if outcome.stop_disposition:
+        from hamstring_care.render.content import stop_reason
+
         stop = Disposition(outcome.stop_disposition)
+        because = stop_reason(triage, stop)
         if plain:  # plain lines, no box drawing: for screen readers and pipes
             from hamstring_care.render.content import disposition_content
             from hamstring_care.render.text import result_text
 
-            console.print(result_text(disposition_content(stop, triage)), markup=False)
+            advice = disposition_content(stop, triage, because=because)
+            console.print(result_text(advice), markup=False)
         else:
             from hamstring_care.render.terminal import disposition_panel
 
-            console.print(disposition_panel(stop, triage))
+            console.print(disposition_panel(stop, triage, because))
         console.print(read_again(stop, triage, env.program), markup=False)
     return session
 
@@ -245,13 +252,13 @@ def ends_self_care(session: Session | None) -> bool:
 
 
 def read_again(disposition: Disposition, triage: TriageProtocol, program: str) -> str:
-    """Where the advice after a stop can be read again."""
+    """Where the advice after a stop can be read again, and the way back to self-care."""
     protocols = triage.dispositions.of(disposition).protocols
-    if protocols:
-        return "No more routines for now. Read this advice again with: " + " and ".join(
-            f"{program} protocols show {pid}" for pid in protocols
-        )
-    return f"No more routines for now. This advice is saved: see it with {program} history"
+    read = [f"{program} advice", *(f"{program} protocols show {pid}" for pid in protocols)]
+    return (
+        "No more routines until a new check allows them: "
+        f"{program}. Read this advice again with: " + " and ".join(read)
+    )
 
 
 def _ask_hurts(triage: TriageProtocol, keys: KeySource, view: View) -> str | None:

@@ -8,6 +8,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import asdict, fields
 from datetime import date, datetime
+from enum import Enum
 from typing import Any
 
 from hamstring_care import __version__
@@ -19,19 +20,30 @@ from hamstring_care.history.store import (
     TriageRecord,
     stamp,
 )
+from hamstring_care.program import CheckIn
 
 FORMATS = ("csv", "json")
 Record = Session | TriageRecord | ProgramRun | ProgramCheckIn
 CSV_FIELDS = ["record", "id"]
-for _kind in (Session, TriageRecord, ProgramRun, ProgramCheckIn):
-    CSV_FIELDS += [f.name for f in fields(_kind) if f.name not in CSV_FIELDS]
+for _names in (
+    *([f.name for f in fields(kind)] for kind in (Session, TriageRecord, ProgramRun)),
+    [f.name for f in fields(ProgramCheckIn) if f.name != "check"],
+    [f.name for f in fields(CheckIn)],
+):
+    CSV_FIELDS += [name for name in _names if name not in CSV_FIELDS]
 
 
 def _plain(record: Record) -> dict[str, Any]:
+    """A record's fields by name, times in UTC; a check-in's answers beside its own fields."""
+    values = asdict(record)
+    said = values.pop("check", None)
+    if said is not None:
+        values = {"id": values.pop("id"), "run_id": values.pop("run_id"), **said, **values}
     return {
-        k: stamp(v) if isinstance(v, datetime) else v.isoformat() if isinstance(v, date) else v
-        for k, v in asdict(record).items()
-    }
+        k: stamp(v) if isinstance(v, datetime) else v.isoformat() if isinstance(v, date)
+        else str(v) if isinstance(v, Enum) else v
+        for k, v in values.items()
+    }  # fmt: skip
 
 
 def to_json(
@@ -70,7 +82,7 @@ def to_csv(
     rows += [{"record": "program", **_plain(p)} for p in programs]
     for check_in in check_ins:
         row = {"record": "program_check_in", **_plain(check_in)}
-        row["answers"] = json.dumps(check_in.answers, sort_keys=True)
+        row["answers"] = json.dumps(check_in.check.answers, sort_keys=True)
         rows.append(row)
     rows.sort(key=lambda r: (r.get("started_at") or r.get("taken_at") or "", r["record"], r["id"]))
     out = io.StringIO()

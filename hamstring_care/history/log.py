@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, TypeVar
 from hamstring_care.dates import utc_now
 from hamstring_care.errors import HistoryError
 from hamstring_care.history.store import History, newer_message, open_history
+from hamstring_care.safety import SafetyState, safety_state
 
 if TYPE_CHECKING:
     from hamstring_care.history.store import ProgramRun, Session, TriageRecord
@@ -32,26 +33,35 @@ class ProgressLog:
         history: History | None,
         warn: Callable[[str], None],
         now: Callable[[], datetime] = utc_now,
+        wall: Callable[[], datetime] | None = None,
     ) -> None:
         self.history = history
         self.warn = warn
         self.now = now
+        self.wall = wall or now
 
     @classmethod
     def open(
-        cls, folder: Path, warn: Callable[[str], None], now: Callable[[], datetime] = utc_now
+        cls,
+        folder: Path,
+        warn: Callable[[str], None],
+        now: Callable[[], datetime] = utc_now,
+        wall: Callable[[], datetime] | None = None,
     ) -> ProgressLog:
-        """Open the history in ``folder`` for writing, or warn once and save nothing."""
+        """Open the history in ``folder`` for writing, or warn once and save nothing.
+
+        ``wall`` is the real clock, saved with each record (``now`` may be a demonstration's).
+        """
         try:
             history = open_history(folder, on_skip=warn)
         except HistoryError as error:
             warn(f"{error.lines[0]}; {UNSAVED}")
-            return cls(None, warn, now)
+            return cls(None, warn, now, wall)
         if not history.writable:
             warn(newer_message(history.path, history.version))
             history.close()
-            return cls(None, warn, now)
-        return cls(history, warn, now)
+            return cls(None, warn, now, wall)
+        return cls(history, warn, now, wall)
 
     def close(self) -> None:
         """Close the file."""
@@ -86,6 +96,7 @@ class ProgressLog:
                 answers=result.answers,
                 cautions=result.cautions,
                 recheck_of=recheck_of,
+                recorded_at=self.wall(),
             ),
             None,
         )
@@ -93,6 +104,10 @@ class ProgressLog:
     def active_program(self) -> ProgramRun | None:
         """The back-to-running program under way, if any."""
         return self._guard(lambda h: h.active_program(), None)
+
+    def safety(self) -> SafetyState:
+        """The newest advice and what it allows (none known when the log cannot be read)."""
+        return self._guard(lambda h: safety_state(h.advice()), SafetyState(None))
 
     def remember_side(self, triage_id: int | None, side: str) -> None:
         """Keep the leg chosen for a check's routines with the check."""
@@ -119,7 +134,7 @@ class SessionRecorder:
 
     def started(self, session: Session) -> None:
         """Save the new session row, linked to the check that recommended it."""
-        linked = replace(session, triage_id=self.triage_id)
+        linked = replace(session, triage_id=self.triage_id, recorded_at=self.log.wall())
         self.session_id = self.log._guard(lambda h: h.save_session(linked), None)
 
     def progress(self, session: Session) -> None:
@@ -134,6 +149,7 @@ class SessionRecorder:
         session_id = self.session_id
         if session_id is None:
             return
+        now = replace(session, recorded_at=self.log.wall())
         self.log._guard(
-            lambda h: h.update_session(session_id, session, updated_at=self.log.now()), None
+            lambda h: h.update_session(session_id, now, updated_at=self.log.now()), None
         )

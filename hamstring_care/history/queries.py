@@ -117,9 +117,9 @@ def chart_data(
         period_days=period,
         warning=trend_warning(sessions, now, rule),
         stage_changes={
-            c.day: c.decision
+            c.check.day: c.decision
             for c in history.check_ins()
-            if c.decision in STAGE_CHANGES and oldest <= c.day <= today
+            if c.decision in STAGE_CHANGES and oldest <= c.check.day <= today
         },
     )
 

@@ -27,12 +27,17 @@ from typing import Any, Literal, TypeVar, overload
 
 from hamstring_care.errors import (
     HistoryBusyError,
+    HistoryConflictError,
     HistoryDamagedError,
     HistoryError,
     HistoryNewerError,
     HistoryUnsavableError,
 )
 from hamstring_care.history.folder import FILE_NAME
+from hamstring_care.program import CheckIn
+from hamstring_care.safety import Advice
+from hamstring_care.vocab import AdviceSource, Disposition, Side, W, known
+from hamstring_care.vocab import Decision as ProgramDecision
 
 R = TypeVar("R")
 T = TypeVar("T")
@@ -120,6 +125,50 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX program_runs_by_start ON program_runs(started_at);
     """,
+    # 4 -> 5: the safety state. Every record keeps the real moment it was saved
+    # (recorded_at: a demonstration date never outranks a real check); a program keeps how
+    # urgent its stop was, the injury's day (its floors count from it) and any clearance;
+    # a skipped pain answer is saved as none (NULL), not as a number; at most one program
+    # is under way (two started at once before this version: the older ends).
+    """
+    ALTER TABLE triage_results ADD COLUMN recorded_at TEXT;
+    ALTER TABLE sessions ADD COLUMN recorded_at TEXT;
+    ALTER TABLE sessions ADD COLUMN clearance TEXT;
+    ALTER TABLE program_runs ADD COLUMN recorded_at TEXT;
+    ALTER TABLE program_runs ADD COLUMN ended_recorded_at TEXT;
+    ALTER TABLE program_runs ADD COLUMN stop_level TEXT;
+    ALTER TABLE program_runs ADD COLUMN onset_day TEXT;
+    ALTER TABLE program_runs ADD COLUMN clearance TEXT;
+    CREATE TABLE program_check_ins_5 (
+        id INTEGER PRIMARY KEY,
+        run_id INTEGER NOT NULL REFERENCES program_runs(id) ON DELETE CASCADE,
+        day TEXT NOT NULL,
+        taken_at TEXT NOT NULL,
+        recorded_at TEXT,
+        stage TEXT NOT NULL,
+        pain_during INTEGER,
+        answers TEXT NOT NULL,
+        warning_sign INTEGER NOT NULL,
+        new_pop INTEGER NOT NULL,
+        rest_pain INTEGER,
+        settled INTEGER,
+        decision TEXT,
+        next_stage TEXT,
+        rule TEXT,
+        UNIQUE (run_id, day)
+    );
+    INSERT INTO program_check_ins_5 (id, run_id, day, taken_at, stage, pain_during, answers,
+        warning_sign, new_pop, rest_pain, settled, decision, next_stage, rule)
+        SELECT id, run_id, day, taken_at, stage, pain_during, answers, warning_sign, new_pop,
+        rest_pain, settled, decision, next_stage, rule FROM program_check_ins;
+    DROP TABLE program_check_ins;
+    ALTER TABLE program_check_ins_5 RENAME TO program_check_ins;
+    UPDATE program_runs SET ended_at = started_at, end_reason = 'replaced: two were under way'
+        WHERE ended_at IS NULL AND id NOT IN (SELECT id FROM program_runs WHERE ended_at IS NULL
+        ORDER BY started_at DESC, id DESC LIMIT 1);
+    CREATE UNIQUE INDEX one_program_under_way ON program_runs((ended_at IS NULL))
+        WHERE ended_at IS NULL;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -148,6 +197,8 @@ class TriageRecord:
     recheck_of: int | None = None
     side: str | None = None
     """The leg chosen for the routines this check recommended (None: none chosen)."""
+    recorded_at: datetime | None = None
+    """The real moment it was saved (None in a file from before version 5)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -177,20 +228,34 @@ class Session:
     planned_seconds: int
     elapsed_seconds: float = 0.0
     triage_id: int | None = None
+    recorded_at: datetime | None = None
+    """The real moment of its last update (None in a file from before version 5)."""
+    clearance: str | None = None
+    """Played under a clinician's plan despite the newest advice: the plan, as said then."""
 
 
 SESSION_COLUMNS = (
     "id, routine_id, routine_version, side, started_at, updated_at, ended_at, segments_total, "
     "segments_completed, segments_skipped, holds_extended, stopped_early, stop_reason, "
-    "stop_disposition, pain_before, pain_after, planned_seconds, elapsed_seconds, triage_id"
+    "stop_disposition, pain_before, pain_after, planned_seconds, elapsed_seconds, triage_id, "
+    "recorded_at, clearance"
 )
-# A file from before version 3 (read, not migrated: read-only, or set aside by repair) has
-# no skipped count: none was recorded, so none is read.
-SESSION_COLUMNS_BEFORE_3 = SESSION_COLUMNS.replace("segments_skipped", "0 AS segments_skipped")
+# A file read as it is (read-only, or set aside by repair) may be from before version 5 (no
+# real moments, no clearances) or 3 (no skipped count): none was recorded, so none is read.
+SESSION_COLUMNS_BEFORE_5 = SESSION_COLUMNS.replace(
+    "recorded_at, clearance", "NULL AS recorded_at, NULL AS clearance"
+)
+SESSION_COLUMNS_BEFORE_3 = SESSION_COLUMNS_BEFORE_5.replace(
+    "segments_skipped", "0 AS segments_skipped"
+)
 TRIAGE_COLUMNS = (
-    "id, taken_at, triage_version, disposition, rule, answers, cautions, recheck_of, side"
+    "id, taken_at, triage_version, disposition, rule, answers, cautions, recheck_of, side, "
+    "recorded_at"
 )
-TRIAGE_COLUMNS_BEFORE_3 = TRIAGE_COLUMNS.replace("side", "NULL AS side")
+TRIAGE_COLUMNS_BEFORE_5 = TRIAGE_COLUMNS.replace("recorded_at", "NULL AS recorded_at")
+TRIAGE_COLUMNS_BEFORE_3 = TRIAGE_COLUMNS_BEFORE_5.replace(", side,", ", NULL AS side,")
+RECORDED_FIRST = "recorded_at IS NOT NULL DESC, coalesce(recorded_at, {}) DESC, id DESC"
+"""Newest first by the real moment saved; rows from before version 5 (none kept) are older."""
 
 
 class UnreadableRow(ValueError):
@@ -266,6 +331,8 @@ def _session(row: Row) -> Session:
             planned_seconds=_int(row, "planned_seconds"),
             elapsed_seconds=_real(row, "elapsed_seconds"),
             triage_id=_optional(_int, row, "triage_id"),
+            recorded_at=_optional(_time, row, "recorded_at"),
+            clearance=_optional(_text, row, "clearance"),
         )
     except ValueError as exc:
         raise UnreadableRow(f"session {row['id']!r}", str(exc)) from None
@@ -290,6 +357,7 @@ def _triage(row: Row) -> TriageRecord:
             cautions=visible_data(cautions),
             recheck_of=_optional(_int, row, "recheck_of"),
             side=_optional(_text, row, "side"),
+            recorded_at=_optional(_time, row, "recorded_at"),
         )
     except ValueError as exc:
         raise UnreadableRow(f"check {row['id']!r}", str(exc)) from None
@@ -312,7 +380,7 @@ class ProgramRun:
     id: int | None = None
     program_id: str
     program_version: str
-    side: str
+    side: Side
     start_stage: str
     pain_limit: int | None = None
     """A stricter pain limit than the program's, from a clinician's plan."""
@@ -320,36 +388,88 @@ class ProgramRun:
     triage_id: int | None = None
     ended_at: datetime | None = None
     end_reason: str | None = None
+    recorded_at: datetime | None = None
+    """The real moment it started (None in a file from before version 5)."""
+    ended_recorded_at: datetime | None = None
+    """The real moment it ended."""
+    stop_level: Disposition | None = None
+    """Stopped by a rule, or by newer advice: how urgent (self-care waits for a new check)."""
+    onset_day: date | None = None
+    """The day of the injury, from the check it started after: its floors count from it."""
+    clearance: str | None = None
+    """Started despite the newest advice, or at a later stage, on a clinician's word: which."""
+
+    @property
+    def stopped(self) -> bool:
+        """Ended by a stop (not by a restart): self-care waits for a newer check."""
+        return self.stop_level is not None or (self.end_reason or "").startswith("stopped")
 
 
 @dataclass(frozen=True, kw_only=True)
 class ProgramCheckIn:
-    """One day's check-in of a program, and the decision it led to (once known)."""
+    """One day's check-in of a program, as saved, and the decision it led to (once known)."""
 
     id: int | None = None
     run_id: int
-    day: date
+    check: CheckIn
+    """What the runner said, as the decisions read it."""
     taken_at: datetime
-    stage: str
-    pain_during: int
-    answers: dict[str, bool]
-    warning_sign: bool = False
-    new_pop: bool = False
-    rest_pain: int = 0
-    settled: bool | None = None
-    decision: str | None = None
+    recorded_at: datetime | None = None
+    decision: ProgramDecision | None = None
     next_stage: str | None = None
     rule: str | None = None
 
 
+@dataclass(frozen=True)
+class ProgramStop:
+    """A program's end, saved with what ended it.
+
+    A rule or newer advice (``level`` set: self-care waits for a newer check), or a restart
+    (``level`` None).
+    """
+
+    run_id: int
+    reason: str
+    level: Disposition | None
+    at: datetime
+    recorded_at: datetime | None = None
+
+
 PROGRAM_RUN_COLUMNS = (
     "id, program_id, program_version, side, start_stage, pain_limit, started_at, triage_id, "
-    "ended_at, end_reason"
+    "ended_at, end_reason, recorded_at, ended_recorded_at, stop_level, onset_day, clearance"
+)
+PROGRAM_RUN_COLUMNS_BEFORE_5 = PROGRAM_RUN_COLUMNS.replace(
+    "recorded_at, ended_recorded_at, stop_level, onset_day, clearance",
+    "NULL AS recorded_at, NULL AS ended_recorded_at, NULL AS stop_level, NULL AS onset_day, "
+    "NULL AS clearance",
 )
 CHECK_IN_COLUMNS = (
-    "id, run_id, day, taken_at, stage, pain_during, answers, warning_sign, new_pop, rest_pain, "
-    "settled, decision, next_stage, rule"
+    "id, run_id, day, taken_at, recorded_at, stage, pain_during, answers, warning_sign, "
+    "new_pop, rest_pain, settled, decision, next_stage, rule"
 )
+CHECK_IN_COLUMNS_BEFORE_5 = CHECK_IN_COLUMNS.replace("recorded_at", "NULL AS recorded_at")
+
+
+def _word(kind: type[W], row: Row, name: str) -> W:
+    value = known(kind, _text(row, name))
+    if value is None:
+        raise ValueError(f"{name} is not one of {', '.join(str(w) for w in kind)}")
+    return value
+
+
+def _day(row: Row, name: str) -> date:
+    try:
+        return date.fromisoformat(_text(row, name))
+    except ValueError:
+        raise ValueError(f"{name} is not a date") from None
+
+
+def _pain(row: Row, name: str) -> int | None:
+    value = _optional(_int, row, name)
+    if value is not None and not 0 <= value <= 10:
+        raise ValueError(f"{name} is not a pain from 0 to 10")
+    return value
 
 
 def _program_run(row: Row) -> ProgramRun:
@@ -358,13 +478,18 @@ def _program_run(row: Row) -> ProgramRun:
             id=_int(row, "id"),
             program_id=_text(row, "program_id"),
             program_version=_text(row, "program_version"),
-            side=_text(row, "side"),
+            side=_word(Side, row, "side"),
             start_stage=_text(row, "start_stage"),
-            pain_limit=_optional(_int, row, "pain_limit"),
+            pain_limit=_pain(row, "pain_limit"),
             started_at=_time(row, "started_at"),
             triage_id=_optional(_int, row, "triage_id"),
             ended_at=_optional(_time, row, "ended_at"),
             end_reason=_optional(_text, row, "end_reason"),
+            recorded_at=_optional(_time, row, "recorded_at"),
+            ended_recorded_at=_optional(_time, row, "ended_recorded_at"),
+            stop_level=_optional(lambda r, n: _word(Disposition, r, n), row, "stop_level"),
+            onset_day=_optional(_day, row, "onset_day"),
+            clearance=_optional(_text, row, "clearance"),
         )
     except ValueError as exc:
         raise UnreadableRow(f"program {row['id']!r}", str(exc)) from None
@@ -376,19 +501,23 @@ def _check_in(row: Row) -> ProgramCheckIn:
         if not all(isinstance(k, str) and isinstance(v, bool) for k, v in answers.items()):
             raise ValueError("answers is not a mapping of yes/no answers")
         settled = _optional(_int, row, "settled")
-        return ProgramCheckIn(
-            id=_int(row, "id"),
-            run_id=_int(row, "run_id"),
-            day=date.fromisoformat(_text(row, "day")),
-            taken_at=_time(row, "taken_at"),
+        check = CheckIn(
+            day=_day(row, "day"),
             stage=_text(row, "stage"),
-            pain_during=_int(row, "pain_during"),
+            pain_during=_pain(row, "pain_during"),
             answers=answers,
             warning_sign=bool(_int(row, "warning_sign")),
             new_pop=bool(_int(row, "new_pop")),
-            rest_pain=_int(row, "rest_pain"),
+            rest_pain=_pain(row, "rest_pain"),
             settled=None if settled is None else bool(settled),
-            decision=_optional(_text, row, "decision"),
+        )
+        return ProgramCheckIn(
+            id=_int(row, "id"),
+            run_id=_int(row, "run_id"),
+            check=check,
+            taken_at=_time(row, "taken_at"),
+            recorded_at=_optional(_time, row, "recorded_at"),
+            decision=_optional(lambda r, n: _word(ProgramDecision, r, n), row, "decision"),
             next_stage=_optional(_text, row, "next_stage"),
             rule=_optional(_text, row, "rule"),
         )
@@ -472,12 +601,17 @@ class History:
         answers: Mapping[str, Any],
         cautions: list[str],
         recheck_of: int | None = None,
+        recorded_at: datetime | None = None,
     ) -> int:
-        """Save a triage result; return its id."""
+        """Save a triage result; return its id.
+
+        ``recorded_at`` is the real moment (``taken_at`` may be a demonstration's date); the
+        newest advice is found by it.
+        """
         with self._write() as db:
             cursor = db.execute(
                 "INSERT INTO triage_results (taken_at, triage_version, disposition, rule, "
-                "answers, cautions, recheck_of) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "answers, cautions, recheck_of, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     stamp(taken_at),
                     triage_version,
@@ -486,6 +620,7 @@ class History:
                     json.dumps(dict(answers), ensure_ascii=False, sort_keys=True),
                     json.dumps(list(cautions)),
                     recheck_of,
+                    stamp(recorded_at or taken_at),
                 ),
             )
             return int(cursor.lastrowid or 0)
@@ -507,6 +642,7 @@ class History:
         "stop_disposition",
         "pain_after",
         "elapsed_seconds",
+        "recorded_at",
     )
 
     def update_session(self, session_id: int, session: Session, *, updated_at: datetime) -> None:
@@ -545,104 +681,229 @@ class History:
 
     # --- programs -----------------------------------------------------------------------
 
-    def start_program(self, run: ProgramRun) -> int:
-        """Save a program as it starts; return its id."""
+    def start_program(self, run: ProgramRun, *, replacing: int | None = None) -> int:
+        """Save a program as it starts; return its id.
+
+        In one transaction with the check that no other is under way (``replacing``: the one
+        ended to make room, a restart), so that two starts at once never leave two.
+
+        Raises:
+            HistoryConflictError: another program is under way (started in another window).
+        """
         with self._write() as db:
+            for (under_way,) in db.execute(
+                "SELECT id FROM program_runs WHERE ended_at IS NULL"
+            ).fetchall():
+                if under_way != replacing:
+                    raise HistoryConflictError(
+                        f"{self.path}: a program is under way already (started meanwhile, in "
+                        "another window?); see: hamstring-care program status"
+                    )
+                self._end(
+                    db, ProgramStop(under_way, "restarted", None, run.started_at, run.recorded_at)
+                )
+            values = _run_values(run)
+            del values["id"]
+            marks = ", ".join("?" * len(values))
             cursor = db.execute(
-                "INSERT INTO program_runs (program_id, program_version, side, start_stage, "
-                "pain_limit, started_at, triage_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    run.program_id,
-                    run.program_version,
-                    run.side,
-                    run.start_stage,
-                    run.pain_limit,
-                    stamp(run.started_at),
-                    run.triage_id,
-                ),
+                f"INSERT INTO program_runs ({', '.join(values)}) VALUES ({marks})",
+                tuple(values.values()),
             )
             return int(cursor.lastrowid or 0)
 
-    def end_program(self, run_id: int, ended_at: datetime, reason: str) -> None:
-        """Mark a program ended (stopped by a rule, or replaced by a new start)."""
+    def end_program(self, stop: ProgramStop) -> None:
+        """Mark a program ended: stopped (with how urgent) or replaced by a new start."""
         with self._write() as db:
-            db.execute(
-                "UPDATE program_runs SET ended_at = ?, end_reason = ? WHERE id = ?",
-                (stamp(ended_at), reason, run_id),
-            )
+            self._end(db, stop)
+
+    @staticmethod
+    def _end(db: sqlite3.Connection, stop: ProgramStop) -> None:
+        db.execute(
+            "UPDATE program_runs SET ended_at = ?, ended_recorded_at = ?, end_reason = ?, "
+            "stop_level = ? WHERE id = ? AND ended_at IS NULL",
+            (stamp(stop.at), stamp(stop.recorded_at or stop.at), stop.reason,
+             None if stop.level is None else str(stop.level), stop.run_id),
+        )  # fmt: skip
 
     def active_program(self) -> ProgramRun | None:
-        """The program under way (the newest not ended), if any."""
+        """The program under way (at most one: the file allows no more), if any."""
         if self.version < 4:
             return None
         rows = self._query(
-            f"SELECT {PROGRAM_RUN_COLUMNS} FROM program_runs WHERE ended_at IS NULL "
+            f"SELECT {self._program_columns} FROM program_runs WHERE ended_at IS NULL "
             "ORDER BY started_at DESC, id DESC LIMIT 1"
         )
         found = self._records(rows, _program_run)
         return found[0] if found else None
 
+    def under_way_ids(self) -> list[int]:
+        """The ids of programs not ended, readable or not (a restart ends them)."""
+        if self.version < 4:
+            return []
+        return [row[0] for row in self._query("SELECT id FROM program_runs WHERE ended_at IS NULL")]
+
     def program_runs(self) -> list[ProgramRun]:
         """Every program, newest first."""
         if self.version < 4:
             return []
-        sql = f"SELECT {PROGRAM_RUN_COLUMNS} FROM program_runs ORDER BY started_at DESC, id DESC"
+        sql = f"SELECT {self._program_columns} FROM program_runs ORDER BY started_at DESC, id DESC"
         return self._records(self._query(sql), _program_run)
 
+    def last_program(self) -> ProgramRun | None:
+        """The newest program, under way or ended."""
+        if self.version < 4:
+            return None
+        rows = self._query(
+            f"SELECT {self._program_columns} FROM program_runs "
+            f"ORDER BY {RECORDED_FIRST.format('started_at')} LIMIT 1"
+        )
+        found = self._records(rows, _program_run)
+        return found[0] if found else None
+
     def check_ins(self, run_id: int | None = None) -> list[ProgramCheckIn]:
-        """A program's check-ins (or every program's), oldest first."""
+        """A program's check-ins (or every program's), oldest first.
+
+        A check-in that cannot be read is said once (``on_skip``) and left out; ``unread``
+        tells which days of a run are missing that way.
+        """
         if self.version < 4:
             return []
         where, args = ("", ()) if run_id is None else (" WHERE run_id = ?", (run_id,))
-        sql = f"SELECT {CHECK_IN_COLUMNS} FROM program_check_ins{where} ORDER BY day, id"
+        columns = CHECK_IN_COLUMNS if self.version >= 5 else CHECK_IN_COLUMNS_BEFORE_5
+        sql = f"SELECT {columns} FROM program_check_ins{where} ORDER BY day, id"
         return self._records(self._query(sql, args), _check_in)
 
-    def add_check_in(self, check: ProgramCheckIn) -> int:
-        """Save a day's check-in, with its decision when already known; return its id."""
+    def unread_check_in_days(self, run_id: int) -> list[date]:
+        """Days of a run whose check-in cannot be read (said once): never a good day."""
+        found = self.check_ins(run_id)
+        kept = {c.id for c in found}
+        days = []
+        for row in self._query("SELECT id, day FROM program_check_ins WHERE run_id = ?", (run_id,)):
+            if row[0] not in kept:
+                with contextlib.suppress(TypeError, ValueError):
+                    days.append(date.fromisoformat(row[1]))
+        return sorted(days)
+
+    def add_check_in(self, check: ProgramCheckIn, *, stop: ProgramStop | None = None) -> int:
+        """Save a day's check-in, with its decision when already known; return its id.
+
+        ``stop`` ends the program in the same transaction, so that a check-in that stops it
+        can never be saved without the stop.
+
+        Raises:
+            HistoryConflictError: that day's check-in was saved meanwhile (another window),
+                or the program was ended or forgotten meanwhile.
+        """
         with self._write() as db:
-            return self._insert_check_in(db, check)
+            self._still_under_way(db, check.run_id)
+            saved = db.execute(
+                "SELECT taken_at FROM program_check_ins WHERE run_id = ? AND day = ?",
+                (check.run_id, check.check.day.isoformat()),
+            ).fetchone()
+            if saved is not None:
+                when = _at(saved[0])
+                raise HistoryConflictError(
+                    f"today's check-in is already saved{when} (another window?); "
+                    "see: hamstring-care program status"
+                )
+            check_id = self._insert_check_in(db, check)
+            if stop is not None:
+                self._end(db, stop)
+            return check_id
+
+    def _still_under_way(self, db: sqlite3.Connection, run_id: int) -> None:
+        row = db.execute("SELECT ended_at FROM program_runs WHERE id = ?", (run_id,)).fetchone()
+        if row is None or row[0] is not None:
+            raise HistoryConflictError(
+                f"{self.path}: the program ended or was forgotten meanwhile (another window?); "
+                "see: hamstring-care program status"
+            )
+
+    def stop_with(self, check: ProgramCheckIn, stop: ProgramStop) -> int:
+        """A stop that must not be lost although the day's check-in was saved meanwhile.
+
+        A warning sign, a pop or pain at rest from a second window: its check-in is kept as
+        the day's (the worse answers win), and the program ends, in one transaction.
+        """
+        with self._write() as db:
+            saved = db.execute(
+                "SELECT id FROM program_check_ins WHERE run_id = ? AND day = ?",
+                (check.run_id, check.check.day.isoformat()),
+            ).fetchone()
+            if saved is not None:
+                db.execute("DELETE FROM program_check_ins WHERE id = ?", (saved[0],))
+            check_id = self._insert_check_in(db, check)
+            self._end(db, stop)
+            return check_id
 
     @staticmethod
     def _insert_check_in(db: sqlite3.Connection, check: ProgramCheckIn) -> int:
         """Insert a check-in in an open transaction (also carried over by a repair)."""
+        said = check.check
+        values = {
+            "run_id": check.run_id,
+            "day": said.day.isoformat(),
+            "taken_at": stamp(check.taken_at),
+            "recorded_at": stamp(check.recorded_at) if check.recorded_at else None,
+            "stage": said.stage,
+            "pain_during": said.pain_during,
+            "answers": json.dumps(said.answers, sort_keys=True),
+            "warning_sign": int(said.warning_sign),
+            "new_pop": int(said.new_pop),
+            "rest_pain": said.rest_pain,
+            "settled": None if said.settled is None else int(said.settled),
+            "decision": None if check.decision is None else str(check.decision),
+            "next_stage": check.next_stage,
+            "rule": check.rule,
+        }
+        marks = ", ".join("?" * len(values))
         cursor = db.execute(
-            f"INSERT INTO program_check_ins ({CHECK_IN_COLUMNS.removeprefix('id, ')}) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                check.run_id,
-                check.day.isoformat(),
-                stamp(check.taken_at),
-                check.stage,
-                check.pain_during,
-                json.dumps(check.answers, sort_keys=True),
-                int(check.warning_sign),
-                int(check.new_pop),
-                check.rest_pain,
-                None if check.settled is None else int(check.settled),
-                check.decision,
-                check.next_stage,
-                check.rule,
-            ),
+            f"INSERT INTO program_check_ins ({', '.join(values)}) VALUES ({marks})",
+            tuple(values.values()),
         )
         return int(cursor.lastrowid or 0)
 
     def settle_check_in(
-        self, check_id: int, settled: bool, decision: str, next_stage: str | None, rule: str
+        self,
+        check_id: int,
+        settled: bool,
+        decision: ProgramDecision,
+        next_stage: str | None,
+        rule: str,
+        *,
+        stop: ProgramStop | None = None,
     ) -> None:
-        """Record the next morning's answer for a check-in, and what it decided."""
+        """Record the next morning's answer for a check-in, and what it decided.
+
+        ``stop`` ends the program in the same transaction.
+        """
         with self._write() as db:
             db.execute(
                 "UPDATE program_check_ins SET settled = ?, decision = ?, next_stage = ?, "
                 "rule = ? WHERE id = ?",
-                (int(settled), decision, next_stage, rule, check_id),
+                (int(settled), str(decision), next_stage, rule, check_id),
             )
+            if stop is not None:
+                self._end(db, stop)
 
     # --- reading ------------------------------------------------------------------------
 
     @property
     def _triage_columns(self) -> str:
-        # A file read as it is (read-only, not migrated) may be from before version 3.
-        return TRIAGE_COLUMNS if self.version >= 3 else TRIAGE_COLUMNS_BEFORE_3
+        # A file read as it is (read-only, not migrated) may be from before version 5 or 3.
+        if self.version >= 5:
+            return TRIAGE_COLUMNS
+        return TRIAGE_COLUMNS_BEFORE_5 if self.version >= 3 else TRIAGE_COLUMNS_BEFORE_3
+
+    @property
+    def _program_columns(self) -> str:
+        return PROGRAM_RUN_COLUMNS if self.version >= 5 else PROGRAM_RUN_COLUMNS_BEFORE_5
+
+    @property
+    def _session_columns(self) -> str:
+        if self.version >= 5:
+            return SESSION_COLUMNS
+        return SESSION_COLUMNS_BEFORE_5 if self.version >= 3 else SESSION_COLUMNS_BEFORE_3
 
     def _query(self, sql: str, args: Args = ()) -> list[Row]:
         with self._errors():
@@ -677,10 +938,11 @@ class History:
         return Counts(sessions[0][0], triages[0][0])
 
     def last_triage(self) -> TriageRecord | None:
-        """The most recent triage result."""
+        """The most recent triage result that can be read (by the real moment it was saved)."""
+        order = RECORDED_FIRST.format("taken_at") if self.version >= 5 else "taken_at DESC, id DESC"
         with self._errors():
             cursor = self.connection.execute(
-                f"SELECT {self._triage_columns} FROM triage_results ORDER BY taken_at DESC, id DESC"
+                f"SELECT {self._triage_columns} FROM triage_results ORDER BY {order}"
             )
             while (row := cursor.fetchone()) is not None:  # the newest that can be read
                 found = self._records([row], _triage)
@@ -704,8 +966,9 @@ class History:
     def sessions(self, limit: int | None = None, since: datetime | None = None) -> list[Session]:
         """Sessions, newest first (those started at or after ``since``, if given)."""
         where, args = ("", ()) if since is None else (" WHERE started_at >= ?", (stamp(since),))
-        columns = SESSION_COLUMNS if self.version >= 3 else SESSION_COLUMNS_BEFORE_3
-        sql = f"SELECT {columns} FROM sessions{where} ORDER BY started_at DESC, id DESC"
+        sql = (
+            f"SELECT {self._session_columns} FROM sessions{where} ORDER BY started_at DESC, id DESC"
+        )
         return self._records(self._query(sql + _limit(limit), args), _session)
 
     def session_starts(self) -> Iterator[datetime]:
@@ -727,6 +990,66 @@ class History:
                 with contextlib.suppress(TypeError, ValueError):  # said by sessions()
                     yield moment(text)
 
+    # --- the safety state ---------------------------------------------------------------
+
+    def advice(self) -> list[Advice]:
+        """Each source's newest advice.
+
+        A check, a routine stopped because it hurt, a program stopped (by a rule, or a stop
+        saved without its end), a clinician's clearance. Read from the columns it needs
+        only, so that a row damaged elsewhere still counts: advice whose level cannot be
+        read is the most careful there is.
+        """
+        found: list[Advice] = []
+        newest = "recorded_at IS NOT NULL DESC, coalesce(recorded_at, {}) DESC, id DESC LIMIT 1"
+        recorded = "recorded_at" if self.version >= 5 else "NULL AS recorded_at"
+        for row in self._query(
+            f"SELECT id, taken_at AS at, {recorded}, disposition AS level FROM triage_results "
+            f"ORDER BY {newest.format('taken_at') if self.version >= 5 else 'taken_at DESC'}"
+        )[:1]:
+            found.append(_advice(AdviceSource.CHECK, row))
+        for row in self._query(
+            f"SELECT id, updated_at AS at, {recorded}, stop_disposition AS level FROM sessions "
+            "WHERE stop_disposition IS NOT NULL AND stop_disposition != 'self_massage' "
+            f"ORDER BY {newest.format('updated_at') if self.version >= 5 else 'updated_at DESC'}"
+        )[:1]:
+            found.append(_advice(AdviceSource.ROUTINE_STOP, row))
+        if self.version >= 5:
+            found += self._program_advice()
+        elif self.version == 4:
+            for row in self._query(
+                "SELECT id, ended_at AS at, NULL AS recorded_at, NULL AS level, end_reason "
+                "FROM program_runs WHERE end_reason LIKE 'stopped%' ORDER BY ended_at DESC LIMIT 1"
+            ):
+                found.append(_advice(AdviceSource.PROGRAM_STOP, row, Disposition.RICE))
+        return found
+
+    def _program_advice(self) -> list[Advice]:
+        found = []
+        for row in self._query(
+            "SELECT id, ended_at AS at, ended_recorded_at AS recorded_at, stop_level AS level, "
+            "end_reason FROM program_runs WHERE ended_at IS NOT NULL AND (stop_level IS NOT NULL "
+            "OR end_reason LIKE 'stopped%') ORDER BY ended_recorded_at IS NOT NULL DESC, "
+            "coalesce(ended_recorded_at, ended_at) DESC, id DESC LIMIT 1"
+        ):
+            found.append(_advice(AdviceSource.PROGRAM_STOP, row, Disposition.RICE))
+        # A stop saved by a version that ended the program in a second step, killed between.
+        for row in self._query(
+            "SELECT c.id, c.taken_at AS at, c.recorded_at, NULL AS level, "
+            "'stopped: a check-in said stop' AS end_reason FROM program_check_ins c "
+            "JOIN program_runs r ON r.id = c.run_id WHERE c.decision = 'stop' "
+            "AND r.ended_at IS NULL ORDER BY c.day DESC LIMIT 1"
+        ):
+            found.append(_advice(AdviceSource.PROGRAM_STOP, row, Disposition.RICE))
+        for row in self._query(
+            "SELECT id, started_at AS at, recorded_at, 'self_massage' AS level, "
+            "clearance AS end_reason FROM program_runs WHERE clearance IS NOT NULL "
+            "ORDER BY recorded_at IS NOT NULL DESC, coalesce(recorded_at, started_at) DESC, "
+            "id DESC LIMIT 1"
+        ):
+            found.append(_advice(AdviceSource.CLEARANCE, row))
+        return found
+
     def integrity_problems(self) -> list[str]:
         """What SQLite's integrity check finds wrong (empty when the file is sound)."""
         rows = self._query("PRAGMA integrity_check")
@@ -743,10 +1066,10 @@ class History:
 
 
 TABLES: tuple[tuple[str, tuple[str, ...], Callable[[Row], Any]], ...] = (
-    ("sessions", (SESSION_COLUMNS, SESSION_COLUMNS_BEFORE_3), _session),
-    ("triage_results", (TRIAGE_COLUMNS, TRIAGE_COLUMNS_BEFORE_3), _triage),
-    ("program_runs", (PROGRAM_RUN_COLUMNS,), _program_run),
-    ("program_check_ins", (CHECK_IN_COLUMNS,), _check_in),
+    ("sessions", (SESSION_COLUMNS, SESSION_COLUMNS_BEFORE_5, SESSION_COLUMNS_BEFORE_3), _session),
+    ("triage_results", (TRIAGE_COLUMNS, TRIAGE_COLUMNS_BEFORE_5, TRIAGE_COLUMNS_BEFORE_3), _triage),
+    ("program_runs", (PROGRAM_RUN_COLUMNS, PROGRAM_RUN_COLUMNS_BEFORE_5), _program_run),
+    ("program_check_ins", (CHECK_IN_COLUMNS, CHECK_IN_COLUMNS_BEFORE_5), _check_in),
 )
 SINCE_4 = ("program_runs", "program_check_ins")
 """Tables a file from before version 4 does not have: their absence is no damage."""
@@ -812,9 +1135,11 @@ def carry_over(source: Path, target: History) -> Counts:
         for c in checks:
             db.execute(
                 "INSERT INTO triage_results (id, taken_at, triage_version, disposition, rule, "
-                "answers, cautions, recheck_of, side) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?)",
+                "answers, cautions, recheck_of, side, recorded_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)",
                 (c.id, stamp(c.taken_at), c.triage_version, c.disposition, c.rule,
-                 json.dumps(c.answers), json.dumps(c.cautions), c.side),
+                 json.dumps(c.answers), json.dumps(c.cautions), c.side,
+                 stamp(c.recorded_at) if c.recorded_at else None),
             )  # fmt: skip
         for c in checks:  # the links, once every check they may point to is in
             if c.recheck_of in kept:
@@ -826,20 +1151,63 @@ def carry_over(source: Path, target: History) -> Counts:
             if session.triage_id not in kept:
                 values["triage_id"] = None
             _insert_session(db, values)
+        runs_kept: set[int | None] = set()
+        newest_under_way = max((r.id or 0 for r in runs if r.ended_at is None), default=None)
         for run in runs:
+            if run.ended_at is None and run.id != newest_under_way:
+                continue  # at most one under way: the newest
+            values = _run_values(run)
+            if run.triage_id not in kept:
+                values["triage_id"] = None
+            marks = ", ".join("?" * len(values))
             db.execute(
-                f"INSERT INTO program_runs ({PROGRAM_RUN_COLUMNS}) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (run.id, run.program_id, run.program_version, run.side, run.start_stage,
-                 run.pain_limit, stamp(run.started_at),
-                 run.triage_id if run.triage_id in kept else None,
-                 stamp(run.ended_at) if run.ended_at else None, run.end_reason),
-            )  # fmt: skip
-        runs_kept = {run.id for run in runs}
+                f"INSERT INTO program_runs ({', '.join(values)}) VALUES ({marks})",
+                tuple(values.values()),
+            )
+            runs_kept.add(run.id)
         for check_in in check_ins:
             if check_in.run_id in runs_kept:
                 History._insert_check_in(db, check_in)
-    return Counts(len(sessions), len(checks), len(runs))
+    return Counts(len(sessions), len(checks), len(runs_kept))
+
+
+def _advice(source: AdviceSource, row: Row, default: Disposition | None = None) -> Advice:
+    """A row of (id, at, recorded_at, level[, end_reason]) as advice.
+
+    What cannot be read makes it unreadable (the most careful), never absent.
+    """
+    from hamstring_care.sanitize import visible
+
+    def when(name: str) -> datetime | None:
+        with contextlib.suppress(TypeError, ValueError):
+            found = moment(row[name])
+            return found if found.tzinfo is not None else None
+        return None
+
+    level = known(Disposition, row["level"]) if row["level"] is not None else default
+    given = when("at") or datetime.min.replace(tzinfo=timezone.utc)
+    keys = row.keys()
+    because = row["end_reason"] if "end_reason" in keys and row["end_reason"] else ""
+    record_id = row["id"] if isinstance(row["id"], int) else None
+    return Advice(source, level, given, when("recorded_at"), visible(str(because)), record_id)
+
+
+def _run_values(run: ProgramRun) -> dict[str, Any]:
+    """A program as the columns of its row, by name."""
+    values = {f.name: getattr(run, f.name) for f in fields(run)}
+    return {
+        k: stamp(v) if isinstance(v, datetime) else v.isoformat() if isinstance(v, date)
+        else str(v) if isinstance(v, Side | Disposition) else v
+        for k, v in values.items()
+    }  # fmt: skip
+
+
+def _at(text: str) -> str:
+    """`` at 18:04`` (local time) for a stored moment, or nothing when it cannot be read."""
+    try:
+        return f" at {moment(text).astimezone():%H:%M}"
+    except (TypeError, ValueError):
+        return ""
 
 
 def _session_values(session: Session, updated_at: datetime) -> dict[str, Any]:

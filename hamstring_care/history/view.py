@@ -25,7 +25,7 @@ from hamstring_care.history.progress import (
 )
 from hamstring_care.history.queries import AXIS, ChartData, Recent
 from hamstring_care.history.store import ProgramCheckIn, Session, TriageRecord
-from hamstring_care.vocab import Disposition, Side, known
+from hamstring_care.vocab import Decision, Disposition, Side, known
 from hamstring_care.words import count
 
 if TYPE_CHECKING:
@@ -72,14 +72,6 @@ def pain_words(before: int | None, after: int | None) -> str:
     return f"{'-' if before is None else before} -> {'-' if after is None else after}"
 
 
-PROGRAM_WORDS = {
-    "move_on": "on to the next stage",
-    "step_back": "back a stage",
-    "stay": "stays",
-    "stop": "program stopped",
-}
-
-
 def recent_table(
     records: Sequence[Session | TriageRecord | ProgramCheckIn],
     triage: TriageProtocol,
@@ -100,12 +92,13 @@ def recent_table(
                 pain_words(record.pain_before, record.pain_after),
             )
         elif isinstance(record, ProgramCheckIn):
-            decided = PROGRAM_WORDS.get(record.decision or "", "next morning to come")
+            decided = (record.decision or Decision.WAITING).words
+            pain = record.check.pain_during
             table.add_row(
                 time_label(record.taken_at.astimezone(tz)),
                 "Program",
-                Text(f"{record.stage}: {decided}"),
-                f"during {record.pain_during}",
+                Text(f"{record.check.stage}: {decided}"),
+                f"during {'-' if pain is None else pain}",
             )
         else:
             word = known(Disposition, record.disposition)

@@ -294,14 +294,38 @@ def result_content(
 
 
 def disposition_content(
-    disposition: Disposition, protocol: TriageProtocol, citations: Citations | None = None
+    disposition: Disposition,
+    protocol: TriageProtocol,
+    citations: Citations | None = None,
+    because: Item | None = None,
 ) -> ResultContent:
-    """A level's advice on its own, e.g. after "stop, it hurts"."""
+    """A level's advice on its own, e.g. after "stop, it hurts" or a program's stop.
+
+    With ``because``, the advice says why, citing the stop's own sources; the level's advice
+    follows without the sources of the rules it was written for (a pop is no clot).
+    """
+    from hamstring_care.models import Item
+
     part = (citations or Citations()).part()
     info = protocol.dispositions.of(disposition)
-    advice = [part.item(i, protocol.sources) for i in info.advice]
-    sections = [Section("", advice)] if advice else []
+    sections = []
+    if because is not None:
+        sections.append(Section("Why", [part.item(because, protocol.sources)]))
+        advice = [Item(text=i.text, practice=i.practice) for i in info.advice]
+        sections.append(Section("What to do now", [part.item(i, {}) for i in advice]))
+    else:
+        sections.append(Section("", [part.item(i, protocol.sources) for i in info.advice]))
     return ResultContent(disposition, disposition.label, info.title, sections, part.listing())
+
+
+def stop_reason(protocol: TriageProtocol, disposition: Disposition) -> Item | None:
+    """Why "stop, it hurts" with this answer ends self-care, with its sources."""
+    from hamstring_care.models import Item
+
+    choice = protocol.stop_check.choice_for(disposition)
+    if choice is None or choice.because is None:
+        return None
+    return Item(text=choice.because, sources=choice.sources, practice=choice.practice)
 
 
 # --- a protocol ---------------------------------------------------------------------------
@@ -444,10 +468,11 @@ def stage_criteria(program: ProgramProtocol, stage: Stage) -> str:
     """What moves a stage on, in words."""
     if stage is program.stages[-1]:
         return "The last stage: keep going."
-    asked = "".join(f' "{q.text}" yes;' for q in stage.questions)
+    asked = "".join(f' "{q.worded(program.pain_limit)}" yes;' for q in stage.questions)
     return (
         f"Move on after {stage.move_on_after} good check-ins in a row: pain during at most "
-        f"{program.pain_limit} out of 10,{asked} back to usual by the next morning."
+        f"{program.pain_limit} out of 10, both pain answers given,{asked} back to how it was "
+        "before the session by the next morning."
     )
 
 

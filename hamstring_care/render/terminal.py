@@ -27,7 +27,7 @@ from hamstring_care.render.content import (
 from hamstring_care.vocab import Disposition
 
 if TYPE_CHECKING:
-    from hamstring_care.models import Protocol, TriageProtocol
+    from hamstring_care.models import Item, Protocol, TriageProtocol
     from hamstring_care.source.library import Entry
     from hamstring_care.triage import TriageResult
 
@@ -94,9 +94,11 @@ def result_panel(
     return result_view(result_content(result, protocol, citations))
 
 
-def disposition_panel(disposition: Disposition, protocol: TriageProtocol) -> RenderableType:
-    """A disposition's advice on its own, e.g. after "stop, it hurts"."""
-    return result_view(disposition_content(disposition, protocol))
+def disposition_panel(
+    disposition: Disposition, protocol: TriageProtocol, because: Item | None = None
+) -> RenderableType:
+    """A disposition's advice on its own, e.g. after "stop, it hurts", with why."""
+    return result_view(disposition_content(disposition, protocol, because=because))
 
 
 def block_view(block: Block) -> RenderableType:
