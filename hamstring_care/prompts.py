@@ -154,8 +154,7 @@ class Prompter:
 
     @staticmethod
     def _ask(prompt: questionary.Question, back: tuple[str, ...] = ()) -> Any:
-        if back:
-            _add_back_keys(prompt, back)
+        _add_back_keys(prompt, back)
         try:
             return prompt.unsafe_ask()
         except (KeyboardInterrupt, EOFError):
@@ -163,12 +162,17 @@ class Prompter:
 
 
 def _add_back_keys(prompt: questionary.Question, keys: tuple[str, ...]) -> None:
-    """Esc (and Left on a list) ends the question with ``BACK``: the flow asks the one before."""
+    """Esc (and Left on a list) ends the question with ``BACK``: the flow asks the one before.
+
+    Ctrl-D, on any prompt, stops as Ctrl-C does.
+    """
     from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
 
     bindings = KeyBindings()
     for key in keys:
         bindings.add(key, eager=True)(lambda event: event.app.exit(result=BACK))
+    # Ctrl-D ends every prompt as closed input does (a list would otherwise ignore it).
+    bindings.add("c-d", eager=True)(lambda event: event.app.exit(exception=EOFError()))
     application = prompt.application
     application.key_bindings = merge_key_bindings(
         [application.key_bindings or KeyBindings(), bindings]

@@ -102,3 +102,19 @@ def test_esc_or_left_asks_for_the_question_before(triage_protocol):
     assert ask("\x1b[D", lambda p: p.question(walk)) == BACK  # Left, on a list
     age = question(triage_protocol, "age")
     assert ask(ESC, lambda p: p.question(age)) == BACK
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda p: p.choose("Which?", [("No", "no"), ("Yes", "yes")], default="no"),
+        lambda p: p.confirm("Sure?"),
+        lambda p: p.pain("Pain?"),
+    ],
+    ids=["a list", "yes or no", "a number"],
+)
+def test_ctrl_d_stops_every_prompt_as_ctrl_c_does(call):
+    """A list ignored Ctrl-D: a check-in left waiting instead of stopping (exit 130). (The
+    Enter after it would answer, were Ctrl-D ignored: the test fails rather than waits.)"""
+    with pytest.raises(Interrupted):
+        ask("\x04" + ENTER, call)
