@@ -241,6 +241,9 @@ class CheckInAsker:
             Ask.STAGE_QUESTION: ("yes", True),
             Ask.CLEARED: ("cleared", False),
             Ask.STILL_TRUE: ("still_true", True),
+            Ask.ONSET_COUNTED: ("onset_counted", True),
+            Ask.START_ROUTINE: ("routine", False),
+            Ask.READ_GUIDANCE: ("read", False),
         }
         name, otherwise = answer[key]
         return self.day.get(name, otherwise)

@@ -676,7 +676,8 @@ def status(env: Environment, library: Library) -> State | None:
         state = _state_of(history)
         run = history.active_program()
         if run is None:
-            out.print(_not_under_way(env, library, history, state).capitalize() + ".", markup=False)
+            said = _not_under_way(env, library, history, state)
+            out.print(f"{said[:1].upper()}{said[1:]}.", markup=False)
             return None
         checks = saved_check_ins(history, run)
         stored = history.check_ins(run.id)
