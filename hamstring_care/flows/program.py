@@ -676,8 +676,8 @@ def status(env: Environment, library: Library) -> State | None:
         state = _state_of(history)
         run = history.active_program()
         if run is None:
-            said = _not_under_way(env, library, history, state)
-            out.print(f"{said[:1].upper()}{said[1:]}.", markup=False)
+            why = _not_under_way(env, library, history, state)
+            out.print(f"{why[:1].upper()}{why[1:]}.", markup=False)
             return None
         checks = saved_check_ins(history, run)
         stored = history.check_ins(run.id)
