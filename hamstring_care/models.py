@@ -168,6 +168,7 @@ Id = Annotated[
 ]
 Text = Annotated[str, Field(min_length=1)]
 Label = Annotated[str, Field(min_length=1, max_length=72)]  # one line of a prompt at 80 columns
+SignText = Annotated[str, Field(min_length=1, max_length=110)]  # a warning sign: two at most
 SourceKey = str
 
 
@@ -455,7 +456,7 @@ class RedFlag(Model):
 
     id: Id
     level: FlagLevel
-    text: Label
+    text: SignText
     advice: Text | None = None
     """What to do about this sign when the result's title is not enough (a clot: today)."""
     warning_sign: bool = True
@@ -522,17 +523,24 @@ class Rule(Model):
     protocols: list[Id] | None = None
     advice: list[ItemOrText] = []
     """Said under "What to do now" before the disposition's own advice, when this rule decides."""
+    title: Label | None = None
+    """The result's title when this rule decides, in place of the disposition's: how soon,
+    where a source gives it ("Book a clinician within a week")."""
     sources: list[SourceKey] = []
     practice: bool = False
 
 
 class Note(Model):
-    """Said with any result when ``when`` holds, with its cautions; it never sets the level."""
+    """Said with a result when ``when`` holds, with its cautions; it never sets the level."""
 
     id: Id
     when: Condition
     text: Text
     cautions: list[RaisedCaution] = []
+    dispositions: list[Disposition] = []
+    """Only with these results (none: with any)."""
+    protocols: list[Id] = []
+    """Guidance to offer with the result, after its own (e.g. RICE for the first days)."""
     sources: list[SourceKey] = []
     practice: bool = False
 

@@ -44,7 +44,7 @@ class Advice:
     recorded_at: datetime | None
     """The real moment it was saved; None in a file from before these were kept."""
     because: str = ""
-    """In words, when the record says why (a stop's reason, a clearance's plan)."""
+    """Why, when the record says: a stop's reason, a clearance's plan, a check's rule id."""
     record_id: int | None = None
 
     @property

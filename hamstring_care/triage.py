@@ -236,14 +236,17 @@ def _result(
     _gather(protocol, rule.cautions, effective, cautions, unknown_raises=True)
     for other in holding:
         _gather(protocol, other.cautions, effective, cautions)
+    info = protocol.dispositions.of(rule.disposition)
+    protocols = list(info.protocols if rule.protocols is None else rule.protocols)
     for note in protocol.notes:
+        if note.dispositions and rule.disposition not in note.dispositions:
+            continue
         verdict, note_used = evaluate(protocol, note.when, effective)
         if verdict:
             cited = _cited(protocol, note.sources, note_used)
             reasons.append(Reason(note.id, note.text, note_used, cited, note.practice))
             _gather(protocol, note.cautions, effective, cautions)
-    info = protocol.dispositions.of(rule.disposition)
-    protocols = list(info.protocols if rule.protocols is None else rule.protocols)
+            protocols += [pid for pid in note.protocols if pid not in protocols]
     return TriageResult(
         rule.disposition, rule.id, reasons, protocols, cautions, protocol.version, dict(answers)
     )

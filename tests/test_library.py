@@ -218,7 +218,7 @@ TRIAGE_BREAKS = [
     (
         "{answer: pain_at_rest, at_least: 7}",
         "{answer: pain_now, at_least: 7}",
-        'rules[7].when.answer: no question "pain_now" under questions',
+        'rules[10].when.answer: no question "pain_now" under questions',
     ),
     (
         "{flag: tingling_or_numbness}",
@@ -233,12 +233,12 @@ TRIAGE_BREAKS = [
     (
         "{answer: pain_at_rest, at_least: 7}",
         "{answer: onset, at_least: 7}",
-        'rules[7].when: "onset" is not a number question',
+        'rules[10].when: "onset" is not a number question',
     ),
     (
         "cautions: [no_massage]\n    practice: true",
         "cautions: [no_massages]\n    practice: true",
-        'rules[7].cautions[0].caution: no caution "no_massages" under cautions',
+        'rules[10].cautions[0].caution: no caution "no_massages" under cautions',
     ),
     (
         "when: {always: true}",
@@ -252,9 +252,15 @@ TRIAGE_BREAKS = [
     ),
     ("  - id: sitting_hurts", "  - id: onset", 'questions[7].id: "onset" is used twice'),
     (
-        "    disposition: clinician\n    because: A lump",
-        "    disposition: self_massage\n    because: A lump",
-        "rules[9].disposition: rules go from most to least urgent: clinician comes after "
+        "  - id: trend\n",
+        "  - id: days_again\n    type: number\n    text: Again?\n    role: days_since_onset\n"
+        "  - id: trend\n",
+        "another question has the role days_since_onset",
+    ),
+    (
+        "    disposition: clinician\n    title: See your GP",
+        "    disposition: self_massage\n    title: See your GP",
+        "rules[12].disposition: rules go from most to least urgent: clinician comes after "
         "self_massage (rule growing-lump)",
     ),
     (
@@ -278,11 +284,11 @@ def test_rule_after_always_is_unreachable(write):
         "  - id: catch-all\n    when: {always: true}\n    disposition: rice\n    because: x\n"
     )
     text = bundled_text("triage.yaml").replace(
-        "  - id: fresh-injury", catch_all + "  - id: fresh-injury"
+        "  - id: fresh-injury\n", catch_all + "  - id: fresh-injury\n"
     )
     path = write("triage.yaml", text)
     assert any(
-        "rules[25]: never reached: the rule before it always holds" in line for line in errors(path)
+        "rules[28]: never reached: the rule before it always holds" in line for line in errors(path)
     )
 
 

@@ -232,6 +232,9 @@ CALM = {**CALM_ANSWERS, "pain_at_rest": 0}
         ("pregnant_or_recent_birth", {"pain_location": "back_of_knee"}, "clot-risk"),
         ("recent_surgery_or_long_travel", {"days_since_onset": 10}, "clot-risk"),
         ("previous_clot", {"pain_location": "back_of_knee"}, "clot-risk"),
+        ("major_surgery_12_weeks", {"pain_location": "back_of_knee"}, "clot-risk"),
+        ("bedridden_or_plaster", {"days_since_onset": 10}, "clot-risk"),
+        ("cancer_treatment", {"pain_location": "back_of_knee"}, "clot-risk"),
         ("weak_immune_system", {"pain_at_rest": 4, "days_since_onset": 5}, "weak-immune-pain"),
     ],
 )

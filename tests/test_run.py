@@ -105,7 +105,7 @@ def test_stop_it_hurts_shows_the_advice(library, triage_protocol):
     assert (result.stop_reason, result.stop_disposition) == ("hurts", "clinician")
     out = console.file.getvalue()
     assert "Stopped because it hurt" in out
-    assert "Book a clinician within the next week or two" in out
+    assert "Book a clinician within about 1-2 weeks" in out
 
 
 def test_cautions_tailor_the_routine(library, triage_protocol):
@@ -289,7 +289,7 @@ def test_plain_mode_says_everything_in_plain_lines(library, triage_protocol):
     assert f"  How: {routine.steps[0].instruction}" in text
     assert f"  Cue: {routine.steps[0].cue}" in text
     assert "Is the pain sharp or worse than before" in text
-    assert "Book a clinician within the next week or two" in text
+    assert "Book a clinician within about 1-2 weeks" in text
     assert not set("╭│╰━┃─") & set(text)
 
 

@@ -80,7 +80,7 @@ def test_1_after_a_pop_the_next_launch_goes_straight_into_the_check(env, invoke,
     result = invoke()
     assert result.exit_code == 0, result.stderr
     assert not any("what now?" in a for a in asker.asked)  # no "play your routine again"
-    assert "age" in asker.asked  # the check itself: the way back
+    assert "pain_at_rest" in asker.asked  # the check itself: the way back
     assert "Last advice: “See a clinician today” (after a routine stopped because it hurt" in (
         " ".join(result.stdout.split())
     )
@@ -317,3 +317,30 @@ def test_9_perfect_answers_reach_full_speed_no_sooner_than_day_21(env, invoke, c
     injury = 4  # the check said 4 days ago: program day n is day n + 4 after the injury
     assert reached["Full-speed running"] + injury >= 21
     assert reached["Sprinting and sport"] + injury >= 28
+
+
+# --- 10. triage 2.1: the re-check ----------------------------------------------------------
+
+
+RICE_WITH_A_PAST_CLOT = {**STRAIN, "days_since_onset": 1, "risk_factors": ["previous_clot"]}
+
+
+@pytest.mark.parametrize("still_true", [True, False])
+def test_10_a_recheck_keeps_what_cannot_change_and_asks_the_rest(env, invoke, calendar, still_true):
+    from hamstring_care.history.store import open_history
+
+    env.prompter = ScriptedAsker(dict(RICE_WITH_A_PAST_CLOT))
+    assert "SELF-CARE: RICE" in invoke().stdout
+    calendar.days(2)
+    again = {**RICE_WITH_A_PAST_CLOT, "risk_factors": [], "still_true": still_true}
+    env.prompter = asker = ScriptedAsker(again)
+    invoke()
+    assert "age" not in asker.asked  # kept: it cannot have changed
+    assert any("Do any of these apply to you? Last time: I have had a blood clot" in a
+               for a in asker.asked)  # fmt: skip
+    assert ("risk_factors" in asker.asked) is not still_true
+    assert ("onset" in asker.asked) is not still_true  # "still true?" first
+    assert "pain_at_rest" in asker.asked  # what may have changed is asked again
+    with open_history(env.history_folder()) as history:
+        newest = history.last_triage()
+    assert newest.answers["risk_factors"] == ["previous_clot"]  # a past clot stays

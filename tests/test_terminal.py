@@ -45,7 +45,7 @@ ROUTES = {
     "urgent": ([("Do any of these apply", DOWN * 5 + SPACE + ENTER)], "See a clinician today"),
     "clinician": (
         [("Do any of these apply", GROWING_LUMP), *GRADUAL],
-        "Book a clinician within the next week or two",
+        "See your GP (doctor) within days",
     ),
     "rice": (
         [

@@ -56,6 +56,8 @@ def urgent_flag_cautions(flag: str) -> list[str]:
         cautions.append("no_compression")
     if flag in ("pop_at_sit_bone", "large_bruise_or_gap"):
         cautions += ["no_stretching", "no_ball_on_sit_bone"]
+    if flag == "calf_kick_or_heel_pop":
+        cautions.append("no_calf_work")
     return cautions
 
 
@@ -308,13 +310,14 @@ TABLE = [
         SIT_BONE_CAUTIONS,
     ),
     (
-        "2.0: under 16 with a sudden sit-bone injury",
+        "2.0: under 16 with a sudden sit-bone injury (2.1: asked about a limp)",
         case(
             age=14,
             onset="sudden",
             days_since_onset=20,
             pain_location="sit_bone",
             sitting_hurts="no",
+            limping="no",
         ),
         "clinician",
         "young-sit-bone-injury",
@@ -349,11 +352,67 @@ TABLE = [
         ["no_massage", "no_compression", "no_pressure_on_bruise"],
     ),
     (
-        "2.0: blood thinners, gradual ache, stays self-care",
+        "2.1: blood thinners, pain without an injury: today",
         case(risk_factors=["blood_thinners"]),
+        "urgent",
+        "blood-thinners-no-injury",
+        ["no_massage", "no_compression"],
+    ),
+    (
+        "2.1: blood thinners, a knock 10 days ago, a bruise far larger than the knock",
+        case(
+            risk_factors=["blood_thinners"], onset="blow", days_since_onset=10, bruise_larger="yes"
+        ),
+        "urgent",
+        "blood-thinners-large-bruise",
+        ["no_massage", "no_compression", "no_pressure_on_bruise"],
+    ),
+    (
+        "2.1: blood thinners, a strain 10 days ago, the bruise as expected",
+        case(
+            risk_factors=["blood_thinners"], onset="sudden", days_since_onset=10, bruise_larger="no"
+        ),
+        "self_massage",
+        "ready-for-self-care",
+        ["gentle_near_injury"],
+    ),
+    *[
+        (
+            f"2.1: {risk} (Wells history) with pain behind the knee",
+            case(risk_factors=[risk], pain_location="back_of_knee"),
+            "urgent",
+            "clot-risk",
+            ["no_massage", "no_compression"],
+        )
+        for risk in ("major_surgery_12_weeks", "bedridden_or_plaster", "cancer_treatment")
+    ],
+    (
+        "2.1: 12, thigh pain with a limp after a fall 2 days ago",
+        case(age=12, onset="sudden", days_since_onset=2, limping="yes"),
+        "urgent",
+        "young-hip",
+        ["no_massage", "no_stretching", "no_running_jumping"],
+    ),
+    (
+        "2.1: 16, knee-ache without an injury for 5 days, no limp",
+        case(age=16, pain_location="back_of_knee", days_since_onset=5, limping="no"),
+        "urgent",
+        "young-hip",
+        ["no_massage", "no_stretching", "no_running_jumping"],
+    ),
+    (
+        "2.1: 17, pain without an injury for 5 days: not the hip rule",
+        case(age=17, days_since_onset=5),
         "self_massage",
         "ready-for-self-care",
         [],
+    ),
+    (
+        "2.1: a kick-like pop low in the calf",
+        case(red_flags=["calf_kick_or_heel_pop"]),
+        "urgent",
+        "urgent-flag",
+        ["no_massage", "no_calf_work"],
     ),
     *[
         (
@@ -443,8 +502,8 @@ TABLE = [
         [],
     ),
     (
-        "2.0: a 12-year-old with pain without injury for 3 weeks",
-        case(age=12, days_since_onset=21),
+        "2.0: a 17-year-old with pain without injury for 3 weeks",
+        case(age=17, days_since_onset=21),
         "clinician",
         "young-pain-without-injury",
         [],
@@ -718,3 +777,39 @@ def test_dose_in_words(library):
         step_doses(stretch, "right", 15)[0].words()
         == "3 holds, 30 s each, 10 s rest · right leg only"
     )
+
+
+@pytest.mark.parametrize(
+    ("answers", "title", "protocols"),
+    [
+        (  # a pop mid-thigh yesterday: a bad tear, seen within days; the first 72 hours
+            case(onset="sudden", days_since_onset=1, felt_pop="yes"),
+            "See a clinician within a few days",
+            ["rice"],
+        ),
+        (  # a sudden sit-bone injury that hurts to sit, no pop: within a week
+            case(onset="sudden", days_since_onset=10, pain_location="sit_bone",
+                 sitting_hurts="yes"),
+            "Book a clinician within a week",
+            [],
+        ),
+        (case(red_flags=["growing_lump"]), "See your GP (doctor) within days", []),
+        (case(red_flags=["tingling_or_numbness"]), "Book a clinician within about 1-2 weeks", []),
+    ],
+)  # fmt: skip
+def test_each_clinician_result_says_how_soon(triage_protocol, answers, title, protocols):
+    """Triage 2.1: how soon where a source gives it; a fresh injury gets the first 72 hours."""
+    from hamstring_care.render.content import result_content
+
+    result = triage(triage_protocol, answers)
+    assert result.disposition == "clinician"
+    assert result_content(result, triage_protocol).title == title
+    assert result.protocols == protocols
+
+
+def test_a_2_0_answers_file_says_exactly_which_new_answer_it_lacks(triage_protocol):
+    """Nothing new needed: it works as before; a child's check lacks the limp question."""
+    assert triage(triage_protocol, case()).disposition == "self_massage"
+    with pytest.raises(IncompleteAnswersError) as missing:
+        triage(triage_protocol, case(age=12, onset="sudden", days_since_onset=20))
+    assert missing.value.missing == ["limping"]

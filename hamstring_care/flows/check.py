@@ -107,11 +107,11 @@ def _from_before(
     if question.recheck == "keep":
         return value
     if question.type == "checklist":
+        # Asked every time, even after "none": a risk factor's "no" is never reused silently.
         sticky = [v for v in value if v in question.keep] if isinstance(value, list) else []
-        others = [v for v in value if v not in question.keep] if isinstance(value, list) else []
-        shown = describe_answer(protocol, question.id, others)
+        shown = describe_answer(protocol, question.id, value)
         if asker.confirm(f"{question.text} Last time: {shown}. Still true?", key=Ask.STILL_TRUE):
-            return [*sticky, *others]
+            return value
         if not sticky:
             return None
         again = asker.question(question)

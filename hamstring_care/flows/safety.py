@@ -33,6 +33,9 @@ def title(advice: Advice, triage: TriageProtocol) -> str:
         return UNREADABLE
     if advice.source is AdviceSource.CLEARANCE:
         return "Self-care on your clinician's plan"
+    rule = next((r for r in triage.rules if r.id == advice.because), None)
+    if advice.source is AdviceSource.CHECK and rule is not None and rule.title is not None:
+        return rule.title  # how soon, as the result said it
     return triage.dispositions.of(advice.level).title
 
 
@@ -103,8 +106,9 @@ def show_advice(env: Environment, library: Library) -> None:
             because = Item(text=rule.because, sources=rule.sources, practice=rule.practice)
     elif newest.source is AdviceSource.ROUTINE_STOP and newest.level is not None:
         because = stop_reason(triage, newest.level)
-    elif newest.because:
-        because = Item(text=newest.because.removeprefix("stopped: ").capitalize() + ".")
+    elif newest.source is AdviceSource.PROGRAM_STOP and newest.because:
+        said = newest.because.removeprefix("stopped: ")
+        because = Item(text=f"Back to running stopped: {said}.")
     if newest.level is not None and newest.source is not AdviceSource.CLEARANCE:
         content = disposition_content(newest.level, triage, because=because)
         if env.plain_text:
@@ -117,7 +121,7 @@ def show_advice(env: Environment, library: Library) -> None:
             out.print(result_view(content))
         for pid in triage.dispositions.of(newest.level).protocols:
             out.print(f"Read it in full: {env.program} protocols show {pid}", markup=False)
-    elif newest.because:
+    elif newest.source is AdviceSource.CLEARANCE:
         out.print(newest.because, markup=False)
     if state.blocked:
         out.print(way_back(env.program), style="bold", markup=False)

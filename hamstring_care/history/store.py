@@ -1004,7 +1004,8 @@ class History:
         newest = "recorded_at IS NOT NULL DESC, coalesce(recorded_at, {}) DESC, id DESC LIMIT 1"
         recorded = "recorded_at" if self.version >= 5 else "NULL AS recorded_at"
         for row in self._query(
-            f"SELECT id, taken_at AS at, {recorded}, disposition AS level FROM triage_results "
+            f"SELECT id, taken_at AS at, {recorded}, disposition AS level, rule AS end_reason "
+            "FROM triage_results "
             f"ORDER BY {newest.format('taken_at') if self.version >= 5 else 'taken_at DESC'}"
         )[:1]:
             found.append(_advice(AdviceSource.CHECK, row))

@@ -287,10 +287,18 @@ def result_content(
     cautions = [c for cid in result.cautions if (c := protocol.caution(cid))]
     if cautions:
         sections.append(Section("Take care", [part.item(c, protocol.sources) for c in cautions]))
-    title = protocol.dispositions.of(result.disposition).title
     return ResultContent(
-        result.disposition, result.disposition.label, title, sections, part.listing()
-    )
+        result.disposition, result.disposition.label, result_title(result, protocol), sections,
+        part.listing(),
+    )  # fmt: skip
+
+
+def result_title(result: TriageResult, protocol: TriageProtocol) -> str:
+    """What to do, as the result's title: the deciding rule's (how soon), else the level's."""
+    rule = next((r for r in protocol.rules if r.id == result.rule), None)
+    if rule is not None and rule.title is not None:
+        return rule.title
+    return protocol.dispositions.of(result.disposition).title
 
 
 def disposition_content(

@@ -245,6 +245,7 @@ def _check_recommended(
             continue
         wanted = {pid for d in Disposition for pid in protocol.dispositions.of(d).protocols}
         wanted |= {pid for rule in protocol.rules for pid in rule.protocols or []}
+        wanted |= {pid for note in protocol.notes for pid in note.protocols}
         for pid in sorted(wanted):
             target, why = _referenced(library, loaded, pid)
             if target is None:

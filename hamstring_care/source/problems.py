@@ -70,8 +70,9 @@ _MESSAGES = {
     "enum": "expected one of {expected}, got {got}",
     "too_short": "must not be empty",
     "string_too_short": "must not be empty",
-    "string_too_long": "{max_length} characters at most, so it fits one line of a terminal",
+    "string_too_long": "{max_length} characters at most{fits}",
 }
+_FITS = {72: ", so it fits one line of a terminal", 110: ", so it fits two lines of a terminal"}
 
 
 def _message(kind: str, err: Mapping[str, Any], path: FieldPath, got: str) -> str:
@@ -88,7 +89,8 @@ def _message(kind: str, err: Mapping[str, Any], path: FieldPath, got: str) -> st
     if template is None:
         msg = str(err["msg"])
         return msg[:1].lower() + msg[1:]
-    return template.format(got=got, **err.get("ctx", {}))
+    context = dict(err.get("ctx", {}))
+    return template.format(got=got, fits=_FITS.get(context.get("max_length", 0), ""), **context)
 
 
 def _unknown_field(model: type, path: FieldPath) -> str:
