@@ -249,9 +249,14 @@ class Step(Model):
     per_side: bool
     """true: each leg in turn; false: once."""
     repeat: Annotated[int, Field(ge=1, le=50)] = 1
-    """Times in a row (on each leg when per_side)."""
+    """Times in a row (on each leg when per_side); with ``reps``, the sets."""
+    reps: Annotated[str, Field(pattern=r"^[1-9][0-9]?(-[1-9][0-9]?)?$")] | None = None
+    """An exercise with a load: repetitions in each set ("5", "6-8"). Its ``hold`` is then
+    the time a set may take (a range: Enter when the set is done)."""
+    reps_of: Label = "repetitions"
+    """What one repetition is, in the plural: "slow lowerings"."""
     rest: Hold | None = None
-    """Rest between repeats."""
+    """Rest between repeats (between sets)."""
     method: Method
     """roller, ball, stretch, nerve_glide or movement: the triage's cautions act on it."""
     area: Area
@@ -268,17 +273,44 @@ class Step(Model):
     """True when it is clinic practice rather than tested evidence; shown as such."""
 
 
+class WeekDose(Model):
+    """One week of an exercise's build-up: how many sessions, sets and repetitions."""
+
+    sessions_per_week: Annotated[int, Field(ge=1, le=7)]
+    sets: Annotated[int, Field(ge=1, le=10)]
+    reps: Annotated[str, Field(pattern=r"^[1-9][0-9]?(-[1-9][0-9]?)?$")]
+
+    def words(self, reps_of: str) -> str:
+        """``2 sessions a week, 2 sets of 6 slow lowerings``."""
+        times = {1: "once a week", 2: "twice a week"}.get(
+            self.sessions_per_week, f"{self.sessions_per_week} times a week"
+        )
+        return f"{times}, {self.sets} sets of {self.reps} {reps_of}"
+
+
 class RoutineProtocol(ProtocolBase):
     """Timed steps followed in order, each leg in turn where ``per_side``."""
 
     kind: Literal["routine"]
     steps: Annotated[list[Step], Field(min_length=1)]
     cautions: list[ItemOrText] = []
+    build_up: list[WeekDose] = []
+    """For an exercise with a load, week by week from its first session (the last week's
+    dose goes on); never two days in a row. Its steps with ``reps`` take each week's sets
+    and repetitions. Empty: the steps as written, every session."""
 
     @property
     def has_range_holds(self) -> bool:
         """True when some step holds for a range (10-20s), the holds that ``--hold`` replaces."""
-        return any(step.hold.is_range for step in self.steps)
+        return any(step.hold.is_range and step.reps is None for step in self.steps)
+
+    def dosed(self, week: WeekDose) -> RoutineProtocol:
+        """The routine with a week's sets and repetitions."""
+        steps = [
+            s.model_copy(update={"repeat": week.sets, "reps": week.reps}) if s.reps else s
+            for s in self.steps
+        ]
+        return self.model_copy(update={"steps": steps})
 
 
 # --- triage -----------------------------------------------------------------------------

@@ -146,6 +146,13 @@ class StepDose:
         """
         low, high = self.min_seconds, self.max_seconds
         seconds = f"{low}-{high} s" if low < high else f"{high} s"
+        if self.step.reps:
+            # An exercise with a load: sets and repetitions, never a time that reads as one
+            # long effort.
+            text = f"{count(self.repeats, 'set')} of {self.step.reps} {self.step.reps_of}"
+            if self.rest_seconds and self.repeats > 1:
+                text += f", {self.rest_seconds} s rest between sets"
+            return text
         if self.step.hold.is_range:
             text = f"{count(self.repeats, 'spot')}, {seconds} each"
         elif self.repeats > 1:

@@ -108,7 +108,7 @@ def test_all_errors_of_a_file_at_once_in_file_order(write):
         f"{path}:19:13: steps[1].repeat: input should be greater than or equal to 1",
         f'{path}:20:15: steps[1].per_side: expected true or false, got "maybe"',
         f"{path}:23:5: steps[1].colour: unknown field; allowed here: title, instruction, hold, "
-        "per_side, repeat, rest, method, area, cue, illustration, cautions, sources, practice",
+        "per_side, repeat, reps, reps_of, rest, method, area, cue, illustration, cautions, sources, practice",
     ]
 
 

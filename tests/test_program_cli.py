@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from hamstring_care.vocab import Side
 from tests.conftest import CALM_ANSWERS
 from tests.fakes import CheckInAsker
 
@@ -278,3 +279,28 @@ def test_a_day_before_the_last_check_in_is_refused(env, invoke):
     refused = invoke("program", "today")
     assert refused.exit_code == 2
     assert "is before your last check-in (Thu 3 Dec): check the computer's date" in refused.stderr
+
+
+def test_the_nordic_builds_up_week_by_week_and_never_two_days_in_a_row(env, invoke, write):
+    """Its week's sets and repetitions, on its days only (CLINICAL.md, "Safety state")."""
+    plan = write("plan.yaml", "protocols:\n  - id: back-to-running\n    stage: sprint\n")
+    checked(env)
+    on(env, 1)
+    assert invoke("program", "start", "--plan", str(plan)).exit_code == 0
+    said = {n: live(env, invoke, n, {"play": True}) for n in range(1, 10)}
+    assert "Nordic lowering: set 1 of 2, 5 slow lowerings" in said[1]  # week 1: once, 2 x 5
+    assert "Nordic hamstring exercise: not today: never two days in a row." in said[2]
+    assert "Nordic hamstring exercise: not today: 1 of 1 this week done." in said[3]
+    assert "Nordic lowering: set 1 of 2, 6 slow lowerings" in said[8]  # week 2: 2 x 6
+    assert "never two days in a row" in said[9]
+
+
+def test_loaded_exercises_say_sets_and_repetitions(library):
+    from hamstring_care.prescription import step_doses
+
+    (nordic,) = step_doses(library.get("nordic").steps)
+    assert nordic.words() == "2 sets of 5 slow lowerings, 90 s rest between sets"  # no leg
+    extender = step_doses(library.get("lengthening").steps, side=Side.LEFT)[0]
+    assert (
+        extender.words() == "2 sets of 6 slow repetitions, 30 s rest between sets · left leg only"
+    )

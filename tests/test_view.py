@@ -9,8 +9,8 @@ import re
 import pytest
 from rich.console import Console
 
-from hamstring_care.player.engine import RANGE_HINT, Frame
-from hamstring_care.player.timeline import build
+from hamstring_care.player.engine import Frame
+from hamstring_care.player.timeline import RANGE_HINT, build
 from hamstring_care.player.view import LiveView, left_text
 
 SIZES = [(60, 18), (80, 23), (120, 40)]

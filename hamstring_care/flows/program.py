@@ -28,8 +28,15 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from hamstring_care.context import Environment
+    from hamstring_care.history.log import ProgressLog
     from hamstring_care.history.store import History, ProgramRun, ProgramStop, TriageRecord
-    from hamstring_care.models import PlanProtocol, ProgramProtocol, Stage, TriageProtocol
+    from hamstring_care.models import (
+        PlanProtocol,
+        ProgramProtocol,
+        RoutineProtocol,
+        Stage,
+        TriageProtocol,
+    )
     from hamstring_care.source.library import Library
 
 DEFAULT_PROGRAM = "back-to-running"
@@ -357,7 +364,7 @@ def day(env: Environment, library: Library) -> DayOutcome:
             )
         stage = program.stage_at(where.stage)[1]
         _show_step(env, library, program, stage, run.side)
-        hurt = _play_routines(env, library, stage, run.side)
+        hurt = _play_routines(env, library, stage, run.side, run)
         if hurt is not None:
             # Once something hurts, the day's exercise stops: no walk or run today.
             out.print(
@@ -593,24 +600,59 @@ def _with_stop(program: ProgramProtocol, check: CheckIn, hurt: Disposition | Non
 
 
 def _play_routines(
-    env: Environment, library: Library, stage: Stage, side: Side
+    env: Environment, library: Library, stage: Stage, side: Side, run: ProgramRun
 ) -> Disposition | None:
-    """Offer and play the stage's routines; the level a "stop, it hurts" gave, if one did."""
+    """Offer and play the stage's routines; the level a "stop, it hurts" gave, if one did.
+
+    An exercise with a build-up plays its week's dose on its days only (never two days in a
+    row, no more sessions a week than the week allows).
+    """
     from hamstring_care.flows.session import RunOptions, session_with_log
     from hamstring_care.models import RoutineProtocol
 
+    out = env.out()
     with contextlib.closing(env.progress_log()) as log:  # saved with the other sessions
         for routine_id in stage.routines:
             routine = library.get(routine_id)
             assert isinstance(routine, RoutineProtocol)
+            dose = _todays_dose(log, routine, run, today(env))
+            if isinstance(dose, str):
+                out.print(f"{routine.title}: not today: {dose}.", markup=False)
+                continue
             # A two-leg exercise is never played "for the left leg" (it works both).
             leg = side if any(s.per_side for s in routine.steps) else Side.BOTH
             options = RunOptions(side=leg, plain=env.plain_text)
             if env.asker().confirm(f"Play “{routine.title}” now?", default=True, key=Ask.PLAY):
-                played = session_with_log(env, routine, library.triage(), [], options, log)
+                played = session_with_log(env, dose, library.triage(), [], options, log)
                 if played.stop_disposition:
                     return Disposition(played.stop_disposition)
     return None
+
+
+def _todays_dose(
+    log: ProgressLog, routine: RoutineProtocol, run: ProgramRun, on: dt.date
+) -> RoutineProtocol | str:
+    """The routine as today's session plays it, or why it does not play today."""
+    if not routine.build_up:
+        return routine
+    days = sorted(
+        {
+            s.started_at.astimezone().date()
+            for s in log.sessions_of(routine.id, since=run.started_at)
+            if s.segments_completed and s.started_at.astimezone().date() < on
+        }
+    )
+    week = (
+        routine.build_up[min((on - days[0]).days // 7, len(routine.build_up) - 1)]
+        if days
+        else (routine.build_up[0])
+    )
+    if days and days[-1] == on - dt.timedelta(days=1):
+        return "never two days in a row"
+    done = sum(1 for d in days if (on - d).days < 7)
+    if done >= week.sessions_per_week:
+        return f"{done} of {week.sessions_per_week} this week done"
+    return routine.dosed(week)
 
 
 YES_NO_NOT_SURE = [("No", "no"), ("Yes", "yes"), ("Not sure", "not_sure")]

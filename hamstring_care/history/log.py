@@ -114,6 +114,11 @@ class ProgressLog:
         if triage_id is not None:
             self._guard(lambda h: h.set_side(triage_id, side), None)
 
+    def sessions_of(self, routine_id: str, since: datetime) -> list[Session]:
+        """One routine's sessions started at or after ``since``."""
+        found: list[Session] = self._guard(lambda h: h.sessions(since=since), [])
+        return [s for s in found if s.routine_id == routine_id]
+
     def sessions_since(self, days: int) -> list[Session]:
         """Sessions of the last ``days`` days."""
         since = self.now() - timedelta(days=days)

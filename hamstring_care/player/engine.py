@@ -19,7 +19,6 @@ RESUME_COUNT_IN = 3
 STEP_SECONDS = 5  # what + and - add to or take from the current hold
 RESTART_AFTER = 3  # "back" restarts the current segment when this far into it
 EPSILON = 1e-6
-RANGE_HINT = "Move on when the tenderness eases (Enter)."
 
 # Raw key names from the key source -> what they do
 ACTIONS = {
@@ -194,7 +193,7 @@ class Player:
             if reached and range_cued != self.starts:
                 range_cued = self.starts
                 self.cues.range_minimum(segment)
-                self.view.event(RANGE_HINT)
+                self.view.event(segment.move_on_hint)
             self.view.frame(self._frame(now, deadline, reached))
             for key in self.keys.wait(self._next_wake(now, deadline, segment)):
                 if self._handle(ACTIONS.get(key), segment, reached):

@@ -126,7 +126,7 @@ class TerminalCues:
     def range_minimum(self, segment: Segment) -> None:
         """Ring, and say that it is time to move on once it eases."""
         self._bell()
-        self._say("Move on when the tenderness eases.")
+        self._say(segment.move_on_hint.replace(" (Enter)", ""))
 
     def _bell(self) -> None:
         if self.sound:

@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from hamstring_care.models import Step
 
 Kind = Literal["get_ready", "work", "rest", "switch_sides"]
+RANGE_HINT = "Move on when the tenderness eases (Enter)."
+SET_HINT = "Press Enter when the set is done."
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,11 @@ class Segment:
         return f"{self.side.capitalize()} leg" if self.side else ""
 
     @property
+    def move_on_hint(self) -> str:
+        """Said once a range hold's minimum is reached: what ends it."""
+        return SET_HINT if self.step.reps else RANGE_HINT
+
+    @property
     def heading(self) -> str:
         """What this segment is: ``Stay on a tight spot (1 of 3)``, ``Rest``, ..."""
         what = {
@@ -54,6 +61,9 @@ class Segment:
             "rest": "Rest",
             "switch_sides": f"Switch sides: {self.side_label.lower()} next",
         }[self.kind]
+        if self.kind == "work" and self.step.reps:
+            step = self.step
+            return f"{what}: set {self.rep} of {step.repeat}, {step.reps} {step.reps_of}"
         if self.kind == "work" and self.step.repeat > 1:
             what += f" ({self.rep} of {self.step.repeat})"
         return what
@@ -87,8 +97,8 @@ def build(
     for step_no, step in enumerate(steps, 1):
         legs: tuple[Side | None, ...] = Side(sides).legs if step.per_side else (None,)
         low, high = step.hold.min_s, step.hold.max_s
-        if hold is not None and step.hold.is_range:
-            low = high = hold
+        if hold is not None and step.hold.is_range and step.reps is None:
+            low = high = hold  # --hold is for tender spots; a set lasts as long as it takes
         rest = step.rest.max_s if step.rest else 0
         if count_in:
             segments.append(Segment("get_ready", step_no, step, legs[0], 1, count_in, count_in))

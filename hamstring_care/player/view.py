@@ -13,7 +13,7 @@ from rich.progress_bar import ProgressBar
 from rich.table import Table
 from rich.text import Text
 
-from hamstring_care.player.engine import RANGE_HINT, Frame
+from hamstring_care.player.engine import Frame
 from hamstring_care.player.timeline import Segment
 
 # The key help, longest first: the widest that fits the panel's border is shown.
@@ -167,8 +167,9 @@ class LiveView:
             parts.append(Text("\n" + big(count) + "\n", style="bold", justify="center"))
         if "cue" in shown and seg.kind == "work" and seg.step.cue:
             parts.append(Text(f"Cue: {seg.step.cue}", style="italic"))
-        if frame.range_reached and self.message in ("", RANGE_HINT):
-            parts.append(Text(RANGE_HINT, style="bold green"))
+        hint = seg.move_on_hint
+        if frame.range_reached and self.message in ("", hint):
+            parts.append(Text(hint, style="bold green"))
         elif self.message:
             parts.append(Text(self.message, style="bold yellow"))
         bars = Table.grid(padding=(0, 1), expand=True)
