@@ -201,13 +201,14 @@ class Environment:
 
         Bundled, then the user protocol folder, $HAMSTRING_CARE_PROTOCOLS, --protocols-dir.
         """
-        from hamstring_care.source.cache import ParsedCache
+        from hamstring_care.source.cache import KEY_FILE, ParsedCache
         from hamstring_care.source.library import Library, protocol_dirs
 
         dirs = protocol_dirs(
             self.protocols_dirs, environ=self.environ, user_folder=self.user_protocols()
         )
-        return Library(dirs, warn=self.warn, cache=ParsedCache(self.cache_folder()))
+        key = self.history_folder() / KEY_FILE  # outside the cache folder: see source/cache.py
+        return Library(dirs, warn=self.warn, cache=ParsedCache(self.cache_folder(), key))
 
     def cache_folder(self) -> Path:
         """Where parsed protocol files are kept between runs.
