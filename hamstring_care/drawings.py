@@ -9,15 +9,19 @@ only to its own parts (``#id``), and anything else is refused with the reason.
 
 from __future__ import annotations
 
+import codecs
 import re
 import stat
 import struct
 import typing
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 MAX_DRAWING_BYTES = 256 * 1024  # the bundled drawings are about 1 kB each
 MAX_ELEMENTS = 500  # they have about 20; the PDF library draws about 2,000 a second
+MAX_DEPTH = 40  # elements inside each other; the bundled drawings need 3, and the PDF
+# library draws nested groups by recursion (490 levels exhaust Python's stack)
 MAX_SHEET_ELEMENTS = 2_000  # all the drawings of one sheet together: about a second to draw
 MAX_PROBLEMS = 5
 
@@ -38,7 +42,11 @@ _DECLARATION = re.compile(r"<!\s*(DOCTYPE|ENTITY)|<\?xml-stylesheet", re.IGNOREC
 
 
 def drawing_problems(text: str) -> list[str]:
-    """Every way this SVG reaches outside itself (empty when it is self-contained)."""
+    """Every reason this SVG may not be drawn (empty when it may).
+
+    Anything that reaches outside the drawing, and more elements or deeper nesting than a
+    sheet can draw quickly.
+    """
     from xml.etree.ElementTree import ParseError
 
     from defusedxml import DefusedXmlException
@@ -57,9 +65,12 @@ def drawing_problems(text: str) -> list[str]:
     if _local(root.tag) != "svg":
         return [f"expected an <svg> drawing, found <{_local(root.tag)}>"]
     problems: list[str] = []
-    for count, element in enumerate(root.iter(), 1):
+    for count, (element, depth) in enumerate(_walk(root), 1):
         if count > MAX_ELEMENTS:
             problems.append(f"more than {MAX_ELEMENTS:,} elements; a sheet's drawing needs few")
+            break
+        if depth > MAX_DEPTH:
+            problems.append(f"elements nested more than {MAX_DEPTH} levels deep")
             break
         name = _local(element.tag)
         if name in _FORBIDDEN:
@@ -71,6 +82,15 @@ def drawing_problems(text: str) -> list[str]:
         if name == "style" and element.text:
             problems += _css_problems(element.text)
     return list(dict.fromkeys(problems))[:MAX_PROBLEMS]
+
+
+def _walk(root: Any) -> typing.Iterator[tuple[Any, int]]:
+    """Each element in document order with its depth (the root is 1), without recursion."""
+    pending = [(root, 1)]
+    while pending:
+        element, depth = pending.pop()
+        yield element, depth
+        pending += [(child, depth + 1) for child in reversed(element)]
 
 
 def _css_problems(css: str) -> list[str]:
@@ -88,9 +108,9 @@ def _local(name: str) -> str:
     return name.rsplit("}", 1)[-1]
 
 
-def _short(value: str) -> str:
+def _short(value: str, limit: int = 60) -> str:
     value = value.strip()
-    return value if len(value) <= 60 else value[:57] + "..."
+    return value if len(value) <= limit else value[: limit - 3] + "..."
 
 
 def read_drawing(path: Path) -> str:
@@ -116,7 +136,7 @@ def read_drawing(path: Path) -> str:
         raise ValueError("not UTF-8 text") from None
     problems = drawing_problems(text)
     if problems:
-        raise ValueError("not self-contained: " + "; ".join(problems))
+        raise ValueError("refused: " + "; ".join(problems))
     return text
 
 
@@ -140,10 +160,12 @@ class Logo:
 
 
 def read_logo(path: Path, source: str) -> Logo:
-    """Read and check a logo: a PNG or SVG file of at most 256 KiB.
+    """Read and check a logo: a PNG or SVG file of at most 256 KiB that every sheet can draw.
 
-    A PNG must decode and be at most 2,000 pixels a side; an SVG must be self-contained,
-    like the drawings. Raises ``InputFileError`` with the reason.
+    A PNG must be at most 2,000 pixels a side and decode to its last pixel; an SVG must be
+    a drawing (self-contained, within the drawing limits) with a size, and draw once on a
+    scratch PDF page. A UTF-8 byte-order mark before an SVG is dropped. Raises
+    ``InputFileError`` with the reason: the check, not the sheet, finds what cannot be drawn.
     """
     from hamstring_care.errors import InputFileError, Problem
     from hamstring_care.source.reading import read_bytes
@@ -160,8 +182,9 @@ def read_logo(path: Path, source: str) -> Logo:
         width, height = struct.unpack(">II", raw[16:24])
         if not (0 < width <= MAX_LOGO_PIXELS and 0 < height <= MAX_LOGO_PIXELS):
             raise refuse(f"a logo may be at most {MAX_LOGO_PIXELS:,} pixels a side")
-        _check_png(raw, refuse)
+        _check_png(raw, refuse)  # every pixel decoded, within the size just checked
         return Logo("png", raw)
+    raw = raw.removeprefix(codecs.BOM_UTF8)  # as some editors save: XML allows it, fpdf2 not
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -170,10 +193,18 @@ def read_logo(path: Path, source: str) -> Logo:
         raise refuse("not a PNG or SVG image")
     problems = drawing_problems(text)
     if problems:
-        raise refuse("not self-contained: " + "; ".join(problems))
+        raise refuse("refused: " + "; ".join(problems))
     if not _has_size(text):
         raise refuse("an SVG logo needs a viewBox, or a width and a height, to be drawn")
-    return Logo("svg", raw)
+    logo = Logo("svg", raw)
+    from hamstring_care.render.pdf import logo_problem
+
+    # Drawn once now, so that no sheet meets a logo it cannot draw: fonts it lacks, numbers
+    # out of range, a <use> that refers to itself.
+    problem = logo_problem(logo)
+    if problem:
+        raise refuse(_short(problem, 160))
+    return logo
 
 
 _NUMBER = r"\s*([0-9]*\.?[0-9]+)\s*(?:px|mm|cm|in|pt)?\s*"
@@ -195,12 +226,25 @@ def _has_size(text: str) -> bool:
 
 
 def _check_png(raw: bytes, refuse: typing.Callable[[str], Exception]) -> None:
+    """Decode every pixel, as the PDF will: damaged or missing image data is refused now.
+
+    Bounded by the 2,000 pixels a side checked before, and by Pillow's own limits on text
+    and colour-profile chunks.
+    """
     import io
 
-    from PIL import Image, UnidentifiedImageError
+    from PIL import Image
 
     try:
         with Image.open(io.BytesIO(raw)) as image:
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise refuse("not a readable PNG image") from None
+            image.verify()  # the chunks' checksums; it leaves the image unusable, so again:
+        with Image.open(io.BytesIO(raw)) as image:
+            image.load()
+            no_palette = image.mode in ("P", "PA") and image.palette is None
+    except (OSError, SyntaxError, ValueError) as exc:  # Pillow's words for a damaged file
+        reason = _short(str(exc), 100) or "damaged"
+        raise refuse(f"not a readable PNG image ({reason})") from None
+    except Exception:  # whatever else a damaged file makes the decoder raise
+        raise refuse("not a readable PNG image (damaged or incomplete)") from None
+    if no_palette:
+        raise refuse("not a readable PNG image (a palette image without its palette, PLTE)")

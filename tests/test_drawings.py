@@ -8,6 +8,7 @@ never to fetch anything, as a second wall.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import socket
 import struct
 import zlib
@@ -199,3 +200,101 @@ def test_a_sheet_draws_at_most_2000_elements_in_all(tmp_path):
     assert printed.exit_code == 2
     assert "drawings hold more than 2,000 elements together" in printed.stderr
     assert not out.exists()
+
+
+# --- logos: what the check passes, every sheet draws (issue 24) -------------------------
+
+
+def chunk(kind: bytes, data: bytes) -> bytes:
+    body = kind + data
+    return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+
+def raw_png(width: int, height: int, idat: bytes | None, color_type: int = 2) -> bytes:
+    """A PNG with valid checksums around whatever image data it is given (None: no IDAT)."""
+    header = struct.pack(">IIBBBBB", width, height, 8, color_type, 0, 0, 0)
+    data = chunk(b"IDAT", idat) if idat is not None else b""
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + data + chunk(b"IEND", b"")
+
+
+LOGO_SVG = '<svg xmlns="http://www.w3.org/2000/svg" {size}>{body}</svg>'
+
+
+def svg_logo(body: str, size: str = 'viewBox="0 0 100 30"') -> bytes:
+    return LOGO_SVG.format(size=size, body=body).encode()
+
+
+UNDRAWABLE_LOGOS = {
+    "corrupt compressed data.png": (
+        raw_png(100, 30, b"\x78\x9c" + b"\xff" * 200),
+        "not a readable PNG image",
+    ),
+    "too little image data.png": (
+        raw_png(100, 30, zlib.compress(b"\x00" * 50)),
+        "not a readable PNG image",
+    ),
+    "no IDAT.png": (raw_png(10, 10, None), "not a readable PNG image"),
+    "palette without PLTE.png": (
+        raw_png(10, 10, zlib.compress(b"\x00" * 110), color_type=3),
+        "a palette image without its palette",
+    ),
+    "a font the PDF lacks.svg": (
+        svg_logo('<text x="1" y="10" font-family="MyriadPro-Regular, Myriad Pro">Riverside</text>'),
+        "its text asks for a font the PDF does not have (MyriadPro-Regular)",
+    ),
+    "490 nested groups.svg": (
+        svg_logo("<g>" * 490 + '<rect width="1" height="1"/>' + "</g>" * 490),
+        "nested more than 40 levels deep",
+    ),
+    "a use of itself.svg": (
+        svg_logo('<g id="a"><rect width="1" height="1"/><use href="#a"/></g>'),
+        "reference cycle",
+    ),
+    "a number like 1e400.svg": (
+        svg_logo('<rect width="1e400" height="1"/>'),
+        "the PDF library cannot draw it",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", UNDRAWABLE_LOGOS)
+@pytest.mark.parametrize("fmt", ["pdf", "html"])
+def test_a_logo_the_pdf_cannot_draw_is_refused_when_checked(tmp_path, name, fmt):
+    """Exit 2 with one line naming the logo, for every format: never exit 1 at drawing."""
+    content, reason = UNDRAWABLE_LOGOS[name]
+    logo = tmp_path / name
+    logo.write_bytes(content)
+    out = tmp_path / f"sheet.{fmt}"
+    printed = runner.invoke(cli.app, ["print", "rice", "--logo", str(logo), "-o", str(out)])
+    assert printed.exit_code == 2, printed.output
+    (line,) = printed.stderr.strip().splitlines()
+    assert line.startswith(f"{logo}: ") and reason in line
+    assert not out.exists()
+
+
+def test_a_logo_saved_with_a_byte_order_mark_is_drawn(tmp_path):
+    from pypdf import PdfReader
+
+    logo = tmp_path / "bom.svg"
+    logo.write_bytes(b"\xef\xbb\xbf" + svg_logo('<rect width="10" height="10"/>'))
+    out = tmp_path / "sheet.pdf"
+    printed = runner.invoke(cli.app, ["print", "rice", "--logo", str(logo), "-o", str(out)])
+    assert printed.exit_code == 0, printed.output
+    assert PdfReader(out).pages[0].extract_text()  # drawn, with the rest of the sheet
+
+
+def test_a_logo_sized_by_width_and_height_prints_no_python_warning(tmp_path):
+    """As a user runs it: a library's warning never reaches the screen."""
+    import subprocess
+    import sys
+
+    logo = tmp_path / "wh.svg"
+    logo.write_bytes(svg_logo('<rect width="10" height="10"/>', 'width="100" height="30"'))
+    ran = subprocess.run(
+        [sys.executable, "-m", "hamstring_care", "print", "rice", "--logo", str(logo),
+         "-o", str(tmp_path / "s.pdf")],
+        capture_output=True, text=True, cwd=tmp_path,
+        env={k: v for k, v in os.environ.items() if k != "PYTHONWARNINGS"},
+    )  # fmt: skip
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stderr == ""
