@@ -2,9 +2,12 @@
 
 A protocol folder can come from someone else, and its drawings go into PDF and HTML sheets.
 An SVG can name other files and addresses in many places (``href``, ``<image>``, CSS
-``@import`` and ``url(...)``, entity declarations, style-sheet instructions); a renderer that
-follows one would read a local file into the sheet or send a request. So a drawing may refer
-only to its own parts (``#id``), and anything else is refused with the reason.
+``@import`` and ``url(...)``, entity declarations, style-sheet instructions, event handlers
+that run script in a browser); a renderer that follows one would read a local file into the
+sheet or send a request. So a drawing may refer only to its own parts (``#id``) and may use
+only the elements, attributes, CSS properties and CSS functions of an allow-list: a list of
+what is forbidden always misses a spelling (a CSS escape, an upper-case name, a namespace,
+a newer standard's function). Anything else is refused with the reason.
 """
 
 from __future__ import annotations
@@ -25,19 +28,68 @@ MAX_DEPTH = 40  # elements inside each other; the bundled drawings need 3, and t
 MAX_SHEET_ELEMENTS = 2_000  # all the drawings of one sheet together: about a second to draw
 MAX_PROBLEMS = 5
 
-# Elements that embed or run outside content whatever their attributes say.
-_FORBIDDEN = {
+# What a drawing may use: an allow-list, so that what is not named here (a script, an event
+# handler, an element or property of a newer standard that fetches) is refused, whatever
+# its case or namespace. The bundled drawings use a fraction of it; the rest is what drawing
+# programs write for shapes, text, gradients, markers and styles.
+SVG_NAMESPACE = "http://www.w3.org/2000/svg"
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_ELEMENTS = _words(
+    """svg g defs symbol use title desc metadata switch style path rect circle ellipse line
+    polyline polygon text tspan textPath linearGradient radialGradient stop clipPath mask
+    pattern marker"""
+)
+# Elements of drawing programs' own namespaces (Inkscape, Sodipodi, RDF metadata): no
+# renderer draws or runs them.
+_EDITOR_NAMESPACES = _words(
+    """http://www.inkscape.org/namespaces/inkscape
+    http://sodipodi.sourceforge.net/DTD/sodipodi-0.dtd
+    http://www.w3.org/1999/02/22-rdf-syntax-ns# http://creativecommons.org/ns#
+    http://web.resource.org/cc/ http://purl.org/dc/elements/1.1/"""
+)
+_XLINK = "http://www.w3.org/1999/xlink"
+_XML = "http://www.w3.org/XML/1998/namespace"
+# Presentation properties: as attributes, and as CSS in style="" and <style>.
+_PROPERTIES = _words(
+    """fill fill-opacity fill-rule stroke stroke-width stroke-opacity stroke-linecap
+    stroke-linejoin stroke-miterlimit stroke-dasharray stroke-dashoffset opacity color
+    display visibility overflow clip-path clip-rule mask marker marker-start marker-mid
+    marker-end stop-color stop-opacity font font-family font-size font-weight font-style
+    font-variant font-stretch text-anchor dominant-baseline alignment-baseline
+    baseline-shift letter-spacing word-spacing text-decoration white-space writing-mode
+    direction unicode-bidi paint-order vector-effect shape-rendering text-rendering
+    color-interpolation isolation mix-blend-mode enable-background transform
+    transform-origin"""
+)
+_ATTRIBUTES = _PROPERTIES | _words(
+    """id class style href viewBox preserveAspectRatio version baseProfile width height x y
+    x1 y1 x2 y2 cx cy r rx ry fx fy fr d points pathLength dx dy rotate textLength
+    lengthAdjust startOffset method spacing side offset gradientUnits gradientTransform
+    spreadMethod patternUnits patternContentUnits patternTransform clipPathUnits maskUnits
+    maskContentUnits markerWidth markerHeight markerUnits refX refY orient type media lang"""
+)
+# CSS functions a value may hold: colours, lengths and transforms, and url(#id) only.
+_FUNCTIONS = _words(
+    """url rgb rgba hsl hsla calc var matrix translate translatex translatey scale scalex
+    scaley rotate skewx skewy"""
+)
+# The reasons for the elements that embed or run outside content, in words.
+_NAMED = {
     "image": "an <image> element (drawings may not embed pictures)",
     "feImage": "an <feImage> element (drawings may not embed pictures)",
     "foreignObject": "a <foreignObject> element",
     "script": "a <script> element",
-    "iframe": "an <iframe> element",
-    "object": "an <object> element",
-    "embed": "an <embed> element",
-    "audio": "an <audio> element",
-    "video": "a <video> element",
+    "a": "an <a> link",
 }
 _URL = re.compile(r"url\(\s*(['\"]?)\s*([^)'\"]*)\1\s*\)", re.IGNORECASE)
+_FUNCTION = re.compile(r"([a-zA-Z_-][\w-]*)\(")  # a function token: no space before (
+_CSS_ESCAPE = re.compile(r"\\(?:([0-9a-fA-F]{1,6})[ \t\n\r\f]?|(\n|\r\n|\r|\f)|(.))", re.DOTALL)
+_CSS_COMMENT = re.compile(r"/\*.*?(?:\*/|$)", re.DOTALL)
 _DECLARATION = re.compile(r"<!\s*(DOCTYPE|ENTITY)|<\?xml-stylesheet", re.IGNORECASE)
 
 
@@ -72,16 +124,37 @@ def drawing_problems(text: str) -> list[str]:
         if depth > MAX_DEPTH:
             problems.append(f"elements nested more than {MAX_DEPTH} levels deep")
             break
-        name = _local(element.tag)
-        if name in _FORBIDDEN:
-            problems.append(_FORBIDDEN[name])
-        for attribute, value in element.attrib.items():
-            if _local(attribute) == "href" and not value.strip().startswith("#"):
-                problems.append(f'a link to "{_short(value)}" (only #id links are allowed)')
-            problems += _css_problems(value)
-        if name == "style" and element.text:
-            problems += _css_problems(element.text)
+        problems += _element_problems(element)
     return list(dict.fromkeys(problems))[:MAX_PROBLEMS]
+
+
+def _element_problems(element: Any) -> list[str]:
+    """What one element uses that drawings may not: by the allow-lists above."""
+    namespace, name = _split(element.tag)
+    if namespace in _EDITOR_NAMESPACES:
+        return []
+    if namespace not in ("", SVG_NAMESPACE) or name not in _ELEMENTS:
+        shown = name if namespace in ("", SVG_NAMESPACE) else element.tag
+        return [_NAMED.get(name, f"a <{_short(shown)}> element (not one a drawing may use)")]
+    problems = []
+    for attribute, value in element.attrib.items():
+        namespace, local = _split(attribute)
+        if local.lower().startswith("on"):
+            problems.append(f"an event handler ({_short(local)}=...)")
+        elif local == "href" and namespace in ("", _XLINK):
+            if not value.strip().startswith("#"):
+                problems.append(f'a link to "{_short(value)}" (only #id links are allowed)')
+        elif (namespace == _XML and local in ("space", "lang")) or namespace in _EDITOR_NAMESPACES:
+            continue
+        elif namespace or (local not in _ATTRIBUTES and not local.startswith("data-")):
+            problems.append(f"an attribute {_short(attribute)} (not one a drawing may use)")
+        elif local == "style":
+            problems += _declaration_problems(value)
+        else:
+            problems += _value_problems(value)
+    if name == "style" and element.text:
+        problems += _style_sheet_problems(element.text)
+    return problems
 
 
 def _walk(root: Any) -> typing.Iterator[tuple[Any, int]]:
@@ -93,15 +166,69 @@ def _walk(root: Any) -> typing.Iterator[tuple[Any, int]]:
         pending += [(child, depth + 1) for child in reversed(element)]
 
 
-def _css_problems(css: str) -> list[str]:
+def _css_text(css: str) -> str:
+    r"""CSS as its parser reads it: comments out, escapes decoded (``u\72l(`` is ``url(``)."""
+
+    def decoded(match: re.Match[str]) -> str:
+        digits, line_break, other = match.groups()
+        if digits:
+            code = int(digits, 16)
+            return chr(code) if 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else "\ufffd"
+        return "" if line_break else other
+
+    return _CSS_ESCAPE.sub(decoded, _CSS_COMMENT.sub(" ", css))
+
+
+def _style_sheet_problems(css: str) -> list[str]:
+    """A <style> element: rules of selectors and declarations, no @-rules at all."""
+    text = _css_text(css)
     problems = []
-    if "@import" in css.lower():
-        problems.append("a CSS @import")
-    for match in _URL.finditer(css):
+    for rule in re.findall(r"@\s*([\w-]*)", text):
+        problems.append("a CSS @import" if rule.lower() == "import" else f"a CSS @{rule} rule")
+    for block in re.findall(r"\{([^{}]*)\}", text):
+        problems += _declaration_problems(block, decoded=True)
+    return problems
+
+
+def _declaration_problems(css: str, *, decoded: bool = False) -> list[str]:
+    """Declarations (``fill: red; stroke: url(#g)``): known properties, harmless values."""
+    text = css if decoded else _css_text(css)
+    problems = []
+    if "@" in text:
+        problems.append("a CSS @import" if "import" in text.lower() else "a CSS @-rule")
+    for declaration in text.split(";"):
+        name, colon, value = declaration.partition(":")
+        name = name.strip().lower()
+        if not name and not value.strip():
+            continue
+        if not colon or name not in _PROPERTIES:
+            problems.append(f"a CSS property {_short(name)} (not one a drawing may use)")
+        problems += _value_problems(value, decoded=True)
+    return problems
+
+
+def _value_problems(value: str, *, decoded: bool = False) -> list[str]:
+    """A value's functions: colours, lengths, transforms, and url() of a part (#id) only."""
+    text = value if decoded else _css_text(value)
+    problems = []
+    for match in _FUNCTION.finditer(text):
+        if match.group(1).lower() not in _FUNCTIONS:
+            problems.append(f"a CSS {_short(match.group(1))}() (not one a drawing may use)")
+    for match in _URL.finditer(text):
         target = match.group(2).strip()
         if not target.startswith("#"):
             problems.append(f'a CSS url("{_short(target)}") (only url(#id) is allowed)')
+    if re.search(r"url\s*\(", text, re.IGNORECASE) and not _URL.search(text):
+        problems.append("a CSS url(...) that cannot be read")
     return problems
+
+
+def _split(name: str) -> tuple[str, str]:
+    """``{namespace}local`` as its namespace (empty when none) and its local name."""
+    if name.startswith("{"):
+        namespace, _, local = name[1:].partition("}")
+        return namespace, local
+    return "", name
 
 
 def _local(name: str) -> str:

@@ -168,6 +168,65 @@ def test_an_illustrations_folder_linked_elsewhere_is_refused(tmp_path):
     assert "illustrations" in checked.stderr
 
 
+# Ways around a check that reads the raw text: CSS escapes, comments, case, other namespaces,
+# event handlers. Each passed `protocols validate` before the allow-list (issue 24, D17).
+DISGUISED = {
+    "escaped @import": '<style>@\\69mport "http://127.0.0.1:9/a.css";</style>',
+    "escaped url()": "<style>rect { fill: \\75rl(http://127.0.0.1:9/x) }</style>",
+    "escaped url() in style=": '<rect style="fill: u\\72l(http://127.0.0.1:9/x)"/>',
+    "event handler": '<rect onload="fetch(\'http://127.0.0.1:9/\')" width="1" height="1"/>',
+    "event handler, upper case": '<rect ONCLICK="x()" width="1" height="1"/>',
+    "upper-case image": '<IMAGE HREF="http://127.0.0.1:9/x.png"/>',
+    "upper-case script": "<SCRIPT>fetch('http://127.0.0.1:9/')</SCRIPT>",
+    "XHTML script": '<script xmlns="http://www.w3.org/1999/xhtml">fetch("/")</script>',
+    "image-set()": "<rect style=\"fill: image-set('http://127.0.0.1:9/x.png' 1x)\"/>",
+    "a property that fetches": '<rect style="background: url(http://127.0.0.1:9/x)"/>',
+    "@font-face": "<style>@font-face { font-family: x; src: url(http://127.0.0.1:9/f) }</style>",
+    "XML Events": '<g xmlns:ev="http://www.w3.org/2001/xml-events" ev:event="load"/>',
+}
+
+
+@pytest.mark.parametrize("case", DISGUISED)
+def test_a_disguised_reach_outside_is_refused(case):
+    from hamstring_care.drawings import drawing_problems
+
+    assert drawing_problems(SVG.format(DISGUISED[case])) != []
+
+
+def test_the_audits_disguised_drawing_is_refused_by_validate(tmp_path):
+    drawing = SVG.format(
+        '<style>@\\69mport "http://127.0.0.1:9/a.css"; rect { fill: \\75rl(http://127.0.0.1:9/x) }'
+        '</style><rect onload="alert(1)" width="1" height="1"/>'
+    )
+    checked = runner.invoke(
+        cli.app, ["protocols", "validate", str(shared_folder(tmp_path, drawing))]
+    )
+    assert checked.exit_code == 2
+    assert "a CSS @import" in checked.stderr
+    assert 'a CSS url("http://127.0.0.1:9/x")' in checked.stderr
+    assert "an event handler (onload=...)" in checked.stderr
+
+
+def test_what_drawing_programs_write_is_allowed():
+    """Shapes, text, gradients, classes in a <style>, Inkscape's own namespaces."""
+    from hamstring_care.drawings import drawing_problems
+
+    drawing = (
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"'
+        ' xmlns:inkscape="http://www.inkscape.org/namespaces/inkscape"'
+        ' xmlns:sodipodi="http://sodipodi.sourceforge.net/DTD/sodipodi-0.dtd"'
+        ' viewBox="0 0 160 100" inkscape:version="1.3" data-name="Layer 1">'
+        '<sodipodi:namedview id="n" pagecolor="#fff"/>'
+        "<defs><style>/* exported */ .cls-1 { fill: url(#g); stroke: rgb(0, 51, 102); }</style>"
+        '<linearGradient id="g"><stop offset="0" stop-color="#036"/></linearGradient></defs>'
+        '<g transform="translate(10 5) rotate(3)" xml:space="preserve">'
+        '<path class="cls-1" d="M0 0 L10 10" style="stroke-width: 2; opacity: .8"/>'
+        '<text x="1" y="9" font-family="\'Myriad Pro\', sans-serif">Riverside</text>'
+        '<use xlink:href="#g"/></g></svg>'
+    )
+    assert drawing_problems(drawing) == []
+
+
 def test_the_bundled_drawings_are_self_contained(library):
     from hamstring_care.drawings import drawing_problems
 
