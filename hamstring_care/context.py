@@ -207,8 +207,8 @@ class Environment:
         dirs = protocol_dirs(
             self.protocols_dirs, environ=self.environ, user_folder=self.user_protocols()
         )
-        key = self.history_folder() / KEY_FILE  # outside the cache folder: see source/cache.py
-        return Library(dirs, warn=self.warn, cache=ParsedCache(self.cache_folder(), key))
+        cache = ParsedCache(self.cache_folder(), self.config_folder() / KEY_FILE)
+        return Library(dirs, warn=self.warn, cache=cache)
 
     def cache_folder(self) -> Path:
         """Where parsed protocol files are kept between runs.
@@ -222,6 +222,15 @@ class Environment:
         import platformdirs
 
         return platformdirs.user_cache_path("hamstring-care") / "protocols"
+
+    def config_folder(self) -> Path:
+        """The user config folder (~/.config/hamstring-care on Linux): the cache's key.
+
+        Outside the cache folder, and the same whatever --data-dir says (see source/cache.py).
+        """
+        import platformdirs
+
+        return platformdirs.user_config_path(PROGRAM)
 
     def history_folder(self) -> Path:
         """Where the progress log lives: --data-dir, $HAMSTRING_CARE_DATA, the user data dir."""

@@ -28,8 +28,8 @@ def entries(cache: ParsedCache) -> list:
 
 
 def new_cache(tmp_path, name: str = "cache") -> ParsedCache:
-    """A cache in its own folder, its key in a data folder beside it (as the program has it)."""
-    return ParsedCache(tmp_path / name, tmp_path / "data" / "cache.key")
+    """A cache in its own folder, its key in a config folder beside it (as the program has it)."""
+    return ParsedCache(tmp_path / name, tmp_path / "config" / "cache.key")
 
 
 def entry_data(entry) -> dict:
@@ -132,6 +132,7 @@ def reseal_as_before(entry, data: dict) -> None:
 def test_a_tampered_triage_entry_cannot_change_the_result(tmp_path, write, invoke, monkeypatch):
     """Two emergency warning signs stay an emergency whatever the cache folder holds."""
     monkeypatch.setenv("HAMSTRING_CARE_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     answers = write("a.yaml", EMERGENCY)
     first = invoke("triage", "--answers", str(answers), "--json")
     assert json.loads(first.output)["disposition"] == "emergency"
@@ -155,7 +156,7 @@ def test_an_entry_is_used_only_for_the_file_it_was_sealed_for(tmp_path, rice):
 
 def test_an_entry_sealed_under_another_key_is_parsed_again(tmp_path, rice, monkeypatch):
     """A cache copied from elsewhere (or a shared folder another account writes) is not used."""
-    theirs = ParsedCache(tmp_path / "cache", tmp_path / "their-data" / "cache.key")
+    theirs = ParsedCache(tmp_path / "cache", tmp_path / "their-config" / "cache.key")
     load_protocol(rice, cache=theirs)
     ours = new_cache(tmp_path)
     assert ours.get(rice.read_bytes()) is None
@@ -166,9 +167,9 @@ def test_an_entry_sealed_under_another_key_is_parsed_again(tmp_path, rice, monke
 def test_the_key_is_kept_outside_the_cache_folder(tmp_path, rice):
     cache = new_cache(tmp_path)
     load_protocol(rice, cache=cache)
-    key = (tmp_path / "data" / "cache.key").read_bytes()
+    key = (tmp_path / "config" / "cache.key").read_bytes()
     assert len(key) == cache_module.KEY_BYTES
-    assert (tmp_path / "data" / "cache.key").stat().st_mode & 0o077 == 0
+    assert (tmp_path / "config" / "cache.key").stat().st_mode & 0o077 == 0
     assert all(key not in path.read_bytes() for path in cache.folder.iterdir())
 
 

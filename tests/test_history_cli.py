@@ -470,11 +470,6 @@ def pretend_read_only(monkeypatch, *places: Path) -> None:
     monkeypatch.setattr(store.os, "access", access)
 
 
-def history_files(data: Path) -> list[str]:
-    """The history file and any SQLite made beside it (the protocol cache's key aside)."""
-    return sorted(p.name for p in data.iterdir() if p.name.startswith(FILE_NAME))
-
-
 def test_a_read_only_file_is_not_touched_by_a_routine(wall, data, monkeypatch, invoke):
     add_sessions(data, [(5, 4)], T0 - timedelta(days=1))
     pretend_read_only(monkeypatch, data / FILE_NAME)
@@ -484,7 +479,7 @@ def test_a_read_only_file_is_not_touched_by_a_routine(wall, data, monkeypatch, i
         f"hamstring-care: warning: {data / FILE_NAME}: cannot save: the file is read-only; "
         "nothing will be saved this time"
     )
-    assert history_files(data) == [FILE_NAME]  # no -wal, no -shm
+    assert sorted(p.name for p in data.iterdir()) == [FILE_NAME]  # no -wal, no -shm
 
 
 def test_a_read_only_folder_can_still_be_read_and_exported(wall, data, monkeypatch, invoke):
@@ -498,7 +493,7 @@ def test_a_read_only_folder_can_still_be_read_and_exported(wall, data, monkeypat
     assert len(json.loads(exported.stdout)["sessions"]) == 2
     forget = invoke("history", "forget", "--all", "--yes")
     assert forget.exit_code == 2 and "read-only" in forget.stderr
-    assert history_files(data) == [FILE_NAME]
+    assert sorted(p.name for p in data.iterdir()) == [FILE_NAME]
 
 
 def test_play_your_routine_again_after_the_warning_signs(env, wall, data, invoke):

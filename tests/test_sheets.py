@@ -272,11 +272,6 @@ def test_a_link_is_replaced_as_a_link(tmp_path, invoke):
     assert not link.is_symlink() and target.read_text() == "keep me"
 
 
-def written(folder: Path) -> list[str]:
-    """What a command left in the folder, but the test's data folder (the cache's key)."""
-    return sorted(p.name for p in folder.iterdir() if p.name != "data")
-
-
 def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path, monkeypatch, invoke):
     out = tmp_path / "s.pdf"
     out.write_bytes(b"old sheet")
@@ -289,7 +284,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path, monkeypat
     assert result.exit_code == 2
     assert result.stderr.strip() == f"{out}: cannot write: no space left on device"
     assert out.read_bytes() == b"old sheet"
-    assert written(tmp_path) == ["s.pdf"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.pdf"]
 
 
 def test_missing_folder_and_read_only_folder(tmp_path, monkeypatch, invoke):
@@ -377,7 +372,7 @@ def test_bad_input_exits_2_with_one_line(tmp_path, monkeypatch, args, message, i
     assert result.exit_code == 2
     assert result.stderr.strip() == message
     assert result.stdout == ""
-    assert written(tmp_path) == []
+    assert list(tmp_path.iterdir()) == []
 
 
 # --- plans ------------------------------------------------------------------------------

@@ -7,17 +7,20 @@ program's version): an edited file is simply a new entry.
 
 **Sealed, so never different.** Each entry carries an HMAC-SHA256 of what it holds, bound to
 the SHA-256 of the file it came from, under a random key of this user's kept outside the
-cache: ``cache.key`` in the data folder, beside ``history.db`` (mode 600). An entry whose seal
+cache: ``cache.key`` in the user config folder (mode 600; ``~/.config/hamstring-care`` on
+Linux), one key whatever ``--data-dir`` or ``HAMSTRING_CARE_CACHE`` say. An entry whose seal
 does not match, an entry from another key, another version or another file, is not used: the
 file is parsed again. So whoever can write the cache folder (another account, when
 ``HAMSTRING_CARE_CACHE`` names a shared folder; a copy of someone else's cache; an edit by
 hand) cannot change a triage, a program's stop rules or a dose. Why a key and not a hash: a
 hash in the entry anyone can compute again for an entry of their own. Why not simply leave
 the triage file out of the cache: every protocol file decides something (the program's stop
-rules, a routine's doses), and the seal costs about 0.1 ms a file where parsing costs 10-20
-(``benchmarks/README.md``). It does not stand against someone who can read your data folder:
-they can edit your protocol files as well. A sealed entry is also held to the limits a YAML
-file is (``within_limits``): depth, number of values, digits.
+rules, a routine's doses), and sealing and checking cost well under a millisecond a file
+where parsing costs 10-20 (``benchmarks/README.md``). Why the config folder, not the data
+folder: one key whatever the data folder, and the data folder holds only what the README
+says it holds. It does not stand against someone who can read your config folder: that is
+you, who can edit your protocol files as well. A sealed entry is also held to the limits a
+YAML file is (``within_limits``): depth, number of values, digits.
 
 **Nothing but its own.** The cache writes only in a folder it made: it creates the folder
 (mode 700) with a ``CACHEDIR.TAG`` naming hamstring-care (the cache-directory standard that
@@ -49,7 +52,7 @@ NAME_SCHEME = 1  # in each entry's name: entries stay where the first cache put 
 FORMAT = 2  # what an entry holds: 1 was unsealed JSON, now passed over
 MAX_ENTRY_BYTES = 4 * 1024 * 1024  # JSON of a 1 MiB YAML file, aliases written out, with room
 MAX_ENTRIES = 200  # older entries are removed beyond this (edited files leave old ones)
-KEY_FILE = "cache.key"  # in the data folder, never in the cache folder
+KEY_FILE = "cache.key"  # in the user config folder, never in the cache folder
 KEY_BYTES = 32
 TAG_FILE = "CACHEDIR.TAG"
 TAG = (
@@ -134,7 +137,7 @@ class ParsedCache:
         return self._key
 
     def _new_key(self) -> bytes | None:
-        """A new random key in the data folder, private; None when it cannot be kept.
+        """A new random key in its private folder; None when it cannot be kept.
 
         Two processes making one at once each seal with their own; the key that stays makes
         the other's entries fail their seal, and they are parsed and sealed again.
@@ -144,7 +147,7 @@ class ParsedCache:
         key = secrets.token_bytes(KEY_BYTES)
         folder = self.key_file.parent
         try:
-            folder.mkdir(mode=0o700, parents=True, exist_ok=True)  # the private data folder
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)  # private: a secret
             _replace(folder, self.key_file.name, key)  # mode 600, as mkstemp makes it
         except OSError:
             return None
