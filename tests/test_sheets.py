@@ -183,6 +183,19 @@ def test_hostile_markdown_and_text(tmp_path, invoke):
     assert max(len(line) for line in txt.stdout.splitlines()) <= 78
 
 
+def test_markdown_leaves_a_bare_address_as_text(invoke):
+    """GFM renderers link "https://..." and "www." on their own; escaped, they read the same
+    and stay text (cmark-gfm, GitHub's renderer, leaves https\\:// and www\\. unlinked)."""
+    notes = "Log in at https://127.0.0.1:9/login or WWW.example.org, at 09:30"
+    sheet = invoke(
+        "print", "rice", "--notes", notes, "--clinic", "ftp://x.org", "-f", "md", "-o", "-"
+    )
+    assert sheet.exit_code == 0
+    assert "https\\://127.0.0.1:9/login or WWW\\.example.org, at 09:30" in sheet.stdout
+    assert "ftp\\://x.org" in sheet.stdout
+    assert "://" not in sheet.stdout.replace("\\://", "")
+
+
 def test_hostile_pdf_renders_and_long_notes_continue_on_new_pages(tmp_path, invoke):
     out = tmp_path / "s.pdf"
     result = invoke("print", "hamstring-stretch", *hostile_args(tmp_path), "-o", str(out))
