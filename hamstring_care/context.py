@@ -233,10 +233,16 @@ class Environment:
         return platformdirs.user_config_path(PROGRAM)
 
     def history_folder(self) -> Path:
-        """Where the progress log lives: --data-dir, $HAMSTRING_CARE_DATA, the user data dir."""
-        from hamstring_care.history.folder import data_dir
+        """Where the progress log lives: --data-dir, $HAMSTRING_CARE_DATA, the user data dir.
 
-        return data_dir(self.data_dir, self.environ)
+        Raises:
+            UsageError: the folder cannot be looked into (a folder on the way that may not be
+                entered, a name too long): one line for every command that uses it.
+        """
+        from hamstring_care.files import usable_folder
+        from hamstring_care.history.folder import FILE_NAME, data_dir
+
+        return usable_folder(data_dir(self.data_dir, self.environ), FILE_NAME, "data folder")
 
     def user_protocols(self) -> Path:
         """The user protocol folder, where `protocols new` writes: protocols/ in the data folder."""

@@ -479,3 +479,79 @@ def test_a_finished_routine_is_saved_as_ended_before_the_last_question(library, 
         )  # fmt: skip
     last = saved[-1][1]
     assert last.ended_at is not None and last.segments_completed == last.segments_total
+
+
+# --- every path the user gives (issue 24) ----------------------------------------------
+
+LONG_NAME = "a" * 300  # over the 255 bytes a file name may have
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["print", "rice", "-f", "txt", "-o", f"{LONG_NAME}.txt"],
+        ["history", "export", f"{LONG_NAME}.json"],
+        ["plan", "new", "-o", f"{LONG_NAME}.yaml"],
+        ["protocols", "schema", "-o", f"{LONG_NAME}.json"],
+        ["protocols", "new", "x", "-o", f"{LONG_NAME}/x.yaml"],
+        ["protocols", "validate", LONG_NAME],
+        ["--data-dir", LONG_NAME, "history"],
+        ["--data-dir", LONG_NAME, "program", "status"],
+        ["--data-dir", LONG_NAME, "print", "rice", "-f", "txt", "-o", "-"],
+    ],
+    ids=lambda args: " ".join(a for a in args if a != LONG_NAME and LONG_NAME not in a),
+)
+def test_a_name_longer_than_the_system_allows_is_one_line(tmp_path, monkeypatch, args, invoke):
+    monkeypatch.chdir(tmp_path)
+    result = invoke(*args)
+    assert result.exit_code == 2, result.stderr
+    (line,) = result.stderr.splitlines()
+    assert "file name too long" in line
+
+
+def locked(monkeypatch, folder: Path) -> None:
+    """The system's answer for a folder that may not be entered (root may enter any)."""
+    import errno
+
+    real_stat, real_lstat, real_open = os.stat, os.lstat, os.open
+
+    def refuse(path) -> None:
+        if str(folder) in os.fspath(path) and os.fspath(path) != str(folder):
+            raise PermissionError(errno.EACCES, "Permission denied", os.fspath(path))
+
+    def stat(path, *args, **kwargs):
+        refuse(path)
+        return real_stat(path, *args, **kwargs)
+
+    def lstat(path, *args, **kwargs):
+        refuse(path)
+        return real_lstat(path, *args, **kwargs)
+
+    def open_(path, *args, **kwargs):
+        refuse(path)
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "stat", stat)
+    monkeypatch.setattr(os, "lstat", lstat)
+    monkeypatch.setattr(os, "open", open_)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["print", "rice", "-f", "txt", "-o", "{inner}/x.txt"],
+        ["history", "export", "{inner}/x.json"],
+        ["--data-dir", "{inner}", "history"],
+        ["--data-dir", "{inner}", "program", "status"],
+        ["protocols", "validate", "{inner}"],
+    ],
+    ids=lambda args: " ".join(a for a in args if "{inner}" not in a),
+)
+def test_a_path_under_a_folder_you_may_not_enter_is_one_line(tmp_path, monkeypatch, args, invoke):
+    inner = tmp_path / "locked" / "inner"
+    inner.mkdir(parents=True)
+    locked(monkeypatch, tmp_path / "locked")
+    result = invoke(*[a.replace("{inner}", str(inner)) for a in args])
+    assert result.exit_code == 2, result.stderr
+    (line,) = result.stderr.splitlines()
+    assert "permission denied" in line
