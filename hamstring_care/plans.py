@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -89,9 +91,40 @@ def prescription(
     else:
         items = tuple(Prescribed(advice(library, pid)) for pid in dict.fromkeys(protocol_ids))
         base = Prescription(items=items, date=today)
-    if clinic_file is not None and clinic_file.is_file():
+    if clinic_file is not None and _clinic_file_there(clinic_file):
         base = _with_clinic(base, clinic_file, plan_path is not None)
     return _apply(base, given)
+
+
+def _clinic_file_there(path: Path) -> bool:
+    """True when a clinic settings file is there to read; False when there is none.
+
+    Anything else at its name (a folder, a named pipe, a link to nothing, a name that cannot
+    be looked at) is an error, exit 2, as a damaged file is: skipped with a warning, a sheet
+    would go to a patient without the clinic's phone and emergency number, and a warning
+    line is easily missed while the sheet is not.
+    """
+    from hamstring_care.errors import InputFileError, Problem
+    from hamstring_care.files import examine, reason
+    from hamstring_care.source.reading import display_name
+
+    def refuse(why: str) -> InputFileError:
+        return InputFileError(display_name(path), [Problem((), why)])
+
+    try:
+        if not os.path.lexists(path):
+            return False
+        status = examine(path)
+    except OSError as exc:
+        raise refuse(f"cannot read: {reason(exc)}") from None
+    if status is None:
+        raise refuse("a symbolic link to nothing; link it to the clinic's settings or remove it")
+    if stat.S_ISDIR(status.st_mode):
+        raise refuse("a folder, not the clinic's settings file; move it away")
+    if not stat.S_ISREG(status.st_mode):
+        kind = "a named pipe" if stat.S_ISFIFO(status.st_mode) else "not a regular file"
+        raise refuse(f"{kind}; the clinic's settings are read from a file")
+    return True
 
 
 CLINIC_FILE = "clinic.yaml"

@@ -886,6 +886,26 @@ def test_a_clinic_logo_is_printed_once_checked_like_a_drawing(tmp_path, invoke):
     assert len(PdfReader(from_clinic).pages[0].images) == 1
 
 
+@pytest.mark.parametrize(
+    ("make", "reason"),
+    [
+        (os.mkfifo, "a named pipe; the clinic's settings are read from a file"),
+        (lambda path: path.symlink_to(path.parent / "nowhere"), "a symbolic link to nothing"),
+        (lambda path: path.mkdir(), "a folder, not the clinic's settings file"),
+    ],
+    ids=["named pipe", "link to nothing", "folder"],
+)
+def test_a_clinic_file_that_is_not_a_file_is_said_not_skipped(make, reason, invoke):
+    """Skipped, the sheet would go to a patient without the clinic's phone and number."""
+    data = Path(os.environ["HAMSTRING_CARE_DATA"])
+    data.mkdir(parents=True, exist_ok=True)
+    make(data / "clinic.yaml")
+    result = invoke("print", "rice", "-f", "txt", "-o", "-")
+    assert result.exit_code == 2 and result.stdout == ""
+    (line,) = result.stderr.splitlines()
+    assert f"clinic.yaml: {reason}" in line
+
+
 def test_right_to_left_notes_and_names_are_aligned_to_their_direction(tmp_path, invoke):
     """A Hebrew note is set flush right in the plan box, an English one flush left; an
     Arabic name in the footer sits at the right of its own cell."""
