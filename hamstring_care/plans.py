@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from hamstring_care.dates import option_date
 from hamstring_care.errors import UnknownProtocolError, UsageError
-from hamstring_care.models import NOTES_LIMIT
+from hamstring_care.models import ADDRESS_LIMIT, EMERGENCY_NUMBER_LIMIT, NAME_LIMIT, NOTES_LIMIT
 from hamstring_care.prescription import Prescribed, Prescription, from_plan
 from hamstring_care.vocab import Side
 
@@ -46,6 +46,28 @@ class Overrides:
     next_appointment: str | None = None
     emergency_number: str | None = None
     logo: Path | None = None
+
+    def __post_init__(self) -> None:
+        """Every free-text option within the limits of the plan file's same field."""
+        from hamstring_care.sanitize import option_text
+
+        for name, limit in TEXT_LIMITS.items():
+            value = getattr(self, name)
+            if value is not None:
+                option_text(f"--{name.replace('_', '-')}", value, limit)
+
+
+TEXT_LIMITS = {
+    "patient": NAME_LIMIT,
+    "clinician": NAME_LIMIT,
+    "clinic": NAME_LIMIT,
+    "clinic_phone": NAME_LIMIT,
+    "next_appointment": NAME_LIMIT,
+    "clinic_address": ADDRESS_LIMIT,
+    "emergency_number": EMERGENCY_NUMBER_LIMIT,
+    "notes": NOTES_LIMIT,
+}
+"""The options given as free text, with the limits ``models.Plan`` holds its fields to."""
 
 
 def advice(library: Library, pid: str) -> Advice:
@@ -170,8 +192,6 @@ def _apply(base: Prescription, given: Overrides) -> Prescription:
         changes["notes"] = _notes_file(given.notes_file)
     if given.logo is not None:
         changes["logo"] = _logo(given.logo)
-    if changes.get("notes") is not None and len(changes["notes"]) > NOTES_LIMIT:
-        raise UsageError(f"notes: {NOTES_LIMIT:,} characters at most")
     if given.hold is not None or given.side is not None:
         changes["items"] = tuple(
             replace(
@@ -194,9 +214,11 @@ def _logo(path: Path) -> Logo:
 
 
 def _notes_file(path: Path) -> str:
+    from hamstring_care.sanitize import option_text
     from hamstring_care.source.reading import display_name, read_text
 
-    return read_text(path, display_name(path))
+    source = display_name(path)
+    return option_text(source, read_text(path, source), NOTES_LIMIT)
 
 
 # --- new plan files ---------------------------------------------------------------------

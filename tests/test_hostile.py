@@ -481,6 +481,58 @@ def test_a_finished_routine_is_saved_as_ended_before_the_last_question(library, 
     assert last.ended_at is not None and last.segments_completed == last.segments_total
 
 
+# --- every argument (issue 24) ----------------------------------------------------------
+
+LIMITS = {
+    "--patient": 200,
+    "--clinician": 200,
+    "--clinic": 200,
+    "--clinic-phone": 200,
+    "--next-appointment": 200,
+    "--clinic-address": 500,
+    "--emergency-number": 20,
+    "--notes": 50_000,
+}
+
+
+@pytest.mark.parametrize("option", LIMITS)
+def test_every_free_text_option_has_the_plan_files_limit(option, invoke):
+    """A 130,000-character name printed 35 pages in 34 s: now one line, at once."""
+    limit = LIMITS[option]
+    over = invoke("print", "rice", option, "9" * (limit + 1), "-f", "txt", "-o", "-")
+    assert over.exit_code == 2 and over.stdout == ""
+    assert over.stderr == f"{option}: at most {limit:,} characters, got {limit + 1:,}\n"
+    at = invoke("print", "rice", option, "9" * limit, "-f", "txt", "-o", "-")
+    assert at.exit_code == 0, at.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["print", "rice", "--patient", "Zo\udceb", "-f", "html", "-o", "-"],
+        ["print", "rice", "--notes", "caf\udce9", "-f", "md", "-o", "-"],
+        ["print", "rice", "--clinic-phone", "\udcff", "-f", "txt", "-o", "-"],
+        ["plan", "new", "--patient", "Zo\udceb", "-o", "-"],
+    ],
+    ids=["html", "md", "txt", "plan"],
+)
+def test_bytes_that_are_not_utf8_in_an_option_are_one_line(args, invoke):
+    """As a Latin-1 script or terminal passes them (Python's surrogateescape)."""
+    result = invoke(*args)
+    assert result.exit_code == 2 and result.stdout == ""
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"{args[2]}: not UTF-8 text (the byte \\x")
+
+
+def test_the_sanitizer_shows_a_byte_that_was_not_utf8():
+    """Any text that reaches an output (a file name, a YAML "\\udceb") encodes."""
+    from hamstring_care.sanitize import clean, visible
+
+    assert visible("Zo\udceb.yaml") == "Zo\\xeb.yaml"
+    assert clean("Zo\udceb") == "Zo\\xeb"
+    assert clean("\ud800").encode() == b"\\ud800"
+
+
 # --- every path the user gives (issue 24) ----------------------------------------------
 
 LONG_NAME = "a" * 300  # over the 255 bytes a file name may have

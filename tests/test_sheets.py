@@ -214,7 +214,7 @@ def test_hostile_pdf_renders_and_long_notes_continue_on_new_pages(tmp_path, invo
 def test_notes_longer_than_the_limit_are_refused(invoke):
     result = invoke("print", "rice", "--notes", "x" * 50_001, "-f", "txt", "-o", "-")
     assert result.exit_code == 2
-    assert result.stderr.strip() == "notes: 50,000 characters at most"
+    assert result.stderr.strip() == "--notes: at most 50,000 characters, got 50,001"
 
 
 # --- files: atomic, never overwritten without --force -----------------------------------
