@@ -19,6 +19,7 @@ from hamstring_care.errors import ExitCode, NoTerminalError
 
 if TYPE_CHECKING:
     from datetime import datetime
+    from datetime import time as dt_time
 
     from rich.console import Console
 
@@ -66,8 +67,18 @@ TODAY_VARIABLE = "HAMSTRING_CARE_TODAY"
 """A date (YYYY-MM-DD) to live on, for tests and demonstrations: days pass by setting it."""
 
 
-def _demo_now(text: str) -> Callable[[], datetime]:
-    """The clock of a demonstration: that date, at the real time of day."""
+def _wall_time() -> dt_time:
+    from datetime import datetime as real
+
+    return real.now().time()
+
+
+def _demo_now(text: str, wall: Callable[[], dt_time] = _wall_time) -> Callable[[], datetime]:
+    """The clock of a demonstration: that date, at the real time of day (``wall``).
+
+    The time of day is placed on that date with that date's own UTC offset: today's offset,
+    on a date across a daylight-saving change, would move a late evening onto the next day.
+    """
 
     def now() -> datetime:
         from datetime import datetime as real
@@ -75,8 +86,11 @@ def _demo_now(text: str) -> Callable[[], datetime]:
         from hamstring_care.dates import option_date
 
         day = option_date(TODAY_VARIABLE, text)
-        local = real.now().astimezone()
-        return local.replace(year=day.year, month=day.month, day=day.day)
+        moment = real.combine(day, wall())
+        try:
+            return moment.astimezone()  # a naive time is read as local time on its own date
+        except (OverflowError, OSError):  # a system that cannot place that year's offsets
+            return moment.replace(tzinfo=real.now().astimezone().tzinfo)
 
     return now
 
@@ -166,6 +180,8 @@ class Environment:
         try:
             speed = float(self.environ.get(SPEED_VARIABLE, "1"))
         except ValueError:
+            return 1.0
+        if speed != speed:  # nan: every comparison is false, so no bound would hold it
             return 1.0
         return min(max(speed, 1.0), 1000.0)
 

@@ -533,7 +533,35 @@ def test_the_sanitizer_shows_a_byte_that_was_not_utf8():
     assert clean("\ud800").encode() == b"\\ud800"
 
 
-# --- every path the user gives (issue 24) ----------------------------------------------
+@pytest.mark.parametrize("value", ["nan", "NaN", "-nan"])
+def test_a_speed_that_is_not_a_number_plays_at_real_time(value):
+    from hamstring_care.context import Environment
+
+    assert Environment(environ={"HAMSTRING_CARE_SPEED": value}).speed == 1.0
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["99999999999999999999:00", "+18:-0", "1_8:0_0", "١٨:٠٠", "18\n:00", " 18 : 00 ",
+     "18:00\n", "25:00", "18", "", "18:60", "18:0", "018:00"],
+)  # fmt: skip
+def test_a_time_of_day_is_hh_mm_in_ascii_digits_only(text):
+    from hamstring_care.dates import option_time
+    from hamstring_care.errors import UsageError
+
+    with pytest.raises(UsageError, match=r"^--at must be a time of day as HH:MM"):
+        option_time("--at", text)
+
+
+def test_a_time_of_day_as_people_write_it():
+    import datetime as dt
+
+    from hamstring_care.dates import option_time
+
+    assert option_time("--at", "18:00") == dt.time(18, 0)
+    assert option_time("--at", "7:05") == dt.time(7, 5)
+    assert option_time("--at", "00:00") == dt.time(0, 0)
+
 
 LONG_NAME = "a" * 300  # over the 255 bytes a file name may have
 

@@ -72,7 +72,9 @@ def program_today(
     if ics is None:
         program.day(env, library)
         return
-    reminder = program.reminder_time(at)
+    from hamstring_care.dates import option_time
+
+    reminder = option_time("--at", at)
     run = program.under_way(env)
     title = library.get(run.program_id).title
     data = program.calendar(

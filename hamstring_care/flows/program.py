@@ -504,12 +504,3 @@ def calendar(
     event.add_component(alarm)
     cal.add_component(event)
     return bytes(cal.to_ical())
-
-
-def reminder_time(text: str) -> dt.time:
-    """``18:00`` as a time of day; a clear error for anything else."""
-    try:
-        hours, minutes = (int(part) for part in text.split(":"))
-        return dt.time(hours, minutes)
-    except ValueError:
-        raise UsageError(f"--at must be a time of day as HH:MM, e.g. 18:00, not {text!r}") from None
