@@ -149,9 +149,9 @@ def _element_problems(element: Any) -> list[str]:
         elif namespace or (local not in _ATTRIBUTES and not local.startswith("data-")):
             problems.append(f"an attribute {_short(attribute)} (not one a drawing may use)")
         elif local == "style":
-            problems += _declaration_problems(value)
+            problems += _declaration_problems(_css_text(value))
         else:
-            problems += _value_problems(value)
+            problems += _value_problems(_css_text(value))
     if name == "style" and element.text:
         problems += _style_sheet_problems(element.text)
     return problems
@@ -186,13 +186,12 @@ def _style_sheet_problems(css: str) -> list[str]:
     for rule in re.findall(r"@\s*([\w-]*)", text):
         problems.append("a CSS @import" if rule.lower() == "import" else f"a CSS @{rule} rule")
     for block in re.findall(r"\{([^{}]*)\}", text):
-        problems += _declaration_problems(block, decoded=True)
+        problems += _declaration_problems(block)
     return problems
 
 
-def _declaration_problems(css: str, *, decoded: bool = False) -> list[str]:
-    """Declarations (``fill: red; stroke: url(#g)``): known properties, harmless values."""
-    text = css if decoded else _css_text(css)
+def _declaration_problems(text: str) -> list[str]:
+    """Decoded declarations (``fill: red; stroke: url(#g)``): known properties, no fetching."""
     problems = []
     if "@" in text:
         problems.append("a CSS @import" if "import" in text.lower() else "a CSS @-rule")
@@ -203,13 +202,12 @@ def _declaration_problems(css: str, *, decoded: bool = False) -> list[str]:
             continue
         if not colon or name not in _PROPERTIES:
             problems.append(f"a CSS property {_short(name)} (not one a drawing may use)")
-        problems += _value_problems(value, decoded=True)
+        problems += _value_problems(value)
     return problems
 
 
-def _value_problems(value: str, *, decoded: bool = False) -> list[str]:
-    """A value's functions: colours, lengths, transforms, and url() of a part (#id) only."""
-    text = value if decoded else _css_text(value)
+def _value_problems(text: str) -> list[str]:
+    """A value's functions, decoded: colours, lengths, transforms, and url(#id) only."""
     problems = []
     for match in _FUNCTION.finditer(text):
         if match.group(1).lower() not in _FUNCTIONS:

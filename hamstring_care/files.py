@@ -64,8 +64,8 @@ def write_atomic(path: Path, data: bytes, *, force: bool = False) -> None:
 _NOTHING = (errno.ENOENT, errno.ENOTDIR, errno.ELOOP)
 
 
-def examine(path: Path) -> os.stat_result | None:
-    """What is at ``path``, links followed; None when nothing is there.
+def examine(path: Path, *, follow: bool = True) -> os.stat_result | None:
+    """What is at ``path`` (the link itself unless ``follow``); None when nothing is there.
 
     Unlike ``Path.exists`` and ``Path.is_dir``, which raise for some reasons and not others
     depending on the Python version, every reason the answer cannot be known is raised.
@@ -75,7 +75,7 @@ def examine(path: Path) -> os.stat_result | None:
             a name longer than the system allows.
     """
     try:
-        return os.stat(path)
+        return os.stat(path) if follow else os.lstat(path)
     except OSError as exc:
         if exc.errno in _NOTHING:
             return None
@@ -119,12 +119,10 @@ def _not_a_file(path: Path) -> str | None:
     Raises:
         OSError: the path cannot be looked at (see ``examine``).
     """
-    try:
-        mode = os.lstat(path).st_mode
-    except OSError as exc:
-        if exc.errno in _NOTHING:
-            return None
-        raise
+    status = examine(path, follow=False)
+    if status is None:
+        return None
+    mode = status.st_mode
     if stat.S_ISREG(mode) or stat.S_ISLNK(mode):  # a link is replaced as a link
         return None
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):

@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -30,6 +31,14 @@ def entries(cache: ParsedCache) -> list:
 def new_cache(tmp_path, name: str = "cache") -> ParsedCache:
     """A cache in its own folder, its key in a config folder beside it (as the program has it)."""
     return ParsedCache(tmp_path / name, tmp_path / "config" / "cache.key")
+
+
+def filled(tmp_path, rice) -> tuple[ParsedCache, Path]:
+    """A cache holding rice's one entry."""
+    cache = new_cache(tmp_path)
+    load_protocol(rice, cache=cache)
+    (entry,) = entries(cache)
+    return cache, entry
 
 
 def entry_data(entry) -> dict:
@@ -146,9 +155,7 @@ def test_a_tampered_triage_entry_cannot_change_the_result(tmp_path, write, invok
 
 
 def test_an_entry_is_used_only_for_the_file_it_was_sealed_for(tmp_path, rice):
-    cache = new_cache(tmp_path)
-    load_protocol(rice, cache=cache)
-    (entry,) = entries(cache)
+    cache, entry = filled(tmp_path, rice)
     other = rice.read_bytes() + b"\n# another file\n"
     os.rename(entry, cache.folder / f"{cache._digest(other)}.json")  # as if it were its entry
     assert cache.get(other) is None
@@ -202,9 +209,7 @@ def test_within_limits_holds_json_to_the_yaml_limits(data):
 
 
 def test_a_named_pipe_at_an_entry_is_never_waited_on(tmp_path, rice):
-    cache = new_cache(tmp_path)
-    load_protocol(rice, cache=cache)
-    (entry,) = entries(cache)
+    cache, entry = filled(tmp_path, rice)
     entry.unlink()
     os.mkfifo(entry)
     found = []

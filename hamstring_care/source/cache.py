@@ -192,7 +192,8 @@ class ParsedCache:
         entries = []
         for item in named:
             try:
-                if item.is_file(follow_symlinks=False) and _starts_with(Path(item.path), HEAD):
+                head = _read_regular(Path(item.path), len(HEAD), prefix=True)
+                if item.is_file(follow_symlinks=False) and head == HEAD:
                     entries.append((item.stat(follow_symlinks=False).st_mtime, item.path))
             except OSError:
                 continue  # removed by another process meanwhile
@@ -210,8 +211,11 @@ def _mine(status: os.stat_result) -> bool:
     return geteuid is None or status.st_uid == geteuid()
 
 
-def _read_regular(path: Path, limit: int) -> bytes | None:
-    """At most ``limit`` bytes of a regular file; None for anything else or more."""
+def _read_regular(path: Path, limit: int, *, prefix: bool = False) -> bytes | None:
+    """At most ``limit`` bytes of a regular file; None for anything else.
+
+    None too when the file holds more, unless only its ``prefix`` is wanted.
+    """
     try:
         fd = os.open(path, _READ_FLAGS)
     except OSError:
@@ -221,24 +225,13 @@ def _read_regular(path: Path, limit: int) -> bytes | None:
             return None  # a pipe, a device, a folder: never read
         with os.fdopen(fd, "rb") as stream:
             fd = -1
-            data = stream.read(limit + 1)
+            data = stream.read(limit if prefix else limit + 1)
     except OSError:
         return None
     finally:
         if fd != -1:
             os.close(fd)
     return data if len(data) <= limit else None
-
-
-def _starts_with(path: Path, head: bytes) -> bool:
-    try:
-        fd = os.open(path, _READ_FLAGS)
-    except OSError:
-        return False
-    try:
-        return stat.S_ISREG(os.fstat(fd).st_mode) and os.read(fd, len(head)) == head
-    finally:
-        os.close(fd)
 
 
 def _replace(folder: Path, name: str, data: bytes) -> None:
