@@ -20,6 +20,7 @@ from hamstring_care.vocab import Ask
 
 if TYPE_CHECKING:
     from datetime import datetime
+    from datetime import time as dt_time
 
     from rich.console import Console
 
@@ -74,8 +75,18 @@ TODAY_VARIABLE = "HAMSTRING_CARE_TODAY"
 """A date (YYYY-MM-DD) to live on, for tests and demonstrations: days pass by setting it."""
 
 
-def _demo_now(text: str) -> Callable[[], datetime]:
-    """The clock of a demonstration: that date, at the real time of day."""
+def _wall_time() -> dt_time:
+    from datetime import datetime as real
+
+    return real.now().time()
+
+
+def _demo_now(text: str, wall: Callable[[], dt_time] = _wall_time) -> Callable[[], datetime]:
+    """The clock of a demonstration: that date, at the real time of day (``wall``).
+
+    The time of day is placed on that date with that date's own UTC offset: today's offset,
+    on a date across a daylight-saving change, would move a late evening onto the next day.
+    """
 
     def now() -> datetime:
         from datetime import datetime as real
@@ -83,8 +94,11 @@ def _demo_now(text: str) -> Callable[[], datetime]:
         from hamstring_care.dates import option_date
 
         day = option_date(TODAY_VARIABLE, text)
-        local = real.now().astimezone()
-        return local.replace(year=day.year, month=day.month, day=day.day)
+        moment = real.combine(day, wall())
+        try:
+            return moment.astimezone()  # a naive time is read as local time on its own date
+        except (OverflowError, OSError):  # a system that cannot place that year's offsets
+            return moment.replace(tzinfo=real.now().astimezone().tzinfo)
 
     return now
 
@@ -183,6 +197,8 @@ class Environment:
             speed = float(self.environ.get(SPEED_VARIABLE, "1"))
         except ValueError:
             return 1.0
+        if speed != speed:  # nan: every comparison is false, so no bound would hold it
+            return 1.0
         return min(max(speed, 1.0), 1000.0)
 
     def player_clock(self) -> Clock:
@@ -217,13 +233,14 @@ class Environment:
 
         Bundled, then the user protocol folder, $HAMSTRING_CARE_PROTOCOLS, --protocols-dir.
         """
-        from hamstring_care.source.cache import ParsedCache
+        from hamstring_care.source.cache import KEY_FILE, ParsedCache
         from hamstring_care.source.library import Library, protocol_dirs
 
         dirs = protocol_dirs(
             self.protocols_dirs, environ=self.environ, user_folder=self.user_protocols()
         )
-        return Library(dirs, warn=self.warn, cache=ParsedCache(self.cache_folder()))
+        cache = ParsedCache(self.cache_folder(), self.config_folder() / KEY_FILE)
+        return Library(dirs, warn=self.warn, cache=cache)
 
     def cache_folder(self) -> Path:
         """Where parsed protocol files are kept between runs.
@@ -238,11 +255,26 @@ class Environment:
 
         return platformdirs.user_cache_path("hamstring-care") / "protocols"
 
-    def history_folder(self) -> Path:
-        """Where the progress log lives: --data-dir, $HAMSTRING_CARE_DATA, the user data dir."""
-        from hamstring_care.history.folder import data_dir
+    def config_folder(self) -> Path:
+        """The user config folder (~/.config/hamstring-care on Linux): the cache's key.
 
-        return data_dir(self.data_dir, self.environ)
+        Outside the cache folder, and the same whatever --data-dir says (see source/cache.py).
+        """
+        import platformdirs
+
+        return platformdirs.user_config_path(PROGRAM)
+
+    def history_folder(self) -> Path:
+        """Where the progress log lives: --data-dir, $HAMSTRING_CARE_DATA, the user data dir.
+
+        Raises:
+            UsageError: the folder cannot be looked into (a folder on the way that may not be
+                entered, a name too long): one line for every command that uses it.
+        """
+        from hamstring_care.files import usable_folder
+        from hamstring_care.history.folder import FILE_NAME, data_dir
+
+        return usable_folder(data_dir(self.data_dir, self.environ), FILE_NAME, "data folder")
 
     def user_protocols(self) -> Path:
         """The user protocol folder, where `protocols new` writes: protocols/ in the data folder."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from hamstring_care.errors import UsageError
 
@@ -34,9 +35,32 @@ def option_date(option: str, text: str) -> dt.date:
     day = read_date(text)
     if day is None:
         raise UsageError(
-            f'{option}: expected a date like 2026-11-21 (years 1900 to 2999), got "{text}"'
+            f'{option}: expected a date like 2026-11-21 (years 1900 to 2999), got "{_given(text)}"'
         )
     return day
+
+
+_CLOCK_TIME = re.compile(r"([0-9]{1,2}):([0-9]{2})")  # ASCII digits only, nothing around
+
+
+def option_time(option: str, text: str) -> dt.time:
+    """A time of day given to a command-line option, as HH:MM (or H:MM), 00:00 to 23:59.
+
+    Only ASCII digits and the colon: no sign, no underscore, no space or line break, no
+    digits of other scripts, all of which Python's ``int()`` would take.
+
+    Raises:
+        UsageError: the text is not such a time; the message names the option.
+    """
+    found = _CLOCK_TIME.fullmatch(text)
+    if found is not None and int(found[1]) < 24 and int(found[2]) < 60:
+        return dt.time(int(found[1]), int(found[2]))
+    raise UsageError(f"{option} must be a time of day as HH:MM, e.g. 18:00, not '{_given(text)}'")
+
+
+def _given(text: str, limit: int = 40) -> str:
+    """What was given, short enough for one line of an error (the sanitizer shows the rest)."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def day_label(day: dt.date) -> str:

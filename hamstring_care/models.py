@@ -29,6 +29,9 @@ from pydantic_core import PydanticCustomError, core_schema
 from hamstring_care import vocab
 
 NOTES_LIMIT = 50_000  # characters: about 20 printed pages; more is surely a wrong file
+NAME_LIMIT = 200  # characters of a name, a phone, an appointment: a line or two on a sheet
+ADDRESS_LIMIT = 500  # characters of an address, line breaks kept
+EMERGENCY_NUMBER_LIMIT = 20  # 999, 911, 112, or a local number with its prefix
 
 Kind = Literal["triage", "guidance", "routine", "program"]
 # The shared words, read from the files' plain text (the models are strict otherwise).
@@ -958,7 +961,9 @@ def _iso_date(value: Any) -> Any:
     return day
 
 
-Name = Annotated[str, Field(min_length=1, max_length=200)]
+Name = Annotated[str, Field(min_length=1, max_length=NAME_LIMIT)]
+Address = Annotated[str, Field(min_length=1, max_length=ADDRESS_LIMIT)]
+EmergencyNumber = Annotated[str, Field(min_length=1, max_length=EMERGENCY_NUMBER_LIMIT)]
 
 
 MAX_PLAN_PROTOCOLS = 20  # a take-home plan holds a few; thousands would render for minutes
@@ -996,9 +1001,9 @@ class Clinic(Model):
     clinician: Name | None = None
     clinic_phone: Name | None = None
     """The clinic's phone number, as the patient should dial it."""
-    clinic_address: Annotated[str, Field(min_length=1, max_length=500)] | None = None
+    clinic_address: Address | None = None
     """The clinic's address (line breaks kept)."""
-    emergency_number: Annotated[str, Field(min_length=1, max_length=20)] | None = None
+    emergency_number: EmergencyNumber | None = None
     """The emergency number to call, e.g. 999, 911 or 112."""
     paper: Paper | None = None
     logo: Annotated[str, Field(min_length=1, max_length=1000)] | None = None
@@ -1019,10 +1024,10 @@ class Plan(Model):
     paper: Paper = vocab.Paper.A4
     clinic_phone: Name | None = None
     """The clinic's phone number, as the patient should dial it."""
-    clinic_address: Annotated[str, Field(min_length=1, max_length=500)] | None = None
+    clinic_address: Address | None = None
     """The clinic's address (line breaks kept)."""
     next_appointment: Name | None = None
     """The next appointment, in the words to print (e.g. "Tue 1 Dec, 10:30")."""
-    emergency_number: Annotated[str, Field(min_length=1, max_length=20)] | None = None
+    emergency_number: EmergencyNumber | None = None
     """The emergency number to call, e.g. 999, 911 or 112 (else "your local emergency
     number")."""

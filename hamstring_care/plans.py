@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hamstring_care.dates import option_date
 from hamstring_care.errors import UnknownProtocolError, UsageError
-from hamstring_care.models import NOTES_LIMIT
+from hamstring_care.models import ADDRESS_LIMIT, EMERGENCY_NUMBER_LIMIT, NAME_LIMIT, NOTES_LIMIT
 from hamstring_care.prescription import Prescribed, Prescription, from_plan
 from hamstring_care.vocab import Side
 
@@ -44,6 +46,28 @@ class Overrides:
     next_appointment: str | None = None
     emergency_number: str | None = None
     logo: Path | None = None
+
+    def __post_init__(self) -> None:
+        """Every free-text option within the limits of the plan file's same field."""
+        from hamstring_care.sanitize import option_text
+
+        for name, limit in TEXT_LIMITS.items():
+            value = getattr(self, name)
+            if value is not None:
+                option_text(f"--{name.replace('_', '-')}", value, limit)
+
+
+TEXT_LIMITS = {
+    "patient": NAME_LIMIT,
+    "clinician": NAME_LIMIT,
+    "clinic": NAME_LIMIT,
+    "clinic_phone": NAME_LIMIT,
+    "next_appointment": NAME_LIMIT,
+    "clinic_address": ADDRESS_LIMIT,
+    "emergency_number": EMERGENCY_NUMBER_LIMIT,
+    "notes": NOTES_LIMIT,
+}
+"""The options given as free text, with the limits ``models.Plan`` holds its fields to."""
 
 
 def advice(library: Library, pid: str) -> Advice:
@@ -89,9 +113,40 @@ def prescription(
     else:
         items = tuple(Prescribed(advice(library, pid)) for pid in dict.fromkeys(protocol_ids))
         base = Prescription(items=items, date=today)
-    if clinic_file is not None and clinic_file.is_file():
+    if clinic_file is not None and _clinic_file_there(clinic_file):
         base = _with_clinic(base, clinic_file, plan_path is not None)
     return _apply(base, given)
+
+
+def _clinic_file_there(path: Path) -> bool:
+    """True when a clinic settings file is there to read; False when there is none.
+
+    Anything else at its name (a folder, a named pipe, a link to nothing, a name that cannot
+    be looked at) is an error, exit 2, as a damaged file is: skipped with a warning, a sheet
+    would go to a patient without the clinic's phone and emergency number, and a warning
+    line is easily missed while the sheet is not.
+    """
+    from hamstring_care.errors import InputFileError, Problem
+    from hamstring_care.files import examine, reason
+    from hamstring_care.source.reading import display_name
+
+    def refuse(why: str) -> InputFileError:
+        return InputFileError(display_name(path), [Problem((), why)])
+
+    try:
+        if not os.path.lexists(path):
+            return False
+        status = examine(path)
+    except OSError as exc:
+        raise refuse(f"cannot read: {reason(exc)}") from None
+    if status is None:
+        raise refuse("a symbolic link to nothing; link it to the clinic's settings or remove it")
+    if stat.S_ISDIR(status.st_mode):
+        raise refuse("a folder, not the clinic's settings file; move it away")
+    if not stat.S_ISREG(status.st_mode):
+        kind = "a named pipe" if stat.S_ISFIFO(status.st_mode) else "not a regular file"
+        raise refuse(f"{kind}; the clinic's settings are read from a file")
+    return True
 
 
 CLINIC_FILE = "clinic.yaml"
@@ -137,8 +192,6 @@ def _apply(base: Prescription, given: Overrides) -> Prescription:
         changes["notes"] = _notes_file(given.notes_file)
     if given.logo is not None:
         changes["logo"] = _logo(given.logo)
-    if changes.get("notes") is not None and len(changes["notes"]) > NOTES_LIMIT:
-        raise UsageError(f"notes: {NOTES_LIMIT:,} characters at most")
     if given.hold is not None or given.side is not None:
         changes["items"] = tuple(
             replace(
@@ -161,9 +214,11 @@ def _logo(path: Path) -> Logo:
 
 
 def _notes_file(path: Path) -> str:
+    from hamstring_care.sanitize import option_text
     from hamstring_care.source.reading import display_name, read_text
 
-    return read_text(path, display_name(path))
+    source = display_name(path)
+    return option_text(source, read_text(path, source), NOTES_LIMIT)
 
 
 # --- new plan files ---------------------------------------------------------------------

@@ -56,17 +56,20 @@ def _shown(text: str) -> str:
 
 
 def clean(text: str, *, one_line: bool = False) -> str:
-    """Drop escape sequences and control characters; keep letters of every script and emoji.
+    r"""Drop escape sequences and control characters; keep letters of every script and emoji.
 
     Line breaks are kept (``one_line`` turns them into spaces, for names), tabs become
-    spaces, and Windows line ends become plain ones.
+    spaces, and Windows line ends become plain ones. A lone surrogate, the stand-in for a
+    byte that was not UTF-8, is shown as that byte (``\xeb``): no output fails to encode it.
     """
     text = _ESCAPES.sub("", text.replace("\r\n", "\n"))
     kept = []
     for char in text:
         if char in _KEEP:
             kept.append(" " if char == "\t" or one_line else char)
-        elif unicodedata.category(char) != "Cc":
+        elif (category := unicodedata.category(char)) == "Cs":
+            kept.append(_byte(char))
+        elif category != "Cc":
             kept.append(char)
     result = _shown("".join(kept))
     return " ".join(result.split()) if one_line else result
@@ -77,18 +80,51 @@ def visible(text: str) -> str:
 
     For text read from files, folders and the history: a terminal then shows an escape
     sequence as the letters it is made of instead of obeying it, and a bidirectional override
-    or a zero-width character shows as \u202e or \u200b. Line breaks and tabs stay.
+    or a zero-width character shows as \u202e or \u200b. Line breaks and tabs stay. A byte
+    that was not UTF-8 (a lone surrogate, as Python reads such a file name) shows as \xeb.
     """
     if text.isprintable():  # the usual case: nothing to replace
         return text
-    return _shown(
-        "".join(
-            f"\\x{ord(char):02x}"
-            if unicodedata.category(char) == "Cc" and char not in _KEEP
-            else char
-            for char in text
-        )
-    )
+    shown = []
+    for char in text:
+        category = unicodedata.category(char)
+        if category == "Cc" and char not in _KEEP:
+            shown.append(f"\\x{ord(char):02x}")
+        elif category == "Cs":
+            shown.append(_byte(char))
+        else:
+            shown.append(char)
+    return _shown("".join(shown))
+
+
+def _byte(surrogate: str) -> str:
+    """A lone surrogate as the escape of the byte it stands for (surrogateescape)."""
+    code = ord(surrogate)
+    return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}"
+
+
+def option_text(option: str, text: str, limit: int) -> str:
+    """A free-text option as given, when it is UTF-8 text of at most ``limit`` characters.
+
+    The same limits as the plan file's fields: a name, a phone or an appointment is a line
+    on a sheet, not 35 pages of it.
+
+    Raises:
+        UsageError: the text is too long, or holds bytes that were not UTF-8 (a Latin-1
+            script or terminal); the message names the option.
+    """
+    from hamstring_care.errors import UsageError
+
+    if len(text) > limit:
+        raise UsageError(f"{option}: at most {limit:,} characters, got {len(text):,}")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise UsageError(
+            f"{option}: not UTF-8 text (the byte {_byte(text[exc.start])}); set the terminal "
+            "or script that runs hamstring-care to UTF-8"
+        ) from None
+    return text
 
 
 def visible_data(data: Any) -> Any:

@@ -26,8 +26,17 @@ def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("cache")
 
 
+@pytest.fixture(scope="session")
+def shared_config(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One user config folder for the whole run: the cache's key, so the shared cache serves
+    every test (a key of each test's own would make each test seal the entries again)."""
+    return tmp_path_factory.mktemp("config")
+
+
 @pytest.fixture(autouse=True)
-def stable_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, shared_cache: Path) -> None:
+def stable_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, shared_cache: Path, shared_config: Path
+) -> None:
     """Same output everywhere: 80 columns, no colour, no user protocol folders, empty HOME,
     and a progress log of the test's own."""
     monkeypatch.setenv("COLUMNS", "80")
@@ -40,6 +49,7 @@ def stable_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, shared_c
     time.tzset()
     monkeypatch.delenv("XDG_DATA_HOME", raising=False)
     monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(shared_config))
     monkeypatch.delenv("UV_RUN_RECURSION_DEPTH", raising=False)  # hints as when installed
     monkeypatch.setenv("HAMSTRING_CARE_CACHE", str(shared_cache))
 

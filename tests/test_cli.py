@@ -397,6 +397,9 @@ def test_protocols_show_in_a_pipe_says_what_the_printed_text_sheet_says(invoke):
         ),
         ("hamstring-care run ham", ["hamstring-stretch"]),
         ("hamstring-care print r", ["rice"]),
+        # A folder that cannot be used offers nothing, and TAB still answers (issue 24).
+        ("hamstring-care --protocols-dir /nonexistent run ham", ["hamstring-stretch"]),
+        (f"hamstring-care --data-dir {'a' * 300} run ham", ["hamstring-stretch"]),
         (
             "hamstring-care protocols show ",
             [

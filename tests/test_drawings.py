@@ -8,6 +8,7 @@ never to fetch anything, as a second wall.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import socket
 import struct
 import zlib
@@ -167,6 +168,65 @@ def test_an_illustrations_folder_linked_elsewhere_is_refused(tmp_path):
     assert "illustrations" in checked.stderr
 
 
+# Ways around a check that reads the raw text: CSS escapes, comments, case, other namespaces,
+# event handlers. Each passed `protocols validate` before the allow-list (issue 24, D17).
+DISGUISED = {
+    "escaped @import": '<style>@\\69mport "http://127.0.0.1:9/a.css";</style>',
+    "escaped url()": "<style>rect { fill: \\75rl(http://127.0.0.1:9/x) }</style>",
+    "escaped url() in style=": '<rect style="fill: u\\72l(http://127.0.0.1:9/x)"/>',
+    "event handler": '<rect onload="fetch(\'http://127.0.0.1:9/\')" width="1" height="1"/>',
+    "event handler, upper case": '<rect ONCLICK="x()" width="1" height="1"/>',
+    "upper-case image": '<IMAGE HREF="http://127.0.0.1:9/x.png"/>',
+    "upper-case script": "<SCRIPT>fetch('http://127.0.0.1:9/')</SCRIPT>",
+    "XHTML script": '<script xmlns="http://www.w3.org/1999/xhtml">fetch("/")</script>',
+    "image-set()": "<rect style=\"fill: image-set('http://127.0.0.1:9/x.png' 1x)\"/>",
+    "a property that fetches": '<rect style="background: url(http://127.0.0.1:9/x)"/>',
+    "@font-face": "<style>@font-face { font-family: x; src: url(http://127.0.0.1:9/f) }</style>",
+    "XML Events": '<g xmlns:ev="http://www.w3.org/2001/xml-events" ev:event="load"/>',
+}
+
+
+@pytest.mark.parametrize("case", DISGUISED)
+def test_a_disguised_reach_outside_is_refused(case):
+    from hamstring_care.drawings import drawing_problems
+
+    assert drawing_problems(SVG.format(DISGUISED[case])) != []
+
+
+def test_the_audits_disguised_drawing_is_refused_by_validate(tmp_path):
+    drawing = SVG.format(
+        '<style>@\\69mport "http://127.0.0.1:9/a.css"; rect { fill: \\75rl(http://127.0.0.1:9/x) }'
+        '</style><rect onload="alert(1)" width="1" height="1"/>'
+    )
+    checked = runner.invoke(
+        cli.app, ["protocols", "validate", str(shared_folder(tmp_path, drawing))]
+    )
+    assert checked.exit_code == 2
+    assert "a CSS @import" in checked.stderr
+    assert 'a CSS url("http://127.0.0.1:9/x")' in checked.stderr
+    assert "an event handler (onload=...)" in checked.stderr
+
+
+def test_what_drawing_programs_write_is_allowed():
+    """Shapes, text, gradients, classes in a <style>, Inkscape's own namespaces."""
+    from hamstring_care.drawings import drawing_problems
+
+    drawing = (
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"'
+        ' xmlns:inkscape="http://www.inkscape.org/namespaces/inkscape"'
+        ' xmlns:sodipodi="http://sodipodi.sourceforge.net/DTD/sodipodi-0.dtd"'
+        ' viewBox="0 0 160 100" inkscape:version="1.3" data-name="Layer 1">'
+        '<sodipodi:namedview id="n" pagecolor="#fff"/>'
+        "<defs><style>/* exported */ .cls-1 { fill: url(#g); stroke: rgb(0, 51, 102); }</style>"
+        '<linearGradient id="g"><stop offset="0" stop-color="#036"/></linearGradient></defs>'
+        '<g transform="translate(10 5) rotate(3)" xml:space="preserve">'
+        '<path class="cls-1" d="M0 0 L10 10" style="stroke-width: 2; opacity: .8"/>'
+        '<text x="1" y="9" font-family="\'Myriad Pro\', sans-serif">Riverside</text>'
+        '<use xlink:href="#g"/></g></svg>'
+    )
+    assert drawing_problems(drawing) == []
+
+
 def test_the_bundled_drawings_are_self_contained(library):
     from hamstring_care.drawings import drawing_problems
 
@@ -199,3 +259,101 @@ def test_a_sheet_draws_at_most_2000_elements_in_all(tmp_path):
     assert printed.exit_code == 2
     assert "drawings hold more than 2,000 elements together" in printed.stderr
     assert not out.exists()
+
+
+# --- logos: what the check passes, every sheet draws (issue 24) -------------------------
+
+
+def chunk(kind: bytes, data: bytes) -> bytes:
+    body = kind + data
+    return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+
+def raw_png(width: int, height: int, idat: bytes | None, color_type: int = 2) -> bytes:
+    """A PNG with valid checksums around whatever image data it is given (None: no IDAT)."""
+    header = struct.pack(">IIBBBBB", width, height, 8, color_type, 0, 0, 0)
+    data = chunk(b"IDAT", idat) if idat is not None else b""
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + data + chunk(b"IEND", b"")
+
+
+LOGO_SVG = '<svg xmlns="http://www.w3.org/2000/svg" {size}>{body}</svg>'
+
+
+def svg_logo(body: str, size: str = 'viewBox="0 0 100 30"') -> bytes:
+    return LOGO_SVG.format(size=size, body=body).encode()
+
+
+UNDRAWABLE_LOGOS = {
+    "corrupt compressed data.png": (
+        raw_png(100, 30, b"\x78\x9c" + b"\xff" * 200),
+        "not a readable PNG image",
+    ),
+    "too little image data.png": (
+        raw_png(100, 30, zlib.compress(b"\x00" * 50)),
+        "not a readable PNG image",
+    ),
+    "no IDAT.png": (raw_png(10, 10, None), "not a readable PNG image"),
+    "palette without PLTE.png": (
+        raw_png(10, 10, zlib.compress(b"\x00" * 110), color_type=3),
+        "a palette image without its palette",
+    ),
+    "a font the PDF lacks.svg": (
+        svg_logo('<text x="1" y="10" font-family="MyriadPro-Regular, Myriad Pro">Riverside</text>'),
+        "its text asks for a font the PDF does not have (MyriadPro-Regular)",
+    ),
+    "490 nested groups.svg": (
+        svg_logo("<g>" * 490 + '<rect width="1" height="1"/>' + "</g>" * 490),
+        "nested more than 40 levels deep",
+    ),
+    "a use of itself.svg": (
+        svg_logo('<g id="a"><rect width="1" height="1"/><use href="#a"/></g>'),
+        "reference cycle",
+    ),
+    "a number like 1e400.svg": (
+        svg_logo('<rect width="1e400" height="1"/>'),
+        "the PDF library cannot draw it",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", UNDRAWABLE_LOGOS)
+@pytest.mark.parametrize("fmt", ["pdf", "html"])
+def test_a_logo_the_pdf_cannot_draw_is_refused_when_checked(tmp_path, name, fmt):
+    """Exit 2 with one line naming the logo, for every format: never exit 1 at drawing."""
+    content, reason = UNDRAWABLE_LOGOS[name]
+    logo = tmp_path / name
+    logo.write_bytes(content)
+    out = tmp_path / f"sheet.{fmt}"
+    printed = runner.invoke(cli.app, ["print", "rice", "--logo", str(logo), "-o", str(out)])
+    assert printed.exit_code == 2, printed.output
+    (line,) = printed.stderr.strip().splitlines()
+    assert line.startswith(f"{logo}: ") and reason in line
+    assert not out.exists()
+
+
+def test_a_logo_saved_with_a_byte_order_mark_is_drawn(tmp_path):
+    from pypdf import PdfReader
+
+    logo = tmp_path / "bom.svg"
+    logo.write_bytes(b"\xef\xbb\xbf" + svg_logo('<rect width="10" height="10"/>'))
+    out = tmp_path / "sheet.pdf"
+    printed = runner.invoke(cli.app, ["print", "rice", "--logo", str(logo), "-o", str(out)])
+    assert printed.exit_code == 0, printed.output
+    assert PdfReader(out).pages[0].extract_text()  # drawn, with the rest of the sheet
+
+
+def test_a_logo_sized_by_width_and_height_prints_no_python_warning(tmp_path):
+    """As a user runs it: a library's warning never reaches the screen."""
+    import subprocess
+    import sys
+
+    logo = tmp_path / "wh.svg"
+    logo.write_bytes(svg_logo('<rect width="10" height="10"/>', 'width="100" height="30"'))
+    ran = subprocess.run(
+        [sys.executable, "-m", "hamstring_care", "print", "rice", "--logo", str(logo),
+         "-o", str(tmp_path / "s.pdf")],
+        capture_output=True, text=True, cwd=tmp_path,
+        env={k: v for k, v in os.environ.items() if k != "PYTHONWARNINGS"},
+    )  # fmt: skip
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stderr == ""

@@ -479,3 +479,159 @@ def test_a_finished_routine_is_saved_as_ended_before_the_last_question(library, 
         )  # fmt: skip
     last = saved[-1][1]
     assert last.ended_at is not None and last.segments_completed == last.segments_total
+
+
+# --- every argument (issue 24) ----------------------------------------------------------
+
+LIMITS = {
+    "--patient": 200,
+    "--clinician": 200,
+    "--clinic": 200,
+    "--clinic-phone": 200,
+    "--next-appointment": 200,
+    "--clinic-address": 500,
+    "--emergency-number": 20,
+    "--notes": 50_000,
+}
+
+
+@pytest.mark.parametrize("option", LIMITS)
+def test_every_free_text_option_has_the_plan_files_limit(option, invoke):
+    """A 130,000-character name printed 35 pages in 34 s: now one line, at once."""
+    limit = LIMITS[option]
+    over = invoke("print", "rice", option, "9" * (limit + 1), "-f", "txt", "-o", "-")
+    assert over.exit_code == 2 and over.stdout == ""
+    assert over.stderr == f"{option}: at most {limit:,} characters, got {limit + 1:,}\n"
+    at = invoke("print", "rice", option, "9" * limit, "-f", "txt", "-o", "-")
+    assert at.exit_code == 0, at.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["print", "rice", "--patient", "Zo\udceb", "-f", "html", "-o", "-"],
+        ["print", "rice", "--notes", "caf\udce9", "-f", "md", "-o", "-"],
+        ["print", "rice", "--clinic-phone", "\udcff", "-f", "txt", "-o", "-"],
+        ["plan", "new", "--patient", "Zo\udceb", "-o", "-"],
+    ],
+    ids=["html", "md", "txt", "plan"],
+)
+def test_bytes_that_are_not_utf8_in_an_option_are_one_line(args, invoke):
+    """As a Latin-1 script or terminal passes them (Python's surrogateescape)."""
+    result = invoke(*args)
+    assert result.exit_code == 2 and result.stdout == ""
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"{args[2]}: not UTF-8 text (the byte \\x")
+
+
+def test_the_sanitizer_shows_a_byte_that_was_not_utf8():
+    """Any text that reaches an output (a file name, a YAML "\\udceb") encodes."""
+    from hamstring_care.sanitize import clean, visible
+
+    assert visible("Zo\udceb.yaml") == "Zo\\xeb.yaml"
+    assert clean("Zo\udceb") == "Zo\\xeb"
+    assert clean("\ud800").encode() == b"\\ud800"
+
+
+@pytest.mark.parametrize("value", ["nan", "NaN", "-nan"])
+def test_a_speed_that_is_not_a_number_plays_at_real_time(value):
+    from hamstring_care.context import Environment
+
+    assert Environment(environ={"HAMSTRING_CARE_SPEED": value}).speed == 1.0
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["99999999999999999999:00", "+18:-0", "1_8:0_0", "١٨:٠٠", "18\n:00", " 18 : 00 ",
+     "18:00\n", "25:00", "18", "", "18:60", "18:0", "018:00"],
+)  # fmt: skip
+def test_a_time_of_day_is_hh_mm_in_ascii_digits_only(text):
+    from hamstring_care.dates import option_time
+    from hamstring_care.errors import UsageError
+
+    with pytest.raises(UsageError, match=r"^--at must be a time of day as HH:MM"):
+        option_time("--at", text)
+
+
+def test_a_time_of_day_as_people_write_it():
+    import datetime as dt
+
+    from hamstring_care.dates import option_time
+
+    assert option_time("--at", "18:00") == dt.time(18, 0)
+    assert option_time("--at", "7:05") == dt.time(7, 5)
+    assert option_time("--at", "00:00") == dt.time(0, 0)
+
+
+LONG_NAME = "a" * 300  # over the 255 bytes a file name may have
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["print", "rice", "-f", "txt", "-o", f"{LONG_NAME}.txt"],
+        ["history", "export", f"{LONG_NAME}.json"],
+        ["plan", "new", "-o", f"{LONG_NAME}.yaml"],
+        ["protocols", "schema", "-o", f"{LONG_NAME}.json"],
+        ["protocols", "new", "x", "-o", f"{LONG_NAME}/x.yaml"],
+        ["protocols", "validate", LONG_NAME],
+        ["--data-dir", LONG_NAME, "history"],
+        ["--data-dir", LONG_NAME, "program", "status"],
+        ["--data-dir", LONG_NAME, "print", "rice", "-f", "txt", "-o", "-"],
+    ],
+    ids=lambda args: " ".join(a for a in args if a != LONG_NAME and LONG_NAME not in a),
+)
+def test_a_name_longer_than_the_system_allows_is_one_line(tmp_path, monkeypatch, args, invoke):
+    monkeypatch.chdir(tmp_path)
+    result = invoke(*args)
+    assert result.exit_code == 2, result.stderr
+    (line,) = result.stderr.splitlines()
+    assert "file name too long" in line
+
+
+def locked(monkeypatch, folder: Path) -> None:
+    """The system's answer for a folder that may not be entered (root may enter any)."""
+    import errno
+
+    real_stat, real_lstat, real_open = os.stat, os.lstat, os.open
+
+    def refuse(path) -> None:
+        if str(folder) in os.fspath(path) and os.fspath(path) != str(folder):
+            raise PermissionError(errno.EACCES, "Permission denied", os.fspath(path))
+
+    def stat(path, *args, **kwargs):
+        refuse(path)
+        return real_stat(path, *args, **kwargs)
+
+    def lstat(path, *args, **kwargs):
+        refuse(path)
+        return real_lstat(path, *args, **kwargs)
+
+    def open_(path, *args, **kwargs):
+        refuse(path)
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "stat", stat)
+    monkeypatch.setattr(os, "lstat", lstat)
+    monkeypatch.setattr(os, "open", open_)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["print", "rice", "-f", "txt", "-o", "{inner}/x.txt"],
+        ["history", "export", "{inner}/x.json"],
+        ["--data-dir", "{inner}", "history"],
+        ["--data-dir", "{inner}", "program", "status"],
+        ["protocols", "validate", "{inner}"],
+    ],
+    ids=lambda args: " ".join(a for a in args if "{inner}" not in a),
+)
+def test_a_path_under_a_folder_you_may_not_enter_is_one_line(tmp_path, monkeypatch, args, invoke):
+    inner = tmp_path / "locked" / "inner"
+    inner.mkdir(parents=True)
+    locked(monkeypatch, tmp_path / "locked")
+    result = invoke(*[a.replace("{inner}", str(inner)) for a in args])
+    assert result.exit_code == 2, result.stderr
+    (line,) = result.stderr.splitlines()
+    assert "permission denied" in line

@@ -151,6 +151,22 @@ def test_a_demo_date_from_the_environment(tmp_path):
         wrong.now()
 
 
+@pytest.mark.parametrize("day", ["2026-07-01", "2026-01-15"])
+@pytest.mark.parametrize("wall", [dt.time(23, 30), dt.time(0, 30)])
+def test_a_demo_date_is_that_date_late_and_early_across_summer_time(monkeypatch, day, wall):
+    """A summer date while the real one is in winter (or the reverse) keeps its own offset:
+    23:30 stays on that date, not the next (issue 24, B4)."""
+    import time
+
+    from hamstring_care.context import _demo_now
+
+    monkeypatch.setenv("TZ", "GMT0BST,M3.5.0/1,M10.5.0")  # London, with no zone files
+    time.tzset()
+    moment = _demo_now(day, wall=lambda: wall)()
+    assert moment.astimezone().date() == dt.date.fromisoformat(day)
+    assert moment.astimezone().time().replace(tzinfo=None) == wall
+
+
 def test_the_check_offers_today_when_a_program_is_under_way(env, invoke):
     """`hamstring-care` with no arguments: warning signs first, then today's step on offer."""
     checked(env)

@@ -183,6 +183,19 @@ def test_hostile_markdown_and_text(tmp_path, invoke):
     assert max(len(line) for line in txt.stdout.splitlines()) <= 78
 
 
+def test_markdown_leaves_a_bare_address_as_text(invoke):
+    """GFM renderers link "https://..." and "www." on their own; escaped, they read the same
+    and stay text (cmark-gfm, GitHub's renderer, leaves https\\:// and www\\. unlinked)."""
+    notes = "Log in at https://127.0.0.1:9/login or WWW.example.org, at 09:30"
+    sheet = invoke(
+        "print", "rice", "--notes", notes, "--clinic", "ftp://x.org", "-f", "md", "-o", "-"
+    )
+    assert sheet.exit_code == 0
+    assert "https\\://127.0.0.1:9/login or WWW\\.example.org, at 09:30" in sheet.stdout
+    assert "ftp\\://x.org" in sheet.stdout
+    assert "://" not in sheet.stdout.replace("\\://", "")
+
+
 def test_hostile_pdf_renders_and_long_notes_continue_on_new_pages(tmp_path, invoke):
     out = tmp_path / "s.pdf"
     result = invoke("print", "hamstring-stretch", *hostile_args(tmp_path), "-o", str(out))
@@ -201,7 +214,7 @@ def test_hostile_pdf_renders_and_long_notes_continue_on_new_pages(tmp_path, invo
 def test_notes_longer_than_the_limit_are_refused(invoke):
     result = invoke("print", "rice", "--notes", "x" * 50_001, "-f", "txt", "-o", "-")
     assert result.exit_code == 2
-    assert result.stderr.strip() == "notes: 50,000 characters at most"
+    assert result.stderr.strip() == "--notes: at most 50,000 characters, got 50,001"
 
 
 # --- files: atomic, never overwritten without --force -----------------------------------
@@ -871,6 +884,26 @@ def test_a_clinic_logo_is_printed_once_checked_like_a_drawing(tmp_path, invoke):
     from_clinic = tmp_path / "clinic.pdf"
     assert invoke("print", "rice", "-o", str(from_clinic)).exit_code == 0
     assert len(PdfReader(from_clinic).pages[0].images) == 1
+
+
+@pytest.mark.parametrize(
+    ("make", "reason"),
+    [
+        (os.mkfifo, "a named pipe; the clinic's settings are read from a file"),
+        (lambda path: path.symlink_to(path.parent / "nowhere"), "a symbolic link to nothing"),
+        (lambda path: path.mkdir(), "a folder, not the clinic's settings file"),
+    ],
+    ids=["named pipe", "link to nothing", "folder"],
+)
+def test_a_clinic_file_that_is_not_a_file_is_said_not_skipped(make, reason, invoke):
+    """Skipped, the sheet would go to a patient without the clinic's phone and number."""
+    data = Path(os.environ["HAMSTRING_CARE_DATA"])
+    data.mkdir(parents=True, exist_ok=True)
+    make(data / "clinic.yaml")
+    result = invoke("print", "rice", "-f", "txt", "-o", "-")
+    assert result.exit_code == 2 and result.stdout == ""
+    (line,) = result.stderr.splitlines()
+    assert f"clinic.yaml: {reason}" in line
 
 
 def test_right_to_left_notes_and_names_are_aligned_to_their_direction(tmp_path, invoke):

@@ -97,7 +97,15 @@ def commands(shared: Path) -> list[list[str]]:
         ["history", "export", "-", "--format", "csv"],
         ["history", "export", "-", "--format", "json"],
         ["triage", "--answers", "-"],
+        # Written files whose names hold escapes: "Wrote NAME" shows them as letters.
+        [*p, "print", "hostile", "-f", "txt", "-o", str(shared / f"{TITLE_ESCAPE}a.txt")],
+        [*p, "plan", "new", "hostile", "-o", str(shared / f"{TITLE_ESCAPE}p.yaml")],
+        ["history", "export", str(shared / f"{TITLE_ESCAPE}e.json")],
+        ["protocols", "schema", "-o", str(shared / f"{TITLE_ESCAPE}s.json")],
     ]
+
+
+TITLE_ESCAPE = "\x1b]0;owned\x07"  # sets the terminal window's title when obeyed
 
 
 def test_no_output_obeys_untrusted_text(shared, monkeypatch, invoke):

@@ -26,6 +26,7 @@ import contextlib
 import os
 import re
 import sys
+import warnings
 from typing import Any
 
 import typer
@@ -48,6 +49,10 @@ def main(env: Environment | None = None) -> None:
     # No pydantic plugins run here: looking them up reads every installed package's entry
     # points on each start (about 20 ms of a check's start-up).
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    if not sys.warnoptions:
+        # A library's warning (with its install path and source line) is for its developers,
+        # not for a user's screen; -W or PYTHONWARNINGS still show them.
+        warnings.simplefilter("ignore")
     usage_error = _usage_error_class()
     _usable_streams()
     try:

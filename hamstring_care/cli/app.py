@@ -125,16 +125,29 @@ def error_boundary(command: F) -> F:
             fail(Interrupted())
         except HamstringCareError as error:
             fail(error)
+        except OSError as error:
+            if error.filename is None or env_of(ctx).debug:
+                _internal(ctx, error)
+            from hamstring_care.files import reason
+
+            # A path that cannot be used (a folder on the way that may not be entered, a
+            # name too long) where no check named it first: the user's path, so exit 2.
+            fail(UsageError(f"{error.filename}: cannot use it: {reason(error)}"))
         except Exception as error:
-            if env_of(ctx).debug:
-                raise
-            print_error(
-                f"hamstring-care: internal error ({type(error).__name__}); "
-                "run again with --debug to see where, and please report it"
-            )
-            raise typer.Exit(ExitCode.INTERNAL) from None
+            _internal(ctx, error)
 
     return guarded  # type: ignore[return-value]
+
+
+def _internal(ctx: typer.Context, error: Exception) -> NoReturn:
+    """A bug: one line and exit 1, or the traceback with --debug."""
+    if env_of(ctx).debug:
+        raise error
+    print_error(
+        f"hamstring-care: internal error ({type(error).__name__}); "
+        "run again with --debug to see where, and please report it"
+    )
+    raise typer.Exit(ExitCode.INTERNAL) from None
 
 
 def fail(error: HamstringCareError) -> NoReturn:

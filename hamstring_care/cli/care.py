@@ -22,6 +22,7 @@ from hamstring_care.cli.options import (
     write_output,
 )
 from hamstring_care.errors import HamstringCareError, IncompleteAnswersError, UsageError
+from hamstring_care.sanitize import visible
 from hamstring_care.vocab import Paper, SheetFormat, Side
 from hamstring_care.words import count
 
@@ -442,7 +443,7 @@ def print_command(
     target = output or formats.default_name(prescription, fmt)
     if write_output(target, drawn.data, force):
         pages = f", {count(drawn.pages, 'page')}" if drawn.pages is not None else ""
-        typer.echo(f"Wrote {target}{pages}.")
+        typer.echo(f"Wrote {visible(target)}{pages}.")
 
 
 @plan_app.command("new")
@@ -479,4 +480,5 @@ def plan_new(
     text = plans.new_plan_text(library, output if output != "-" else "plan.yaml", ids, given)
     if write_output(output, text.encode(), force):
         program = env_of(ctx).program
-        typer.echo(f"Wrote {output}. Edit it, then: {program} print --plan {output}")
+        shown = visible(output)
+        typer.echo(f"Wrote {shown}. Edit it, then: {program} print --plan {shown}")

@@ -21,6 +21,7 @@ READ_AT_MOST = 64 * 1024  # the kind line sits near the top of a protocol file
 def _kinds(ctx: typer.Context) -> dict[str, str]:
     """Every protocol id in the folders in use, with its kind ("" when it cannot be read)."""
     from hamstring_care.cli.app import env_of
+    from hamstring_care.errors import HamstringCareError
     from hamstring_care.source.library import protocol_dirs, scan_folder
 
     env = env_of(None)
@@ -28,9 +29,18 @@ def _kinds(ctx: typer.Context) -> dict[str, str]:
     extra = [Path(p) for p in root.get("protocols_dir") or []]
     if root.get("data_dir"):
         env.data_dir = Path(root["data_dir"])
+    # TAB never fails: a folder that cannot be used offers nothing (the command says why).
+    try:
+        user: Path | None = env.user_protocols()
+    except HamstringCareError:
+        user = None
     kinds: dict[str, str] = {}
-    for folder in protocol_dirs(extra, environ=env.environ, user_folder=env.user_protocols()):
-        for path in scan_folder(folder)[0]:
+    for folder in protocol_dirs(extra, environ=env.environ, user_folder=user):
+        try:
+            files = scan_folder(folder)[0]
+        except HamstringCareError:
+            continue
+        for path in files:
             try:
                 with path.open("rb") as stream:
                     found = KIND_LINE.search(stream.read(READ_AT_MOST))

@@ -13,6 +13,7 @@ import typer
 from hamstring_care.cli.app import env_of, error_boundary, history_app, print_error
 from hamstring_care.cli.options import ForceOption, YesOption, write_output
 from hamstring_care.errors import UsageError
+from hamstring_care.sanitize import visible
 from hamstring_care.words import count
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ def history_command(
 def _nothing_saved(env: Environment) -> str:
     from hamstring_care.history.folder import FILE_NAME
 
-    path = env.history_folder() / FILE_NAME
+    path = visible(str(env.history_folder() / FILE_NAME))
     return (
         f"Nothing saved yet (no {path}). Run `{env.program}` for a check, "
         f"or `{env.program} run ROUTINE`."
@@ -137,7 +138,7 @@ def history_export(
         parts = [count(len(sessions), "session"), count(len(checks), "check")]
         if programs:
             parts.append(count(len(programs), "program"))
-        typer.echo(f"Wrote {output}: {', '.join(parts)}.")
+        typer.echo(f"Wrote {visible(output)}: {', '.join(parts)}.")
 
 
 @history_app.command("forget")
@@ -203,30 +204,31 @@ def history_repair(
     env = env_of(ctx)
     folder = env.history_folder()
     path = folder / FILE_NAME
+    shown = visible(str(path))
     try:
         history = open_history(folder, create=False)
     except HistoryDamagedError as error:
         found = [error.lines[0].removeprefix(f"{path}: ")]
     else:
         if history is None:
-            typer.echo(f"No history file at {path}: nothing to repair.")
+            typer.echo(f"No history file at {shown}: nothing to repair.")
             return
         with contextlib.closing(history):
             if not history.writable:
-                typer.echo(f"{path} comes from a newer hamstring-care, not damaged: left as is.")
+                typer.echo(f"{shown} comes from a newer hamstring-care, not damaged: left as is.")
                 return
             found = [*history.integrity_problems(), *history.unreadable()]
         if not found:
             typer.echo(
-                f"{path} is sound (SQLite's integrity check, and every table and row read): "
+                f"{shown} is sound (SQLite's integrity check, and every table and row read): "
                 "nothing to repair."
             )
             return
-    shown = found[:10] + ([f"and {len(found) - 10} more"] if len(found) > 10 else [])
-    for line in shown:
+    listed = found[:10] + ([f"and {len(found) - 10} more"] if len(found) > 10 else [])
+    for line in listed:
         print_error(f"{path}: {line}")
     question = (
-        f"Set {path.name} aside (kept, not deleted) and start a new history "
+        f"Set {visible(path.name)} aside (kept, not deleted) and start a new history "
         "with every row that can be read?"
     )
     if not _confirmed(env, question, yes, "set it aside"):
@@ -236,7 +238,7 @@ def history_repair(
     with contextlib.closing(open_history(folder)) as fresh:
         carried = carry_over(kept, fresh)
     typer.echo(
-        f"Set the damaged file aside as {kept}. A new history starts at {path} with "
+        f"Set the damaged file aside as {visible(str(kept))}. A new history starts at {shown} with "
         f"{count(carried.sessions, 'session')} and {count(carried.triage_results, 'check')} "
         "carried over; what could not be read stays in the file set aside."
     )

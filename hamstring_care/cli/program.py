@@ -10,6 +10,7 @@ import typer
 from hamstring_care.cli.app import env_of, error_boundary, program_app
 from hamstring_care.cli.completion import complete_plans, complete_programs
 from hamstring_care.cli.options import ForceOption, SideOption, write_output
+from hamstring_care.sanitize import visible
 
 
 @program_app.command("start")
@@ -84,14 +85,17 @@ def program_today(
 
         today_then(env, library)
         return
-    reminder = program.reminder_time(at)
+    from hamstring_care.dates import option_time
+
+    reminder = option_time("--at", at)
     run = program.under_way(env, library)
     title = library.get(run.program_id).title
     data = program.calendar(
         title, program.today(env), reminder, f"{env.program} program today", env.now()
     )
     if write_output(ics, data, force):
-        typer.echo(f"Wrote {ics}: a reminder at {reminder:%H:%M} each day for 14 days.")
+        shown = visible(ics)
+        typer.echo(f"Wrote {shown}: a reminder at {reminder:%H:%M} each day for 14 days.")
 
 
 @program_app.command("status")

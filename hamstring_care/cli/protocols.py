@@ -13,6 +13,7 @@ from hamstring_care.cli.app import env_of, error_boundary, print_error, protocol
 from hamstring_care.cli.options import ForceOption, OutputOption, write_output
 from hamstring_care.context import print_stderr
 from hamstring_care.errors import HamstringCareError
+from hamstring_care.sanitize import visible
 
 if TYPE_CHECKING:
     from hamstring_care.models import Protocol
@@ -155,7 +156,8 @@ def protocols_new(
         )
     library = env.library()
     in_use = any(path.parent.resolve() == folder.resolve() for folder in library.dirs)
-    program = "hamstring-care" if in_use else f"hamstring-care --protocols-dir {path.parent}"
+    folder = display_name(path.parent)
+    program = "hamstring-care" if in_use else f"hamstring-care --protocols-dir {folder}"
     typer.echo(f"  Check it:  hamstring-care protocols validate {shown}")
     if kind is StarterKind.routine:
         typer.echo(f"  Try it:    {program} run {pid}")
@@ -186,4 +188,4 @@ def protocols_schema(
     from hamstring_care.source import authoring
 
     if write_output(output, authoring.schema_text().encode(), force):
-        typer.echo(f"Wrote {output}.")
+        typer.echo(f"Wrote {visible(output)}.")

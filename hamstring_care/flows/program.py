@@ -812,12 +812,3 @@ def under_way(env: Environment, library: Library) -> ProgramRun:
         if refused is not None:
             raise ProgramRefused(refused)
         return run
-
-
-def reminder_time(text: str) -> dt.time:
-    """``18:00`` as a time of day; a clear error for anything else."""
-    try:
-        hours, minutes = (int(part) for part in text.split(":"))
-        return dt.time(hours, minutes)
-    except ValueError:
-        raise UsageError(f"--at must be a time of day as HH:MM, e.g. 18:00, not {text!r}") from None

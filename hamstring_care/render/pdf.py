@@ -15,6 +15,7 @@ import io
 import logging
 import typing
 import unicodedata
+import warnings
 from pathlib import Path
 
 from fpdf import FPDF
@@ -30,6 +31,9 @@ from hamstring_care.render.content import (
     StepEntry,
 )
 from hamstring_care.render.text import header_fields
+
+if typing.TYPE_CHECKING:
+    from hamstring_care.drawings import Logo
 
 FONTS = Path(__file__).resolve().parent.parent / "fonts"
 FONT = "DejaVu"
@@ -54,15 +58,22 @@ TICK_MM = 5.0  # a drawn box to tick
 logging.getLogger("fpdf").setLevel(logging.ERROR)
 
 
-class _Document(FPDF):
-    def __init__(self, sheet: Sheet) -> None:
-        super().__init__(orientation="portrait", unit="mm", format=PAPER[sheet.paper])
+class _Canvas(FPDF):
+    """A page as every sheet has it: the fonts, and no file or address ever loaded."""
+
+    def __init__(self, paper: str = "a4") -> None:
+        super().__init__(orientation="portrait", unit="mm", format=PAPER[paper])
         # A second wall behind the drawings check: never load a file or an address that a
         # drawing names (fpdf2's default allows local files and public addresses).
         self.resource_access_policy = ResourceAccessPolicy.NONE
-        self.sheet = sheet
         self.add_font(FONT, "", str(FONTS / "DejaVuSans.ttf"))
         self.add_font(FONT, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+
+
+class _Document(_Canvas):
+    def __init__(self, sheet: Sheet) -> None:
+        super().__init__(sheet.paper)
+        self.sheet = sheet
         self.set_margins(13, 10, 13)
         self.set_auto_page_break(True, margin=15)
         self.set_title(sheet.title)
@@ -285,9 +296,42 @@ def _logo(pdf: _Document, sheet: Sheet, top: float) -> float:
     """Draw the clinic's logo fitted into the top right corner; return the width it takes."""
     if sheet.logo is None:
         return 0.0
-    x = pdf.l_margin + pdf.epw - LOGO_W
-    pdf.image(io.BytesIO(sheet.logo.data), x=x, y=top, w=LOGO_W, h=LOGO_H, keep_aspect_ratio=True)
+    _draw_logo(pdf, sheet.logo, pdf.l_margin + pdf.epw - LOGO_W, top)
     return LOGO_W + 3
+
+
+def _draw_logo(pdf: _Canvas, logo: Logo, x: float, y: float) -> None:
+    with warnings.catch_warnings():
+        # fpdf2 warns when an SVG is sized by width and height, a form the README allows.
+        warnings.simplefilter("ignore")
+        pdf.image(io.BytesIO(logo.data), x=x, y=y, w=LOGO_W, h=LOGO_H, keep_aspect_ratio=True)
+
+
+def logo_problem(logo: Logo) -> str | None:
+    """Why a PDF sheet cannot draw this logo, found by drawing it once; None when it can.
+
+    On a scratch page of the sheet's own kind (its fonts, nothing loaded from outside), so
+    that a logo that passes is one every sheet draws. Bounded: an SVG logo has passed the
+    drawing limits (500 elements, 40 levels) and fpdf2 stops a ``<use>`` that refers to
+    itself.
+    """
+    canvas = _Canvas()
+    canvas.add_page()
+    try:
+        _draw_logo(canvas, logo, canvas.l_margin, canvas.t_margin)
+    except KeyError as exc:
+        if "No suitable font" not in str(exc):
+            return f"the PDF library cannot draw it ({exc})"
+        family = str(exc).partition("family=")[2].partition(",")[0].strip("'\"")
+        return (
+            f"its text asks for a font the PDF does not have ({family}); use "
+            "font-family sans-serif, serif or monospace, or turn the text into outlines"
+        )
+    except RecursionError:
+        return "nested too deep for the PDF library to draw"
+    except Exception as exc:  # whatever the file makes the library do: this is the trial
+        return f"the PDF library cannot draw it ({str(exc) or type(exc).__name__})"
+    return None
 
 
 def _plan_box(pdf: _Document, sheet: Sheet) -> None:

@@ -192,9 +192,18 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
 _MD_LINE_START = re.compile(r"^(\s*)([#>+=-])", re.MULTILINE)
 
 
+# GFM renderers (GitHub's among them) turn a bare address into a link on their own: a
+# scheme followed by // and a word starting www. An escaped colon or dot reads the same and
+# is left as text (checked with cmark-gfm, GitHub's renderer). E-mail addresses stay links
+# there whatever is escaped; a mail link opens nothing by itself.
+_MD_SCHEME = re.compile(r"(?<![A-Za-z0-9+.-])([A-Za-z][A-Za-z0-9+.-]*):(?=//)")
+_MD_WWW = re.compile(r"\b([Ww][Ww][Ww])\.")
+
+
 def md(text: str) -> str:
     """Escape text so Markdown shows it literally: no links, HTML, emphasis or tables."""
-    return _MD_LINE_START.sub(r"\1\\\2", _MD_SPECIAL.sub(r"\\\1", text))
+    escaped = _MD_LINE_START.sub(r"\1\\\2", _MD_SPECIAL.sub(r"\\\1", text))
+    return _MD_WWW.sub(r"\1\\.", _MD_SCHEME.sub(r"\1\\:", escaped))
 
 
 def _md_lines(text: str) -> str:

@@ -18,6 +18,7 @@ from string import Template
 from typing import Any
 
 from hamstring_care.errors import UsageError
+from hamstring_care.files import is_folder
 
 KINDS = ("routine", "guidance")
 SCHEMA_FILE = "hamstring-care.schema.json"
@@ -149,7 +150,7 @@ def destination(pid: str, output: Path | None, user_folder: Path) -> Path:
     """Where ``protocols new`` writes: ``-o`` (ID.yaml, or a folder), else the user folder."""
     if output is None:
         return user_folder / f"{pid}.yaml"
-    if output.is_dir():
+    if is_folder(output):  # one that cannot be looked at: the write says why
         return output / f"{pid}.yaml"
     if output.suffix not in (".yaml", ".yml") or output.stem != pid:
         raise UsageError(

@@ -10,12 +10,15 @@ routine longer than an hour.
 from __future__ import annotations
 
 import math
+import os
+import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hamstring_care.errors import ExitCode, HamstringCareError, InputFileError, Problem
+from hamstring_care.files import examine
 from hamstring_care.source.library import (
     Library,
     bundled_dir,
@@ -23,7 +26,7 @@ from hamstring_care.source.library import (
     read_protocol,
     scan_folder,
 )
-from hamstring_care.source.reading import Document, display_name
+from hamstring_care.source.reading import Document, display_name, unreadable
 from hamstring_care.vocab import Disposition
 from hamstring_care.words import count
 
@@ -73,7 +76,12 @@ def validate_paths(library: Library, paths: Sequence[Path]) -> ValidationReport:
     files: list[Path] = []
     folders: list[Path] = []
     for path in paths or library.dirs:
-        if path.is_dir():
+        try:
+            status = examine(path)
+        except OSError as exc:  # a folder on the way that may not be entered, a name too long
+            report.error(f"{display_name(path)}: {unreadable(exc)}")
+            continue
+        if status is not None and stat.S_ISDIR(status.st_mode):
             try:
                 found, skipped = scan_folder(path)
             except HamstringCareError as error:
@@ -84,7 +92,7 @@ def validate_paths(library: Library, paths: Sequence[Path]) -> ValidationReport:
                 report.error(line)
             files += found
             folders.append(path)
-        elif path.exists() or path.is_symlink():
+        elif status is not None or os.path.lexists(path):  # a link to nothing: read says so
             files.append(path)
         else:
             report.error(f"{display_name(path)}: file not found")

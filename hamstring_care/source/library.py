@@ -66,7 +66,8 @@ def load_protocol(
     """Read one protocol file and validate it; raise ``InputFileError`` listing every problem.
 
     With a ``cache``, a file read before (the same bytes) skips the YAML parsing, the slow
-    part; what the cache gives is validated exactly as a freshly parsed file is, and
+    part. The cache gives only what it sealed for these very bytes, within the YAML limits
+    (``source/cache.py``); that is then validated exactly as a freshly parsed file is, and
     anything wrong with it means the file is simply parsed again.
     """
     source = source or display_name(path)

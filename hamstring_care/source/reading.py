@@ -318,6 +318,41 @@ def _check_shape(loader_class: type, text: str, source: str, yaml: Any) -> None:
         loader.dispose()
 
 
+def within_limits(data: Any) -> bool:
+    """True when plain data keeps every limit a YAML file is held to.
+
+    For data that did not come through the YAML parser (the cache's JSON): only mappings
+    with text keys, lists, text, numbers, true/false and null; at most ``MAX_DEPTH`` levels,
+    ``MAX_VALUES`` values counted as the parser counts them (a mapping, each key and each
+    value) and whole numbers of at most ``MAX_DIGITS`` digits. Walked without recursion, so
+    no shape of data can exhaust the stack.
+    """
+    total = 0
+    pending: list[tuple[Any, int]] = [(data, 0)]
+    while pending:
+        value, depth = pending.pop()
+        total += 1
+        if total > MAX_VALUES:
+            return False
+        if isinstance(value, dict):
+            if depth >= MAX_DEPTH or not all(isinstance(key, str) for key in value):
+                return False
+            total += len(value)  # the keys
+            pending += [(item, depth + 1) for item in value.values()]
+        elif isinstance(value, list):
+            if depth >= MAX_DEPTH:
+                return False
+            pending += [(item, depth + 1) for item in value]
+        elif isinstance(value, bool) or value is None or isinstance(value, (str, float)):
+            continue
+        elif isinstance(value, int):
+            if abs(value) >= 10**MAX_DIGITS:
+                return False
+        else:
+            return False
+    return True
+
+
 def _record_positions(
     node: Any, path: FieldPath, doc: Document, dupes: list[Problem], yaml: Any
 ) -> None:
