@@ -86,6 +86,15 @@ class SafetyState:
         """The newest advice stops self-care until a newer check."""
         return self.newest is not None and not self.newest.allows_self_care
 
+    def clock_behind(self, now: datetime) -> bool:
+        """The clock reads earlier than the newest advice was saved (set back, or wrong).
+
+        Advice saved then would count as older than advice it follows: nothing is saved or
+        offered until the clock is right.
+        """
+        saved = self.newest.recorded_at if self.newest is not None else None
+        return saved is not None and now.replace(microsecond=0) < saved
+
 
 def safety_state(advice: Iterable[Advice | None]) -> SafetyState:
     """The state from every source's newest advice (None where a source has none)."""

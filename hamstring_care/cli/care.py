@@ -249,6 +249,7 @@ def _may_play(
     from hamstring_care.sanitize import visible
 
     state = log.safety()
+    safety.check_clock(state, env.recorded(), library.triage())
     refused = safety.refusal(state, Offer.ROUTINE, library.triage(), env.program)
     if refused is None:
         return None

@@ -201,6 +201,7 @@ def guided_check(env: Environment, library: Library) -> CheckOutcome:
     with contextlib.closing(env.progress_log()) as log:
         last = log.last_triage()
         state = log.safety()
+        said.check_clock(state, env.recorded(), protocol)
         opening = progress.recheck_due(last, env.now(), protocol.follow_up.recheck)
         where = said.last_advice(state, protocol)
         if where and not opening:

@@ -132,6 +132,7 @@ def start(
     triage = library.triage()
     with _history(env) as history:
         state = _state_of(history)
+        safety.check_clock(state, env.recorded(), triage)
         clearance = None
         refused = safety.refusal(state, Offer.PROGRAM_START, triage, env.program)
         if refused is not None:
@@ -329,6 +330,7 @@ def day(env: Environment, library: Library) -> DayOutcome:
     out = env.out()
     with _history(env) as history:
         state = _state_of(history)
+        safety.check_clock(state, env.recorded(), library.triage())
         run = history.active_program()
         if run is None:
             raise ProgramRefused(_not_under_way(env, library, history, state))

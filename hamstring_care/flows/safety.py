@@ -7,6 +7,7 @@ advice can be read again (``hamstring-care advice``).
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from hamstring_care.dates import time_label
@@ -66,6 +67,18 @@ def refusal(state: SafetyState, offer: Offer, triage: TriageProtocol, program: s
     return (
         f"{what}: the newest advice is {advice_line(state.newest, triage)}; self-care waits "
         f"for a new check that allows it: {program} (read the advice again: {program} advice)"
+    )
+
+
+def check_clock(state: SafetyState, now: datetime, triage: TriageProtocol) -> None:
+    """Refuse, in one line, to go on while the clock reads earlier than the newest advice."""
+    if state.newest is None or not state.clock_behind(now):
+        return
+    from hamstring_care.errors import UsageError
+
+    raise UsageError(
+        f"the computer's clock ({time_label(now.astimezone())}) is earlier than the newest "
+        f"saved advice, {advice_line(state.newest, triage)}: check the date and time"
     )
 
 
