@@ -1,0 +1,141 @@
+"""Stop means stop, in a real terminal, run after run (issue 23's findings, as a person meets
+them): the prompts, keys and screens are the real ones."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from pathlib import Path
+
+from hamstring_care.history.store import open_history
+from tests.terminal_driver import DOWN, ENTER, GRADUAL, NONE_OF_THESE, answer, finish, spawn
+
+
+def data() -> Path:
+    return Path(os.environ["HAMSTRING_CARE_DATA"])
+
+
+def self_care_check_saved() -> None:
+    with open_history(data()) as history:
+        history.add_triage(
+            taken_at=dt.datetime(2026, 11, 30, tzinfo=dt.timezone.utc),
+            triage_version="2.1.0", disposition="self_massage", rule="ready-for-self-care",
+            answers={}, cautions=[],
+        )  # fmt: skip
+
+
+def stopped_with_a_pop(tmp_path) -> str:
+    """The check (self-care), the routine, then "s" and "I felt a pop or snap"."""
+    child = spawn(tmp_path, NO_COLOR="1")
+    answer(
+        child,
+        [
+            ("Do any of these apply", NONE_OF_THESE),
+            *GRADUAL,
+            ("Which leg hurts?", ENTER),
+            ("Start “Foam roller and ball self-massage” now", "y"),
+            ("pain now", ENTER),
+            ("Get ready", "s"),
+            ("Is the pain sharp or worse than before", "3"),  # "Yes: I felt a pop or snap"
+            ("How is the pain now", ENTER),
+        ],
+    )
+    output, status = finish(child)
+    assert status == 0, output
+    return " ".join(re.sub(r"[│╭╮╰╯─]", " ", output).split())
+
+
+def test_1_and_8_after_a_pop_the_next_launch_goes_straight_into_the_check(tmp_path):
+    said = stopped_with_a_pop(tmp_path)
+    assert "See a clinician today" in said
+    why = said.index("Why")
+    assert said.index("A pop or snap during the routine can mean a tear") > why  # 8: its own
+    assert "Deep vein thrombosis" not in said  # 8: not the clot rule's sources
+    child = spawn(tmp_path, NO_COLOR="1")
+    child.expect("Last advice:")
+    answer(child, [("Do any of these apply", NONE_OF_THESE)])
+    child.expect("Still true?")  # the check itself, the way back: no "play your routine again"
+    assert "Play your routine again" not in child.before
+    child.sendcontrol("c")
+    assert finish(child)[1] == 130
+
+
+def test_1_and_2_no_routine_and_no_program_after_the_pop(tmp_path):
+    stopped_with_a_pop(tmp_path)
+    for args in (("run", "hamstring-stretch"), ("program", "start")):
+        output, status = finish(spawn(tmp_path, *args, NO_COLOR="1"))
+        shown = " ".join(output.split())
+        assert status == 2, shown
+        assert "the newest advice is “See a clinician today” (after a routine stopped" in shown
+        assert "a new check that allows it: hamstring-care" in shown
+
+
+def test_3_the_check_after_a_program_stop_is_the_check(tmp_path):
+    self_care_check_saved()
+    assert finish(spawn(tmp_path, "program", "start", HAMSTRING_CARE_TODAY="2026-12-01"))[1] == 0
+    child = spawn(tmp_path, "program", "today", NO_COLOR="1", HAMSTRING_CARE_TODAY="2026-12-01")
+    answer(
+        child,
+        [
+            ("ready for the check-in?", "y"),
+            ("Your worst pain during today's session", "2" + ENTER),
+            ("Walking for 20 minutes", "y"),
+            ("Has any of these happened", DOWN + ENTER),  # Yes: a warning sign
+            ("new pop", ENTER),
+            ("Your pain now, at rest", "1" + ENTER),
+            ("Start the check now?", "y"),
+            ("Do any of these apply", NONE_OF_THESE),
+        ],
+    )
+    child.expect(r"How old are you\?|Still true\?")  # straight into the check: no routine
+    assert "Play your routine again" not in child.before
+    child.sendcontrol("c")
+    finish(child)
+    output, status = finish(spawn(tmp_path, "program", "status", HAMSTRING_CARE_TODAY="2026-12-02"))
+    shown = " ".join(output.split())
+    assert status == 0  # 7: when, why and the way back
+    assert "it stopped on Tue 1 Dec: a warning sign; a new check first: hamstring-care" in shown
+
+
+def test_4_and_7_a_day_above_the_limit_settled_by_morning_goes_on(tmp_path):
+    self_care_check_saved()
+    started = spawn(tmp_path, "program", "start", "--stage", "lengthen",
+                    HAMSTRING_CARE_TODAY="2026-12-01")  # fmt: skip
+    assert finish(started)[1] == 0
+    child = spawn(tmp_path, "program", "today", NO_COLOR="1", HAMSTRING_CARE_TODAY="2026-12-01")
+    answer(
+        child,
+        [
+            ("Play “Lengthening exercises” now?", "n"),
+            ("ready for the check-in?", "y"),
+            ("Your worst pain during today's session", "6" + ENTER),
+            ("all day at 4 out of 10 or less", "y"),
+            ("Has any of these happened", ENTER),
+            ("new pop", ENTER),
+            ("Your pain now, at rest", "1" + ENTER),
+        ],
+    )
+    output, status = finish(child)
+    said = " ".join(output.split())
+    assert status == 0
+    assert "Today's pain was above your limit (6 out of 10; the limit is 4)" in said  # 7
+    assert "Tonight:" in said
+    child = spawn(tmp_path, "program", "today", NO_COLOR="1", HAMSTRING_CARE_TODAY="2026-12-02")
+    answer(child, [("by this morning, was the pain", "y")])
+    child.expect(re.escape("Back to Stage 1 of 7: Protect and walk: pain 6 out of 10 during"))
+    answer(
+        child,
+        [
+            ("ready for the check-in?", "y"),
+            ("Your worst pain during today's session", "1" + ENTER),
+            ("Walking for 20 minutes", "y"),
+            ("Has any of these happened", ENTER),
+            ("new pop", ENTER),
+            ("Your pain now, at rest", "0" + ENTER),
+        ],
+    )
+    output, status = finish(child)
+    said = " ".join(output.split())
+    assert status == 0
+    assert "has stopped" not in said and "Stop the program" not in said  # 4: no false stop
