@@ -45,8 +45,11 @@ class Asker(Protocol):
     def red_flags(self, screen: RedFlagScreen) -> list[str]:
         """The ticked warning-sign ids."""
 
-    def question(self, question: Question) -> Any:
-        """One answer, in the answer contract's ids; ``BACK`` for the question before."""
+    def question(self, question: Question, *, previous: Any = None) -> Any:
+        """One answer, in the answer contract's ids; ``BACK`` for the question before.
+
+        ``previous`` (a re-check's last answer) is shown ready to keep or change.
+        """
 
     def pain(self, text: str, *, key: Ask | None = None) -> int | None:
         """Pain 0-10, or None when skipped."""

@@ -53,12 +53,18 @@ class Prompter:
         ticked: list[str] = self._ticks(screen.prompt, flags, screen.none_label)
         return ticked
 
-    def _checklist(self, question: Question) -> Any:
+    def _checklist(self, question: Question, previous: list[str] | None = None) -> Any:
         choices = [(choice.label, choice.value) for choice in question.choices]
-        return self._ticks(question.text, choices, question.none_label or "None of these", True)
+        none_label = question.none_label or "None of these"
+        return self._ticks(question.text, choices, none_label, True, previous)
 
     def _ticks(
-        self, prompt: str, options: list[tuple[str, str]], none_label: str, back: bool = False
+        self,
+        prompt: str,
+        options: list[tuple[str, str]],
+        none_label: str,
+        back: bool = False,
+        previous: list[str] | None = None,
     ) -> Any:
         def validate(ticked: list[str]) -> bool | str:
             if not ticked:
@@ -67,8 +73,16 @@ class Prompter:
                 return f'"{none_label}" cannot go with other ticks.'
             return True
 
-        choices = [Choice(fit(text, CHOICE_INDENT), value=value) for text, value in options]
-        choices += [Separator(" "), Choice(fit(none_label, CHOICE_INDENT), value=NONE)]
+        ticked_before = set(previous or [])
+        choices = [
+            Choice(fit(text, CHOICE_INDENT), value=value, checked=value in ticked_before)
+            for text, value in options
+        ]
+        none_before = previous is not None and not previous
+        choices += [
+            Separator(" "),
+            Choice(fit(none_label, CHOICE_INDENT), value=NONE, checked=none_before),
+        ]
         ticked = self._ask(
             questionary.checkbox(
                 fit(prompt, 2),
@@ -83,12 +97,15 @@ class Prompter:
             return BACK
         return [value for value in ticked if value != NONE]
 
-    def question(self, question: Question) -> Any:
-        """Ask one question in the way its type calls for."""
+    def question(self, question: Question, *, previous: Any = None) -> Any:
+        """Ask one question in the way its type calls for.
+
+        A checklist shows last time's ticks already ticked, when ``previous`` gives them.
+        """
         if question.type == "number":
             return self._number(question)
         if question.type == "checklist":
-            return self._checklist(question)
+            return self._checklist(question, previous if isinstance(previous, list) else None)
         if question.type == "yes_no":
             labels = question.yes_no_words()
             choices = [Choice(fit(labels[value], 3), value=value) for value in YES_NO]

@@ -118,8 +118,10 @@ class ScriptedAsker:
         pains = self.answers.get("pain")
         return next(pains) if pains is not None else None
 
-    def question(self, question):
+    def question(self, question, *, previous=None):
         self.asked.append(question.id)
+        self.shown_before = getattr(self, "shown_before", {})
+        self.shown_before[question.id] = previous
         if question.id == self.interrupt_at:
             raise Interrupted()
         changed = self.answers.get("changed", {})
@@ -274,6 +276,6 @@ class CheckInAsker:
     def red_flags(self, screen):
         return self.day.get("red_flags", [])
 
-    def question(self, question):
+    def question(self, question, *, previous=None):
         # Only a check started after a stop asks these: from ``day["check_answers"]``.
         return self.day["check_answers"][question.id]

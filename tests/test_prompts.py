@@ -118,3 +118,10 @@ def test_ctrl_d_stops_every_prompt_as_ctrl_c_does(call):
     Enter after it would answer, were Ctrl-D ignored: the test fails rather than waits.)"""
     with pytest.raises(Interrupted):
         ask("\x04" + ENTER, call)
+
+
+def test_a_recheck_shows_last_times_ticks_already_ticked(triage_protocol):
+    """Enter keeps last time's answer; nothing is reused without being shown."""
+    q = question(triage_protocol, "risk_factors")
+    assert ask(ENTER, lambda p: p.question(q, previous=["previous_clot"])) == ["previous_clot"]
+    assert ask(ENTER, lambda p: p.question(q, previous=[])) == []  # "none" ticked before

@@ -55,7 +55,9 @@ def test_1_and_8_after_a_pop_the_next_launch_goes_straight_into_the_check(tmp_pa
     child = spawn(tmp_path, NO_COLOR="1")
     child.expect("Last advice:")
     answer(child, [("Do any of these apply", NONE_OF_THESE)])
-    child.expect("Still true?")  # the check itself, the way back: no "play your routine again"
+    # The check itself, the way back (a re-check: the age kept, the risk factors asked with
+    # last time's ticks): no "play your routine again".
+    child.expect(r"Do any of these apply to you\?")
     assert "Play your routine again" not in child.before
     child.sendcontrol("c")
     assert finish(child)[1] == 130

@@ -107,14 +107,10 @@ def _from_before(
     if question.recheck == "keep":
         return value
     if question.type == "checklist":
-        # Asked every time, even after "none": a risk factor's "no" is never reused silently.
+        # Asked every time, last time's ticks ready to keep or change: a risk factor's "no"
+        # is never reused silently; a tick that cannot have changed (a past clot) stays.
         sticky = [v for v in value if v in question.keep] if isinstance(value, list) else []
-        shown = describe_answer(protocol, question.id, value)
-        if asker.confirm(f"{question.text} Last time: {shown}. Still true?", key=Ask.STILL_TRUE):
-            return value
-        if not sticky:
-            return None
-        again = asker.question(question)
+        again = asker.question(question, previous=value)
         return again if again == BACK else list(dict.fromkeys([*sticky, *again]))
     if question.recheck == "confirm":
         shown = describe_answer(protocol, question.id, value)
