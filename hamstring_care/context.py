@@ -298,13 +298,19 @@ def _isatty(stream: Any) -> bool:
 
 
 def print_stderr(line: str, style: str) -> None:
-    """One line on standard error, control characters shown, never obeyed."""
+    """One line on standard error, control characters shown, never obeyed.
+
+    In a terminal it wraps between words (never mid-word at the edge); elsewhere it stays one
+    line, for a log or a script.
+    """
     from rich.console import Console
     from rich.text import Text
 
     from hamstring_care.sanitize import visible
 
-    Console(stderr=True, highlight=False, soft_wrap=True).print(Text(visible(line), style=style))
+    console = Console(stderr=True, highlight=False)
+    console.soft_wrap = not console.is_terminal
+    console.print(Text(visible(line), style=style))
 
 
 def output_closed() -> Any:

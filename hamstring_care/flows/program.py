@@ -546,6 +546,13 @@ def _not_under_way(env: Environment, library: Library, history: History, state: 
     """No program under way: when and why the last one ended, and the way back."""
     last = history.last_program()
     if last is None or last.ended_at is None:
+        if state.blocked:
+            assert state.newest is not None
+            said = safety.advice_line(state.newest, library.triage())
+            return (
+                f"no program under way; the newest advice is {said}: a new check first: "
+                f"{env.program}"
+            )
         return (
             f"no program under way; after a check that allows self-care, start one: "
             f"{env.program} program start"
