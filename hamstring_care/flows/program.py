@@ -224,7 +224,7 @@ def _say_started(
     )
     for stage in program.stages:
         floor = earliest(stage.earliest_day, run.onset_day)
-        if floor is not None:
+        if floor is not None and floor > today(env):
             out.print(
                 f"{stage.title} starts no earlier than day {stage.earliest_day} after the "
                 f"injury ({day_label(floor)}).",
