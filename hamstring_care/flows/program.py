@@ -511,13 +511,10 @@ def _stopped(
     triage = library.triage()
     because = Item(
         text=f"{program.title} stopped: {decision.because}. {program.rules.stop.text}",
-        sources=[],
+        sources=program.rules.stop.sources,
         practice=program.rules.stop.practice,
     )
-    content = disposition_content(level, triage, because=because)
-    keys = [program.sources[k] for k in program.rules.stop.sources if k in program.sources]
-    content.sources += [f"{program.title}: {source}" for source in keys]
-    _show_result(env, content)
+    _show_result(env, disposition_content(level, triage, because=because, sources=program.sources))
     env.out().print(
         f"{program.title} has stopped. {safety.way_back(env.program)}", style="bold", markup=False
     )

@@ -306,11 +306,13 @@ def disposition_content(
     protocol: TriageProtocol,
     citations: Citations | None = None,
     because: Item | None = None,
+    sources: dict[str, str] | None = None,
 ) -> ResultContent:
     """A level's advice on its own, e.g. after "stop, it hurts" or a program's stop.
 
-    With ``because``, the advice says why, citing the stop's own sources; the level's advice
-    follows without the sources of the rules it was written for (a pop is no clot).
+    With ``because``, the advice says why, citing the stop's own sources (from ``sources``
+    when they are not the triage's: a program's); the level's advice follows without the
+    sources of the rules it was written for (a pop is no clot).
     """
     from hamstring_care.models import Item
 
@@ -318,7 +320,8 @@ def disposition_content(
     info = protocol.dispositions.of(disposition)
     sections = []
     if because is not None:
-        sections.append(Section("Why", [part.item(because, protocol.sources)]))
+        cited = {**protocol.sources, **(sources or {})}
+        sections.append(Section("Why", [part.item(because, cited)]))
         advice = [Item(text=i.text, practice=i.practice) for i in info.advice]
         sections.append(Section("What to do now", [part.item(i, {}) for i in advice]))
     else:
