@@ -13,10 +13,10 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
+from hamstring_care.asking import Asker
 from hamstring_care.errors import ExitCode, NoTerminalError
-from hamstring_care.vocab import Ask
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -25,7 +25,6 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from hamstring_care.history.log import ProgressLog
-    from hamstring_care.models import Question, RedFlagScreen
     from hamstring_care.player.engine import Clock, KeySource
     from hamstring_care.source.library import Library
 
@@ -33,39 +32,6 @@ PROGRAM = "hamstring-care"
 CACHE_VARIABLE = "HAMSTRING_CARE_CACHE"
 SPEED_VARIABLE = "HAMSTRING_CARE_SPEED"
 """Plays routines this many times faster: for demonstrations and tests, never for a session."""
-
-
-BACK = "__back__"
-"""What a question returns when Esc (or Left, on a list) asks for the question before."""
-
-
-class Asker(Protocol):
-    """What the flows ask a person: the prompts, or a test's scripted answers."""
-
-    def red_flags(self, screen: RedFlagScreen) -> list[str]:
-        """The ticked warning-sign ids."""
-
-    def question(self, question: Question, *, previous: Any = None) -> Any:
-        """One answer, in the answer contract's ids; ``BACK`` for the question before.
-
-        ``previous`` (a re-check's last answer) is shown ready to keep or change.
-        """
-
-    def pain(self, text: str, *, key: Ask | None = None) -> int | None:
-        """Pain 0-10, or None when skipped."""
-
-    def confirm(self, text: str, default: bool = True, *, key: Ask | None = None) -> bool:
-        """Yes or no."""
-
-    def choose(
-        self,
-        text: str,
-        options: list[tuple[str, str]],
-        default: str | None = None,
-        *,
-        key: Ask | None = None,
-    ) -> str:
-        """One of the options' values (each option is a label and a value)."""
 
 
 def _utc_now() -> datetime:

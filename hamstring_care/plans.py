@@ -20,8 +20,8 @@ from hamstring_care.prescription import Prescribed, Prescription, from_plan
 from hamstring_care.vocab import Side
 
 if TYPE_CHECKING:
-    from hamstring_care.drawings import Logo
     from hamstring_care.prescription import Advice
+    from hamstring_care.source.drawings import Logo
     from hamstring_care.source.library import Library
 
 
@@ -207,10 +207,11 @@ def _apply(base: Prescription, given: Overrides) -> Prescription:
 
 
 def _logo(path: Path) -> Logo:
-    from hamstring_care.drawings import read_logo
+    from hamstring_care.render.pdf import logo_problem
+    from hamstring_care.source.drawings import read_logo
     from hamstring_care.source.reading import display_name
 
-    return read_logo(path, display_name(path))
+    return read_logo(path, display_name(path), can_draw=logo_problem)
 
 
 def _notes_file(path: Path) -> str:

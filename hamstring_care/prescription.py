@@ -13,8 +13,8 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeAlias
 
-from hamstring_care.drawings import Logo
 from hamstring_care.player.timeline import build
+from hamstring_care.source.drawings import Logo
 from hamstring_care.vocab import Side
 from hamstring_care.words import count
 

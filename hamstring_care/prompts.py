@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import questionary
 from questionary import Choice, Separator
 
-from hamstring_care.context import BACK
+from hamstring_care.asking import BACK
 from hamstring_care.errors import Interrupted
 from hamstring_care.triage import check_answer
 from hamstring_care.vocab import Ask

@@ -583,7 +583,7 @@ def test_no_review_holds_up_an_emergency(asker, invoke):
 
 def test_esc_steps_back_to_the_question_before(asker, invoke):
     """Back from "walk" asks the pain at rest again, then goes on."""
-    from hamstring_care.context import BACK
+    from hamstring_care.asking import BACK
 
     scripted = asker(yaml_answers(SELF_MASSAGE))
     answers = iter([BACK])
@@ -608,7 +608,7 @@ def test_esc_steps_back_to_the_question_before(asker, invoke):
 
 
 def test_esc_while_changing_an_answer_keeps_it(asker, invoke):
-    from hamstring_care.context import BACK
+    from hamstring_care.asking import BACK
 
     scripted = asker({**yaml_answers(SELF_MASSAGE), "review": ["pain_at_rest"]})
     original = scripted.question

@@ -188,7 +188,7 @@ DISGUISED = {
 
 @pytest.mark.parametrize("case", DISGUISED)
 def test_a_disguised_reach_outside_is_refused(case):
-    from hamstring_care.drawings import drawing_problems
+    from hamstring_care.source.drawings import drawing_problems
 
     assert drawing_problems(SVG.format(DISGUISED[case])) != []
 
@@ -209,7 +209,7 @@ def test_the_audits_disguised_drawing_is_refused_by_validate(tmp_path):
 
 def test_what_drawing_programs_write_is_allowed():
     """Shapes, text, gradients, classes in a <style>, Inkscape's own namespaces."""
-    from hamstring_care.drawings import drawing_problems
+    from hamstring_care.source.drawings import drawing_problems
 
     drawing = (
         '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"'
@@ -228,7 +228,7 @@ def test_what_drawing_programs_write_is_allowed():
 
 
 def test_the_bundled_drawings_are_self_contained(library):
-    from hamstring_care.drawings import drawing_problems
+    from hamstring_care.source.drawings import drawing_problems
 
     folder = Path(__file__).resolve().parent.parent / "protocols" / "illustrations"
     for svg in sorted(folder.glob("*.svg")):

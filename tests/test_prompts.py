@@ -95,7 +95,7 @@ ESC = "\x1b"
 
 
 def test_esc_or_left_asks_for_the_question_before(triage_protocol):
-    from hamstring_care.context import BACK
+    from hamstring_care.asking import BACK
 
     walk = question(triage_protocol, "can_walk_without_pain")
     assert ask(ESC, lambda p: p.question(walk)) == BACK

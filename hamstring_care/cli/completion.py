@@ -20,11 +20,11 @@ READ_AT_MOST = 64 * 1024  # the kind line sits near the top of a protocol file
 
 def _kinds(ctx: typer.Context) -> dict[str, str]:
     """Every protocol id in the folders in use, with its kind ("" when it cannot be read)."""
-    from hamstring_care.cli.app import env_of
+    from hamstring_care.context import Environment
     from hamstring_care.errors import HamstringCareError
     from hamstring_care.source.library import protocol_dirs, scan_folder
 
-    env = env_of(None)
+    env = Environment()
     root = ctx.find_root().params
     extra = [Path(p) for p in root.get("protocols_dir") or []]
     if root.get("data_dir"):

@@ -11,7 +11,7 @@ import contextlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from hamstring_care.context import BACK, Asker
+from hamstring_care.asking import BACK, Asker
 from hamstring_care.render import terminal
 from hamstring_care.render.content import Citations, block_for
 from hamstring_care.safety import Offer

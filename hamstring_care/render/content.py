@@ -30,9 +30,9 @@ from hamstring_care.tailoring import TailoredRoutine, untailored
 from hamstring_care.vocab import RED_FLAGS, Disposition, FlagLevel, Side
 
 if TYPE_CHECKING:
-    from hamstring_care.drawings import Logo
     from hamstring_care.models import Item, ProgramProtocol, Stage, TriageProtocol
     from hamstring_care.models import Protocol as AnyProtocol
+    from hamstring_care.source.drawings import Logo
     from hamstring_care.triage import TriageResult
 
     # (protocol id, illustration file name) -> the SVG's text, or None when unavailable

@@ -164,7 +164,7 @@ def illustration_problem(folder: Path, name: str) -> str | None:
 
 def drawing_findings(protocol: Protocol, folder: Path) -> list[tuple[FieldPath, str]]:
     """Each drawing of a routine that cannot be read or is not self-contained, located."""
-    from hamstring_care.drawings import read_drawing
+    from hamstring_care.source.drawings import read_drawing
 
     found: list[tuple[FieldPath, str]] = []
     for i, step in enumerate(getattr(protocol, "steps", [])):
