@@ -87,6 +87,16 @@ _DECISION_WORDS = {
 }
 
 
+class StopReason(Word):
+    """Why a routine ended before its last part."""
+
+    HURTS = "hurts"
+    """"Stop, it hurts" (s)."""
+    QUIT = "quit"
+    INTERRUPTED = "interrupted"
+    """Ctrl-C, or the terminal closed."""
+
+
 class AdviceSource(Word):
     """What gave a piece of advice: the safety state reads them all."""
 

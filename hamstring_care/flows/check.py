@@ -17,7 +17,7 @@ from hamstring_care.render.content import Citations, block_for
 from hamstring_care.safety import Offer
 from hamstring_care.tailoring import tailor
 from hamstring_care.triage import applicable, decide, evaluate, resolve, triage
-from hamstring_care.vocab import RED_FLAGS, Ask, Disposition, Side, known
+from hamstring_care.vocab import RED_FLAGS, Ask, Disposition, Side
 from hamstring_care.words import count
 
 if TYPE_CHECKING:
@@ -25,8 +25,8 @@ if TYPE_CHECKING:
 
     from hamstring_care.context import Environment
     from hamstring_care.history.log import ProgressLog
-    from hamstring_care.history.store import Session, TriageRecord
     from hamstring_care.models import Question, RoutineProtocol, TriageProtocol
+    from hamstring_care.records import Session, TriageRecord
     from hamstring_care.source.library import Library
     from hamstring_care.triage import TriageResult
 
@@ -231,7 +231,7 @@ def guided_check(env: Environment, library: Library) -> CheckOutcome:
         console.print(terminal.result_panel(result, protocol, citations))
         if previous is not None:
             _compare(env, protocol, previous, result)
-        leg = known(Side, last.side) if last else None  # the leg chosen last time
+        leg = last.side if last else None  # the leg chosen last time
         follow(env, result, library, citations, log, saved, leg)
         due = progress.recheck_from(result.disposition, env.now(), protocol.follow_up.recheck)
         if due is not None and saved is not None:
@@ -261,7 +261,7 @@ def _what_now(
         routines = [pid for pid in _recommended(library, last) if pid in library.entries()]
         if routines:
             titles = " and ".join(library.get(pid).title for pid in routines)
-            side = known(Side, last.side)
+            side = last.side
             leg = f", {side.legs_words}" if side else ""
             options.append((f"Play your routine again ({titles}{leg})", "again"))
     if not options:
@@ -276,14 +276,14 @@ def _what_now(
 
 
 def _recommended(library: Library, check: TriageRecord) -> list[str]:
-    return list(library.triage().dispositions.of(Disposition(check.disposition)).protocols)
+    return list(library.triage().dispositions.of(check.disposition).protocols)
 
 
 def _play_again(env: Environment, library: Library, check: TriageRecord, log: ProgressLog) -> None:
     from hamstring_care.models import RoutineProtocol
 
     protocol = library.triage()
-    side = _ask_leg(env, known(Side, check.side))
+    side = _ask_leg(env, check.side)
     log.remember_side(check.id, side)
     for pid in _recommended(library, check):
         routine = library.get(pid)

@@ -21,7 +21,7 @@ from hamstring_care.errors import HistoryConflictError, UsageError
 from hamstring_care.flows import safety
 from hamstring_care.program import CheckIn, Decision, State, earliest, replay
 from hamstring_care.safety import Offer, SafetyState, safety_state
-from hamstring_care.vocab import Ask, Disposition, Side, known
+from hamstring_care.vocab import Ask, Disposition, Side
 from hamstring_care.vocab import Decision as Kind
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
     from hamstring_care.context import Environment
     from hamstring_care.history.log import ProgressLog
-    from hamstring_care.history.store import History, ProgramRun, ProgramStop, TriageRecord
+    from hamstring_care.history.store import History
     from hamstring_care.models import (
         PlanProtocol,
         ProgramProtocol,
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
         Stage,
         TriageProtocol,
     )
+    from hamstring_care.records import ProgramRun, ProgramStop, TriageRecord
     from hamstring_care.source.library import Library
 
 DEFAULT_PROGRAM = "back-to-running"
@@ -113,7 +114,7 @@ def start(
     cleared them, and its floor (``earliest_day`` after the injury) holds. ``cleared`` (with
     a plan only) starts despite the newest advice, said and saved.
     """
-    from hamstring_care.history.store import ProgramRun
+    from hamstring_care.records import ProgramRun
     from hamstring_care.sanitize import visible
 
     pain_limit = None
@@ -163,7 +164,7 @@ def start(
                 f"a program is under way{since}; see {env.program} program status, "
                 "or start again with --restart"
             )
-        leg = side or known(Side, last.side if last else None) or Side.BOTH
+        leg = side or (last.side if last else None) or Side.BOTH
         run = ProgramRun(
             program_id=program.id,
             program_version=program.version,
@@ -393,7 +394,7 @@ def _save_check_in(
     checks: list[CheckIn],
     check: CheckIn,
 ) -> DayOutcome:
-    from hamstring_care.history.store import ProgramCheckIn
+    from hamstring_care.records import ProgramCheckIn
 
     assert run.id is not None
     decision = replayed(program, run, [*checks, check], check.day).decisions[-1]
@@ -431,7 +432,7 @@ def _save_check_in(
 
 
 def _stop_of(env: Environment, run: ProgramRun, decision: Decision) -> ProgramStop | None:
-    from hamstring_care.history.store import ProgramStop
+    from hamstring_care.records import ProgramStop
 
     if decision.kind is not Kind.STOP:
         return None
@@ -444,7 +445,7 @@ def _blocked(
     env: Environment, library: Library, history: History, run: ProgramRun, state: SafetyState
 ) -> DayOutcome | None:
     """Newer advice of RICE or worse ends the program under way: said, with the way back."""
-    from hamstring_care.history.store import ProgramStop
+    from hamstring_care.records import ProgramStop
 
     if state.allows(Offer.PROGRAM_STEP):
         return None
@@ -462,7 +463,7 @@ def _ask_morning(
     env: Environment, history: History, program: ProgramProtocol, run: ProgramRun
 ) -> State:
     """The next-morning question, saved with what it decides; the state read back."""
-    from hamstring_care.history.store import ProgramStop
+    from hamstring_care.records import ProgramStop
 
     assert run.id is not None
     stored = history.check_ins(run.id)
@@ -631,7 +632,7 @@ def _play_routines(
             if env.asker().confirm(f"Play “{routine.title}” now?", default=True, key=Ask.PLAY):
                 played = session_with_log(env, dose, library.triage(), [], options, log)
                 if played.stop_disposition:
-                    return Disposition(played.stop_disposition)
+                    return played.stop_disposition
     return None
 
 

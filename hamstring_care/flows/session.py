@@ -13,11 +13,11 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Protocol
 
 from hamstring_care.dates import minutes_seconds
-from hamstring_care.history.store import Session
 from hamstring_care.player.engine import Cues, KeySource, Outcome, Player, View, wait_for_key
 from hamstring_care.player.timeline import build, total_seconds
+from hamstring_care.records import Session
 from hamstring_care.tailoring import tailor
-from hamstring_care.vocab import Disposition, Side
+from hamstring_care.vocab import Disposition, Side, StopReason
 from hamstring_care.words import count
 
 if TYPE_CHECKING:
@@ -196,7 +196,7 @@ def play(
             outcome = player.run()
         except KeyboardInterrupt:
             player.outcome.stopped_early = True
-            player.outcome.stop_reason = "interrupted"
+            player.outcome.stop_reason = StopReason.INTERRUPTED
             recorder.finished(_so_far(session, player.outcome, ended=env.now()))
             raise
     # Saved as ended before the question, which may be left, or whose write may fail.
@@ -211,7 +211,7 @@ def play(
     if outcome.stop_disposition:
         from hamstring_care.render.content import stop_reason
 
-        stop = Disposition(outcome.stop_disposition)
+        stop = outcome.stop_disposition
         because = stop_reason(triage, stop)
         if plain:  # plain lines, no box drawing: for screen readers and pipes
             from hamstring_care.render.content import disposition_content
@@ -261,7 +261,7 @@ def read_again(disposition: Disposition, triage: TriageProtocol, program: str) -
     )
 
 
-def _ask_hurts(triage: TriageProtocol, keys: KeySource, view: View) -> str | None:
+def _ask_hurts(triage: TriageProtocol, keys: KeySource, view: View) -> Disposition | None:
     """The stop check, answered with a number key; Esc carries on (as its last choice)."""
     check = triage.stop_check
     choices = "\n".join(f"  {i}) {c.label}" for i, c in enumerate(check.choices, 1))

@@ -35,9 +35,22 @@ from hamstring_care.errors import (
 )
 from hamstring_care.history.folder import FILE_NAME
 from hamstring_care.program import CheckIn
+from hamstring_care.records import (
+    Counts,
+    ProgramCheckIn,
+    ProgramRun,
+    ProgramStop,
+    Session,
+    TriageRecord,
+)
 from hamstring_care.safety import Advice
-from hamstring_care.vocab import AdviceSource, Disposition, Side, W, known
+from hamstring_care.vocab import AdviceSource, Disposition, Side, StopReason, W, known
 from hamstring_care.vocab import Decision as ProgramDecision
+
+__all__ = [  # the records, as the store reads and writes them (records.py defines them)
+    "SCHEMA_VERSION", "Counts", "History", "ProgramCheckIn", "ProgramRun", "ProgramStop",
+    "Session", "TriageRecord", "open_history",
+]  # fmt: skip
 
 R = TypeVar("R")
 T = TypeVar("T")
@@ -183,57 +196,6 @@ def moment(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
-@dataclass(frozen=True)
-class TriageRecord:
-    """One saved triage result."""
-
-    id: int
-    taken_at: datetime
-    triage_version: str
-    disposition: str
-    rule: str
-    answers: dict[str, Any]
-    cautions: list[str]
-    recheck_of: int | None = None
-    side: str | None = None
-    """The leg chosen for the routines this check recommended (None: none chosen)."""
-    recorded_at: datetime | None = None
-    """The real moment it was saved (None in a file from before version 5)."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class Session:
-    """One routine session, as far as it got: built by the session flow, saved and read here.
-
-    ``ended_at`` is None while it plays, and stays None for a session that was killed.
-    ``id`` and ``updated_at`` are the log's (None until saved).
-    """
-
-    id: int | None = None
-    routine_id: str
-    routine_version: str
-    side: str
-    started_at: datetime
-    updated_at: datetime | None = None
-    ended_at: datetime | None = None
-    segments_total: int
-    segments_completed: int = 0
-    segments_skipped: int = 0
-    holds_extended: int = 0
-    stopped_early: bool = False
-    stop_reason: str | None = None
-    stop_disposition: str | None = None
-    pain_before: int | None = None
-    pain_after: int | None = None
-    planned_seconds: int
-    elapsed_seconds: float = 0.0
-    triage_id: int | None = None
-    recorded_at: datetime | None = None
-    """The real moment of its last update (None in a file from before version 5)."""
-    clearance: str | None = None
-    """Played under a clinician's plan despite the newest advice: the plan, as said then."""
-
-
 SESSION_COLUMNS = (
     "id, routine_id, routine_version, side, started_at, updated_at, ended_at, segments_total, "
     "segments_completed, segments_skipped, holds_extended, stopped_early, stop_reason, "
@@ -315,7 +277,7 @@ def _session(row: Row) -> Session:
             id=_int(row, "id"),
             routine_id=_text(row, "routine_id"),
             routine_version=_text(row, "routine_version"),
-            side=_text(row, "side"),
+            side=_word(Side, row, "side"),
             started_at=_time(row, "started_at"),
             updated_at=_time(row, "updated_at"),
             ended_at=_optional(_time, row, "ended_at"),
@@ -324,8 +286,10 @@ def _session(row: Row) -> Session:
             segments_skipped=_int(row, "segments_skipped"),
             holds_extended=_int(row, "holds_extended"),
             stopped_early=bool(_int(row, "stopped_early")),
-            stop_reason=_optional(_text, row, "stop_reason"),
-            stop_disposition=_optional(_text, row, "stop_disposition"),
+            stop_reason=_optional(lambda r, n: _word(StopReason, r, n), row, "stop_reason"),
+            stop_disposition=_optional(
+                lambda r, n: _word(Disposition, r, n), row, "stop_disposition"
+            ),
             pain_before=_optional(_int, row, "pain_before"),
             pain_after=_optional(_int, row, "pain_after"),
             planned_seconds=_int(row, "planned_seconds"),
@@ -351,12 +315,12 @@ def _triage(row: Row) -> TriageRecord:
             id=_int(row, "id"),
             taken_at=_time(row, "taken_at"),
             triage_version=_text(row, "triage_version"),
-            disposition=_text(row, "disposition"),
+            disposition=_word(Disposition, row, "disposition"),
             rule=_text(row, "rule"),
             answers=visible_data(answers),
             cautions=visible_data(cautions),
             recheck_of=_optional(_int, row, "recheck_of"),
-            side=_optional(_text, row, "side"),
+            side=_optional(lambda r, n: _word(Side, r, n), row, "side"),
             recorded_at=_optional(_time, row, "recorded_at"),
         )
     except ValueError as exc:
@@ -371,68 +335,6 @@ def _json(row: Row, name: str, kind: type) -> Any:
     if not isinstance(value, kind):
         raise ValueError(f"{name} is not a JSON {'mapping' if kind is dict else 'list'}")
     return value
-
-
-@dataclass(frozen=True, kw_only=True)
-class ProgramRun:
-    """A back-to-running program from its start (``ended_at`` None while under way)."""
-
-    id: int | None = None
-    program_id: str
-    program_version: str
-    side: Side
-    start_stage: str
-    pain_limit: int | None = None
-    """A stricter pain limit than the program's, from a clinician's plan."""
-    started_at: datetime
-    triage_id: int | None = None
-    ended_at: datetime | None = None
-    end_reason: str | None = None
-    recorded_at: datetime | None = None
-    """The real moment it started (None in a file from before version 5)."""
-    ended_recorded_at: datetime | None = None
-    """The real moment it ended."""
-    stop_level: Disposition | None = None
-    """Stopped by a rule, or by newer advice: how urgent (self-care waits for a new check)."""
-    onset_day: date | None = None
-    """The day of the injury, from the check it started after: its floors count from it."""
-    clearance: str | None = None
-    """Started despite the newest advice, or at a later stage, on a clinician's word: which."""
-
-    @property
-    def stopped(self) -> bool:
-        """Ended by a stop (not by a restart): self-care waits for a newer check."""
-        return self.stop_level is not None or (self.end_reason or "").startswith("stopped")
-
-
-@dataclass(frozen=True, kw_only=True)
-class ProgramCheckIn:
-    """One day's check-in of a program, as saved, and the decision it led to (once known)."""
-
-    id: int | None = None
-    run_id: int
-    check: CheckIn
-    """What the runner said, as the decisions read it."""
-    taken_at: datetime
-    recorded_at: datetime | None = None
-    decision: ProgramDecision | None = None
-    next_stage: str | None = None
-    rule: str | None = None
-
-
-@dataclass(frozen=True)
-class ProgramStop:
-    """A program's end, saved with what ended it.
-
-    A rule or newer advice (``level`` set: self-care waits for a newer check), or a restart
-    (``level`` None).
-    """
-
-    run_id: int
-    reason: str
-    level: Disposition | None
-    at: datetime
-    recorded_at: datetime | None = None
 
 
 PROGRAM_RUN_COLUMNS = (
@@ -523,15 +425,6 @@ def _check_in(row: Row) -> ProgramCheckIn:
         )
     except ValueError as exc:
         raise UnreadableRow(f"program check-in {row['id']!r}", str(exc)) from None
-
-
-@dataclass
-class Counts:
-    """How many rows a change touched, or the log holds."""
-
-    sessions: int = 0
-    triage_results: int = 0
-    programs: int = 0
 
 
 @dataclass

@@ -24,24 +24,14 @@ from hamstring_care.history.progress import (
     compare_dispositions,
 )
 from hamstring_care.history.queries import AXIS, ChartData, Recent
-from hamstring_care.history.store import ProgramCheckIn, Session, TriageRecord
-from hamstring_care.vocab import Decision, Disposition, Side, known
+from hamstring_care.records import ProgramCheckIn, Session, TriageRecord
+from hamstring_care.vocab import Decision, Disposition, StopReason
 from hamstring_care.words import count
 
 if TYPE_CHECKING:
     from hamstring_care.models import TriageProtocol
 
 BEFORE, AFTER = "░", "█"
-
-
-def _label(disposition: str) -> str:
-    word = known(Disposition, disposition)
-    return word.label if word else disposition
-
-
-def _legs(side: str) -> str:
-    word = known(Side, side)
-    return word.legs_words if word else side
 
 
 def session_outcome(session: Session) -> str:
@@ -52,13 +42,13 @@ def session_outcome(session: Session) -> str:
     took = minutes_seconds(session.elapsed_seconds)
     if session.ended_at is None:
         return f"Did not finish (closed or killed): {parts} saved"
-    if session.stop_reason == "hurts":
+    if session.stop_reason is StopReason.HURTS:
         advised = session.stop_disposition
-        advice = f", advised {_label(advised)}" if advised else ""
+        advice = f", advised {advised.label}" if advised else ""
         return f"Stopped, it hurt{advice}: {parts}, {took}"
-    if session.stop_reason == "interrupted":
+    if session.stop_reason is StopReason.INTERRUPTED:
         return f"Interrupted (Ctrl-C): {parts}, {took}"
-    if session.stop_reason == "quit":
+    if session.stop_reason is StopReason.QUIT:
         return f"Stopped early: {parts}, {took}"
     if session.segments_skipped:
         return f"Played {parts}, {took}"
@@ -87,7 +77,7 @@ def recent_table(
         if isinstance(record, Session):
             table.add_row(
                 time_label(record.started_at.astimezone(tz)),
-                Text(f"{record.routine_id}, {_legs(record.side)}"),
+                Text(f"{record.routine_id}, {record.side.legs_words}"),
                 Text(session_outcome(record)),
                 pain_words(record.pain_before, record.pain_after),
             )
@@ -101,8 +91,7 @@ def recent_table(
                 f"during {'-' if pain is None else pain}",
             )
         else:
-            word = known(Disposition, record.disposition)
-            title = triage.dispositions.of(word).title if word else record.disposition
+            title = triage.dispositions.of(record.disposition).title
             what = "Re-check" if record.recheck_of else "Check"
             rest = record.answers.get("pain_at_rest")
             table.add_row(
@@ -269,8 +258,8 @@ def recheck_comparison(
     advice = compare_dispositions(then.disposition, now_disposition)
     table.add_row(
         "Advice",
-        _label(then.disposition),
-        _label(now_disposition),
+        then.disposition.label,
+        Disposition(now_disposition).label,
         Text(advice, style=VERDICT_STYLES[advice]),
     )
     verdicts = {c.verdict for c in changes} | {advice}
