@@ -95,8 +95,9 @@ class ProgramRun:
 
     @property
     def stopped(self) -> bool:
-        """Ended by a stop (not by a restart): self-care waits for a newer check."""
-        return self.stop_level is not None or (self.end_reason or "").startswith("stopped")
+        """Ended by a stop of its own or by newer advice (not by a restart)."""
+        reason = self.end_reason or ""
+        return self.stop_level is not None or reason.startswith(("stopped", "newer advice"))
 
 
 @dataclass(frozen=True, kw_only=True)

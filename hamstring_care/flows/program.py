@@ -451,10 +451,11 @@ def _blocked(
         return None
     assert run.id is not None and state.newest is not None
     triage = library.triage()
-    level = state.newest.level or Disposition.URGENT
-    reason = f"stopped: newer advice, {safety.advice_line(state.newest, triage)}"
+    # Ended, not stopped by a rule of its own: the advice that ends it is saved already, and
+    # its moment stays its own (no level here: the end is no new advice).
+    reason = f"newer advice: {safety.advice_line(state.newest, triage)}"
     if history.writable:
-        history.end_program(ProgramStop(run.id, reason, level, env.now(), env.recorded()))
+        history.end_program(ProgramStop(run.id, reason, None, env.now(), env.recorded()))
     refused = safety.refusal(state, Offer.PROGRAM_STEP, triage, env.program)
     raise ProgramRefused(refused or reason)
 

@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timezone
+from enum import Enum
 from pathlib import Path
 from typing import Any, Literal, TypeVar, overload
 
@@ -196,26 +197,6 @@ def moment(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
-SESSION_COLUMNS = (
-    "id, routine_id, routine_version, side, started_at, updated_at, ended_at, segments_total, "
-    "segments_completed, segments_skipped, holds_extended, stopped_early, stop_reason, "
-    "stop_disposition, pain_before, pain_after, planned_seconds, elapsed_seconds, triage_id, "
-    "recorded_at, clearance"
-)
-# A file read as it is (read-only, or set aside by repair) may be from before version 5 (no
-# real moments, no clearances) or 3 (no skipped count): none was recorded, so none is read.
-SESSION_COLUMNS_BEFORE_5 = SESSION_COLUMNS.replace(
-    "recorded_at, clearance", "NULL AS recorded_at, NULL AS clearance"
-)
-SESSION_COLUMNS_BEFORE_3 = SESSION_COLUMNS_BEFORE_5.replace(
-    "segments_skipped", "0 AS segments_skipped"
-)
-TRIAGE_COLUMNS = (
-    "id, taken_at, triage_version, disposition, rule, answers, cautions, recheck_of, side, "
-    "recorded_at"
-)
-TRIAGE_COLUMNS_BEFORE_5 = TRIAGE_COLUMNS.replace("recorded_at", "NULL AS recorded_at")
-TRIAGE_COLUMNS_BEFORE_3 = TRIAGE_COLUMNS_BEFORE_5.replace(", side,", ", NULL AS side,")
 RECORDED_FIRST = "recorded_at IS NOT NULL DESC, coalesce(recorded_at, {}) DESC, id DESC"
 """Newest first by the real moment saved; rows from before version 5 (none kept) are older."""
 
@@ -337,22 +318,6 @@ def _json(row: Row, name: str, kind: type) -> Any:
     return value
 
 
-PROGRAM_RUN_COLUMNS = (
-    "id, program_id, program_version, side, start_stage, pain_limit, started_at, triage_id, "
-    "ended_at, end_reason, recorded_at, ended_recorded_at, stop_level, onset_day, clearance"
-)
-PROGRAM_RUN_COLUMNS_BEFORE_5 = PROGRAM_RUN_COLUMNS.replace(
-    "recorded_at, ended_recorded_at, stop_level, onset_day, clearance",
-    "NULL AS recorded_at, NULL AS ended_recorded_at, NULL AS stop_level, NULL AS onset_day, "
-    "NULL AS clearance",
-)
-CHECK_IN_COLUMNS = (
-    "id, run_id, day, taken_at, recorded_at, stage, pain_during, answers, warning_sign, "
-    "new_pop, rest_pain, settled, decision, next_stage, rule"
-)
-CHECK_IN_COLUMNS_BEFORE_5 = CHECK_IN_COLUMNS.replace("recorded_at", "NULL AS recorded_at")
-
-
 def _word(kind: type[W], row: Row, name: str) -> W:
     value = known(kind, _text(row, name))
     if value is None:
@@ -427,6 +392,135 @@ def _check_in(row: Row) -> ProgramCheckIn:
         raise UnreadableRow(f"program check-in {row['id']!r}", str(exc)) from None
 
 
+@dataclass(frozen=True)
+class Column:
+    """A column of a table.
+
+    ``since``: the schema version that added it; ``missing``: what a file from before reads
+    in its place.
+    """
+
+    name: str
+    since: int = 1
+    missing: str = "NULL"
+
+
+@dataclass(frozen=True)
+class Table:
+    """One table, described once: its columns (by version) and the record a row reads as.
+
+    Reading (at any version), inserting and carrying rows over by a repair all use it, so
+    that they cannot disagree with each other or with the migrations.
+    """
+
+    name: str
+    columns: tuple[Column, ...]
+    read: Callable[[Row], Any]
+    since: int = 1
+
+    def select(self, version: int = 0) -> str:
+        """The column list that reads a file of ``version`` (0: this program's)."""
+        version = version or len(MIGRATIONS)
+        return ", ".join(
+            c.name if c.since <= version else f"{c.missing} AS {c.name}" for c in self.columns
+        )
+
+    def selects(self) -> tuple[str, ...]:
+        """Every column list a file may need, newest first (a repair tries each in turn)."""
+        versions = sorted({c.since for c in self.columns} | {len(MIGRATIONS)}, reverse=True)
+        return tuple(dict.fromkeys(self.select(v) for v in versions if v >= self.since))
+
+
+def _columns(*names: str, since: int = 1) -> tuple[Column, ...]:
+    return tuple(Column(name, since) for name in names)
+
+
+SESSIONS = Table(
+    "sessions",
+    (
+        *_columns("id", "routine_id", "routine_version", "side", "started_at", "updated_at",
+                  "ended_at", "segments_total", "segments_completed"),
+        Column("segments_skipped", since=3, missing="0"),
+        *_columns("holds_extended", "stopped_early", "stop_reason", "stop_disposition",
+                  "pain_before", "pain_after", "planned_seconds", "elapsed_seconds"),
+        *_columns("triage_id", since=2),
+        *_columns("recorded_at", "clearance", since=5),
+    ),
+    _session,
+)  # fmt: skip
+TRIAGE_RESULTS = Table(
+    "triage_results",
+    (
+        *_columns("id", "taken_at", "triage_version", "disposition", "rule", "answers",
+                  "cautions"),
+        *_columns("recheck_of", since=2),
+        *_columns("side", since=3),
+        *_columns("recorded_at", since=5),
+    ),
+    _triage,
+)  # fmt: skip
+PROGRAM_RUNS = Table(
+    "program_runs",
+    (
+        *_columns("id", "program_id", "program_version", "side", "start_stage", "pain_limit",
+                  "started_at", "triage_id", "ended_at", "end_reason", since=4),
+        *_columns("recorded_at", "ended_recorded_at", "stop_level", "onset_day", "clearance",
+                  since=5),
+    ),
+    _program_run,
+    since=4,
+)  # fmt: skip
+CHECK_INS = Table(
+    "program_check_ins",
+    (
+        *_columns("id", "run_id", "day", "taken_at", since=4),
+        Column("recorded_at", since=5),
+        *_columns("stage", "pain_during", "answers", "warning_sign", "new_pop", "rest_pain",
+                  "settled", "decision", "next_stage", "rule", since=4),
+    ),
+    _check_in,
+    since=4,
+)  # fmt: skip
+TABLES = (SESSIONS, TRIAGE_RESULTS, PROGRAM_RUNS, CHECK_INS)
+
+
+def _insert(db: sqlite3.Connection, table: Table, values: dict[str, Any]) -> int:
+    """Insert one row from its values by column name; return its id."""
+    marks = ", ".join("?" * len(values))
+    names = ", ".join(values)
+    cursor = db.execute(
+        f"INSERT INTO {table.name} ({names}) VALUES ({marks})", tuple(values.values())
+    )
+    return int(cursor.lastrowid or 0)
+
+
+def _stored(value: Any) -> Any:
+    """A record's value as its column holds it."""
+    if isinstance(value, datetime):
+        return stamp(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+def _triage_values(check: TriageRecord) -> dict[str, Any]:
+    values = {f.name: _stored(getattr(check, f.name)) for f in fields(check)}
+    values["answers"] = json.dumps(dict(check.answers), ensure_ascii=False, sort_keys=True)
+    values["cautions"] = json.dumps(list(check.cautions))
+    return values
+
+
+def _check_in_values(check: ProgramCheckIn) -> dict[str, Any]:
+    said = {f.name: _stored(getattr(check.check, f.name)) for f in fields(check.check)}
+    said["answers"] = json.dumps(check.check.answers, sort_keys=True)
+    own = {f.name: _stored(getattr(check, f.name)) for f in fields(check) if f.name != "check"}
+    return {**own, **said}
+
+
 @dataclass
 class History:
     """An open history file. Use ``open_history`` to get one; close it (or use ``with``)."""
@@ -489,7 +583,7 @@ class History:
         *,
         taken_at: datetime,
         triage_version: str,
-        disposition: str,
+        disposition: Disposition | str,
         rule: str,
         answers: Mapping[str, Any],
         cautions: list[str],
@@ -501,29 +595,22 @@ class History:
         ``recorded_at`` is the real moment (``taken_at`` may be a demonstration's date); the
         newest advice is found by it.
         """
+        record = TriageRecord(
+            id=0, taken_at=taken_at, triage_version=triage_version,
+            disposition=Disposition(disposition), rule=rule, answers=dict(answers),
+            cautions=list(cautions), recheck_of=recheck_of, recorded_at=recorded_at or taken_at,
+        )  # fmt: skip
+        values = _triage_values(record)
+        del values["id"], values["side"]
         with self._write() as db:
-            cursor = db.execute(
-                "INSERT INTO triage_results (taken_at, triage_version, disposition, rule, "
-                "answers, cautions, recheck_of, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    stamp(taken_at),
-                    triage_version,
-                    disposition,
-                    rule,
-                    json.dumps(dict(answers), ensure_ascii=False, sort_keys=True),
-                    json.dumps(list(cautions)),
-                    recheck_of,
-                    stamp(recorded_at or taken_at),
-                ),
-            )
-            return int(cursor.lastrowid or 0)
+            return _insert(db, TRIAGE_RESULTS, values)
 
     def save_session(self, session: Session) -> int:
         """Save a session as it starts; return its id for the updates that follow."""
         values = _session_values(session, updated_at=session.started_at)
         del values["id"]
         with self._write() as db:
-            return _insert_session(db, values)
+            return _insert(db, SESSIONS, values)
 
     PROGRESS = (
         "ended_at",
@@ -597,12 +684,7 @@ class History:
                 )
             values = _run_values(run)
             del values["id"]
-            marks = ", ".join("?" * len(values))
-            cursor = db.execute(
-                f"INSERT INTO program_runs ({', '.join(values)}) VALUES ({marks})",
-                tuple(values.values()),
-            )
-            return int(cursor.lastrowid or 0)
+            return _insert(db, PROGRAM_RUNS, values)
 
     def end_program(self, stop: ProgramStop) -> None:
         """Mark a program ended: stopped (with how urgent) or replaced by a new start."""
@@ -662,7 +744,7 @@ class History:
         if self.version < 4:
             return []
         where, args = ("", ()) if run_id is None else (" WHERE run_id = ?", (run_id,))
-        columns = CHECK_IN_COLUMNS if self.version >= 5 else CHECK_IN_COLUMNS_BEFORE_5
+        columns = CHECK_INS.select(self.version)
         sql = f"SELECT {columns} FROM program_check_ins{where} ORDER BY day, id"
         return self._records(self._query(sql, args), _check_in)
 
@@ -731,30 +813,9 @@ class History:
 
     @staticmethod
     def _insert_check_in(db: sqlite3.Connection, check: ProgramCheckIn) -> int:
-        """Insert a check-in in an open transaction (also carried over by a repair)."""
-        said = check.check
-        values = {
-            "run_id": check.run_id,
-            "day": said.day.isoformat(),
-            "taken_at": stamp(check.taken_at),
-            "recorded_at": stamp(check.recorded_at) if check.recorded_at else None,
-            "stage": said.stage,
-            "pain_during": said.pain_during,
-            "answers": json.dumps(said.answers, sort_keys=True),
-            "warning_sign": int(said.warning_sign),
-            "new_pop": int(said.new_pop),
-            "rest_pain": said.rest_pain,
-            "settled": None if said.settled is None else int(said.settled),
-            "decision": None if check.decision is None else str(check.decision),
-            "next_stage": check.next_stage,
-            "rule": check.rule,
-        }
-        marks = ", ".join("?" * len(values))
-        cursor = db.execute(
-            f"INSERT INTO program_check_ins ({', '.join(values)}) VALUES ({marks})",
-            tuple(values.values()),
-        )
-        return int(cursor.lastrowid or 0)
+        values = _check_in_values(check)
+        del values["id"]
+        return _insert(db, CHECK_INS, values)
 
     def settle_check_in(
         self,
@@ -781,22 +842,19 @@ class History:
 
     # --- reading ------------------------------------------------------------------------
 
+    # A file read as it is (read-only, not migrated) may be from an older version.
+
     @property
     def _triage_columns(self) -> str:
-        # A file read as it is (read-only, not migrated) may be from before version 5 or 3.
-        if self.version >= 5:
-            return TRIAGE_COLUMNS
-        return TRIAGE_COLUMNS_BEFORE_5 if self.version >= 3 else TRIAGE_COLUMNS_BEFORE_3
+        return TRIAGE_RESULTS.select(self.version)
 
     @property
     def _program_columns(self) -> str:
-        return PROGRAM_RUN_COLUMNS if self.version >= 5 else PROGRAM_RUN_COLUMNS_BEFORE_5
+        return PROGRAM_RUNS.select(self.version)
 
     @property
     def _session_columns(self) -> str:
-        if self.version >= 5:
-            return SESSION_COLUMNS
-        return SESSION_COLUMNS_BEFORE_5 if self.version >= 3 else SESSION_COLUMNS_BEFORE_3
+        return SESSIONS.select(self.version)
 
     def _query(self, sql: str, args: Args = ()) -> list[Row]:
         with self._errors():
@@ -923,7 +981,9 @@ class History:
         for row in self._query(
             "SELECT id, ended_at AS at, ended_recorded_at AS recorded_at, stop_level AS level, "
             "end_reason FROM program_runs WHERE ended_at IS NOT NULL AND (stop_level IS NOT NULL "
-            "OR end_reason LIKE 'stopped%') ORDER BY ended_recorded_at IS NOT NULL DESC, "
+            # a stop saved by version 4, whose level was not kept
+            "OR (end_reason LIKE 'stopped%' AND ended_recorded_at IS NULL)) "
+            "ORDER BY ended_recorded_at IS NOT NULL DESC, "
             "coalesce(ended_recorded_at, ended_at) DESC, id DESC LIMIT 1"
         ):
             found.append(_advice(AdviceSource.PROGRAM_STOP, row, Disposition.RICE))
@@ -959,23 +1019,11 @@ class History:
         return _read_tables(self.connection)[1]
 
 
-TABLES: tuple[tuple[str, tuple[str, ...], Callable[[Row], Any]], ...] = (
-    ("sessions", (SESSION_COLUMNS, SESSION_COLUMNS_BEFORE_5, SESSION_COLUMNS_BEFORE_3), _session),
-    ("triage_results", (TRIAGE_COLUMNS, TRIAGE_COLUMNS_BEFORE_5, TRIAGE_COLUMNS_BEFORE_3), _triage),
-    ("program_runs", (PROGRAM_RUN_COLUMNS, PROGRAM_RUN_COLUMNS_BEFORE_5), _program_run),
-    ("program_check_ins", (CHECK_IN_COLUMNS, CHECK_IN_COLUMNS_BEFORE_5), _check_in),
-)
-SINCE_4 = ("program_runs", "program_check_ins")
-"""Tables a file from before version 4 does not have: their absence is no damage."""
-
-
-def _table_rows(
-    connection: sqlite3.Connection, table: str, choices: tuple[str, ...]
-) -> list[Row] | None:
+def _table_rows(connection: sqlite3.Connection, table: Table) -> list[Row] | None:
     """The table's rows with the first column list it has (this version's, then older ones)."""
-    for columns in choices:
+    for columns in table.selects():
         try:
-            return connection.execute(f"SELECT {columns} FROM {table} ORDER BY id").fetchall()
+            return connection.execute(f"SELECT {columns} FROM {table.name} ORDER BY id").fetchall()
         except sqlite3.Error:
             continue
     return None
@@ -993,16 +1041,19 @@ def _read_tables(connection: sqlite3.Connection) -> tuple[dict[str, list[Any]], 
     """Every readable record by table, and in words every table or row that is not."""
     found: dict[str, list[Any]] = {}
     problems: list[str] = []
-    for table, columns, read in TABLES:
-        found[table] = []
-        rows = _table_rows(connection, table, columns)
+    for table in TABLES:
+        found[table.name] = []
+        rows = _table_rows(connection, table)
         if rows is None:
-            if table not in SINCE_4 or _version(connection) >= 4:
-                problems.append(f"the table {table} is missing or lacks columns this program needs")
+            # A file from before a table's version does not have it: no damage.
+            if _version(connection) >= table.since:
+                problems.append(
+                    f"the table {table.name} is missing or lacks columns this program needs"
+                )
             continue
         for row in rows:
             try:
-                found[table].append(read(row))
+                found[table.name].append(table.read(row))
             except UnreadableRow as bad:
                 problems.append(str(bad))
     return found, problems
@@ -1025,43 +1076,28 @@ def carry_over(source: Path, target: History) -> Counts:
     runs: list[ProgramRun] = found["program_runs"]
     check_ins: list[ProgramCheckIn] = found["program_check_ins"]
     kept = {check.id for check in checks}
+    newest_under_way = max((r.id or 0 for r in runs if r.ended_at is None), default=None)
+    runs_kept = {r.id for r in runs if r.ended_at is not None or r.id == newest_under_way}
     with target._write() as db:
-        for c in checks:
-            db.execute(
-                "INSERT INTO triage_results (id, taken_at, triage_version, disposition, rule, "
-                "answers, cautions, recheck_of, side, recorded_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)",
-                (c.id, stamp(c.taken_at), c.triage_version, c.disposition, c.rule,
-                 json.dumps(c.answers), json.dumps(c.cautions), c.side,
-                 stamp(c.recorded_at) if c.recorded_at else None),
-            )  # fmt: skip
-        for c in checks:  # the links, once every check they may point to is in
-            if c.recheck_of in kept:
+        for check in checks:  # the links to other checks once every one is in
+            _insert(db, TRIAGE_RESULTS, {**_triage_values(check), "recheck_of": None})
+        for check in checks:
+            if check.recheck_of in kept:
                 db.execute(
-                    "UPDATE triage_results SET recheck_of = ? WHERE id = ?", (c.recheck_of, c.id)
+                    "UPDATE triage_results SET recheck_of = ? WHERE id = ?",
+                    (check.recheck_of, check.id),
                 )
         for session in sessions:
             values = _session_values(session, session.updated_at or session.started_at)
-            if session.triage_id not in kept:
-                values["triage_id"] = None
-            _insert_session(db, values)
-        runs_kept: set[int | None] = set()
-        newest_under_way = max((r.id or 0 for r in runs if r.ended_at is None), default=None)
-        for run in runs:
-            if run.ended_at is None and run.id != newest_under_way:
-                continue  # at most one under way: the newest
-            values = _run_values(run)
-            if run.triage_id not in kept:
-                values["triage_id"] = None
-            marks = ", ".join("?" * len(values))
-            db.execute(
-                f"INSERT INTO program_runs ({', '.join(values)}) VALUES ({marks})",
-                tuple(values.values()),
-            )
-            runs_kept.add(run.id)
+            _insert(db, SESSIONS, {**values, "triage_id": _kept(session.triage_id, kept)})
+        for run in runs:  # at most one under way: the newest
+            if run.id in runs_kept:
+                _insert(
+                    db, PROGRAM_RUNS, {**_run_values(run), "triage_id": _kept(run.triage_id, kept)}
+                )
         for check_in in check_ins:
             if check_in.run_id in runs_kept:
-                History._insert_check_in(db, check_in)
+                _insert(db, CHECK_INS, _check_in_values(check_in))
     return Counts(len(sessions), len(checks), len(runs_kept))
 
 
@@ -1086,14 +1122,14 @@ def _advice(source: AdviceSource, row: Row, default: Disposition | None = None) 
     return Advice(source, level, given, when("recorded_at"), visible(str(because)), record_id)
 
 
+def _kept(link: int | None, kept: set[int]) -> int | None:
+    """A link to a row carried over, or none (the row stayed behind)."""
+    return link if link in kept else None
+
+
 def _run_values(run: ProgramRun) -> dict[str, Any]:
     """A program as the columns of its row, by name."""
-    values = {f.name: getattr(run, f.name) for f in fields(run)}
-    return {
-        k: stamp(v) if isinstance(v, datetime) else v.isoformat() if isinstance(v, date)
-        else str(v) if isinstance(v, Side | Disposition) else v
-        for k, v in values.items()
-    }  # fmt: skip
+    return {f.name: _stored(getattr(run, f.name)) for f in fields(run)}
 
 
 def _at(text: str) -> str:
@@ -1106,19 +1142,8 @@ def _at(text: str) -> str:
 
 def _session_values(session: Session, updated_at: datetime) -> dict[str, Any]:
     """A session as the columns of its row, by name."""
-    values = {f.name: getattr(session, f.name) for f in fields(session)}
-    values["updated_at"] = updated_at
-    values["stopped_early"] = int(session.stopped_early)
-    return {k: stamp(v) if isinstance(v, datetime) else v for k, v in values.items()}
-
-
-def _insert_session(db: sqlite3.Connection, values: dict[str, Any]) -> int:
-    """Insert a session row from its values by column name; return its id."""
-    marks = ", ".join("?" * len(values))
-    cursor = db.execute(
-        f"INSERT INTO sessions ({', '.join(values)}) VALUES ({marks})", tuple(values.values())
-    )
-    return int(cursor.lastrowid or 0)
+    values = {f.name: _stored(getattr(session, f.name)) for f in fields(session)}
+    return {**values, "updated_at": stamp(updated_at)}
 
 
 def _before(cutoff: datetime | None) -> tuple[str, Args]:
