@@ -33,7 +33,7 @@ NAME_LIMIT = 200  # characters of a name, a phone, an appointment: a line or two
 ADDRESS_LIMIT = 500  # characters of an address, line breaks kept
 EMERGENCY_NUMBER_LIMIT = 20  # 999, 911, 112, or a local number with its prefix
 
-Kind = Literal["triage", "guidance", "routine", "program"]
+ProtocolKind = Literal["triage", "guidance", "routine", "program"]
 # The shared words, read from the files' plain text (the models are strict otherwise).
 Disposition = Annotated[vocab.Disposition, Field(strict=False)]
 FlagLevel = Annotated[vocab.FlagLevel, Field(strict=False)]
@@ -210,7 +210,7 @@ class ProtocolBase(Model):
     ]
     """In quotes, like "1.0"; raise it when the content changes (sheets print it)."""
     title: Text
-    kind: Kind
+    kind: ProtocolKind
     """triage, guidance (sections of advice), routine (timed steps) or program (stages)."""
     summary: Text
     """One or two sentences on what it is for, shown first."""
@@ -770,7 +770,7 @@ class ProgramProtocol(ProtocolBase):
         return index, self.stages[index]
 
 
-Protocol = TriageProtocol | GuidanceProtocol | RoutineProtocol | ProgramProtocol
+AnyProtocol = TriageProtocol | GuidanceProtocol | RoutineProtocol | ProgramProtocol
 MODELS: dict[str, type[ProtocolBase]] = {
     "triage": TriageProtocol,
     "guidance": GuidanceProtocol,

@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from hamstring_care.program import CheckIn
-from hamstring_care.vocab import Decision as ProgramDecision
-from hamstring_care.vocab import Disposition, Side, StopReason
+from hamstring_care.progression import CheckIn
+from hamstring_care.vocab import DecisionKind, Disposition, Side, StopReason
 
 
 @dataclass(frozen=True)
@@ -110,7 +109,7 @@ class ProgramCheckIn:
     """What the runner said, as the decisions read it."""
     taken_at: datetime
     recorded_at: datetime | None = None
-    decision: ProgramDecision | None = None
+    decision: DecisionKind | None = None
     next_stage: str | None = None
     rule: str | None = None
 

@@ -63,7 +63,7 @@ _LABELS = {
 }
 
 
-class Decision(Word):
+class DecisionKind(Word):
     """What a program's check-in decided (``waiting``: the next morning is still to come)."""
 
     STOP = "stop"
@@ -79,11 +79,11 @@ class Decision(Word):
 
 
 _DECISION_WORDS = {
-    Decision.STOP: "program stopped",
-    Decision.STEP_BACK: "back a stage",
-    Decision.MOVE_ON: "on to the next stage",
-    Decision.STAY: "stays",
-    Decision.WAITING: "next morning to come",
+    DecisionKind.STOP: "program stopped",
+    DecisionKind.STEP_BACK: "back a stage",
+    DecisionKind.MOVE_ON: "on to the next stage",
+    DecisionKind.STAY: "stays",
+    DecisionKind.WAITING: "next morning to come",
 }
 
 

@@ -551,7 +551,7 @@ def test_repair_carries_a_program_and_its_check_ins_over(env, wall, data, invoke
     import datetime as dt
 
     from hamstring_care.history.store import ProgramCheckIn, ProgramRun, open_history
-    from hamstring_care.program import CheckIn
+    from hamstring_care.progression import CheckIn
     from hamstring_care.vocab import Side
 
     when = dt.datetime(2026, 12, 1, 18, tzinfo=dt.timezone.utc)

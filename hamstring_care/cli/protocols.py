@@ -16,7 +16,7 @@ from hamstring_care.errors import HamstringCareError
 from hamstring_care.sanitize import visible
 
 if TYPE_CHECKING:
-    from hamstring_care.models import Protocol
+    from hamstring_care.models import AnyProtocol
     from hamstring_care.source.library import Entry
 
 
@@ -28,7 +28,7 @@ def protocols_list(ctx: typer.Context) -> None:
 
     env = env_of(ctx)
     library = env.library()
-    rows: list[tuple[Entry, Protocol | None, str | None]] = []
+    rows: list[tuple[Entry, AnyProtocol | None, str | None]] = []
     for entry in library.entries().values():
         try:
             rows.append((entry, library.get(entry.id), None))

@@ -19,10 +19,9 @@ from typing import TYPE_CHECKING
 from hamstring_care.dates import day_label
 from hamstring_care.errors import HistoryConflictError, UsageError
 from hamstring_care.flows import safety
-from hamstring_care.program import CheckIn, Decision, State, earliest, replay
+from hamstring_care.progression import CheckIn, Decision, State, earliest, replay
 from hamstring_care.safety import Offer, SafetyState, safety_state
-from hamstring_care.vocab import Ask, Disposition, Side
-from hamstring_care.vocab import Decision as Kind
+from hamstring_care.vocab import Ask, DecisionKind, Disposition, Side
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -283,21 +282,23 @@ def explain(program: ProgramProtocol, decision: Decision) -> list[str]:
     """A decision in words: what happens next, why, and the rule with its sources."""
     rules = program.rules
     rule = {
-        Kind.STOP: rules.stop, Kind.STEP_BACK: rules.step_back, Kind.MOVE_ON: rules.move_on,
-    }.get(decision.kind, rules.stay)  # fmt: skip
-    if decision.kind is Kind.STOP:
+        DecisionKind.STOP: rules.stop,
+        DecisionKind.STEP_BACK: rules.step_back,
+        DecisionKind.MOVE_ON: rules.move_on,
+    }.get(decision.kind, rules.stay)
+    if decision.kind is DecisionKind.STOP:
         head = "Stop the program and check again now"
-    elif decision.kind is Kind.WAITING:
+    elif decision.kind is DecisionKind.WAITING:
         return [
             "Saved. Tomorrow morning's question, whether the pain was back to how it was "
             "before the session, decides the next step."
         ]
     else:
         to = program.stage_at(decision.next_stage or "")[1]
-        if decision.kind is Kind.STEP_BACK and to.id == decision.stage:
+        if decision.kind is DecisionKind.STEP_BACK and to.id == decision.stage:
             head = f"Staying at {_stage_heading(program, to)}, the first stage"
         else:
-            verb = {Kind.STEP_BACK: "Back to", Kind.MOVE_ON: "On to"}.get(
+            verb = {DecisionKind.STEP_BACK: "Back to", DecisionKind.MOVE_ON: "On to"}.get(
                 decision.kind, "Staying at"
             )
             head = f"{verb} {_stage_heading(program, to)}"
@@ -403,9 +404,9 @@ def _save_check_in(
         check=check,
         taken_at=env.now(),
         recorded_at=env.recorded(),
-        decision=None if decision.kind is Kind.WAITING else decision.kind,
+        decision=None if decision.kind is DecisionKind.WAITING else decision.kind,
         next_stage=decision.next_stage,
-        rule=None if decision.kind is Kind.WAITING else decision.rule,
+        rule=None if decision.kind is DecisionKind.WAITING else decision.rule,
     )
     stop = _stop_of(env, run, decision)
     try:
@@ -423,10 +424,10 @@ def _save_check_in(
     out = env.out()
     for line in explain(program, decision):
         out.print(line, markup=False)
-    if decision.kind is Kind.WAITING:
+    if decision.kind is DecisionKind.WAITING:
         for line in _above_limit(program, check):
             out.print(line, style="bold", markup=False)
-    if decision.kind is Kind.STOP:
+    if decision.kind is DecisionKind.STOP:
         return _stopped(env, library, history, program, run, decision, saved=True)
     return DayOutcome(replayed(program, run, saved_check_ins(history, run), check.day))
 
@@ -434,7 +435,7 @@ def _save_check_in(
 def _stop_of(env: Environment, run: ProgramRun, decision: Decision) -> ProgramStop | None:
     from hamstring_care.records import ProgramStop
 
-    if decision.kind is not Kind.STOP:
+    if decision.kind is not DecisionKind.STOP:
         return None
     assert run.id is not None
     level = decision.level or Disposition.RICE
@@ -479,7 +480,7 @@ def _ask_morning(
     checks = [replace(c, settled=settled) if c.day == last.check.day else c for c in checks]
     decision = replayed(program, run, checks, today(env)).decisions[-1]
     stop = None
-    if decision.kind is Kind.STOP:
+    if decision.kind is DecisionKind.STOP:
         level = decision.level or Disposition.RICE
         stop = ProgramStop(run.id, f"stopped: {decision.because}", level, env.now(), env.recorded())
     assert last.id is not None
@@ -765,7 +766,7 @@ def status(env: Environment, library: Library) -> State | None:
             said = saved.check
             name = program.stage_at(said.stage)[1].title
             pain = "-" if said.pain_during is None else said.pain_during
-            kind = (saved.decision or Kind.WAITING).words
+            kind = (saved.decision or DecisionKind.WAITING).words
             out.print(
                 f"  {day_label(said.day):<10}  {name}: pain {pain}/10, "
                 f"{settled[said.settled]} -> {kind}",

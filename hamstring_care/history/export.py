@@ -13,7 +13,7 @@ from typing import Any
 
 from hamstring_care import __version__
 from hamstring_care.history.store import SCHEMA_VERSION, stamp
-from hamstring_care.program import CheckIn
+from hamstring_care.progression import CheckIn
 from hamstring_care.records import ProgramCheckIn, ProgramRun, Session, TriageRecord
 
 FORMATS = ("csv", "json")

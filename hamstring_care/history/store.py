@@ -35,7 +35,7 @@ from hamstring_care.errors import (
     HistoryUnsavableError,
 )
 from hamstring_care.history.folder import FILE_NAME
-from hamstring_care.program import CheckIn
+from hamstring_care.progression import CheckIn
 from hamstring_care.records import (
     Counts,
     ProgramCheckIn,
@@ -45,8 +45,7 @@ from hamstring_care.records import (
     TriageRecord,
 )
 from hamstring_care.safety import Advice
-from hamstring_care.vocab import AdviceSource, Disposition, Side, StopReason, W, known
-from hamstring_care.vocab import Decision as ProgramDecision
+from hamstring_care.vocab import AdviceSource, DecisionKind, Disposition, Side, StopReason, W, known
 
 __all__ = [  # the records, as the store reads and writes them (records.py defines them)
     "SCHEMA_VERSION", "Counts", "History", "ProgramCheckIn", "ProgramRun", "ProgramStop",
@@ -384,7 +383,7 @@ def _check_in(row: Row) -> ProgramCheckIn:
             check=check,
             taken_at=_time(row, "taken_at"),
             recorded_at=_optional(_time, row, "recorded_at"),
-            decision=_optional(lambda r, n: _word(ProgramDecision, r, n), row, "decision"),
+            decision=_optional(lambda r, n: _word(DecisionKind, r, n), row, "decision"),
             next_stage=_optional(_text, row, "next_stage"),
             rule=_optional(_text, row, "rule"),
         )
@@ -821,7 +820,7 @@ class History:
         self,
         check_id: int,
         settled: bool,
-        decision: ProgramDecision,
+        decision: DecisionKind,
         next_stage: str | None,
         rule: str,
         *,

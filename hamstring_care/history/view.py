@@ -25,7 +25,7 @@ from hamstring_care.history.progress import (
 )
 from hamstring_care.history.queries import AXIS, ChartData, Recent
 from hamstring_care.records import ProgramCheckIn, Session, TriageRecord
-from hamstring_care.vocab import Decision, Disposition, StopReason
+from hamstring_care.vocab import DecisionKind, Disposition, StopReason
 from hamstring_care.words import count
 
 if TYPE_CHECKING:
@@ -82,7 +82,7 @@ def recent_table(
                 pain_words(record.pain_before, record.pain_after),
             )
         elif isinstance(record, ProgramCheckIn):
-            decided = (record.decision or Decision.WAITING).words
+            decided = (record.decision or DecisionKind.WAITING).words
             pain = record.check.pain_during
             table.add_row(
                 time_label(record.taken_at.astimezone(tz)),

@@ -30,8 +30,7 @@ from hamstring_care.tailoring import TailoredRoutine, untailored
 from hamstring_care.vocab import RED_FLAGS, Disposition, FlagLevel, Side
 
 if TYPE_CHECKING:
-    from hamstring_care.models import Item, ProgramProtocol, Stage, TriageProtocol
-    from hamstring_care.models import Protocol as AnyProtocol
+    from hamstring_care.models import AnyProtocol, Item, ProgramProtocol, Stage, TriageProtocol
     from hamstring_care.source.drawings import Logo
     from hamstring_care.triage import TriageResult
 

@@ -1,6 +1,6 @@
 """The content model drawn with Rich, for a terminal.
 
-Protocol and user text always goes in as ``Text`` (never parsed as markup), so a protocol
+AnyProtocol and user text always goes in as ``Text`` (never parsed as markup), so a protocol
 that contains ``[bold]`` shows it literally. Colour is never the only signal: every
 disposition also has a heading word.
 """
@@ -27,7 +27,7 @@ from hamstring_care.render.content import (
 from hamstring_care.vocab import Disposition
 
 if TYPE_CHECKING:
-    from hamstring_care.models import Item, Protocol, TriageProtocol
+    from hamstring_care.models import AnyProtocol, Item, TriageProtocol
     from hamstring_care.source.library import Entry
     from hamstring_care.triage import TriageResult
 
@@ -141,7 +141,7 @@ def block_view(block: Block) -> RenderableType:
     return Constrain(Group(Text(), *parts), MAX_WIDTH)
 
 
-def protocol_list(entries: list[tuple[Entry, Protocol | None, str | None]]) -> RenderableType:
+def protocol_list(entries: list[tuple[Entry, AnyProtocol | None, str | None]]) -> RenderableType:
     """The table for ``protocols list``: id, kind, version, title and the file that won."""
     from hamstring_care.sanitize import visible
     from hamstring_care.source.reading import display_name

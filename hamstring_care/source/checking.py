@@ -31,7 +31,7 @@ from hamstring_care.vocab import Disposition
 from hamstring_care.words import count
 
 if TYPE_CHECKING:
-    from hamstring_care.models import Protocol
+    from hamstring_care.models import AnyProtocol
 
 LONG_ROUTINE_S = 60 * 60
 
@@ -96,7 +96,7 @@ def validate_paths(library: Library, paths: Sequence[Path]) -> ValidationReport:
             files.append(path)
         else:
             report.error(f"{display_name(path)}: file not found")
-    loaded: dict[str, Protocol] = {}
+    loaded: dict[str, AnyProtocol] = {}
     for path in files:
         report.files += 1
         try:
@@ -119,7 +119,7 @@ def validate_paths(library: Library, paths: Sequence[Path]) -> ValidationReport:
     return report
 
 
-def protocol_warnings(protocol: Protocol, doc: Document) -> list[Problem]:
+def protocol_warnings(protocol: AnyProtocol, doc: Document) -> list[Problem]:
     """What a valid protocol should still fix: missing sources, an over-long routine."""
     from hamstring_care.models import GuidanceProtocol, RoutineProtocol
     from hamstring_care.player.timeline import build, total_seconds
@@ -209,8 +209,8 @@ def _named(path: Path) -> str:
 
 
 def _referenced(
-    library: Library, loaded: dict[str, Protocol], pid: str
-) -> tuple[Protocol | None, str]:
+    library: Library, loaded: dict[str, AnyProtocol], pid: str
+) -> tuple[AnyProtocol | None, str]:
     """The protocol an id names (the files being checked first), or why it cannot be used."""
     try:
         return loaded.get(pid) or library.get(pid), ""
@@ -219,7 +219,7 @@ def _referenced(
 
 
 def _check_programs(
-    library: Library, loaded: dict[str, Protocol], report: ValidationReport
+    library: Library, loaded: dict[str, AnyProtocol], report: ValidationReport
 ) -> None:
     # Each routine a program's stage plays must exist and be a routine.
     from hamstring_care.models import ProgramProtocol, RoutineProtocol
@@ -243,7 +243,7 @@ def _check_programs(
 
 
 def _check_recommended(
-    library: Library, loaded: dict[str, Protocol], report: ValidationReport
+    library: Library, loaded: dict[str, AnyProtocol], report: ValidationReport
 ) -> None:
     # Each protocol that a triage recommends must exist and be advice.
     from hamstring_care.models import TriageProtocol

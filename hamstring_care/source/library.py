@@ -28,7 +28,7 @@ from hamstring_care.source.reading import (
 )
 
 if TYPE_CHECKING:
-    from hamstring_care.models import Clinic, Plan, Protocol, ProtocolBase, TriageProtocol
+    from hamstring_care.models import AnyProtocol, Clinic, Plan, ProtocolBase, TriageProtocol
     from hamstring_care.source.cache import ParsedCache
 
 ENV_VAR = "HAMSTRING_CARE_PROTOCOLS"
@@ -62,7 +62,7 @@ KIND_EXPECTED = "expected one of 'triage', 'guidance', 'routine' or 'program'"
 
 def load_protocol(
     path: Path, source: str | None = None, cache: ParsedCache | None = None
-) -> Protocol:
+) -> AnyProtocol:
     """Read one protocol file and validate it; raise ``InputFileError`` listing every problem.
 
     With a ``cache``, a file read before (the same bytes) skips the YAML parsing, the slow
@@ -85,13 +85,13 @@ def load_protocol(
     return protocol
 
 
-def read_protocol(path: Path, source: str | None = None) -> tuple[Protocol, Document]:
+def read_protocol(path: Path, source: str | None = None) -> tuple[AnyProtocol, Document]:
     """Like ``load_protocol``, also returning the document, to locate further findings."""
     doc = read_document(path, source)
     return validate_protocol(path, doc), doc
 
 
-def validate_protocol(path: Path, doc: Document) -> Protocol:
+def validate_protocol(path: Path, doc: Document) -> AnyProtocol:
     """The protocol a parsed file describes, checked in full.
 
     Fields, cross-references, its id against the file name, its illustrations:
@@ -110,7 +110,7 @@ def validate_protocol(path: Path, doc: Document) -> Protocol:
             _Header().model_validate(doc.data)
             kind_problem = doc.problem(("kind",), KIND_EXPECTED)
             raise InputFileError(doc.source, [kind_problem])
-        protocol = typing.cast("Protocol", model.model_validate(doc.data))
+        protocol = typing.cast("AnyProtocol", model.model_validate(doc.data))
     except ValidationError as exc:
         problems = validation_problems(doc, exc, model or models.ProtocolBase)
         if model is None and not any(p.path == ("kind",) for p in problems):
@@ -162,7 +162,7 @@ def illustration_problem(folder: Path, name: str) -> str | None:
     return f"no file {ILLUSTRATIONS}/{name} beside this file or among the bundled protocols"
 
 
-def drawing_findings(protocol: Protocol, folder: Path) -> list[tuple[FieldPath, str]]:
+def drawing_findings(protocol: AnyProtocol, folder: Path) -> list[tuple[FieldPath, str]]:
     """Each drawing of a routine that cannot be read or is not self-contained, located."""
     from hamstring_care.source.drawings import read_drawing
 
@@ -372,7 +372,7 @@ class Library:
         self.dirs = list(dirs)
         self.warn = warn
         self.cache = cache
-        self._loaded: dict[str, Protocol] = {}
+        self._loaded: dict[str, AnyProtocol] = {}
         self._entries: dict[str, Entry] | None = None
 
     def entries(self) -> dict[str, Entry]:
@@ -395,7 +395,7 @@ class Library:
             self._entries = dict(sorted(found.items()))
         return self._entries
 
-    def get(self, pid: str) -> Protocol:
+    def get(self, pid: str) -> AnyProtocol:
         """Load (once) and return the protocol with this id."""
         if pid not in self._loaded:
             entry = self.entries().get(pid)
