@@ -212,6 +212,12 @@ class ProtocolBase(Model):
     title: Text
     kind: ProtocolKind
     """triage, guidance (sections of advice), routine (timed steps) or program (stages)."""
+
+    @property
+    def can(self) -> vocab.Kind:
+        """Its kind, with what a protocol of it can do (``protocol.can.played``)."""
+        return vocab.Kind(self.kind)
+
     summary: Text
     """One or two sentences on what it is for, shown first."""
     sources: dict[Id, Text] = {}  # none is allowed, and `protocols validate` warns

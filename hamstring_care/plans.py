@@ -261,6 +261,8 @@ def new_plan_text(
     given: Overrides,
 ) -> str:
     """A commented plan file that validates as written."""
+    from hamstring_care.models import ProgramProtocol, RoutineProtocol
+
     lines = [
         HEADER.format(name=name),
         _line("patient", _scalar(given.patient), "empty leaves a line to write the name on"),
@@ -277,14 +279,14 @@ def new_plan_text(
     for pid in dict.fromkeys(protocol_ids):
         protocol = advice(library, pid)
         lines.append(f"  - id: {pid}")
-        if protocol.kind == "routine":
+        if isinstance(protocol, RoutineProtocol):
             ranged = protocol.has_range_holds
             hold = str(given.hold) if given.hold is not None and ranged else ""
             lines.append(f"    side: {given.side or 'both'}")
             lines.append(_line("    hold", hold, "" if ranged else "no range holds to change"))
-        elif protocol.kind == "program":
-            stages = ", ".join(s.id for s in getattr(protocol, "stages", []))
-            limit = getattr(protocol, "pain_limit", 10)
+        elif isinstance(protocol, ProgramProtocol):
+            stages = ", ".join(s.id for s in protocol.stages)
+            limit = protocol.pain_limit
             lines.append(f"    side: {given.side or 'both'}")
             lines.append(_line("    stage", "", f"where to start: {stages}; empty: the first"))
             lines.append(

@@ -47,11 +47,11 @@ class Prescribed:
     @property
     def is_routine(self) -> bool:
         """True for a routine (played), false for guidance (read)."""
-        return self.protocol.kind == "routine"
+        return self.protocol.can.played
 
     def command(self) -> str:
         """The command that gives the same thing in the terminal."""
-        if self.protocol.kind == "program":
+        if self.protocol.can.started:
             words = ["hamstring-care", "program", "start", self.protocol.id]
             if self.side != Side.BOTH:
                 words += ["--side", self.side]

@@ -63,6 +63,61 @@ _LABELS = {
 }
 
 
+class Kind(Word):
+    """A protocol file's kind, and what a protocol of it can do: the one table of them.
+
+    A new kind is a member here (with its row in ``_CAN``), its model, and its renderer.
+    """
+
+    TRIAGE = "triage"
+    GUIDANCE = "guidance"
+    ROUTINE = "routine"
+    PROGRAM = "program"
+
+    @property
+    def words(self) -> str:
+        """As a sentence says it: "a routine", "guidance"."""
+        return _CAN[self][0]
+
+    @property
+    def plural(self) -> str:
+        """In the plural: ``routines``, ``programs``."""
+        return _CAN[self][1]
+
+    @property
+    def asked(self) -> bool:
+        """The check asks it (the triage)."""
+        return "asked" in _CAN[self][2]
+
+    @property
+    def played(self) -> bool:
+        """Played by the player: `run`, a plan's routines, offered after a check."""
+        return "played" in _CAN[self][2]
+
+    @property
+    def started(self) -> bool:
+        """Started, then followed day by day: `program start`."""
+        return "started" in _CAN[self][2]
+
+    @property
+    def read(self) -> bool:
+        """Read, at its own pace: guidance."""
+        return "read" in _CAN[self][2]
+
+    @property
+    def printed(self) -> bool:
+        """On a take-home sheet, and in a plan file."""
+        return "printed" in _CAN[self][2]
+
+
+_CAN: dict[Kind, tuple[str, str, frozenset[str]]] = {
+    Kind.TRIAGE: ("the triage", "triages", frozenset({"asked"})),
+    Kind.GUIDANCE: ("guidance", "guidance", frozenset({"read", "printed"})),
+    Kind.ROUTINE: ("a routine", "routines", frozenset({"played", "printed"})),
+    Kind.PROGRAM: ("a program", "programs", frozenset({"started", "printed"})),
+}
+
+
 class DecisionKind(Word):
     """What a program's check-in decided (``waiting``: the next morning is still to come)."""
 

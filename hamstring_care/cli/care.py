@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
@@ -21,7 +21,7 @@ from hamstring_care.cli.options import (
     SideOption,
     write_output,
 )
-from hamstring_care.errors import HamstringCareError, IncompleteAnswersError, UsageError
+from hamstring_care.errors import IncompleteAnswersError, UsageError
 from hamstring_care.sanitize import visible
 from hamstring_care.vocab import Paper, SheetFormat, Side
 from hamstring_care.words import count
@@ -195,7 +195,8 @@ def run_command(
     if plan is None:
         if routine_id is None:
             raise UsageError("name a routine (e.g. foam-roller-and-ball) or give --plan FILE")
-        routines = [Prescribed(_routine(library, routine_id), given.side or Side.BOTH, hold)]
+        routine = library.get(routine_id, RoutineProtocol)
+        routines = [Prescribed(routine, given.side or Side.BOTH, hold)]
     elif routine_id is not None:
         raise UsageError("give a routine or --plan FILE, not both")
     else:
@@ -203,11 +204,11 @@ def run_command(
         routines = prescription.routines
         start = f"{env.program} program start --plan {plan}"
         if not routines:
-            programs = [i for i in prescription.items if i.protocol.kind == "program"]
+            programs = [i for i in prescription.items if i.protocol.can.started]
             also = f"; start its program with: {start}" if programs else ""
             raise UsageError(f"{plan}: the plan holds no routine to run{also}")
         for item in prescription.items:
-            if item.protocol.kind == "program":
+            if item.protocol.can.started:
                 notes.append(f"{item.protocol.title}: start it with {start}")
             elif not item.is_routine:
                 notes.append(f"{item.protocol.title}: read it with {item.command()}")
@@ -262,36 +263,6 @@ def _may_play(
     )
     typer.echo(f"Playing on {clearance}; saved with the session.")
     return clearance
-
-
-def _routine(library: Library, routine_id: str) -> Any:
-    from hamstring_care.errors import UnknownProtocolError
-    from hamstring_care.models import RoutineProtocol
-    from hamstring_care.source.library import did_you_mean
-
-    def routines() -> str:
-        # Only on the error paths: listing them loads and validates every protocol file.
-        ids = [
-            pid for pid in library.entries() if isinstance(_try_load(library, pid), RoutineProtocol)
-        ]
-        return ", ".join(ids)
-
-    if routine_id not in library.entries():
-        hint = did_you_mean(routine_id, library.entries())
-        raise UnknownProtocolError(f'no routine "{routine_id}"{hint}; routines: {routines()}')
-    protocol = library.get(routine_id)
-    if not isinstance(protocol, RoutineProtocol):
-        raise UnknownProtocolError(
-            f'"{routine_id}" is {protocol.kind}, not a routine; routines: {routines()}'
-        )
-    return protocol
-
-
-def _try_load(library: Library, pid: str) -> Any:
-    try:
-        return library.get(pid)
-    except HamstringCareError:
-        return None
 
 
 @app.command("print")

@@ -68,18 +68,18 @@ def _history(env: Environment, reading: bool = False) -> Iterator[History]:
 
 
 def _program(library: Library, pid: str) -> ProgramProtocol:
-    from hamstring_care.errors import UnknownProtocolError
-    from hamstring_care.models import ProgramProtocol
+    from hamstring_care.errors import HamstringCareError, UnknownProtocolError
+    from hamstring_care.models import ProgramProtocol, RoutineProtocol
 
-    protocol = library.get(pid)
-    if not isinstance(protocol, ProgramProtocol):
-        raise UnknownProtocolError(f'"{pid}" is a {protocol.kind}, not a program')
+    protocol = library.get(pid, ProgramProtocol)
     for i, stage in enumerate(protocol.stages):
         for routine in stage.routines:
-            if routine not in library.entries() or library.get(routine).kind != "routine":
+            try:
+                library.get(routine, RoutineProtocol)
+            except HamstringCareError:
                 raise UnknownProtocolError(
                     f'{pid}: stages[{i}] ({stage.id}) plays "{routine}", which is not a routine'
-                )
+                ) from None
     return protocol
 
 
@@ -622,8 +622,7 @@ def _play_routines(
     out = env.out()
     with contextlib.closing(env.progress_log()) as log:  # saved with the other sessions
         for routine_id in stage.routines:
-            routine = library.get(routine_id)
-            assert isinstance(routine, RoutineProtocol)
+            routine = library.get(routine_id, RoutineProtocol)
             dose = _todays_dose(log, routine, run, today(env))
             if isinstance(dose, str):
                 out.print(f"{routine.title}: not today: {dose}.", markup=False)

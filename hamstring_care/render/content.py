@@ -541,15 +541,18 @@ class Record:
 
 
 def _record(prescription: Prescription, blocks: list[Block], days: list[tuple[int, str]]) -> Record:
+    from hamstring_care.models import ProgramProtocol
+
     routines = [b for b in blocks if b.kind == "routine"]
-    programs = [item for item in prescription.items if item.protocol.kind == "program"]
+    programs = [
+        (item, item.protocol) for item in prescription.items
+        if isinstance(item.protocol, ProgramProtocol)
+    ]  # fmt: skip
     if programs and not routines:
         # A day's check-in, as `program today` asks it, for a pen.
         limit = min(
-            item.pain_limit
-            if item.pain_limit is not None
-            else getattr(item.protocol, "pain_limit", 10)
-            for item in programs
+            item.pain_limit if item.pain_limit is not None else program.pain_limit
+            for item, program in programs
         )
         legend = [
             f"Pain during: 0 = none, 10 = the worst you can imagine; at most {limit}.",

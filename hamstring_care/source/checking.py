@@ -222,8 +222,7 @@ def _check_programs(
     library: Library, loaded: dict[str, AnyProtocol], report: ValidationReport
 ) -> None:
     # Each routine a program's stage plays must exist and be a routine.
-    from hamstring_care.models import ProgramProtocol, RoutineProtocol
-    from hamstring_care.source.library import KIND_WORDS
+    from hamstring_care.models import ProgramProtocol
 
     for protocol in loaded.values():
         if not isinstance(protocol, ProgramProtocol):
@@ -235,10 +234,10 @@ def _check_programs(
                     report.error(
                         f"{protocol.id}: stages[{i}] plays {rid}, which cannot be used: {why}"
                     )
-                elif not isinstance(target, RoutineProtocol):
+                elif not target.can.played:
                     report.error(
                         f"{protocol.id}: stages[{i}] plays {rid}, which is "
-                        f"{KIND_WORDS[target.kind]}, not a routine"
+                        f"{target.can.words}, not a routine"
                     )
 
 

@@ -12,9 +12,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar, overload
 
-from hamstring_care.errors import InputFileError, UnknownProtocolError
+from hamstring_care.errors import HamstringCareError, InputFileError, UnknownProtocolError
 from hamstring_care.source.problems import validation_problems
 from hamstring_care.source.reading import (
     Document,
@@ -30,6 +30,17 @@ from hamstring_care.source.reading import (
 if TYPE_CHECKING:
     from hamstring_care.models import AnyProtocol, Clinic, Plan, ProtocolBase, TriageProtocol
     from hamstring_care.source.cache import ParsedCache
+    from hamstring_care.vocab import Kind
+
+P = TypeVar("P", bound="ProtocolBase")
+
+
+def _kind_of(model: type[ProtocolBase]) -> Kind:
+    """The kind a model class is of (its ``kind`` field's one value)."""
+    from hamstring_care.vocab import Kind
+
+    return Kind(typing.get_args(model.model_fields["kind"].annotation)[0])
+
 
 ENV_VAR = "HAMSTRING_CARE_PROTOCOLS"
 SUFFIXES = (".yaml", ".yml")
@@ -56,7 +67,6 @@ def bundled_dir() -> Path:
 # --- protocols --------------------------------------------------------------------------
 
 
-KIND_WORDS = {"guidance": "guidance", "routine": "a routine", "program": "a program"}
 KIND_EXPECTED = "expected one of 'triage', 'guidance', 'routine' or 'program'"
 
 
@@ -252,7 +262,7 @@ def parse_plan(doc: Document, library: Library) -> Plan:
                     found.append(
                         (
                             ("protocols", i, name),
-                            f"{name} goes with routines; {item.id} is {KIND_WORDS[protocol.kind]}",
+                            f"{name} goes with routines; {item.id} is {protocol.can.words}",
                         )
                     )
         if not isinstance(protocol, ProgramProtocol):
@@ -261,7 +271,7 @@ def parse_plan(doc: Document, library: Library) -> Plan:
                     found.append(
                         (
                             ("protocols", i, name),
-                            f"{name} goes with programs; {item.id} is {KIND_WORDS[protocol.kind]}",
+                            f"{name} goes with programs; {item.id} is {protocol.can.words}",
                         )
                     )
             continue
@@ -395,17 +405,54 @@ class Library:
             self._entries = dict(sorted(found.items()))
         return self._entries
 
-    def get(self, pid: str) -> AnyProtocol:
-        """Load (once) and return the protocol with this id."""
+    @overload
+    def get(self, pid: str) -> AnyProtocol: ...
+
+    @overload
+    def get(self, pid: str, kind: type[P]) -> P: ...
+
+    def get(self, pid: str, kind: type[P] | None = None) -> AnyProtocol | P:
+        """Load (once) and return the protocol with this id, of ``kind`` when given.
+
+        Raises:
+            UnknownProtocolError: no such id, or (with ``kind``) one of another kind; the
+                message names the ids of the kind wanted.
+        """
         if pid not in self._loaded:
             entry = self.entries().get(pid)
             if entry is None:
+                hint = did_you_mean(pid, self.entries())
+                if kind is not None:
+                    raise UnknownProtocolError(
+                        f'no {_kind_of(kind).value} "{pid}"{hint}; {self.kind_words(kind)}'
+                    )
                 raise UnknownProtocolError(
-                    f'no protocol "{pid}"{did_you_mean(pid, self.entries())}; '
-                    f"known protocols: {', '.join(self.entries()) or 'none'}"
+                    f'no protocol "{pid}"{hint}; known protocols: '
+                    f"{', '.join(self.entries()) or 'none'}"
                 )
             self._loaded[pid] = load_protocol(entry.path, cache=self.cache)
-        return self._loaded[pid]
+        protocol = self._loaded[pid]
+        if kind is not None and not isinstance(protocol, kind):
+            wanted_kind = _kind_of(kind)
+            raise UnknownProtocolError(
+                f'"{pid}" is {protocol.can.words}, not {wanted_kind.words}; {self.kind_words(kind)}'
+            )
+        return protocol
+
+    def of_kind(self, kind: type[P]) -> list[str]:
+        """The ids of every protocol of ``kind`` that loads (on error paths: it loads them)."""
+        found = []
+        for pid in self.entries():
+            try:
+                if isinstance(self.get(pid), kind):
+                    found.append(pid)
+            except HamstringCareError:
+                continue
+        return found
+
+    def kind_words(self, kind: type[P]) -> str:
+        """``routines: foam-roller-and-ball, hamstring-stretch``."""
+        return f"{_kind_of(kind).plural}: {', '.join(self.of_kind(kind)) or 'none'}"
 
     def override_note(self, pid: str) -> str | None:
         """Say so when a protocol comes from a folder that overrides the bundled one."""
