@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
@@ -28,7 +27,6 @@ from hamstring_care.words import count
 
 if TYPE_CHECKING:
     from hamstring_care.context import Environment
-    from hamstring_care.history.log import ProgressLog
     from hamstring_care.source.library import Library
 
 
@@ -176,13 +174,7 @@ def run_command(
     Not after advice of RICE or more urgent (a check, a stop), until a new check allows it.
     """
     from hamstring_care import plans
-    from hamstring_care.flows.session import (
-        InPlan,
-        RunOptions,
-        ends_self_care,
-        planned_seconds,
-        session_with_log,
-    )
+    from hamstring_care.flows.session import RunOptions, play_prescribed
     from hamstring_care.models import RoutineProtocol
     from hamstring_care.prescription import Prescribed
 
@@ -212,57 +204,8 @@ def run_command(
                 notes.append(f"{item.protocol.title}: start it with {start}")
             elif not item.is_routine:
                 notes.append(f"{item.protocol.title}: read it with {item.command()}")
-    triage = library.triage()
-    with contextlib.closing(env.progress_log()) as log:
-        clearance = _may_play(env, library, log, plan if cleared else None)
-        for note in notes:
-            typer.echo(note)
-        playing = [
-            (
-                item.protocol,
-                RunOptions(item.side, item.hold, plain, sound, voice, count_in, clearance),
-            )
-            for item in routines
-            if isinstance(item.protocol, RoutineProtocol)
-        ]
-        seconds = [planned_seconds(routine, triage, [], o) for routine, o in playing]
-        pain: int | None = None
-        for number, (routine, options) in enumerate(playing, 1):
-            in_plan = None
-            if len(playing) > 1:
-                before, after = sum(seconds[: number - 1]), sum(seconds[number:])
-                in_plan = InPlan(number, len(playing), before, after, pain)
-            played = session_with_log(env, routine, triage, [], options, log, in_plan=in_plan)
-            pain = played.pain_after
-            if ends_self_care(played):
-                break  # it hurt: the plan's other routines wait for the advice given
-
-
-def _may_play(
-    env: Environment, library: Library, log: ProgressLog, cleared_by: Path | None
-) -> str | None:
-    """Refuse to play after advice of RICE or worse; a clinician's plan may clear it, said.
-
-    Returns the clearance saved with the session (None when none was needed).
-    """
-    from hamstring_care.flows import safety
-    from hamstring_care.safety import Offer
-    from hamstring_care.sanitize import visible
-
-    state = log.safety()
-    safety.check_clock(state, env.recorded(), library.triage())
-    refused = safety.refusal(state, Offer.ROUTINE, library.triage(), env.program)
-    if refused is None:
-        return None
-    if cleared_by is None:
-        raise UsageError(refused)
-    assert state.newest is not None
-    clearance = (
-        f"a clinician's plan ({visible(str(cleared_by))}), over the advice "
-        f"{safety.advice_line(state.newest, library.triage())}"
-    )
-    typer.echo(f"Playing on {clearance}; saved with the session.")
-    return clearance
+    how = RunOptions(plain=plain, sound=sound, voice=voice, count_in=count_in)
+    play_prescribed(env, library, routines, how, notes, cleared_by=plan if cleared else None)
 
 
 @app.command("print")

@@ -8,7 +8,7 @@ when the pain is not coming down.
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import ExitStack
+from contextlib import ExitStack, closing
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Protocol
 
@@ -22,10 +22,13 @@ from hamstring_care.words import count
 
 if TYPE_CHECKING:
     from datetime import datetime
+    from pathlib import Path
 
     from hamstring_care.context import Environment
     from hamstring_care.history.log import ProgressLog
     from hamstring_care.models import RoutineProtocol, TriageProtocol
+    from hamstring_care.prescription import Prescribed
+    from hamstring_care.source.library import Library
 
 BEFORE = "Before you start: pain now, 0 (none) to 10 (worst)? Enter to skip"
 AFTER = "How is the pain now, 0 to 10? Enter to skip"
@@ -295,3 +298,76 @@ def summary(session: Session) -> str:
     if session.pain_before is not None and session.pain_after is not None:
         line += f". Pain {session.pain_before} -> {session.pain_after}"
     return line + "."
+
+
+def play_prescribed(
+    env: Environment,
+    library: Library,
+    items: list[Prescribed],
+    how: RunOptions,
+    notes: list[str],
+    cleared_by: Path | None = None,
+) -> list[Session]:
+    """Play a prescription's routines in turn (``run``, ``run --plan``), saved as they go.
+
+    Refused after advice of RICE or more urgent, as every offer of self-care is; a
+    clinician's plan (``cleared_by``) plays anyway, said on screen and saved with each
+    session. Between routines the pain is asked once; a routine stopped because it hurt
+    ends the plan there. ``notes`` (the plan's guidance and programs) are said first.
+    """
+    from hamstring_care.models import RoutineProtocol
+
+    triage = library.triage()
+    with closing(env.progress_log()) as log:
+        clearance = _may_play(env, library, log, cleared_by)
+        for note in notes:
+            env.out().print(note, markup=False, soft_wrap=True)
+        playing = [
+            (item.protocol, replace(how, side=item.side, hold=item.hold, clearance=clearance))
+            for item in items
+            if isinstance(item.protocol, RoutineProtocol)
+        ]
+        seconds = [planned_seconds(routine, triage, [], o) for routine, o in playing]
+        played: list[Session] = []
+        pain: int | None = None
+        for number, (routine, options) in enumerate(playing, 1):
+            in_plan = None
+            if len(playing) > 1:
+                before, after = sum(seconds[: number - 1]), sum(seconds[number:])
+                in_plan = InPlan(number, len(playing), before, after, pain)
+            session = session_with_log(env, routine, triage, [], options, log, in_plan=in_plan)
+            played.append(session)
+            pain = session.pain_after
+            if ends_self_care(session):
+                break  # it hurt: the plan's other routines wait for the advice given
+    return played
+
+
+def _may_play(
+    env: Environment, library: Library, log: ProgressLog, cleared_by: Path | None
+) -> str | None:
+    """Refuse to play after advice of RICE or worse; a clinician's plan may clear it, said.
+
+    Returns the clearance saved with the session (None when none was needed).
+    """
+    from hamstring_care.errors import UsageError
+    from hamstring_care.flows import safety
+    from hamstring_care.safety import Offer
+    from hamstring_care.sanitize import visible
+
+    state = log.safety()
+    safety.check_clock(state, env.recorded(), library.triage())
+    refused = safety.refusal(state, Offer.ROUTINE, library.triage(), env.program)
+    if refused is None:
+        return None
+    if cleared_by is None:
+        raise UsageError(refused)
+    assert state.newest is not None
+    clearance = (
+        f"a clinician's plan ({visible(str(cleared_by))}), over the advice "
+        f"{safety.advice_line(state.newest, library.triage())}"
+    )
+    env.out().print(
+        f"Playing on {clearance}; saved with the session.", markup=False, soft_wrap=True
+    )
+    return clearance
