@@ -455,7 +455,7 @@ def test_sheet_and_player_give_the_same_steps_and_doses(tmp_path, library, triag
     )
     from hamstring_care import plans
 
-    prescription = plans.prescription(library, [], plan, plans.Overrides())
+    prescription = plans.prescription(library, [], plan, plans.Layer())
     sheet = sheet_for(library, prescription)
     text = to_text(sheet)
     for block, item in zip(sheet.blocks, prescription.routines, strict=True):

@@ -180,7 +180,7 @@ def run_command(
 
     env = env_of(ctx)
     library = env.library()
-    given = plans.Overrides(hold=hold, side=side)
+    given = plans.Layer.options(hold=hold, side=side)
     if cleared and plan is None:
         raise UsageError("--clinician-cleared goes with a clinician's plan: --plan FILE")
     notes: list[str] = []
@@ -203,7 +203,7 @@ def run_command(
             if item.protocol.can.started:
                 notes.append(f"{item.protocol.title}: start it with {start}")
             elif not item.is_routine:
-                notes.append(f"{item.protocol.title}: read it with {item.command()}")
+                notes.append(f"{item.protocol.title}: read it with {item.command(env.program)}")
     how = RunOptions(plain=plain, sound=sound, voice=voice, count_in=count_in)
     play_prescribed(env, library, routines, how, notes, cleared_by=plan if cleared else None)
 
@@ -328,7 +328,7 @@ def print_command(
 
     env = env_of(ctx)
     library = env.library()
-    given = plans.Overrides(
+    given = plans.Layer.options(
         patient=patient,
         clinician=clinician,
         clinic=clinic,
@@ -340,7 +340,7 @@ def print_command(
         times_per_day=times_per_day,
         days=days,
         days_per_week=days_a_week,
-        paper=paper.value if paper else None,
+        paper=paper,
         clinic_phone=clinic_phone,
         clinic_address=clinic_address,
         next_appointment=next_appointment,
@@ -384,12 +384,8 @@ def plan_new(
     from hamstring_care import plans
 
     library = env_of(ctx).library()
-    given = plans.Overrides(
-        patient=patient,
-        clinician=clinician,
-        clinic=clinic,
-        hold=hold,
-        side=side,
+    given = plans.Layer.options(
+        patient=patient, clinician=clinician, clinic=clinic, hold=hold, side=side
     )
     ids = list(protocol_ids or plans.default_protocols(library))
     text = plans.new_plan_text(library, output if output != "-" else "plan.yaml", ids, given)
