@@ -1,6 +1,8 @@
-"""What the command line does, for a Python caller: check answers, build a prescription, make a
-sheet. The same engine, the same protocol folders, the same errors (each a
-``HamstringCareError`` with its message), and nothing printed::
+"""What the command line does, for a Python caller.
+
+Check answers, build a prescription, make a sheet: the same engine, the same protocol
+folders, the same errors (each a ``HamstringCareError`` with its message), and nothing
+printed::
 
     from hamstring_care import api
 
