@@ -27,6 +27,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError, core_schema
 
 from hamstring_care import vocab
+from hamstring_care.dates import read_date
 
 NOTES_LIMIT = 50_000  # characters: about 20 printed pages; more is surely a wrong file
 NAME_LIMIT = 200  # characters of a name, a phone, an appointment: a line or two on a sheet
@@ -953,7 +954,6 @@ def normalise_yes_no(q: Question, value: Any) -> Any:
 
 def _iso_date(value: Any) -> Any:
     # Dates are read as text (the loader keeps YAML from building dates) and checked here.
-    from hamstring_care.dates import read_date
 
     if value is None:
         return None

@@ -14,9 +14,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hamstring_care.dates import option_date
-from hamstring_care.errors import UnknownProtocolError, UsageError
-from hamstring_care.models import ADDRESS_LIMIT, EMERGENCY_NUMBER_LIMIT, NAME_LIMIT, NOTES_LIMIT
+from hamstring_care.errors import InputFileError, Problem, UnknownProtocolError, UsageError
+from hamstring_care.files import examine, reason
+from hamstring_care.models import (
+    ADDRESS_LIMIT,
+    EMERGENCY_NUMBER_LIMIT,
+    NAME_LIMIT,
+    NOTES_LIMIT,
+    ProgramProtocol,
+    RoutineProtocol,
+)
 from hamstring_care.prescription import Prescribed, Prescription
+from hamstring_care.sanitize import option_text
+from hamstring_care.source.drawings import read_logo
+from hamstring_care.source.library import load_clinic, load_plan
+from hamstring_care.source.reading import display_name, read_text
 from hamstring_care.vocab import Paper, Side
 
 if TYPE_CHECKING:
@@ -65,8 +77,6 @@ class Layer:
         Every free text within the plan file's limits, the date read, the notes file and
         the logo read and checked.
         """
-        from hamstring_care.sanitize import option_text
-
         for name, limit in TEXT_LIMITS.items():
             if given.get(name) is not None:
                 option_text(f"--{name.replace('_', '-')}", given[name], limit)
@@ -144,8 +154,6 @@ def prescription(
     if clinic_file is not None and _clinic_file_there(clinic_file):
         layers.append(_clinic_layer(clinic_file))
     if plan_path is not None:
-        from hamstring_care.source.library import load_plan
-
         plan = load_plan(plan_path, library)
         items = tuple(
             Prescribed(advice(library, p.id), p.side, p.hold, p.stage, p.pain_limit)
@@ -170,8 +178,6 @@ def _plan_layer(plan: Plan) -> Layer:
 
 def _clinic_layer(clinic_file: Path) -> Layer:
     """What the clinic's settings file sets: the clinic, its contacts, paper and logo."""
-    from hamstring_care.source.library import load_clinic
-
     clinic = load_clinic(clinic_file)
     same = {f.name for f in fields(Layer)} & {f for f in type(clinic).model_fields} - {"logo"}
     logo = _logo(clinic_file.parent / clinic.logo) if clinic.logo is not None else None
@@ -186,9 +192,6 @@ def _clinic_file_there(path: Path) -> bool:
     would go to a patient without the clinic's phone and emergency number, and a warning
     line is easily missed while the sheet is not.
     """
-    from hamstring_care.errors import InputFileError, Problem
-    from hamstring_care.files import examine, reason
-    from hamstring_care.source.reading import display_name
 
     def refuse(why: str) -> InputFileError:
         return InputFileError(display_name(path), [Problem((), why)])
@@ -214,16 +217,12 @@ CLINIC_FILE = "clinic.yaml"
 
 
 def _logo(path: Path) -> Logo:
-    from hamstring_care.render.pdf import logo_problem
-    from hamstring_care.source.drawings import read_logo
-    from hamstring_care.source.reading import display_name
+    from hamstring_care.render.pdf import logo_problem  # noqa: PLC0415 - fpdf2: with a logo only
 
     return read_logo(path, display_name(path), can_draw=logo_problem)
 
 
 def _notes_file(path: Path) -> str:
-    from hamstring_care.sanitize import option_text
-    from hamstring_care.source.reading import display_name, read_text
 
     source = display_name(path)
     return option_text(source, read_text(path, source), NOTES_LIMIT)
@@ -268,8 +267,6 @@ def new_plan_text(
     given: Layer,
 ) -> str:
     """A commented plan file that validates as written."""
-    from hamstring_care.models import ProgramProtocol, RoutineProtocol
-
     lines = [
         HEADER.format(name=name),
         _line("patient", _scalar(given.patient), "empty leaves a line to write the name on"),

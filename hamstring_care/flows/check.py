@@ -12,8 +12,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from hamstring_care.asking import BACK, Asker
+from hamstring_care.dates import time_label
+from hamstring_care.flows import safety as said
+from hamstring_care.flows.session import RunOptions, ends_self_care, session_with_log
+from hamstring_care.history import progress, view
+from hamstring_care.models import RoutineProtocol
 from hamstring_care.render import terminal
-from hamstring_care.render.content import Citations, block_for
+from hamstring_care.render.content import Citations, block_for, describe_answer
 from hamstring_care.safety import Offer
 from hamstring_care.tailoring import tailor
 from hamstring_care.triage import applicable, decide, evaluate, resolve, triage
@@ -99,8 +104,6 @@ def _from_before(
     protocol: TriageProtocol, question: Question, asker: Asker, before: dict[str, Any]
 ) -> Any | None:
     """A re-check's answer carried over from the last check, when it may be; else None."""
-    from hamstring_care.render.content import describe_answer
-
     if question.id not in before:
         return None
     value = before[question.id]
@@ -124,8 +127,6 @@ def review(protocol: TriageProtocol, asker: Asker, answers: dict[str, Any]) -> d
 
     Not when an urgent result is already certain: then nothing may hold up the advice.
     """
-    from hamstring_care.render.content import describe_answer
-
     while True:
         early = decide(protocol, answers)
         if early is not None and early.disposition.stops_the_check:
@@ -188,9 +189,6 @@ def guided_check(env: Environment, library: Library) -> CheckOutcome:
     the other questions; after advice of RICE or worse it goes straight on into the check,
     the way back. The result is saved before it is shown.
     """
-    from hamstring_care.flows import safety as said
-    from hamstring_care.history import progress
-
     protocol = library.triage()
     asker = env.asker()
     console = env.out()
@@ -235,8 +233,6 @@ def guided_check(env: Environment, library: Library) -> CheckOutcome:
         follow(env, result, library, citations, log, saved, leg)
         due = progress.recheck_from(result.disposition, env.now(), protocol.follow_up.recheck)
         if due is not None and saved is not None:
-            from hamstring_care.dates import time_label
-
             console.print(
                 f"Saved. Check again with {env.program} from {time_label(due.astimezone())}.",
                 style="bold",
@@ -280,7 +276,6 @@ def _recommended(library: Library, check: TriageRecord) -> list[str]:
 
 
 def _play_again(env: Environment, library: Library, check: TriageRecord, log: ProgressLog) -> None:
-    from hamstring_care.models import RoutineProtocol
 
     protocol = library.triage()
     side = _ask_leg(env, check.side)
@@ -308,8 +303,6 @@ def _offer(
 
     True when it was stopped because it hurt and self-care ends there.
     """
-    from hamstring_care.flows.session import RunOptions, ends_self_care, session_with_log
-
     if not env.asker().confirm(
         f"Start “{routine.title}” now ({side.legs_words})?", key=Ask.START_ROUTINE
     ):
@@ -324,7 +317,6 @@ def _offer(
 def _compare(
     env: Environment, protocol: TriageProtocol, then: TriageRecord, result: TriageResult
 ) -> None:
-    from hamstring_care.history import progress, view
 
     changes = progress.compare_answers(protocol, then.answers, result.answers)
     console = env.out()
@@ -349,8 +341,6 @@ def follow(
     it later. Once a routine is stopped because it hurt and the stop check routes to RICE
     or a clinician, self-care ends there: no further routine is shown or offered.
     """
-    from hamstring_care.models import RoutineProtocol
-
     protocol = library.triage()
     console = env.out()
     side: Side | None = None

@@ -12,15 +12,30 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from hamstring_care.dates import day_label
-from hamstring_care.errors import HistoryConflictError, UsageError
+from hamstring_care.errors import (
+    HamstringCareError,
+    HistoryConflictError,
+    UnknownProtocolError,
+    UsageError,
+)
 from hamstring_care.flows import safety
+from hamstring_care.flows.session import RunOptions, session_with_log
+from hamstring_care.history.store import open_history
+from hamstring_care.models import Item, ProgramProtocol, RoutineProtocol
 from hamstring_care.progression import CheckIn, Decision, State, earliest, replay
+from hamstring_care.records import ProgramCheckIn, ProgramRun, ProgramStop
+from hamstring_care.render.content import ResultContent, disposition_content, stage_criteria
+from hamstring_care.render.terminal import result_view
+from hamstring_care.render.text import result_text
 from hamstring_care.safety import Offer, SafetyState, safety_state
+from hamstring_care.sanitize import visible
+from hamstring_care.source.library import load_plan
 from hamstring_care.vocab import Ask, DecisionKind, Disposition, Side
 
 if TYPE_CHECKING:
@@ -57,7 +72,6 @@ class DayOutcome:
 
 @contextlib.contextmanager
 def _history(env: Environment, reading: bool = False) -> Iterator[History]:
-    from hamstring_care.history.store import open_history
 
     # A row that cannot be read is said, once, never dropped silently.
     history = open_history(env.history_folder(), on_skip=env.warn, reading=reading)
@@ -68,8 +82,6 @@ def _history(env: Environment, reading: bool = False) -> Iterator[History]:
 
 
 def _program(library: Library, pid: str) -> ProgramProtocol:
-    from hamstring_care.errors import HamstringCareError, UnknownProtocolError
-    from hamstring_care.models import ProgramProtocol, RoutineProtocol
 
     protocol = library.get(pid, ProgramProtocol)
     for i, stage in enumerate(protocol.stages):
@@ -113,9 +125,6 @@ def start(
     cleared them, and its floor (``earliest_day`` after the injury) holds. ``cleared`` (with
     a plan only) starts despite the newest advice, said and saved.
     """
-    from hamstring_care.records import ProgramRun
-    from hamstring_care.sanitize import visible
-
     pain_limit = None
     if cleared and plan is None:
         raise ProgramRefused("--clinician-cleared goes with a clinician's plan: --plan FILE")
@@ -235,9 +244,6 @@ def _say_started(
 
 
 def _plan_program(library: Library, plan: Path, pid: str | None) -> PlanProtocol:
-    from hamstring_care.models import ProgramProtocol
-    from hamstring_care.source.library import load_plan
-
     items = [
         p for p in load_plan(plan, library).protocols
         if isinstance(library.get(p.id), ProgramProtocol) and pid in (None, p.id)
@@ -395,7 +401,6 @@ def _save_check_in(
     checks: list[CheckIn],
     check: CheckIn,
 ) -> DayOutcome:
-    from hamstring_care.records import ProgramCheckIn
 
     assert run.id is not None
     decision = replayed(program, run, [*checks, check], check.day).decisions[-1]
@@ -433,7 +438,6 @@ def _save_check_in(
 
 
 def _stop_of(env: Environment, run: ProgramRun, decision: Decision) -> ProgramStop | None:
-    from hamstring_care.records import ProgramStop
 
     if decision.kind is not DecisionKind.STOP:
         return None
@@ -446,8 +450,6 @@ def _blocked(
     env: Environment, library: Library, history: History, run: ProgramRun, state: SafetyState
 ) -> DayOutcome | None:
     """Newer advice of RICE or worse ends the program under way: said, with the way back."""
-    from hamstring_care.records import ProgramStop
-
     if state.allows(Offer.PROGRAM_STEP):
         return None
     assert run.id is not None and state.newest is not None
@@ -465,8 +467,6 @@ def _ask_morning(
     env: Environment, history: History, program: ProgramProtocol, run: ProgramRun
 ) -> State:
     """The next-morning question, saved with what it decides; the state read back."""
-    from hamstring_care.records import ProgramStop
-
     assert run.id is not None
     stored = history.check_ins(run.id)
     last = stored[-1]
@@ -502,8 +502,6 @@ def _stopped(
     decision: Decision,
     saved: bool = False,
 ) -> DayOutcome:
-    from hamstring_care.models import Item
-    from hamstring_care.render.content import disposition_content
 
     assert run.id is not None
     level = decision.level or Disposition.RICE
@@ -529,16 +527,11 @@ def _stopped(
 
 
 def _show_result(env: Environment, content: object) -> None:
-    from hamstring_care.render.content import ResultContent
 
     assert isinstance(content, ResultContent)
     if env.plain_text:
-        from hamstring_care.render.text import result_text
-
         env.out().print(result_text(content), markup=False)
     else:
-        from hamstring_care.render.terminal import result_view
-
         env.out().print(result_view(content))
 
 
@@ -616,9 +609,6 @@ def _play_routines(
     An exercise with a build-up plays its week's dose on its days only (never two days in a
     row, no more sessions a week than the week allows).
     """
-    from hamstring_care.flows.session import RunOptions, session_with_log
-    from hamstring_care.models import RoutineProtocol
-
     out = env.out()
     with contextlib.closing(env.progress_log()) as log:  # saved with the other sessions
         for routine_id in stage.routines:
@@ -719,8 +709,6 @@ def status(env: Environment, library: Library) -> State | None:
 
     Only reads (a read-only data folder is fine). After a stop: when, why, the way back.
     """
-    from hamstring_care.render.content import stage_criteria
-
     out = env.out()
     with _history(env, reading=True) as history:
         state = _state_of(history)
@@ -785,9 +773,7 @@ def calendar(
     Floating local time (the phone's own time zone), one event repeated daily, with an
     alarm; nothing in it points anywhere.
     """
-    import uuid
-
-    from icalendar import Alarm, Calendar, Event
+    from icalendar import Alarm, Calendar, Event  # noqa: PLC0415 - for --ics alone
 
     cal = Calendar()
     cal.add("prodid", "-//hamstring-care//back to running//EN")

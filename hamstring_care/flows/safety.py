@@ -11,7 +11,13 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from hamstring_care.dates import time_label
-from hamstring_care.safety import Advice, Offer, SafetyState
+from hamstring_care.errors import UsageError
+from hamstring_care.history.store import open_history
+from hamstring_care.models import Item
+from hamstring_care.render.content import disposition_content, stop_reason
+from hamstring_care.render.terminal import result_view
+from hamstring_care.render.text import result_text
+from hamstring_care.safety import Advice, Offer, SafetyState, safety_state
 from hamstring_care.vocab import AdviceSource
 
 if TYPE_CHECKING:
@@ -74,7 +80,6 @@ def check_clock(state: SafetyState, now: datetime, triage: TriageProtocol) -> No
     """Refuse, in one line, to go on while the clock reads earlier than the newest advice."""
     if state.newest is None or not state.clock_behind(now):
         return
-    from hamstring_care.errors import UsageError
 
     raise UsageError(
         f"the computer's clock ({time_label(now.astimezone())}) is earlier than the newest "
@@ -89,11 +94,6 @@ def way_back(program: str) -> str:
 
 def show_advice(env: Environment, library: Library) -> None:
     """The newest advice in full, whatever gave it, with when, why and the way back."""
-    from hamstring_care.history.store import open_history
-    from hamstring_care.models import Item
-    from hamstring_care.render.content import disposition_content, stop_reason
-    from hamstring_care.safety import safety_state
-
     triage = library.triage()
     out = env.out()
     history = open_history(env.history_folder(), create=False, on_skip=env.warn, reading=True)
@@ -125,12 +125,8 @@ def show_advice(env: Environment, library: Library) -> None:
     if newest.level is not None and newest.source is not AdviceSource.CLEARANCE:
         content = disposition_content(newest.level, triage, because=because)
         if env.plain_text:
-            from hamstring_care.render.text import result_text
-
             out.print(result_text(content), markup=False)
         else:
-            from hamstring_care.render.terminal import result_view
-
             out.print(result_view(content))
         for pid in triage.dispositions.of(newest.level).protocols:
             out.print(f"Read it in full: {env.program} protocols show {pid}", markup=False)

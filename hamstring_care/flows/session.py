@@ -13,9 +13,19 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Protocol
 
 from hamstring_care.dates import minutes_seconds
+from hamstring_care.errors import UsageError
+from hamstring_care.flows import safety
+from hamstring_care.history.progress import trend_warning
+from hamstring_care.models import RoutineProtocol
+from hamstring_care.player import terminal
 from hamstring_care.player.engine import Cues, KeySource, Outcome, Player, View, wait_for_key
 from hamstring_care.player.timeline import build, total_seconds
 from hamstring_care.records import Session
+from hamstring_care.render.content import disposition_content, stop_reason
+from hamstring_care.render.terminal import disposition_panel
+from hamstring_care.render.text import result_text
+from hamstring_care.safety import Offer
+from hamstring_care.sanitize import visible
 from hamstring_care.tailoring import tailor
 from hamstring_care.vocab import Disposition, Side, StopReason
 from hamstring_care.words import count
@@ -108,8 +118,6 @@ def session_with_log(
     in_plan: InPlan | None = None,
 ) -> Session:
     """Play a routine, saving it as it goes; then say so if the pain is not coming down."""
-    from hamstring_care.history.progress import trend_warning
-
     played = play(
         env, routine, triage, cautions, options, recorder=log.recorder(triage_id), in_plan=in_plan
     )
@@ -139,8 +147,6 @@ def play(
     keeps every segment completed before it stopped. Start and end times come from
     ``env.now``; the player's timing runs on the environment's monotonic clock.
     """
-    from hamstring_care.player import terminal
-
     console = env.out()
     ask_pain: Callable[[str], int | None] = env.asker().pain if env.can_ask else _no_answer
     if in_plan is not None:
@@ -175,11 +181,11 @@ def play(
         keys = stack.enter_context(env.player_keys())
         if view is None:
             if plain:
-                from hamstring_care.player.view import PlainView
+                from hamstring_care.player.view import PlainView  # noqa: PLC0415 - one of two views
 
                 view = PlainView(console.file)
             else:
-                from hamstring_care.player.view import LiveView
+                from hamstring_care.player.view import LiveView  # noqa: PLC0415 - Rich Live
 
                 view = stack.enter_context(LiveView(console, routine.title))
         cues = cues or terminal.TerminalCues(console.file, sound=options.sound, speech=speech)
@@ -212,19 +218,12 @@ def play(
         recorder.finished(session)
     console.print(summary(session), markup=False)
     if outcome.stop_disposition:
-        from hamstring_care.render.content import stop_reason
-
         stop = outcome.stop_disposition
         because = stop_reason(triage, stop)
         if plain:  # plain lines, no box drawing: for screen readers and pipes
-            from hamstring_care.render.content import disposition_content
-            from hamstring_care.render.text import result_text
-
             advice = disposition_content(stop, triage, because=because)
             console.print(result_text(advice), markup=False)
         else:
-            from hamstring_care.render.terminal import disposition_panel
-
             console.print(disposition_panel(stop, triage, because))
         console.print(read_again(stop, triage, env.program), markup=False)
     return session
@@ -315,8 +314,6 @@ def play_prescribed(
     session. Between routines the pain is asked once; a routine stopped because it hurt
     ends the plan there. ``notes`` (the plan's guidance and programs) are said first.
     """
-    from hamstring_care.models import RoutineProtocol
-
     triage = library.triage()
     with closing(env.progress_log()) as log:
         clearance = _may_play(env, library, log, cleared_by)
@@ -350,11 +347,6 @@ def _may_play(
 
     Returns the clearance saved with the session (None when none was needed).
     """
-    from hamstring_care.errors import UsageError
-    from hamstring_care.flows import safety
-    from hamstring_care.safety import Offer
-    from hamstring_care.sanitize import visible
-
     state = log.safety()
     safety.check_clock(state, env.recorded(), library.triage())
     refused = safety.refusal(state, Offer.ROUTINE, library.triage(), env.program)

@@ -25,6 +25,7 @@ from datetime import date, datetime, timezone
 from enum import Enum
 from pathlib import Path
 from typing import Any, Literal, TypeVar, overload
+from urllib.parse import quote
 
 from hamstring_care.errors import (
     HistoryBusyError,
@@ -45,6 +46,7 @@ from hamstring_care.records import (
     TriageRecord,
 )
 from hamstring_care.safety import Advice
+from hamstring_care.sanitize import visible, visible_data
 from hamstring_care.vocab import AdviceSource, DecisionKind, Disposition, Side, StopReason, W, known
 
 __all__ = [  # the records, as the store reads and writes them (records.py defines them)
@@ -214,7 +216,6 @@ Args = tuple[Any, ...]
 
 
 def _text(row: Row, name: str) -> str:
-    from hamstring_care.sanitize import visible
 
     value = row[name]
     if not isinstance(value, str):
@@ -284,8 +285,6 @@ def _session(row: Row) -> Session:
 
 def _triage(row: Row) -> TriageRecord:
     """A check row as a record; raises ``UnreadableRow`` naming what is wrong."""
-    from hamstring_care.sanitize import visible_data
-
     try:
         answers = _json(row, "answers", dict)
         cautions = _json(row, "cautions", list)
@@ -1105,7 +1104,6 @@ def _advice(source: AdviceSource, row: Row, default: Disposition | None = None) 
 
     What cannot be read makes it unreadable (the most careful), never absent.
     """
-    from hamstring_care.sanitize import visible
 
     def when(name: str) -> datetime | None:
         with contextlib.suppress(TypeError, ValueError):
@@ -1265,8 +1263,6 @@ def _open_read_only(path: Path, folder: Path, on_skip: Callable[[str], None] | N
     In a read-only folder SQLite cannot make its shared-memory file, so the file is read as
     immutable (whatever a write-ahead log beside it holds is not seen).
     """
-    from urllib.parse import quote
-
     mode = "ro" if os.access(folder, os.W_OK) else "ro&immutable=1"
     try:
         connection = sqlite3.connect(

@@ -25,6 +25,7 @@ from hamstring_care.history.progress import (
 )
 from hamstring_care.history.queries import AXIS, ChartData, Recent
 from hamstring_care.records import ProgramCheckIn, Session, TriageRecord
+from hamstring_care.render.content import describe_answer
 from hamstring_care.vocab import DecisionKind, Disposition, StopReason
 from hamstring_care.words import count
 
@@ -239,8 +240,6 @@ def recheck_comparison(
     tz: tzinfo | None,
 ) -> RenderableType:
     """Then and now, answer by answer, and the advice then and now, with a verdict each."""
-    from hamstring_care.render.content import describe_answer
-
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
     table.add_column(f"Since {day_label(then.taken_at.astimezone(tz).date())}")
     table.add_column("Then")

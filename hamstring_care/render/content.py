@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from hamstring_care import __version__
 from hamstring_care.dates import day_label, long_date
+from hamstring_care.models import GuidanceProtocol, Item, ProgramProtocol, TriageProtocol
 from hamstring_care.player.timeline import build, total_seconds
 from hamstring_care.prescription import (
     Prescribed,
@@ -239,8 +240,6 @@ def advice_for(result: TriageResult, protocol: TriageProtocol) -> list[Item]:
     A warning sign's advice is given when the result is at that sign's level (a clot's "today"
     would be wrong under an emergency result).
     """
-    from hamstring_care.models import Item
-
     rule = next((r for r in protocol.rules if r.id == result.rule), None)
     items: list[Item] = list(rule.advice) if rule else []
     for fid in result.answers.get(RED_FLAGS) or []:
@@ -313,8 +312,6 @@ def disposition_content(
     when they are not the triage's: a program's); the level's advice follows without the
     sources of the rules it was written for (a pop is no clot).
     """
-    from hamstring_care.models import Item
-
     part = (citations or Citations()).part()
     info = protocol.dispositions.of(disposition)
     sections = []
@@ -330,8 +327,6 @@ def disposition_content(
 
 def stop_reason(protocol: TriageProtocol, disposition: Disposition) -> Item | None:
     """Why "stop, it hurts" with this answer ends self-care, with its sources."""
-    from hamstring_care.models import Item
-
     choice = protocol.stop_check.choice_for(disposition)
     if choice is None or choice.because is None:
         return None
@@ -358,8 +353,6 @@ def block_for(
     A routine comes as written, or tailored to the cautions of a check; ``times_per_day``
     (a prescription's) adds how often to its schedule; ``illustration`` finds its drawings.
     """
-    from hamstring_care.models import GuidanceProtocol, ProgramProtocol, TriageProtocol
-
     part = (citations or Citations()).part()
     written = protocol.routine if isinstance(protocol, TailoredRoutine) else protocol
     if isinstance(protocol, TriageProtocol):
@@ -541,7 +534,6 @@ class Record:
 
 
 def _record(prescription: Prescription, blocks: list[Block], days: list[tuple[int, str]]) -> Record:
-    from hamstring_care.models import ProgramProtocol
 
     routines = [b for b in blocks if b.kind == "routine"]
     programs = [

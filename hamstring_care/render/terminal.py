@@ -24,6 +24,8 @@ from hamstring_care.render.content import (
     disposition_content,
     result_content,
 )
+from hamstring_care.sanitize import visible
+from hamstring_care.source.reading import display_name
 from hamstring_care.vocab import Disposition
 
 if TYPE_CHECKING:
@@ -143,9 +145,6 @@ def block_view(block: Block) -> RenderableType:
 
 def protocol_list(entries: list[tuple[Entry, AnyProtocol | None, str | None]]) -> RenderableType:
     """The table for ``protocols list``: id, kind, version, title and the file that won."""
-    from hamstring_care.sanitize import visible
-    from hamstring_care.source.reading import display_name
-
     table = Table(show_header=True, header_style="bold")
     table.add_column("id", no_wrap=True)
     table.add_column("kind", no_wrap=True)

@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 from hamstring_care.errors import ExitCode, HamstringCareError, InputFileError, Problem
 from hamstring_care.files import examine
+from hamstring_care.models import GuidanceProtocol, ProgramProtocol, RoutineProtocol, TriageProtocol
+from hamstring_care.player.timeline import build, total_seconds
 from hamstring_care.source.library import (
     Library,
     bundled_dir,
@@ -121,9 +123,6 @@ def validate_paths(library: Library, paths: Sequence[Path]) -> ValidationReport:
 
 def protocol_warnings(protocol: AnyProtocol, doc: Document) -> list[Problem]:
     """What a valid protocol should still fix: missing sources, an over-long routine."""
-    from hamstring_care.models import GuidanceProtocol, RoutineProtocol
-    from hamstring_care.player.timeline import build, total_seconds
-
     found: list[tuple[tuple[str | int, ...], str]] = []
     if not protocol.sources:
         found.append(
@@ -153,7 +152,7 @@ def protocol_warnings(protocol: AnyProtocol, doc: Document) -> list[Problem]:
 
 def _unsourced(node: Any, path: tuple[str | int, ...]) -> Iterator[tuple[str | int, ...]]:
     # Statements (anything with sources and practice fields) that cite nothing.
-    from pydantic import BaseModel
+    from pydantic import BaseModel  # noqa: PLC0415 - pydantic off the loader-free paths
 
     if isinstance(node, BaseModel):
         names = type(node).model_fields
@@ -222,7 +221,6 @@ def _check_programs(
     library: Library, loaded: dict[str, AnyProtocol], report: ValidationReport
 ) -> None:
     # Each routine a program's stage plays must exist and be a routine.
-    from hamstring_care.models import ProgramProtocol
 
     for protocol in loaded.values():
         if not isinstance(protocol, ProgramProtocol):
@@ -245,7 +243,6 @@ def _check_recommended(
     library: Library, loaded: dict[str, AnyProtocol], report: ValidationReport
 ) -> None:
     # Each protocol that a triage recommends must exist and be advice.
-    from hamstring_care.models import TriageProtocol
 
     for protocol in loaded.values():
         if not isinstance(protocol, TriageProtocol):
