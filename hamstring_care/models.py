@@ -752,11 +752,11 @@ class ProgramProtocol(ProtocolBase):
     """A graded program followed day by day: stages, each moved on from by criteria."""
 
     kind: Literal["program"]
-    pain_limit: Annotated[int, Field(ge=0, le=10)]
+    pain_limit: Annotated[int, Field(ge=0, le=vocab.PAIN_MAX)]
     """The most pain during a session (0-10) that still counts as a good session."""
-    stop_rest_pain: Annotated[int, Field(ge=1, le=10)] = 7
+    stop_rest_pain: Annotated[int, Field(ge=1, le=vocab.PAIN_MAX)] = 7
     """Pain at rest this high or higher stops the program."""
-    rest_pain_limit: Annotated[int, Field(ge=0, le=10)] = 10
+    rest_pain_limit: Annotated[int, Field(ge=0, le=vocab.PAIN_MAX)] = 10
     """Pain at rest after the session above this is not a good day: one stage back."""
     long_break_days: Annotated[int, Field(ge=1, le=90)] | None = None
     """More days than this without a check-in at a running stage: one stage back."""
@@ -983,7 +983,7 @@ class PlanProtocol(Model):
     hold: Annotated[int, Field(ge=1, le=MAX_HOLD_S)] | None = None
     stage: Id | None = None
     """Programs only: the stage to start at (a clinician's choice)."""
-    pain_limit: Annotated[int, Field(ge=0, le=10)] | None = None
+    pain_limit: Annotated[int, Field(ge=0, le=vocab.PAIN_MAX)] | None = None
     """Programs only: a stricter pain limit than the program's (never a higher one)."""
 
 

@@ -13,6 +13,9 @@ from __future__ import annotations
 from enum import Enum
 from typing import TypeVar
 
+PAIN_MAX = 10
+"""The pain scale: 0 (none) to 10 (the worst you can imagine), everywhere pain is asked."""
+
 RED_FLAGS = "red_flags"
 """The answer id of the warning-sign checklist (the other answer ids are the questions')."""
 

@@ -47,7 +47,16 @@ from hamstring_care.records import (
 )
 from hamstring_care.safety import Advice
 from hamstring_care.sanitize import visible, visible_data
-from hamstring_care.vocab import AdviceSource, DecisionKind, Disposition, Side, StopReason, W, known
+from hamstring_care.vocab import (
+    PAIN_MAX,
+    AdviceSource,
+    DecisionKind,
+    Disposition,
+    Side,
+    StopReason,
+    W,
+    known,
+)
 
 __all__ = [  # the records, as the store reads and writes them (records.py defines them)
     "SCHEMA_VERSION", "Counts", "History", "ProgramCheckIn", "ProgramRun", "ProgramStop",
@@ -332,8 +341,8 @@ def _day(row: Row, name: str) -> date:
 
 def _pain(row: Row, name: str) -> int | None:
     value = _optional(_int, row, name)
-    if value is not None and not 0 <= value <= 10:
-        raise ValueError(f"{name} is not a pain from 0 to 10")
+    if value is not None and not 0 <= value <= PAIN_MAX:
+        raise ValueError(f"{name} is not a pain from 0 to {PAIN_MAX}")
     return value
 
 
