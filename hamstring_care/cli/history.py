@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from hamstring_care.cli.app import env_of, error_boundary, history_app, print_error
-from hamstring_care.cli.options import ForceOption, YesOption, write_output
+from hamstring_care.cli.options import ForceOption, PlanOption, YesOption, status, write_output
 from hamstring_care.errors import UsageError
 from hamstring_care.sanitize import visible
 from hamstring_care.words import count
@@ -101,6 +101,7 @@ class ExportFormat(str, Enum):
 
     csv = "csv"
     json = "json"
+    fhir = "fhir"
 
 
 @history_app.command("export")
@@ -113,32 +114,49 @@ def history_export(
     ],
     export_format: Annotated[
         Optional[ExportFormat],  # noqa: UP045
-        typer.Option("--format", "-f", help="Default: from the file's suffix."),
+        typer.Option(
+            "--format",
+            "-f",
+            help="Default: from the file's suffix. fhir: a FHIR R4 Bundle (JSON) for a "
+            "clinic's system.",
+        ),
     ] = None,
+    plan: PlanOption = None,
     force: ForceOption = False,
 ) -> None:
-    """Export every session and check to CSV or JSON (for your clinician)."""
+    """Export every session and check to CSV or JSON, or FHIR R4 (for your clinician)."""
     from hamstring_care.history import export
 
     suffix = Path(output).suffix.lower().lstrip(".")
     fmt = export_format.value if export_format else suffix
-    if fmt not in export.FORMATS:
-        raise UsageError(f"{output}: give a .csv or .json file name, or --format csv|json")
+    if fmt not in (*export.FORMATS, "fhir"):
+        raise UsageError(f"{output}: give a .csv or .json file name, or --format csv|json|fhir")
+    if plan is not None and fmt != "fhir":
+        raise UsageError("--plan goes with --format fhir (its care plan)")
     env = env_of(ctx)
+    if fmt == "fhir":
+        from hamstring_care.flows.report import fhir_export
+
+        data, said = fhir_export(env, plan)
+        if write_output(output, data, force):
+            status(f"Wrote {visible(output)}: {said}.")
+        return
     with _history_for_reading(env) as history:
         sessions = history.sessions() if history else []
         checks = history.triage_results() if history else []
         programs = history.program_runs() if history else []
         check_ins = history.check_ins() if history else []
+        uids = {t: history.uids(t) for t in export.TABLES.values()} if history else {}
+        identity = history.identity() if history else None
     if fmt == "json":
-        data = export.to_json(sessions, checks, env.now(), programs, check_ins)
+        data = export.to_json(sessions, checks, env.now(), programs, check_ins, uids, identity)
     else:
-        data = export.to_csv(sessions, checks, programs, check_ins)
+        data = export.to_csv(sessions, checks, programs, check_ins, uids)
     if write_output(output, data, force):
         parts = [count(len(sessions), "session"), count(len(checks), "check")]
         if programs:
             parts.append(count(len(programs), "program"))
-        typer.echo(f"Wrote {visible(output)}: {', '.join(parts)}.")
+        status(f"Wrote {visible(output)}: {', '.join(parts)}.")
 
 
 @history_app.command("forget")

@@ -37,6 +37,17 @@ OutputOption = Annotated[
     str, typer.Option("--output", "-o", metavar="FILE", help="Where to write (- for stdout).")
 ]
 YesOption = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask to confirm.")]
+JsonOption = Annotated[
+    bool, typer.Option("--json", help="Print the data as JSON (its shape: see the README).")
+]
+PlanOption = Annotated[
+    Optional[Path],  # noqa: UP045
+    typer.Option(
+        "--plan",
+        metavar="FILE",
+        help="The clinician's plan file: the prescription the sessions are held against.",
+    ),
+]
 
 
 def write_output(output: str, data: bytes, force: bool) -> bool:
@@ -49,3 +60,17 @@ def write_output(output: str, data: bytes, force: bool) -> bool:
 
     write_atomic(Path(output), data, force=force)
     return True
+
+
+def status(line: str) -> None:
+    """A status line ("Wrote ..."): on standard error, so standard output holds only data."""
+    from hamstring_care.context import print_stderr
+
+    print_stderr(line, "")
+
+
+def print_json(document: object) -> None:
+    """A command's data as JSON on standard output, one document."""
+    import json
+
+    typer.echo(json.dumps(document, indent=2, ensure_ascii=False))
