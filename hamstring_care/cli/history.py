@@ -11,9 +11,17 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from hamstring_care.cli.app import env_of, error_boundary, history_app, print_error
-from hamstring_care.cli.options import ForceOption, PlanOption, YesOption, status, write_output
+from hamstring_care.cli.options import (
+    ForceOption,
+    PatientOption,
+    PlanOption,
+    YesOption,
+    status,
+    write_output,
+)
 from hamstring_care.errors import UsageError
 from hamstring_care.sanitize import visible
+from hamstring_care.vocab import Paper
 from hamstring_care.words import count
 
 if TYPE_CHECKING:
@@ -157,6 +165,74 @@ def history_export(
         if programs:
             parts.append(count(len(programs), "program"))
         status(f"Wrote {visible(output)}: {', '.join(parts)}.")
+
+
+class ReportFormat(str, Enum):
+    """Formats of a progress report."""
+
+    pdf = "pdf"
+    html = "html"
+
+
+REPORT_SUFFIXES = {".pdf": "pdf", ".html": "html", ".htm": "html"}
+
+
+@history_app.command("report")
+@error_boundary
+def history_report(
+    ctx: typer.Context,
+    output: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="A .pdf or .html file (- writes html to standard output). "
+            "[default: report-PATIENT-DATE.pdf here]",
+        ),
+    ] = None,
+    report_format: Annotated[
+        Optional[ReportFormat],  # noqa: UP045
+        typer.Option("--format", "-f", help="Default: from the -o file's suffix, else pdf."),
+    ] = None,
+    from_file: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            "--from",
+            metavar="FILE",
+            help="A patient's `history export` JSON file, instead of the history here.",
+        ),
+    ] = None,
+    plan: PlanOption = None,
+    patient: PatientOption = None,
+    paper: Annotated[
+        Optional[Paper],  # noqa: UP045
+        typer.Option(help="Paper size. [default: the plan's, else a4]"),
+    ] = None,
+    force: ForceOption = False,
+) -> None:
+    """A progress report for the clinician: pain over time, sessions by week, checks, stops."""
+    import re
+
+    from hamstring_care.flows.report import progress_report
+
+    named = REPORT_SUFFIXES.get(Path(output).suffix.lower()) if output and output != "-" else None
+    if output and output != "-" and named is None and report_format is None:
+        raise UsageError(f"{output}: name the file .pdf or .html, or give --format")
+    if report_format and named and report_format.value != named:
+        raise UsageError(f"{output}: the name ends in {Path(str(output)).suffix} but --format is "
+                         f"{report_format.value}")  # fmt: skip
+    fmt = report_format.value if report_format else named or "pdf"
+    if output == "-" and fmt == "pdf":
+        raise UsageError("a PDF cannot go to standard output; give a file name or --format html")
+    env = env_of(ctx)
+    made = progress_report(env, fmt, from_file, plan, patient, paper.value if paper else None)
+    if output is None:
+        who = re.sub(r"[^\w]+", "-", (patient or "history").lower()).strip("-_")[:40] or "history"
+        output = f"report-{who}-{env.now().astimezone().date().isoformat()}.{fmt}"
+    if write_output(output, made.data, force):
+        pages = f", {count(made.pages, 'page')}" if made.pages is not None else ""
+        status(f"Wrote {visible(output)}{pages}: {made.said}.")
 
 
 @history_app.command("forget")

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from hamstring_care.history.summary import Summary
     from hamstring_care.models import Protocol
     from hamstring_care.prescription import Prescription
+    from hamstring_care.render.report import Now
     from hamstring_care.source.library import Library
 
 
@@ -123,3 +124,75 @@ def fhir_export(env: Environment, plan: Path | None) -> tuple[bytes, str]:
         count(n, kind) for kind, n in sorted(kinds.items(), key=lambda k: -k[1])
     )
     return fhir.to_bytes(document), said
+
+
+# --- the progress report ---------------------------------------------------------------
+
+
+def now_box(summary: Summary, library: Library, program: str) -> Now:
+    """The advice now, in the words the commands use, and whether self-care may go on."""
+    from hamstring_care.dates import time_label
+    from hamstring_care.flows import safety
+    from hamstring_care.render.report import Now
+
+    triage = library.triage()
+    newest = summary.state.newest
+    if newest is None:
+        return Now("No advice saved yet", [f"No check saved: the check is {program}"], False)
+    when = time_label(newest.given_at.astimezone())
+    lines = [f"After {safety.SOURCE_WORDS[newest.source]}, {when}."]
+    if summary.state.blocked:
+        lines.append(f"Self-care is stopped. {safety.way_back(program)}")
+    else:
+        lines.append("Self-care may go on.")
+    return Now(safety.title(newest, triage), lines, summary.state.blocked)
+
+
+@dataclass(frozen=True)
+class Made:
+    """A report drawn: its bytes, its pages (PDF), and what it covers in words."""
+
+    data: bytes
+    pages: int | None
+    said: str
+
+
+def progress_report(
+    env: Environment,
+    fmt: str,
+    from_file: Path | None = None,
+    plan: Path | None = None,
+    patient: str | None = None,
+    paper: str | None = None,
+) -> Made:
+    """The progress report of the history (or of an export), drawn as PDF or HTML."""
+    from hamstring_care.history.report import build
+
+    library = env.library()
+    with history_source(env, from_file) as source:
+        summary, prescription = read_summary(env, source, library, plan)
+    name = patient or (prescription.patient if prescription else None)
+    where = f"the export {source.name}" if source.exported else f"the history {source.name}"
+    report = build(
+        summary,
+        library.triage(),
+        Finder(library),
+        now_box(summary, library, "hamstring-care"),
+        env.now(),
+        where,
+        patient=name,
+        paper=paper or (prescription.paper if prescription else "a4"),
+    )
+    if fmt == "pdf":
+        from hamstring_care.render.report_pdf import to_pdf
+
+        data, pages = to_pdf(report)
+        drawn = Made(data, pages, "")
+    else:
+        from hamstring_care.render.report_html import to_html
+
+        drawn = Made(to_html(report).encode(), None, "")
+    covers = [count(len(summary.sessions), "session"), count(len(summary.checks), "check")]
+    if summary.runs:
+        covers.append(count(len(summary.runs), "program"))
+    return Made(drawn.data, drawn.pages, ", ".join(covers))

@@ -78,8 +78,12 @@ class Pause:
     """What gave the advice: "check", "routine stopped", "program stopped"."""
 
     def covers(self, day: dt.date) -> bool:
-        """True when self-care was stopped at some moment of ``day``."""
-        return local_day(self.start) <= day and (self.end is None or day <= local_day(self.end))
+        """True when self-care was stopped on ``day``.
+
+        From the stop's day to the day before the advice that allowed it again (on that day
+        self-care may go on).
+        """
+        return local_day(self.start) <= day and (self.end is None or day < local_day(self.end))
 
 
 @dataclass(frozen=True)
@@ -233,10 +237,15 @@ def _inferred(
         ids = rule.protocols if rule is not None and rule.protocols is not None else None
         ids = ids if ids is not None else triage.dispositions.self_massage.protocols
         items = prescribed(list(ids), known(Side, check.side) or Side.BOTH)
-        start = local_day(check.taken_at)
+        start = local_day(allowed[0].taken_at)  # self-care from the first check that allowed it
         if items:
             days = max(1, (today - start).days + 1)
-            source = f"the check of {day_label(start)} {start.year} (a sheet's schedule)"
+            said = ", ".join(f"{day_label(local_day(c.taken_at))}" for c in allowed[-3:])
+            more = f"{len(allowed) - 3} more, " if len(allowed) > 3 else ""
+            source = (
+                f"the {'check' if len(allowed) == 1 else 'checks'} that allowed self-care "
+                f"({more}{said} {local_day(check.taken_at).year}), with a sheet's schedule"
+            )
             return Followed(Prescription(items, start, days=days), source, open_ended=True)
     played = [s for s in sessions if s.segments_completed > 0]
     if not played:

@@ -106,16 +106,16 @@ def _css_string(text: str) -> str:
     return '"' + "".join(c if c.isalnum() or c == " " else f"\\{ord(c):x} " for c in kept) + '"'
 
 
-def _page_style(sheet: Sheet) -> str:
+def page_style(patient: str | None, paper: str) -> str:
     """The printed page: its size, and in its margins the patient's name and "page X of Y".
 
     The page margin boxes also stand in for the browser's own header and footer (its date,
     and the file's path, which may hold the patient's name). Browsers without margin boxes
     print their own unless "Headers and footers" is unticked in the print dialogue.
     """
-    who = _css_string(sheet.patient or "")
+    who = _css_string(patient or "")
     return (
-        f"@page {{ size: {PAGE[sheet.paper]}; margin: 10mm 13mm 15mm; "
+        f"@page {{ size: {PAGE[paper]}; margin: 10mm 13mm 15mm; "
         f"@top-left {{ content: {who}; font: 8pt sans-serif; color: #555; }} "
         "@top-right { content: none; } @top-center { content: none; } "
         "@bottom-left { content: none; } @bottom-center { content: none; } "
@@ -136,7 +136,7 @@ def to_html(sheet: Sheet) -> str:
         '<meta http-equiv="Content-Security-Policy" '
         "content=\"default-src 'none'; img-src data:; style-src 'unsafe-inline'\">",
         f"<title>{escape(sheet.title)}</title>",
-        f"<style>{_page_style(sheet)}{STYLE}</style>",
+        f"<style>{page_style(sheet.patient, sheet.paper)}{STYLE}</style>",
         "</head>",
         "<body>",
         "<header>",
