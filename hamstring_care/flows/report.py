@@ -112,7 +112,7 @@ def fhir_export(env: Environment, plan: Path | None) -> tuple[bytes, str]:
     from hamstring_care.history import fhir
 
     library = env.library()
-    with history_source(env) as source:
+    with history_source(env) as source, fhir.no_collection():
         summary, prescription = read_summary(env, source, library, plan)
     patient = prescription.patient if prescription else None
     document = fhir.bundle(summary, library.triage(), env.now(), patient)

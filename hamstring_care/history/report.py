@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 
 WEEKS_SHOWN = 8
 """Weeks listed one by one; earlier ones are added up on one line."""
-ROWS_SHOWN = 10
+ROWS_SHOWN = 6
 """Checks, stops and decisions listed, newest kept; the export holds the rest."""
 STOPS = {
     "hurts": "stopped: it hurt",
@@ -91,10 +91,10 @@ def build(
         made=clean(made_line, one_line=True),
         now=_with_warning(now, summary, triage),
         followed=_followed(summary, find),
-        figures=_figures(summary, weeks),
+        figures=_figures(summary, weeks, years),
         chart=chart(summary),
         tables=[
-            _weeks_table(weeks, summary),
+            _weeks_table(weeks, summary, years),
             _checks_table(summary.checks, triage, years),
             _stops_table(summary, find, years),
             *(_program_table(run, summary.checks, years) for run in summary.runs),
@@ -180,7 +180,7 @@ def _mean(values: Sequence[int | None]) -> float | None:
     return fmean(given) if given else None
 
 
-def _figures(summary: Summary, weeks: list[Week]) -> list[tuple[str, str]]:
+def _figures(summary: Summary, weeks: list[Week], years: bool) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
     done = sum(w.done for w in weeks)
     planned = [w.planned for w in weeks if w.planned is not None]
@@ -208,8 +208,8 @@ def _figures(summary: Summary, weeks: list[Week]) -> list[tuple[str, str]]:
     if len(scored) > 1:
         first, last = scored[0], scored[-1]
         said = (
-            f"{first.after:.1f} on average in the week of {day_label(first.monday)}, "
-            f"{last.after:.1f} in the week of {day_label(last.monday)} (0 to 10)"
+            f"{first.after:.1f} on average in the week of {_day(first.monday, years)}, "
+            f"{last.after:.1f} in the week of {_day(last.monday, years)} (0 to 10)"
         )
         found.append(("Pain after", said))
     for run in summary.runs:
@@ -322,20 +322,19 @@ def _mean_of(weeks: Sequence[Week], name: str) -> float | None:
     return fmean(values) if values else None
 
 
-def _weeks_table(weeks: list[Week], summary: Summary) -> Table:
+def _weeks_table(weeks: list[Week], summary: Summary, years: bool) -> Table:
     any_program = bool(summary.runs)
     columns = ["Week from", "Sessions done of planned", "Stopped by advice", "Pain before → after"]
-    widths = [1.3, 1.4, 1.2, 1.4]
+    widths = [1.75 if years else 1.3, 1.4, 1.1, 1.4]
     if any_program:
         columns.append("Program check-ins")
         widths.append(1.2)
     rows = []
     earlier = weeks[:-WEEKS_SHOWN]
     if earlier:
-        span = f"{day_label(earlier[0].monday)} to {day_label(earlier[-1].monday)}"
-        rows.append(_week_row(f"Earlier: {count(len(earlier), 'week')}, {span}", earlier,
-                              any_program))  # fmt: skip
-    rows += [_week_row(day_label(w.monday), [w], any_program) for w in weeks[-WEEKS_SHOWN:]]
+        label = f"{count(len(earlier), 'week')} from {_day(earlier[0].monday, years)}"
+        rows.append(_week_row(label, earlier, any_program))
+    rows += [_week_row(_day(w.monday, years), [w], any_program) for w in weeks[-WEEKS_SHOWN:]]
     if summary.followed is None:
         note = "No prescription known: sessions done only."
     else:
@@ -372,24 +371,24 @@ def _checks_table(checks: list[TriageRecord], triage: TriageProtocol, years: boo
     for check in checks:
         rest = check.answers.get("pain_at_rest")
         side = known(Side, check.side)
+        result = result_title(triage, check) + (f" ({side.legs_words})" if side else "")
         rows.append(
             [
                 _at(check.taken_at, years),
-                result_title(triage, check),
-                check.rule,
+                result,
                 str(rest) if isinstance(rest, int) and not isinstance(rest, bool) else "",
-                side.legs_words if side else "",
+                check.rule,
             ]
         )
     shown, note = _newest(rows)
     return Table(
         "Checks and their results",
-        ["When", "Result", "Rule", "Pain at rest", "Leg"],
-        [1.25, 2.3, 1.95, 0.85, 0.95],
+        ["When", "Result (the leg chosen)", "Pain at rest", "Rule"],
+        [1.3, 3.3, 0.85, 1.85],
         shown,
         empty="No check saved.",
         note=note,
-        numeric=(3,),
+        numeric=(2,),
     )
 
 

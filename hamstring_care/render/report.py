@@ -42,6 +42,9 @@ MARK_GLYPHS = {
 }
 
 
+WEEKLY_AFTER_DAYS = 42
+
+
 @dataclass(frozen=True)
 class PainPoint:
     """One pain score: when (days from the chart's first day), 0-10, and which."""
@@ -81,12 +84,19 @@ class Chart:
     limit: int | None = None
     """The program's pain limit during a session, drawn as a dashed line."""
 
+    @property
+    def weekly_line(self) -> bool:
+        """Over six weeks, the lines join each week's mean, not every score (still dots)."""
+        return self.days > WEEKLY_AFTER_DAYS
+
     def legend(self) -> list[tuple[str, str]]:
         """(style, words) for each thing the chart holds, in the order drawn."""
         found: list[tuple[str, str]] = []
         for moment in MOMENTS:
             if any(p.moment == moment for p in self.points):
                 found.append((moment, MOMENT_WORDS[moment]))
+        if self.weekly_line and self.points:
+            found.append(("mark", "each dot a score; each line joins the means of 7 days"))
         if self.limit is not None:
             found.append(("limit", f"back to running's pain limit: {self.limit} of 10"))
         if self.bands:
@@ -198,10 +208,14 @@ def chart_shapes(chart: Chart, width: float, height: float) -> list[Shape]:
     for moment in MOMENTS:
         points = sorted((p for p in chart.points if p.moment == moment), key=lambda p: p.at)
         placed = [(round(x(p.at), 2), round(y(p.pain), 2)) for p in points]
-        if len(placed) > 1:
-            shapes.append(Shape("path", tuple(placed), moment))
+        line = placed
+        if chart.weekly_line:  # so many scores that a line through each would be a band
+            line = [(round(x(at), 2), round(y(pain), 2)) for at, pain in weekly_means(points)]
+        if len(line) > 1:
+            shapes.append(Shape("path", tuple(line), moment))
         kind: Literal["circle", "triangle"] = "triangle" if moment == "during" else "circle"
-        shapes += [Shape(kind, (point,), moment, size=DOT) for point in placed]
+        size = DOT if not chart.weekly_line else DOT * 0.6
+        shapes += [Shape(kind, (point,), moment, size=size) for point in placed]
     free = 0.0  # marks close together move right, so that none hides another
     for mark in sorted(chart.marks, key=lambda m: m.at):
         mark_style: Style = "stop" if mark.kind in ("stop", "program_stop") else "mark"
@@ -211,6 +225,17 @@ def chart_shapes(chart: Chart, width: float, height: float) -> list[Shape]:
             Shape("text", ((placed_x, TOP - 1.6),), mark_style, MARK_GLYPHS[mark.kind], "middle")
         )
     return shapes
+
+
+def weekly_means(points: list[PainPoint]) -> list[tuple[float, float]]:
+    """Each 7 days' mean pain, placed at the middle of its days with scores."""
+    weeks: dict[int, list[PainPoint]] = {}
+    for point in points:
+        weeks.setdefault(int(point.at // 7), []).append(point)
+    return [
+        (sum(p.at for p in found) / len(found), sum(p.pain for p in found) / len(found))
+        for _, found in sorted(weeks.items())
+    ]
 
 
 def legend_sample(style: str, x: float, y: float, height: float) -> list[Shape]:
