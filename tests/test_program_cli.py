@@ -125,7 +125,7 @@ def test_the_reminders_import_into_two_calendar_parsers(env, invoke, tmp_path):
     out = tmp_path / "reminders.ics"
     result = invoke("program", "today", "--ics", str(out), "--at", "07:30")
     assert result.exit_code == 0, result.stderr
-    assert "a reminder at 07:30 each day for 14 days" in result.stdout
+    assert "a reminder at 07:30 each day for 14 days" in result.stderr
     raw = out.read_bytes()
     assert b"\r\n" in raw and b"http" not in raw.lower()
     (event,) = icalendar.Calendar.from_ical(raw).walk("VEVENT")

@@ -79,7 +79,7 @@ def test_pdf_of_each_protocol_holds_patient_steps_and_footer(tmp_path, library, 
         last = PdfReader(out).pages[-1].extract_text()
         assert last.lstrip().startswith("Daily record"), last[:80]
         assert f"hamstring-care run {pid}" in text
-    assert result.stdout == f"Wrote {out}, {pages} page{'' if pages == 1 else 's'}.\n"
+    assert result.stderr == f"Wrote {out}, {pages} page{'' if pages == 1 else 's'}.\n"
     width = float(PdfReader(out).pages[0].mediabox.width)
     assert round(width) == (595 if paper == "a4" else 612)
 
@@ -329,7 +329,7 @@ def test_missing_folder_and_read_only_folder(tmp_path, monkeypatch, invoke):
 def test_default_file_name_and_mode(tmp_path, monkeypatch, invoke):
     monkeypatch.chdir(tmp_path)
     result = invoke("print", "rice", "--patient", "Jane Doe", "--date", "2026-11-21", "-f", "md")
-    assert result.stdout == "Wrote sheet-jane-doe-2026-11-21.md.\n"
+    assert result.stderr == "Wrote sheet-jane-doe-2026-11-21.md.\n"
     mode = (tmp_path / "sheet-jane-doe-2026-11-21.md").stat().st_mode & 0o777
     assert mode == 0o666 & ~_umask()
 
@@ -398,7 +398,7 @@ def test_plan_new_validates_as_written_and_prints(tmp_path, monkeypatch, invoke)
     )
     assert result.exit_code == 0, result.stderr
     assert (
-        result.stdout == "Wrote plan.yaml. Edit it, then: hamstring-care print --plan plan.yaml\n"
+        result.stderr == "Wrote plan.yaml. Edit it, then: hamstring-care print --plan plan.yaml\n"
     )
     again = invoke("plan", "new")
     assert again.exit_code == 2 and "already exists" in again.stderr

@@ -19,6 +19,7 @@ from hamstring_care.cli.options import (
     OutputOption,
     PatientOption,
     SideOption,
+    status,
     write_output,
 )
 from hamstring_care.errors import HamstringCareError, IncompleteAnswersError, UsageError
@@ -444,7 +445,7 @@ def print_command(
     target = output or formats.default_name(prescription, fmt)
     if write_output(target, drawn.data, force):
         pages = f", {count(drawn.pages, 'page')}" if drawn.pages is not None else ""
-        typer.echo(f"Wrote {visible(target)}{pages}.")
+        status(f"Wrote {visible(target)}{pages}.")
 
 
 @plan_app.command("new")
@@ -482,4 +483,4 @@ def plan_new(
     if write_output(output, text.encode(), force):
         program = env_of(ctx).program
         shown = visible(output)
-        typer.echo(f"Wrote {shown}. Edit it, then: {program} print --plan {shown}")
+        status(f"Wrote {shown}. Edit it, then: {program} print --plan {shown}")

@@ -10,12 +10,15 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
+from hamstring_care.cli import shapes
 from hamstring_care.cli.app import env_of, error_boundary, history_app, print_error
 from hamstring_care.cli.options import (
     ForceOption,
+    JsonOption,
     PatientOption,
     PlanOption,
     YesOption,
+    print_json,
     status,
     write_output,
 )
@@ -37,19 +40,30 @@ def history_command(
     limit: Annotated[
         int, typer.Option(min=1, metavar="N", help="How many recent records to show.")
     ] = 20,
+    as_json: JsonOption = False,
 ) -> None:
     """Show your recent sessions and checks (newest first)."""
     if ctx.invoked_subcommand is not None:
         return
     from hamstring_care.history.queries import recent
-    from hamstring_care.history.view import history_view
 
     env = env_of(ctx)
     with _history_for_reading(env) as history:
         if history is None:
+            if as_json:
+                print_json(shapes.nothing_saved("history", _nothing_saved(env)))
+                return
             typer.echo(_nothing_saved(env))
             return
         records = recent(history, None if show_all else limit)
+        if as_json:
+            from hamstring_care.history.export import TABLES
+
+            uids = {table: history.uids(table) for table in TABLES.values()}
+            print_json(shapes.history(records, uids))
+            return
+        from hamstring_care.history.view import history_view
+
         env.out().print(history_view(records, env.library().triage(), None))
 
 
@@ -85,23 +99,39 @@ def history_chart(
     days: Annotated[
         Optional[int],  # noqa: UP045
         typer.Option(
-            min=7, max=366, metavar="N", help="Days of pain to show. [default: as many as fit]"
+            min=7,
+            max=366,
+            metavar="N",
+            help="Days of pain to show. [default: as many as fit; with --json, 28]",
         ),
     ] = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Chart pain before and after over the days, sessions per week and your streak."""
-    from hamstring_care.history.queries import chart_data
-    from hamstring_care.history.view import chart_view
+    from hamstring_care.history.queries import AXIS, chart_data
 
     env = env_of(ctx)
     with _history_for_reading(env) as history:
         if history is None:
+            if as_json:
+                print_json(shapes.nothing_saved("history chart", _nothing_saved(env)))
+                return
             typer.echo(_nothing_saved(env))
             return
-        console = env.out()
         rule = env.library().triage().follow_up.not_improving
+        if as_json:  # data, whatever the terminal's width: the days asked for, else 4 weeks
+            shown = days or JSON_CHART_DAYS
+            data = chart_data(history, rule, env.now(), None, AXIS + 3 * shown, shown)
+            print_json(shapes.chart(data, env.now().astimezone().date()))
+            return
+        from hamstring_care.history.view import chart_view
+
+        console = env.out()
         data = chart_data(history, rule, env.now(), None, console.width, days)
         console.print(chart_view(data, console.width))
+
+
+JSON_CHART_DAYS = 28
 
 
 class ExportFormat(str, Enum):

@@ -29,7 +29,13 @@ if TYPE_CHECKING:
 
     from hamstring_care.context import Environment
     from hamstring_care.history.log import ProgressLog
-    from hamstring_care.history.store import History, ProgramRun, ProgramStop, TriageRecord
+    from hamstring_care.history.store import (
+        History,
+        ProgramCheckIn,
+        ProgramRun,
+        ProgramStop,
+        TriageRecord,
+    )
     from hamstring_care.models import (
         PlanProtocol,
         ProgramProtocol,
@@ -712,6 +718,41 @@ def _ask_check_in(
 # --- status ----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class StatusFacts:
+    """What ``program status`` shows, read once: the program under way and where it stands."""
+
+    said: str
+    """No program under way: why, with the way back (empty while one is)."""
+    run: ProgramRun | None = None
+    program: ProgramProtocol | None = None
+    where: State | None = None
+    check_ins: tuple[ProgramCheckIn, ...] = ()
+    day: int = 0
+    paused: str | None = None
+    """Why no step is offered now, while the newest advice pauses the program."""
+
+
+def status_facts(env: Environment, library: Library) -> StatusFacts:
+    """Where the program under way stands, or why none is. Only reads."""
+    with _history(env, reading=True) as history:
+        state = _state_of(history)
+        run = history.active_program()
+        if run is None:
+            why = _not_under_way(env, library, history, state)
+            return StatusFacts(f"{why[:1].upper()}{why[1:]}.")
+        checks = saved_check_ins(history, run)
+        stored = history.check_ins(run.id)
+    program = for_run(_program(library, run.program_id), run)
+    now = today(env)
+    where = replayed(program, run, checks, now)
+    days = max(1, (now - run.started_at.astimezone().date()).days + 1)
+    paused = None
+    if not state.allows(Offer.PROGRAM_STEP):
+        paused = safety.refusal(state, Offer.PROGRAM_STEP, library.triage(), env.program)
+    return StatusFacts("", run, program, where, tuple(stored), days, paused)
+
+
 def status(env: Environment, library: Library) -> State | None:
     """Where the program stands: the stage, the last decision, what moves it on.
 
@@ -720,24 +761,16 @@ def status(env: Environment, library: Library) -> State | None:
     from hamstring_care.render.content import stage_criteria
 
     out = env.out()
-    with _history(env, reading=True) as history:
-        state = _state_of(history)
-        run = history.active_program()
-        if run is None:
-            why = _not_under_way(env, library, history, state)
-            out.print(f"{why[:1].upper()}{why[1:]}.", markup=False)
-            return None
-        checks = saved_check_ins(history, run)
-        stored = history.check_ins(run.id)
-    program = for_run(_program(library, run.program_id), run)
-    now = today(env)
-    where = replayed(program, run, checks, now)
+    facts = status_facts(env, library)
+    run, program, where, stored = facts.run, facts.program, facts.where, facts.check_ins
+    if run is None or program is None or where is None:
+        out.print(facts.said, markup=False)
+        return None
     stage = program.stage_at(where.stage)[1]
-    days = max(1, (now - run.started_at.astimezone().date()).days + 1)
-    out.print(f"{program.title}, day {days} ({run.side.legs_words})", style="bold", markup=False)
-    if not state.allows(Offer.PROGRAM_STEP):
-        refused = safety.refusal(state, Offer.PROGRAM_STEP, library.triage(), env.program)
-        out.print(f"Paused: {refused}.", style="bold", markup=False)
+    title = f"{program.title}, day {facts.day} ({run.side.legs_words})"
+    out.print(title, style="bold", markup=False)
+    if facts.paused is not None:
+        out.print(f"Paused: {facts.paused}.", style="bold", markup=False)
     out.print(_stage_heading(program, stage), markup=False)
     out.print(stage_criteria(program, stage), markup=False)
     if stage is not program.stages[-1]:

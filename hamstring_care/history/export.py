@@ -113,3 +113,16 @@ def to_csv(
     writer.writeheader()
     writer.writerows(rows)
     return out.getvalue().encode("utf-8")
+
+
+RECORD_WORDS = {
+    Session: "session",
+    TriageRecord: "triage",
+    ProgramRun: "program",
+    ProgramCheckIn: "program_check_in",
+}
+
+
+def plain_record(record: Record, uids: Uids | None = None) -> dict[str, Any]:
+    """One record as the JSON export and ``history --json`` write it, with what it is."""
+    return {"record": RECORD_WORDS[type(record)], **_plain(record, uids)}
