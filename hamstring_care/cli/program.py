@@ -97,8 +97,9 @@ def program_today(
     reminder = option_time("--at", at)
     run = program.under_way(env, library)
     title = library.get(run.program_id).title
+    key = f"{run.program_id}|{run.started_at.isoformat()}"
     data = program.calendar(
-        title, program.today(env), reminder, f"{env.program} program today", env.now()
+        title, program.today(env), reminder, f"{env.program} program today", env.now(), key
     )
     if write_output(ics, data, force):
         shown = visible(ics)

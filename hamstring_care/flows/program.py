@@ -809,35 +809,33 @@ def status(env: Environment, library: Library) -> State | None:
 
 
 def calendar(
-    program_title: str, first: dt.date, at: dt.time, command: str, stamp: dt.datetime
+    program_title: str,
+    first: dt.date,
+    at: dt.time,
+    command: str,
+    stamp: dt.datetime,
+    run_key: str = "",
 ) -> bytes:
     """An iCalendar file (RFC 5545): a daily reminder at ``at`` for 14 days from ``first``.
 
     Floating local time (the phone's own time zone), one event repeated daily, with an
-    alarm; nothing in it points anywhere.
+    alarm; its UID is the run's (``run_key``), so a file made again updates it; the first
+    reminder is the next one still to come. Nothing in it points anywhere.
     """
-    import uuid
+    from hamstring_care.render import ics
 
-    from icalendar import Alarm, Calendar, Event
-
-    cal = Calendar()
-    cal.add("prodid", "-//hamstring-care//back to running//EN")
-    cal.add("version", "2.0")
-    event = Event()
-    event.add("uid", f"{uuid.uuid4()}@hamstring-care.invalid")
-    event.add("dtstamp", stamp.astimezone(dt.timezone.utc))
-    event.add("dtstart", dt.datetime.combine(first, at))
-    event.add("duration", dt.timedelta(minutes=15))
-    event.add("rrule", {"freq": "daily", "count": REMINDER_DAYS})
-    event.add("summary", f"{program_title}: today's step")
-    event.add("description", f"Today's step and check-in: {command}")
-    alarm = Alarm()
-    alarm.add("action", "DISPLAY")
-    alarm.add("trigger", dt.timedelta(0))
-    alarm.add("description", f"{program_title}: today's step")
-    event.add_component(alarm)
-    cal.add_component(event)
-    return bytes(cal.to_ical())
+    now = stamp.astimezone().replace(tzinfo=None)
+    days = [first + dt.timedelta(days=n) for n in range(REMINDER_DAYS + 1)]
+    start = ics.first_after(days, at, now) or dt.datetime.combine(days[-1], at)
+    reminder = ics.Reminder(
+        uid=ics.stable_uid("program", run_key or program_title, "daily"),
+        first=start,
+        last_day=start.date() + dt.timedelta(days=REMINDER_DAYS - 1),
+        weekdays=None,
+        summary=f"{program_title}: today's step",
+        description=f"Today's step and check-in: {command}",
+    )
+    return ics.calendar([reminder], "back to running", stamp)
 
 
 def under_way(env: Environment, library: Library) -> ProgramRun:
