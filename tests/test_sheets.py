@@ -689,12 +689,18 @@ def test_the_record_is_made_for_a_pen(invoke):
     assert "Day  Date" not in rice
 
 
-def test_a_clinic_types_its_details_once(invoke, write, tmp_path):
-    """clinic.yaml in the data folder fills what the plan and the options leave out."""
-    import os
+@pytest.fixture
+def clinic_folder(tmp_path, monkeypatch) -> Path:
+    """The user config folder of this test alone, where clinic.yaml lives (issue 27)."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    folder = tmp_path / "config" / "hamstring-care"
+    folder.mkdir(parents=True)
+    return folder
 
-    data = Path(os.environ["HAMSTRING_CARE_DATA"])
-    data.mkdir(parents=True, exist_ok=True)
+
+def test_a_clinic_types_its_details_once(invoke, write, tmp_path, clinic_folder):
+    """clinic.yaml in the config folder fills what the plan and the options leave out."""
+    data = clinic_folder
     (data / "clinic.yaml").write_text(
         "clinic: Riverside Physio\nclinic_phone: 01234 567890\nemergency_number: '999'\n"
         "clinician: Dr A. Smith\n"
@@ -840,10 +846,9 @@ def png(width: int, height: int) -> bytes:
     return buffer.getvalue()
 
 
-def test_a_clinic_logo_is_printed_once_checked_like_a_drawing(tmp_path, invoke):
+def test_a_clinic_logo_is_printed_once_checked_like_a_drawing(tmp_path, invoke, clinic_folder):
     """Off by default; a PNG or a self-contained SVG, at the top of the PDF and the HTML;
     anything else is refused with one line, and nothing is written."""
-    import os
 
     logo = tmp_path / "logo.png"
     logo.write_bytes(png(300, 100))
@@ -877,8 +882,7 @@ def test_a_clinic_logo_is_printed_once_checked_like_a_drawing(tmp_path, invoke):
         assert reason in result.stderr and len(result.stderr.strip().splitlines()) == 1, name
         assert not out.exists()
 
-    data = Path(os.environ["HAMSTRING_CARE_DATA"])
-    data.mkdir(parents=True, exist_ok=True)
+    data = clinic_folder
     (data / "logo.png").write_bytes(png(120, 40))
     (data / "clinic.yaml").write_text("clinic: Riverside Physio\nlogo: logo.png\n")
     from_clinic = tmp_path / "clinic.pdf"
@@ -895,15 +899,33 @@ def test_a_clinic_logo_is_printed_once_checked_like_a_drawing(tmp_path, invoke):
     ],
     ids=["named pipe", "link to nothing", "folder"],
 )
-def test_a_clinic_file_that_is_not_a_file_is_said_not_skipped(make, reason, invoke):
+def test_a_clinic_file_that_is_not_a_file_is_said_not_skipped(make, reason, invoke, clinic_folder):
     """Skipped, the sheet would go to a patient without the clinic's phone and number."""
-    data = Path(os.environ["HAMSTRING_CARE_DATA"])
-    data.mkdir(parents=True, exist_ok=True)
-    make(data / "clinic.yaml")
+    make(clinic_folder / "clinic.yaml")
     result = invoke("print", "rice", "-f", "txt", "-o", "-")
     assert result.exit_code == 2 and result.stdout == ""
     (line,) = result.stderr.splitlines()
     assert f"clinic.yaml: {reason}" in line
+
+
+def test_a_clinic_file_in_the_data_folder_is_still_read_with_a_note(invoke, clinic_folder):
+    """Earlier versions read clinic.yaml in the data folder: it still works, said in a line."""
+    data = Path(os.environ["HAMSTRING_CARE_DATA"])
+    data.mkdir(parents=True, exist_ok=True)
+    (data / "clinic.yaml").write_text("clinic: Old Place\n")
+    result = invoke("print", "rice", "-f", "txt", "-o", "-")
+    assert result.exit_code == 0 and "Old Place" in result.stdout
+    assert result.stderr == (
+        "hamstring-care: warning: clinic settings read from the data folder: move "
+        f"{data / 'clinic.yaml'} to {clinic_folder / 'clinic.yaml'}\n"
+    )
+    (clinic_folder / "clinic.yaml").write_text("clinic: New Place\n")
+    both = invoke("print", "rice", "-f", "txt", "-o", "-")
+    assert "New Place" in both.stdout and "Old Place" not in both.stdout
+    assert both.stderr == (
+        f"hamstring-care: warning: {data / 'clinic.yaml'} is not read: "
+        f"{clinic_folder / 'clinic.yaml'} is; remove one of them\n"
+    )
 
 
 def test_right_to_left_notes_and_names_are_aligned_to_their_direction(tmp_path, invoke):

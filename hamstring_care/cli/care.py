@@ -453,7 +453,7 @@ def print_command(
         emergency_number=emergency_number,
         logo=logo,
     )
-    clinic_file = env.history_folder() / plans.CLINIC_FILE
+    clinic_file = plans.clinic_file(env.config_folder(), env.history_folder(), env.warn)
     prescription = plans.prescription(
         library, list(protocol_ids or []), plan, given, clinic_file=clinic_file
     )
