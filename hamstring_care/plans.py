@@ -172,6 +172,8 @@ def clinic_file(config: Path, data: Path, note: Callable[[str], None]) -> Path:
     note(f"clinic settings read from the data folder: move {display_name(older)} to "
          f"{display_name(wanted)}")  # fmt: skip
     return older
+
+
 CLINIC_FIELDS = ("clinic", "clinician", "clinic_phone", "clinic_address", "emergency_number")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -70,7 +71,16 @@ def status(line: str) -> None:
 
 
 def print_json(document: object) -> None:
-    """A command's data as JSON on standard output, one document."""
+    """A command's data as JSON on standard output, one document.
+
+    Letters of every script as they are; every character a terminal could obey or that
+    hides how text reads (C0 and C1 controls, DEL, bidirectional and zero-width ones) written
+    as its JSON escape, so the data reads back exactly and the screen never obeys it.
+    """
     import json
 
-    typer.echo(json.dumps(document, indent=2, ensure_ascii=False))
+    text = json.dumps(document, indent=2, ensure_ascii=False)
+    typer.echo(_UNSEEN.sub(lambda found: f"\\u{ord(found.group()):04x}", text))
+
+
+_UNSEEN = re.compile("[\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
