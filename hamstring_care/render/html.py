@@ -124,23 +124,29 @@ def page_style(patient: str | None, paper: str) -> str:
     )
 
 
-def to_html(sheet: Sheet) -> str:
-    """The sheet as a complete HTML document."""
-    out = [
+def head(title: str, patient: str | None, paper: str, style: str) -> list[str]:
+    """A document's opening, up to ``<body>``: its title and its styles.
+
+    With a policy that lets nothing load from anywhere, whatever a text or picture says.
+    """
+    return [
         "<!DOCTYPE html>",
         '<html lang="en">',
         "<head>",
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        # No network: nothing may load from anywhere, whatever a text or picture says.
         '<meta http-equiv="Content-Security-Policy" '
         "content=\"default-src 'none'; img-src data:; style-src 'unsafe-inline'\">",
-        f"<title>{escape(sheet.title)}</title>",
-        f"<style>{page_style(sheet.patient, sheet.paper)}{STYLE}</style>",
+        f"<title>{escape(title)}</title>",
+        f"<style>{page_style(patient, paper)}{style}</style>",
         "</head>",
         "<body>",
-        "<header>",
     ]
+
+
+def to_html(sheet: Sheet) -> str:
+    """The sheet as a complete HTML document."""
+    out = [*head(sheet.title, sheet.patient, sheet.paper, STYLE), "<header>"]
     if sheet.clinic:
         out.append(f'<p class="clinic"><bdi>{escape(sheet.clinic)}</bdi></p>')
     if sheet.logo is not None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from html import escape
 
-from hamstring_care.render.html import page_style
+from hamstring_care.render.html import head
 from hamstring_care.render.report import (
     LABEL_PT,
     Report,
@@ -155,17 +155,7 @@ def to_html(report: Report) -> str:
     title = report.title + (f": {report.patient}" if report.patient else "")
     now = report.now
     out = [
-        "<!DOCTYPE html>",
-        '<html lang="en">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        '<meta http-equiv="Content-Security-Policy" '
-        "content=\"default-src 'none'; img-src data:; style-src 'unsafe-inline'\">",
-        f"<title>{escape(title)}</title>",
-        f"<style>{page_style(report.patient, report.paper)}{STYLE}</style>",
-        "</head>",
-        "<body>",
+        *head(title, report.patient, report.paper, STYLE),
         f'<h1 dir="auto">{escape(title)}</h1>',
         f'<p class="period">{escape(report.period)}</p>',
         f'<p class="made">{escape(report.made)}</p>',
