@@ -38,7 +38,7 @@ import uuid
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from hamstring_care.history.summary import RunSummary, Summary, local_day
+from hamstring_care.history.summary import RunSummary, Summary
 from hamstring_care.vocab import RED_FLAGS, Disposition, Side, known
 
 if TYPE_CHECKING:
@@ -755,6 +755,3 @@ def _check_in_pain(ids: _Ids, run: RunSummary, run_id: str) -> Iterator[Resource
                     derived(check_id, "pain", moment), ids.patient, score, moment,
                     saved.taken_at, based_on=run_id,
                 )  # fmt: skip
-
-
-__all__ = ["bundle", "derived", "local_day", "to_bytes"]
