@@ -36,7 +36,8 @@ def test_new_routine_goes_to_the_user_folder_and_runs_and_prints(
     result = invoke("protocols", "new", "calf-roll")
     assert result.exit_code == 0, result.stderr
     path = user_folder / "calf-roll.yaml"
-    assert result.stdout.splitlines() == [
+    assert result.stdout == ""  # status lines: on standard error
+    assert result.stderr.splitlines() == [
         f"Wrote {path}: a new routine protocol to edit.",
         "Editors with the YAML language server check it with hamstring-care.schema.json beside it.",
         f"  Check it:  hamstring-care protocols validate {path}",
@@ -58,11 +59,11 @@ def test_new_routine_goes_to_the_user_folder_and_runs_and_prints(
 def test_new_guidance_is_shown_and_overriding_an_id_says_so(user_folder, invoke):
     result = invoke("protocols", "new", "rice", "--kind", "guidance")
     assert result.exit_code == 0
-    assert "  Read it:   hamstring-care protocols show rice" in result.stdout
-    assert result.stderr == (
+    assert "  Read it:   hamstring-care protocols show rice" in result.stderr
+    assert (
         "hamstring-care: warning: rice is also the id of protocols/rice.yaml; "
         "the file in the later folder is used (see protocols list)\n"
-    )
+    ) in result.stderr
     assert "What to expect" in invoke("protocols", "show", "rice").stdout
 
 
@@ -84,7 +85,7 @@ def test_output_to_a_folder_a_file_or_stdout(tmp_path, user_folder, invoke):
     into_folder = invoke("protocols", "new", "calf", "-o", str(folder))
     assert into_folder.exit_code == 0
     assert (folder / "calf.yaml").is_file()
-    assert f"  Try it:    hamstring-care --protocols-dir {folder} run calf" in into_folder.stdout
+    assert f"  Try it:    hamstring-care --protocols-dir {folder} run calf" in into_folder.stderr
     assert invoke("protocols", "new", "knee", "-o", str(folder / "knee.yml")).exit_code == 0
     assert (folder / "knee.yml").is_file()
     shown = invoke("protocols", "new", "calf", "-o", "-")
@@ -127,7 +128,7 @@ def test_schema_command_prints_the_schema(tmp_path, invoke):
     result = invoke("protocols", "schema")
     assert json.loads(result.stdout) == authoring.json_schema()
     out = tmp_path / "schema.json"
-    assert invoke("protocols", "schema", "-o", str(out)).stdout == f"Wrote {out}.\n"
+    assert invoke("protocols", "schema", "-o", str(out)).stderr == f"Wrote {out}.\n"
     assert json.loads(out.read_text()) == authoring.json_schema()
 
 

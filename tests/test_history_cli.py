@@ -227,11 +227,15 @@ def test_export_round_trip_json_and_csv(env, monkeypatch, wall, data, tmp_path, 
     invoke()
     with open_history(data) as history:
         sessions, checks = history.sessions(), history.triage_results()
+        uids, identity = history.uids("sessions"), history.identity()
 
     out = invoke("history", "export", str(tmp_path / "log.json"))
-    assert out.stdout == f"Wrote {tmp_path / 'log.json'}: 2 sessions, 1 check.\n"
+    assert out.stdout == ""  # a status line goes to standard error; data alone to stdout
+    assert out.stderr == f"Wrote {tmp_path / 'log.json'}: 2 sessions, 1 check.\n"
     document = json.loads((tmp_path / "log.json").read_text())
     assert document["history_format"] == SCHEMA_VERSION
+    assert document["history_uid"] == identity
+    assert [s["uid"] for s in document["sessions"]] == [uids[s.id] for s in reversed(sessions)]
     assert [s["pain_after"] for s in document["sessions"]] == [3, None]
     assert document["triage_results"][0]["answers"] == checks[0].answers
     assert [datetime.fromisoformat(s["started_at"]) for s in document["sessions"]] == [

@@ -125,15 +125,16 @@ def test_the_reminders_import_into_two_calendar_parsers(env, invoke, tmp_path):
     out = tmp_path / "reminders.ics"
     result = invoke("program", "today", "--ics", str(out), "--at", "07:30")
     assert result.exit_code == 0, result.stderr
-    assert "a reminder at 07:30 each day for 14 days" in result.stdout
+    assert "a reminder at 07:30 each day for 14 days" in result.stderr
     raw = out.read_bytes()
     assert b"\r\n" in raw and b"http" not in raw.lower()
     (event,) = icalendar.Calendar.from_ical(raw).walk("VEVENT")
-    assert event.decoded("dtstart") == dt.datetime(2026, 12, 1, 7, 30)
-    assert event["rrule"]["FREQ"] == ["DAILY"] and event["rrule"]["COUNT"] == [14]
+    # 18:00 on the first day: today's 07:30 has passed, so the first reminder is tomorrow's.
+    assert event.decoded("dtstart") == dt.datetime(2026, 12, 2, 7, 30)
+    assert event["rrule"]["FREQ"] == ["DAILY"]
     parsed = vobject.readOne(raw.decode())
     days = list(parsed.vevent.getrruleset())
-    assert len(days) == 14 and days[-1] == dt.datetime(2026, 12, 14, 7, 30)
+    assert len(days) == 14 and days[-1] == dt.datetime(2026, 12, 15, 7, 30)
     assert parsed.vevent.valarm.action.value == "DISPLAY"
     bad = invoke("program", "today", "--ics", str(tmp_path / "x.ics"), "--at", "25:00")
     assert bad.exit_code == 2 and "--at must be a time of day" in bad.stderr

@@ -79,7 +79,7 @@ def test_pdf_of_each_protocol_holds_patient_steps_and_footer(tmp_path, library, 
         last = PdfReader(out).pages[-1].extract_text()
         assert last.lstrip().startswith("Daily record"), last[:80]
         assert f"hamstring-care run {pid}" in text
-    assert result.stdout == f"Wrote {out}, {pages} page{'' if pages == 1 else 's'}.\n"
+    assert result.stderr == f"Wrote {out}, {pages} page{'' if pages == 1 else 's'}.\n"
     width = float(PdfReader(out).pages[0].mediabox.width)
     assert round(width) == (595 if paper == "a4" else 612)
 
@@ -329,7 +329,7 @@ def test_missing_folder_and_read_only_folder(tmp_path, monkeypatch, invoke):
 def test_default_file_name_and_mode(tmp_path, monkeypatch, invoke):
     monkeypatch.chdir(tmp_path)
     result = invoke("print", "rice", "--patient", "Jane Doe", "--date", "2026-11-21", "-f", "md")
-    assert result.stdout == "Wrote sheet-jane-doe-2026-11-21.md.\n"
+    assert result.stderr == "Wrote sheet-jane-doe-2026-11-21.md.\n"
     mode = (tmp_path / "sheet-jane-doe-2026-11-21.md").stat().st_mode & 0o777
     assert mode == 0o666 & ~_umask()
 
@@ -398,7 +398,7 @@ def test_plan_new_validates_as_written_and_prints(tmp_path, monkeypatch, invoke)
     )
     assert result.exit_code == 0, result.stderr
     assert (
-        result.stdout == "Wrote plan.yaml. Edit it, then: hamstring-care print --plan plan.yaml\n"
+        result.stderr == "Wrote plan.yaml. Edit it, then: hamstring-care print --plan plan.yaml\n"
     )
     again = invoke("plan", "new")
     assert again.exit_code == 2 and "already exists" in again.stderr
@@ -689,12 +689,18 @@ def test_the_record_is_made_for_a_pen(invoke):
     assert "Day  Date" not in rice
 
 
-def test_a_clinic_types_its_details_once(invoke, write, tmp_path):
-    """clinic.yaml in the data folder fills what the plan and the options leave out."""
-    import os
+@pytest.fixture
+def clinic_folder(tmp_path, monkeypatch) -> Path:
+    """The user config folder of this test alone, where clinic.yaml lives (issue 27)."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    folder = tmp_path / "config" / "hamstring-care"
+    folder.mkdir(parents=True)
+    return folder
 
-    data = Path(os.environ["HAMSTRING_CARE_DATA"])
-    data.mkdir(parents=True, exist_ok=True)
+
+def test_a_clinic_types_its_details_once(invoke, write, tmp_path, clinic_folder):
+    """clinic.yaml in the config folder fills what the plan and the options leave out."""
+    data = clinic_folder
     (data / "clinic.yaml").write_text(
         "clinic: Riverside Physio\nclinic_phone: 01234 567890\nemergency_number: '999'\n"
         "clinician: Dr A. Smith\n"
@@ -840,10 +846,9 @@ def png(width: int, height: int) -> bytes:
     return buffer.getvalue()
 
 
-def test_a_clinic_logo_is_printed_once_checked_like_a_drawing(tmp_path, invoke):
+def test_a_clinic_logo_is_printed_once_checked_like_a_drawing(tmp_path, invoke, clinic_folder):
     """Off by default; a PNG or a self-contained SVG, at the top of the PDF and the HTML;
     anything else is refused with one line, and nothing is written."""
-    import os
 
     logo = tmp_path / "logo.png"
     logo.write_bytes(png(300, 100))
@@ -877,8 +882,7 @@ def test_a_clinic_logo_is_printed_once_checked_like_a_drawing(tmp_path, invoke):
         assert reason in result.stderr and len(result.stderr.strip().splitlines()) == 1, name
         assert not out.exists()
 
-    data = Path(os.environ["HAMSTRING_CARE_DATA"])
-    data.mkdir(parents=True, exist_ok=True)
+    data = clinic_folder
     (data / "logo.png").write_bytes(png(120, 40))
     (data / "clinic.yaml").write_text("clinic: Riverside Physio\nlogo: logo.png\n")
     from_clinic = tmp_path / "clinic.pdf"
@@ -895,15 +899,33 @@ def test_a_clinic_logo_is_printed_once_checked_like_a_drawing(tmp_path, invoke):
     ],
     ids=["named pipe", "link to nothing", "folder"],
 )
-def test_a_clinic_file_that_is_not_a_file_is_said_not_skipped(make, reason, invoke):
+def test_a_clinic_file_that_is_not_a_file_is_said_not_skipped(make, reason, invoke, clinic_folder):
     """Skipped, the sheet would go to a patient without the clinic's phone and number."""
-    data = Path(os.environ["HAMSTRING_CARE_DATA"])
-    data.mkdir(parents=True, exist_ok=True)
-    make(data / "clinic.yaml")
+    make(clinic_folder / "clinic.yaml")
     result = invoke("print", "rice", "-f", "txt", "-o", "-")
     assert result.exit_code == 2 and result.stdout == ""
     (line,) = result.stderr.splitlines()
     assert f"clinic.yaml: {reason}" in line
+
+
+def test_a_clinic_file_in_the_data_folder_is_still_read_with_a_note(invoke, clinic_folder):
+    """Earlier versions read clinic.yaml in the data folder: it still works, said in a line."""
+    data = Path(os.environ["HAMSTRING_CARE_DATA"])
+    data.mkdir(parents=True, exist_ok=True)
+    (data / "clinic.yaml").write_text("clinic: Old Place\n")
+    result = invoke("print", "rice", "-f", "txt", "-o", "-")
+    assert result.exit_code == 0 and "Old Place" in result.stdout
+    assert result.stderr == (
+        "hamstring-care: warning: clinic settings read from the data folder: move "
+        f"{data / 'clinic.yaml'} to {clinic_folder / 'clinic.yaml'}\n"
+    )
+    (clinic_folder / "clinic.yaml").write_text("clinic: New Place\n")
+    both = invoke("print", "rice", "-f", "txt", "-o", "-")
+    assert "New Place" in both.stdout and "Old Place" not in both.stdout
+    assert both.stderr == (
+        f"hamstring-care: warning: {data / 'clinic.yaml'} is not read: "
+        f"{clinic_folder / 'clinic.yaml'} is; remove one of them\n"
+    )
 
 
 def test_right_to_left_notes_and_names_are_aligned_to_their_direction(tmp_path, invoke):

@@ -67,6 +67,15 @@ R = TypeVar("R")
 T = TypeVar("T")
 WAIT_SECONDS = 10.0  # how long a writer waits for another process's transaction
 
+UID_TABLES = ("triage_results", "sessions", "program_runs", "program_check_ins")
+"""The tables whose rows carry a stable id (``uid``, schema 6)."""
+NEW_UID = (
+    "lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || "
+    "substr(hex(randomblob(2)), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || "
+    "substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))"
+)
+"""A random (version 4) UUID, made by SQLite itself, so that every writer gives one."""
+
 MIGRATIONS: list[str] = [
     # 0 -> 1: the first schema.
     """
@@ -193,6 +202,18 @@ MIGRATIONS: list[str] = [
     CREATE UNIQUE INDEX one_program_under_way ON program_runs((ended_at IS NULL))
         WHERE ended_at IS NULL;
     """,
+    # 5 -> 6: a stable id for every record and for the file itself (random UUIDs, kept), so
+    # that two exports of one history name each record alike (FHIR). Rows from before get
+    # theirs here; a new row gets its own from a trigger as it is inserted, unless given one.
+    "CREATE TABLE identity (uid TEXT NOT NULL);\n"
+    f"INSERT INTO identity (uid) VALUES ({NEW_UID});\n"
+    + "".join(
+        f"ALTER TABLE {table} ADD COLUMN uid TEXT;\n"
+        f"UPDATE {table} SET uid = {NEW_UID};\n"
+        f"CREATE TRIGGER {table}_uid AFTER INSERT ON {table} WHEN NEW.uid IS NULL "
+        f"BEGIN UPDATE {table} SET uid = {NEW_UID} WHERE id = NEW.id; END;\n"
+        for table in UID_TABLES
+    ),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -1011,6 +1032,22 @@ class History:
             found.append(_advice(AdviceSource.CLEARANCE, row))
         return found
 
+    # --- stable ids (schema 6) ------------------------------------------------------------
+
+    def uids(self, table: str) -> dict[int, str]:
+        """Each row's stable id by its number (empty in a file from before version 6)."""
+        if table not in UID_TABLES or self.version < 6:
+            return {}
+        rows = self._query(f"SELECT id, uid FROM {table} WHERE uid IS NOT NULL")
+        return {row[0]: str(row[1]) for row in rows if isinstance(row[0], int)}
+
+    def identity(self) -> str | None:
+        """The file's own stable id (None in a file from before version 6)."""
+        if self.version < 6:
+            return None
+        row = self._query("SELECT uid FROM identity LIMIT 1")
+        return str(row[0][0]) if row and row[0][0] else None
+
     def integrity_problems(self) -> list[str]:
         """What SQLite's integrity check finds wrong (empty when the file is sound)."""
         rows = self._query("PRAGMA integrity_check")
@@ -1105,7 +1142,31 @@ def carry_over(source: Path, target: History) -> Counts:
         for check_in in check_ins:
             if check_in.run_id in runs_kept:
                 _insert(db, CHECK_INS, _check_in_values(check_in))
+        _carry_uids(source, db)
     return Counts(len(sessions), len(checks), len(runs_kept))
+
+
+def _carry_uids(source: Path, db: sqlite3.Connection) -> None:
+    """Give the rows carried over the stable ids they had (a file from before 6 has none).
+
+    Checks, sessions and programs keep their numbers; a check-in is found by its program
+    and day (one a day).
+    """
+    connection = sqlite3.connect(source, timeout=WAIT_SECONDS)
+    try:
+        for table, key in [(t, "id") for t in UID_TABLES[:3]] + [(UID_TABLES[3], "run_id, day")]:
+            with contextlib.suppress(sqlite3.Error):
+                rows = connection.execute(
+                    f"SELECT uid, {key} FROM {table} WHERE uid IS NOT NULL"
+                ).fetchall()
+                where = " AND ".join(f"{name.strip()} = ?" for name in key.split(","))
+                db.executemany(f"UPDATE {table} SET uid = ? WHERE {where}", rows)
+        with contextlib.suppress(sqlite3.Error):
+            found = connection.execute("SELECT uid FROM identity LIMIT 1").fetchone()
+            if found and isinstance(found[0], str):
+                db.execute("UPDATE identity SET uid = ?", (found[0],))
+    finally:
+        connection.close()
 
 
 def _advice(source: AdviceSource, row: Row, default: Disposition | None = None) -> Advice:
@@ -1344,8 +1405,16 @@ def _migrate(history: History) -> None:
 
 
 def _statements(script: str) -> list[str]:
-    # executescript() would COMMIT the open transaction; run the statements one by one.
-    return [s.strip() for s in script.split(";") if s.strip()]
+    # executescript() would COMMIT the open transaction; run the statements one by one. A
+    # trigger's body holds semicolons of its own: a statement ends where SQLite says it does.
+    found, part = [], ""
+    for piece in script.split(";"):
+        part += piece + ";"
+        if sqlite3.complete_statement(part):
+            if part.strip(" \n;"):
+                found.append(part.strip())
+            part = ""
+    return found
 
 
 def schema_at(connection: sqlite3.Connection, version: int) -> None:
