@@ -289,6 +289,80 @@ def test_forget_needs_confirmation(env, monkeypatch, wall, data, invoke):
     assert invoke("history", "forget", "--before", "31/10/2026", "--yes").exit_code == 2
 
 
+def add_program(folder: Path, started: datetime, days: int, *, ended: bool = False) -> int:
+    """A back-to-running program started at ``started`` with a check-in on each of ``days``."""
+    from hamstring_care.history.store import ProgramCheckIn, ProgramRun, ProgramStop
+    from hamstring_care.progression import CheckIn
+    from hamstring_care.vocab import Side
+
+    with open_history(folder) as history:
+        run_id = history.start_program(
+            ProgramRun(program_id="back-to-running", program_version="2.1.0", side=Side.LEFT,
+                       start_stage="walk", started_at=started)
+        )  # fmt: skip
+        for n in range(days):
+            taken = started + timedelta(days=n, hours=10)
+            said = CheckIn(taken.date(), "walk", 1, {"walk_pain_free": True}, rest_pain=0)
+            history.add_check_in(ProgramCheckIn(run_id=run_id, check=said, taken_at=taken))
+        if ended:
+            at = started + timedelta(days=days)
+            history.end_program(ProgramStop(run_id, "restarted", None, at))
+    return run_id
+
+
+def test_forget_counts_programs_and_takes_a_program_with_all_its_check_ins(env, wall, data, invoke):
+    """A program started before the day goes with every check-in, even those after it."""
+    add_sessions(data, [(6, 3)] * 2, T0 - timedelta(days=20))
+    add_program(data, T0 - timedelta(days=12), 4, ended=True)  # its check-ins: days -12 to -9
+    add_program(data, T0 - timedelta(days=8), 5)  # days -8 to -4, under way
+    before = (T0 - timedelta(days=10)).date().isoformat()
+
+    asked = []
+
+    class Refuses:
+        def confirm(self, text, default=True):
+            asked.append(text)
+            return False
+
+    env.prompter = Refuses()
+    assert invoke("history", "forget", "--before", before).stdout == "Nothing deleted.\n"
+    assert asked == [
+        "Delete 2 sessions, 0 checks, 1 program and 4 program check-ins from before "
+        "Fri 23 Oct 2026? This cannot be undone."
+    ]
+    done = invoke("history", "forget", "--before", before, "--yes")
+    assert done.stdout == "Deleted 2 sessions, 0 checks, 1 program and 4 program check-ins.\n"
+    with open_history(data) as history:
+        run = history.active_program()
+        assert run is not None and len(history.check_ins(run.id)) == 5
+    everything = invoke("history", "forget", "--all", "--yes")
+    assert everything.stdout == "Deleted 0 sessions, 0 checks, 1 program and 5 program check-ins.\n"
+
+
+def test_forget_says_when_the_newest_advice_goes_with_what_it_deletes(env, wall, data, invoke):
+    """Deleting a record does not make its advice wrong: the person is told before saying yes."""
+    add_sessions(data, [(4, 3)], T0 - timedelta(days=3))
+    check(env, RICE_WALKING_HURTS)  # see a clinician
+    assert invoke().exit_code == 0
+    older = invoke("history", "forget", "--before", (T0 - timedelta(days=1)).date().isoformat(),
+                   "--yes")  # fmt: skip
+    assert older.stdout == "Deleted 1 session and 0 checks.\n"
+    assert older.stderr == ""  # the advice stays
+    everything = invoke("history", "forget", "--all", "--yes")
+    assert everything.stdout == "Deleted 0 sessions and 1 check.\n"
+    assert "this deletes the newest advice too" in everything.stderr
+    assert "after a check" in everything.stderr
+    assert "only after a new check" in everything.stderr
+    assert invoke("advice").stdout.startswith("No advice saved yet")
+
+
+def test_forget_says_nothing_of_advice_that_allows_self_care(env, wall, data, invoke):
+    check(env, yaml_answers(SELF_MASSAGE))
+    assert invoke().exit_code == 0
+    done = invoke("history", "forget", "--all", "--yes")
+    assert (done.stdout, done.stderr) == ("Deleted 0 sessions and 1 check.\n", "")
+
+
 # --- bad conditions ---------------------------------------------------------------------
 
 
@@ -571,7 +645,32 @@ def test_repair_carries_a_program_and_its_check_ins_over(env, wall, data, invoke
     repaired = invoke("history", "repair", "--yes")
     assert repaired.exit_code == 0, repaired.stderr
     assert "program check-in 2: answers is not JSON" in repaired.stderr
+    assert "0 sessions, 0 checks, 1 program and 1 program check-in carried over" in (
+        repaired.stdout
+    )
     with open_history(data) as history:
         run = history.active_program()
         assert run is not None and (run.side, run.pain_limit) == ("left", 3)
         assert [c.check.day.day for c in history.check_ins(run.id)] == [1]
+
+
+def test_repair_carries_a_second_program_under_way_over_as_ended(env, wall, data, invoke):
+    """Two programs under way (only a damaged file holds them): none is dropped."""
+    older = add_program(data, T0 - timedelta(days=9), 2, ended=True)
+    newer = add_program(data, T0 - timedelta(days=5), 1)
+    add_sessions(data, [(3, 2)], T0 - timedelta(days=1))
+    spoil(
+        data,
+        "DROP INDEX one_program_under_way; UPDATE sessions SET pain_before = 'bad'; "
+        f"UPDATE program_runs SET ended_at = NULL, end_reason = NULL WHERE id = {older};",
+    )
+    repaired = invoke("history", "repair", "--yes")
+    assert repaired.exit_code == 0, repaired.stderr
+    assert "0 sessions, 0 checks, 2 programs and 3 program check-ins carried over" in (
+        repaired.stdout
+    )
+    with open_history(data) as history:
+        assert history.active_program().id == newer
+        ended = next(r for r in history.program_runs() if r.id == older)
+        assert ended.end_reason == "restarted"
+        assert ended.ended_at == T0 - timedelta(days=5)

@@ -276,8 +276,9 @@ def history_forget(
     everything: Annotated[bool, typer.Option("--all", help="Delete everything saved.")] = False,
     yes: YesOption = False,
 ) -> None:
-    """Delete saved sessions and checks, for good (asks first)."""
+    """Delete saved sessions, checks and programs, for good (asks first)."""
     from hamstring_care.dates import day_label, option_date
+    from hamstring_care.flows.safety import forgetting
     from hamstring_care.history.progress import local_midnight
 
     if everything == (before is not None):
@@ -290,19 +291,18 @@ def history_forget(
             return
         counts = history.counts(cutoff)
         when = "" if cutoff is None else f" from before {day_label(cutoff.date())} {cutoff.year}"
-        what = (
-            f"{count(counts.sessions, 'session')} and {count(counts.triage_results, 'check')}{when}"
-        )
-        if not counts.sessions and not counts.triage_results:
+        what = f"{counts.in_words()}{when}"
+        if not counts.any:
             typer.echo(f"Nothing to delete: {what}.")
             return
+        warning = forgetting(history, cutoff, env.library().triage())
+        if warning is not None:
+            env.warn(warning)
         if not _confirmed(env, f"Delete {what}? This cannot be undone.", yes, "delete"):
             typer.echo("Nothing deleted.")
             return
         done = history.forget(cutoff)
-    typer.echo(
-        f"Deleted {count(done.sessions, 'session')} and {count(done.triage_results, 'check')}."
-    )
+    typer.echo(f"Deleted {done.in_words()}.")
 
 
 def _confirmed(env: Environment, question: str, yes: bool, action: str) -> bool:
@@ -363,6 +363,5 @@ def history_repair(
         carried = carry_over(kept, fresh)
     typer.echo(
         f"Set the damaged file aside as {visible(str(kept))}. A new history starts at {shown} with "
-        f"{count(carried.sessions, 'session')} and {count(carried.triage_results, 'check')} "
-        "carried over; what could not be read stays in the file set aside."
+        f"{carried.in_words()} carried over; what could not be read stays in the file set aside."
     )
