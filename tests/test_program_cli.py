@@ -29,6 +29,13 @@ def on(env, day: int) -> None:
     env.now = lambda: START + dt.timedelta(days=day - 1)
 
 
+def started(env, invoke, *args: str) -> None:
+    """A program started alone (at stage 2: stage 1 done already, the reason it asks for)."""
+    env.prompter = CheckInAsker({})
+    result = invoke("program", "start", *args)
+    assert result.exit_code == 0, result.stderr
+
+
 def live(env, invoke, day: int, answers: dict):
     on(env, day)
     env.prompter = CheckInAsker(answers)
@@ -220,7 +227,7 @@ def test_routines_played_in_a_program_are_saved_and_the_chart_marks_stage_change
 
     checked(env)
     on(env, 1)
-    invoke("program", "start", "--stage", "lengthen")
+    started(env, invoke, "--stage", "lengthen")
     live(env, invoke, 1, {"play": True})
     for day in (2, 3, 4):
         live(env, invoke, day, {})
@@ -265,7 +272,7 @@ def test_stop_it_hurts_in_a_program_routine_ends_the_day(
 
     checked(env)
     on(env, 1)
-    invoke("program", "start", "--stage", "lengthen")
+    started(env, invoke, "--stage", "lengthen")
     stop_at_first_routine(env, disposition)
     out = live(env, invoke, 1, {"play": True})
     assert "Stopped because it hurts: no more exercise today." in out

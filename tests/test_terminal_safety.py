@@ -104,6 +104,7 @@ def test_4_and_7_a_day_above_the_limit_settled_by_morning_goes_on(tmp_path):
     self_care_check_saved()
     started = spawn(tmp_path, "program", "start", "--stage", "lengthen",
                     HAMSTRING_CARE_TODAY="2026-12-01")  # fmt: skip
+    answer(started, [("Walking for 20 minutes: pain at most 4/10", "y")])  # the reason
     assert finish(started)[1] == 0
     child = spawn(tmp_path, "program", "today", NO_COLOR="1", HAMSTRING_CARE_TODAY="2026-12-01")
     answer(

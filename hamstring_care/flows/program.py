@@ -157,6 +157,8 @@ def start(
         onset = _onset_day(last, triage) or today(env)
         if index >= program.unassisted_stages and plan is None:
             clearance = _confirm_cleared(env, program, first)
+        elif index > 0 and plan is None:
+            _confirm_reason(env, program, index)
         floor = earliest(first.earliest_day, onset)
         if plan is None and floor is not None and today(env) < floor:
             raise ProgramRefused(
@@ -198,6 +200,32 @@ def _onset_day(check: TriageRecord | None, triage: TriageProtocol) -> dt.date | 
     if check is None or not isinstance(days, int) or isinstance(days, bool):
         return None
     return check.taken_at.astimezone().date() - dt.timedelta(days=days)
+
+
+def _confirm_reason(env: Environment, program: ProgramProtocol, index: int) -> None:
+    """Alone, a stage after the first needs a reason: the stage before it is done already.
+
+    Its questions are asked now (no by default); any answer but yes starts earlier.
+    """
+    stage, before = program.stages[index], program.stages[index - 1]
+    refused = ProgramRefused(
+        f"stage {index + 1} ({stage.title}) starts alone only once stage {index} "
+        f"({before.title}) is done: start there: {env.program} program start"
+        + ("" if index == 1 else f" --stage {before.id}")
+    )
+    if not env.can_ask:
+        raise refused
+    asked = [q.worded(program.pain_limit) for q in before.questions] or [
+        f"Is stage {index} ({before.title}) done already?"
+    ]
+    env.out().print(
+        f"To start at stage {index + 1} ({stage.title}), stage {index} ({before.title}) "
+        "should be done already:",
+        markup=False,
+    )
+    for question in asked:
+        if not env.asker().confirm(question, default=False, key=Ask.STAGE_REASON):
+            raise refused
 
 
 def _confirm_cleared(env: Environment, program: ProgramProtocol, stage: Stage) -> str:
