@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from typer.testing import CliRunner
@@ -55,7 +56,7 @@ def test_triage_json_has_the_documented_shape(write, invoke):
     assert out["disposition"] == "self_massage"
     assert out["protocols"] == ["foam-roller-and-ball", "hamstring-stretch"]
     assert out["cautions"] == ["no_knee_crease"]
-    assert out["triage_version"] == "2.1.0"
+    assert out["triage_version"] == "2.1.1"
     assert out["reasons"][0]["rule"] == "ready-for-self-care"
 
 
@@ -315,7 +316,9 @@ def test_validate_a_broken_folder(write, tmp_path, invoke):
 def test_protocols_dir_overrides_and_says_so(write, tmp_path, monkeypatch, invoke):
     write(
         "clinic/triage.yaml",
-        bundled_text("triage.yaml").replace('version: "2.1.0"', 'version: "9.0"'),
+        re.sub(
+            r'^version: ".*"$', 'version: "9.0"', bundled_text("triage.yaml"), count=1, flags=re.M
+        ),
     )
     path = write("a.yaml", SELF_MASSAGE)
     result = invoke("--protocols-dir", str(tmp_path / "clinic"), "triage", "--answers", str(path))

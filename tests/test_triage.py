@@ -432,11 +432,12 @@ TABLE = [
         ["no_massage", "no_compression"],
     ),
     (
-        "2.0: a previous clot, gradual for 30 days mid-thigh, stays self-care",
+        # Triage 2.1 names no time limit: 2.0's four weeks no longer make it self-care.
+        "2.1: a previous clot, gradual for 30 days mid-thigh, needs a clot ruled out",
         case(risk_factors=["previous_clot"]),
-        "self_massage",
-        "ready-for-self-care",
-        [],
+        "urgent",
+        "clot-risk",
+        ["no_massage", "no_compression"],
     ),
     (
         "2.0: a knock, day 5",
