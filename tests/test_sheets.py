@@ -513,7 +513,7 @@ def test_run_plan_plays_its_routines_and_points_to_guidance(tmp_path, invoke):
     )
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines() == [
-        "The first 2-3 days after a hamstring strain: read it with hamstring-care protocols show rice",
+        "Test guidance: read it with hamstring-care protocols show rice",
         "Left leg: Roll quickly, 1 s",
         "  How: Roll.",
         "  Cue: Roll on.",
