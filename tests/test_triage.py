@@ -1,8 +1,8 @@
 """The bundled triage against CLINICAL.md's decision table and its Triage 2.0 section.
 
-One case per row and edge. The engine's mechanics, on a small triage of the suite's own,
-are in tests/test_triage_engine.py. The 1.1 rows keep their result unless 2.0 makes it more careful;
-those cases say so in their name ("2.0: ...").
+One case per row and edge. The 1.1 rows keep their result unless 2.0 makes it more careful;
+those cases say so in their name ("2.0: ..."). The engine's mechanics, on a small triage of
+the suite's own, are in tests/test_triage_engine.py.
 """
 
 from __future__ import annotations
