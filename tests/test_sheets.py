@@ -730,10 +730,7 @@ def test_a_clinic_types_its_details_once(invoke, write, tmp_path):
 
 def test_a_right_to_left_name_keeps_the_pdf_footer_in_order(tmp_path, invoke):
     out = tmp_path / "ar.pdf"
-    assert (
-        invoke("print", "hamstring-stretch", "--patient", "مرحبا سارة", "-o", str(out)).exit_code
-        == 0
-    )
+    assert invoke("print", "stretch", "--patient", "مرحبا سارة", "-o", str(out)).exit_code == 0
     footer = PdfReader(out).pages[0].extract_text().splitlines()[-1]
     assert footer.rstrip().endswith("page 1 of 2"), footer
     assert "· ·" not in footer and not footer.lstrip().startswith("·")
@@ -742,7 +739,7 @@ def test_a_right_to_left_name_keeps_the_pdf_footer_in_order(tmp_path, invoke):
 @pytest.mark.parametrize("paper", ["a4", "letter"])
 def test_a_long_record_goes_on_under_a_continued_heading(tmp_path, invoke, paper):
     out = tmp_path / "long.pdf"
-    args = ["print", "hamstring-stretch", "--days", "60", "--date", "2026-11-22"]
+    args = ["print", "stretch", "--days", "60", "--date", "2026-11-22"]
     args += ["--paper", paper, "-o", str(out)]
     assert invoke(*args).exit_code == 0
     pages = [page.extract_text().lstrip() for page in PdfReader(out).pages]
@@ -838,7 +835,7 @@ def test_a_schedule_of_some_days_a_week_lists_those_days(tmp_path, invoke, write
     assert len(session_days(start, 14, 7)) == 14
     assert [d.day for d in session_days(start, 7, 1)] == [23]
     text = invoke(
-        "print", "hamstring-stretch", "--days-a-week", "3", "--date", "2026-11-23",
+        "print", "stretch", "--days-a-week", "3", "--date", "2026-11-23",
         "-f", "txt", "-o", "-",
     ).stdout  # fmt: skip
     assert "How often: Once a day, 3 days a week, for 14 days" in text
@@ -953,15 +950,15 @@ def test_right_to_left_notes_and_names_are_aligned_to_their_direction(tmp_path, 
 
 @pytest.mark.parametrize("fmt", ["txt", "md", "html"])
 def test_no_command_leaves_the_terminal_off_the_sheet(fmt, invoke):
-    with_command = invoke("print", "hamstring-stretch", "-f", fmt, "-o", "-").stdout
-    without = invoke("print", "hamstring-stretch", "--no-command", "-f", fmt, "-o", "-").stdout
+    with_command = invoke("print", "stretch", "-f", fmt, "-o", "-").stdout
+    without = invoke("print", "stretch", "--no-command", "-f", fmt, "-o", "-").stdout
     assert "Also on your computer" in with_command and "hamstring-care run" in with_command
     assert "Also on your computer" not in without and "hamstring-care run" not in without
 
 
 def test_no_command_in_the_pdf(tmp_path, invoke):
     out = tmp_path / "s.pdf"
-    assert invoke("print", "hamstring-stretch", "--no-command", "-o", str(out)).exit_code == 0
+    assert invoke("print", "stretch", "--no-command", "-o", str(out)).exit_code == 0
     assert "Also on your computer" not in pdf_text(out)[0]
 
 

@@ -46,7 +46,9 @@ def data() -> Path:
     return Path(os.environ["HAMSTRING_CARE_DATA"])
 
 
-def test_a_session_run_in_the_terminal_shows_in_history_then_is_forgotten(tmp_path):
+def test_a_session_run_in_the_terminal_shows_in_history_then_is_forgotten(
+    tmp_path, small_protocols
+):
     child = spawn_run(tmp_path, "--count-in", "1")
     answer(child, [("pain now", "4" + ENTER), ("Press a spot", ""), ("tenderness eases", ENTER)])
     answer(child, [("How is the pain now", "2" + ENTER)])
@@ -65,7 +67,7 @@ def test_a_session_run_in_the_terminal_shows_in_history_then_is_forgotten(tmp_pa
         assert history.counts().sessions == 0
 
 
-def test_ctrl_c_mid_routine_keeps_what_was_done(tmp_path):
+def test_ctrl_c_mid_routine_keeps_what_was_done(tmp_path, small_protocols):
     child = spawn_run(tmp_path, "--count-in", "1")
     answer(child, [("pain now", ENTER), ("LEFT LEG", CTRL_C)])
     assert finish(child)[1] == 130
