@@ -341,6 +341,19 @@ def test_validating_a_clinic_folder_reads_as_the_readme_shows(readme_folder, inv
 # --- the files the README shows --------------------------------------------------------
 
 
+def test_the_answers_example_is_a_complete_answers_file(triage_protocol):
+    """Every question the bundled triage asks is answered, and the result is RICE, as shown."""
+    import yaml
+
+    from hamstring_care.triage import parse_answers, triage
+
+    answers, problems = parse_answers(triage_protocol, yaml.safe_load(answers_example()))
+    assert problems == []
+    assert set(answers) == {"red_flags", *(q.id for q in triage_protocol.questions)}
+    assert triage(triage_protocol, answers).disposition == "rice"
+    assert f'"triage_version": "{triage_protocol.version}"' in README
+
+
 def yaml_block(first_line: str) -> str:
     (body,) = [b for lang, b in fenced_blocks() if lang == "yaml" and b.startswith(first_line)]
     return body
