@@ -77,6 +77,7 @@ def test_answers_the_flow_would_not_ask_are_ignored(small_triage):
     # A pop only counts after a sudden onset, sitting only at the sit bone.
     result = triage(small_triage, {**CALM, "felt_pop": "yes", "sitting_hurts": "yes"})
     assert (result.disposition, result.rule) == ("self_massage", "ready-for-self-care")
+    assert result.answers == CALM  # accepted, and left out of what is kept
 
 
 def test_sitting_question_applies_only_at_the_sit_bone(small_triage):
