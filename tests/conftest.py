@@ -62,6 +62,7 @@ def library() -> Library:
 
 @pytest.fixture(scope="session")
 def triage_protocol(library: Library):
+    """The bundled triage: only for the tests about the bundled content."""
     return library.triage()
 
 
