@@ -35,15 +35,16 @@ NOW = datetime(2026, 12, 1, 18, 0, tzinfo=timezone.utc)
 FENCED = r"^```(\w*)\n(.*?)^```"
 
 
-def fenced_blocks() -> list[tuple[str, str]]:
-    """Each fenced block of the README: its language (often none) and its text."""
-    return re.findall(FENCED, README, re.MULTILINE | re.DOTALL)
+def block(lang: str, start: str) -> str:
+    """The README's one fenced block of this language (often none) that starts so."""
+    found = re.findall(FENCED, README, re.MULTILINE | re.DOTALL)
+    (text,) = [text for kind, text in found if kind == lang and text.startswith(start)]
+    return text
 
 
 def answers_example() -> str:
     """The README's answers file (### Answers files)."""
-    block = README.split("### Answers files", 1)[1]
-    return block.split("```yaml\n", 1)[1].split("```", 1)[0]
+    return block("yaml", "red_flags: []")
 
 
 # --- how each example runs --------------------------------------------------------------
@@ -187,7 +188,7 @@ def steps_for(text: str, shown: list[str] = ()) -> list[Step] | str:
     if text in HOW:
         return HOW[text]
     for prefix, reason in SKIPPED_PREFIXES.items():
-        if text.startswith(prefix) or text.split(" ", 1)[-1].startswith(prefix):
+        if text.startswith(prefix):
             return reason
     words = shlex.split(text, comments=True)
     environ = []
@@ -297,15 +298,9 @@ def matches(shown: Any, printed: Any) -> bool:
 
 def test_the_json_output_is_what_the_readme_shows(readme_folder, invoke):
     """`triage --answers FILE --json`, of the README's answers example."""
-    (shown,) = [json.loads(body) for lang, body in fenced_blocks() if lang == "json"]
+    shown = json.loads(block("json", "{"))
     printed = json.loads(invoke("triage", "--answers", ANSWERS, "--json").stdout)
     assert matches(shown, printed), json.dumps(printed, indent=2)
-
-
-def error_block(start: str) -> list[str]:
-    """The lines of the README's output block that starts with ``start``."""
-    (body,) = [body for lang, body in fenced_blocks() if not lang and body.startswith(start)]
-    return body.splitlines()
 
 
 def test_a_wrong_hold_reads_as_the_readme_shows(readme_folder, invoke):
@@ -318,7 +313,9 @@ def test_a_wrong_hold_reads_as_the_readme_shows(readme_folder, invoke):
     path.write_text("    hold: ".join([first, second, rest]), encoding="utf-8")
     result = invoke("protocols", "validate", "protocols/foam-roller-and-ball.yaml")
     assert result.exit_code == 2
-    assert result.stderr.splitlines() == error_block("protocols/foam-roller-and-ball.yaml:")
+    assert (
+        result.stderr.splitlines() == block("", "protocols/foam-roller-and-ball.yaml:").splitlines()
+    )
 
 
 def test_validating_a_clinic_folder_reads_as_the_readme_shows(readme_folder, invoke):
@@ -335,7 +332,7 @@ def test_validating_a_clinic_folder_reads_as_the_readme_shows(readme_folder, inv
     result = invoke("protocols", "validate", "clinic")
     assert result.exit_code == 2
     printed = result.stderr.replace(f"{ROOT}/protocols/", "protocols/")
-    assert printed.splitlines() == error_block("clinic/calf-roll.yaml:")
+    assert printed.splitlines() == block("", "clinic/calf-roll.yaml:").splitlines()
 
 
 # --- the files the README shows --------------------------------------------------------
@@ -354,11 +351,6 @@ def test_the_answers_example_is_a_complete_answers_file(triage_protocol):
     assert f'"triage_version": "{triage_protocol.version}"' in README
 
 
-def yaml_block(first_line: str) -> str:
-    (body,) = [b for lang, b in fenced_blocks() if lang == "yaml" and b.startswith(first_line)]
-    return body
-
-
 def test_the_clinic_file_is_used_as_shown(readme_folder, invoke):
     """clinic.yaml, as the README writes it (its logo beside it), fills every sheet."""
     import io
@@ -367,7 +359,7 @@ def test_the_clinic_file_is_used_as_shown(readme_folder, invoke):
 
     data = readme_folder.parent / "data"
     data.mkdir(exist_ok=True)
-    (data / "clinic.yaml").write_text(yaml_block("clinic: "), encoding="utf-8")
+    (data / "clinic.yaml").write_text(block("yaml", "clinic: "), encoding="utf-8")
     logo = io.BytesIO()
     Image.new("RGB", (120, 40), (42, 111, 151)).save(logo, "PNG")
     (data / "logo.png").write_bytes(logo.getvalue())
@@ -378,7 +370,7 @@ def test_the_clinic_file_is_used_as_shown(readme_folder, invoke):
 
 @pytest.mark.parametrize("first_line", ["patient: Jane Doe", "patient: Sam Runner"])
 def test_each_plan_file_is_valid_as_shown(first_line, readme_folder, invoke):
-    (readme_folder / "plan.yaml").write_text(yaml_block(first_line), encoding="utf-8")
+    (readme_folder / "plan.yaml").write_text(block("yaml", first_line), encoding="utf-8")
     sheet = invoke("print", "--plan", "plan.yaml", "-f", "txt", "-o", "-")
     assert sheet.exit_code == 0, sheet.stderr
     assert f"Patient: {first_line.split(': ')[1]}" in sheet.stdout
