@@ -84,7 +84,7 @@ class ScriptedAsker:
     """
 
     def __init__(self, answers: dict, interrupt_at: str | None = None) -> None:
-        self.answers = answers
+        self.answers = dict(answers)  # its own: "review" is consumed as it goes
         self.asked: list[str] = []
         self.interrupt_at = interrupt_at
 

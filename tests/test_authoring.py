@@ -13,6 +13,7 @@ import yaml
 from hamstring_care.source import authoring
 from hamstring_care.source.library import bundled_dir, load_protocol
 from tests.conftest import bundled_text
+from tests.fixtures import small_text
 
 
 @pytest.fixture
@@ -31,7 +32,7 @@ def test_each_starter_validates_as_written_without_warnings(tmp_path, kind, invo
 
 
 def test_new_routine_goes_to_the_user_folder_and_runs_and_prints(
-    user_folder, tmp_path, monkeypatch, invoke
+    user_folder, tmp_path, monkeypatch, invoke, small_protocols
 ):
     result = invoke("protocols", "new", "calf-roll")
     assert result.exit_code == 0, result.stderr
@@ -138,7 +139,7 @@ def test_every_bundled_protocol_fits_the_schema(validator, name):
 
 
 @pytest.mark.parametrize("kind", authoring.KINDS)
-def test_starters_and_new_plans_fit_the_schema(validator, kind, tmp_path, invoke):
+def test_starters_and_new_plans_fit_the_schema(validator, kind, tmp_path, invoke, small_protocols):
     assert list(validator.iter_errors(as_json(authoring.starter_text("x", kind, "x")))) == []
     plan = invoke("plan", "new", "-o", "-", "--patient", "Jo").stdout
     assert list(validator.iter_errors(as_json(plan))) == []
@@ -157,7 +158,7 @@ def test_starters_and_new_plans_fit_the_schema(validator, kind, tmp_path, invoke
     ],
 )
 def test_the_schema_rejects_what_the_loader_rejects(validator, change, complaint):
-    text = bundled_text("hamstring-stretch.yaml").replace(*change)
+    text = small_text("stretch.yaml").replace(*change)
     messages = [error.message for error in validator.iter_errors(as_json(text))]
     messages += [e.message for error in validator.iter_errors(as_json(text)) for e in error.context]
     assert any(complaint in message for message in messages), messages

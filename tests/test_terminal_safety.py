@@ -9,7 +9,15 @@ import re
 from pathlib import Path
 
 from hamstring_care.history.store import open_history
-from tests.terminal_driver import DOWN, ENTER, GRADUAL, NONE_OF_THESE, answer, finish, spawn
+from tests.terminal_driver import (
+    BUNDLED_GRADUAL,
+    DOWN,
+    ENTER,
+    NONE_OF_THESE,
+    answer,
+    finish,
+    spawn,
+)
 
 
 def data() -> Path:
@@ -32,7 +40,7 @@ def stopped_with_a_pop(tmp_path) -> str:
         child,
         [
             ("Do any of these apply", NONE_OF_THESE),
-            *GRADUAL,
+            *BUNDLED_GRADUAL,
             ("Which leg hurts?", ENTER),
             ("Start “Foam roller and ball self-massage” now", "y"),
             ("pain now", ENTER),

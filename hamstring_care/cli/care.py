@@ -194,7 +194,7 @@ def run_command(
     elif routine_id is not None:
         raise UsageError("give a routine or --plan FILE, not both")
     else:
-        prescription = plans.prescription(library, [], plan, given)
+        prescription = plans.prescription(library, [], plan, given, env.today())
         routines = prescription.routines
         start = f"{env.program} program start --plan {plan}"
         if not routines:
@@ -369,7 +369,7 @@ def print_command(
     )
     clinic_file = plans.clinic_file(env.config_folder(), env.history_folder(), env.warn)
     prescription = plans.prescription(
-        library, list(protocol_ids or []), plan, given, clinic_file=clinic_file
+        library, list(protocol_ids or []), plan, given, env.today(), clinic_file=clinic_file
     )
     fmt = formats.choose_format(sheet_format, output)
     reminders = _reminders(env, prescription, plan, ics, at, output)

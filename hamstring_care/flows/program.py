@@ -97,7 +97,7 @@ def _program(library: Library, pid: str) -> ProgramProtocol:
 
 def today(env: Environment) -> dt.date:
     """The local date of the run (the demo date, when one is set)."""
-    return env.now().astimezone().date()
+    return env.today()
 
 
 def _state_of(history: History) -> SafetyState:

@@ -95,7 +95,7 @@ def read_summary(
     """The history read for a clinician, held against the plan given (if any)."""
     prescription = None
     if plan is not None:
-        prescription = plans.prescription(library, [], plan, plans.Layer())
+        prescription = plans.prescription(library, [], plan, plans.Layer(), env.today())
     today = source.as_of.astimezone().date()
     summary = summarize(
         source.history,
