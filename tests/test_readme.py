@@ -65,6 +65,9 @@ CHECK = Step((), asker="check")
 ANSWERS = "answers.yaml"
 """The README's answers example, written into each row's folder."""
 
+REMINDERS = "print --plan plan.yaml -o jane.pdf --ics jane.ics --at 08:00 --at 18:00"
+"""Jane's sheet and reminders, from the README's plan file."""
+
 HOW: dict[str, list[Step] | str] = {
     # The guided check needs a person: a scripted one answers it (a real terminal plays it in
     # tests/test_terminal.py).
@@ -97,13 +100,8 @@ HOW: dict[str, list[Step] | str] = {
     ],
     "hamstring-care program start [PROGRAM]": [CHECK, Step(("program", "start"))],
     "hamstring-care history --json | jq": [CHECK, Step(("history", "--json"))],
-    "hamstring-care print --plan plan.yaml -o jane.pdf --ics jane.ics --at 08:00 --at 18:00": [
-        Step(
-            tuple(
-                "print --plan plan.yaml -o jane.pdf --ics jane.ics --at 08:00 --at 18:00".split()
-            ),
-            files=(("plan.yaml", block("yaml", "patient: Jane Doe")),),
-        )
+    f"hamstring-care {REMINDERS}": [
+        Step(tuple(shlex.split(REMINDERS)), files=(("plan.yaml", block("yaml", "patient: Jane")),))
     ],
     'hamstring-care history report -o report.pdf --patient "Sam Runner"': (
         "its line is the report of Sam's weeks of history: tests/test_report.py writes the "
