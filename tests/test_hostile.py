@@ -644,3 +644,30 @@ def test_a_path_under_a_folder_you_may_not_enter_is_one_line(
     assert result.exit_code == 2, result.stderr
     (line,) = result.stderr.splitlines()
     assert "permission denied" in line
+
+
+def test_a_full_disk_saves_nothing_half_and_says_so_in_one_line(tmp_path):
+    """A check saved onto a full disk: one line, exit 2, and the file and its rows sound."""
+    import sqlite3
+
+    from hamstring_care.history.store import open_history
+
+    def add(history, answers):
+        return history.add_triage(
+            taken_at=datetime(2026, 12, 1, tzinfo=timezone.utc), triage_version="0.1.0",
+            disposition="self_massage", rule="r", answers=answers, cautions=[],
+        )  # fmt: skip
+
+    folder = tmp_path / "data"
+    with open_history(folder) as history:
+        add(history, {})
+        # SQLite's own page limit stands in for the disk: the next page cannot be written.
+        pages = history.connection.execute("PRAGMA page_count").fetchone()[0]
+        history.connection.execute(f"PRAGMA max_page_count = {pages}")
+        with pytest.raises(Exception) as raised:
+            add(history, {"note": "x" * 50_000})
+    assert str(raised.value) == f"{folder / 'history.db'}: cannot save: the disk is full"
+    assert raised.value.exit_code == 2
+    with sqlite3.connect(folder / "history.db") as db:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert db.execute("SELECT count(*) FROM triage_results").fetchone() == (1,)
