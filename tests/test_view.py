@@ -78,3 +78,28 @@ def test_the_range_hint_shows_once(library):
     view.message = RANGE_HINT  # the engine announces it, and the frame says it is reached
     text = words(shown(view, frame, 100))
     assert text.count("Move on when the tenderness eases") == 1
+
+
+def digit_rows(lines: list[str]) -> list[str]:
+    """The rows of the big digits as drawn, cut to the block (inside the panel's border)."""
+    rows = [line.strip().strip("│") for line in lines if "█" in line and "━" not in line]
+    rows = [r for r in rows if set(r.strip()) <= {"█", " "}]
+    left = min(len(r) - len(r.lstrip()) for r in rows)
+    return [r[left:].rstrip() for r in rows]
+
+
+@pytest.mark.parametrize("seconds", [5, 2, 6, 16, 25, 62])
+@pytest.mark.parametrize("width", [60, 80, 120])
+def test_the_big_digits_are_drawn_as_the_font_has_them(library, seconds, width):
+    """Issue 28: each row was centred on its own after Rich stripped its trailing spaces,
+    so 2, 5 and 6 came out mirrored or skewed; the count-in's first number (5) included."""
+    from hamstring_care.player.view import big, clock_text
+
+    console = Console(file=io.StringIO(), width=width, height=40, force_terminal=True)
+    view = LiveView(console, "Foam roller and ball self-massage")
+    count_in = frames(library.get("foam-roller-and-ball"))[0]
+    assert count_in.segment.kind == "get_ready"
+    count_in.seconds_left = seconds
+    expected = big(clock_text(seconds)).split("\n")
+    left = min(len(row) - len(row.lstrip()) for row in expected)
+    assert digit_rows(shown(view, count_in, width)) == [row[left:].rstrip() for row in expected]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import TracebackType
 from typing import IO
 
+from rich.align import Align
 from rich.console import Console, Group, RenderableType
 from rich.constrain import Constrain
 from rich.live import Live
@@ -51,8 +52,18 @@ def left_text(seconds: int) -> str:
 
 
 def big(text: str) -> str:
-    """Draw digits in the block font, five rows high."""
+    """Draw digits in the block font, five rows high (every row as wide as the others)."""
     return "\n".join("  ".join(FONT[c][row] for c in text) for row in range(5))
+
+
+def big_block(text: str) -> RenderableType:
+    """The big digits centred as one block, with a blank line above and below.
+
+    Centred row by row, a row ending in spaces (the 5's "█  ") would lose them and move
+    right: the block is centred whole, each row as wide as the widest.
+    """
+    digits = Text(big(text), style="bold", justify="left", no_wrap=True, end="")
+    return Group(Text(), Align.center(digits), Text())
 
 
 class PlainView:
@@ -164,7 +175,7 @@ class LiveView:
         if "instruction" in shown and seg.kind == "work":
             parts.append(Text(seg.step.instruction, style="dim"))
         if "big" in shown:
-            parts.append(Text("\n" + big(count) + "\n", style="bold", justify="center"))
+            parts.append(big_block(count))
         if "cue" in shown and seg.kind == "work" and seg.step.cue:
             parts.append(Text(f"Cue: {seg.step.cue}", style="italic"))
         hint = seg.move_on_hint
