@@ -88,7 +88,7 @@ class ScriptedAsker:
         self.asked: list[str] = []
         self.interrupt_at = interrupt_at
 
-    def red_flags(self, screen):
+    def red_flags(self, screen, *, in_sight=0):
         self.asked.append("red_flags")
         return self.answers["red_flags"]
 
@@ -273,7 +273,7 @@ class CheckInAsker:
         wanted = self.day.get("menu")
         return wanted if wanted in values else values[0]
 
-    def red_flags(self, screen):
+    def red_flags(self, screen, *, in_sight=0):
         return self.day.get("red_flags", [])
 
     def question(self, question, *, previous=None):

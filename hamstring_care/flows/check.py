@@ -11,6 +11,8 @@ import contextlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from rich.text import Text
+
 from hamstring_care.context import BACK, Asker
 from hamstring_care.render import terminal
 from hamstring_care.render.content import Citations, block_for
@@ -200,15 +202,18 @@ def guided_check(env: Environment, library: Library) -> CheckOutcome:
         said.check_clock(state, env.recorded(), protocol)
         opening = progress.recheck_due(last, env.now(), protocol.follow_up.recheck)
         where = said.last_advice(state, protocol)
-        if where and not opening:
-            console.print(where, markup=False)
-        if opening:
-            console.print(opening, style="bold", markup=False)
         note = library.override_note("triage")
-        if note:
-            console.print(note, style="dim", markup=False)
-        console.print(terminal.notice(protocol))
-        flags = asker.red_flags(protocol.red_flags)  # before anything else, every time
+        above = [
+            *([Text(where)] if where and not opening else []),
+            *([Text(opening, style="bold")] if opening else []),
+            *([Text(note, style="dim")] if note else []),
+            terminal.notice(protocol),
+        ]
+        rows = sum(len(console.render_lines(part, pad=False)) for part in above)
+        for part in above:
+            console.print(part)
+        # Before anything else, every time; what was just said stays in sight above it.
+        flags = asker.red_flags(protocol.red_flags, in_sight=rows)
         offers = not opening and not flags and state.allows(Offer.ROUTINE)
         choice = _what_now(env, library, last, log) if offers else "new"
         if choice == "today":
