@@ -107,6 +107,7 @@ class Ask(Word):
     LEG = "leg"
     START_ROUTINE = "start_routine"
     READ_GUIDANCE = "read_guidance"
+    READ_ROUTINE = "read_routine"
     PAIN_BEFORE = "pain_before"
     PAIN_AFTER = "pain_after"
     MORNING = "morning"

@@ -25,6 +25,8 @@ def spawn(tmp_path, *args: str, size: tuple[int, int] = (40, 100), **env) -> pex
         "PROMPT_TOOLKIT_NO_CPR": "1",
         # These tests are about the questions and results, not time: routines play 20x faster.
         "HAMSTRING_CARE_SPEED": "20",
+        # Long text read on request goes to the pager: printed here, so that tests read it.
+        "PAGER": "cat",
         **env,
     }
     environ.pop("HAMSTRING_CARE_PROTOCOLS", None)

@@ -125,7 +125,7 @@ def test_missing_answers_file(tmp_path, invoke):
 
 
 def test_guided_flow_reaches_a_result_and_shows_the_routine(asker, invoke):
-    scripted = asker(yaml_answers(SELF_MASSAGE))
+    scripted = asker({**yaml_answers(SELF_MASSAGE), "read": True})
     result = invoke()
     assert result.exit_code == 0, result.stderr
     assert "not a diagnosis" in result.stdout
@@ -145,8 +145,10 @@ def test_guided_flow_reaches_a_result_and_shows_the_routine(asker, invoke):
         "can_walk_without_pain",
         "can_rise_without_pain",
         "choose: Before the result, your answers:",
+        "confirm: Read the 6 steps of “Foam roller and ball self-massage” first?",
         "choose: Which leg hurts?",
         "confirm: Start “Foam roller and ball self-massage” now (right leg)?",
+        "confirm: Read the 1 step of “Hamstring stretch” first?",
         "confirm: Start “Hamstring stretch” now (right leg)?",
     ]
     assert "Start it later with: hamstring-care run hamstring-stretch --side right" in (
@@ -164,7 +166,7 @@ def test_guided_flow_offers_each_routine_in_turn(asker, env, invoke):
         played = [(s.routine_id, s.triage_id) for s in reversed(history.sessions())]
     assert check.cautions == ["no_knee_crease"]
     assert played == [("foam-roller-and-ball", check.id), ("hamstring-stretch", check.id)]
-    assert [asked for asked in scripted.asked if asked.startswith("confirm")] == [
+    assert [asked for asked in scripted.asked if asked.startswith("confirm: Start")] == [
         "confirm: Start “Foam roller and ball self-massage” now (right leg)?",
         "confirm: Start “Hamstring stretch” now (right leg)?",
     ]
@@ -218,7 +220,7 @@ def test_a_plan_stops_at_the_routine_that_hurt(env, write, invoke):
 @pytest.mark.parametrize("wanted", [True, False])
 def test_guided_flow_shows_rice_guidance_in_full_on_request(asker, invoke, wanted):
     rice = {**yaml_answers(SELF_MASSAGE), "onset": "sudden", "days_since_onset": 1}
-    scripted = asker({**rice, "felt_pop": "no", "strained_before": "no", "confirm": wanted})
+    scripted = asker({**rice, "felt_pop": "no", "strained_before": "no", "read": wanted})
     result = invoke("start")
     assert "SELF-CARE: RICE" in result.stdout
     assert "confirm: Read “The first 2-3 days after a hamstring strain” now?" in scripted.asked

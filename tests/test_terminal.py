@@ -59,10 +59,12 @@ ROUTES = {
         [
             ("Do any of these apply", NONE_OF_THESE),
             *GRADUAL,
-            ("Roll the back of the thigh", ""),
+            ("Read the 6 steps of “Foam roller and ball self-massage” first?", "y"),
+            ("Roll the back of the thigh", ""),  # in the pager (here, PAGER=cat)
             ("Which leg hurts?", ENTER),  # right, the first choice
             ("Start “Foam roller and ball self-massage” now (right leg)?", "n"),
             ("run foam-roller-and-ball --side right", ""),  # how to come back to it
+            ("Read the 1 step of “Hamstring stretch” first?", "n"),
             ("Start “Hamstring stretch” now (right leg)?", "n"),
         ],
         "Start it later with: hamstring-care run hamstring-stretch --side right",
@@ -86,6 +88,7 @@ def test_stop_it_hurts_ends_self_care(tmp_path):
     steps = [
         ("Do any of these apply", NONE_OF_THESE),
         *GRADUAL,
+        ("first?", "n"),  # reading the steps
         ("Which leg hurts?", DOWN + DOWN + ENTER),  # both legs
         ("Start “Foam roller and ball self-massage” now (both legs)?", "y"),
         ("pain now", "3" + ENTER),

@@ -90,7 +90,13 @@ def test_recheck_opens_the_guided_check_after_rice(tmp_path):
     # A 1.1 check re-checked with 2.0: only the answers both have are compared.
     answer(child, [("Do any of these apply", NONE_OF_THESE), *GRADUAL])
     child.expect("Your answers have improved since last time.")
-    steps = [("Which leg hurts?", ENTER), ("Start “Foam roller", "n"), ("Hamstring stretch”", "n")]
+    steps = [
+        ("first?", "n"),  # reading the steps
+        ("Which leg hurts?", ENTER),
+        ("Start “Foam roller", "n"),
+        ("Hamstring stretch” first?", "n"),
+        ("Start “Hamstring stretch”", "n"),
+    ]
     answer(child, steps)
     assert finish(child)[1] == 0
     with open_history(data()) as history:

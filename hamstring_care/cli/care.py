@@ -111,14 +111,17 @@ def triage_command(
         shown = result_text(result_content(result, protocol))
         typer.echo("\n".join([*([note] if note else []), shown, *nexts]))
         return
-    from hamstring_care.render.terminal import result_panel
+    from hamstring_care.flows import screen
+    from hamstring_care.render.content import result_content
 
     console = env.out()
     if note:
         console.print(note, style="dim", markup=False)
-    console.print(result_panel(result, protocol))
+    content = result_content(result, protocol)
+    printed = screen.show_result(env, content)
     for line in nexts:
         console.print(line, markup=False)
+    screen.keep_in_sight(env, content, printed + len(nexts))
 
 
 @app.command("run")

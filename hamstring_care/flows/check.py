@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 
 from hamstring_care.context import BACK, Asker
+from hamstring_care.flows import screen
 from hamstring_care.render import terminal
-from hamstring_care.render.content import Citations, block_for
+from hamstring_care.render.content import Citations, block_for, result_content
 from hamstring_care.safety import Offer
 from hamstring_care.tailoring import tailor
 from hamstring_care.triage import applicable, decide, evaluate, resolve, triage
@@ -233,9 +234,11 @@ def guided_check(env: Environment, library: Library) -> CheckOutcome:
         saved = log.save_triage(result, recheck_of=previous.id if previous else None)
         citations = Citations()  # one numbering for the result and what follows it
         console.print()
-        console.print(terminal.result_panel(result, protocol, citations))
+        content = result_content(result, protocol, citations)
+        printed = screen.show_result(env, content)
         if previous is not None:
-            _compare(env, protocol, previous, result)
+            printed += _compare(env, protocol, previous, result)
+        screen.keep_in_sight(env, content, printed)  # the level and what to do now
         leg = known(Side, last.side) if last else None  # the leg chosen last time
         follow(env, result, library, citations, log, saved, leg)
         due = progress.recheck_from(result.disposition, env.now(), protocol.follow_up.recheck)
@@ -328,14 +331,17 @@ def _offer(
 
 def _compare(
     env: Environment, protocol: TriageProtocol, then: TriageRecord, result: TriageResult
-) -> None:
+) -> int:
+    """Then and now, answer by answer; returns the rows it took."""
     from hamstring_care.history import progress, view
 
     changes = progress.compare_answers(protocol, then.answers, result.answers)
     console = env.out()
+    table = view.recheck_comparison(changes, then, result.disposition, protocol, None)
     console.print()
-    console.print(view.recheck_comparison(changes, then, result.disposition, protocol, None))
+    console.print(table)
     console.print()
+    return screen.rows(console, table) + 2
 
 
 def follow(
@@ -343,30 +349,32 @@ def follow(
     result: TriageResult,
     library: Library,
     citations: Citations,
-    log: ProgressLog | None = None,
+    log: ProgressLog,
     triage_id: int | None = None,
     leg: Side | None = None,
 ) -> None:
-    """Hand over to what the result recommends: guidance in full; routines shown, then offered.
+    """Hand over to what the result recommends: guidance, routines offered, to read first.
 
-    Before the first routine is offered, the leg is asked (the last check's answer is
-    offered first) and kept with the check. A routine declined gets the command that starts
-    it later. Once a routine is stopped because it hurt and the stop check routes to RICE
-    or a clinician, self-care ends there: no further routine is shown or offered.
+    Long text never goes in front of the result: guidance and each routine's steps are
+    offered to read (in a pager on a terminal). Before the first routine is offered, the
+    leg is asked (the last check's answer is offered first) and kept with the check. A
+    routine declined gets the command that starts it later. Once a routine is stopped
+    because it hurt and the stop check routes to RICE or a clinician, self-care ends there:
+    no further routine is shown or offered.
     """
     from hamstring_care.models import RoutineProtocol
 
     protocol = library.triage()
     console = env.out()
+    asker = env.asker()
     side: Side | None = None
+    paged = "" if env.plain_text else " (in a pager: q comes back here)"
     for pid in result.protocols:
         recommended = library.get(pid)
         if not isinstance(recommended, RoutineProtocol):
             # Guidance runs long (RICE is some 60 lines): on request, not under the result.
-            if log is None or env.asker().confirm(
-                f"Read “{recommended.title}” now?", key=Ask.READ_GUIDANCE
-            ):
-                console.print(terminal.block_view(block_for(recommended, citations)))
+            if asker.confirm(f"Read “{recommended.title}” now?{paged}", key=Ask.READ_GUIDANCE):
+                screen.page(env, terminal.block_view(block_for(recommended, citations)))
             console.print(
                 f"Read it any time with: {env.program} protocols show {pid}", markup=False
             )
@@ -374,9 +382,11 @@ def follow(
         tailored = tailor(recommended, protocol, result.cautions)
         if not tailored.steps:
             continue
-        console.print(terminal.block_view(block_for(tailored, citations)))
-        if log is None:
-            continue
+        steps = count(len(tailored.steps), "step")
+        if asker.confirm(
+            f"Read the {steps} of “{recommended.title}” first?{paged}", key=Ask.READ_ROUTINE
+        ):
+            screen.page(env, terminal.block_view(block_for(tailored, citations)))
         if side is None:
             side = _ask_leg(env, leg)
             log.remember_side(triage_id, side)

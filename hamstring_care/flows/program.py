@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from hamstring_care.dates import day_label
 from hamstring_care.errors import HistoryConflictError, UsageError
-from hamstring_care.flows import safety
+from hamstring_care.flows import safety, screen
 from hamstring_care.program import CheckIn, Decision, State, earliest, replay
 from hamstring_care.safety import Offer, SafetyState, safety_state
 from hamstring_care.vocab import Ask, Disposition, Side, known
@@ -514,29 +514,17 @@ def _stopped(
         sources=program.rules.stop.sources,
         practice=program.rules.stop.practice,
     )
-    _show_result(env, disposition_content(level, triage, because=because, sources=program.sources))
+    content = disposition_content(level, triage, because=because, sources=program.sources)
+    printed = screen.show_result(env, content)
     env.out().print(
         f"{program.title} has stopped. {safety.way_back(env.program)}", style="bold", markup=False
     )
     env.out().print(f"Read this again with: {env.program} advice", markup=False)
+    screen.keep_in_sight(env, content, printed + 2)
     check_now = env.can_ask and env.asker().confirm(
         "Start the check now?", default=True, key=Ask.START_CHECK
     )
     return DayOutcome(None, check_now=check_now)
-
-
-def _show_result(env: Environment, content: object) -> None:
-    from hamstring_care.render.content import ResultContent
-
-    assert isinstance(content, ResultContent)
-    if env.plain_text:
-        from hamstring_care.render.text import result_text
-
-        env.out().print(result_text(content), markup=False)
-    else:
-        from hamstring_care.render.terminal import result_view
-
-        env.out().print(result_view(content))
 
 
 def _not_under_way(env: Environment, library: Library, history: History, state: SafetyState) -> str:

@@ -122,19 +122,19 @@ def show_advice(env: Environment, library: Library) -> None:
     elif newest.source is AdviceSource.PROGRAM_STOP and newest.because:
         said = newest.because.removeprefix("stopped: ")
         because = Item(text=f"Back to running stopped: {said}.")
+    content = None
+    printed = 0
     if newest.level is not None and newest.source is not AdviceSource.CLEARANCE:
+        from hamstring_care.flows import screen
+
         content = disposition_content(newest.level, triage, because=because)
-        if env.plain_text:
-            from hamstring_care.render.text import result_text
-
-            out.print(result_text(content), markup=False)
-        else:
-            from hamstring_care.render.terminal import result_view
-
-            out.print(result_view(content))
+        printed = screen.show_result(env, content)
         for pid in triage.dispositions.of(newest.level).protocols:
             out.print(f"Read it in full: {env.program} protocols show {pid}", markup=False)
+            printed += 1
     elif newest.source is AdviceSource.CLEARANCE:
         out.print(newest.because, markup=False)
     if state.blocked:
         out.print(way_back(env.program), style="bold", markup=False)
+    if content is not None:
+        screen.keep_in_sight(env, content, printed + 2)

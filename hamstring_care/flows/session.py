@@ -209,21 +209,14 @@ def play(
         recorder.finished(session)
     console.print(summary(session), markup=False)
     if outcome.stop_disposition:
-        from hamstring_care.render.content import stop_reason
+        from hamstring_care.flows import screen
+        from hamstring_care.render.content import disposition_content, stop_reason
 
         stop = Disposition(outcome.stop_disposition)
-        because = stop_reason(triage, stop)
-        if plain:  # plain lines, no box drawing: for screen readers and pipes
-            from hamstring_care.render.content import disposition_content
-            from hamstring_care.render.text import result_text
-
-            advice = disposition_content(stop, triage, because=because)
-            console.print(result_text(advice), markup=False)
-        else:
-            from hamstring_care.render.terminal import disposition_panel
-
-            console.print(disposition_panel(stop, triage, because))
+        advice = disposition_content(stop, triage, because=stop_reason(triage, stop))
+        printed = screen.show_result(env, advice, plain=plain)
         console.print(read_again(stop, triage, env.program), markup=False)
+        screen.keep_in_sight(env, advice, printed + 2, plain=plain)
     return session
 
 

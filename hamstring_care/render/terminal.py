@@ -87,6 +87,36 @@ def result_view(content: ResultContent) -> RenderableType:
     return Constrain(panel, MAX_WIDTH)
 
 
+NOW_HEADING = "What to do now"
+
+
+def result_now(content: ResultContent, note: str, most: int | None = None) -> RenderableType:
+    """The level and what to do now, on their own.
+
+    The part of a result that must stay in sight when the whole of it is taller than the
+    screen.
+    ``most`` statements at most (the others said to be above); ``note`` says where the rest
+    is (the why and the sources, above, and how to read it all again).
+    """
+    heading_style, border = STYLES[content.disposition]
+    statements = now_statements(content)
+    shown = statements if most is None else statements[:most]
+    parts: list[RenderableType] = [Text(content.title, style=heading_style)]
+    parts += [bullet(Text(s.text)) for s in shown]
+    if len(shown) < len(statements):
+        parts.append(Text(f"… and {len(statements) - len(shown)} more above.", style="dim"))
+    parts.append(Text(note, style="dim"))
+    title = Text(f"{content.label} · {NOW_HEADING.lower()}")
+    panel = Panel(Group(*parts), title=title, title_align="left", border_style=border)
+    return Constrain(panel, MAX_WIDTH)
+
+
+def now_statements(content: ResultContent) -> list[Statement]:
+    """A result's "what to do now" (a level's advice on its own has no heading)."""
+    section = next((s for s in content.sections if s.heading in (NOW_HEADING, "")), None)
+    return section.statements if section else []
+
+
 def result_panel(
     result: TriageResult, protocol: TriageProtocol, citations: Citations | None = None
 ) -> RenderableType:
