@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from typer.testing import CliRunner
@@ -182,7 +183,7 @@ def stop_at_first_routine(env, disposition: str) -> None:
 
 
 def routines_played(stdout: str) -> int:
-    return stdout.count(" parts done in ")
+    return len(re.findall(r"(Done|Played|Stopped[^:]*): \d+ of \d+ steps?", stdout))
 
 
 @pytest.mark.parametrize("disposition", ["rice", "clinician", "urgent"])

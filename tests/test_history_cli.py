@@ -301,7 +301,7 @@ def test_a_damaged_file_is_named_then_moved_aside_by_repair(wall, data, invoke):
     ran = invoke("run", "hamstring-stretch", "--count-in", "0")
     assert ran.exit_code == 0
     assert ran.stderr.count("warning") == 1 and "nothing will be saved this time" in ran.stderr
-    assert "Done: 11 of 11 parts" in ran.stdout
+    assert "Done: 1 of 1 step" in ran.stdout
 
     refused = invoke("history", "repair")
     assert refused.exit_code == 2 and "add --yes" in refused.stderr
@@ -353,7 +353,7 @@ def test_damaged_rows_are_left_out_with_one_warning_each(env, wall, data, monkey
     assert again.exit_code == 0, again.stderr
     assert scripted.asked[0] == "red_flags"
     ran = invoke("run", "hamstring-stretch", "--count-in", "0")
-    assert ran.exit_code == 0 and "Done: 11 of 11 parts" in ran.stdout
+    assert ran.exit_code == 0 and "Done: 1 of 1 step" in ran.stdout
 
 
 def test_repair_sets_unreadable_rows_aside_and_keeps_the_good_ones(
@@ -415,7 +415,7 @@ def test_a_read_only_folder_runs_the_routine_with_one_warning(wall, data, monkey
     finally:
         data.chmod(0o700)
     assert result.exit_code == 0
-    assert "Done: 11 of 11 parts" in result.stdout
+    assert "Done: 1 of 1 step" in result.stdout
     assert result.stderr.strip() == (
         f"hamstring-care: warning: {data / FILE_NAME}: cannot create the history file: "
         "permission denied; nothing will be saved this time"
@@ -432,7 +432,7 @@ def test_a_read_only_file_runs_the_routine_with_one_warning(wall, data, monkeypa
     monkeypatch.setattr(sqlite3, "connect", read_only)
     result = invoke("run", "hamstring-stretch", "--count-in", "0")
     assert result.exit_code == 0
-    assert "Done: 11 of 11 parts" in result.stdout
+    assert "Done: 1 of 1 step" in result.stdout
     assert result.stderr.count("hamstring-care: warning:") == 1
     assert "read-only; nothing will be saved this time" in result.stderr
 
@@ -444,7 +444,7 @@ def test_a_newer_file_refuses_writes_and_says_so(wall, data, invoke):
     before = (data / FILE_NAME).read_bytes()
 
     ran = invoke("run", "hamstring-stretch", "--count-in", "0")
-    assert ran.exit_code == 0 and "Done: 11 of 11 parts" in ran.stdout
+    assert ran.exit_code == 0 and "Done: 1 of 1 step" in ran.stdout
     assert ran.stderr.count("written by a newer hamstring-care") == 1
 
     forget = invoke("history", "forget", "--all", "--yes")

@@ -519,7 +519,7 @@ def test_run_plan_plays_its_routines_and_points_to_guidance(tmp_path, invoke):
         "  Cue: Roll on.",
         "Press a spot, 2 s",
         "  How: Press.",
-        "Done: 2 of 2 parts done in 0:03.",
+        "Done: 2 of 2 steps in 0:03.",
     ]
 
 

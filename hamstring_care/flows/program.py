@@ -633,7 +633,7 @@ def _todays_dose(
         {
             s.started_at.astimezone().date()
             for s in log.sessions_of(routine.id, since=run.started_at)
-            if s.segments_completed and s.started_at.astimezone().date() < on
+            if s.exercised and s.started_at.astimezone().date() < on
         }
     )
     week = (

@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Protocol
 
 from hamstring_care.dates import minutes_seconds
 from hamstring_care.history.store import Session
+from hamstring_care.history.view import steps_skipped, steps_words
 from hamstring_care.player.engine import Cues, KeySource, Outcome, Player, View, wait_for_key
-from hamstring_care.player.timeline import build, total_seconds
+from hamstring_care.player.timeline import Segment, build, step_counts, total_seconds
 from hamstring_care.tailoring import tailor
 from hamstring_care.vocab import Disposition, Side
 from hamstring_care.words import count
@@ -153,6 +154,10 @@ def play(
         side=options.side,
         started_at=env.now(),
         segments_total=len(segments),
+        steps_total=step_counts(segments, (), ()).total,
+        steps_done=0,
+        steps_skipped=0,
+        holds_done=0,
         planned_seconds=total_seconds(segments),
         clearance=options.clearance,
         pain_before=ask_pain(BEFORE)
@@ -189,7 +194,7 @@ def play(
             cues=cues,
             ask_hurts=lambda: _ask_hurts(triage, keys, shown),
             confirm_quit=lambda: _confirm_quit(keys, shown),
-            on_segment=lambda outcome: recorder.progress(_so_far(session, outcome)),
+            on_segment=lambda outcome: recorder.progress(_so_far(session, outcome, segments)),
             around=(in_plan.seconds_before, in_plan.seconds_after) if in_plan else (0, 0),
         )
         try:
@@ -197,10 +202,11 @@ def play(
         except KeyboardInterrupt:
             player.outcome.stopped_early = True
             player.outcome.stop_reason = "interrupted"
-            recorder.finished(_so_far(session, player.outcome, ended=env.now()))
+            player.outcome.elapsed_seconds = player.elapsed  # up to the Ctrl-C, not the last part
+            recorder.finished(_so_far(session, player.outcome, segments, ended=env.now()))
             raise
     # Saved as ended before the question, which may be left, or whose write may fail.
-    session = _so_far(session, outcome, ended=env.now())
+    session = _so_far(session, outcome, segments, ended=env.now())
     recorder.progress(session)
     try:
         last = in_plan is None or in_plan.number == in_plan.of
@@ -224,9 +230,16 @@ def _no_answer(_text: str) -> None:
     return None
 
 
-def _so_far(session: Session, outcome: Outcome, ended: datetime | None = None) -> Session:
+def _so_far(
+    session: Session, outcome: Outcome, segments: list[Segment], ended: datetime | None = None
+) -> Session:
+    steps = step_counts(segments, outcome.completed, outcome.skipped)
     return replace(
         session,
+        steps_total=steps.total,
+        steps_done=steps.done,
+        steps_skipped=steps.skipped,
+        holds_done=steps.holds_done,
         ended_at=ended,
         segments_completed=outcome.segments_completed,
         segments_skipped=outcome.segments_skipped,
@@ -275,14 +288,15 @@ QUIT_ANSWERS = ("y", "q", "n", "enter", "escape")
 
 
 def summary(session: Session) -> str:
-    """One line saying how the session went: parts done and skipped, time, pain."""
-    done, total = session.segments_completed, session.segments_total
-    skipped = f", {session.segments_skipped} skipped," if session.segments_skipped else ""
-    how = {"hurts": "Stopped because it hurt", "quit": "Stopped early"}.get(
-        session.stop_reason or "", "Played" if session.segments_skipped else "Done"
-    )
+    """One line saying how the session went: steps done and skipped, time, pain."""
     took = minutes_seconds(session.elapsed_seconds)
-    line = f"{how}: {done} of {total} parts done{skipped} in {took}"
+    if session.stop_reason in ("hurts", "quit"):
+        how = "Stopped because it hurt" if session.stop_reason == "hurts" else "Stopped early"
+        line = f"{how}: {steps_words(session, said_done=True)} in {took}"
+    elif steps_skipped(session):
+        line = f"Played {steps_words(session)}, in {took}"
+    else:
+        line = f"Done: {steps_words(session)} in {took}"
     if session.holds_extended:
         line += f", {count(session.holds_extended, 'hold')} made longer"
     if session.pain_before is not None and session.pain_after is not None:

@@ -145,23 +145,26 @@ def _mean(values: list[int]) -> float | None:
 
 
 def daily(sessions: Iterable[Session], first: date, last: date, tz: tzinfo | None) -> list[Day]:
-    """Each day from ``first`` to ``last`` (inclusive), with that day's sessions."""
+    """Each day from ``first`` to ``last`` (inclusive), with that day's sessions.
+
+    A session with no exercise done (stopped in its count-in, say) is no session here: it
+    is not counted, and its pain is not in the averages.
+    """
     by_day: dict[date, list[Session]] = {}
     for session in sessions:
         day = local_day(session.started_at, tz)
-        if first <= day <= last:
+        if first <= day <= last and session.exercised:
             by_day.setdefault(day, []).append(session)
     out = []
     for offset in range((last - first).days + 1):
         day = first + timedelta(days=offset)
-        found = by_day.get(day, [])
-        done = [s for s in found if s.segments_completed > 0]
+        done = by_day.get(day, [])
         out.append(
             Day(
                 day,
                 len(done),
-                _mean([s.pain_before for s in found if s.pain_before is not None]),
-                _mean([s.pain_after for s in found if s.pain_after is not None]),
+                _mean([s.pain_before for s in done if s.pain_before is not None]),
+                _mean([s.pain_after for s in done if s.pain_after is not None]),
             )
         )
     return out
@@ -242,6 +245,8 @@ def pain_trend(sessions: Iterable[Session], now: datetime, period_days: int) -> 
     for session in sessions:
         if session.pain_after is None or not start <= session.started_at <= now:
             continue
+        if not session.exercised:
+            continue  # no routine was done: its pain "after" is after nothing
         (earlier if session.started_at < middle else later).append(session.pain_after)
     if not earlier or not later:
         return None

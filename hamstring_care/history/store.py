@@ -169,6 +169,15 @@ MIGRATIONS: list[str] = [
     CREATE UNIQUE INDEX one_program_under_way ON program_runs((ended_at IS NULL))
         WHERE ended_at IS NULL;
     """,
+    # 5 -> 6: a session counted in the routine's steps, as a person counts them (its parts
+    # include the count-ins): steps done and skipped, and the holds played (none: no
+    # exercise was done, and the session is no session in the chart or the streak).
+    """
+    ALTER TABLE sessions ADD COLUMN steps_total INTEGER;
+    ALTER TABLE sessions ADD COLUMN steps_done INTEGER;
+    ALTER TABLE sessions ADD COLUMN steps_skipped INTEGER;
+    ALTER TABLE sessions ADD COLUMN holds_done INTEGER;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -232,17 +241,36 @@ class Session:
     """The real moment of its last update (None in a file from before version 5)."""
     clearance: str | None = None
     """Played under a clinician's plan despite the newest advice: the plan, as said then."""
+    steps_total: int | None = None
+    """The routine's steps (None in a file from before version 6, which kept parts only)."""
+    steps_done: int | None = None
+    steps_skipped: int | None = None
+    holds_done: int | None = None
+    """Holds played; 0: no exercise was done (stopped in a count-in, say)."""
+
+    @property
+    def exercised(self) -> bool:
+        """Some exercise was done: a session in the chart, the streak and the pain averages.
+
+        A file from before version 6 says only whether some part was done.
+        """
+        return (self.segments_completed if self.holds_done is None else self.holds_done) > 0
 
 
 SESSION_COLUMNS = (
     "id, routine_id, routine_version, side, started_at, updated_at, ended_at, segments_total, "
     "segments_completed, segments_skipped, holds_extended, stopped_early, stop_reason, "
     "stop_disposition, pain_before, pain_after, planned_seconds, elapsed_seconds, triage_id, "
-    "recorded_at, clearance"
+    "recorded_at, clearance, steps_total, steps_done, steps_skipped, holds_done"
 )
-# A file read as it is (read-only, or set aside by repair) may be from before version 5 (no
-# real moments, no clearances) or 3 (no skipped count): none was recorded, so none is read.
-SESSION_COLUMNS_BEFORE_5 = SESSION_COLUMNS.replace(
+# A file read as it is (read-only, or set aside by repair) may be from before version 6 (no
+# steps), 5 (no real moments, no clearances) or 3 (no skipped count): none was recorded, so
+# none is read.
+SESSION_COLUMNS_BEFORE_6 = SESSION_COLUMNS.replace(
+    "steps_total, steps_done, steps_skipped, holds_done",
+    "NULL AS steps_total, NULL AS steps_done, NULL AS steps_skipped, NULL AS holds_done",
+)
+SESSION_COLUMNS_BEFORE_5 = SESSION_COLUMNS_BEFORE_6.replace(
     "recorded_at, clearance", "NULL AS recorded_at, NULL AS clearance"
 )
 SESSION_COLUMNS_BEFORE_3 = SESSION_COLUMNS_BEFORE_5.replace(
@@ -254,6 +282,8 @@ TRIAGE_COLUMNS = (
 )
 TRIAGE_COLUMNS_BEFORE_5 = TRIAGE_COLUMNS.replace("recorded_at", "NULL AS recorded_at")
 TRIAGE_COLUMNS_BEFORE_3 = TRIAGE_COLUMNS_BEFORE_5.replace(", side,", ", NULL AS side,")
+EXERCISED = "coalesce(holds_done, segments_completed) > 0"
+"""A session with some exercise done (``Session.exercised``), as SQL."""
 RECORDED_FIRST = "recorded_at IS NOT NULL DESC, coalesce(recorded_at, {}) DESC, id DESC"
 """Newest first by the real moment saved; rows from before version 5 (none kept) are older."""
 
@@ -333,6 +363,10 @@ def _session(row: Row) -> Session:
             triage_id=_optional(_int, row, "triage_id"),
             recorded_at=_optional(_time, row, "recorded_at"),
             clearance=_optional(_text, row, "clearance"),
+            steps_total=_optional(_int, row, "steps_total"),
+            steps_done=_optional(_int, row, "steps_done"),
+            steps_skipped=_optional(_int, row, "steps_skipped"),
+            holds_done=_optional(_int, row, "holds_done"),
         )
     except ValueError as exc:
         raise UnreadableRow(f"session {row['id']!r}", str(exc)) from None
@@ -643,6 +677,9 @@ class History:
         "pain_after",
         "elapsed_seconds",
         "recorded_at",
+        "steps_done",
+        "steps_skipped",
+        "holds_done",
     )
 
     def update_session(self, session_id: int, session: Session, *, updated_at: datetime) -> None:
@@ -900,9 +937,15 @@ class History:
         return PROGRAM_RUN_COLUMNS if self.version >= 5 else PROGRAM_RUN_COLUMNS_BEFORE_5
 
     @property
+    def _exercised(self) -> str:
+        return EXERCISED if self.version >= 6 else "segments_completed > 0"
+
+    @property
     def _session_columns(self) -> str:
-        if self.version >= 5:
+        if self.version >= 6:
             return SESSION_COLUMNS
+        if self.version == 5:
+            return SESSION_COLUMNS_BEFORE_6
         return SESSION_COLUMNS_BEFORE_5 if self.version >= 3 else SESSION_COLUMNS_BEFORE_3
 
     def _query(self, sql: str, args: Args = ()) -> list[Row]:
@@ -972,14 +1015,13 @@ class History:
         return self._records(self._query(sql + _limit(limit), args), _session)
 
     def session_starts(self) -> Iterator[datetime]:
-        """When each session that got going (one part done or more) started, newest first.
+        """When each session with some exercise done started, newest first.
 
         Read lazily, so a streak count stops reading at its first gap.
         """
         with self._errors():
             cursor = self.connection.execute(
-                "SELECT started_at FROM sessions WHERE segments_completed > 0 "
-                "ORDER BY started_at DESC"
+                f"SELECT started_at FROM sessions WHERE {self._exercised} ORDER BY started_at DESC"
             )
         while True:
             with self._errors():
@@ -1067,7 +1109,16 @@ class History:
 
 
 TABLES: tuple[tuple[str, tuple[str, ...], Callable[[Row], Any]], ...] = (
-    ("sessions", (SESSION_COLUMNS, SESSION_COLUMNS_BEFORE_5, SESSION_COLUMNS_BEFORE_3), _session),
+    (
+        "sessions",
+        (
+            SESSION_COLUMNS,
+            SESSION_COLUMNS_BEFORE_6,
+            SESSION_COLUMNS_BEFORE_5,
+            SESSION_COLUMNS_BEFORE_3,
+        ),
+        _session,
+    ),
     ("triage_results", (TRIAGE_COLUMNS, TRIAGE_COLUMNS_BEFORE_5, TRIAGE_COLUMNS_BEFORE_3), _triage),
     ("program_runs", (PROGRAM_RUN_COLUMNS, PROGRAM_RUN_COLUMNS_BEFORE_5), _program_run),
     ("program_check_ins", (CHECK_IN_COLUMNS, CHECK_IN_COLUMNS_BEFORE_5), _check_in),

@@ -46,9 +46,7 @@ def _legs(side: str) -> str:
 
 def session_outcome(session: Session) -> str:
     """How a session went, in a few words."""
-    parts = f"{session.segments_completed} of {session.segments_total} parts"
-    if session.segments_skipped:
-        parts += f", {session.segments_skipped} skipped"
+    parts = steps_words(session)
     took = minutes_seconds(session.elapsed_seconds)
     if session.ended_at is None:
         return f"Did not finish (closed or killed): {parts} saved"
@@ -60,9 +58,28 @@ def session_outcome(session: Session) -> str:
         return f"Interrupted (Ctrl-C): {parts}, {took}"
     if session.stop_reason == "quit":
         return f"Stopped early: {parts}, {took}"
-    if session.segments_skipped:
+    if steps_skipped(session):
         return f"Played {parts}, {took}"
     return f"Done: {parts}, {took}"
+
+
+def steps_skipped(session: Session) -> int:
+    """Steps skipped (parts, in a session saved before steps were counted)."""
+    return session.segments_skipped if session.steps_skipped is None else session.steps_skipped
+
+
+def steps_words(session: Session, *, said_done: bool = False) -> str:
+    """``4 of 6 steps``, ``done`` after it when ``said_done``, then ``, 1 skipped``.
+
+    A session saved before steps were counted says its parts (count-ins included), as saved.
+    """
+    if session.steps_total is None or session.steps_done is None:
+        done, total, unit = session.segments_completed, session.segments_total, "part"
+    else:
+        done, total, unit = session.steps_done, session.steps_total, "step"
+    skipped = steps_skipped(session)
+    words = f"{done} of {count(total, unit)}" + (" done" if said_done else "")
+    return words + (f", {skipped} skipped" if skipped else "")
 
 
 def pain_words(before: int | None, after: int | None) -> str:

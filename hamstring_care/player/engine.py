@@ -172,6 +172,11 @@ class Player:
         self.begun = 0.0
         self.starts = 0  # counts segment starts, so a restarted segment is announced again
 
+    @property
+    def elapsed(self) -> float:
+        """Seconds since the routine began, pauses included."""
+        return self.clock.now() - self.begun
+
     # --- the loop -------------------------------------------------------------------
 
     def run(self) -> Outcome:
