@@ -77,6 +77,12 @@ class Decision(Word):
         """As history says it: "back a stage", "program stopped"."""
         return _DECISION_WORDS[self]
 
+    def said(self, stage: str, next_stage: str | None) -> str:
+        """As history says it of a check-in at ``stage``: a step back at the first stage stays."""
+        if self is Decision.STEP_BACK and next_stage == stage:
+            return "stays at the first stage"
+        return self.words
+
 
 _DECISION_WORDS = {
     Decision.STOP: "program stopped",

@@ -19,6 +19,7 @@ from hamstring_care.words import count
 if TYPE_CHECKING:
     from hamstring_care.context import Environment
     from hamstring_care.history.store import History
+    from hamstring_care.source.library import Library
 
 
 @history_app.callback()
@@ -42,7 +43,25 @@ def history_command(
             typer.echo(_nothing_saved(env))
             return
         records = recent(history, None if show_all else limit)
-        env.out().print(history_view(records, env.library().triage(), None))
+        library = env.library()
+        titles = stage_titles(library, [run.program_id for run in history.program_runs()])
+        env.out().print(history_view(records, library.triage(), None, env.program, titles))
+
+
+def stage_titles(library: Library, program_ids: list[str]) -> dict[str, str]:
+    """The stage names of these programs, by stage id (a program that cannot be read: none)."""
+    from hamstring_care.errors import HamstringCareError
+    from hamstring_care.models import ProgramProtocol
+
+    titles: dict[str, str] = {}
+    for pid in dict.fromkeys(program_ids):
+        try:
+            program = library.get(pid) if pid in library.entries() else None
+        except HamstringCareError:
+            program = None
+        if isinstance(program, ProgramProtocol):
+            titles.update({stage.id: stage.title for stage in program.stages})
+    return titles
 
 
 def _nothing_saved(env: Environment) -> str:

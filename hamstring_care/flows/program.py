@@ -734,7 +734,7 @@ def status(env: Environment, library: Library) -> State | None:
     if where.last is not None:
         last = where.last
         out.print(
-            f"Last decision, {day_label(last.day)}: {last.kind.words} ({last.because}; "
+            f"Last decision, {day_label(last.day)}: {last.kind.said(last.stage, last.next_stage)} ({last.because}; "
             f"{last.rule}).",
             markup=False,
         )
@@ -751,7 +751,7 @@ def status(env: Environment, library: Library) -> State | None:
             said = saved.check
             name = program.stage_at(said.stage)[1].title
             pain = "-" if said.pain_during is None else said.pain_during
-            kind = (saved.decision or Kind.WAITING).words
+            kind = (saved.decision or Kind.WAITING).said(said.stage, saved.next_stage)
             out.print(
                 f"  {day_label(said.day):<10}  {name}: pain {pain}/10, "
                 f"{settled[said.settled]} -> {kind}",

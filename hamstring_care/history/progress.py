@@ -17,6 +17,7 @@ from hamstring_care.vocab import RED_FLAGS, Disposition
 if TYPE_CHECKING:
     from hamstring_care.history.store import Session, TriageRecord
     from hamstring_care.models import NotImproving, Recheck, TriageProtocol
+    from hamstring_care.program import CheckIn
 
 NUMBER_WORDS = ("", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine")
 
@@ -132,20 +133,35 @@ def _numbers(*values: Any) -> bool:
 
 @dataclass(frozen=True)
 class Day:
-    """One calendar day of sessions: how many, and the average pain before and after."""
+    """One calendar day: sessions and the average pain before and after; a program's
+    check-ins and their pain during the day's walk or run.
+    """
 
     day: date
     sessions: int
     pain_before: float | None
     pain_after: float | None
+    check_ins: int = 0
+    pain_during: float | None = None
+
+    @property
+    def active(self) -> int:
+        """Sessions and check-ins: what the weeks count."""
+        return self.sessions + self.check_ins
 
 
 def _mean(values: list[int]) -> float | None:
     return fmean(values) if values else None
 
 
-def daily(sessions: Iterable[Session], first: date, last: date, tz: tzinfo | None) -> list[Day]:
-    """Each day from ``first`` to ``last`` (inclusive), with that day's sessions.
+def daily(
+    sessions: Iterable[Session],
+    first: date,
+    last: date,
+    tz: tzinfo | None,
+    check_ins: Iterable[CheckIn] = (),
+) -> list[Day]:
+    """Each day from ``first`` to ``last`` (inclusive), with that day's sessions and check-ins.
 
     A session with no exercise done (stopped in its count-in, say) is no session here: it
     is not counted, and its pain is not in the averages.
@@ -155,16 +171,23 @@ def daily(sessions: Iterable[Session], first: date, last: date, tz: tzinfo | Non
         day = local_day(session.started_at, tz)
         if first <= day <= last and session.exercised:
             by_day.setdefault(day, []).append(session)
+    checked: dict[date, list[CheckIn]] = {}
+    for check in check_ins:
+        if first <= check.day <= last:
+            checked.setdefault(check.day, []).append(check)
     out = []
     for offset in range((last - first).days + 1):
         day = first + timedelta(days=offset)
         done = by_day.get(day, [])
+        said = checked.get(day, [])
         out.append(
             Day(
                 day,
                 len(done),
                 _mean([s.pain_before for s in done if s.pain_before is not None]),
                 _mean([s.pain_after for s in done if s.pain_after is not None]),
+                len(said),
+                _mean([c.pain_during for c in said if c.pain_during is not None]),
             )
         )
     return out
@@ -183,19 +206,23 @@ def week_start(day: date) -> date:
 
 
 def weekly(day_counts: Sequence[Day], today: date, count: int) -> list[tuple[date, int]]:
-    """Sessions in each of the last ``count`` weeks (Monday first), oldest first."""
+    """Sessions and check-ins in each of the last ``count`` weeks (Monday first), oldest
+    first.
+    """
     this_week = week_start(today)
     starts = [this_week - timedelta(weeks=n) for n in range(count - 1, -1, -1)]
     totals = dict.fromkeys(starts, 0)
     for day in day_counts:
         monday = week_start(day.day)
         if monday in totals:
-            totals[monday] += day.sessions
+            totals[monday] += day.active
     return list(totals.items())
 
 
 def streak_days(starts_newest_first: Iterable[datetime], today: date, tz: tzinfo | None) -> int:
-    """Days in a row with a session, ending today (or yesterday, while today is young)."""
+    """Days in a row with a session or a check-in (their moments, newest first), ending today
+    (or yesterday, while today is young).
+    """
     count = 0
     expected: date | None = None
     for moment in starts_newest_first:

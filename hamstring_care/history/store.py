@@ -566,6 +566,8 @@ class Counts:
     sessions: int = 0
     triage_results: int = 0
     programs: int = 0
+    check_ins: int = 0
+    """A program's daily check-ins."""
 
 
 @dataclass
@@ -972,13 +974,18 @@ class History:
                 )
 
     def counts(self, before: datetime | None = None) -> Counts:
-        """How many sessions and triage results there are (before a moment, if given)."""
+        """How many sessions, triage results and check-ins there are (before a moment)."""
         where, args = _before(before)
         sessions = self._query("SELECT count(*) FROM sessions" + where.format("started_at"), args)
         triages = self._query(
             "SELECT count(*) FROM triage_results" + where.format("taken_at"), args
         )
-        return Counts(sessions[0][0], triages[0][0])
+        check_ins = (
+            self._query("SELECT count(*) FROM program_check_ins" + where.format("taken_at"), args)
+            if self.version >= 4
+            else [(0,)]
+        )
+        return Counts(sessions[0][0], triages[0][0], check_ins=check_ins[0][0])
 
     def last_triage(self) -> TriageRecord | None:
         """The most recent triage result that can be read (by the real moment it was saved)."""
