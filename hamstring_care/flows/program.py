@@ -733,9 +733,9 @@ def status(env: Environment, library: Library) -> State | None:
                   markup=False)  # fmt: skip
     if where.last is not None:
         last = where.last
+        decided = last.kind.said(last.stage, last.next_stage)
         out.print(
-            f"Last decision, {day_label(last.day)}: {last.kind.said(last.stage, last.next_stage)} ({last.because}; "
-            f"{last.rule}).",
+            f"Last decision, {day_label(last.day)}: {decided} ({last.because}; {last.rule}).",
             markup=False,
         )
     if where.waiting is not None:

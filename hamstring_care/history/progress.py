@@ -133,8 +133,9 @@ def _numbers(*values: Any) -> bool:
 
 @dataclass(frozen=True)
 class Day:
-    """One calendar day: sessions and the average pain before and after; a program's
-    check-ins and their pain during the day's walk or run.
+    """One calendar day: sessions and the average pain before and after.
+
+    And a program's check-ins, with their pain during the day's walk or run.
     """
 
     day: date
@@ -206,8 +207,9 @@ def week_start(day: date) -> date:
 
 
 def weekly(day_counts: Sequence[Day], today: date, count: int) -> list[tuple[date, int]]:
-    """Sessions and check-ins in each of the last ``count`` weeks (Monday first), oldest
-    first.
+    """Sessions and check-ins in each of the last ``count`` weeks (Monday first).
+
+    Oldest first.
     """
     this_week = week_start(today)
     starts = [this_week - timedelta(weeks=n) for n in range(count - 1, -1, -1)]
@@ -220,8 +222,9 @@ def weekly(day_counts: Sequence[Day], today: date, count: int) -> list[tuple[dat
 
 
 def streak_days(starts_newest_first: Iterable[datetime], today: date, tz: tzinfo | None) -> int:
-    """Days in a row with a session or a check-in (their moments, newest first), ending today
-    (or yesterday, while today is young).
+    """Days in a row with a session or a check-in (their moments, newest first).
+
+    Ending today (or yesterday, while today is young).
     """
     count = 0
     expected: date | None = None

@@ -225,8 +225,9 @@ def weeks_chart(weeks: Sequence[tuple[date, int]], width: int) -> Text:
 
 
 def streak_line(days_in_a_row: int, last_session: date | None, program: bool = False) -> str:
-    """The current streak in words: days in a row with a session (or, in a program, a
-    check-in).
+    """The current streak in words.
+
+    Days in a row with a session (or, in a program, a check-in).
     """
     if days_in_a_row:
         return f"Current streak: {days_in_a_row} day{'s' if days_in_a_row != 1 else ''} in a row."
