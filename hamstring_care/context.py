@@ -169,11 +169,8 @@ class Environment:
 
     @property
     def program(self) -> str:
-        """The command as the user runs it, for the hints the program prints.
-
-        Under ``uv run`` (a clone not installed) that is ``uv run hamstring-care``.
-        """
-        return f"uv run {PROGRAM}" if "UV_RUN_RECURSION_DEPTH" in self.environ else PROGRAM
+        """The command as the user runs it, for the hints the program prints."""
+        return command_name(self.environ)
 
     # --- input -----------------------------------------------------------------------
 
@@ -216,6 +213,11 @@ class Environment:
 
         clock = MonotonicClock()
         return clock if self.speed == 1 else Faster(clock, self.speed)
+
+    @property
+    def hands_free(self) -> bool:
+        """No keyboard while a routine plays (input is not a terminal): it simply runs."""
+        return self.keys is None and not self.stdin_isatty
 
     @contextmanager
     def player_keys(self) -> Iterator[KeySource]:
@@ -292,6 +294,15 @@ class Environment:
         from hamstring_care.history.log import ProgressLog
 
         return ProgressLog.open(self.history_folder(), self.warn, now=self.now, wall=self.recorded)
+
+
+def command_name(environ: Mapping[str, str] | None = None) -> str:
+    """The command as the user runs it, for hints (``os.environ`` when none is given).
+
+    Under ``uv run`` (a clone not installed) that is ``uv run hamstring-care``.
+    """
+    environ = os.environ if environ is None else environ
+    return f"uv run {PROGRAM}" if "UV_RUN_RECURSION_DEPTH" in environ else PROGRAM
 
 
 def _isatty(stream: Any) -> bool:

@@ -626,3 +626,24 @@ def test_esc_while_changing_an_answer_keeps_it(asker, invoke):
     result = invoke()
     assert result.exit_code == 0, result.stderr
     assert "SELF-CARE: ROUTINE" in result.stdout and "__back__" not in result.stdout
+
+
+def test_hints_under_errors_and_in_history_name_the_command_as_run(
+    asker, invoke, monkeypatch, capsys
+):
+    """Issue 28: under `uv run`, the hint under a usage error, history's footer, the hint
+    for an unreadable history row all said plain `hamstring-care`."""
+    monkeypatch.setenv("UV_RUN_RECURSION_DEPTH", "1")
+    monkeypatch.setattr("sys.argv", ["hamstring-care", "run", "--sid", "right"])
+    with pytest.raises(SystemExit):
+        cli.main()
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("hamstring-care run: No such option: --sid")
+    assert err.endswith("(see uv run hamstring-care run --help)")
+    asker(yaml_answers(SELF_MASSAGE))
+    invoke()
+    listed = " ".join(invoke("history").stdout.split())
+    assert "Trend: uv run hamstring-care history chart" in listed
+    from hamstring_care.history.store import command_name
+
+    assert command_name() == "uv run hamstring-care"  # the store's own hints

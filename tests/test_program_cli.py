@@ -361,3 +361,10 @@ def test_a_step_back_at_the_first_stage_stays_there_in_words(env, invoke, monkey
     assert "stays at the first stage" in status and "back a stage" not in status
     chart = invoke("history", "chart").stdout
     assert "▼" not in chart.split("st:")[-1].split("Sessions")[0].replace("▼ back a stage", "")
+
+
+def test_program_start_help_says_the_leg_it_takes(invoke):
+    """Issue 28: --side said [default: both], but the last check's leg was taken."""
+    shown = " ".join(invoke("program", "start", "--help").stdout.split())
+    assert "[default: the leg chosen at your last check, else both]" in shown
+    assert "[default: both]" not in shown

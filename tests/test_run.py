@@ -389,3 +389,21 @@ def test_ctrl_c_saves_the_time_played_up_to_it(tmp_path, library, triage_protoco
     assert saved.stop_reason == "interrupted"
     assert saved.elapsed_seconds == pytest.approx(34)
     assert (saved.steps_done, saved.holds_done) == (0, 0)  # 60 s the first hold: not over
+
+
+def test_hands_free_names_no_key(tmp_path):
+    """Issue 28: with no keyboard (input not a terminal) the routine runs hands-free, yet
+    said "Move on when the tenderness eases (Enter)"."""
+    import os
+    import subprocess
+    import sys
+
+    ran = subprocess.run(
+        [sys.executable, "-m", "hamstring_care", "--protocols-dir", QUICK, "run", "quick",
+         "--count-in", "0", "--no-sound"],
+        stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60,
+        env={**os.environ, "HOME": str(tmp_path), "HAMSTRING_CARE_SPEED": "20"},
+    )  # fmt: skip
+    assert ran.returncode == 0, ran.stderr
+    assert "(Enter)" not in ran.stdout and "Press Enter" not in ran.stdout
+    assert "The tenderness may ease now: the hold runs on to its end." in ran.stdout

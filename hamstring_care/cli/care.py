@@ -213,7 +213,8 @@ def run_command(
             if item.protocol.kind == "program":
                 notes.append(f"{item.protocol.title}: start it with {start}")
             elif not item.is_routine:
-                notes.append(f"{item.protocol.title}: read it with {item.command()}")
+                read = f"{env.program} protocols show {item.protocol.id}"
+                notes.append(f"{item.protocol.title}: read it with {read}")
     triage = library.triage()
     with contextlib.closing(env.progress_log()) as log:
         clearance = _may_play(env, library, log, plan if cleared else None)

@@ -33,7 +33,7 @@ def protocols_list(ctx: typer.Context) -> None:
         try:
             rows.append((entry, library.get(entry.id), None))
         except HamstringCareError:
-            rows.append((entry, None, "run `hamstring-care protocols validate`"))
+            rows.append((entry, None, f"run `{env.program} protocols validate`"))
     env.out().print(protocol_list(rows))
 
 
@@ -157,8 +157,8 @@ def protocols_new(
     library = env.library()
     in_use = any(path.parent.resolve() == folder.resolve() for folder in library.dirs)
     folder = display_name(path.parent)
-    program = "hamstring-care" if in_use else f"hamstring-care --protocols-dir {folder}"
-    typer.echo(f"  Check it:  hamstring-care protocols validate {shown}")
+    program = env.program if in_use else f"{env.program} --protocols-dir {folder}"
+    typer.echo(f"  Check it:  {env.program} protocols validate {shown}")
     if kind is StarterKind.routine:
         typer.echo(f"  Try it:    {program} run {pid}")
     else:

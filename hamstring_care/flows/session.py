@@ -196,6 +196,7 @@ def play(
             confirm_quit=lambda: _confirm_quit(keys, shown),
             on_segment=lambda outcome: recorder.progress(_so_far(session, outcome, segments)),
             around=(in_plan.seconds_before, in_plan.seconds_after) if in_plan else (0, 0),
+            hands_free=env.hands_free,
         )
         try:
             outcome = player.run()

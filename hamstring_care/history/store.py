@@ -25,6 +25,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any, Literal, TypeVar, overload
 
+from hamstring_care.context import command_name
 from hamstring_care.errors import (
     HistoryBusyError,
     HistoryConflictError,
@@ -736,7 +737,7 @@ class History:
                 if under_way != replacing:
                     raise HistoryConflictError(
                         f"{self.path}: a program is under way already (started meanwhile, in "
-                        "another window?); see: hamstring-care program status"
+                        f"another window?); see: {command_name()} program status"
                     )
                 self._end(
                     db, ProgramStop(under_way, "restarted", None, run.started_at, run.recorded_at)
@@ -843,7 +844,7 @@ class History:
                 when = _at(saved[0])
                 raise HistoryConflictError(
                     f"today's check-in is already saved{when} (another window?); "
-                    "see: hamstring-care program status"
+                    f"see: {command_name()} program status"
                 )
             check_id = self._insert_check_in(db, check)
             if stop is not None:
@@ -855,7 +856,7 @@ class History:
         if row is None or row[0] is not None:
             raise HistoryConflictError(
                 f"{self.path}: the program ended or was forgotten meanwhile (another window?); "
-                "see: hamstring-care program status"
+                f"see: {command_name()} program status"
             )
 
     def stop_with(self, check: ProgramCheckIn, stop: ProgramStop) -> int:
@@ -970,7 +971,7 @@ class History:
             if self.on_skip is not None:
                 self.on_skip(
                     f"{self.path}: {bad.what} cannot be read ({bad.reason}); left out. "
-                    "hamstring-care history repair sets it aside"
+                    f"{command_name()} history repair sets it aside"
                 )
 
     def counts(self, before: datetime | None = None) -> Counts:
@@ -1327,7 +1328,7 @@ def translate(path: Path, error: sqlite3.Error) -> HistoryError:
         )
     return HistoryDamagedError(
         f"{path}: the history file is damaged ({text}); "
-        "move it aside and start a new one with: hamstring-care history repair"
+        f"move it aside and start a new one with: {command_name()} history repair"
     )
 
 

@@ -82,6 +82,8 @@ class Frame:
     range_reached: bool = False
     paused: bool = False
     message: str = ""
+    hint: str = ""
+    """What ends a range hold, said once its minimum is reached."""
 
 
 class View(Protocol):
@@ -154,12 +156,15 @@ class Player:
         confirm_quit: Callable[[], bool],
         on_segment: Callable[[Outcome], None] | None = None,
         around: tuple[int, int] = (0, 0),
+        hands_free: bool = False,
     ) -> None:
         """Set up the loop; nothing plays until ``run``.
 
         ``around`` holds the seconds of a plan's routines before and after this one, so
-        that the whole-routine bar counts the whole plan.
+        that the whole-routine bar counts the whole plan. ``hands_free``: there is no
+        keyboard (input is not a terminal), so no hint names a key.
         """
+        self.hands_free = hands_free
         self.segments = list(segments)
         self.on_segment = on_segment
         self.clock, self.keys, self.view, self.cues = clock, keys, view, cues
@@ -198,7 +203,7 @@ class Player:
             if reached and range_cued != self.starts:
                 range_cued = self.starts
                 self.cues.range_minimum(segment)
-                self.view.event(segment.move_on_hint)
+                self.view.event(segment.hint(self.hands_free))
             self.view.frame(self._frame(now, deadline, reached))
             for key in self.keys.wait(self._next_wake(now, deadline, segment)):
                 if self._handle(ACTIONS.get(key), segment, reached):
@@ -230,6 +235,7 @@ class Player:
             routine_total=self.outcome.planned_seconds + sum(self.around),
             next_up=next_up(self.segments, self.index),
             range_reached=reached,
+            hint=segment.hint(self.hands_free),
         )
 
     def _complete(self, next_start: float) -> None:

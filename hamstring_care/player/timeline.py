@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 Kind = Literal["get_ready", "work", "rest", "switch_sides"]
 RANGE_HINT = "Move on when the tenderness eases (Enter)."
 SET_HINT = "Press Enter when the set is done."
+RANGE_HINT_HANDS_FREE = "The tenderness may ease now: the hold runs on to its end."
+SET_HINT_HANDS_FREE = "The set runs on to the end of its time."
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,12 @@ class Segment:
     def move_on_hint(self) -> str:
         """Said once a range hold's minimum is reached: what ends it."""
         return SET_HINT if self.step.reps else RANGE_HINT
+
+    def hint(self, hands_free: bool = False) -> str:
+        """``move_on_hint``; hands-free (no keyboard), what happens without a key."""
+        if not hands_free:
+            return self.move_on_hint
+        return SET_HINT_HANDS_FREE if self.step.reps else RANGE_HINT_HANDS_FREE
 
     @property
     def heading(self) -> str:

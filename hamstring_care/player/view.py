@@ -178,7 +178,7 @@ class LiveView:
             parts.append(big_block(count))
         if "cue" in shown and seg.kind == "work" and seg.step.cue:
             parts.append(Text(f"Cue: {seg.step.cue}", style="italic"))
-        hint = seg.move_on_hint
+        hint = frame.hint or seg.move_on_hint
         if frame.range_reached and self.message in ("", hint):
             parts.append(Text(hint, style="bold green"))
         elif self.message:
