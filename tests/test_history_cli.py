@@ -571,3 +571,19 @@ def test_repair_carries_a_program_and_its_check_ins_over(env, wall, data, invoke
         run = history.active_program()
         assert run is not None and (run.side, run.pain_limit) == ("left", 3)
         assert [c.check.day.day for c in history.check_ins(run.id)] == [1]
+
+
+def test_ids_and_paths_are_never_cut(invoke, monkeypatch):
+    """Issue 28: at 80 columns `protocols list` cut its paths ("foam-roller-and-ball.…");
+    at 60, `history` cut routine ids ("hamstring-stre…")."""
+    monkeypatch.setenv("COLUMNS", "80")
+    listed = invoke("protocols", "list").stdout
+    assert "…" not in listed
+    for name in ("foam-roller-and-ball", "hamstring-stretch", "back-to-running"):
+        assert any(line.strip().endswith(f"protocols/{name}.yaml") for line in listed.splitlines())
+    monkeypatch.setenv("COLUMNS", "60")
+    for routine in ("foam-roller-and-ball", "hamstring-stretch"):
+        assert invoke("run", routine, "--count-in", "0").exit_code == 0
+    shown = invoke("history").stdout
+    assert "…" not in shown
+    assert all(routine in shown for routine in ("foam-roller-and-ball", "hamstring-stretch"))

@@ -54,7 +54,7 @@ def test_a_session_run_in_the_terminal_shows_in_history_then_is_forgotten(tmp_pa
     shown, status = finish(spawn_history(tmp_path))
     shown = re.sub(r"\x1b\[[0-9;]*m", "", shown)
     assert status == 0, shown
-    assert re.search(r"waits, both legs +Done: (\d) of \1 steps?, 0:0\d +4 -> 2", shown)
+    assert re.search(r"waits +Done: (\d) of \1 steps?, 0:0\d +4 -> 2\s+both legs", shown)
 
     child = spawn_history(tmp_path, "forget", "--all")
     answer(child, [("Delete 1 session and 0 checks? This cannot be undone.", "y")])

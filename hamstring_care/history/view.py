@@ -98,19 +98,19 @@ def recent_table(
     """Sessions, checks and check-ins, newest first, one row each.
 
     ``stage_titles`` names a program's stages by their ids (an id is shown as it is when it
-    has none). An id too long for its column folds onto the next line, never cut.
+    has none). A routine's id is never cut: the leg goes on the line under it.
     """
     titles = stage_titles or {}
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
     table.add_column("When", no_wrap=True)
-    table.add_column("What", overflow="fold")
+    table.add_column("What", no_wrap=True, overflow="fold")  # an id whole, the leg under it
     table.add_column("How it went")
     table.add_column("Pain", no_wrap=True, justify="right")
     for record in records:
         if isinstance(record, Session):
             table.add_row(
                 time_label(record.started_at.astimezone(tz)),
-                Text(f"{record.routine_id}, {_legs(record.side)}"),
+                Text(f"{record.routine_id}\n{_legs(record.side)}"),
                 Text(session_outcome(record)),
                 pain_words(record.pain_before, record.pain_after),
             )

@@ -172,15 +172,23 @@ def block_view(block: Block) -> RenderableType:
 
 
 def protocol_list(entries: list[tuple[Entry, Protocol | None, str | None]]) -> RenderableType:
-    """The table for ``protocols list``: id, kind, version, title and the file that won."""
+    """The table for ``protocols list``: id, kind, version, title and the file that won.
+
+    Drawn lightly (a rule under the heads), so that ids and paths fit 80 columns whole; a
+    path too long for its column folds onto the next line, never cut.
+    """
+    from rich import box
+
     from hamstring_care.sanitize import visible
     from hamstring_care.source.reading import display_name
 
-    table = Table(show_header=True, header_style="bold")
+    table = Table(
+        show_header=True, header_style="bold", box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False
+    )
     table.add_column("id", no_wrap=True)
     table.add_column("kind", no_wrap=True)
     table.add_column("version", no_wrap=True)
-    table.add_column("title and file")
+    table.add_column("title and file", overflow="fold")
     for entry, protocol, error in entries:
         cell = Text(f"invalid: {error}", style="red") if protocol is None else Text(protocol.title)
         cell.append(f"\n{display_name(entry.path)}", style="dim")
