@@ -151,3 +151,17 @@ def settle(child: pexpect.spawn, quiet: float = 0.3) -> None:
             return
         except pexpect.EOF:
             return
+
+
+def drain(child: pexpect.spawn, seconds: float) -> None:
+    """Read everything the program writes for ``seconds`` (a live panel is never quiet)."""
+    import time
+
+    end = time.monotonic() + seconds
+    while (left := end - time.monotonic()) > 0:
+        try:
+            child.read_nonblocking(65536, timeout=left)
+        except pexpect.TIMEOUT:
+            return
+        except pexpect.EOF:
+            return

@@ -11,6 +11,7 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from hamstring_care.flows.session import RunOptions
+from hamstring_care.player.engine import KEY_LIST
 from tests.conftest import ROOT
 from tests.fakes import FakeClock, RecordingCues, RecordingView, ScriptedKeys
 from tests.fakes import play_on_fakes as run_routine
@@ -42,6 +43,7 @@ def test_plain_mode_when_piped_one_line_per_event(invoke):
     result = invoke("--protocols-dir", QUICK, "run", "quick", "--count-in", "0", "--no-sound")
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines() == [
+        KEY_LIST,  # once, before the first segment
         "Right leg: Roll quickly, 1 s",
         "  How: Roll.",
         "  Cue: Roll on.",

@@ -3,12 +3,27 @@ and 120x40 (an emulated screen, pyte, fed with every byte the program writes).""
 
 from __future__ import annotations
 
+import os
 import re
+import shlex
+import shutil
+import subprocess
+import sys
+import time
 
 import pexpect
 import pytest
 
-from tests.terminal_driver import DOWN, ENTER, NONE_OF_THESE, answer, settle, spawn_sized
+from tests.terminal_driver import (
+    DOWN,
+    ENTER,
+    NONE_OF_THESE,
+    Screen,
+    answer,
+    settle,
+    spawn_run,
+    spawn_sized,
+)
 
 SIZES = [(18, 60), (24, 80), (40, 120)]
 
@@ -104,3 +119,74 @@ def test_an_emergency_ends_with_what_to_do_on_screen(tmp_path, rows, columns):
     words = screen.words()
     assert "EMERGENCY" in words and "Get emergency care now" in words, screen.text
     assert "Call your local emergency number" in words
+
+
+def spawn_run_on_screen(tmp_path, *args: str) -> tuple[pexpect.spawn, Screen]:
+    child = spawn_run(tmp_path, *args)
+    screen = Screen(24, 80)
+    child.logfile_read = screen
+    return child, screen
+
+
+def test_nothing_stale_stays_once_the_routine_ends(tmp_path):
+    """Issue 28: the frozen last frame kept "Quit the routine? ..." after quitting, and
+    "1 s left" after the end."""
+    child, screen = spawn_run_on_screen(tmp_path, "--count-in", "1")
+    answer(child, [("pain now", "4" + ENTER), ("Press a spot", "q"), ("Quit the routine?", "y")])
+    child.expect("How is the pain now")
+    settle(child)
+    words = screen.words()
+    assert "Quit the routine?" not in words and "s left" not in words, screen.text
+    child.send(ENTER)
+    child.expect(pexpect.EOF)
+    assert "Stopped early:" in screen.words()
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux: it rewraps on resize")
+def test_a_resize_leaves_nothing_above_the_panel(tmp_path):
+    """Issue 28: after a resize from 40x12 to 80x24, pieces of old panels stayed above the
+    live one. A real terminal rewraps what is on screen when it is resized (pyte does not),
+    so this one runs in tmux, on a server of its own."""
+    from tests.conftest import ROOT
+
+    tmux = ["tmux", "-L", f"hamstring-care-test-{os.getpid()}", "-f", "/dev/null"]
+    program = [sys.executable, "-m", "hamstring_care", "--protocols-dir",
+               str(ROOT / "tests" / "protocols"), "run", "waits", "--count-in", "1"]  # fmt: skip
+    environ = {**os.environ, "HOME": str(tmp_path), "TERM": "xterm-256color"}
+    environ.update({"HAMSTRING_CARE_SPEED": "4", "PROMPT_TOOLKIT_NO_CPR": "1"})
+    for name in ("NO_COLOR", "COLUMNS", "LINES"):  # the size is the terminal's own
+        environ.pop(name, None)
+
+    def shown() -> str:
+        return subprocess.run(
+            [*tmux, "capture-pane", "-p", "-t", "run"], capture_output=True, text=True
+        ).stdout
+
+    def wait_for(text: str) -> None:
+        for _ in range(100):
+            if text in shown():
+                return
+            time.sleep(0.2)
+        raise AssertionError(f"never shown: {text}\n{shown()}")
+
+    command = " ".join(shlex.quote(part) for part in [*program]) + "; sleep 60"
+    subprocess.run(
+        [*tmux, "new-session", "-d", "-s", "run", "-x", "80", "-y", "24", command],
+        env=environ, check=True,
+    )  # fmt: skip
+    try:
+        wait_for("pain now")
+        subprocess.run([*tmux, "send-keys", "-t", "run", "Enter"], check=True)
+        wait_for("Press a spot")
+        for columns, rows in [(40, 12), (80, 24), (120, 40), (80, 24)]:
+            subprocess.run(
+                [*tmux, "resize-window", "-t", "run", "-x", str(columns), "-y", str(rows)],
+                check=True,
+            )
+            time.sleep(1.5)
+        lines = shown().splitlines()
+        top = next(i for i, line in enumerate(lines) if line.startswith("╭"))
+        assert not any(line.strip() for line in lines[:top]), "\n".join(lines)
+        assert sum(line.startswith("╭") for line in lines) == 1
+    finally:
+        subprocess.run([*tmux, "kill-server"], capture_output=True)

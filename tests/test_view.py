@@ -103,3 +103,31 @@ def test_the_big_digits_are_drawn_as_the_font_has_them(library, seconds, width):
     expected = big(clock_text(seconds)).split("\n")
     left = min(len(row) - len(row.lstrip()) for row in expected)
     assert digit_rows(shown(view, count_in, width)) == [row[left:].rstrip() for row in expected]
+
+
+@pytest.mark.parametrize(("width", "keys"), [(40, "? keys"), (60, "? all keys"), (80, "b back")])
+def test_the_key_bar_says_how_to_see_every_key(library, width, keys):
+    """Issue 28: at 60 columns the key bar dropped b and +/- with no way to learn them."""
+    console = Console(file=io.StringIO(), width=width, height=24, force_terminal=True)
+    view = LiveView(console, "Foam roller and ball self-massage")
+    frame = frames(library.get("foam-roller-and-ball"))[1]
+    text = words(shown(view, frame, width))
+    assert keys in text and "s stop" in text
+    if "?" not in keys:
+        assert "+/- 5 s" in text and "n next" in text
+
+
+def test_plain_mode_lists_the_keys_once_and_says_the_time_left_at_fixed_points(library):
+    from hamstring_care.player.view import PlainView, time_marks
+
+    out = io.StringIO()
+    view = PlainView(out, "Keys: ...")
+    for frame in frames(library.get("foam-roller-and-ball"))[:2]:  # a get-ready, a 60 s hold
+        view.segment(frame.segment)
+        for left in range(frame.segment.seconds, 0, -1):
+            frame.seconds_left = left
+            view.frame(frame)
+    lines = out.getvalue().splitlines()
+    assert lines.count("Keys: ...") == 1 and lines[0] == "Keys: ..."
+    assert [line for line in lines if line.endswith("s left")] == ["  30 s left", "  10 s left"]
+    assert time_marks(5) == [] and time_marks(120) == [90, 60, 30, 10]

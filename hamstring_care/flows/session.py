@@ -15,7 +15,15 @@ from typing import TYPE_CHECKING, Protocol
 from hamstring_care.dates import minutes_seconds
 from hamstring_care.history.store import Session
 from hamstring_care.history.view import steps_skipped, steps_words
-from hamstring_care.player.engine import Cues, KeySource, Outcome, Player, View, wait_for_key
+from hamstring_care.player.engine import (
+    KEY_LIST,
+    Cues,
+    KeySource,
+    Outcome,
+    Player,
+    View,
+    wait_for_key,
+)
 from hamstring_care.player.timeline import Segment, build, step_counts, total_seconds
 from hamstring_care.tailoring import tailor
 from hamstring_care.vocab import Disposition, Side
@@ -179,7 +187,7 @@ def play(
             if plain:
                 from hamstring_care.player.view import PlainView
 
-                view = PlainView(console.file)
+                view = PlainView(console.file, None if env.hands_free else KEY_LIST)
             else:
                 from hamstring_care.player.view import LiveView
 

@@ -33,9 +33,15 @@ ACTIONS = {
     "-": "shorter",
     "s": "hurts",
     "q": "quit",
+    "?": "keys",
     "enter": "enter",
     "c-c": "interrupt",
 }
+KEY_LIST = (
+    "Keys: Space pause · n next · b back · + or - this hold 5 s longer or shorter · "
+    "Enter move on (when a hold says so) · s stop, it hurts · q quit · ? these keys"
+)
+"""Every key, said once in plain mode and on ``?``."""
 
 
 def to_next_second(left: float) -> float:
@@ -274,11 +280,15 @@ class Player:
         elif action == "longer":
             self.extension += STEP_SECONDS
             self._count_lengthened()
+            self._said_length(f"{STEP_SECONDS} s longer", segment, now)
         elif action == "shorter":
             # Never shorter than one second from now.
             floor = now - self.started + 1 - segment.seconds
             self.extension = max(self.extension - STEP_SECONDS, floor)
             self._count_lengthened()
+            self._said_length(f"{STEP_SECONDS} s shorter", segment, now)
+        elif action == "keys":
+            self.view.event(KEY_LIST)
         elif action == "enter" and (reached or segment.kind != "work"):
             self._complete(next_start=now)
             return True
@@ -290,6 +300,10 @@ class Player:
         elif action == "quit":
             return self._hold_still(self._quit)
         return False
+
+    def _said_length(self, change: str, segment: Segment, now: float) -> None:
+        left = math.ceil(self.started + segment.seconds + self.extension - now - EPSILON)
+        self.view.event(f"{change}: this hold ends in {left} s.")
 
     def _count_lengthened(self) -> None:
         # "Holds made longer" is the net of + and -: + then - - leaves none longer.
@@ -308,10 +322,11 @@ class Player:
         return stop
 
     def _stop_it_hurts(self) -> bool:
-        self.view.event("Stopped: it hurts.")
+        # "Stopped" only once the answer stops it: "No: carry on" goes on playing.
         disposition = self.ask_hurts()
         if disposition is None:
             return False
+        self.view.event("Stopped: it hurts.")
         self._stop("hurts", disposition)
         return True
 
