@@ -13,63 +13,25 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
+from hamstring_care.asking import Asker
 from hamstring_care.errors import ExitCode, NoTerminalError
-from hamstring_care.vocab import Ask
+from hamstring_care.words import PROGRAM, command_name
 
 if TYPE_CHECKING:
-    from datetime import datetime
+    from datetime import date, datetime
     from datetime import time as dt_time
 
     from rich.console import Console
 
     from hamstring_care.history.log import ProgressLog
-    from hamstring_care.models import Question, RedFlagScreen
     from hamstring_care.player.engine import Clock, KeySource
     from hamstring_care.source.library import Library
 
-PROGRAM = "hamstring-care"
 CACHE_VARIABLE = "HAMSTRING_CARE_CACHE"
 SPEED_VARIABLE = "HAMSTRING_CARE_SPEED"
 """Plays routines this many times faster: for demonstrations and tests, never for a session."""
-
-
-BACK = "__back__"
-"""What a question returns when Esc (or Left, on a list) asks for the question before."""
-
-
-class Asker(Protocol):
-    """What the flows ask a person: the prompts, or a test's scripted answers."""
-
-    def red_flags(self, screen: RedFlagScreen, *, in_sight: int = 0) -> list[str]:
-        """The ticked warning-sign ids.
-
-        The ``in_sight`` rows printed just before stay in sight: a terminal's list scrolls
-        below them.
-        """
-
-    def question(self, question: Question, *, previous: Any = None) -> Any:
-        """One answer, in the answer contract's ids; ``BACK`` for the question before.
-
-        ``previous`` (a re-check's last answer) is shown ready to keep or change.
-        """
-
-    def pain(self, text: str, *, key: Ask | None = None) -> int | None:
-        """Pain 0-10, or None when skipped."""
-
-    def confirm(self, text: str, default: bool = True, *, key: Ask | None = None) -> bool:
-        """Yes or no."""
-
-    def choose(
-        self,
-        text: str,
-        options: list[tuple[str, str]],
-        default: str | None = None,
-        *,
-        key: Ask | None = None,
-    ) -> str:
-        """One of the options' values (each option is a label and a value)."""
 
 
 def _utc_now() -> datetime:
@@ -137,6 +99,10 @@ class Environment:
         if self.now is _utc_now and TODAY_VARIABLE in self.environ:
             self.now = _demo_now(self.environ[TODAY_VARIABLE])
             self.wall = self.wall or _utc_now
+
+    def today(self) -> date:
+        """The local date of the run (the demonstration date, when one is set)."""
+        return self.now().astimezone().date()
 
     def recorded(self) -> datetime:
         """The real moment, saved beside each record's own (demonstration) time."""
@@ -294,15 +260,6 @@ class Environment:
         from hamstring_care.history.log import ProgressLog
 
         return ProgressLog.open(self.history_folder(), self.warn, now=self.now, wall=self.recorded)
-
-
-def command_name(environ: Mapping[str, str] | None = None) -> str:
-    """The command as the user runs it, for hints (``os.environ`` when none is given).
-
-    Under ``uv run`` (a clone not installed) that is ``uv run hamstring-care``.
-    """
-    environ = os.environ if environ is None else environ
-    return f"uv run {PROGRAM}" if "UV_RUN_RECURSION_DEPTH" in environ else PROGRAM
 
 
 def _isatty(stream: Any) -> bool:

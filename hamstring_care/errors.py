@@ -17,8 +17,9 @@ class ExitCode(IntEnum):
 
     OK = 0
     INTERNAL = 1
-    WARNINGS = 1  # the same code: `protocols validate --strict` found warnings, no errors
     BAD_INPUT = 2
+    WARNINGS = 3
+    """`protocols validate --strict` found warnings and no errors: told apart from a bug."""
     INTERRUPTED = 130
     OUTPUT_CLOSED = 141  # 128 + SIGPIPE, as a shell reports a tool whose reader went away
 

@@ -27,13 +27,14 @@ from pydantic import (
 from pydantic_core import PydanticCustomError, core_schema
 
 from hamstring_care import vocab
+from hamstring_care.dates import read_date
 
 NOTES_LIMIT = 50_000  # characters: about 20 printed pages; more is surely a wrong file
 NAME_LIMIT = 200  # characters of a name, a phone, an appointment: a line or two on a sheet
 ADDRESS_LIMIT = 500  # characters of an address, line breaks kept
 EMERGENCY_NUMBER_LIMIT = 20  # 999, 911, 112, or a local number with its prefix
 
-Kind = Literal["triage", "guidance", "routine", "program"]
+ProtocolKind = Literal["triage", "guidance", "routine", "program"]
 # The shared words, read from the files' plain text (the models are strict otherwise).
 Disposition = Annotated[vocab.Disposition, Field(strict=False)]
 FlagLevel = Annotated[vocab.FlagLevel, Field(strict=False)]
@@ -210,8 +211,14 @@ class ProtocolBase(Model):
     ]
     """In quotes, like "1.0"; raise it when the content changes (sheets print it)."""
     title: Text
-    kind: Kind
+    kind: ProtocolKind
     """triage, guidance (sections of advice), routine (timed steps) or program (stages)."""
+
+    @property
+    def can(self) -> vocab.Kind:
+        """Its kind, with what a protocol of it can do (``protocol.can.played``)."""
+        return vocab.Kind(self.kind)
+
     summary: Text
     """One or two sentences on what it is for, shown first."""
     sources: dict[Id, Text] = {}  # none is allowed, and `protocols validate` warns
@@ -745,11 +752,11 @@ class ProgramProtocol(ProtocolBase):
     """A graded program followed day by day: stages, each moved on from by criteria."""
 
     kind: Literal["program"]
-    pain_limit: Annotated[int, Field(ge=0, le=10)]
+    pain_limit: Annotated[int, Field(ge=0, le=vocab.PAIN_MAX)]
     """The most pain during a session (0-10) that still counts as a good session."""
-    stop_rest_pain: Annotated[int, Field(ge=1, le=10)] = 7
+    stop_rest_pain: Annotated[int, Field(ge=1, le=vocab.PAIN_MAX)] = 7
     """Pain at rest this high or higher stops the program."""
-    rest_pain_limit: Annotated[int, Field(ge=0, le=10)] = 10
+    rest_pain_limit: Annotated[int, Field(ge=0, le=vocab.PAIN_MAX)] = 10
     """Pain at rest after the session above this is not a good day: one stage back."""
     long_break_days: Annotated[int, Field(ge=1, le=90)] | None = None
     """More days than this without a check-in at a running stage: one stage back."""
@@ -770,7 +777,7 @@ class ProgramProtocol(ProtocolBase):
         return index, self.stages[index]
 
 
-Protocol = TriageProtocol | GuidanceProtocol | RoutineProtocol | ProgramProtocol
+AnyProtocol = TriageProtocol | GuidanceProtocol | RoutineProtocol | ProgramProtocol
 MODELS: dict[str, type[ProtocolBase]] = {
     "triage": TriageProtocol,
     "guidance": GuidanceProtocol,
@@ -947,7 +954,6 @@ def normalise_yes_no(q: Question, value: Any) -> Any:
 
 def _iso_date(value: Any) -> Any:
     # Dates are read as text (the loader keeps YAML from building dates) and checked here.
-    from hamstring_care.dates import read_date
 
     if value is None:
         return None
@@ -977,7 +983,7 @@ class PlanProtocol(Model):
     hold: Annotated[int, Field(ge=1, le=MAX_HOLD_S)] | None = None
     stage: Id | None = None
     """Programs only: the stage to start at (a clinician's choice)."""
-    pain_limit: Annotated[int, Field(ge=0, le=10)] | None = None
+    pain_limit: Annotated[int, Field(ge=0, le=vocab.PAIN_MAX)] | None = None
     """Programs only: a stricter pain limit than the program's (never a higher one)."""
 
 
@@ -992,7 +998,7 @@ class Schedule(Model):
 
 
 class Clinic(Model):
-    """A clinic's details, typed once: ``clinic.yaml`` in the data folder.
+    """A clinic's details, typed once: ``clinic.yaml`` in the user config folder.
 
     Every sheet printed there carries them unless a plan file or an option says otherwise.
     """

@@ -9,52 +9,86 @@ import datetime as dt
 import json
 import os
 import stat
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hamstring_care.dates import option_date
-from hamstring_care.errors import UnknownProtocolError, UsageError
-from hamstring_care.models import ADDRESS_LIMIT, EMERGENCY_NUMBER_LIMIT, NAME_LIMIT, NOTES_LIMIT
-from hamstring_care.prescription import Prescribed, Prescription, from_plan
-from hamstring_care.vocab import Side
+from hamstring_care.errors import InputFileError, Problem, UnknownProtocolError, UsageError
+from hamstring_care.files import examine, reason
+from hamstring_care.models import (
+    ADDRESS_LIMIT,
+    EMERGENCY_NUMBER_LIMIT,
+    NAME_LIMIT,
+    NOTES_LIMIT,
+    ProgramProtocol,
+    RoutineProtocol,
+)
+from hamstring_care.prescription import Prescribed, Prescription
+from hamstring_care.sanitize import option_text
+from hamstring_care.source.drawings import read_logo
+from hamstring_care.source.library import load_clinic, load_plan
+from hamstring_care.source.reading import display_name, read_text
+from hamstring_care.vocab import Paper, Side
 
 if TYPE_CHECKING:
-    from hamstring_care.drawings import Logo
+    from hamstring_care.models import Plan
     from hamstring_care.prescription import Advice
+    from hamstring_care.source.drawings import Logo
     from hamstring_care.source.library import Library
 
 
-@dataclass
-class Overrides:
-    """Options given on the command line; ``None`` means not given."""
+@dataclass(frozen=True)
+class Layer:
+    """One layer of a prescription: what it sets; ``None`` leaves the layer below showing.
 
+    The layers, weakest first: the defaults, ``clinic.yaml``, a plan file, the command
+    line's options. ``side`` and ``hold`` apply to every routine of the layers below.
+    """
+
+    date: dt.date | None = None
     patient: str | None = None
     clinician: str | None = None
     clinic: str | None = None
-    date: str | None = None
     notes: str | None = None
-    notes_file: Path | None = None
-    hold: int | None = None
-    side: Side | None = None
     times_per_day: int | None = None
     days: int | None = None
     days_per_week: int | None = None
-    paper: str | None = None
+    paper: Paper | None = None
     clinic_phone: str | None = None
     clinic_address: str | None = None
     next_appointment: str | None = None
     emergency_number: str | None = None
-    logo: Path | None = None
+    logo: Logo | None = None
+    side: Side | None = None
+    hold: int | None = None
 
-    def __post_init__(self) -> None:
-        """Every free-text option within the limits of the plan file's same field."""
-        from hamstring_care.sanitize import option_text
+    @classmethod
+    def options(
+        cls,
+        *,
+        date: str | None = None,
+        notes_file: Path | None = None,
+        logo: Path | None = None,
+        **given: Any,
+    ) -> Layer:
+        """The command line's options as a layer.
 
+        Every free text within the plan file's limits, the date read, the notes file and
+        the logo read and checked.
+        """
         for name, limit in TEXT_LIMITS.items():
-            value = getattr(self, name)
-            if value is not None:
-                option_text(f"--{name.replace('_', '-')}", value, limit)
+            if given.get(name) is not None:
+                option_text(f"--{name.replace('_', '-')}", given[name], limit)
+        if given.get("notes") is not None and notes_file is not None:
+            raise UsageError("give --notes or --notes-file, not both")
+        return cls(
+            date=option_date("--date", date) if date is not None else None,
+            notes=_notes_file(notes_file) if notes_file is not None else given.pop("notes", None),
+            logo=_logo(logo) if logo is not None else None,
+            **{name: value for name, value in given.items() if name != "notes"},
+        )
 
 
 TEXT_LIMITS = {
@@ -70,31 +104,45 @@ TEXT_LIMITS = {
 """The options given as free text, with the limits ``models.Plan`` holds its fields to."""
 
 
-def advice(library: Library, pid: str) -> Advice:
-    """A protocol that can be prescribed (a routine or guidance, not the triage)."""
-    from hamstring_care.models import TriageProtocol
+def layered(items: tuple[Prescribed, ...], today: dt.date, *layers: Layer) -> Prescription:
+    """One prescription from its layers, weakest first: each field is the strongest set."""
+    chosen: dict[str, Any] = {}
+    for layer in layers:
+        chosen |= {f.name: v for f in fields(layer) if (v := getattr(layer, f.name)) is not None}
+    side, hold = chosen.pop("side", None), chosen.pop("hold", None)
+    items = tuple(
+        replace(item, side=side or item.side, hold=item.hold if hold is None else hold)
+        if item.is_routine
+        else item
+        for item in items
+    )
+    return Prescription(items=items, date=chosen.pop("date", today), **chosen)
 
+
+def advice(library: Library, pid: str) -> Advice:
+    """A protocol that can be prescribed (a routine, guidance or a program, not the triage)."""
     protocol = library.get(pid)
-    if isinstance(protocol, TriageProtocol):
-        known = ", ".join(p for p in library.entries() if p != "triage")
+    if not protocol.can.printed:
+        known = ", ".join(p for p in library.entries() if p != pid)
         raise UnknownProtocolError(
-            f'"{pid}" is the triage, which is asked, not prescribed; print one of: {known}'
+            f'"{pid}" is {protocol.can.words}, which is asked, not prescribed; '
+            f"print one of: {known}"
         )
-    return protocol
+    return protocol  # type: ignore[return-value]  # printable: routine, guidance or program
 
 
 def prescription(
     library: Library,
     protocol_ids: list[str],
     plan_path: Path | None,
-    given: Overrides,
+    given: Layer,
     today: dt.date | None = None,
     clinic_file: Path | None = None,
 ) -> Prescription:
-    """The prescription from a plan file or from protocol ids, with the options given applied.
+    """The prescription from a plan file or from protocol ids, with its layers applied.
 
-    A clinic settings file (``clinic_file``, when it exists) fills in what neither the plan
-    nor the options give: the clinic, clinician, phone, address, emergency number, paper.
+    The clinic's settings file (``clinic_file``, when there is one) under the plan, the
+    options given over both.
     """
     today = today or dt.date.today()
     if plan_path is not None and protocol_ids:
@@ -103,19 +151,38 @@ def prescription(
         raise UsageError(
             "name the protocols to print (e.g. foam-roller-and-ball) or give --plan FILE"
         )
-    if given.notes is not None and given.notes_file is not None:
-        raise UsageError("give --notes or --notes-file, not both")
+    layers = []
+    if clinic_file is not None and _clinic_file_there(clinic_file):
+        layers.append(_clinic_layer(clinic_file))
     if plan_path is not None:
-        from hamstring_care.source.library import load_plan
-
         plan = load_plan(plan_path, library)
-        base = from_plan(plan, {p.id: advice(library, p.id) for p in plan.protocols}, today)
+        items = tuple(
+            Prescribed(advice(library, p.id), p.side, p.hold, p.stage, p.pain_limit)
+            for p in plan.protocols
+        )
+        layers.append(_plan_layer(plan))
     else:
         items = tuple(Prescribed(advice(library, pid)) for pid in dict.fromkeys(protocol_ids))
-        base = Prescription(items=items, date=today)
-    if clinic_file is not None and _clinic_file_there(clinic_file):
-        base = _with_clinic(base, clinic_file, plan_path is not None)
-    return _apply(base, given)
+    return layered(items, today, *layers, given)
+
+
+def _plan_layer(plan: Plan) -> Layer:
+    """What a plan file sets (its paper always: a plan says its paper)."""
+    same = {f.name for f in fields(Layer)} - {"logo", "side", "hold", "times_per_day", "days",
+                                              "days_per_week"}  # fmt: skip
+    schedule = plan.schedule
+    return Layer(
+        times_per_day=schedule.times_per_day, days=schedule.days,
+        days_per_week=schedule.days_per_week, **{name: getattr(plan, name) for name in same},
+    )  # fmt: skip
+
+
+def _clinic_layer(clinic_file: Path) -> Layer:
+    """What the clinic's settings file sets: the clinic, its contacts, paper and logo."""
+    clinic = load_clinic(clinic_file)
+    same = {f.name for f in fields(Layer)} & {f for f in type(clinic).model_fields} - {"logo"}
+    logo = _logo(clinic_file.parent / clinic.logo) if clinic.logo is not None else None
+    return Layer(logo=logo, **{name: getattr(clinic, name) for name in same})
 
 
 def _clinic_file_there(path: Path) -> bool:
@@ -126,9 +193,6 @@ def _clinic_file_there(path: Path) -> bool:
     would go to a patient without the clinic's phone and emergency number, and a warning
     line is easily missed while the sheet is not.
     """
-    from hamstring_care.errors import InputFileError, Problem
-    from hamstring_care.files import examine, reason
-    from hamstring_care.source.reading import display_name
 
     def refuse(why: str) -> InputFileError:
         return InputFileError(display_name(path), [Problem((), why)])
@@ -150,72 +214,34 @@ def _clinic_file_there(path: Path) -> bool:
 
 
 CLINIC_FILE = "clinic.yaml"
-"""The clinic settings file, in the data folder beside the history."""
-CLINIC_FIELDS = ("clinic", "clinician", "clinic_phone", "clinic_address", "emergency_number")
+"""The clinic settings file, in the user's config folder (formerly the data folder)."""
 
 
-def _with_clinic(base: Prescription, clinic_file: Path, from_plan: bool) -> Prescription:
-    from dataclasses import replace
+def clinic_file(config: Path, data: Path, note: Callable[[str], None]) -> Path:
+    """Where the clinic's settings are read from: the config folder's ``clinic.yaml``.
 
-    from hamstring_care.source.library import load_clinic
-
-    clinic = load_clinic(clinic_file)
-    changes: dict[str, Any] = {
-        name: getattr(clinic, name)
-        for name in CLINIC_FIELDS
-        if getattr(base, name) is None and getattr(clinic, name) is not None
-    }
-    if clinic.paper is not None and not from_plan:  # a plan file always says its paper
-        changes["paper"] = str(clinic.paper)
-    if clinic.logo is not None:
-        changes["logo"] = _logo(clinic_file.parent / clinic.logo)
-    return replace(base, **changes)
-
-
-CONTACT = ("clinic_phone", "clinic_address", "next_appointment", "emergency_number")
-
-
-def _apply(base: Prescription, given: Overrides) -> Prescription:
-    from dataclasses import replace
-
-    changes: dict[str, Any] = {}
-    schedule = ("times_per_day", "days", "days_per_week")
-    names = ("patient", "clinician", "clinic", *schedule, "paper", *CONTACT)
-    for name in names:
-        if getattr(given, name) is not None:
-            changes[name] = getattr(given, name)
-    if given.date is not None:
-        changes["date"] = option_date("--date", given.date)
-    if given.notes is not None:
-        changes["notes"] = given.notes
-    if given.notes_file is not None:
-        changes["notes"] = _notes_file(given.notes_file)
-    if given.logo is not None:
-        changes["logo"] = _logo(given.logo)
-    if given.hold is not None or given.side is not None:
-        changes["items"] = tuple(
-            replace(
-                item,
-                hold=given.hold if given.hold is not None else item.hold,
-                side=given.side or item.side,
-            )
-            if item.is_routine
-            else item
-            for item in base.items
-        )
-    return replace(base, **changes)
+    One in the data folder, where earlier versions read it, is still read when the config
+    folder has none, with a one-line note to move it; with one in both, the config folder's
+    is read, and the note says the other is not.
+    """
+    wanted, older = config / CLINIC_FILE, data / CLINIC_FILE
+    if not os.path.lexists(older):
+        return wanted
+    if os.path.lexists(wanted):
+        note(f"{display_name(older)} is not read: {display_name(wanted)} is; remove one of them")
+        return wanted
+    note(f"clinic settings read from the data folder: move {display_name(older)} to "
+         f"{display_name(wanted)}")  # fmt: skip
+    return older
 
 
 def _logo(path: Path) -> Logo:
-    from hamstring_care.drawings import read_logo
-    from hamstring_care.source.reading import display_name
+    from hamstring_care.render.pdf import logo_problem  # noqa: PLC0415 - fpdf2: with a logo only
 
-    return read_logo(path, display_name(path))
+    return read_logo(path, display_name(path), can_draw=logo_problem)
 
 
 def _notes_file(path: Path) -> str:
-    from hamstring_care.sanitize import option_text
-    from hamstring_care.source.reading import display_name, read_text
 
     source = display_name(path)
     return option_text(source, read_text(path, source), NOTES_LIMIT)
@@ -257,7 +283,7 @@ def new_plan_text(
     library: Library,
     name: str,
     protocol_ids: list[str],
-    given: Overrides,
+    given: Layer,
 ) -> str:
     """A commented plan file that validates as written."""
     lines = [
@@ -276,14 +302,14 @@ def new_plan_text(
     for pid in dict.fromkeys(protocol_ids):
         protocol = advice(library, pid)
         lines.append(f"  - id: {pid}")
-        if protocol.kind == "routine":
+        if isinstance(protocol, RoutineProtocol):
             ranged = protocol.has_range_holds
             hold = str(given.hold) if given.hold is not None and ranged else ""
             lines.append(f"    side: {given.side or 'both'}")
             lines.append(_line("    hold", hold, "" if ranged else "no range holds to change"))
-        elif protocol.kind == "program":
-            stages = ", ".join(s.id for s in getattr(protocol, "stages", []))
-            limit = getattr(protocol, "pain_limit", 10)
+        elif isinstance(protocol, ProgramProtocol):
+            stages = ", ".join(s.id for s in protocol.stages)
+            limit = protocol.pain_limit
             lines.append(f"    side: {given.side or 'both'}")
             lines.append(_line("    stage", "", f"where to start: {stages}; empty: the first"))
             lines.append(

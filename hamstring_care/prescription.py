@@ -13,15 +13,14 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeAlias
 
-from hamstring_care.drawings import Logo
 from hamstring_care.player.timeline import build
-from hamstring_care.vocab import Side
+from hamstring_care.source.drawings import Logo
+from hamstring_care.vocab import Paper, Side
 from hamstring_care.words import count
 
 if TYPE_CHECKING:
     from hamstring_care.models import (
         GuidanceProtocol,
-        Plan,
         ProgramProtocol,
         RoutineProtocol,
         Step,
@@ -47,20 +46,24 @@ class Prescribed:
     @property
     def is_routine(self) -> bool:
         """True for a routine (played), false for guidance (read)."""
-        return self.protocol.kind == "routine"
+        return self.protocol.can.played
 
-    def command(self) -> str:
-        """The command that gives the same thing in the terminal."""
-        if self.protocol.kind == "program":
-            words = ["hamstring-care", "program", "start", self.protocol.id]
+    def command(self, program: str = "hamstring-care") -> str:
+        """The command that gives the same thing in the terminal.
+
+        ``program``: the command as the terminal runs it (``uv run hamstring-care`` in a
+        clone); a sheet names the installed one.
+        """
+        if self.protocol.can.started:
+            words = [program, "program", "start", self.protocol.id]
             if self.side != Side.BOTH:
                 words += ["--side", self.side]
             if self.stage is not None:
                 words += ["--stage", self.stage]
             return " ".join(words)
         if not self.is_routine:
-            return f"hamstring-care protocols show {self.protocol.id}"
-        words = ["hamstring-care", "run", self.protocol.id]
+            return f"{program} protocols show {self.protocol.id}"
+        words = [program, "run", self.protocol.id]
         # --hold changes range holds only: where there are none it would only mislead.
         ranged = getattr(self.protocol, "has_range_holds", False)  # routines only
         if self.hold is not None and ranged:
@@ -83,7 +86,7 @@ class Prescription:
     times_per_day: int = 1
     days: int = 14
     days_per_week: int = 7
-    paper: str = "a4"
+    paper: Paper = Paper.A4
     clinic_phone: str | None = None
     clinic_address: str | None = None
     next_appointment: str | None = None
@@ -95,29 +98,6 @@ class Prescription:
     def routines(self) -> list[Prescribed]:
         """The prescribed routines, in order."""
         return [item for item in self.items if item.is_routine]
-
-
-def from_plan(plan: Plan, protocols: dict[str, Advice], today: dt.date) -> Prescription:
-    """The prescription a plan file describes (its date, or today when it gives none)."""
-    return Prescription(
-        items=tuple(
-            Prescribed(protocols[p.id], p.side, p.hold, p.stage, p.pain_limit)
-            for p in plan.protocols
-        ),
-        date=plan.date or today,
-        patient=plan.patient,
-        clinician=plan.clinician,
-        clinic=plan.clinic,
-        notes=plan.notes,
-        times_per_day=plan.schedule.times_per_day,
-        days=plan.schedule.days,
-        days_per_week=plan.schedule.days_per_week,
-        paper=plan.paper,
-        clinic_phone=plan.clinic_phone,
-        clinic_address=plan.clinic_address,
-        next_appointment=plan.next_appointment,
-        emergency_number=plan.emergency_number,
-    )
 
 
 @dataclass(frozen=True)

@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING, Any
 import questionary
 from questionary import Choice, Separator
 
-from hamstring_care.context import BACK
+from hamstring_care.asking import BACK
 from hamstring_care.errors import Interrupted
 from hamstring_care.triage import check_answer
-from hamstring_care.vocab import Ask
+from hamstring_care.vocab import PAIN_MAX, Ask
 
 if TYPE_CHECKING:
     from hamstring_care.models import Question, RedFlagScreen
@@ -223,8 +223,8 @@ class Prompter:
 
         def validate(answer: str) -> bool | str:
             answer = answer.strip()
-            ok = not answer or (answer.isdigit() and 0 <= int(answer) <= 10)
-            return True if ok else "A whole number from 0 to 10, or Enter to skip"
+            ok = not answer or (answer.isdigit() and 0 <= int(answer) <= PAIN_MAX)
+            return True if ok else f"A whole number from 0 to {PAIN_MAX}, or Enter to skip"
 
         answer = self._ask(
             questionary.text(fit(text, 2), validate=validate, **self.prompt_kwargs),

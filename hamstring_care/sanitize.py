@@ -12,6 +12,8 @@ import re
 import unicodedata
 from typing import Any
 
+from hamstring_care.errors import UsageError
+
 # CSI (ESC [ ... final), OSC (ESC ] ... BEL or ESC \), other two-character ESC sequences, and
 # the single-byte C1 forms of CSI and OSC.
 _ESCAPES = re.compile(
@@ -113,8 +115,6 @@ def option_text(option: str, text: str, limit: int) -> str:
         UsageError: the text is too long, or holds bytes that were not UTF-8 (a Latin-1
             script or terminal); the message names the option.
     """
-    from hamstring_care.errors import UsageError
-
     if len(text) > limit:
         raise UsageError(f"{option}: at most {limit:,} characters, got {len(text):,}")
     try:

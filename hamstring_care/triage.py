@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from hamstring_care.errors import IncompleteAnswersError
+from hamstring_care.models import answer_values, describe
 from hamstring_care.vocab import RED_FLAGS, Disposition
 
 if TYPE_CHECKING:
@@ -315,8 +316,6 @@ def parse_answers(
 
     Returns the normalised answers and a list of (field path, message) problems.
     """
-    from hamstring_care.models import describe
-
     if not isinstance(data, dict):
         return {}, [
             ((), f"expected a mapping of answers (red_flags: [], onset: ...), got {describe(data)}")
@@ -343,7 +342,6 @@ def parse_answers(
 def _parse_flags(
     protocol: TriageProtocol, value: Any
 ) -> tuple[list[str], list[tuple[tuple[str | int, ...], str]]]:
-    from hamstring_care.models import describe
 
     if not isinstance(value, list):
         return [], [
@@ -367,8 +365,6 @@ def _parse_flags(
 
 def check_answer(question: Question, value: Any) -> tuple[bool, Any, str]:
     """Validate one answer; return (ok, normalised value, message when not ok)."""
-    from hamstring_care.models import answer_values, describe
-
     value = _normal(question, value)
     if question.type == "checklist":
         allowed = answer_values(question) or ()

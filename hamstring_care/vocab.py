@@ -13,6 +13,9 @@ from __future__ import annotations
 from enum import Enum
 from typing import TypeVar
 
+PAIN_MAX = 10
+"""The pain scale: 0 (none) to 10 (the worst you can imagine), everywhere pain is asked."""
+
 RED_FLAGS = "red_flags"
 """The answer id of the warning-sign checklist (the other answer ids are the questions')."""
 
@@ -63,7 +66,62 @@ _LABELS = {
 }
 
 
-class Decision(Word):
+class Kind(Word):
+    """A protocol file's kind, and what a protocol of it can do: the one table of them.
+
+    A new kind is a member here (with its row in ``_CAN``), its model, and its renderer.
+    """
+
+    TRIAGE = "triage"
+    GUIDANCE = "guidance"
+    ROUTINE = "routine"
+    PROGRAM = "program"
+
+    @property
+    def words(self) -> str:
+        """As a sentence says it: "a routine", "guidance"."""
+        return _CAN[self][0]
+
+    @property
+    def plural(self) -> str:
+        """In the plural: ``routines``, ``programs``."""
+        return _CAN[self][1]
+
+    @property
+    def asked(self) -> bool:
+        """The check asks it (the triage)."""
+        return "asked" in _CAN[self][2]
+
+    @property
+    def played(self) -> bool:
+        """Played by the player: `run`, a plan's routines, offered after a check."""
+        return "played" in _CAN[self][2]
+
+    @property
+    def started(self) -> bool:
+        """Started, then followed day by day: `program start`."""
+        return "started" in _CAN[self][2]
+
+    @property
+    def read(self) -> bool:
+        """Read, at its own pace: guidance."""
+        return "read" in _CAN[self][2]
+
+    @property
+    def printed(self) -> bool:
+        """On a take-home sheet, and in a plan file."""
+        return "printed" in _CAN[self][2]
+
+
+_CAN: dict[Kind, tuple[str, str, frozenset[str]]] = {
+    Kind.TRIAGE: ("the triage", "triages", frozenset({"asked"})),
+    Kind.GUIDANCE: ("guidance", "guidance", frozenset({"read", "printed"})),
+    Kind.ROUTINE: ("a routine", "routines", frozenset({"played", "printed"})),
+    Kind.PROGRAM: ("a program", "programs", frozenset({"started", "printed"})),
+}
+
+
+class DecisionKind(Word):
     """What a program's check-in decided (``waiting``: the next morning is still to come)."""
 
     STOP = "stop"
@@ -79,18 +137,28 @@ class Decision(Word):
 
     def said(self, stage: str, next_stage: str | None) -> str:
         """As history says it of a check-in at ``stage``: a step back at the first stage stays."""
-        if self is Decision.STEP_BACK and next_stage == stage:
+        if self is DecisionKind.STEP_BACK and next_stage == stage:
             return "stays at the first stage"
         return self.words
 
 
 _DECISION_WORDS = {
-    Decision.STOP: "program stopped",
-    Decision.STEP_BACK: "back a stage",
-    Decision.MOVE_ON: "on to the next stage",
-    Decision.STAY: "stays",
-    Decision.WAITING: "next morning to come",
+    DecisionKind.STOP: "program stopped",
+    DecisionKind.STEP_BACK: "back a stage",
+    DecisionKind.MOVE_ON: "on to the next stage",
+    DecisionKind.STAY: "stays",
+    DecisionKind.WAITING: "next morning to come",
 }
+
+
+class StopReason(Word):
+    """Why a routine ended before its last part."""
+
+    HURTS = "hurts"
+    """"Stop, it hurts" (s)."""
+    QUIT = "quit"
+    INTERRUPTED = "interrupted"
+    """Ctrl-C, or the terminal closed."""
 
 
 class AdviceSource(Word):
@@ -126,6 +194,8 @@ class Ask(Word):
     REST_PAIN = "rest_pain"
     START_CHECK = "start_check"
     CLEARED = "cleared"
+    STAGE_REASON = "stage_reason"
+    """Starting alone at a later stage: the stage before it, done already?"""
     FORGET = "forget"
 
 

@@ -133,7 +133,7 @@ def test_forgotten_text_is_not_left_in_the_file(tmp_path):
 # --- sessions saved as they go ----------------------------------------------------------
 
 
-def play_logged(library, triage_protocol, log, script, routine="hamstring-stretch"):
+def play_logged(library, triage_protocol, log, script, routine="stretch"):
     clock = FakeClock()
     moments = iter(T0 + timedelta(seconds=i) for i in range(10_000))
     return run_routine(
@@ -152,9 +152,9 @@ def play_logged(library, triage_protocol, log, script, routine="hamstring-stretc
     )
 
 
-def test_a_whole_session_is_saved(tmp_path, library, triage_protocol):
+def test_a_whole_session_is_saved(tmp_path, small_library, small_triage):
     log = ProgressLog.open(tmp_path, pytest.fail)
-    result = play_logged(library, triage_protocol, log, [])
+    result = play_logged(small_library, small_triage, log, [])
     (saved,) = log.history.sessions()
     log.close()
     assert saved.segments_completed == saved.segments_total == result.segments_total
@@ -163,11 +163,11 @@ def test_a_whole_session_is_saved(tmp_path, library, triage_protocol):
     assert saved.elapsed_seconds == result.elapsed_seconds
 
 
-def test_ctrl_c_keeps_the_segments_done_and_says_interrupted(tmp_path, library, triage_protocol):
+def test_ctrl_c_keeps_the_segments_done_and_says_interrupted(tmp_path, small_library, small_triage):
     log = ProgressLog.open(tmp_path, pytest.fail)
-    # hamstring-stretch, both legs: 5 s get ready, then 30 s holds; Ctrl-C 40 s in.
+    # The suite's stretch, both legs: 5 s get ready, then 30 s holds; Ctrl-C 40 s in.
     with pytest.raises(KeyboardInterrupt):
-        play_logged(library, triage_protocol, log, [(40, "c-c")])
+        play_logged(small_library, small_triage, log, [(40, "c-c")])
     (saved,) = log.history.sessions()
     log.close()
     assert saved.segments_completed == 2
@@ -181,10 +181,11 @@ KILLED = textwrap.dedent(
     from pathlib import Path
     from rich.console import Console
     from hamstring_care.history.log import ProgressLog
-    from hamstring_care.source.library import Library, protocol_dirs
+    from hamstring_care.source.library import Library
     from hamstring_care.flows.session import RunOptions
     from tests.fakes import play_on_fakes as run_routine
     from tests.fakes import FakeClock, RecordingCues, RecordingView
+    from tests.fixtures import SMALL
 
     STOP_AFTER = int(sys.argv[2])
 
@@ -201,11 +202,11 @@ KILLED = textwrap.dedent(
             self.clock.t += timeout
             return []
 
-    library = Library(protocol_dirs(environ={}))
+    library = Library([SMALL])
     log = ProgressLog.open(Path(sys.argv[1]), print)
     clock = FakeClock()
     run_routine(
-        library.get("foam-roller-and-ball"), library.triage(), [], RunOptions(),
+        library.get("roll-and-press"), library.triage(), [], RunOptions(),
         Console(file=io.StringIO()), lambda _t: 6, keys=Keys(clock, log),
         cues=RecordingCues(), view=RecordingView(), clock=clock, recorder=log.recorder(),
     )
@@ -304,3 +305,44 @@ def test_a_newer_file_is_read_but_never_written(tmp_path):
     log = ProgressLog.open(tmp_path, warnings.append)
     assert log.history is None
     assert len(warnings) == 1 and "nothing will be saved to it" in warnings[0]
+
+
+@pytest.mark.parametrize("version", [5, 6])
+def test_a_file_from_before_steps_migrates_to_steps_and_keeps_its_ids(tmp_path, version):
+    """Schema 7 (issue 28) counts a session in steps and holds played, after schema 6's stable
+    ids: an older session keeps its parts and its id, a stop in the count-in is no session
+    in the streak, and a new session is saved with its steps."""
+    from dataclasses import replace
+
+    from hamstring_care.history.store import History
+
+    old = sqlite3.connect(tmp_path / FILE_NAME, isolation_level=None)
+    schema_at(old, version)
+    saved = History(tmp_path / FILE_NAME, old, version=version)
+    session = Session(
+        routine_id="stretch", routine_version="1", side="left", started_at=T0,
+        ended_at=T0 + timedelta(minutes=2), segments_total=6, segments_completed=6,
+        planned_seconds=120,
+    )  # fmt: skip
+    saved.save_session(session)
+    saved.save_session(replace(session, started_at=T0 + timedelta(days=1), segments_completed=0))
+    uids = saved.uids("sessions")
+    old.close()
+
+    with open_history(tmp_path) as history:
+        assert history.version == SCHEMA_VERSION == 7
+        first, second = reversed(history.sessions())
+        assert (first.steps_total, first.holds_done) == (None, None)
+        assert first.steps_words() == "6 of 6 parts" and first.exercised
+        assert not second.exercised
+        assert list(history.session_starts()) == [T0]  # only the one with some exercise
+        if version == 6:
+            assert history.uids("sessions") == uids  # the ids schema 6 gave are kept
+        new = history.save_session(
+            replace(session, started_at=T0 + timedelta(days=2), steps_total=4, steps_done=0,
+                    steps_skipped=0, holds_done=0)
+        )  # fmt: skip
+        again = next(s for s in history.sessions() if s.id == new)
+        assert (again.steps_total, again.steps_done, again.holds_done) == (4, 0, 0)
+        assert again.steps_words() == "0 of 4 steps" and not again.exercised
+        assert len(history.uids("sessions")) == 3

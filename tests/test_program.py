@@ -14,8 +14,8 @@ from dataclasses import replace
 import pytest
 
 from hamstring_care.models import ProgramProtocol
-from hamstring_care.program import CheckIn, replay
-from hamstring_care.vocab import Decision, Disposition
+from hamstring_care.progression import CheckIn, replay
+from hamstring_care.vocab import DecisionKind, Disposition
 
 INJURY = dt.date(2026, 11, 30)
 DAY1 = dt.date(2026, 12, 1)  # day 1 after the injury
@@ -58,7 +58,7 @@ def play(*days: CheckIn, today: dt.date | None = None):
     return replay(PROGRAM, "walk", list(days), today, INJURY)
 
 
-def kinds(state) -> list[tuple[str, Decision]]:
+def kinds(state) -> list[tuple[str, DecisionKind]]:
     return [(d.stage, d.kind) for d in state.decisions]
 
 
@@ -68,7 +68,7 @@ def test_good_days_move_on_stage_by_stage_by_the_move_on_rule():
     days += [good(25, "sprint"), good(28, "sprint")]
     state = play(*days)
     assert state.stage == "sport" and not state.stopped
-    moves = [d for d in state.decisions if d.kind is Decision.MOVE_ON]
+    moves = [d for d in state.decisions if d.kind is DecisionKind.MOVE_ON]
     assert [(d.stage, d.next_stage, d.rule) for d in moves] == [
         ("walk", "jog", "rules.move_on"), ("jog", "sprint", "rules.move_on"),
         ("sprint", "sport", "rules.move_on"),
@@ -84,17 +84,17 @@ def test_a_floor_holds_a_stage_until_its_day_after_the_injury():
     state = play(*days)
     assert state.stage == "jog"
     held = state.decisions[-1]
-    assert held.kind is Decision.STAY
+    assert held.kind is DecisionKind.STAY
     assert "Sprint starts no earlier than day 21 after the injury (Mon 21 Dec)" in held.because
     state = play(*days, good(21, "jog"))
-    assert state.stage == "sprint" and state.decisions[-1].kind is Decision.MOVE_ON
+    assert state.stage == "sprint" and state.decisions[-1].kind is DecisionKind.MOVE_ON
 
 
 def test_a_skipped_pain_answer_is_never_a_good_day():
     for skipped in ({"pain_during": None}, {"rest_pain": None}):
         state = play(good(1, "walk"), good(2, "walk", **skipped), good(3, "walk"))
         assert kinds(state) == [
-            ("walk", Decision.STAY), ("walk", Decision.STAY), ("walk", Decision.STAY)
+            ("walk", DecisionKind.STAY), ("walk", DecisionKind.STAY), ("walk", DecisionKind.STAY)
         ]  # fmt: skip
         assert "a pain answer was skipped" in state.decisions[1].because
         assert state.good_in_a_row == 1  # counted again from the next answered day
@@ -103,11 +103,11 @@ def test_a_skipped_pain_answer_is_never_a_good_day():
 def test_pain_above_the_limit_steps_back_when_settled_and_stops_when_not():
     base = [good(1, "walk"), good(2, "walk")]
     settled = play(*base, good(3, "jog", pain_during=6), good(4, "walk"))
-    assert kinds(settled)[2] == ("jog", Decision.STEP_BACK)
+    assert kinds(settled)[2] == ("jog", DecisionKind.STEP_BACK)
     assert settled.decisions[2].because == "pain 6 out of 10 during (above 4)"
     not_settled = play(*base, good(3, "jog", pain_during=6, settled=False), good(4, "walk"))
     stop = not_settled.decisions[-1]
-    assert not_settled.stopped and stop.kind is Decision.STOP and stop.day == good(3, "").day
+    assert not_settled.stopped and stop.kind is DecisionKind.STOP and stop.day == good(3, "").day
     assert stop.because == "pain 6 out of 10 during (above 4), not settled by the next morning"
     assert stop.level is Disposition.RICE
 
@@ -116,14 +116,14 @@ def test_a_settled_day_above_the_limit_then_a_good_day_goes_on():
     """The false stop of the audit: the morning answer saved, the next good day must not
     read the day before as not settled."""
     state = play(good(1, "walk", pain_during=6), good(2, "walk"))
-    assert kinds(state) == [("walk", Decision.STEP_BACK), ("walk", Decision.STAY)]
+    assert kinds(state) == [("walk", DecisionKind.STEP_BACK), ("walk", DecisionKind.STAY)]
     assert not state.stopped
 
 
 def test_rest_pain_after_the_session_above_5_steps_back_and_7_stops():
     base = [good(1, "walk"), good(2, "walk")]
     back = play(*base, good(3, "jog", rest_pain=6))
-    assert kinds(back)[-1] == ("jog", Decision.STEP_BACK)
+    assert kinds(back)[-1] == ("jog", DecisionKind.STEP_BACK)
     assert "pain at rest 6 out of 10 after the session (above 5)" in back.decisions[-1].because
     stopped = play(*base, good(3, "jog", rest_pain=7, settled=None))
     assert stopped.stopped and stopped.decisions[-1].level is Disposition.URGENT
@@ -148,7 +148,7 @@ def test_the_next_morning_is_asked_on_the_morning_after_and_then_only():
     assert play(last, today=last.day).waiting == last
     assert play(last, today=last.day + dt.timedelta(days=1)).waiting == last
     late = play(last, today=last.day + dt.timedelta(days=2))
-    assert late.waiting is None and late.decisions[-1].kind is Decision.STEP_BACK
+    assert late.waiting is None and late.decisions[-1].kind is DecisionKind.STEP_BACK
     assert late.decisions[-1].because == "not back to usual by the next morning"
 
 
@@ -170,7 +170,7 @@ def test_check_ins_are_replayed_in_date_order_once_each():
 
 def test_a_step_back_at_the_first_stage_stays_there():
     state = play(good(1, "walk", pain_during=5))
-    assert state.decisions[-1].kind is Decision.STEP_BACK and state.stage == "walk"
+    assert state.decisions[-1].kind is DecisionKind.STEP_BACK and state.stage == "walk"
 
 
 def test_a_question_answered_no_keeps_the_stage_and_names_the_question():

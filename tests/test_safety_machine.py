@@ -28,7 +28,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 
 from hamstring_care.history.store import open_history
 from hamstring_care.safety import safety_state
-from hamstring_care.vocab import Decision, Disposition
+from hamstring_care.vocab import DecisionKind, Disposition
 from tests.conftest import SELF_MASSAGE, yaml_answers
 from tests.fakes import (
     CheckInAsker,
@@ -200,7 +200,7 @@ class SafetyMachine(RuleBasedStateMachine):
                     if saved.decision is not None and replay is not None:
                         assert replay.kind == saved.decision, (saved, replay)
                 for saved in stored:
-                    if saved.decision is Decision.MOVE_ON:
+                    if saved.decision is DecisionKind.MOVE_ON:
                         said = saved.check
                         assert said.pain_during is not None and said.rest_pain is not None
                         assert said.settled is True and all(said.answers.values())

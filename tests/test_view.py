@@ -12,12 +12,26 @@ from rich.console import Console
 from hamstring_care.player.engine import Frame
 from hamstring_care.player.timeline import RANGE_HINT, build
 from hamstring_care.player.view import LiveView, left_text
+from tests.fixtures import step
 
 SIZES = [(60, 18), (80, 23), (120, 40)]
+LONG = " ".join(["Sit with the roller under the back of the thigh and roll slowly."] * 5)
+STEPS = [  # long words where the panel has its longest: what must still fit
+    step("60s", per_side=True, title="Roll the back of the thigh, slowly", instruction=LONG,
+         cue="Slow strokes, from the top of the thigh to the bottom."),
+    step("10-20s", per_side=True, repeat=3, title="Stay on a tight spot", instruction=LONG),
+    step("2min", title="A long hold", instruction=LONG),
+]  # fmt: skip
+STOP_QUESTION = (  # as long as a stop question's prompt and answers run
+    "Is the pain sharp or worse than before, or is there something new you did not feel?",
+    ["Yes: sharp pain, or worse than before", "Yes: something new, numb or tingling",
+     "Yes: I felt or heard a pop or a snap", "No: carry on"],
+)  # fmt: skip
+TITLE = "A routine of the suite's own"
 
 
-def frames(routine) -> list[Frame]:
-    segments = build(routine.steps)
+def frames(steps) -> list[Frame]:
+    segments = build(steps)
     return [
         Frame(
             segment=seg,
@@ -44,14 +58,14 @@ def words(lines: list[str]) -> str:
 
 
 @pytest.mark.parametrize(("width", "height"), SIZES)
-def test_the_question_the_time_and_the_keys_always_fit(library, triage_protocol, width, height):
-    check = triage_protocol.stop_check
-    question = f"{check.prompt} Press a number (Esc: carry on):\n" + "\n".join(
-        f"  {i}) {c.label}" for i, c in enumerate(check.choices, 1)
+def test_the_question_the_time_and_the_keys_always_fit(width, height):
+    prompt, labels = STOP_QUESTION
+    question = f"{prompt} Press a number (Esc: carry on):\n" + "\n".join(
+        f"  {i}) {label}" for i, label in enumerate(labels, 1)
     )
     console = Console(file=io.StringIO(), width=width, height=height, force_terminal=True)
-    view = LiveView(console, "Foam roller and ball self-massage")
-    for frame in frames(library.get("foam-roller-and-ball")):
+    view = LiveView(console, TITLE)
+    for frame in frames(STEPS):
         view.message = question
         lines = shown(view, frame, width)
         text = words(lines)
@@ -61,20 +75,20 @@ def test_the_question_the_time_and_the_keys_always_fit(library, triage_protocol,
         assert "stop" in text and "q quit" in text
 
 
-def test_the_big_digits_and_the_instruction_show_where_there_is_room(library):
+def test_the_big_digits_and_the_instruction_show_where_there_is_room():
     console = Console(file=io.StringIO(), width=120, height=40, force_terminal=True)
-    view = LiveView(console, "Foam roller and ball self-massage")
-    frame = next(f for f in frames(library.get("foam-roller-and-ball")) if f.segment.kind == "work")
+    view = LiveView(console, TITLE)
+    frame = next(f for f in frames(STEPS) if f.segment.kind == "work")
     text = "\n".join(shown(view, frame, 120))
     assert "███" in text
     assert frame.segment.step.instruction.split()[0] in text
     assert "Next:" in text
 
 
-def test_the_range_hint_shows_once(library):
+def test_the_range_hint_shows_once():
     console = Console(file=io.StringIO(), width=100, height=40, force_terminal=True)
-    view = LiveView(console, "Foam roller and ball self-massage")
-    frame = next(f for f in frames(library.get("foam-roller-and-ball")) if f.range_reached)
+    view = LiveView(console, TITLE)
+    frame = next(f for f in frames(STEPS) if f.range_reached)
     view.message = RANGE_HINT  # the engine announces it, and the frame says it is reached
     text = words(shown(view, frame, 100))
     assert text.count("Move on when the tenderness eases") == 1
@@ -90,14 +104,14 @@ def digit_rows(lines: list[str]) -> list[str]:
 
 @pytest.mark.parametrize("seconds", [5, 2, 6, 16, 25, 62])
 @pytest.mark.parametrize("width", [60, 80, 120])
-def test_the_big_digits_are_drawn_as_the_font_has_them(library, seconds, width):
+def test_the_big_digits_are_drawn_as_the_font_has_them(seconds, width):
     """Issue 28: each row was centred on its own after Rich stripped its trailing spaces,
     so 2, 5 and 6 came out mirrored or skewed; the count-in's first number (5) included."""
     from hamstring_care.player.view import big, clock_text
 
     console = Console(file=io.StringIO(), width=width, height=40, force_terminal=True)
-    view = LiveView(console, "Foam roller and ball self-massage")
-    count_in = frames(library.get("foam-roller-and-ball"))[0]
+    view = LiveView(console, TITLE)
+    count_in = frames(STEPS)[0]
     assert count_in.segment.kind == "get_ready"
     count_in.seconds_left = seconds
     expected = big(clock_text(seconds)).split("\n")
@@ -106,23 +120,23 @@ def test_the_big_digits_are_drawn_as_the_font_has_them(library, seconds, width):
 
 
 @pytest.mark.parametrize(("width", "keys"), [(40, "? keys"), (60, "? all keys"), (80, "b back")])
-def test_the_key_bar_says_how_to_see_every_key(library, width, keys):
+def test_the_key_bar_says_how_to_see_every_key(width, keys):
     """Issue 28: at 60 columns the key bar dropped b and +/- with no way to learn them."""
     console = Console(file=io.StringIO(), width=width, height=24, force_terminal=True)
-    view = LiveView(console, "Foam roller and ball self-massage")
-    frame = frames(library.get("foam-roller-and-ball"))[1]
+    view = LiveView(console, TITLE)
+    frame = frames(STEPS)[1]
     text = words(shown(view, frame, width))
     assert keys in text and "s stop" in text
     if "?" not in keys:
         assert "+/- 5 s" in text and "n next" in text
 
 
-def test_plain_mode_lists_the_keys_once_and_says_the_time_left_at_fixed_points(library):
+def test_plain_mode_lists_the_keys_once_and_says_the_time_left_at_fixed_points():
     from hamstring_care.player.view import PlainView, time_marks
 
     out = io.StringIO()
     view = PlainView(out, "Keys: ...")
-    for frame in frames(library.get("foam-roller-and-ball"))[:2]:  # a get-ready, a 60 s hold
+    for frame in frames(STEPS)[:2]:  # a get-ready, a 60 s hold
         view.segment(frame.segment)
         for left in range(frame.segment.seconds, 0, -1):
             frame.seconds_left = left

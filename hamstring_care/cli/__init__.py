@@ -91,7 +91,7 @@ def _usage_line(error: Any) -> str:
     message = message.replace("Invalid value for ", "").rstrip(".")
     message = re.sub(r"^'(-[^']+)'", r"\1", message)  # '--side': ... -> --side: ...
     message = _choices_in_words(message)
-    from hamstring_care.context import PROGRAM, command_name
+    from hamstring_care.words import PROGRAM, command_name
 
     command = error.ctx.command_path if error.ctx is not None else PROGRAM
     as_run = command_name() + command.removeprefix(PROGRAM)

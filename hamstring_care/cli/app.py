@@ -209,6 +209,7 @@ def main_callback(
     env.protocols_dirs = list(protocols_dir or [])
     env.data_dir = Path(data_dir) if data_dir is not None else None
     if ctx.invoked_subcommand is None:
-        from hamstring_care.cli.care import start
-
-        start(ctx)
+        # The default command, looked up by name: the app knows its commands only as such.
+        default = ctx.command.get_command(ctx, "start")  # type: ignore[attr-defined]
+        with default.make_context("start", [], parent=ctx) as sub:
+            default.invoke(sub)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
@@ -19,16 +18,17 @@ from hamstring_care.cli.options import (
     OutputOption,
     PatientOption,
     SideOption,
+    status,
     write_output,
 )
-from hamstring_care.errors import HamstringCareError, IncompleteAnswersError, UsageError
+from hamstring_care.errors import IncompleteAnswersError, UsageError
 from hamstring_care.sanitize import visible
 from hamstring_care.vocab import Paper, SheetFormat, Side
 from hamstring_care.words import count
 
 if TYPE_CHECKING:
     from hamstring_care.context import Environment
-    from hamstring_care.history.log import ProgressLog
+    from hamstring_care.prescription import Prescription
     from hamstring_care.source.library import Library
 
 
@@ -179,123 +179,38 @@ def run_command(
     Not after advice of RICE or more urgent (a check, a stop), until a new check allows it.
     """
     from hamstring_care import plans
-    from hamstring_care.flows.session import (
-        InPlan,
-        RunOptions,
-        ends_self_care,
-        planned_seconds,
-        session_with_log,
-    )
+    from hamstring_care.flows.session import RunOptions, play_prescribed
     from hamstring_care.models import RoutineProtocol
     from hamstring_care.prescription import Prescribed
 
     env = env_of(ctx)
     library = env.library()
-    given = plans.Overrides(hold=hold, side=side)
+    given = plans.Layer.options(hold=hold, side=side)
     if cleared and plan is None:
         raise UsageError("--clinician-cleared goes with a clinician's plan: --plan FILE")
     notes: list[str] = []
     if plan is None:
         if routine_id is None:
             raise UsageError("name a routine (e.g. foam-roller-and-ball) or give --plan FILE")
-        routines = [Prescribed(_routine(library, routine_id), given.side or Side.BOTH, hold)]
+        routine = library.get(routine_id, RoutineProtocol)
+        routines = [Prescribed(routine, given.side or Side.BOTH, hold)]
     elif routine_id is not None:
         raise UsageError("give a routine or --plan FILE, not both")
     else:
-        prescription = plans.prescription(library, [], plan, given)
+        prescription = plans.prescription(library, [], plan, given, env.today())
         routines = prescription.routines
         start = f"{env.program} program start --plan {plan}"
         if not routines:
-            programs = [i for i in prescription.items if i.protocol.kind == "program"]
+            programs = [i for i in prescription.items if i.protocol.can.started]
             also = f"; start its program with: {start}" if programs else ""
             raise UsageError(f"{plan}: the plan holds no routine to run{also}")
         for item in prescription.items:
-            if item.protocol.kind == "program":
+            if item.protocol.can.started:
                 notes.append(f"{item.protocol.title}: start it with {start}")
             elif not item.is_routine:
-                read = f"{env.program} protocols show {item.protocol.id}"
-                notes.append(f"{item.protocol.title}: read it with {read}")
-    triage = library.triage()
-    with contextlib.closing(env.progress_log()) as log:
-        clearance = _may_play(env, library, log, plan if cleared else None)
-        for note in notes:
-            typer.echo(note)
-        playing = [
-            (
-                item.protocol,
-                RunOptions(item.side, item.hold, plain, sound, voice, count_in, clearance),
-            )
-            for item in routines
-            if isinstance(item.protocol, RoutineProtocol)
-        ]
-        seconds = [planned_seconds(routine, triage, [], o) for routine, o in playing]
-        pain: int | None = None
-        for number, (routine, options) in enumerate(playing, 1):
-            in_plan = None
-            if len(playing) > 1:
-                before, after = sum(seconds[: number - 1]), sum(seconds[number:])
-                in_plan = InPlan(number, len(playing), before, after, pain)
-            played = session_with_log(env, routine, triage, [], options, log, in_plan=in_plan)
-            pain = played.pain_after
-            if ends_self_care(played):
-                break  # it hurt: the plan's other routines wait for the advice given
-
-
-def _may_play(
-    env: Environment, library: Library, log: ProgressLog, cleared_by: Path | None
-) -> str | None:
-    """Refuse to play after advice of RICE or worse; a clinician's plan may clear it, said.
-
-    Returns the clearance saved with the session (None when none was needed).
-    """
-    from hamstring_care.flows import safety
-    from hamstring_care.safety import Offer
-    from hamstring_care.sanitize import visible
-
-    state = log.safety()
-    safety.check_clock(state, env.recorded(), library.triage())
-    refused = safety.refusal(state, Offer.ROUTINE, library.triage(), env.program)
-    if refused is None:
-        return None
-    if cleared_by is None:
-        raise UsageError(refused)
-    assert state.newest is not None
-    clearance = (
-        f"a clinician's plan ({visible(str(cleared_by))}), over the advice "
-        f"{safety.advice_line(state.newest, library.triage())}"
-    )
-    typer.echo(f"Playing on {clearance}; saved with the session.")
-    return clearance
-
-
-def _routine(library: Library, routine_id: str) -> Any:
-    from hamstring_care.errors import UnknownProtocolError
-    from hamstring_care.models import RoutineProtocol
-    from hamstring_care.source.library import did_you_mean
-
-    def routines() -> str:
-        # Only on the error paths: listing them loads and validates every protocol file.
-        ids = [
-            pid for pid in library.entries() if isinstance(_try_load(library, pid), RoutineProtocol)
-        ]
-        return ", ".join(ids)
-
-    if routine_id not in library.entries():
-        hint = did_you_mean(routine_id, library.entries())
-        raise UnknownProtocolError(f'no routine "{routine_id}"{hint}; routines: {routines()}')
-    protocol = library.get(routine_id)
-    if not isinstance(protocol, RoutineProtocol):
-        raise UnknownProtocolError(
-            f'"{routine_id}" is {protocol.kind}, not a routine; routines: {routines()}'
-        )
-    return protocol
-
-
-def _try_load(library: Library, pid: str) -> Any:
-    try:
-        return library.get(pid)
-    except HamstringCareError:
-        return None
+                notes.append(f"{item.protocol.title}: read it with {item.command(env.program)}")
+    how = RunOptions(plain=plain, sound=sound, voice=voice, count_in=count_in)
+    play_prescribed(env, library, routines, how, notes, cleared_by=plan if cleared else None)
 
 
 @app.command("print")
@@ -410,6 +325,24 @@ def print_command(
             help='Print "Also on your computer:" with the command that plays each routine.',
         ),
     ] = True,
+    ics: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--ics",
+            metavar="FILE",
+            help="Also write the schedule's reminders to a calendar file (.ics): one for each "
+            "time a day, on the plan's days, from the next one to come. Nothing is sent.",
+        ),
+    ] = None,
+    at: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Option(
+            "--at",
+            metavar="HH:MM",
+            help="With --ics: the time of each session of a day, once for each. "
+            "[default: 18:00; 2 a day 08:00 and 18:00; more spread from 08:00 to 20:30]",
+        ),
+    ] = None,
     force: ForceOption = False,
 ) -> None:
     """Print a take-home sheet: doses, pictures, warning signs and a daily record."""
@@ -418,7 +351,7 @@ def print_command(
 
     env = env_of(ctx)
     library = env.library()
-    given = plans.Overrides(
+    given = plans.Layer.options(
         patient=patient,
         clinician=clinician,
         clinic=clinic,
@@ -430,25 +363,63 @@ def print_command(
         times_per_day=times_per_day,
         days=days,
         days_per_week=days_a_week,
-        paper=paper.value if paper else None,
+        paper=paper,
         clinic_phone=clinic_phone,
         clinic_address=clinic_address,
         next_appointment=next_appointment,
         emergency_number=emergency_number,
         logo=logo,
     )
-    clinic_file = env.history_folder() / plans.CLINIC_FILE
+    clinic_file = plans.clinic_file(env.config_folder(), env.history_folder(), env.warn)
     prescription = plans.prescription(
-        library, list(protocol_ids or []), plan, given, clinic_file=clinic_file
+        library, list(protocol_ids or []), plan, given, env.today(), clinic_file=clinic_file
     )
     fmt = formats.choose_format(sheet_format, output)
+    reminders = _reminders(env, prescription, plan, ics, at, output)
     sheet = formats.sheet_for(library, prescription)
     sheet.show_commands = command
     drawn = formats.render(sheet, fmt)
     target = output or formats.default_name(prescription, fmt)
     if write_output(target, drawn.data, force):
         pages = f", {count(drawn.pages, 'page')}" if drawn.pages is not None else ""
-        typer.echo(f"Wrote {visible(target)}{pages}.")
+        status(f"Wrote {visible(target)}{pages}.")
+    if ics is not None and reminders is not None:
+        data, said = reminders
+        if write_output(ics, data, force):
+            status(f"Wrote {visible(ics)}: {said}.")
+
+
+def _reminders(
+    env: Environment,
+    prescription: Prescription,
+    plan: Path | None,
+    ics: str | None,
+    at: list[str] | None,
+    output: str | None,
+) -> tuple[bytes, str] | None:
+    """The calendar file of the schedule's reminders, and what it holds in words."""
+    if ics is None:
+        if at:
+            raise UsageError("--at goes with --ics FILE (the reminders' times of day)")
+        return None
+    if ics == "-" and output == "-":
+        raise UsageError("the sheet and the reminders cannot both go to standard output")
+    from hamstring_care.dates import option_time
+    from hamstring_care.prescription import how_often
+    from hamstring_care.render import ics as calendar
+
+    times = calendar.times_a_day(
+        prescription.times_per_day, [option_time("--at", t) for t in at] if at else None
+    )
+    plays = f"The whole plan: hamstring-care run --plan {visible(str(plan))}" if plan else ""
+    found = calendar.for_prescription(prescription, times, env.now(), plays)
+    first, last = min(r.first for r in found), found[0].last_day
+    often = how_often(prescription.times_per_day, prescription.days_per_week).lower()
+    said = (
+        f"{count(len(found), 'reminder')} ({often}), from {first:%a} {first.day} {first:%b} "
+        f"{first:%H:%M} to {last:%a} {last.day} {last:%b}"
+    )
+    return calendar.calendar(found, "exercises", env.now()), said
 
 
 @plan_app.command("new")
@@ -474,16 +445,12 @@ def plan_new(
     from hamstring_care import plans
 
     library = env_of(ctx).library()
-    given = plans.Overrides(
-        patient=patient,
-        clinician=clinician,
-        clinic=clinic,
-        hold=hold,
-        side=side,
+    given = plans.Layer.options(
+        patient=patient, clinician=clinician, clinic=clinic, hold=hold, side=side
     )
     ids = list(protocol_ids or plans.default_protocols(library))
     text = plans.new_plan_text(library, output if output != "-" else "plan.yaml", ids, given)
     if write_output(output, text.encode(), force):
         program = env_of(ctx).program
         shown = visible(output)
-        typer.echo(f"Wrote {shown}. Edit it, then: {program} print --plan {shown}")
+        status(f"Wrote {shown}. Edit it, then: {program} print --plan {shown}")

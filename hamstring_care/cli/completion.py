@@ -9,10 +9,13 @@ wrong one is refused with a clear error when the command runs.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import typer
+
+from hamstring_care.vocab import Kind
 
 KIND_LINE = re.compile(rb"^kind:\s*['\"]?(\w+)", re.MULTILINE)
 READ_AT_MOST = 64 * 1024  # the kind line sits near the top of a protocol file
@@ -20,11 +23,11 @@ READ_AT_MOST = 64 * 1024  # the kind line sits near the top of a protocol file
 
 def _kinds(ctx: typer.Context) -> dict[str, str]:
     """Every protocol id in the folders in use, with its kind ("" when it cannot be read)."""
-    from hamstring_care.cli.app import env_of
+    from hamstring_care.context import Environment
     from hamstring_care.errors import HamstringCareError
     from hamstring_care.source.library import protocol_dirs, scan_folder
 
-    env = env_of(None)
+    env = Environment()
     root = ctx.find_root().params
     extra = [Path(p) for p in root.get("protocols_dir") or []]
     if root.get("data_dir"):
@@ -50,27 +53,29 @@ def _kinds(ctx: typer.Context) -> dict[str, str]:
     return kinds
 
 
-def complete_routines(ctx: typer.Context, incomplete: str) -> list[str]:
-    """Routine ids starting with what is typed."""
-    return sorted(
-        pid for pid, kind in _kinds(ctx).items() if kind == "routine" and pid.startswith(incomplete)
-    )
-
-
-def complete_printable(ctx: typer.Context, incomplete: str) -> list[str]:
-    """Routines and guidance: what a sheet can hold."""
+def _ids(ctx: typer.Context, incomplete: str, can: Callable[[Kind], bool]) -> list[str]:
+    """The ids starting with what is typed whose kind ``can`` (the kinds' one table)."""
+    kinds = {kind.value: kind for kind in Kind}
     return sorted(
         pid
         for pid, kind in _kinds(ctx).items()
-        if kind in ("routine", "guidance") and pid.startswith(incomplete)
+        if kind in kinds and can(kinds[kind]) and pid.startswith(incomplete)
     )
+
+
+def complete_routines(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Routine ids: what `run` plays."""
+    return _ids(ctx, incomplete, lambda kind: kind.played)
+
+
+def complete_printable(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Routines, guidance and programs: what a sheet can hold."""
+    return _ids(ctx, incomplete, lambda kind: kind.printed)
 
 
 def complete_programs(ctx: typer.Context, incomplete: str) -> list[str]:
-    """Program ids starting with what is typed."""
-    return sorted(
-        pid for pid, kind in _kinds(ctx).items() if kind == "program" and pid.startswith(incomplete)
-    )
+    """Program ids: what `program start` starts."""
+    return _ids(ctx, incomplete, lambda kind: kind.started)
 
 
 def complete_protocols(ctx: typer.Context, incomplete: str) -> list[str]:

@@ -13,14 +13,19 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
-from hamstring_care.context import BACK, Asker
+from hamstring_care.asking import BACK, Asker
+from hamstring_care.dates import time_label
+from hamstring_care.flows import safety as said
 from hamstring_care.flows import screen
+from hamstring_care.flows.session import RunOptions, ends_self_care, session_with_log
+from hamstring_care.history import progress, view
+from hamstring_care.models import RoutineProtocol
 from hamstring_care.render import terminal
-from hamstring_care.render.content import Citations, block_for, result_content
+from hamstring_care.render.content import Citations, block_for, describe_answer, result_content
 from hamstring_care.safety import Offer
 from hamstring_care.tailoring import tailor
 from hamstring_care.triage import applicable, decide, evaluate, resolve, triage
-from hamstring_care.vocab import RED_FLAGS, Ask, Disposition, Side, known
+from hamstring_care.vocab import RED_FLAGS, Ask, Disposition, Side
 from hamstring_care.words import count
 
 if TYPE_CHECKING:
@@ -28,8 +33,8 @@ if TYPE_CHECKING:
 
     from hamstring_care.context import Environment
     from hamstring_care.history.log import ProgressLog
-    from hamstring_care.history.store import Session, TriageRecord
     from hamstring_care.models import Question, RoutineProtocol, TriageProtocol
+    from hamstring_care.records import Session, TriageRecord
     from hamstring_care.source.library import Library
     from hamstring_care.triage import TriageResult
 
@@ -102,8 +107,6 @@ def _from_before(
     protocol: TriageProtocol, question: Question, asker: Asker, before: dict[str, Any]
 ) -> Any | None:
     """A re-check's answer carried over from the last check, when it may be; else None."""
-    from hamstring_care.render.content import describe_answer
-
     if question.id not in before:
         return None
     value = before[question.id]
@@ -127,8 +130,6 @@ def review(protocol: TriageProtocol, asker: Asker, answers: dict[str, Any]) -> d
 
     Not when an urgent result is already certain: then nothing may hold up the advice.
     """
-    from hamstring_care.render.content import describe_answer
-
     while True:
         early = decide(protocol, answers)
         if early is not None and early.disposition.stops_the_check:
@@ -191,9 +192,6 @@ def guided_check(env: Environment, library: Library) -> CheckOutcome:
     the other questions; after advice of RICE or worse it goes straight on into the check,
     the way back. The result is saved before it is shown.
     """
-    from hamstring_care.flows import safety as said
-    from hamstring_care.history import progress
-
     protocol = library.triage()
     asker = env.asker()
     console = env.out()
@@ -239,12 +237,10 @@ def guided_check(env: Environment, library: Library) -> CheckOutcome:
         if previous is not None:
             printed += _compare(env, protocol, previous, result)
         screen.keep_in_sight(env, content, printed)  # the level and what to do now
-        leg = known(Side, last.side) if last else None  # the leg chosen last time
+        leg = last.side if last else None  # the leg chosen last time
         follow(env, result, library, citations, log, saved, leg)
         due = progress.recheck_from(result.disposition, env.now(), protocol.follow_up.recheck)
         if due is not None and saved is not None:
-            from hamstring_care.dates import time_label
-
             console.print(
                 f"Saved. Check again with {env.program} from {time_label(due.astimezone())}.",
                 style="bold",
@@ -269,7 +265,7 @@ def _what_now(
         routines = [pid for pid in _recommended(library, last) if pid in library.entries()]
         if routines:
             titles = " and ".join(library.get(pid).title for pid in routines)
-            side = known(Side, last.side)
+            side = last.side
             leg = f", {side.legs_words}" if side else ""
             options.append((f"Play your routine again ({titles}{leg})", "again"))
     if not options:
@@ -284,14 +280,13 @@ def _what_now(
 
 
 def _recommended(library: Library, check: TriageRecord) -> list[str]:
-    return list(library.triage().dispositions.of(Disposition(check.disposition)).protocols)
+    return list(library.triage().dispositions.of(check.disposition).protocols)
 
 
 def _play_again(env: Environment, library: Library, check: TriageRecord, log: ProgressLog) -> None:
-    from hamstring_care.models import RoutineProtocol
 
     protocol = library.triage()
-    side = _ask_leg(env, known(Side, check.side))
+    side = _ask_leg(env, check.side)
     log.remember_side(check.id, side)
     for pid in _recommended(library, check):
         routine = library.get(pid)
@@ -316,8 +311,6 @@ def _offer(
 
     True when it was stopped because it hurt and self-care ends there.
     """
-    from hamstring_care.flows.session import RunOptions, ends_self_care, session_with_log
-
     if not env.asker().confirm(
         f"Start “{routine.title}” now ({side.legs_words})?", key=Ask.START_ROUTINE
     ):
@@ -333,8 +326,6 @@ def _compare(
     env: Environment, protocol: TriageProtocol, then: TriageRecord, result: TriageResult
 ) -> int:
     """Then and now, answer by answer; returns the rows it took."""
-    from hamstring_care.history import progress, view
-
     changes = progress.compare_answers(protocol, then.answers, result.answers)
     console = env.out()
     table = view.recheck_comparison(changes, then, result.disposition, protocol, None)
@@ -362,8 +353,6 @@ def follow(
     because it hurt and the stop check routes to RICE or a clinician, self-care ends there:
     no further routine is shown or offered.
     """
-    from hamstring_care.models import RoutineProtocol
-
     protocol = library.triage()
     console = env.out()
     asker = env.asker()

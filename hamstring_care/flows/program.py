@@ -17,19 +17,31 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from hamstring_care.dates import day_label
-from hamstring_care.errors import HistoryConflictError, UsageError
+from hamstring_care.errors import (
+    HamstringCareError,
+    HistoryConflictError,
+    UnknownProtocolError,
+    UsageError,
+)
 from hamstring_care.flows import safety, screen
-from hamstring_care.program import CheckIn, Decision, State, earliest, replay
+from hamstring_care.flows.session import RunOptions, session_with_log
+from hamstring_care.history.store import open_history
+from hamstring_care.models import Item, ProgramProtocol, RoutineProtocol
+from hamstring_care.progression import CheckIn, Decision, State, earliest, replay
+from hamstring_care.records import ProgramCheckIn, ProgramRun, ProgramStop
+from hamstring_care.render import ics
+from hamstring_care.render.content import disposition_content, stage_criteria
 from hamstring_care.safety import Offer, SafetyState, safety_state
-from hamstring_care.vocab import Ask, Disposition, Side, known
-from hamstring_care.vocab import Decision as Kind
+from hamstring_care.sanitize import visible
+from hamstring_care.source.library import load_plan
+from hamstring_care.vocab import Ask, DecisionKind, Disposition, Side
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from hamstring_care.context import Environment
     from hamstring_care.history.log import ProgressLog
-    from hamstring_care.history.store import History, ProgramRun, ProgramStop, TriageRecord
+    from hamstring_care.history.store import History
     from hamstring_care.models import (
         PlanProtocol,
         ProgramProtocol,
@@ -37,6 +49,7 @@ if TYPE_CHECKING:
         Stage,
         TriageProtocol,
     )
+    from hamstring_care.records import ProgramRun, ProgramStop, TriageRecord
     from hamstring_care.source.library import Library
 
 DEFAULT_PROGRAM = "back-to-running"
@@ -57,7 +70,6 @@ class DayOutcome:
 
 @contextlib.contextmanager
 def _history(env: Environment, reading: bool = False) -> Iterator[History]:
-    from hamstring_care.history.store import open_history
 
     # A row that cannot be read is said, once, never dropped silently.
     history = open_history(env.history_folder(), on_skip=env.warn, reading=reading)
@@ -68,24 +80,22 @@ def _history(env: Environment, reading: bool = False) -> Iterator[History]:
 
 
 def _program(library: Library, pid: str) -> ProgramProtocol:
-    from hamstring_care.errors import UnknownProtocolError
-    from hamstring_care.models import ProgramProtocol
 
-    protocol = library.get(pid)
-    if not isinstance(protocol, ProgramProtocol):
-        raise UnknownProtocolError(f'"{pid}" is a {protocol.kind}, not a program')
+    protocol = library.get(pid, ProgramProtocol)
     for i, stage in enumerate(protocol.stages):
         for routine in stage.routines:
-            if routine not in library.entries() or library.get(routine).kind != "routine":
+            try:
+                library.get(routine, RoutineProtocol)
+            except HamstringCareError:
                 raise UnknownProtocolError(
                     f'{pid}: stages[{i}] ({stage.id}) plays "{routine}", which is not a routine'
-                )
+                ) from None
     return protocol
 
 
 def today(env: Environment) -> dt.date:
     """The local date of the run (the demo date, when one is set)."""
-    return env.now().astimezone().date()
+    return env.today()
 
 
 def _state_of(history: History) -> SafetyState:
@@ -113,9 +123,6 @@ def start(
     cleared them, and its floor (``earliest_day`` after the injury) holds. ``cleared`` (with
     a plan only) starts despite the newest advice, said and saved.
     """
-    from hamstring_care.history.store import ProgramRun
-    from hamstring_care.sanitize import visible
-
     pain_limit = None
     if cleared and plan is None:
         raise ProgramRefused("--clinician-cleared goes with a clinician's plan: --plan FILE")
@@ -148,6 +155,8 @@ def start(
         onset = _onset_day(last, triage) or today(env)
         if index >= program.unassisted_stages and plan is None:
             clearance = _confirm_cleared(env, program, first)
+        elif index > 0 and plan is None:
+            _confirm_reason(env, program, index)
         floor = earliest(first.earliest_day, onset)
         if plan is None and floor is not None and today(env) < floor:
             raise ProgramRefused(
@@ -163,7 +172,7 @@ def start(
                 f"a program is under way{since}; see {env.program} program status, "
                 "or start again with --restart"
             )
-        leg = side or known(Side, last.side if last else None) or Side.BOTH
+        leg = side or (last.side if last else None) or Side.BOTH
         run = ProgramRun(
             program_id=program.id,
             program_version=program.version,
@@ -189,6 +198,32 @@ def _onset_day(check: TriageRecord | None, triage: TriageProtocol) -> dt.date | 
     if check is None or not isinstance(days, int) or isinstance(days, bool):
         return None
     return check.taken_at.astimezone().date() - dt.timedelta(days=days)
+
+
+def _confirm_reason(env: Environment, program: ProgramProtocol, index: int) -> None:
+    """Alone, a stage after the first needs a reason: the stage before it is done already.
+
+    Its questions are asked now (no by default); any answer but yes starts earlier.
+    """
+    stage, before = program.stages[index], program.stages[index - 1]
+    refused = ProgramRefused(
+        f"stage {index + 1} ({stage.title}) starts alone only once stage {index} "
+        f"({before.title}) is done: start there: {env.program} program start"
+        + ("" if index == 1 else f" --stage {before.id}")
+    )
+    if not env.can_ask:
+        raise refused
+    asked = [q.worded(program.pain_limit) for q in before.questions] or [
+        f"Is stage {index} ({before.title}) done already?"
+    ]
+    env.out().print(
+        f"To start at stage {index + 1} ({stage.title}), stage {index} ({before.title}) "
+        "should be done already:",
+        markup=False,
+    )
+    for question in asked:
+        if not env.asker().confirm(question, default=False, key=Ask.STAGE_REASON):
+            raise refused
 
 
 def _confirm_cleared(env: Environment, program: ProgramProtocol, stage: Stage) -> str:
@@ -235,9 +270,6 @@ def _say_started(
 
 
 def _plan_program(library: Library, plan: Path, pid: str | None) -> PlanProtocol:
-    from hamstring_care.models import ProgramProtocol
-    from hamstring_care.source.library import load_plan
-
     items = [
         p for p in load_plan(plan, library).protocols
         if isinstance(library.get(p.id), ProgramProtocol) and pid in (None, p.id)
@@ -282,21 +314,23 @@ def explain(program: ProgramProtocol, decision: Decision) -> list[str]:
     """A decision in words: what happens next, why, and the rule with its sources."""
     rules = program.rules
     rule = {
-        Kind.STOP: rules.stop, Kind.STEP_BACK: rules.step_back, Kind.MOVE_ON: rules.move_on,
-    }.get(decision.kind, rules.stay)  # fmt: skip
-    if decision.kind is Kind.STOP:
+        DecisionKind.STOP: rules.stop,
+        DecisionKind.STEP_BACK: rules.step_back,
+        DecisionKind.MOVE_ON: rules.move_on,
+    }.get(decision.kind, rules.stay)
+    if decision.kind is DecisionKind.STOP:
         head = "Stop the program and check again now"
-    elif decision.kind is Kind.WAITING:
+    elif decision.kind is DecisionKind.WAITING:
         return [
             "Saved. Tomorrow morning's question, whether the pain was back to how it was "
             "before the session, decides the next step."
         ]
     else:
         to = program.stage_at(decision.next_stage or "")[1]
-        if decision.kind is Kind.STEP_BACK and to.id == decision.stage:
+        if decision.kind is DecisionKind.STEP_BACK and to.id == decision.stage:
             head = f"Staying at {_stage_heading(program, to)}, the first stage"
         else:
-            verb = {Kind.STEP_BACK: "Back to", Kind.MOVE_ON: "On to"}.get(
+            verb = {DecisionKind.STEP_BACK: "Back to", DecisionKind.MOVE_ON: "On to"}.get(
                 decision.kind, "Staying at"
             )
             head = f"{verb} {_stage_heading(program, to)}"
@@ -393,7 +427,6 @@ def _save_check_in(
     checks: list[CheckIn],
     check: CheckIn,
 ) -> DayOutcome:
-    from hamstring_care.history.store import ProgramCheckIn
 
     assert run.id is not None
     decision = replayed(program, run, [*checks, check], check.day).decisions[-1]
@@ -402,9 +435,9 @@ def _save_check_in(
         check=check,
         taken_at=env.now(),
         recorded_at=env.recorded(),
-        decision=None if decision.kind is Kind.WAITING else decision.kind,
+        decision=None if decision.kind is DecisionKind.WAITING else decision.kind,
         next_stage=decision.next_stage,
-        rule=None if decision.kind is Kind.WAITING else decision.rule,
+        rule=None if decision.kind is DecisionKind.WAITING else decision.rule,
     )
     stop = _stop_of(env, run, decision)
     try:
@@ -422,18 +455,17 @@ def _save_check_in(
     out = env.out()
     for line in explain(program, decision):
         out.print(line, markup=False)
-    if decision.kind is Kind.WAITING:
+    if decision.kind is DecisionKind.WAITING:
         for line in _above_limit(program, check):
             out.print(line, style="bold", markup=False)
-    if decision.kind is Kind.STOP:
+    if decision.kind is DecisionKind.STOP:
         return _stopped(env, library, history, program, run, decision, saved=True)
     return DayOutcome(replayed(program, run, saved_check_ins(history, run), check.day))
 
 
 def _stop_of(env: Environment, run: ProgramRun, decision: Decision) -> ProgramStop | None:
-    from hamstring_care.history.store import ProgramStop
 
-    if decision.kind is not Kind.STOP:
+    if decision.kind is not DecisionKind.STOP:
         return None
     assert run.id is not None
     level = decision.level or Disposition.RICE
@@ -444,16 +476,15 @@ def _blocked(
     env: Environment, library: Library, history: History, run: ProgramRun, state: SafetyState
 ) -> DayOutcome | None:
     """Newer advice of RICE or worse ends the program under way: said, with the way back."""
-    from hamstring_care.history.store import ProgramStop
-
     if state.allows(Offer.PROGRAM_STEP):
         return None
     assert run.id is not None and state.newest is not None
     triage = library.triage()
-    level = state.newest.level or Disposition.URGENT
-    reason = f"stopped: newer advice, {safety.advice_line(state.newest, triage)}"
+    # Ended, not stopped by a rule of its own: the advice that ends it is saved already, and
+    # its moment stays its own (no level here: the end is no new advice).
+    reason = f"newer advice: {safety.advice_line(state.newest, triage)}"
     if history.writable:
-        history.end_program(ProgramStop(run.id, reason, level, env.now(), env.recorded()))
+        history.end_program(ProgramStop(run.id, reason, None, env.now(), env.recorded()))
     refused = safety.refusal(state, Offer.PROGRAM_STEP, triage, env.program)
     raise ProgramRefused(refused or reason)
 
@@ -462,8 +493,6 @@ def _ask_morning(
     env: Environment, history: History, program: ProgramProtocol, run: ProgramRun
 ) -> State:
     """The next-morning question, saved with what it decides; the state read back."""
-    from hamstring_care.history.store import ProgramStop
-
     assert run.id is not None
     stored = history.check_ins(run.id)
     last = stored[-1]
@@ -477,7 +506,7 @@ def _ask_morning(
     checks = [replace(c, settled=settled) if c.day == last.check.day else c for c in checks]
     decision = replayed(program, run, checks, today(env)).decisions[-1]
     stop = None
-    if decision.kind is Kind.STOP:
+    if decision.kind is DecisionKind.STOP:
         level = decision.level or Disposition.RICE
         stop = ProgramStop(run.id, f"stopped: {decision.because}", level, env.now(), env.recorded())
     assert last.id is not None
@@ -499,8 +528,6 @@ def _stopped(
     decision: Decision,
     saved: bool = False,
 ) -> DayOutcome:
-    from hamstring_care.models import Item
-    from hamstring_care.render.content import disposition_content
 
     assert run.id is not None
     level = decision.level or Disposition.RICE
@@ -601,14 +628,10 @@ def _play_routines(
     An exercise with a build-up plays its week's dose on its days only (never two days in a
     row, no more sessions a week than the week allows).
     """
-    from hamstring_care.flows.session import RunOptions, session_with_log
-    from hamstring_care.models import RoutineProtocol
-
     out = env.out()
     with contextlib.closing(env.progress_log()) as log:  # saved with the other sessions
         for routine_id in stage.routines:
-            routine = library.get(routine_id)
-            assert isinstance(routine, RoutineProtocol)
+            routine = library.get(routine_id, RoutineProtocol)
             dose = _todays_dose(log, routine, run, today(env))
             if isinstance(dose, str):
                 out.print(f"{routine.title}: not today: {dose}.", markup=False)
@@ -619,7 +642,7 @@ def _play_routines(
             if env.asker().confirm(f"Play “{routine.title}” now?", default=True, key=Ask.PLAY):
                 played = session_with_log(env, dose, library.triage(), [], options, log)
                 if played.stop_disposition:
-                    return Disposition(played.stop_disposition)
+                    return played.stop_disposition
     return None
 
 
@@ -700,32 +723,57 @@ def _ask_check_in(
 # --- status ----------------------------------------------------------------------------
 
 
-def status(env: Environment, library: Library) -> State | None:
-    """Where the program stands: the stage, the last decision, what moves it on.
+@dataclass(frozen=True)
+class StatusFacts:
+    """What ``program status`` shows, read once: the program under way and where it stands."""
 
-    Only reads (a read-only data folder is fine). After a stop: when, why, the way back.
-    """
-    from hamstring_care.render.content import stage_criteria
+    said: str
+    """No program under way: why, with the way back (empty while one is)."""
+    run: ProgramRun | None = None
+    program: ProgramProtocol | None = None
+    where: State | None = None
+    check_ins: tuple[ProgramCheckIn, ...] = ()
+    day: int = 0
+    paused: str | None = None
+    """Why no step is offered now, while the newest advice pauses the program."""
 
-    out = env.out()
+
+def status_facts(env: Environment, library: Library) -> StatusFacts:
+    """Where the program under way stands, or why none is. Only reads."""
     with _history(env, reading=True) as history:
         state = _state_of(history)
         run = history.active_program()
         if run is None:
             why = _not_under_way(env, library, history, state)
-            out.print(f"{why[:1].upper()}{why[1:]}.", markup=False)
-            return None
+            return StatusFacts(f"{why[:1].upper()}{why[1:]}.")
         checks = saved_check_ins(history, run)
         stored = history.check_ins(run.id)
     program = for_run(_program(library, run.program_id), run)
     now = today(env)
     where = replayed(program, run, checks, now)
-    stage = program.stage_at(where.stage)[1]
     days = max(1, (now - run.started_at.astimezone().date()).days + 1)
-    out.print(f"{program.title}, day {days} ({run.side.legs_words})", style="bold", markup=False)
+    paused = None
     if not state.allows(Offer.PROGRAM_STEP):
-        refused = safety.refusal(state, Offer.PROGRAM_STEP, library.triage(), env.program)
-        out.print(f"Paused: {refused}.", style="bold", markup=False)
+        paused = safety.refusal(state, Offer.PROGRAM_STEP, library.triage(), env.program)
+    return StatusFacts("", run, program, where, tuple(stored), days, paused)
+
+
+def status(env: Environment, library: Library) -> State | None:
+    """Where the program stands: the stage, the last decision, what moves it on.
+
+    Only reads (a read-only data folder is fine). After a stop: when, why, the way back.
+    """
+    out = env.out()
+    facts = status_facts(env, library)
+    run, program, where, stored = facts.run, facts.program, facts.where, facts.check_ins
+    if run is None or program is None or where is None:
+        out.print(facts.said, markup=False)
+        return None
+    stage = program.stage_at(where.stage)[1]
+    title = f"{program.title}, day {facts.day} ({run.side.legs_words})"
+    out.print(title, style="bold", markup=False)
+    if facts.paused is not None:
+        out.print(f"Paused: {facts.paused}.", style="bold", markup=False)
     out.print(_stage_heading(program, stage), markup=False)
     out.print(stage_criteria(program, stage), markup=False)
     if stage is not program.stages[-1]:
@@ -751,7 +799,7 @@ def status(env: Environment, library: Library) -> State | None:
             said = saved.check
             name = program.stage_at(said.stage)[1].title
             pain = "-" if said.pain_during is None else said.pain_during
-            kind = (saved.decision or Kind.WAITING).said(said.stage, saved.next_stage)
+            kind = (saved.decision or DecisionKind.WAITING).said(said.stage, saved.next_stage)
             out.print(
                 f"  {day_label(said.day):<10}  {name}: pain {pain}/10, "
                 f"{settled[said.settled]} -> {kind}",
@@ -764,35 +812,31 @@ def status(env: Environment, library: Library) -> State | None:
 
 
 def calendar(
-    program_title: str, first: dt.date, at: dt.time, command: str, stamp: dt.datetime
+    program_title: str,
+    first: dt.date,
+    at: dt.time,
+    command: str,
+    stamp: dt.datetime,
+    run_key: str = "",
 ) -> bytes:
     """An iCalendar file (RFC 5545): a daily reminder at ``at`` for 14 days from ``first``.
 
     Floating local time (the phone's own time zone), one event repeated daily, with an
-    alarm; nothing in it points anywhere.
+    alarm; its UID is the run's (``run_key``), so a file made again updates it; the first
+    reminder is the next one still to come. Nothing in it points anywhere.
     """
-    import uuid
-
-    from icalendar import Alarm, Calendar, Event
-
-    cal = Calendar()
-    cal.add("prodid", "-//hamstring-care//back to running//EN")
-    cal.add("version", "2.0")
-    event = Event()
-    event.add("uid", f"{uuid.uuid4()}@hamstring-care.invalid")
-    event.add("dtstamp", stamp.astimezone(dt.timezone.utc))
-    event.add("dtstart", dt.datetime.combine(first, at))
-    event.add("duration", dt.timedelta(minutes=15))
-    event.add("rrule", {"freq": "daily", "count": REMINDER_DAYS})
-    event.add("summary", f"{program_title}: today's step")
-    event.add("description", f"Today's step and check-in: {command}")
-    alarm = Alarm()
-    alarm.add("action", "DISPLAY")
-    alarm.add("trigger", dt.timedelta(0))
-    alarm.add("description", f"{program_title}: today's step")
-    event.add_component(alarm)
-    cal.add_component(event)
-    return bytes(cal.to_ical())
+    now = stamp.astimezone().replace(tzinfo=None)
+    days = [first + dt.timedelta(days=n) for n in range(REMINDER_DAYS + 1)]
+    start = ics.first_after(days, at, now) or dt.datetime.combine(days[-1], at)
+    reminder = ics.Reminder(
+        uid=ics.stable_uid("program", run_key or program_title, "daily"),
+        first=start,
+        last_day=start.date() + dt.timedelta(days=REMINDER_DAYS - 1),
+        weekdays=None,
+        summary=f"{program_title}: today's step",
+        description=f"Today's step and check-in: {command}",
+    )
+    return ics.calendar([reminder], "back to running", stamp)
 
 
 def under_way(env: Environment, library: Library) -> ProgramRun:

@@ -11,11 +11,17 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from hamstring_care.dates import time_label
-from hamstring_care.safety import Advice, Offer, SafetyState
+from hamstring_care.errors import UsageError
+from hamstring_care.flows import screen
+from hamstring_care.history.store import open_history
+from hamstring_care.models import Item
+from hamstring_care.render.content import disposition_content, stop_reason
+from hamstring_care.safety import Advice, Offer, SafetyState, safety_state
 from hamstring_care.vocab import AdviceSource
 
 if TYPE_CHECKING:
     from hamstring_care.context import Environment
+    from hamstring_care.history.store import History
     from hamstring_care.models import TriageProtocol
     from hamstring_care.source.library import Library
 
@@ -74,7 +80,6 @@ def check_clock(state: SafetyState, now: datetime, triage: TriageProtocol) -> No
     """Refuse, in one line, to go on while the clock reads earlier than the newest advice."""
     if state.newest is None or not state.clock_behind(now):
         return
-    from hamstring_care.errors import UsageError
 
     raise UsageError(
         f"the computer's clock ({time_label(now.astimezone())}) is earlier than the newest "
@@ -87,13 +92,23 @@ def way_back(program: str) -> str:
     return f"Self-care waits for a new check that allows it: {program}"
 
 
+def forgetting(history: History, before: datetime | None, triage: TriageProtocol) -> str | None:
+    """Said before records are deleted when the newest advice is among them (else None).
+
+    Deleting a record does not make its advice wrong: the person is told to follow it still,
+    and that a new check comes before any self-care (with nothing saved, none is offered).
+    """
+    newest = safety_state(history.advice()).newest
+    if newest is None or newest.allows_self_care or not history.would_forget(newest, before):
+        return None
+    return (
+        f"this deletes the newest advice too, {advice_line(newest, triage)}. Follow it still: "
+        "self-care starts again only after a new check."
+    )
+
+
 def show_advice(env: Environment, library: Library) -> None:
     """The newest advice in full, whatever gave it, with when, why and the way back."""
-    from hamstring_care.history.store import open_history
-    from hamstring_care.models import Item
-    from hamstring_care.render.content import disposition_content, stop_reason
-    from hamstring_care.safety import safety_state
-
     triage = library.triage()
     out = env.out()
     history = open_history(env.history_folder(), create=False, on_skip=env.warn, reading=True)
@@ -125,8 +140,6 @@ def show_advice(env: Environment, library: Library) -> None:
     content = None
     printed = 0
     if newest.level is not None and newest.source is not AdviceSource.CLEARANCE:
-        from hamstring_care.flows import screen
-
         content = disposition_content(newest.level, triage, because=because)
         printed = screen.show_result(env, content)
         for pid in triage.dispositions.of(newest.level).protocols:

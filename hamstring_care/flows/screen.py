@@ -17,6 +17,9 @@ from typing import TYPE_CHECKING
 
 from rich.pager import Pager as RichPager
 
+from hamstring_care.render.terminal import now_statements, result_now, result_view
+from hamstring_care.render.text import result_text
+
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
@@ -39,12 +42,8 @@ def show_result(env: Environment, content: ResultContent, *, plain: bool | None 
     """
     console = env.out()
     if env.plain_text if plain is None else plain:
-        from hamstring_care.render.text import result_text
-
         console.print(result_text(content), markup=False)
         return 0
-    from hamstring_care.render.terminal import result_view
-
     panel = result_view(content)
     console.print(panel)
     return rows(console, panel)
@@ -62,8 +61,6 @@ def keep_in_sight(
     console = env.out()
     if (env.plain_text if plain is None else plain) or printed + ROOM <= console.height:
         return
-    from hamstring_care.render.terminal import now_statements, result_now
-
     note = f"Why, and the sources: above. Read it all again: {env.program} advice"
     room = console.height - ROOM
     panel = result_now(content, note)

@@ -8,13 +8,16 @@ when the pain is not coming down.
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import ExitStack
+from contextlib import ExitStack, closing
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Protocol
 
 from hamstring_care.dates import minutes_seconds
-from hamstring_care.history.store import Session
-from hamstring_care.history.view import steps_skipped, steps_words
+from hamstring_care.errors import UsageError
+from hamstring_care.flows import safety, screen
+from hamstring_care.history.progress import trend_warning
+from hamstring_care.models import RoutineProtocol
+from hamstring_care.player import terminal
 from hamstring_care.player.engine import (
     KEY_LIST,
     Cues,
@@ -25,16 +28,23 @@ from hamstring_care.player.engine import (
     wait_for_key,
 )
 from hamstring_care.player.timeline import Segment, build, step_counts, total_seconds
+from hamstring_care.records import Session
+from hamstring_care.render.content import disposition_content, stop_reason
+from hamstring_care.safety import Offer
+from hamstring_care.sanitize import visible
 from hamstring_care.tailoring import tailor
-from hamstring_care.vocab import Disposition, Side
+from hamstring_care.vocab import Disposition, Side, StopReason
 from hamstring_care.words import count
 
 if TYPE_CHECKING:
     from datetime import datetime
+    from pathlib import Path
 
     from hamstring_care.context import Environment
     from hamstring_care.history.log import ProgressLog
     from hamstring_care.models import RoutineProtocol, TriageProtocol
+    from hamstring_care.prescription import Prescribed
+    from hamstring_care.source.library import Library
 
 BEFORE = "Before you start: pain now, 0 (none) to 10 (worst)? Enter to skip"
 AFTER = "How is the pain now, 0 to 10? Enter to skip"
@@ -114,8 +124,6 @@ def session_with_log(
     in_plan: InPlan | None = None,
 ) -> Session:
     """Play a routine, saving it as it goes; then say so if the pain is not coming down."""
-    from hamstring_care.history.progress import trend_warning
-
     played = play(
         env, routine, triage, cautions, options, recorder=log.recorder(triage_id), in_plan=in_plan
     )
@@ -145,8 +153,6 @@ def play(
     keeps every segment completed before it stopped. Start and end times come from
     ``env.now``; the player's timing runs on the environment's monotonic clock.
     """
-    from hamstring_care.player import terminal
-
     console = env.out()
     ask_pain: Callable[[str], int | None] = env.asker().pain if env.can_ask else _no_answer
     if in_plan is not None:
@@ -185,11 +191,11 @@ def play(
         keys = stack.enter_context(env.player_keys())
         if view is None:
             if plain:
-                from hamstring_care.player.view import PlainView
+                from hamstring_care.player.view import PlainView  # noqa: PLC0415 - one of two views
 
                 view = PlainView(console.file, None if env.hands_free else KEY_LIST)
             else:
-                from hamstring_care.player.view import LiveView
+                from hamstring_care.player.view import LiveView  # noqa: PLC0415 - Rich Live
 
                 view = stack.enter_context(LiveView(console, routine.title))
         cues = cues or terminal.TerminalCues(console.file, sound=options.sound, speech=speech)
@@ -210,7 +216,7 @@ def play(
             outcome = player.run()
         except KeyboardInterrupt:
             player.outcome.stopped_early = True
-            player.outcome.stop_reason = "interrupted"
+            player.outcome.stop_reason = StopReason.INTERRUPTED
             player.outcome.elapsed_seconds = player.elapsed  # up to the Ctrl-C, not the last part
             recorder.finished(_so_far(session, player.outcome, segments, ended=env.now()))
             raise
@@ -224,10 +230,7 @@ def play(
         recorder.finished(session)
     console.print(summary(session), markup=False)
     if outcome.stop_disposition:
-        from hamstring_care.flows import screen
-        from hamstring_care.render.content import disposition_content, stop_reason
-
-        stop = Disposition(outcome.stop_disposition)
+        stop = outcome.stop_disposition
         advice = disposition_content(stop, triage, because=stop_reason(triage, stop))
         printed = screen.show_result(env, advice, plain=plain)
         console.print(read_again(stop, triage, env.program), markup=False)
@@ -276,7 +279,7 @@ def read_again(disposition: Disposition, triage: TriageProtocol, program: str) -
     )
 
 
-def _ask_hurts(triage: TriageProtocol, keys: KeySource, view: View) -> str | None:
+def _ask_hurts(triage: TriageProtocol, keys: KeySource, view: View) -> Disposition | None:
     """The stop check, answered with a number key; Esc carries on (as its last choice)."""
     check = triage.stop_check
     choices = "\n".join(f"  {i}) {c.label}" for i, c in enumerate(check.choices, 1))
@@ -301,13 +304,79 @@ def summary(session: Session) -> str:
     took = minutes_seconds(session.elapsed_seconds)
     if session.stop_reason in ("hurts", "quit"):
         how = "Stopped because it hurt" if session.stop_reason == "hurts" else "Stopped early"
-        line = f"{how}: {steps_words(session, said_done=True)} in {took}"
-    elif steps_skipped(session):
-        line = f"Played {steps_words(session)}, in {took}"
+        line = f"{how}: {session.steps_words(said_done=True)} in {took}"
+    elif session.skipped:
+        line = f"Played {session.steps_words()}, in {took}"
     else:
-        line = f"Done: {steps_words(session)} in {took}"
+        line = f"Done: {session.steps_words()} in {took}"
     if session.holds_extended:
         line += f", {count(session.holds_extended, 'hold')} made longer"
     if session.pain_before is not None and session.pain_after is not None:
         line += f". Pain {session.pain_before} -> {session.pain_after}"
     return line + "."
+
+
+def play_prescribed(
+    env: Environment,
+    library: Library,
+    items: list[Prescribed],
+    how: RunOptions,
+    notes: list[str],
+    cleared_by: Path | None = None,
+) -> list[Session]:
+    """Play a prescription's routines in turn (``run``, ``run --plan``), saved as they go.
+
+    Refused after advice of RICE or more urgent, as every offer of self-care is; a
+    clinician's plan (``cleared_by``) plays anyway, said on screen and saved with each
+    session. Between routines the pain is asked once; a routine stopped because it hurt
+    ends the plan there. ``notes`` (the plan's guidance and programs) are said first.
+    """
+    triage = library.triage()
+    with closing(env.progress_log()) as log:
+        clearance = _may_play(env, library, log, cleared_by)
+        for note in notes:
+            env.out().print(note, markup=False, soft_wrap=True)
+        playing = [
+            (item.protocol, replace(how, side=item.side, hold=item.hold, clearance=clearance))
+            for item in items
+            if isinstance(item.protocol, RoutineProtocol)
+        ]
+        seconds = [planned_seconds(routine, triage, [], o) for routine, o in playing]
+        played: list[Session] = []
+        pain: int | None = None
+        for number, (routine, options) in enumerate(playing, 1):
+            in_plan = None
+            if len(playing) > 1:
+                before, after = sum(seconds[: number - 1]), sum(seconds[number:])
+                in_plan = InPlan(number, len(playing), before, after, pain)
+            session = session_with_log(env, routine, triage, [], options, log, in_plan=in_plan)
+            played.append(session)
+            pain = session.pain_after
+            if ends_self_care(session):
+                break  # it hurt: the plan's other routines wait for the advice given
+    return played
+
+
+def _may_play(
+    env: Environment, library: Library, log: ProgressLog, cleared_by: Path | None
+) -> str | None:
+    """Refuse to play after advice of RICE or worse; a clinician's plan may clear it, said.
+
+    Returns the clearance saved with the session (None when none was needed).
+    """
+    state = log.safety()
+    safety.check_clock(state, env.recorded(), library.triage())
+    refused = safety.refusal(state, Offer.ROUTINE, library.triage(), env.program)
+    if refused is None:
+        return None
+    if cleared_by is None:
+        raise UsageError(refused)
+    assert state.newest is not None
+    clearance = (
+        f"a clinician's plan ({visible(str(cleared_by))}), over the advice "
+        f"{safety.advice_line(state.newest, library.triage())}"
+    )
+    env.out().print(
+        f"Playing on {clearance}; saved with the session.", markup=False, soft_wrap=True
+    )
+    return clearance

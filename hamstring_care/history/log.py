@@ -18,7 +18,7 @@ from hamstring_care.history.store import History, newer_message, open_history
 from hamstring_care.safety import SafetyState, safety_state
 
 if TYPE_CHECKING:
-    from hamstring_care.history.store import ProgramRun, Session, TriageRecord
+    from hamstring_care.records import ProgramRun, Session, TriageRecord
     from hamstring_care.triage import TriageResult
 
 T = TypeVar("T")

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any
 from hamstring_care.vocab import RED_FLAGS, Disposition
 
 if TYPE_CHECKING:
-    from hamstring_care.history.store import Session, TriageRecord
     from hamstring_care.models import NotImproving, Recheck, TriageProtocol
-    from hamstring_care.program import CheckIn
+    from hamstring_care.progression import CheckIn
+    from hamstring_care.records import Session, TriageRecord
 
 NUMBER_WORDS = ("", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine")
 

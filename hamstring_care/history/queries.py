@@ -22,7 +22,8 @@ from hamstring_care.history.progress import (
     week_start,
     weekly,
 )
-from hamstring_care.history.store import Counts, History, ProgramCheckIn, Session, TriageRecord
+from hamstring_care.history.store import History
+from hamstring_care.records import Counts, ProgramCheckIn, Session, TriageRecord
 
 if TYPE_CHECKING:
     from hamstring_care.models import NotImproving

@@ -20,12 +20,13 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, timezone
+from enum import Enum
 from pathlib import Path
 from typing import Any, Literal, TypeVar, overload
+from urllib.parse import quote
 
-from hamstring_care.context import command_name
 from hamstring_care.errors import (
     HistoryBusyError,
     HistoryConflictError,
@@ -35,14 +36,46 @@ from hamstring_care.errors import (
     HistoryUnsavableError,
 )
 from hamstring_care.history.folder import FILE_NAME
-from hamstring_care.program import CheckIn
+from hamstring_care.progression import CheckIn
+from hamstring_care.records import (
+    Counts,
+    ProgramCheckIn,
+    ProgramRun,
+    ProgramStop,
+    Session,
+    TriageRecord,
+)
 from hamstring_care.safety import Advice
-from hamstring_care.vocab import AdviceSource, Disposition, Side, W, known
-from hamstring_care.vocab import Decision as ProgramDecision
+from hamstring_care.sanitize import visible, visible_data
+from hamstring_care.vocab import (
+    PAIN_MAX,
+    AdviceSource,
+    DecisionKind,
+    Disposition,
+    Side,
+    StopReason,
+    W,
+    known,
+)
+from hamstring_care.words import command_name
+
+__all__ = [  # the records, as the store reads and writes them (records.py defines them)
+    "SCHEMA_VERSION", "Counts", "History", "ProgramCheckIn", "ProgramRun", "ProgramStop",
+    "Session", "TriageRecord", "open_history",
+]  # fmt: skip
 
 R = TypeVar("R")
 T = TypeVar("T")
 WAIT_SECONDS = 10.0  # how long a writer waits for another process's transaction
+
+UID_TABLES = ("triage_results", "sessions", "program_runs", "program_check_ins")
+"""The tables whose rows carry a stable id (``uid``, schema 6)."""
+NEW_UID = (
+    "lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || "
+    "substr(hex(randomblob(2)), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || "
+    "substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))"
+)
+"""A random (version 4) UUID, made by SQLite itself, so that every writer gives one."""
 
 MIGRATIONS: list[str] = [
     # 0 -> 1: the first schema.
@@ -170,7 +203,19 @@ MIGRATIONS: list[str] = [
     CREATE UNIQUE INDEX one_program_under_way ON program_runs((ended_at IS NULL))
         WHERE ended_at IS NULL;
     """,
-    # 5 -> 6: a session counted in the routine's steps, as a person counts them (its parts
+    # 5 -> 6: a stable id for every record and for the file itself (random UUIDs, kept), so
+    # that two exports of one history name each record alike (FHIR). Rows from before get
+    # theirs here; a new row gets its own from a trigger as it is inserted, unless given one.
+    "CREATE TABLE identity (uid TEXT NOT NULL);\n"
+    f"INSERT INTO identity (uid) VALUES ({NEW_UID});\n"
+    + "".join(
+        f"ALTER TABLE {table} ADD COLUMN uid TEXT;\n"
+        f"UPDATE {table} SET uid = {NEW_UID};\n"
+        f"CREATE TRIGGER {table}_uid AFTER INSERT ON {table} WHEN NEW.uid IS NULL "
+        f"BEGIN UPDATE {table} SET uid = {NEW_UID} WHERE id = NEW.id; END;\n"
+        for table in UID_TABLES
+    ),
+    # 6 -> 7: a session counted in the routine's steps, as a person counts them (its parts
     # include the count-ins): steps done and skipped, and the holds played (none: no
     # exercise was done, and the session is no session in the chart or the streak).
     """
@@ -193,96 +238,6 @@ def moment(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
-@dataclass(frozen=True)
-class TriageRecord:
-    """One saved triage result."""
-
-    id: int
-    taken_at: datetime
-    triage_version: str
-    disposition: str
-    rule: str
-    answers: dict[str, Any]
-    cautions: list[str]
-    recheck_of: int | None = None
-    side: str | None = None
-    """The leg chosen for the routines this check recommended (None: none chosen)."""
-    recorded_at: datetime | None = None
-    """The real moment it was saved (None in a file from before version 5)."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class Session:
-    """One routine session, as far as it got: built by the session flow, saved and read here.
-
-    ``ended_at`` is None while it plays, and stays None for a session that was killed.
-    ``id`` and ``updated_at`` are the log's (None until saved).
-    """
-
-    id: int | None = None
-    routine_id: str
-    routine_version: str
-    side: str
-    started_at: datetime
-    updated_at: datetime | None = None
-    ended_at: datetime | None = None
-    segments_total: int
-    segments_completed: int = 0
-    segments_skipped: int = 0
-    holds_extended: int = 0
-    stopped_early: bool = False
-    stop_reason: str | None = None
-    stop_disposition: str | None = None
-    pain_before: int | None = None
-    pain_after: int | None = None
-    planned_seconds: int
-    elapsed_seconds: float = 0.0
-    triage_id: int | None = None
-    recorded_at: datetime | None = None
-    """The real moment of its last update (None in a file from before version 5)."""
-    clearance: str | None = None
-    """Played under a clinician's plan despite the newest advice: the plan, as said then."""
-    steps_total: int | None = None
-    """The routine's steps (None in a file from before version 6, which kept parts only)."""
-    steps_done: int | None = None
-    steps_skipped: int | None = None
-    holds_done: int | None = None
-    """Holds played; 0: no exercise was done (stopped in a count-in, say)."""
-
-    @property
-    def exercised(self) -> bool:
-        """Some exercise was done: a session in the chart, the streak and the pain averages.
-
-        A file from before version 6 says only whether some part was done.
-        """
-        return (self.segments_completed if self.holds_done is None else self.holds_done) > 0
-
-
-SESSION_COLUMNS = (
-    "id, routine_id, routine_version, side, started_at, updated_at, ended_at, segments_total, "
-    "segments_completed, segments_skipped, holds_extended, stopped_early, stop_reason, "
-    "stop_disposition, pain_before, pain_after, planned_seconds, elapsed_seconds, triage_id, "
-    "recorded_at, clearance, steps_total, steps_done, steps_skipped, holds_done"
-)
-# A file read as it is (read-only, or set aside by repair) may be from before version 6 (no
-# steps), 5 (no real moments, no clearances) or 3 (no skipped count): none was recorded, so
-# none is read.
-SESSION_COLUMNS_BEFORE_6 = SESSION_COLUMNS.replace(
-    "steps_total, steps_done, steps_skipped, holds_done",
-    "NULL AS steps_total, NULL AS steps_done, NULL AS steps_skipped, NULL AS holds_done",
-)
-SESSION_COLUMNS_BEFORE_5 = SESSION_COLUMNS_BEFORE_6.replace(
-    "recorded_at, clearance", "NULL AS recorded_at, NULL AS clearance"
-)
-SESSION_COLUMNS_BEFORE_3 = SESSION_COLUMNS_BEFORE_5.replace(
-    "segments_skipped", "0 AS segments_skipped"
-)
-TRIAGE_COLUMNS = (
-    "id, taken_at, triage_version, disposition, rule, answers, cautions, recheck_of, side, "
-    "recorded_at"
-)
-TRIAGE_COLUMNS_BEFORE_5 = TRIAGE_COLUMNS.replace("recorded_at", "NULL AS recorded_at")
-TRIAGE_COLUMNS_BEFORE_3 = TRIAGE_COLUMNS_BEFORE_5.replace(", side,", ", NULL AS side,")
 EXERCISED = "coalesce(holds_done, segments_completed) > 0"
 """A session with some exercise done (``Session.exercised``), as SQL."""
 RECORDED_FIRST = "recorded_at IS NOT NULL DESC, coalesce(recorded_at, {}) DESC, id DESC"
@@ -303,7 +258,6 @@ Args = tuple[Any, ...]
 
 
 def _text(row: Row, name: str) -> str:
-    from hamstring_care.sanitize import visible
 
     value = row[name]
     if not isinstance(value, str):
@@ -346,7 +300,7 @@ def _session(row: Row) -> Session:
             id=_int(row, "id"),
             routine_id=_text(row, "routine_id"),
             routine_version=_text(row, "routine_version"),
-            side=_text(row, "side"),
+            side=_word(Side, row, "side"),
             started_at=_time(row, "started_at"),
             updated_at=_time(row, "updated_at"),
             ended_at=_optional(_time, row, "ended_at"),
@@ -355,8 +309,10 @@ def _session(row: Row) -> Session:
             segments_skipped=_int(row, "segments_skipped"),
             holds_extended=_int(row, "holds_extended"),
             stopped_early=bool(_int(row, "stopped_early")),
-            stop_reason=_optional(_text, row, "stop_reason"),
-            stop_disposition=_optional(_text, row, "stop_disposition"),
+            stop_reason=_optional(lambda r, n: _word(StopReason, r, n), row, "stop_reason"),
+            stop_disposition=_optional(
+                lambda r, n: _word(Disposition, r, n), row, "stop_disposition"
+            ),
             pain_before=_optional(_int, row, "pain_before"),
             pain_after=_optional(_int, row, "pain_after"),
             planned_seconds=_int(row, "planned_seconds"),
@@ -375,8 +331,6 @@ def _session(row: Row) -> Session:
 
 def _triage(row: Row) -> TriageRecord:
     """A check row as a record; raises ``UnreadableRow`` naming what is wrong."""
-    from hamstring_care.sanitize import visible_data
-
     try:
         answers = _json(row, "answers", dict)
         cautions = _json(row, "cautions", list)
@@ -386,12 +340,12 @@ def _triage(row: Row) -> TriageRecord:
             id=_int(row, "id"),
             taken_at=_time(row, "taken_at"),
             triage_version=_text(row, "triage_version"),
-            disposition=_text(row, "disposition"),
+            disposition=_word(Disposition, row, "disposition"),
             rule=_text(row, "rule"),
             answers=visible_data(answers),
             cautions=visible_data(cautions),
             recheck_of=_optional(_int, row, "recheck_of"),
-            side=_optional(_text, row, "side"),
+            side=_optional(lambda r, n: _word(Side, r, n), row, "side"),
             recorded_at=_optional(_time, row, "recorded_at"),
         )
     except ValueError as exc:
@@ -406,84 +360,6 @@ def _json(row: Row, name: str, kind: type) -> Any:
     if not isinstance(value, kind):
         raise ValueError(f"{name} is not a JSON {'mapping' if kind is dict else 'list'}")
     return value
-
-
-@dataclass(frozen=True, kw_only=True)
-class ProgramRun:
-    """A back-to-running program from its start (``ended_at`` None while under way)."""
-
-    id: int | None = None
-    program_id: str
-    program_version: str
-    side: Side
-    start_stage: str
-    pain_limit: int | None = None
-    """A stricter pain limit than the program's, from a clinician's plan."""
-    started_at: datetime
-    triage_id: int | None = None
-    ended_at: datetime | None = None
-    end_reason: str | None = None
-    recorded_at: datetime | None = None
-    """The real moment it started (None in a file from before version 5)."""
-    ended_recorded_at: datetime | None = None
-    """The real moment it ended."""
-    stop_level: Disposition | None = None
-    """Stopped by a rule, or by newer advice: how urgent (self-care waits for a new check)."""
-    onset_day: date | None = None
-    """The day of the injury, from the check it started after: its floors count from it."""
-    clearance: str | None = None
-    """Started despite the newest advice, or at a later stage, on a clinician's word: which."""
-
-    @property
-    def stopped(self) -> bool:
-        """Ended by a stop (not by a restart): self-care waits for a newer check."""
-        return self.stop_level is not None or (self.end_reason or "").startswith("stopped")
-
-
-@dataclass(frozen=True, kw_only=True)
-class ProgramCheckIn:
-    """One day's check-in of a program, as saved, and the decision it led to (once known)."""
-
-    id: int | None = None
-    run_id: int
-    check: CheckIn
-    """What the runner said, as the decisions read it."""
-    taken_at: datetime
-    recorded_at: datetime | None = None
-    decision: ProgramDecision | None = None
-    next_stage: str | None = None
-    rule: str | None = None
-
-
-@dataclass(frozen=True)
-class ProgramStop:
-    """A program's end, saved with what ended it.
-
-    A rule or newer advice (``level`` set: self-care waits for a newer check), or a restart
-    (``level`` None).
-    """
-
-    run_id: int
-    reason: str
-    level: Disposition | None
-    at: datetime
-    recorded_at: datetime | None = None
-
-
-PROGRAM_RUN_COLUMNS = (
-    "id, program_id, program_version, side, start_stage, pain_limit, started_at, triage_id, "
-    "ended_at, end_reason, recorded_at, ended_recorded_at, stop_level, onset_day, clearance"
-)
-PROGRAM_RUN_COLUMNS_BEFORE_5 = PROGRAM_RUN_COLUMNS.replace(
-    "recorded_at, ended_recorded_at, stop_level, onset_day, clearance",
-    "NULL AS recorded_at, NULL AS ended_recorded_at, NULL AS stop_level, NULL AS onset_day, "
-    "NULL AS clearance",
-)
-CHECK_IN_COLUMNS = (
-    "id, run_id, day, taken_at, recorded_at, stage, pain_during, answers, warning_sign, "
-    "new_pop, rest_pain, settled, decision, next_stage, rule"
-)
-CHECK_IN_COLUMNS_BEFORE_5 = CHECK_IN_COLUMNS.replace("recorded_at", "NULL AS recorded_at")
 
 
 def _word(kind: type[W], row: Row, name: str) -> W:
@@ -502,8 +378,8 @@ def _day(row: Row, name: str) -> date:
 
 def _pain(row: Row, name: str) -> int | None:
     value = _optional(_int, row, name)
-    if value is not None and not 0 <= value <= 10:
-        raise ValueError(f"{name} is not a pain from 0 to 10")
+    if value is not None and not 0 <= value <= PAIN_MAX:
+        raise ValueError(f"{name} is not a pain from 0 to {PAIN_MAX}")
     return value
 
 
@@ -552,7 +428,7 @@ def _check_in(row: Row) -> ProgramCheckIn:
             check=check,
             taken_at=_time(row, "taken_at"),
             recorded_at=_optional(_time, row, "recorded_at"),
-            decision=_optional(lambda r, n: _word(ProgramDecision, r, n), row, "decision"),
+            decision=_optional(lambda r, n: _word(DecisionKind, r, n), row, "decision"),
             next_stage=_optional(_text, row, "next_stage"),
             rule=_optional(_text, row, "rule"),
         )
@@ -560,15 +436,142 @@ def _check_in(row: Row) -> ProgramCheckIn:
         raise UnreadableRow(f"program check-in {row['id']!r}", str(exc)) from None
 
 
-@dataclass
-class Counts:
-    """How many rows a change touched, or the log holds."""
+@dataclass(frozen=True)
+class Column:
+    """A column of a table.
 
-    sessions: int = 0
-    triage_results: int = 0
-    programs: int = 0
-    check_ins: int = 0
-    """A program's daily check-ins."""
+    ``since``: the schema version that added it; ``missing``: what a file from before reads
+    in its place.
+    """
+
+    name: str
+    since: int = 1
+    missing: str = "NULL"
+
+
+@dataclass(frozen=True)
+class Table:
+    """One table, described once: its columns (by version) and the record a row reads as.
+
+    Reading (at any version), inserting and carrying rows over by a repair all use it, so
+    that they cannot disagree with each other or with the migrations.
+    """
+
+    name: str
+    columns: tuple[Column, ...]
+    read: Callable[[Row], Any]
+    since: int = 1
+
+    def select(self, version: int = 0) -> str:
+        """The column list that reads a file of ``version`` (0: this program's)."""
+        version = version or len(MIGRATIONS)
+        return ", ".join(
+            c.name if c.since <= version else f"{c.missing} AS {c.name}" for c in self.columns
+        )
+
+    def present(self, values: dict[str, Any], version: int) -> dict[str, Any]:
+        """Only the values whose columns a file of ``version`` has.
+
+        A file is written at its own version (an older one only by the tests, to migrate).
+        """
+        have = {c.name for c in self.columns if c.since <= version}
+        return {name: value for name, value in values.items() if name in have}
+
+    def selects(self) -> tuple[str, ...]:
+        """Every column list a file may need, newest first (a repair tries each in turn)."""
+        versions = sorted({c.since for c in self.columns} | {len(MIGRATIONS)}, reverse=True)
+        return tuple(dict.fromkeys(self.select(v) for v in versions if v >= self.since))
+
+
+def _columns(*names: str, since: int = 1) -> tuple[Column, ...]:
+    return tuple(Column(name, since) for name in names)
+
+
+SESSIONS = Table(
+    "sessions",
+    (
+        *_columns("id", "routine_id", "routine_version", "side", "started_at", "updated_at",
+                  "ended_at", "segments_total", "segments_completed"),
+        Column("segments_skipped", since=3, missing="0"),
+        *_columns("holds_extended", "stopped_early", "stop_reason", "stop_disposition",
+                  "pain_before", "pain_after", "planned_seconds", "elapsed_seconds"),
+        *_columns("triage_id", since=2),
+        *_columns("recorded_at", "clearance", since=5),
+        *_columns("steps_total", "steps_done", "steps_skipped", "holds_done", since=7),
+    ),
+    _session,
+)  # fmt: skip
+TRIAGE_RESULTS = Table(
+    "triage_results",
+    (
+        *_columns("id", "taken_at", "triage_version", "disposition", "rule", "answers",
+                  "cautions"),
+        *_columns("recheck_of", since=2),
+        *_columns("side", since=3),
+        *_columns("recorded_at", since=5),
+    ),
+    _triage,
+)  # fmt: skip
+PROGRAM_RUNS = Table(
+    "program_runs",
+    (
+        *_columns("id", "program_id", "program_version", "side", "start_stage", "pain_limit",
+                  "started_at", "triage_id", "ended_at", "end_reason", since=4),
+        *_columns("recorded_at", "ended_recorded_at", "stop_level", "onset_day", "clearance",
+                  since=5),
+    ),
+    _program_run,
+    since=4,
+)  # fmt: skip
+CHECK_INS = Table(
+    "program_check_ins",
+    (
+        *_columns("id", "run_id", "day", "taken_at", since=4),
+        Column("recorded_at", since=5),
+        *_columns("stage", "pain_during", "answers", "warning_sign", "new_pop", "rest_pain",
+                  "settled", "decision", "next_stage", "rule", since=4),
+    ),
+    _check_in,
+    since=4,
+)  # fmt: skip
+TABLES = (SESSIONS, TRIAGE_RESULTS, PROGRAM_RUNS, CHECK_INS)
+
+
+def _insert(db: sqlite3.Connection, table: Table, values: dict[str, Any]) -> int:
+    """Insert one row from its values by column name; return its id."""
+    marks = ", ".join("?" * len(values))
+    names = ", ".join(values)
+    cursor = db.execute(
+        f"INSERT INTO {table.name} ({names}) VALUES ({marks})", tuple(values.values())
+    )
+    return int(cursor.lastrowid or 0)
+
+
+def _stored(value: Any) -> Any:
+    """A record's value as its column holds it."""
+    if isinstance(value, datetime):
+        return stamp(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+def _triage_values(check: TriageRecord) -> dict[str, Any]:
+    values = {f.name: _stored(getattr(check, f.name)) for f in fields(check)}
+    values["answers"] = json.dumps(dict(check.answers), ensure_ascii=False, sort_keys=True)
+    values["cautions"] = json.dumps(list(check.cautions))
+    return values
+
+
+def _check_in_values(check: ProgramCheckIn) -> dict[str, Any]:
+    said = {f.name: _stored(getattr(check.check, f.name)) for f in fields(check.check)}
+    said["answers"] = json.dumps(check.check.answers, sort_keys=True)
+    own = {f.name: _stored(getattr(check, f.name)) for f in fields(check) if f.name != "check"}
+    return {**own, **said}
 
 
 @dataclass
@@ -633,7 +636,7 @@ class History:
         *,
         taken_at: datetime,
         triage_version: str,
-        disposition: str,
+        disposition: Disposition | str,
         rule: str,
         answers: Mapping[str, Any],
         cautions: list[str],
@@ -645,29 +648,22 @@ class History:
         ``recorded_at`` is the real moment (``taken_at`` may be a demonstration's date); the
         newest advice is found by it.
         """
+        record = TriageRecord(
+            id=0, taken_at=taken_at, triage_version=triage_version,
+            disposition=Disposition(disposition), rule=rule, answers=dict(answers),
+            cautions=list(cautions), recheck_of=recheck_of, recorded_at=recorded_at or taken_at,
+        )  # fmt: skip
+        values = _triage_values(record)
+        del values["id"], values["side"]
         with self._write() as db:
-            cursor = db.execute(
-                "INSERT INTO triage_results (taken_at, triage_version, disposition, rule, "
-                "answers, cautions, recheck_of, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    stamp(taken_at),
-                    triage_version,
-                    disposition,
-                    rule,
-                    json.dumps(dict(answers), ensure_ascii=False, sort_keys=True),
-                    json.dumps(list(cautions)),
-                    recheck_of,
-                    stamp(recorded_at or taken_at),
-                ),
-            )
-            return int(cursor.lastrowid or 0)
+            return _insert(db, TRIAGE_RESULTS, values)
 
     def save_session(self, session: Session) -> int:
         """Save a session as it starts; return its id for the updates that follow."""
-        values = _session_values(session, updated_at=session.started_at)
+        values = SESSIONS.present(_session_values(session, session.started_at), self.version)
         del values["id"]
         with self._write() as db:
-            return _insert_session(db, values)
+            return _insert(db, SESSIONS, values)
 
     PROGRESS = (
         "ended_at",
@@ -687,8 +683,8 @@ class History:
 
     def update_session(self, session_id: int, session: Session, *, updated_at: datetime) -> None:
         """Record how far a session has got (at each segment boundary, and at its end)."""
-        values = _session_values(session, updated_at)
-        names = ["updated_at", *self.PROGRESS]
+        values = SESSIONS.present(_session_values(session, updated_at), self.version)
+        names = [n for n in ("updated_at", *self.PROGRESS) if n in values]
         sql = f"UPDATE sessions SET {', '.join(f'{n} = ?' for n in names)} WHERE id = ?"
         with self._write() as db:
             db.execute(sql, (*(values[n] for n in names), session_id))
@@ -699,25 +695,56 @@ class History:
             db.execute("UPDATE triage_results SET side = ? WHERE id = ?", (side, triage_id))
 
     def forget(self, before: datetime | None) -> Counts:
-        """Delete every record (``before`` None) or those before a moment; return the counts."""
-        where, args = _before(before)
+        """Delete every record (``before`` None) or those before a moment; return the counts.
+
+        A program goes with its check-ins, whenever they were taken.
+        """
         with self._write() as db:
-            sessions = db.execute(
-                "DELETE FROM sessions" + where.format("started_at"), args
-            ).rowcount
-            programs = 0
-            if self.version >= 4:  # a program's check-ins go with it (ON DELETE CASCADE)
-                programs = db.execute(
-                    "DELETE FROM program_runs" + where.format("started_at"), args
-                ).rowcount
-                db.execute("DELETE FROM program_check_ins" + where.format("taken_at"), args)
-            triages = db.execute(
-                "DELETE FROM triage_results" + where.format("taken_at"), args
-            ).rowcount
+            gone = {
+                table: db.execute(f"DELETE FROM {table}{where}", args).rowcount
+                for table, where, args in self._going(before)
+            }
         with self._errors():
             # Move the deleted pages out of the write-ahead log too.
             self.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        return Counts(sessions, triages, programs)
+        return _counted(gone)
+
+    def would_forget(self, advice: Advice, before: datetime | None) -> bool:
+        """Whether ``forget(before)`` deletes the record that gave ``advice``."""
+        if before is None:
+            return True
+        table, column = {
+            AdviceSource.CHECK: ("triage_results", "taken_at"),
+            AdviceSource.ROUTINE_STOP: ("sessions", "started_at"),
+            AdviceSource.PROGRAM_STOP: ("program_runs", "started_at"),
+            AdviceSource.CLEARANCE: ("program_runs", "started_at"),
+        }[advice.source]
+        if advice.record_id is None:
+            return True  # cannot tell: say so rather than not
+        found = self._query(
+            f"SELECT 1 FROM {table} WHERE id = ? AND {column} < ?",
+            (advice.record_id, stamp(before)),
+        )
+        return bool(found)
+
+    def _going(self, before: datetime | None) -> list[tuple[str, str, Args]]:
+        """What ``forget(before)`` deletes, table by table, in the order it deletes them."""
+        moment: Args = () if before is None else (stamp(before),)
+        going = [("sessions", "started_at"), ("triage_results", "taken_at")]
+        if self.version >= 4:
+            going[1:1] = [("program_check_ins", "taken_at"), ("program_runs", "started_at")]
+        found = [
+            (table, "" if before is None else f" WHERE {column} < ?", moment)
+            for table, column in going
+        ]
+        if self.version >= 4 and before is not None:  # and the later days of a program that goes
+            found[1] = (
+                "program_check_ins",
+                " WHERE taken_at < ?"
+                " OR run_id IN (SELECT id FROM program_runs WHERE started_at < ?)",
+                moment * 2,
+            )
+        return found
 
     # --- programs -----------------------------------------------------------------------
 
@@ -744,12 +771,7 @@ class History:
                 )
             values = _run_values(run)
             del values["id"]
-            marks = ", ".join("?" * len(values))
-            cursor = db.execute(
-                f"INSERT INTO program_runs ({', '.join(values)}) VALUES ({marks})",
-                tuple(values.values()),
-            )
-            return int(cursor.lastrowid or 0)
+            return _insert(db, PROGRAM_RUNS, values)
 
     def end_program(self, stop: ProgramStop) -> None:
         """Mark a program ended: stopped (with how urgent) or replaced by a new start."""
@@ -809,7 +831,7 @@ class History:
         if self.version < 4:
             return []
         where, args = ("", ()) if run_id is None else (" WHERE run_id = ?", (run_id,))
-        columns = CHECK_IN_COLUMNS if self.version >= 5 else CHECK_IN_COLUMNS_BEFORE_5
+        columns = CHECK_INS.select(self.version)
         sql = f"SELECT {columns} FROM program_check_ins{where} ORDER BY day, id"
         return self._records(self._query(sql, args), _check_in)
 
@@ -878,36 +900,15 @@ class History:
 
     @staticmethod
     def _insert_check_in(db: sqlite3.Connection, check: ProgramCheckIn) -> int:
-        """Insert a check-in in an open transaction (also carried over by a repair)."""
-        said = check.check
-        values = {
-            "run_id": check.run_id,
-            "day": said.day.isoformat(),
-            "taken_at": stamp(check.taken_at),
-            "recorded_at": stamp(check.recorded_at) if check.recorded_at else None,
-            "stage": said.stage,
-            "pain_during": said.pain_during,
-            "answers": json.dumps(said.answers, sort_keys=True),
-            "warning_sign": int(said.warning_sign),
-            "new_pop": int(said.new_pop),
-            "rest_pain": said.rest_pain,
-            "settled": None if said.settled is None else int(said.settled),
-            "decision": None if check.decision is None else str(check.decision),
-            "next_stage": check.next_stage,
-            "rule": check.rule,
-        }
-        marks = ", ".join("?" * len(values))
-        cursor = db.execute(
-            f"INSERT INTO program_check_ins ({', '.join(values)}) VALUES ({marks})",
-            tuple(values.values()),
-        )
-        return int(cursor.lastrowid or 0)
+        values = _check_in_values(check)
+        del values["id"]
+        return _insert(db, CHECK_INS, values)
 
     def settle_check_in(
         self,
         check_id: int,
         settled: bool,
-        decision: ProgramDecision,
+        decision: DecisionKind,
         next_stage: str | None,
         rule: str,
         *,
@@ -928,28 +929,23 @@ class History:
 
     # --- reading ------------------------------------------------------------------------
 
+    # A file read as it is (read-only, not migrated) may be from an older version.
+
     @property
     def _triage_columns(self) -> str:
-        # A file read as it is (read-only, not migrated) may be from before version 5 or 3.
-        if self.version >= 5:
-            return TRIAGE_COLUMNS
-        return TRIAGE_COLUMNS_BEFORE_5 if self.version >= 3 else TRIAGE_COLUMNS_BEFORE_3
+        return TRIAGE_RESULTS.select(self.version)
 
     @property
     def _program_columns(self) -> str:
-        return PROGRAM_RUN_COLUMNS if self.version >= 5 else PROGRAM_RUN_COLUMNS_BEFORE_5
+        return PROGRAM_RUNS.select(self.version)
 
     @property
     def _exercised(self) -> str:
-        return EXERCISED if self.version >= 6 else "segments_completed > 0"
+        return EXERCISED if self.version >= 7 else "segments_completed > 0"
 
     @property
     def _session_columns(self) -> str:
-        if self.version >= 6:
-            return SESSION_COLUMNS
-        if self.version == 5:
-            return SESSION_COLUMNS_BEFORE_6
-        return SESSION_COLUMNS_BEFORE_5 if self.version >= 3 else SESSION_COLUMNS_BEFORE_3
+        return SESSIONS.select(self.version)
 
     def _query(self, sql: str, args: Args = ()) -> list[Row]:
         with self._errors():
@@ -975,18 +971,13 @@ class History:
                 )
 
     def counts(self, before: datetime | None = None) -> Counts:
-        """How many sessions, triage results and check-ins there are (before a moment)."""
-        where, args = _before(before)
-        sessions = self._query("SELECT count(*) FROM sessions" + where.format("started_at"), args)
-        triages = self._query(
-            "SELECT count(*) FROM triage_results" + where.format("taken_at"), args
+        """How much is saved (before a moment, if given): what ``forget(before)`` would delete."""
+        return _counted(
+            {
+                table: self._query(f"SELECT count(*) FROM {table}{where}", args)[0][0]
+                for table, where, args in self._going(before)
+            }
         )
-        check_ins = (
-            self._query("SELECT count(*) FROM program_check_ins" + where.format("taken_at"), args)
-            if self.version >= 4
-            else [(0,)]
-        )
-        return Counts(sessions[0][0], triages[0][0], check_ins=check_ins[0][0])
 
     def last_triage(self) -> TriageRecord | None:
         """The most recent triage result that can be read (by the real moment it was saved)."""
@@ -1080,13 +1071,15 @@ class History:
         for row in self._query(
             "SELECT id, ended_at AS at, ended_recorded_at AS recorded_at, stop_level AS level, "
             "end_reason FROM program_runs WHERE ended_at IS NOT NULL AND (stop_level IS NOT NULL "
-            "OR end_reason LIKE 'stopped%') ORDER BY ended_recorded_at IS NOT NULL DESC, "
+            # a stop saved by version 4, whose level was not kept
+            "OR (end_reason LIKE 'stopped%' AND ended_recorded_at IS NULL)) "
+            "ORDER BY ended_recorded_at IS NOT NULL DESC, "
             "coalesce(ended_recorded_at, ended_at) DESC, id DESC LIMIT 1"
         ):
             found.append(_advice(AdviceSource.PROGRAM_STOP, row, Disposition.RICE))
         # A stop saved by a version that ended the program in a second step, killed between.
         for row in self._query(
-            "SELECT c.id, c.taken_at AS at, c.recorded_at, NULL AS level, "
+            "SELECT c.run_id AS id, c.taken_at AS at, c.recorded_at, NULL AS level, "
             "'stopped: a check-in said stop' AS end_reason FROM program_check_ins c "
             "JOIN program_runs r ON r.id = c.run_id WHERE c.decision = 'stop' "
             "AND r.ended_at IS NULL ORDER BY c.day DESC LIMIT 1"
@@ -1100,6 +1093,22 @@ class History:
         ):
             found.append(_advice(AdviceSource.CLEARANCE, row))
         return found
+
+    # --- stable ids (schema 6) ------------------------------------------------------------
+
+    def uids(self, table: str) -> dict[int, str]:
+        """Each row's stable id by its number (empty in a file from before version 6)."""
+        if table not in UID_TABLES or self.version < 6:
+            return {}
+        rows = self._query(f"SELECT id, uid FROM {table} WHERE uid IS NOT NULL")
+        return {row[0]: str(row[1]) for row in rows if isinstance(row[0], int)}
+
+    def identity(self) -> str | None:
+        """The file's own stable id (None in a file from before version 6)."""
+        if self.version < 6:
+            return None
+        row = self._query("SELECT uid FROM identity LIMIT 1")
+        return str(row[0][0]) if row and row[0][0] else None
 
     def integrity_problems(self) -> list[str]:
         """What SQLite's integrity check finds wrong (empty when the file is sound)."""
@@ -1116,32 +1125,11 @@ class History:
         return _read_tables(self.connection)[1]
 
 
-TABLES: tuple[tuple[str, tuple[str, ...], Callable[[Row], Any]], ...] = (
-    (
-        "sessions",
-        (
-            SESSION_COLUMNS,
-            SESSION_COLUMNS_BEFORE_6,
-            SESSION_COLUMNS_BEFORE_5,
-            SESSION_COLUMNS_BEFORE_3,
-        ),
-        _session,
-    ),
-    ("triage_results", (TRIAGE_COLUMNS, TRIAGE_COLUMNS_BEFORE_5, TRIAGE_COLUMNS_BEFORE_3), _triage),
-    ("program_runs", (PROGRAM_RUN_COLUMNS, PROGRAM_RUN_COLUMNS_BEFORE_5), _program_run),
-    ("program_check_ins", (CHECK_IN_COLUMNS, CHECK_IN_COLUMNS_BEFORE_5), _check_in),
-)
-SINCE_4 = ("program_runs", "program_check_ins")
-"""Tables a file from before version 4 does not have: their absence is no damage."""
-
-
-def _table_rows(
-    connection: sqlite3.Connection, table: str, choices: tuple[str, ...]
-) -> list[Row] | None:
+def _table_rows(connection: sqlite3.Connection, table: Table) -> list[Row] | None:
     """The table's rows with the first column list it has (this version's, then older ones)."""
-    for columns in choices:
+    for columns in table.selects():
         try:
-            return connection.execute(f"SELECT {columns} FROM {table} ORDER BY id").fetchall()
+            return connection.execute(f"SELECT {columns} FROM {table.name} ORDER BY id").fetchall()
         except sqlite3.Error:
             continue
     return None
@@ -1159,23 +1147,26 @@ def _read_tables(connection: sqlite3.Connection) -> tuple[dict[str, list[Any]], 
     """Every readable record by table, and in words every table or row that is not."""
     found: dict[str, list[Any]] = {}
     problems: list[str] = []
-    for table, columns, read in TABLES:
-        found[table] = []
-        rows = _table_rows(connection, table, columns)
+    for table in TABLES:
+        found[table.name] = []
+        rows = _table_rows(connection, table)
         if rows is None:
-            if table not in SINCE_4 or _version(connection) >= 4:
-                problems.append(f"the table {table} is missing or lacks columns this program needs")
+            # A file from before a table's version does not have it: no damage.
+            if _version(connection) >= table.since:
+                problems.append(
+                    f"the table {table.name} is missing or lacks columns this program needs"
+                )
             continue
         for row in rows:
             try:
-                found[table].append(read(row))
+                found[table.name].append(table.read(row))
             except UnreadableRow as bad:
                 problems.append(str(bad))
     return found, problems
 
 
 def carry_over(source: Path, target: History) -> Counts:
-    """Copy every readable session and check from the file at ``source`` into ``target``.
+    """Copy every readable check, session and program from the file at ``source`` into ``target``.
 
     Best effort: a table that cannot be read is passed over, and so is each row that cannot
     be read (they stay in ``source``, which is kept). Links to a row left behind are cleared.
@@ -1191,44 +1182,59 @@ def carry_over(source: Path, target: History) -> Counts:
     runs: list[ProgramRun] = found["program_runs"]
     check_ins: list[ProgramCheckIn] = found["program_check_ins"]
     kept = {check.id for check in checks}
+    under_way = [r for r in runs if r.ended_at is None]
+    newest = max(under_way, key=lambda r: r.id or 0, default=None)
+    # One program goes on at a time: any other found under way (only a damaged file holds
+    # two) is carried over as ended by a restart when the newest began, never dropped.
+    runs = [
+        r
+        if r.ended_at is not None or r is newest or newest is None
+        else replace(r, ended_at=max(newest.started_at, r.started_at), end_reason="restarted")
+        for r in runs
+    ]
+    runs_ids = {r.id for r in runs}
     with target._write() as db:
-        for c in checks:
-            db.execute(
-                "INSERT INTO triage_results (id, taken_at, triage_version, disposition, rule, "
-                "answers, cautions, recheck_of, side, recorded_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)",
-                (c.id, stamp(c.taken_at), c.triage_version, c.disposition, c.rule,
-                 json.dumps(c.answers), json.dumps(c.cautions), c.side,
-                 stamp(c.recorded_at) if c.recorded_at else None),
-            )  # fmt: skip
-        for c in checks:  # the links, once every check they may point to is in
-            if c.recheck_of in kept:
+        for check in checks:  # the links to other checks once every one is in
+            _insert(db, TRIAGE_RESULTS, {**_triage_values(check), "recheck_of": None})
+        for check in checks:
+            if check.recheck_of in kept:
                 db.execute(
-                    "UPDATE triage_results SET recheck_of = ? WHERE id = ?", (c.recheck_of, c.id)
+                    "UPDATE triage_results SET recheck_of = ? WHERE id = ?",
+                    (check.recheck_of, check.id),
                 )
         for session in sessions:
             values = _session_values(session, session.updated_at or session.started_at)
-            if session.triage_id not in kept:
-                values["triage_id"] = None
-            _insert_session(db, values)
-        runs_kept: set[int | None] = set()
-        newest_under_way = max((r.id or 0 for r in runs if r.ended_at is None), default=None)
+            _insert(db, SESSIONS, {**values, "triage_id": _kept(session.triage_id, kept)})
         for run in runs:
-            if run.ended_at is None and run.id != newest_under_way:
-                continue  # at most one under way: the newest
-            values = _run_values(run)
-            if run.triage_id not in kept:
-                values["triage_id"] = None
-            marks = ", ".join("?" * len(values))
-            db.execute(
-                f"INSERT INTO program_runs ({', '.join(values)}) VALUES ({marks})",
-                tuple(values.values()),
-            )
-            runs_kept.add(run.id)
+            _insert(db, PROGRAM_RUNS, {**_run_values(run), "triage_id": _kept(run.triage_id, kept)})
+        check_ins = [c for c in check_ins if c.run_id in runs_ids]  # a program left behind
         for check_in in check_ins:
-            if check_in.run_id in runs_kept:
-                History._insert_check_in(db, check_in)
-    return Counts(len(sessions), len(checks), len(runs_kept))
+            _insert(db, CHECK_INS, _check_in_values(check_in))
+        _carry_uids(source, db)
+    return Counts(len(sessions), len(checks), len(runs), len(check_ins))
+
+
+def _carry_uids(source: Path, db: sqlite3.Connection) -> None:
+    """Give the rows carried over the stable ids they had (a file from before 6 has none).
+
+    Checks, sessions and programs keep their numbers; a check-in is found by its program
+    and day (one a day).
+    """
+    connection = sqlite3.connect(source, timeout=WAIT_SECONDS)
+    try:
+        for table, key in [(t, "id") for t in UID_TABLES[:3]] + [(UID_TABLES[3], "run_id, day")]:
+            with contextlib.suppress(sqlite3.Error):
+                rows = connection.execute(
+                    f"SELECT uid, {key} FROM {table} WHERE uid IS NOT NULL"
+                ).fetchall()
+                where = " AND ".join(f"{name.strip()} = ?" for name in key.split(","))
+                db.executemany(f"UPDATE {table} SET uid = ? WHERE {where}", rows)
+        with contextlib.suppress(sqlite3.Error):
+            found = connection.execute("SELECT uid FROM identity LIMIT 1").fetchone()
+            if found and isinstance(found[0], str):
+                db.execute("UPDATE identity SET uid = ?", (found[0],))
+    finally:
+        connection.close()
 
 
 def _advice(source: AdviceSource, row: Row, default: Disposition | None = None) -> Advice:
@@ -1236,7 +1242,6 @@ def _advice(source: AdviceSource, row: Row, default: Disposition | None = None) 
 
     What cannot be read makes it unreadable (the most careful), never absent.
     """
-    from hamstring_care.sanitize import visible
 
     def when(name: str) -> datetime | None:
         with contextlib.suppress(TypeError, ValueError):
@@ -1252,14 +1257,14 @@ def _advice(source: AdviceSource, row: Row, default: Disposition | None = None) 
     return Advice(source, level, given, when("recorded_at"), visible(str(because)), record_id)
 
 
+def _kept(link: int | None, kept: set[int]) -> int | None:
+    """A link to a row carried over, or none (the row stayed behind)."""
+    return link if link in kept else None
+
+
 def _run_values(run: ProgramRun) -> dict[str, Any]:
     """A program as the columns of its row, by name."""
-    values = {f.name: getattr(run, f.name) for f in fields(run)}
-    return {
-        k: stamp(v) if isinstance(v, datetime) else v.isoformat() if isinstance(v, date)
-        else str(v) if isinstance(v, Side | Disposition) else v
-        for k, v in values.items()
-    }  # fmt: skip
+    return {f.name: _stored(getattr(run, f.name)) for f in fields(run)}
 
 
 def _at(text: str) -> str:
@@ -1272,24 +1277,18 @@ def _at(text: str) -> str:
 
 def _session_values(session: Session, updated_at: datetime) -> dict[str, Any]:
     """A session as the columns of its row, by name."""
-    values = {f.name: getattr(session, f.name) for f in fields(session)}
-    values["updated_at"] = updated_at
-    values["stopped_early"] = int(session.stopped_early)
-    return {k: stamp(v) if isinstance(v, datetime) else v for k, v in values.items()}
+    values = {f.name: _stored(getattr(session, f.name)) for f in fields(session)}
+    return {**values, "updated_at": stamp(updated_at)}
 
 
-def _insert_session(db: sqlite3.Connection, values: dict[str, Any]) -> int:
-    """Insert a session row from its values by column name; return its id."""
-    marks = ", ".join("?" * len(values))
-    cursor = db.execute(
-        f"INSERT INTO sessions ({', '.join(values)}) VALUES ({marks})", tuple(values.values())
+def _counted(rows: dict[str, int]) -> Counts:
+    """Rows by table as counts."""
+    return Counts(
+        sessions=rows.get("sessions", 0),
+        triage_results=rows.get("triage_results", 0),
+        programs=rows.get("program_runs", 0),
+        check_ins=rows.get("program_check_ins", 0),
     )
-    return int(cursor.lastrowid or 0)
-
-
-def _before(cutoff: datetime | None) -> tuple[str, Args]:
-    """A WHERE clause (its column left as ``{}``) and its argument, for "before a moment"."""
-    return ("", ()) if cutoff is None else (" WHERE {} < ?", (stamp(cutoff),))
 
 
 def _limit(limit: int | None) -> str:
@@ -1407,8 +1406,6 @@ def _open_read_only(path: Path, folder: Path, on_skip: Callable[[str], None] | N
     In a read-only folder SQLite cannot make its shared-memory file, so the file is read as
     immutable (whatever a write-ahead log beside it holds is not seen).
     """
-    from urllib.parse import quote
-
     mode = "ro" if os.access(folder, os.W_OK) else "ro&immutable=1"
     try:
         connection = sqlite3.connect(
@@ -1481,8 +1478,16 @@ def _migrate(history: History) -> None:
 
 
 def _statements(script: str) -> list[str]:
-    # executescript() would COMMIT the open transaction; run the statements one by one.
-    return [s.strip() for s in script.split(";") if s.strip()]
+    # executescript() would COMMIT the open transaction; run the statements one by one. A
+    # trigger's body holds semicolons of its own: a statement ends where SQLite says it does.
+    found, part = [], ""
+    for piece in script.split(";"):
+        part += piece + ";"
+        if sqlite3.complete_statement(part):
+            if part.strip(" \n;"):
+                found.append(part.strip())
+            part = ""
+    return found
 
 
 def schema_at(connection: sqlite3.Connection, version: int) -> None:

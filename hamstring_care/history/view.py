@@ -24,8 +24,9 @@ from hamstring_care.history.progress import (
     compare_dispositions,
 )
 from hamstring_care.history.queries import AXIS, ChartData, Recent
-from hamstring_care.history.store import ProgramCheckIn, Session, TriageRecord
-from hamstring_care.vocab import Decision, Disposition, Side, known
+from hamstring_care.records import ProgramCheckIn, Session, TriageRecord
+from hamstring_care.render.content import describe_answer
+from hamstring_care.vocab import DecisionKind, Disposition, StopReason
 from hamstring_care.words import count
 
 if TYPE_CHECKING:
@@ -34,52 +35,23 @@ if TYPE_CHECKING:
 BEFORE, AFTER = "░", "█"
 
 
-def _label(disposition: str) -> str:
-    word = known(Disposition, disposition)
-    return word.label if word else disposition
-
-
-def _legs(side: str) -> str:
-    word = known(Side, side)
-    return word.legs_words if word else side
-
-
 def session_outcome(session: Session) -> str:
     """How a session went, in a few words."""
-    parts = steps_words(session)
+    parts = session.steps_words()
     took = minutes_seconds(session.elapsed_seconds)
     if session.ended_at is None:
         return f"Did not finish (closed or killed): {parts} saved"
-    if session.stop_reason == "hurts":
+    if session.stop_reason is StopReason.HURTS:
         advised = session.stop_disposition
-        advice = f", advised {_label(advised)}" if advised else ""
+        advice = f", advised {advised.label}" if advised else ""
         return f"Stopped, it hurt{advice}: {parts}, {took}"
-    if session.stop_reason == "interrupted":
+    if session.stop_reason is StopReason.INTERRUPTED:
         return f"Interrupted (Ctrl-C): {parts}, {took}"
-    if session.stop_reason == "quit":
+    if session.stop_reason is StopReason.QUIT:
         return f"Stopped early: {parts}, {took}"
-    if steps_skipped(session):
+    if session.skipped:
         return f"Played {parts}, {took}"
     return f"Done: {parts}, {took}"
-
-
-def steps_skipped(session: Session) -> int:
-    """Steps skipped (parts, in a session saved before steps were counted)."""
-    return session.segments_skipped if session.steps_skipped is None else session.steps_skipped
-
-
-def steps_words(session: Session, *, said_done: bool = False) -> str:
-    """``4 of 6 steps``, ``done`` after it when ``said_done``, then ``, 1 skipped``.
-
-    A session saved before steps were counted says its parts (count-ins included), as saved.
-    """
-    if session.steps_total is None or session.steps_done is None:
-        done, total, unit = session.segments_completed, session.segments_total, "part"
-    else:
-        done, total, unit = session.steps_done, session.steps_total, "step"
-    skipped = steps_skipped(session)
-    words = f"{done} of {count(total, unit)}" + (" done" if said_done else "")
-    return words + (f", {skipped} skipped" if skipped else "")
 
 
 def pain_words(before: int | None, after: int | None) -> str:
@@ -110,13 +82,13 @@ def recent_table(
         if isinstance(record, Session):
             table.add_row(
                 time_label(record.started_at.astimezone(tz)),
-                Text(f"{record.routine_id}\n{_legs(record.side)}"),
+                Text(f"{record.routine_id}\n{record.side.legs_words}"),
                 Text(session_outcome(record)),
                 pain_words(record.pain_before, record.pain_after),
             )
         elif isinstance(record, ProgramCheckIn):
             stage = record.check.stage
-            decided = (record.decision or Decision.WAITING).said(stage, record.next_stage)
+            decided = (record.decision or DecisionKind.WAITING).said(stage, record.next_stage)
             pain = record.check.pain_during
             table.add_row(
                 time_label(record.taken_at.astimezone(tz)),
@@ -125,8 +97,7 @@ def recent_table(
                 f"during {'-' if pain is None else pain}",
             )
         else:
-            word = known(Disposition, record.disposition)
-            title = triage.dispositions.of(word).title if word else record.disposition
+            title = triage.dispositions.of(record.disposition).title
             what = "Re-check" if record.recheck_of else "Check"
             rest = record.answers.get("pain_at_rest")
             table.add_row(
@@ -301,8 +272,6 @@ def recheck_comparison(
     tz: tzinfo | None,
 ) -> RenderableType:
     """Then and now, answer by answer, and the advice then and now, with a verdict each."""
-    from hamstring_care.render.content import describe_answer
-
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
     table.add_column(f"Since {day_label(then.taken_at.astimezone(tz).date())}")
     table.add_column("Then")
@@ -320,8 +289,8 @@ def recheck_comparison(
     advice = compare_dispositions(then.disposition, now_disposition)
     table.add_row(
         "Advice",
-        _label(then.disposition),
-        _label(now_disposition),
+        then.disposition.label,
+        Disposition(now_disposition).label,
         Text(advice, style=VERDICT_STYLES[advice]),
     )
     verdicts = {c.verdict for c in changes} | {advice}

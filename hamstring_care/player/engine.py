@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from hamstring_care.player.timeline import Segment, next_up, total_seconds
+from hamstring_care.vocab import Disposition, StopReason
 
 RESUME_COUNT_IN = 3
 STEP_SECONDS = 5  # what + and - add to or take from the current hold
@@ -126,8 +127,8 @@ class Outcome:
     segments_completed: int = 0
     holds_extended: int = 0
     stopped_early: bool = False
-    stop_reason: str | None = None
-    stop_disposition: str | None = None
+    stop_reason: StopReason | None = None
+    stop_disposition: Disposition | None = None
     planned_seconds: int = 0
     paused_seconds: float = 0.0
     elapsed_seconds: float = 0.0
@@ -158,7 +159,7 @@ class Player:
         keys: KeySource,
         view: View,
         cues: Cues,
-        ask_hurts: Callable[[], str | None],
+        ask_hurts: Callable[[], Disposition | None],
         confirm_quit: Callable[[], bool],
         on_segment: Callable[[Outcome], None] | None = None,
         around: tuple[int, int] = (0, 0),
@@ -327,16 +328,16 @@ class Player:
         if disposition is None:
             return False
         self.view.event("Stopped: it hurts.")
-        self._stop("hurts", disposition)
+        self._stop(StopReason.HURTS, disposition)
         return True
 
     def _quit(self) -> bool:
         if not self.confirm_quit():
             return False
-        self._stop("quit", None)
+        self._stop(StopReason.QUIT, None)
         return True
 
-    def _stop(self, reason: str, disposition: str | None) -> None:
+    def _stop(self, reason: StopReason, disposition: Disposition | None) -> None:
         self.outcome.stopped_early = True
         self.outcome.stop_reason = reason
         self.outcome.stop_disposition = disposition

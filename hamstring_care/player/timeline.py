@@ -16,7 +16,7 @@ from hamstring_care.vocab import Side
 if TYPE_CHECKING:
     from hamstring_care.models import Step
 
-Kind = Literal["get_ready", "work", "rest", "switch_sides"]
+SegmentKind = Literal["get_ready", "work", "rest", "switch_sides"]
 RANGE_HINT = "Move on when the tenderness eases (Enter)."
 SET_HINT = "Press Enter when the set is done."
 RANGE_HINT_HANDS_FREE = "The tenderness may ease now: the hold runs on to its end."
@@ -31,7 +31,7 @@ class Segment:
     minimum, from which the user may move on (equal to ``seconds`` for a fixed hold).
     """
 
-    kind: Kind
+    kind: SegmentKind
     step_no: int
     step: Step
     side: Side | None

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from hamstring_care import __version__
 from hamstring_care.dates import day_label, long_date
+from hamstring_care.models import GuidanceProtocol, Item, ProgramProtocol, TriageProtocol
 from hamstring_care.player.timeline import build, total_seconds
 from hamstring_care.prescription import (
     Prescribed,
@@ -30,9 +31,8 @@ from hamstring_care.tailoring import TailoredRoutine, untailored
 from hamstring_care.vocab import RED_FLAGS, Disposition, FlagLevel, Side
 
 if TYPE_CHECKING:
-    from hamstring_care.drawings import Logo
-    from hamstring_care.models import Item, ProgramProtocol, Stage, TriageProtocol
-    from hamstring_care.models import Protocol as AnyProtocol
+    from hamstring_care.models import AnyProtocol, Item, ProgramProtocol, Stage, TriageProtocol
+    from hamstring_care.source.drawings import Logo
     from hamstring_care.triage import TriageResult
 
     # (protocol id, illustration file name) -> the SVG's text, or None when unavailable
@@ -240,8 +240,6 @@ def advice_for(result: TriageResult, protocol: TriageProtocol) -> list[Item]:
     A warning sign's advice is given when the result is at that sign's level (a clot's "today"
     would be wrong under an emergency result).
     """
-    from hamstring_care.models import Item
-
     rule = next((r for r in protocol.rules if r.id == result.rule), None)
     items: list[Item] = list(rule.advice) if rule else []
     for fid in result.answers.get(RED_FLAGS) or []:
@@ -314,8 +312,6 @@ def disposition_content(
     when they are not the triage's: a program's); the level's advice follows without the
     sources of the rules it was written for (a pop is no clot).
     """
-    from hamstring_care.models import Item
-
     part = (citations or Citations()).part()
     info = protocol.dispositions.of(disposition)
     sections = []
@@ -331,8 +327,6 @@ def disposition_content(
 
 def stop_reason(protocol: TriageProtocol, disposition: Disposition) -> Item | None:
     """Why "stop, it hurts" with this answer ends self-care, with its sources."""
-    from hamstring_care.models import Item
-
     choice = protocol.stop_check.choice_for(disposition)
     if choice is None or choice.because is None:
         return None
@@ -359,8 +353,6 @@ def block_for(
     A routine comes as written, or tailored to the cautions of a check; ``times_per_day``
     (a prescription's) adds how often to its schedule; ``illustration`` finds its drawings.
     """
-    from hamstring_care.models import GuidanceProtocol, ProgramProtocol, TriageProtocol
-
     part = (citations or Citations()).part()
     written = protocol.routine if isinstance(protocol, TailoredRoutine) else protocol
     if isinstance(protocol, TriageProtocol):
@@ -542,15 +534,17 @@ class Record:
 
 
 def _record(prescription: Prescription, blocks: list[Block], days: list[tuple[int, str]]) -> Record:
+
     routines = [b for b in blocks if b.kind == "routine"]
-    programs = [item for item in prescription.items if item.protocol.kind == "program"]
+    programs = [
+        (item, item.protocol) for item in prescription.items
+        if isinstance(item.protocol, ProgramProtocol)
+    ]  # fmt: skip
     if programs and not routines:
         # A day's check-in, as `program today` asks it, for a pen.
         limit = min(
-            item.pain_limit
-            if item.pain_limit is not None
-            else getattr(item.protocol, "pain_limit", 10)
-            for item in programs
+            item.pain_limit if item.pain_limit is not None else program.pain_limit
+            for item, program in programs
         )
         legend = [
             f"Pain during: 0 = none, 10 = the worst you can imagine; at most {limit}.",

@@ -110,9 +110,9 @@ def sheet_for(library: Library, prescription: Prescription) -> Sheet:
     A drawing is checked again as it is read (the file may have changed since the protocol
     was loaded): one that reaches outside itself stops the sheet with an error.
     """
-    from hamstring_care.drawings import MAX_SHEET_ELEMENTS, element_count, read_drawing
     from hamstring_care.errors import InputFileError, Problem
     from hamstring_care.render.content import build_sheet
+    from hamstring_care.source.drawings import MAX_SHEET_ELEMENTS, element_count, read_drawing
     from hamstring_care.source.reading import display_name
 
     drawn = [0]  # elements in the sheet's drawings so far

@@ -33,7 +33,7 @@ from hamstring_care.render.content import (
 from hamstring_care.render.text import header_fields
 
 if typing.TYPE_CHECKING:
-    from hamstring_care.drawings import Logo
+    from hamstring_care.source.drawings import Logo
 
 FONTS = Path(__file__).resolve().parent.parent / "fonts"
 FONT = "DejaVu"

@@ -1,6 +1,6 @@
 """The content model drawn with Rich, for a terminal.
 
-Protocol and user text always goes in as ``Text`` (never parsed as markup), so a protocol
+AnyProtocol and user text always goes in as ``Text`` (never parsed as markup), so a protocol
 that contains ``[bold]`` shows it literally. Colour is never the only signal: every
 disposition also has a heading word.
 """
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich import box
 from rich.console import Group, RenderableType
 from rich.constrain import Constrain
 from rich.panel import Panel
@@ -24,10 +25,12 @@ from hamstring_care.render.content import (
     disposition_content,
     result_content,
 )
+from hamstring_care.sanitize import visible
+from hamstring_care.source.reading import display_name
 from hamstring_care.vocab import Disposition
 
 if TYPE_CHECKING:
-    from hamstring_care.models import Item, Protocol, TriageProtocol
+    from hamstring_care.models import AnyProtocol, Item, TriageProtocol
     from hamstring_care.source.library import Entry
     from hamstring_care.triage import TriageResult
 
@@ -171,17 +174,12 @@ def block_view(block: Block) -> RenderableType:
     return Constrain(Group(Text(), *parts), MAX_WIDTH)
 
 
-def protocol_list(entries: list[tuple[Entry, Protocol | None, str | None]]) -> RenderableType:
+def protocol_list(entries: list[tuple[Entry, AnyProtocol | None, str | None]]) -> RenderableType:
     """The table for ``protocols list``: id, kind, version, title and the file that won.
 
     Drawn lightly (a rule under the heads), so that ids and paths fit 80 columns whole; a
     path too long for its column folds onto the next line, never cut.
     """
-    from rich import box
-
-    from hamstring_care.sanitize import visible
-    from hamstring_care.source.reading import display_name
-
     table = Table(
         show_header=True, header_style="bold", box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False
     )

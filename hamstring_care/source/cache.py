@@ -42,11 +42,14 @@ import hmac
 import json
 import os
 import re
+import secrets
 import stat
+import tempfile
 from pathlib import Path
 from typing import Any
 
 from hamstring_care import __version__
+from hamstring_care.source.reading import within_limits
 
 NAME_SCHEME = 1  # in each entry's name: entries stay where the first cache put them
 FORMAT = 2  # what an entry holds: 1 was unsealed JSON, now passed over
@@ -91,8 +94,6 @@ class ParsedCache:
         None unless the entry is a regular file, sealed under this user's key for exactly
         these bytes, and its data within the limits of a YAML file.
         """
-        from hamstring_care.source.reading import within_limits
-
         key = self._read_key()
         if key is None:
             return None
@@ -142,8 +143,6 @@ class ParsedCache:
         Two processes making one at once each seal with their own; the key that stays makes
         the other's entries fail their seal, and they are parsed and sealed again.
         """
-        import secrets
-
         key = secrets.token_bytes(KEY_BYTES)
         folder = self.key_file.parent
         try:
@@ -240,8 +239,6 @@ def _replace(folder: Path, name: str, data: bytes) -> None:
     A link at that name is replaced, never written through. No fsync: a cache file cut short
     by a crash fails its check and is written again.
     """
-    import tempfile
-
     fd, temp = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=folder)
     try:
         with os.fdopen(fd, "wb") as out:

@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 from hamstring_care.errors import ExitCode, HamstringCareError, InputFileError, Problem
 from hamstring_care.files import examine
+from hamstring_care.models import GuidanceProtocol, ProgramProtocol, RoutineProtocol, TriageProtocol
+from hamstring_care.player.timeline import build, total_seconds
 from hamstring_care.source.library import (
     Library,
     bundled_dir,
@@ -31,7 +33,7 @@ from hamstring_care.vocab import Disposition
 from hamstring_care.words import count
 
 if TYPE_CHECKING:
-    from hamstring_care.models import Protocol
+    from hamstring_care.models import AnyProtocol
 
 LONG_ROUTINE_S = 60 * 60
 
@@ -96,7 +98,7 @@ def validate_paths(library: Library, paths: Sequence[Path]) -> ValidationReport:
             files.append(path)
         else:
             report.error(f"{display_name(path)}: file not found")
-    loaded: dict[str, Protocol] = {}
+    loaded: dict[str, AnyProtocol] = {}
     for path in files:
         report.files += 1
         try:
@@ -119,11 +121,8 @@ def validate_paths(library: Library, paths: Sequence[Path]) -> ValidationReport:
     return report
 
 
-def protocol_warnings(protocol: Protocol, doc: Document) -> list[Problem]:
+def protocol_warnings(protocol: AnyProtocol, doc: Document) -> list[Problem]:
     """What a valid protocol should still fix: missing sources, an over-long routine."""
-    from hamstring_care.models import GuidanceProtocol, RoutineProtocol
-    from hamstring_care.player.timeline import build, total_seconds
-
     found: list[tuple[tuple[str | int, ...], str]] = []
     if not protocol.sources:
         found.append(
@@ -153,7 +152,7 @@ def protocol_warnings(protocol: Protocol, doc: Document) -> list[Problem]:
 
 def _unsourced(node: Any, path: tuple[str | int, ...]) -> Iterator[tuple[str | int, ...]]:
     # Statements (anything with sources and practice fields) that cite nothing.
-    from pydantic import BaseModel
+    from pydantic import BaseModel  # noqa: PLC0415 - pydantic off the loader-free paths
 
     if isinstance(node, BaseModel):
         names = type(node).model_fields
@@ -209,8 +208,8 @@ def _named(path: Path) -> str:
 
 
 def _referenced(
-    library: Library, loaded: dict[str, Protocol], pid: str
-) -> tuple[Protocol | None, str]:
+    library: Library, loaded: dict[str, AnyProtocol], pid: str
+) -> tuple[AnyProtocol | None, str]:
     """The protocol an id names (the files being checked first), or why it cannot be used."""
     try:
         return loaded.get(pid) or library.get(pid), ""
@@ -219,11 +218,9 @@ def _referenced(
 
 
 def _check_programs(
-    library: Library, loaded: dict[str, Protocol], report: ValidationReport
+    library: Library, loaded: dict[str, AnyProtocol], report: ValidationReport
 ) -> None:
     # Each routine a program's stage plays must exist and be a routine.
-    from hamstring_care.models import ProgramProtocol, RoutineProtocol
-    from hamstring_care.source.library import KIND_WORDS
 
     for protocol in loaded.values():
         if not isinstance(protocol, ProgramProtocol):
@@ -235,18 +232,17 @@ def _check_programs(
                     report.error(
                         f"{protocol.id}: stages[{i}] plays {rid}, which cannot be used: {why}"
                     )
-                elif not isinstance(target, RoutineProtocol):
+                elif not target.can.played:
                     report.error(
                         f"{protocol.id}: stages[{i}] plays {rid}, which is "
-                        f"{KIND_WORDS[target.kind]}, not a routine"
+                        f"{target.can.words}, not a routine"
                     )
 
 
 def _check_recommended(
-    library: Library, loaded: dict[str, Protocol], report: ValidationReport
+    library: Library, loaded: dict[str, AnyProtocol], report: ValidationReport
 ) -> None:
     # Each protocol that a triage recommends must exist and be advice.
-    from hamstring_care.models import TriageProtocol
 
     for protocol in loaded.values():
         if not isinstance(protocol, TriageProtocol):

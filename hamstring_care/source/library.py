@@ -12,9 +12,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar, overload
 
-from hamstring_care.errors import InputFileError, UnknownProtocolError
+from hamstring_care.errors import HamstringCareError, InputFileError, UnknownProtocolError
 from hamstring_care.source.problems import validation_problems
 from hamstring_care.source.reading import (
     Document,
@@ -28,8 +28,19 @@ from hamstring_care.source.reading import (
 )
 
 if TYPE_CHECKING:
-    from hamstring_care.models import Clinic, Plan, Protocol, ProtocolBase, TriageProtocol
+    from hamstring_care.models import AnyProtocol, Clinic, Plan, ProtocolBase, TriageProtocol
     from hamstring_care.source.cache import ParsedCache
+    from hamstring_care.vocab import Kind
+
+P = TypeVar("P", bound="ProtocolBase")
+
+
+def _kind_of(model: type[ProtocolBase]) -> Kind:
+    """The kind a model class is of (its ``kind`` field's one value)."""
+    from hamstring_care.vocab import Kind
+
+    return Kind(typing.get_args(model.model_fields["kind"].annotation)[0])
+
 
 ENV_VAR = "HAMSTRING_CARE_PROTOCOLS"
 SUFFIXES = (".yaml", ".yml")
@@ -56,13 +67,12 @@ def bundled_dir() -> Path:
 # --- protocols --------------------------------------------------------------------------
 
 
-KIND_WORDS = {"guidance": "guidance", "routine": "a routine", "program": "a program"}
 KIND_EXPECTED = "expected one of 'triage', 'guidance', 'routine' or 'program'"
 
 
 def load_protocol(
     path: Path, source: str | None = None, cache: ParsedCache | None = None
-) -> Protocol:
+) -> AnyProtocol:
     """Read one protocol file and validate it; raise ``InputFileError`` listing every problem.
 
     With a ``cache``, a file read before (the same bytes) skips the YAML parsing, the slow
@@ -85,13 +95,13 @@ def load_protocol(
     return protocol
 
 
-def read_protocol(path: Path, source: str | None = None) -> tuple[Protocol, Document]:
+def read_protocol(path: Path, source: str | None = None) -> tuple[AnyProtocol, Document]:
     """Like ``load_protocol``, also returning the document, to locate further findings."""
     doc = read_document(path, source)
     return validate_protocol(path, doc), doc
 
 
-def validate_protocol(path: Path, doc: Document) -> Protocol:
+def validate_protocol(path: Path, doc: Document) -> AnyProtocol:
     """The protocol a parsed file describes, checked in full.
 
     Fields, cross-references, its id against the file name, its illustrations:
@@ -110,7 +120,7 @@ def validate_protocol(path: Path, doc: Document) -> Protocol:
             _Header().model_validate(doc.data)
             kind_problem = doc.problem(("kind",), KIND_EXPECTED)
             raise InputFileError(doc.source, [kind_problem])
-        protocol = typing.cast("Protocol", model.model_validate(doc.data))
+        protocol = typing.cast("AnyProtocol", model.model_validate(doc.data))
     except ValidationError as exc:
         problems = validation_problems(doc, exc, model or models.ProtocolBase)
         if model is None and not any(p.path == ("kind",) for p in problems):
@@ -162,9 +172,9 @@ def illustration_problem(folder: Path, name: str) -> str | None:
     return f"no file {ILLUSTRATIONS}/{name} beside this file or among the bundled protocols"
 
 
-def drawing_findings(protocol: Protocol, folder: Path) -> list[tuple[FieldPath, str]]:
+def drawing_findings(protocol: AnyProtocol, folder: Path) -> list[tuple[FieldPath, str]]:
     """Each drawing of a routine that cannot be read or is not self-contained, located."""
-    from hamstring_care.drawings import read_drawing
+    from hamstring_care.source.drawings import read_drawing
 
     found: list[tuple[FieldPath, str]] = []
     for i, step in enumerate(getattr(protocol, "steps", [])):
@@ -252,7 +262,7 @@ def parse_plan(doc: Document, library: Library) -> Plan:
                     found.append(
                         (
                             ("protocols", i, name),
-                            f"{name} goes with routines; {item.id} is {KIND_WORDS[protocol.kind]}",
+                            f"{name} goes with routines; {item.id} is {protocol.can.words}",
                         )
                     )
         if not isinstance(protocol, ProgramProtocol):
@@ -261,7 +271,7 @@ def parse_plan(doc: Document, library: Library) -> Plan:
                     found.append(
                         (
                             ("protocols", i, name),
-                            f"{name} goes with programs; {item.id} is {KIND_WORDS[protocol.kind]}",
+                            f"{name} goes with programs; {item.id} is {protocol.can.words}",
                         )
                     )
             continue
@@ -372,7 +382,7 @@ class Library:
         self.dirs = list(dirs)
         self.warn = warn
         self.cache = cache
-        self._loaded: dict[str, Protocol] = {}
+        self._loaded: dict[str, AnyProtocol] = {}
         self._entries: dict[str, Entry] | None = None
 
     def entries(self) -> dict[str, Entry]:
@@ -395,17 +405,54 @@ class Library:
             self._entries = dict(sorted(found.items()))
         return self._entries
 
-    def get(self, pid: str) -> Protocol:
-        """Load (once) and return the protocol with this id."""
+    @overload
+    def get(self, pid: str) -> AnyProtocol: ...
+
+    @overload
+    def get(self, pid: str, kind: type[P]) -> P: ...
+
+    def get(self, pid: str, kind: type[P] | None = None) -> AnyProtocol | P:
+        """Load (once) and return the protocol with this id, of ``kind`` when given.
+
+        Raises:
+            UnknownProtocolError: no such id, or (with ``kind``) one of another kind; the
+                message names the ids of the kind wanted.
+        """
         if pid not in self._loaded:
             entry = self.entries().get(pid)
             if entry is None:
+                hint = did_you_mean(pid, self.entries())
+                if kind is not None:
+                    raise UnknownProtocolError(
+                        f'no {_kind_of(kind).value} "{pid}"{hint}; {self.kind_words(kind)}'
+                    )
                 raise UnknownProtocolError(
-                    f'no protocol "{pid}"{did_you_mean(pid, self.entries())}; '
-                    f"known protocols: {', '.join(self.entries()) or 'none'}"
+                    f'no protocol "{pid}"{hint}; known protocols: '
+                    f"{', '.join(self.entries()) or 'none'}"
                 )
             self._loaded[pid] = load_protocol(entry.path, cache=self.cache)
-        return self._loaded[pid]
+        protocol = self._loaded[pid]
+        if kind is not None and not isinstance(protocol, kind):
+            wanted_kind = _kind_of(kind)
+            raise UnknownProtocolError(
+                f'"{pid}" is {protocol.can.words}, not {wanted_kind.words}; {self.kind_words(kind)}'
+            )
+        return protocol
+
+    def of_kind(self, kind: type[P]) -> list[str]:
+        """The ids of every protocol of ``kind`` that loads (on error paths: it loads them)."""
+        found = []
+        for pid in self.entries():
+            try:
+                if isinstance(self.get(pid), kind):
+                    found.append(pid)
+            except HamstringCareError:
+                continue
+        return found
+
+    def kind_words(self, kind: type[P]) -> str:
+        """``routines: foam-roller-and-ball, hamstring-stretch``."""
+        return f"{_kind_of(kind).plural}: {', '.join(self.of_kind(kind)) or 'none'}"
 
     def override_note(self, pid: str) -> str | None:
         """Say so when a protocol comes from a folder that overrides the bundled one."""

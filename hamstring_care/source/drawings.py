@@ -284,7 +284,9 @@ class Logo:
     data: bytes
 
 
-def read_logo(path: Path, source: str) -> Logo:
+def read_logo(
+    path: Path, source: str, can_draw: typing.Callable[[Logo], str | None] | None = None
+) -> Logo:
     """Read and check a logo: a PNG or SVG file of at most 256 KiB that every sheet can draw.
 
     A PNG must be at most 2,000 pixels a side and decode to its last pixel; an SVG must be
@@ -322,11 +324,10 @@ def read_logo(path: Path, source: str) -> Logo:
     if not _has_size(text):
         raise refuse("an SVG logo needs a viewBox, or a width and a height, to be drawn")
     logo = Logo("svg", raw)
-    from hamstring_care.render.pdf import logo_problem
-
-    # Drawn once now, so that no sheet meets a logo it cannot draw: fonts it lacks, numbers
-    # out of range, a <use> that refers to itself.
-    problem = logo_problem(logo)
+    # Drawn once now (by the renderer that will draw it: ``can_draw``), so that no sheet
+    # meets a logo it cannot draw: fonts it lacks, numbers out of range, a <use> that refers
+    # to itself.
+    problem = can_draw(logo) if can_draw is not None else None
     if problem:
         raise refuse(_short(problem, 160))
     return logo

@@ -18,8 +18,7 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from hamstring_care.vocab import Decision as Kind
-from hamstring_care.vocab import Disposition
+from hamstring_care.vocab import DecisionKind, Disposition
 
 if TYPE_CHECKING:
     from hamstring_care.models import ProgramProtocol
@@ -55,7 +54,7 @@ class Decision:
     """What a check-in decided, with the rule from the program file and why."""
 
     day: dt.date
-    kind: Kind
+    kind: DecisionKind
     stage: str
     """The stage the check-in was at."""
     next_stage: str | None
@@ -123,9 +122,9 @@ def replay(
             asked = replace(check, settled=False)  # a morning not asked in time: not settled
         decision = _decide(program, stage, good, asked, injury_day)
         decisions.append(decision)
-        if decision.kind is Kind.STOP:
+        if decision.kind is DecisionKind.STOP:
             return State(stage, decisions, stopped=True)
-        if decision.kind is Kind.WAITING:
+        if decision.kind is DecisionKind.WAITING:
             return State(stage, decisions, waiting=check, good_in_a_row=good)
         good = decision.good_in_a_row
         stage = decision.next_stage or stage
@@ -155,7 +154,7 @@ def _decide(
     position, here = program.stage_at(stage)
 
     def decision(
-        kind: Kind,
+        kind: DecisionKind,
         to: str | None,
         because: str,
         in_a_row: int = 0,
@@ -173,40 +172,45 @@ def _decide(
     if alarms:
         # Each alarm is a level the check itself gives today: a sign (when in doubt), a pop
         # (the stop check's), pain at rest of 7 or more (the check's severe-pain rule).
-        return decision(Kind.STOP, None, " and ".join(alarms), level=Disposition.URGENT)
+        return decision(DecisionKind.STOP, None, " and ".join(alarms), level=Disposition.URGENT)
     above = check.pain_during is not None and check.pain_during > limit
     if check.settled is None:
-        return decision(Kind.WAITING, stage, "the next morning is still to come", good)
+        return decision(DecisionKind.WAITING, stage, "the next morning is still to come", good)
     pain = f"pain {check.pain_during} out of 10 during (above {limit})"
     if above and not check.settled:
         return decision(
-            Kind.STOP, None, f"{pain}, not settled by the next morning", level=Disposition.RICE
+            DecisionKind.STOP,
+            None,
+            f"{pain}, not settled by the next morning",
+            level=Disposition.RICE,
         )
     back = program.stages[max(0, position - 1)].id
     if above:
-        return decision(Kind.STEP_BACK, back, pain)
+        return decision(DecisionKind.STEP_BACK, back, pain)
     if not check.settled:
-        return decision(Kind.STEP_BACK, back, "not back to usual by the next morning")
+        return decision(DecisionKind.STEP_BACK, back, "not back to usual by the next morning")
     if check.rest_pain is not None and check.rest_pain > program.rest_pain_limit:
         rest = f"pain at rest {check.rest_pain} out of 10 after the session"
-        return decision(Kind.STEP_BACK, back, f"{rest} (above {program.rest_pain_limit})")
+        return decision(DecisionKind.STEP_BACK, back, f"{rest} (above {program.rest_pain_limit})")
     if not check.answered:
-        return decision(Kind.STAY, stage, "a pain answer was skipped: not counted as a good day")
+        return decision(
+            DecisionKind.STAY, stage, "a pain answer was skipped: not counted as a good day"
+        )
     missing = [q.worded(limit) for q in here.questions if not check.answers.get(q.id, False)]
     if missing:
-        return decision(Kind.STAY, stage, "not yet: " + " ".join(missing))
+        return decision(DecisionKind.STAY, stage, "not yet: " + " ".join(missing))
     good += 1
     counted = _good(good, here.move_on_after)
     if good < here.move_on_after or here is program.stages[-1]:
-        return decision(Kind.STAY, stage, counted, good)
+        return decision(DecisionKind.STAY, stage, counted, good)
     ahead = program.stages[position + 1]
     floor = earliest(ahead.earliest_day, injury)
     if floor is not None and check.day < floor:
         wait = f"{counted}; {ahead.title} starts no earlier than day {ahead.earliest_day} after "
         return decision(
-            Kind.STAY, stage, wait + f"the injury ({floor:%a} {floor.day} {floor:%b})", good
+            DecisionKind.STAY, stage, wait + f"the injury ({floor:%a} {floor.day} {floor:%b})", good
         )
-    return decision(Kind.MOVE_ON, ahead.id, counted)
+    return decision(DecisionKind.MOVE_ON, ahead.id, counted)
 
 
 def earliest(day: int | None, injury: dt.date | None) -> dt.date | None:
