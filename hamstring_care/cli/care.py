@@ -34,12 +34,23 @@ if TYPE_CHECKING:
 
 @app.command()
 @error_boundary
-def start(ctx: typer.Context) -> None:
+def start(
+    ctx: typer.Context,
+    plain: Annotated[
+        bool,
+        typer.Option(
+            "--plain",
+            help="Numbered questions answered by typing a line, plain text, no boxes: for "
+            "screen readers and pipes (also on TERM=dumb).",
+        ),
+    ] = False,
+) -> None:
     """Run the guided check: warning signs, a few questions, then what to do next.
 
     After a RICE result, the next start (48 hours on) is a re-check that compares answers.
     """
     env = env_of(ctx)
+    env.plain_check = env.plain_check or plain
     check_then(env, env.library())
 
 

@@ -206,7 +206,7 @@ def guided_check(env: Environment, library: Library) -> CheckOutcome:
             *([Text(where)] if where and not opening else []),
             *([Text(opening, style="bold")] if opening else []),
             *([Text(note, style="dim")] if note else []),
-            terminal.notice(protocol),
+            terminal.notice(protocol) if not env.plain_text else Text(_notice_text(protocol)),
         ]
         rows = sum(len(console.render_lines(part, pad=False)) for part in above)
         for part in above:
@@ -363,7 +363,7 @@ def follow(
         if not isinstance(recommended, RoutineProtocol):
             # Guidance runs long (RICE is some 60 lines): on request, not under the result.
             if asker.confirm(f"Read “{recommended.title}” now?{paged}", key=Ask.READ_GUIDANCE):
-                screen.page(env, terminal.block_view(block_for(recommended, citations)))
+                screen.page(env, block_for(recommended, citations))
             console.print(
                 f"Read it any time with: {env.program} protocols show {pid}", markup=False
             )
@@ -375,12 +375,17 @@ def follow(
         if asker.confirm(
             f"Read the {steps} of “{recommended.title}” first?{paged}", key=Ask.READ_ROUTINE
         ):
-            screen.page(env, terminal.block_view(block_for(tailored, citations)))
+            screen.page(env, block_for(tailored, citations))
         if side is None:
             side = _ask_leg(env, leg)
             log.remember_side(triage_id, side)
         if _offer(env, recommended, protocol, result.cautions, side, log, triage_id):
             return
+
+
+def _notice_text(protocol: TriageProtocol) -> str:
+    """The notice as plain lines: its title, then its text (no box for a screen reader)."""
+    return f"{protocol.title}\n{protocol.notice}"
 
 
 def _ask_leg(env: Environment, remembered: Side | None) -> Side:

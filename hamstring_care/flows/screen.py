@@ -17,14 +17,14 @@ from typing import TYPE_CHECKING
 
 from rich.pager import Pager as RichPager
 
-from hamstring_care.render.terminal import now_statements, result_now, result_view
-from hamstring_care.render.text import result_text
+from hamstring_care.render.terminal import block_view, now_statements, result_now, result_view
+from hamstring_care.render.text import block_text, result_text
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
     from hamstring_care.context import Environment
-    from hamstring_care.render.content import ResultContent
+    from hamstring_care.render.content import Block, ResultContent
 
 ROOM = 8
 """Rows kept free under a result for what follows it: a question with its choices."""
@@ -71,14 +71,17 @@ def keep_in_sight(
     console.print(panel)
 
 
-def page(env: Environment, renderable: RenderableType) -> None:
-    """Long text in a pager (``PAGER``, else ``less``) on a terminal, printed elsewhere."""
+def page(env: Environment, block: Block) -> None:
+    """A protocol's text in a pager (``PAGER``, else ``less``) on a terminal.
+
+    Elsewhere, and in plain output (no boxes for a screen reader), printed as plain text.
+    """
     console = env.out()
     if env.plain_text:
-        console.print(renderable)
+        console.print(block_text(block, console.width), markup=False)
         return
     with console.pager(pager=Pager(console), styles=True):
-        console.print(renderable)
+        console.print(block_view(block))
 
 
 class Pager(RichPager):
