@@ -661,3 +661,21 @@ def test_hints_under_errors_and_in_history_name_the_command_as_run(
     from hamstring_care.history.store import command_name
 
     assert command_name() == "uv run hamstring-care"  # the store's own hints
+
+
+def test_a_self_care_result_for_a_sudden_strain_offers_back_to_running(asker, invoke):
+    """Issue 28: the check never mentioned back to running. After a self-care result for a
+    sudden strain it names the program and the command that starts it; a gradual pain, or
+    a program already under way, gets no such line."""
+    sudden = {**CALM, "onset": "sudden", "felt_pop": "no", "trend": "better"}
+    sudden.update({"back_pain": "no", "strained_before": "no", "can_rise_without_pain": "yes"})
+    asker(sudden)
+    result = invoke()
+    assert result.exit_code == 0, result.stderr
+    assert "SELF-CARE: ROUTINE" in result.stdout
+    said = " ".join(result.stdout.split())
+    assert "Back to running or sport after this strain? Back to running takes you there" in said
+    assert "hamstring-care program start back-to-running" in said
+    assert invoke("program", "start").exit_code == 0
+    asker(sudden)
+    assert "Back to running or sport" not in invoke().stdout  # one is under way

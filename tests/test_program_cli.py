@@ -68,6 +68,11 @@ def test_three_stages_a_bad_morning_and_a_warning_sign(env, invoke):
     started = invoke("program", "start", "--side", "right")
     assert started.exit_code == 0, started.stderr
     assert "Stage 1 of 7: Protect and walk" in started.stdout
+    # Issue 28: an overview (the stages, the pain limit, how long at the least).
+    assert "7 stages: Protect and walk, " in started.stdout
+    overview = " ".join(started.stdout.split())
+    assert "pain during at most 4 out of 10" in overview
+    assert "At the quickest, 17 days of good check-ins to the last stage" in overview
 
     out = live(env, invoke, 1, {})
     assert "Today: Stage 1 of 7: Protect and walk" in out

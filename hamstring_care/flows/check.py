@@ -19,7 +19,7 @@ from hamstring_care.flows import safety as said
 from hamstring_care.flows import screen
 from hamstring_care.flows.session import RunOptions, ends_self_care, session_with_log
 from hamstring_care.history import progress, view
-from hamstring_care.models import RoutineProtocol
+from hamstring_care.models import ProgramProtocol, RoutineProtocol
 from hamstring_care.render import terminal
 from hamstring_care.render.content import Citations, block_for, describe_answer, result_content
 from hamstring_care.safety import Offer
@@ -239,6 +239,7 @@ def guided_check(env: Environment, library: Library) -> CheckOutcome:
         screen.keep_in_sight(env, content, printed)  # the level and what to do now
         leg = last.side if last else None  # the leg chosen last time
         follow(env, result, library, citations, log, saved, leg)
+        _offer_program(env, library, result, log)
         due = progress.recheck_from(result.disposition, env.now(), protocol.follow_up.recheck)
         if due is not None and saved is not None:
             console.print(
@@ -247,6 +248,29 @@ def guided_check(env: Environment, library: Library) -> CheckOutcome:
                 markup=False,
             )
     return CheckOutcome(result)
+
+
+def _offer_program(
+    env: Environment, library: Library, result: TriageResult, log: ProgressLog
+) -> None:
+    """After a self-care result for a sudden strain (a runner's, a player's), the way back.
+
+    One line with the command, as a routine declined gets, once the routines are done with:
+    only when the newest advice (a stop included) allows a program and none is under way.
+    """
+    if result.answers.get("onset") != "sudden" or log.active_program() is not None:
+        return
+    if not log.safety().allows(Offer.PROGRAM_START):
+        return
+    programs = library.of_kind(ProgramProtocol)
+    if not programs:
+        return
+    program = library.get(programs[0], ProgramProtocol)
+    env.out().print(
+        f"Back to running or sport after this strain? {program.title} takes you there in "
+        f"stages, from your answers day by day: {env.program} program start {program.id}",
+        markup=False,
+    )
 
 
 def _what_now(

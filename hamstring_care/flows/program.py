@@ -257,6 +257,15 @@ def _say_started(
         f"{program.pain_limit} out of 10, and back to usual by the next morning.",
         markup=False,
     )
+    start = next(i for i, s in enumerate(program.stages) if s.id == first.id)
+    quickest = sum(stage.move_on_after for stage in program.stages[start:-1])
+    if quickest:
+        # No typical time is known for a person: the least the stages' own rules allow.
+        out.print(
+            f"At the quickest, {quickest} days of good check-ins to the last stage; a day "
+            "that goes badly, a break or a stage's first day after the injury adds more.",
+            markup=False,
+        )
     for stage in program.stages:
         floor = earliest(stage.earliest_day, run.onset_day)
         if floor is not None and floor > today(env):
