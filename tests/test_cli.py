@@ -514,6 +514,13 @@ def test_tab_completes_plan_files(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert complete_plans("") == ["plan.yaml", "plans/"]
     assert complete_plans("pl") == ["plan.yaml", "plans/"]
+    assert complete_plans("plans") == ["plans/"]  # fish: no space after a folder
+    # Issue 28: bash added a space after a lone folder ("plans/ "): it now completes the
+    # path itself (its -o default), as zsh does (_files).
+    for shell in ("complete_bash", "complete_zsh"):
+        monkeypatch.setenv("_HAMSTRING_CARE_COMPLETE", shell)
+        assert complete_plans("plans") == []
+        assert complete_plans("pl") == ["plan.yaml", "plans/"]
 
 
 def test_practice_is_marked_once_with_a_legend_and_never_on_emergency_advice(
@@ -679,3 +686,28 @@ def test_a_self_care_result_for_a_sudden_strain_offers_back_to_running(asker, in
     assert invoke("program", "start").exit_code == 0
     asker(sudden)
     assert "Back to running or sport" not in invoke().stdout  # one is under way
+
+
+def test_bash_completes_a_plan_folder_without_a_space(tmp_path):
+    """Issue 28, in a real bash: `run --plan pl<TAB>` gave "plans/ ", ending the word."""
+    import sys
+    from pathlib import Path
+
+    import pexpect
+
+    (tmp_path / "plans").mkdir()
+    (tmp_path / "plans" / "mine.yaml").write_text("")
+    bin_dir = str(Path(sys.executable).parent)  # where hamstring-care is installed
+    environ = {"PATH": f"{bin_dir}:/usr/bin:/bin", "HOME": str(tmp_path), "TERM": "dumb",
+               "PS1": "$ ", "INPUTRC": "/dev/null"}  # fmt: skip
+    shell = pexpect.spawn("bash", ["--norc", "--noprofile"], cwd=str(tmp_path), env=environ,
+                          encoding="utf-8", timeout=20)  # fmt: skip
+    shell.sendline('eval "$(hamstring-care --show-completion bash)"; echo ready')
+    shell.expect("ready")
+    shell.send("hamstring-care run --plan pl\t")
+    shell.send("\t")  # a second TAB: the folder's YAML files, right after the slash
+    shell.send("\x01echo \r")  # Ctrl-A, then echo the line rather than run it
+    shell.expect(r"--plan (\S*)\s*\r\n")
+    assert shell.match.group(1) == "plans/mine.yaml"
+    shell.sendline("exit")
+    shell.close()
