@@ -694,3 +694,14 @@ def test_ids_and_paths_are_never_cut(invoke, monkeypatch):
     shown = invoke("history").stdout
     assert "…" not in shown
     assert all(routine in shown for routine in ("foam-roller-and-ball", "hamstring-stretch"))
+
+
+def test_an_empty_history_file_is_nothing_to_show_for_the_chart_too(env, invoke):
+    """Issue 28: nothing to show is 0 with a message, as `history` says it; the chart drew an
+    empty chart for a history file that held nothing yet."""
+    with open_history(env.history_folder()):
+        pass  # made, as the first command to open it makes it, and left empty
+    for command in (["history"], ["history", "chart"]):
+        shown = invoke(*command)
+        assert shown.exit_code == 0, shown.stderr
+        assert shown.stdout.startswith("Nothing saved yet in "), shown.stdout

@@ -86,12 +86,14 @@ def stage_titles(library: Library, program_ids: list[str]) -> dict[str, str]:
     return titles
 
 
-def _nothing_saved(env: Environment) -> str:
+def _nothing_saved(env: Environment, found: Path | None = None) -> str:
+    """Said, exit 0, when there is nothing to show: no history file, or an empty one."""
     from hamstring_care.history.folder import FILE_NAME
 
     path = visible(str(env.history_folder() / FILE_NAME))
+    where = f"in {visible(str(found))}" if found is not None else f"(no {path})"
     return (
-        f"Nothing saved yet (no {path}). Run `{env.program}` for a check, "
+        f"Nothing saved yet {where}. Run `{env.program}` for a check, "
         f"or `{env.program} run ROUTINE`."
     )
 
@@ -146,6 +148,9 @@ def history_chart(
             return
         from hamstring_care.history.view import chart_view
 
+        if not history.counts().any:  # an empty chart says less than history does
+            typer.echo(_nothing_saved(env, history.path))
+            return
         console = env.out()
         data = chart_data(history, rule, env.now(), None, console.width, days)
         console.print(chart_view(data, console.width))
