@@ -74,7 +74,8 @@ class NumberedAsker:
                 return int(line)
             raise Invalid(f"A whole number from 0 to {PAIN_MAX}, or Enter to skip.")
 
-        return self._ask([text], f"0 to {PAIN_MAX}, Enter to skip", read)
+        question = text.removesuffix("Enter to skip").rstrip()  # the hint says it
+        return self._ask([question], f"0 to {PAIN_MAX}, Enter to skip", read)
 
     def confirm(self, text: str, default: bool = True, *, key: Ask | None = None) -> bool:
         """Yes or no: y or n, an empty line for the default."""

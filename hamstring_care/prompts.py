@@ -37,6 +37,7 @@ MIN_LIST_ROWS = 8
 """A long list keeps at least this many rows, whatever must stay in sight above it."""
 TICKS = "(Space to tick, arrows to move, Enter when done)"
 ARROWS = "(Use arrow keys)"
+SKIP = "Enter to skip"
 
 
 def fit(text: str, indent: int, width: int | None = None) -> str:
@@ -226,9 +227,14 @@ class Prompter:
             ok = not answer or (answer.isdigit() and 0 <= int(answer) <= PAIN_MAX)
             return True if ok else f"A whole number from 0 to {PAIN_MAX}, or Enter to skip"
 
+        # "Enter to skip" is how to answer, not the question: shown while asking, and left
+        # out of the answer said again ("...(worst)? 2", not "...? Enter to skip 2").
+        question = text.removesuffix(SKIP).rstrip()
+        message = fit(question, 2)
+        hint = placed(message, f"({SKIP})") if question != text else None
         answer = self._ask(
-            questionary.text(fit(text, 2), validate=validate, **self.prompt_kwargs),
-            text,
+            questionary.text(message, instruction=hint, validate=validate, **self.prompt_kwargs),
+            question,
             lambda typed: typed.strip() or "skipped",
         )
         return int(answer) if answer.strip() else None

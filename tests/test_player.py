@@ -185,9 +185,9 @@ def test_longer_and_shorter_say_so():
 
     segments = build([step("30s")], count_in=0)
     _, view, _, _ = play(segments, [(1, "+"), (2, "-"), (3, "-"), (4, "?")])
-    assert "5 s longer: this hold ends in 34 s." in view.events
-    assert "5 s shorter: this hold ends in 28 s." in view.events
-    assert "5 s shorter: this hold ends in 22 s." in view.events
+    assert "5 s longer: this hold is now 35 s." in view.events
+    assert "5 s shorter: this hold is now 30 s." in view.events
+    assert "5 s shorter: this hold is now 25 s." in view.events
     assert KEY_LIST in view.events  # "?" lists every key
 
 

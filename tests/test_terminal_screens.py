@@ -137,6 +137,8 @@ def test_nothing_stale_stays_once_the_routine_ends(tmp_path):
     settle(child)
     words = screen.words()
     assert "Quit the routine?" not in words and "s left" not in words, screen.text
+    # The answer said again after the question, not after how to skip it.
+    assert "pain now, 0 (none) to 10 (worst)? 4" in words and "skip 4" not in words, words
     child.send(ENTER)
     child.expect(pexpect.EOF)
     assert "Stopped early:" in screen.words()

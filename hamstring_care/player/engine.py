@@ -303,8 +303,10 @@ class Player:
         return False
 
     def _said_length(self, change: str, segment: Segment, now: float) -> None:
-        left = math.ceil(self.started + segment.seconds + self.extension - now - EPSILON)
-        self.view.event(f"{change}: this hold ends in {left} s.")
+        # The hold's whole length: it stays true on the panel while the clock runs on (the
+        # time left would not), and a "-" held at its one-second floor says what it did.
+        whole = math.ceil(segment.seconds + self.extension - EPSILON)
+        self.view.event(f"{change}: this hold is now {whole} s.")
 
     def _count_lengthened(self) -> None:
         # "Holds made longer" is the net of + and -: + then - - leaves none longer.
