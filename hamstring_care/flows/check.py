@@ -266,6 +266,7 @@ def _offer_program(
     if not programs:
         return
     program = library.get(programs[0], ProgramProtocol)
+    env.out().print()
     env.out().print(
         f"Back to running or sport after this strain? {program.title} takes you there in "
         f"stages, from your answers day by day: {env.program} program start {program.id}",

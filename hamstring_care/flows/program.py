@@ -262,8 +262,8 @@ def _say_started(
     if quickest:
         # No typical time is known for a person: the least the stages' own rules allow.
         out.print(
-            f"At the quickest, {quickest} days of good check-ins to the last stage; a day "
-            "that goes badly, a break or a stage's first day after the injury adds more.",
+            f"At the quickest, {quickest} days of good check-ins to the last stage; a bad "
+            "day, a break, or a stage's earliest day after the injury (below) makes it longer.",
             markup=False,
         )
     for stage in program.stages:
