@@ -181,6 +181,7 @@ class NumberedAsker:
             try:
                 typed = self.inp.readline()
             except KeyboardInterrupt:
+                self.out.write("\n")  # "Stopped." on a line of its own, not after "^C"
                 raise Interrupted() from None
             if not typed:  # the end of the input: no one left to answer
                 self.out.write("\n")
