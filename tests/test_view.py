@@ -145,3 +145,18 @@ def test_plain_mode_lists_the_keys_once_and_says_the_time_left_at_fixed_points()
     assert lines.count("Keys: ...") == 1 and lines[0] == "Keys: ..."
     assert [line for line in lines if line.endswith("s left")] == ["  30 s left", "  10 s left"]
     assert time_marks(5) == [] and time_marks(120) == [90, 60, 30, 10]
+
+
+def test_plain_mode_wraps_between_words_on_a_terminal_and_never_in_a_pipe():
+    """Issue 28: on a terminal, --plain lines broke mid-word ("E / nter"); a pipe or a log
+    keeps one line per event, for screen readers and tools."""
+    from hamstring_care.player.view import PlainView
+
+    line = "Keys: Space pause · n next · b back · + or - this hold 5 s longer or shorter · Enter"
+    on_terminal, piped = io.StringIO(), io.StringIO()
+    PlainView(on_terminal, width=40).event(line)
+    PlainView(piped).event(line)
+    assert piped.getvalue() == line + "\n"
+    rows = on_terminal.getvalue().splitlines()
+    assert len(rows) > 1 and all(len(row) < 40 for row in rows)
+    assert " ".join(row.strip() for row in rows) == line

@@ -193,7 +193,9 @@ def play(
             if plain:
                 from hamstring_care.player.view import PlainView  # noqa: PLC0415 - one of two views
 
-                view = PlainView(console.file, None if env.hands_free else KEY_LIST)
+                listed = None if env.hands_free else KEY_LIST
+                width = console.width if console.is_terminal else None
+                view = PlainView(console.file, listed, width)
             else:
                 from hamstring_care.player.view import LiveView  # noqa: PLC0415 - Rich Live
 

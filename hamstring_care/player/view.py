@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from types import TracebackType
 from typing import IO
 
@@ -85,8 +86,11 @@ class PlainView:
     keyboard), and the time left is said at fixed points (``time_marks``), not every second.
     """
 
-    def __init__(self, out: IO[str], keys: str | None = None) -> None:
+    def __init__(self, out: IO[str], keys: str | None = None, width: int | None = None) -> None:
         self.out = out
+        self.width = width
+        """On a terminal, its width: lines wrap between words there, never mid-word. Pipes
+        and logs (None) keep one line per event."""
         self.step_no = 0
         self.keys = keys
         self.marks: list[int] = []
@@ -116,7 +120,13 @@ class PlainView:
                 self.event(f"  Cue: {segment.step.cue}")
 
     def event(self, text: str) -> None:
-        """Write the event on a line of its own."""
+        """Write the event on a line of its own (wrapped between words on a terminal)."""
+        if self.width:
+            indent = " " * (len(text) - len(text.lstrip()) + 2)
+            text = "\n".join(
+                textwrap.wrap(text, self.width - 1, subsequent_indent=indent,
+                              break_on_hyphens=False) or [text]
+            )  # fmt: skip
         self.out.write(text + "\n")
         self.out.flush()
 
