@@ -20,8 +20,12 @@ BACK = "__back__"
 class Asker(Protocol):
     """What the flows ask a person: the prompts, or a test's scripted answers."""
 
-    def red_flags(self, screen: RedFlagScreen) -> list[str]:
-        """The ticked warning-sign ids."""
+    def red_flags(self, screen: RedFlagScreen, *, in_sight: int = 0) -> list[str]:
+        """The ticked warning-sign ids.
+
+        The ``in_sight`` rows printed just before stay in sight: a terminal's list scrolls
+        below them.
+        """
 
     def question(self, question: Question, *, previous: Any = None) -> Any:
         """One answer, in the answer contract's ids; ``BACK`` for the question before.

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from hamstring_care.asking import Asker
 from hamstring_care.errors import ExitCode, NoTerminalError
+from hamstring_care.words import PROGRAM, command_name
 
 if TYPE_CHECKING:
     from datetime import date, datetime
@@ -28,7 +29,6 @@ if TYPE_CHECKING:
     from hamstring_care.player.engine import Clock, KeySource
     from hamstring_care.source.library import Library
 
-PROGRAM = "hamstring-care"
 CACHE_VARIABLE = "HAMSTRING_CARE_CACHE"
 SPEED_VARIABLE = "HAMSTRING_CARE_SPEED"
 """Plays routines this many times faster: for demonstrations and tests, never for a session."""
@@ -89,6 +89,9 @@ class Environment:
     data_dir: Path | None = None
     prompter: Asker | None = None
     """The prompts; made on first use when not given (only on a terminal)."""
+    plain_check: bool = False
+    """``start --plain``: the check asked as numbered lines read from standard input, for
+    screen readers and pipes (``TERM=dumb`` on a terminal asks so too)."""
     clock: Clock | None = None
     """The player's monotonic clock; the real one when not given."""
     keys: KeySource | None = None
@@ -131,26 +134,33 @@ class Environment:
 
     def plain_for(self, is_terminal: bool) -> bool:
         """Plain text for pipes, files and dumb terminals; Rich only on a real terminal."""
-        return not is_terminal or self.environ.get("TERM") == "dumb"
+        return not is_terminal or self.plain_check or self.environ.get("TERM") == "dumb"
 
     @property
     def program(self) -> str:
-        """The command as the user runs it, for the hints the program prints.
-
-        Under ``uv run`` (a clone not installed) that is ``uv run hamstring-care``.
-        """
-        return f"uv run {PROGRAM}" if "UV_RUN_RECURSION_DEPTH" in self.environ else PROGRAM
+        """The command as the user runs it, for the hints the program prints."""
+        return command_name(self.environ)
 
     # --- input -----------------------------------------------------------------------
 
     @property
     def can_ask(self) -> bool:
         """True when there is someone to ask: a terminal on standard input, or a test's asker."""
-        return self.prompter is not None or self.stdin_isatty
+        return self.prompter is not None or self.stdin_isatty or self.plain_check
 
     def asker(self) -> Asker:
-        """The prompts; a clear error when input is not a terminal."""
+        """The prompts; a clear error when input is not a terminal.
+
+        Numbered questions read line by line (``numbered``) for ``start --plain`` and on a
+        dumb terminal: no arrow-key lists, which screen readers handle badly.
+        """
         if self.prompter is None:
+            if self.plain_check or (self.stdin_isatty and self.environ.get("TERM") == "dumb"):
+                from hamstring_care.numbered import NumberedAsker
+
+                console = self.out()
+                self.prompter = NumberedAsker(sys.stdin, console.file, width=console.width)
+                return self.prompter
             if not self.stdin_isatty:
                 raise NoTerminalError(
                     "hamstring-care: no terminal to ask questions on (input is not a terminal); "
@@ -182,6 +192,11 @@ class Environment:
 
         clock = MonotonicClock()
         return clock if self.speed == 1 else Faster(clock, self.speed)
+
+    @property
+    def hands_free(self) -> bool:
+        """No keyboard while a routine plays (input is not a terminal): it simply runs."""
+        return self.keys is None and not self.stdin_isatty
 
     @contextmanager
     def player_keys(self) -> Iterator[KeySource]:

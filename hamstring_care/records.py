@@ -65,6 +65,37 @@ class Session:
     """The real moment of its last update (None in a file from before version 5)."""
     clearance: str | None = None
     """Played under a clinician's plan despite the newest advice: the plan, as said then."""
+    steps_total: int | None = None
+    """The routine's steps (None in a file from before version 7, which kept parts only)."""
+    steps_done: int | None = None
+    steps_skipped: int | None = None
+    holds_done: int | None = None
+    """Holds played; 0: no exercise was done (stopped in a count-in, say)."""
+
+    @property
+    def exercised(self) -> bool:
+        """Some exercise was done: a session in the chart, the streak and the pain averages.
+
+        A file from before version 7 says only whether some part was done.
+        """
+        return (self.segments_completed if self.holds_done is None else self.holds_done) > 0
+
+    @property
+    def skipped(self) -> int:
+        """Steps skipped (parts, in a session saved before steps were counted)."""
+        return self.segments_skipped if self.steps_skipped is None else self.steps_skipped
+
+    def steps_words(self, *, said_done: bool = False) -> str:
+        """``4 of 6 steps``, ``done`` after it when ``said_done``, then ``, 1 skipped``.
+
+        A session saved before steps were counted says its parts (count-ins included), as saved.
+        """
+        if self.steps_total is None or self.steps_done is None:
+            done, total, unit = self.segments_completed, self.segments_total, "part"
+        else:
+            done, total, unit = self.steps_done, self.steps_total, "step"
+        words = f"{done} of {count(total, unit)}" + (" done" if said_done else "")
+        return words + (f", {self.skipped} skipped" if self.skipped else "")
 
 
 @dataclass(frozen=True, kw_only=True)

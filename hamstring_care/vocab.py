@@ -135,6 +135,12 @@ class DecisionKind(Word):
         """As history says it: "back a stage", "program stopped"."""
         return _DECISION_WORDS[self]
 
+    def said(self, stage: str, next_stage: str | None) -> str:
+        """As history says it of a check-in at ``stage``: a step back at the first stage stays."""
+        if self is DecisionKind.STEP_BACK and next_stage == stage:
+            return "stays at the first stage"
+        return self.words
+
 
 _DECISION_WORDS = {
     DecisionKind.STOP: "program stopped",
@@ -175,6 +181,7 @@ class Ask(Word):
     LEG = "leg"
     START_ROUTINE = "start_routine"
     READ_GUIDANCE = "read_guidance"
+    READ_ROUTINE = "read_routine"
     PAIN_BEFORE = "pain_before"
     PAIN_AFTER = "pain_after"
     MORNING = "morning"

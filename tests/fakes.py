@@ -80,7 +80,8 @@ class ScriptedAsker:
 
     Answers are found by the prompt's key (``vocab.Ask``), never by its wording: ``leg``,
     ``review`` (a list of changes), ``menu`` (the "what now?" choice: a new check unless the
-    test says "again" or "today"), ``confirm`` (every other yes/no), ``still_true``.
+    test says "again" or "today"), ``read`` (read a routine's steps or guidance first),
+    ``confirm`` (every other yes/no), ``still_true``.
     """
 
     def __init__(self, answers: dict, interrupt_at: str | None = None) -> None:
@@ -88,7 +89,7 @@ class ScriptedAsker:
         self.asked: list[str] = []
         self.interrupt_at = interrupt_at
 
-    def red_flags(self, screen):
+    def red_flags(self, screen, *, in_sight=0):
         self.asked.append("red_flags")
         return self.answers["red_flags"]
 
@@ -96,6 +97,8 @@ class ScriptedAsker:
         self.asked.append(f"confirm: {text}")
         if key == Ask.STILL_TRUE:
             return self.answers.get("still_true", True)
+        if key in (Ask.READ_ROUTINE, Ask.READ_GUIDANCE):
+            return self.answers.get("read", False)
         return self.answers.get("confirm", False)
 
     def choose(self, text, options, default=None, *, key=None):
@@ -248,6 +251,7 @@ class CheckInAsker:
             Ask.ONSET_COUNTED: ("onset_counted", True),
             Ask.START_ROUTINE: ("routine", False),
             Ask.READ_GUIDANCE: ("read", False),
+            Ask.READ_ROUTINE: ("read", False),
         }
         name, otherwise = answer[key]
         return self.day.get(name, otherwise)
@@ -275,7 +279,7 @@ class CheckInAsker:
         wanted = self.day.get("menu")
         return wanted if wanted in values else values[0]
 
-    def red_flags(self, screen):
+    def red_flags(self, screen, *, in_sight=0):
         return self.day.get("red_flags", [])
 
     def question(self, question, *, previous=None):

@@ -12,18 +12,21 @@ UP, DOWN, ENTER, SPACE, CTRL_C = "\x1b[A", "\x1b[B", "\r", " ", "\x03"
 NONE_OF_THESE = UP + SPACE + ENTER  # "None of these" is the last choice; Up wraps to it
 
 
-def spawn(tmp_path, *args: str, **env) -> pexpect.spawn:
-    """The program in a pseudo-terminal: the guided check, or the command ``args`` name."""
+def spawn(tmp_path, *args: str, size: tuple[int, int] = (40, 100), **env) -> pexpect.spawn:
+    """The program in a pseudo-terminal of ``size`` (rows, columns): the guided check, or the
+    command ``args`` name."""
     environ = {
         **os.environ,
         "TERM": "xterm-256color",
         "HOME": str(tmp_path),
-        "COLUMNS": "100",
+        "COLUMNS": str(size[1]),
         # A real terminal answers prompt_toolkit's cursor-position requests; pexpect does not,
         # and each unanswered request costs a one-second wait when a prompt closes.
         "PROMPT_TOOLKIT_NO_CPR": "1",
         # These tests are about the questions and results, not time: routines play 20x faster.
         "HAMSTRING_CARE_SPEED": "20",
+        # Long text read on request goes to the pager: printed here, so that tests read it.
+        "PAGER": "cat",
         **env,
     }
     environ.pop("HAMSTRING_CARE_PROTOCOLS", None)
@@ -33,7 +36,7 @@ def spawn(tmp_path, *args: str, **env) -> pexpect.spawn:
         sys.executable,
         ["-m", "hamstring_care", *args],
         env=environ,
-        dimensions=(40, 100),
+        dimensions=size,
         encoding="utf-8",
         timeout=20,
     )
@@ -114,3 +117,71 @@ def spawn_run(
         encoding="utf-8",
         timeout=20,
     )
+
+
+class Screen:
+    """What a terminal of a given size shows: everything the program writes, emulated (pyte).
+
+    Given to pexpect as ``logfile_read``, it sees every byte the child writes, in order.
+    """
+
+    def __init__(self, rows: int, columns: int) -> None:
+        import pyte
+
+        self.screen = pyte.Screen(columns, rows)
+        self.stream = pyte.Stream(self.screen)
+
+    def write(self, data: str) -> None:
+        self.stream.feed(data)
+
+    def flush(self) -> None:
+        """Nothing to flush: the emulated screen is up to date."""
+
+    @property
+    def lines(self) -> list[str]:
+        """The rows on screen now, trailing spaces removed."""
+        return [row.rstrip() for row in self.screen.display]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+    def words(self) -> str:
+        """The screen's text as one line of words (box drawing removed), for phrases that
+        wrap across rows."""
+        return " ".join(re.sub(r"[│╭╮╰╯─]+", " ", self.text).split())
+
+
+def spawn_sized(
+    tmp_path, rows: int, columns: int, *args: str, **env: str
+) -> tuple[pexpect.spawn, Screen]:
+    """``spawn``, on a terminal of ``rows`` x ``columns`` whose screen the test can read."""
+    child = spawn(tmp_path, *args, size=(rows, columns), **env)
+    screen = Screen(rows, columns)
+    child.logfile_read = screen
+    return child, screen
+
+
+def settle(child: pexpect.spawn, quiet: float = 0.3) -> None:
+    """Read what the program writes until it has been quiet for ``quiet`` seconds."""
+    while True:
+        try:
+            child.read_nonblocking(65536, timeout=quiet)
+        except pexpect.TIMEOUT:
+            return
+        except pexpect.EOF:
+            return
+
+
+def drain(child: pexpect.spawn, seconds: float) -> None:
+    """Read everything the program writes for ``seconds`` (a live panel is never quiet)."""
+    import time
+
+    end = time.monotonic() + seconds
+    while (left := end - time.monotonic()) > 0:
+        try:
+            child.read_nonblocking(65536, timeout=left)
+        except pexpect.TIMEOUT:
+            return
+        except pexpect.EOF:
+            return

@@ -132,7 +132,7 @@ def test_missing_answers_file(tmp_path, invoke, small_protocols):
 
 
 def test_guided_flow_reaches_a_result_and_shows_the_routine(asker, invoke, small_protocols):
-    scripted = asker(CALM)
+    scripted = asker({**CALM, "read": True})
     result = invoke()
     assert result.exit_code == 0, result.stderr
     assert "Test notice, not a diagnosis." in result.stdout
@@ -149,8 +149,10 @@ def test_guided_flow_reaches_a_result_and_shows_the_routine(asker, invoke, small
         "pain_at_rest",
         "can_walk_without_pain",
         "choose: Before the result, your answers:",
+        "confirm: Read the 4 steps of “Roll and press” first?",
         "choose: Which leg hurts?",
         "confirm: Start “Roll and press” now (right leg)?",
+        "confirm: Read the 1 step of “Test stretch” first?",
         "confirm: Start “Test stretch” now (right leg)?",
     ]
     assert "Start it later with: hamstring-care run stretch --side right" in result.stdout
@@ -166,7 +168,7 @@ def test_guided_flow_offers_each_routine_in_turn(asker, env, invoke, small_proto
         played = [(s.routine_id, s.triage_id) for s in reversed(history.sessions())]
     assert check.cautions == ["no_knee_crease"]
     assert played == [("roll-and-press", check.id), ("stretch", check.id)]
-    assert [asked for asked in scripted.asked if asked.startswith("confirm")] == [
+    assert [asked for asked in scripted.asked if asked.startswith("confirm: Start")] == [
         "confirm: Start “Roll and press” now (right leg)?",
         "confirm: Start “Test stretch” now (right leg)?",
     ]
@@ -182,7 +184,7 @@ def stop_at_first_routine(env, disposition: str) -> None:
 
 
 def routines_played(stdout: str) -> int:
-    return stdout.count(" parts done in ")
+    return len(re.findall(r"(Done|Played|Stopped[^:]*): \d+ of \d+ steps?", stdout))
 
 
 @pytest.mark.parametrize("disposition", ["rice", "clinician", "urgent"])
@@ -219,7 +221,7 @@ def test_a_plan_stops_at_the_routine_that_hurt(env, write, invoke, small_protoco
 
 @pytest.mark.parametrize("wanted", [True, False])
 def test_guided_flow_shows_rice_guidance_in_full_on_request(asker, invoke, wanted, small_protocols):
-    scripted = asker({**FRESH, "confirm": wanted})
+    scripted = asker({**FRESH, "read": wanted})
     result = invoke("start")
     assert "SELF-CARE: RICE" in result.stdout
     assert "confirm: Read “Test guidance” now?" in scripted.asked
@@ -512,6 +514,13 @@ def test_tab_completes_plan_files(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert complete_plans("") == ["plan.yaml", "plans/"]
     assert complete_plans("pl") == ["plan.yaml", "plans/"]
+    assert complete_plans("plans") == ["plans/"]  # fish: no space after a folder
+    # Issue 28: bash added a space after a lone folder ("plans/ "): it now completes the
+    # path itself (its -o default), as zsh does (_files).
+    for shell in ("complete_bash", "complete_zsh"):
+        monkeypatch.setenv("_HAMSTRING_CARE_COMPLETE", shell)
+        assert complete_plans("plans") == []
+        assert complete_plans("pl") == ["plan.yaml", "plans/"]
 
 
 def test_practice_is_marked_once_with_a_legend_and_never_on_emergency_advice(
@@ -638,3 +647,67 @@ def test_esc_while_changing_an_answer_keeps_it(asker, invoke, small_protocols):
     result = invoke()
     assert result.exit_code == 0, result.stderr
     assert "SELF-CARE: ROUTINE" in result.stdout and "__back__" not in result.stdout
+
+
+def test_hints_under_errors_and_in_history_name_the_command_as_run(
+    asker, invoke, monkeypatch, capsys, small_protocols
+):
+    """Issue 28: under `uv run`, the hint under a usage error, history's footer, the hint
+    for an unreadable history row all said plain `hamstring-care`."""
+    monkeypatch.setenv("UV_RUN_RECURSION_DEPTH", "1")
+    monkeypatch.setattr("sys.argv", ["hamstring-care", "run", "--sid", "right"])
+    with pytest.raises(SystemExit):
+        cli.main()
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("hamstring-care run: No such option: --sid")
+    assert err.endswith("(see uv run hamstring-care run --help)")
+    asker(CALM)
+    invoke()
+    listed = " ".join(invoke("history").stdout.split())
+    assert "Trend: uv run hamstring-care history chart" in listed
+    from hamstring_care.history.store import command_name
+
+    assert command_name() == "uv run hamstring-care"  # the store's own hints
+
+
+def test_a_self_care_result_for_a_sudden_strain_offers_back_to_running(asker, invoke):
+    """Issue 28: the check never mentioned back to running. After a self-care result for a
+    sudden strain it names the program and the command that starts it; a gradual pain, or
+    a program already under way, gets no such line."""
+    sudden = {**CALM, "onset": "sudden", "felt_pop": "no", "trend": "better"}
+    sudden.update({"back_pain": "no", "strained_before": "no", "can_rise_without_pain": "yes"})
+    asker(sudden)
+    result = invoke()
+    assert result.exit_code == 0, result.stderr
+    assert "SELF-CARE: ROUTINE" in result.stdout
+    said = " ".join(result.stdout.split())
+    assert "Back to running or sport after this strain? Back to running takes you there" in said
+    assert "hamstring-care program start back-to-running" in said
+    assert invoke("program", "start").exit_code == 0
+    asker(sudden)
+    assert "Back to running or sport" not in invoke().stdout  # one is under way
+
+
+def test_bash_completes_a_plan_folder_without_a_space(tmp_path):
+    """Issue 28, in a real bash: `run --plan pl<TAB>` gave "plans/ ", ending the word."""
+    import sys
+    from pathlib import Path
+
+    import pexpect
+
+    (tmp_path / "plans").mkdir()
+    (tmp_path / "plans" / "mine.yaml").write_text("")
+    bin_dir = str(Path(sys.executable).parent)  # where hamstring-care is installed
+    environ = {"PATH": f"{bin_dir}:/usr/bin:/bin", "HOME": str(tmp_path), "TERM": "dumb",
+               "PS1": "$ ", "INPUTRC": "/dev/null"}  # fmt: skip
+    shell = pexpect.spawn("bash", ["--norc", "--noprofile"], cwd=str(tmp_path), env=environ,
+                          encoding="utf-8", timeout=20)  # fmt: skip
+    shell.sendline('eval "$(hamstring-care --show-completion bash)"; echo ready')
+    shell.expect("ready")
+    shell.send("hamstring-care run --plan pl\t")
+    shell.send("\t")  # a second TAB: the folder's YAML files, right after the slash
+    shell.send("\x01echo \r")  # Ctrl-A, then echo the line rather than run it
+    shell.expect(r"--plan (\S*)\s*\r\n")
+    assert shell.match.group(1) == "plans/mine.yaml"
+    shell.sendline("exit")
+    shell.close()

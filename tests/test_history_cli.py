@@ -383,7 +383,7 @@ def test_a_damaged_file_is_named_then_moved_aside_by_repair(wall, data, invoke):
     ran = invoke("run", "stretch", "--count-in", "0")
     assert ran.exit_code == 0
     assert ran.stderr.count("warning") == 1 and "nothing will be saved this time" in ran.stderr
-    assert "Done: 11 of 11 parts" in ran.stdout
+    assert "Done: 1 of 1 step" in ran.stdout
 
     refused = invoke("history", "repair")
     assert refused.exit_code == 2 and "add --yes" in refused.stderr
@@ -435,7 +435,7 @@ def test_damaged_rows_are_left_out_with_one_warning_each(env, wall, data, monkey
     assert again.exit_code == 0, again.stderr
     assert scripted.asked[0] == "red_flags"
     ran = invoke("run", "stretch", "--count-in", "0")
-    assert ran.exit_code == 0 and "Done: 11 of 11 parts" in ran.stdout
+    assert ran.exit_code == 0 and "Done: 1 of 1 step" in ran.stdout
 
 
 def test_repair_sets_unreadable_rows_aside_and_keeps_the_good_ones(
@@ -497,7 +497,7 @@ def test_a_read_only_folder_runs_the_routine_with_one_warning(wall, data, monkey
     finally:
         data.chmod(0o700)
     assert result.exit_code == 0
-    assert "Done: 11 of 11 parts" in result.stdout
+    assert "Done: 1 of 1 step" in result.stdout
     assert result.stderr.strip() == (
         f"hamstring-care: warning: {data / FILE_NAME}: cannot create the history file: "
         "permission denied; nothing will be saved this time"
@@ -514,7 +514,7 @@ def test_a_read_only_file_runs_the_routine_with_one_warning(wall, data, monkeypa
     monkeypatch.setattr(sqlite3, "connect", read_only)
     result = invoke("run", "stretch", "--count-in", "0")
     assert result.exit_code == 0
-    assert "Done: 11 of 11 parts" in result.stdout
+    assert "Done: 1 of 1 step" in result.stdout
     assert result.stderr.count("hamstring-care: warning:") == 1
     assert "read-only; nothing will be saved this time" in result.stderr
 
@@ -526,7 +526,7 @@ def test_a_newer_file_refuses_writes_and_says_so(wall, data, invoke):
     before = (data / FILE_NAME).read_bytes()
 
     ran = invoke("run", "stretch", "--count-in", "0")
-    assert ran.exit_code == 0 and "Done: 11 of 11 parts" in ran.stdout
+    assert ran.exit_code == 0 and "Done: 1 of 1 step" in ran.stdout
     assert ran.stderr.count("written by a newer hamstring-care") == 1
 
     forget = invoke("history", "forget", "--all", "--yes")
@@ -678,3 +678,30 @@ def test_repair_carries_a_second_program_under_way_over_as_ended(env, wall, data
         ended = next(r for r in history.program_runs() if r.id == older)
         assert ended.end_reason == "restarted"
         assert ended.ended_at == T0 - timedelta(days=5)
+
+
+def test_ids_and_paths_are_never_cut(invoke, monkeypatch):
+    """Issue 28: at 80 columns `protocols list` cut its paths ("foam-roller-and-ball.…");
+    at 60, `history` cut routine ids ("hamstring-stre…")."""
+    monkeypatch.setenv("COLUMNS", "80")
+    listed = invoke("protocols", "list").stdout
+    assert "…" not in listed
+    for name in ("foam-roller-and-ball", "hamstring-stretch", "back-to-running"):
+        assert any(line.strip().endswith(f"protocols/{name}.yaml") for line in listed.splitlines())
+    monkeypatch.setenv("COLUMNS", "60")
+    for routine in ("foam-roller-and-ball", "hamstring-stretch"):
+        assert invoke("run", routine, "--count-in", "0").exit_code == 0
+    shown = invoke("history").stdout
+    assert "…" not in shown
+    assert all(routine in shown for routine in ("foam-roller-and-ball", "hamstring-stretch"))
+
+
+def test_an_empty_history_file_is_nothing_to_show_for_the_chart_too(env, invoke):
+    """Issue 28: nothing to show is 0 with a message, as `history` says it; the chart drew an
+    empty chart for a history file that held nothing yet."""
+    with open_history(env.history_folder()):
+        pass  # made, as the first command to open it makes it, and left empty
+    for command in (["history"], ["history", "chart"]):
+        shown = invoke(*command)
+        assert shown.exit_code == 0, shown.stderr
+        assert shown.stdout.startswith("Nothing saved yet in "), shown.stdout

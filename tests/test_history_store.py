@@ -305,3 +305,44 @@ def test_a_newer_file_is_read_but_never_written(tmp_path):
     log = ProgressLog.open(tmp_path, warnings.append)
     assert log.history is None
     assert len(warnings) == 1 and "nothing will be saved to it" in warnings[0]
+
+
+@pytest.mark.parametrize("version", [5, 6])
+def test_a_file_from_before_steps_migrates_to_steps_and_keeps_its_ids(tmp_path, version):
+    """Schema 7 (issue 28) counts a session in steps and holds played, after schema 6's stable
+    ids: an older session keeps its parts and its id, a stop in the count-in is no session
+    in the streak, and a new session is saved with its steps."""
+    from dataclasses import replace
+
+    from hamstring_care.history.store import History
+
+    old = sqlite3.connect(tmp_path / FILE_NAME, isolation_level=None)
+    schema_at(old, version)
+    saved = History(tmp_path / FILE_NAME, old, version=version)
+    session = Session(
+        routine_id="stretch", routine_version="1", side="left", started_at=T0,
+        ended_at=T0 + timedelta(minutes=2), segments_total=6, segments_completed=6,
+        planned_seconds=120,
+    )  # fmt: skip
+    saved.save_session(session)
+    saved.save_session(replace(session, started_at=T0 + timedelta(days=1), segments_completed=0))
+    uids = saved.uids("sessions")
+    old.close()
+
+    with open_history(tmp_path) as history:
+        assert history.version == SCHEMA_VERSION == 7
+        first, second = reversed(history.sessions())
+        assert (first.steps_total, first.holds_done) == (None, None)
+        assert first.steps_words() == "6 of 6 parts" and first.exercised
+        assert not second.exercised
+        assert list(history.session_starts()) == [T0]  # only the one with some exercise
+        if version == 6:
+            assert history.uids("sessions") == uids  # the ids schema 6 gave are kept
+        new = history.save_session(
+            replace(session, started_at=T0 + timedelta(days=2), steps_total=4, steps_done=0,
+                    steps_skipped=0, holds_done=0)
+        )  # fmt: skip
+        again = next(s for s in history.sessions() if s.id == new)
+        assert (again.steps_total, again.steps_done, again.holds_done) == (4, 0, 0)
+        assert again.steps_words() == "0 of 4 steps" and not again.exercised
+        assert len(history.uids("sessions")) == 3

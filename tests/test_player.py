@@ -177,3 +177,35 @@ def test_enter_before_the_range_minimum_says_how_long_is_left():
         confirm_quit=lambda: False,
     ).run()
     assert "Hold on: 6 s to go before you can move on." in view.events
+
+
+def test_longer_and_shorter_say_so():
+    """Issue 28: + and - changed the time with no word; only the number moved."""
+    from hamstring_care.player.engine import KEY_LIST
+
+    segments = build([step("30s")], count_in=0)
+    _, view, _, _ = play(segments, [(1, "+"), (2, "-"), (3, "-"), (4, "?")])
+    assert "5 s longer: this hold is now 35 s." in view.events
+    assert "5 s shorter: this hold is now 30 s." in view.events
+    assert "5 s shorter: this hold is now 25 s." in view.events
+    assert KEY_LIST in view.events  # "?" lists every key
+
+
+def test_stop_it_hurts_is_said_only_once_it_stops():
+    """Plain mode printed "Stopped: it hurts." before the question, even for "carry on"."""
+    segments = build([step("10s")], count_in=0)
+    _, view, _, _ = play(segments, [(4, "s")], hurts=None)
+    assert "Stopped: it hurts." not in view.events
+
+
+def test_hands_free_hints_name_no_key():
+    segments = build([step("10-20s")], count_in=0)
+    clock = FakeClock()
+    view = RecordingView()
+    Player(
+        segments, clock=clock, keys=ScriptedKeys(clock, []), view=view, cues=RecordingCues(),
+        ask_hurts=lambda: None, confirm_quit=lambda: True, hands_free=True,
+    ).run()  # fmt: skip
+    assert "The tenderness may ease now: the hold runs on to its end." in view.events
+    assert not any("Enter" in event for event in view.events)
+    assert all("Enter" not in frame.hint for frame in view.frames)

@@ -68,6 +68,11 @@ def test_three_stages_a_bad_morning_and_a_warning_sign(env, invoke):
     started = invoke("program", "start", "--side", "right")
     assert started.exit_code == 0, started.stderr
     assert "Stage 1 of 7: Protect and walk" in started.stdout
+    # Issue 28: an overview (the stages, the pain limit, how long at the least).
+    assert "7 stages: Protect and walk, " in started.stdout
+    overview = " ".join(started.stdout.split())
+    assert "pain during at most 4 out of 10" in overview
+    assert "At the quickest, 17 days of good check-ins to the last stage" in overview
 
     out = live(env, invoke, 1, {})
     assert "Today: Stage 1 of 7: Protect and walk" in out
@@ -110,7 +115,8 @@ def test_three_stages_a_bad_morning_and_a_warning_sign(env, invoke):
     assert ("jog_walk", "step_back", "lengthen") in decisions
     assert decisions[-1] == ("lengthen", "stop", None)
     listed = invoke("history").stdout
-    assert "jog_walk: back a stage" in listed and "lengthen: program stopped" in listed
+    assert "Jog and walk: back a stage" in listed
+    assert "Lengthening exercises: program stopped" in listed
 
 
 def test_one_check_in_a_day(env, invoke):
@@ -236,7 +242,7 @@ def test_routines_played_in_a_program_are_saved_and_the_chart_marks_stage_change
     assert [s.routine_id for s in played] == ["lengthening"]
     on(env, 4)
     chart = invoke("history", "chart").stdout
-    assert "program: ▲ on a stage" in chart
+    assert "program: • checked in   ▲ on a stage" in chart
     marks = next(line for line in chart.splitlines() if line.startswith(" st "))
     assert marks.count("▲") == 1 and "▼" not in marks
 
@@ -328,3 +334,50 @@ def test_loaded_exercises_say_sets_and_repetitions(library):
     assert (
         extender.words() == "2 sets of 6 slow repetitions, 30 s rest between sets · left leg only"
     )
+
+
+def test_a_program_shows_in_history_and_chart(env, invoke, monkeypatch):
+    """Issue 28: the program was almost invisible: its pain during was not charted, "Current
+    streak: none" for a runner who checked in daily, "1 session and 1 check saved" after 7
+    check-ins, and stage ids ("walk") for its rows."""
+    monkeypatch.setenv("COLUMNS", "100")
+    checked(env)
+    on(env, 1)
+    assert invoke("program", "start").exit_code == 0
+    for day in range(1, 8):
+        live(env, invoke, day, {"pain": 3})
+    listed = " ".join(invoke("history").stdout.split())
+    assert "7 program check-ins" in listed
+    assert "Protect and walk: stays" in listed and "walk:" not in listed.replace("and walk:", "")
+    chart = invoke("history", "chart").stdout
+    assert "Current streak: 7 days in a row." in chart
+    assert "▒ during the program's day" in chart
+    bars = [line for line in chart.splitlines() if line.startswith(" 3 ┤")]
+    assert bars and bars[0].count("▒") == 7  # pain 3 during, each of the seven days
+    assert "Sessions and program check-ins per week" in chart
+
+
+def test_a_step_back_at_the_first_stage_stays_there_in_words(env, invoke, monkeypatch):
+    """Issue 28: "Back to Stage 1" when already there; history and status said "back a
+    stage" too."""
+    monkeypatch.setenv("COLUMNS", "120")
+    checked(env)
+    on(env, 1)
+    assert invoke("program", "start").exit_code == 0
+    live(env, invoke, 1, {})
+    out = live(env, invoke, 2, {"morning": False})
+    assert "Staying at Stage 1 of 7: Protect and walk, the first stage" in out
+    assert "Back to Stage 1" not in out
+    listed = " ".join(invoke("history").stdout.split())
+    assert "Protect and walk: stays at the first stage" in listed
+    status = " ".join(invoke("program", "status").stdout.split())
+    assert "stays at the first stage" in status and "back a stage" not in status
+    chart = invoke("history", "chart").stdout
+    assert "▼" not in chart.split("st:")[-1].split("Sessions")[0].replace("▼ back a stage", "")
+
+
+def test_program_start_help_says_the_leg_it_takes(invoke):
+    """Issue 28: --side said [default: both], but the last check's leg was taken."""
+    shown = " ".join(invoke("program", "start", "--help").stdout.split())
+    assert "[default: the leg chosen at your last check, else both]" in shown
+    assert "[default: both]" not in shown

@@ -112,3 +112,30 @@ def test_not_improving_needs_both_weeks_and_pain_left(small_triage):
     assert progress.not_improving(no_pain, T0, rule) is None
     unscored = [session(T0 - timedelta(days=d)) for d in range(14)]
     assert progress.not_improving(unscored, T0, rule) is None
+
+
+def test_a_session_with_no_exercise_done_is_no_session(tmp_path):
+    """Issue 28: a session stopped in its count-in counted in the chart's n, kept the streak
+    alive and had its pain averaged in (a 0-part one too)."""
+    from dataclasses import replace
+
+    from hamstring_care.history.store import open_history
+
+    done = replace(session(T0, before=2, after=1), steps_total=6, steps_done=6, holds_done=9)
+    count_in_only = replace(
+        session(T0 + timedelta(hours=1), before=8, after=9, done=1),
+        steps_total=6, steps_done=0, holds_done=0,
+    )  # fmt: skip
+    nothing = session(T0 + timedelta(hours=2), before=7, after=7, done=0)
+    (day,) = progress.daily([done, count_in_only, nothing], T0.date(), T0.date(), UTC)
+    assert (day.sessions, day.pain_before, day.pain_after) == (1, 2, 1)
+    trend = progress.pain_trend(
+        [done, replace(count_in_only, started_at=T0 - timedelta(days=10))],
+        T0 + timedelta(hours=3), 14,
+    )  # fmt: skip
+    assert trend is None  # the count-in-only session is not "after the routine"
+    with open_history(tmp_path) as history:
+        history.save_session(replace(count_in_only, id=None))
+        assert list(history.session_starts()) == []
+        history.save_session(replace(done, id=None))
+        assert list(history.session_starts()) == [T0]

@@ -125,3 +125,38 @@ def test_a_recheck_shows_last_times_ticks_already_ticked(triage_protocol):
     q = question(triage_protocol, "risk_factors")
     assert ask(ENTER, lambda p: p.question(q, previous=["previous_clot"])) == ["previous_clot"]
     assert ask(ENTER, lambda p: p.question(q, previous=[])) == []  # "none" ticked before
+
+
+def test_tick_all_and_invert_keys_do_nothing_on_the_warning_signs(triage_protocol):
+    """Issue 28: stray typing ("a" ticks all, "i" inverts, in questionary) ticked all 16
+    warning signs; now the only way to tick is Space."""
+    screen = triage_protocol.red_flags
+    keys = "a" + "i" + "a" + UP + SPACE + ENTER  # then "none" only
+    assert ask(keys, lambda p: p.red_flags(screen)) == []
+
+
+def test_the_echo_wraps_between_words():
+    from hamstring_care.prompts import echo
+
+    def said(question, answer, width):
+        return "".join(text for _, text in echo(question, answer, width)).splitlines()
+
+    short = said("How old are you?", "35", 80)
+    assert short == ["? How old are you? 35"]
+    question = "Since it started, is it getting better, staying the same, or getting worse?"
+    assert said(question, "Getting better", 80) == [f"? {question}", "  Getting better"]
+    answer = "Play your routine again (Foam roller and ball self-massage and Hamstring stretch, right leg)"
+    lines = said("No warning sign. Last time the check suggested self-care: what now?", answer, 60)
+    assert all(len(line) < 60 for line in lines)
+    assert " ".join(" ".join(lines).split()).endswith(answer)
+    assert lines[1:3] == ["  what now?", "  Play your routine again (Foam roller and ball"]
+
+
+def test_an_instruction_that_does_not_fit_goes_on_a_line_of_its_own():
+    from hamstring_care.prompts import TICKS, fit, placed
+
+    message = fit("First, warning signs. Do any of these apply, now or since it started?", 2, 80)
+    assert placed(message, TICKS, 80) == "\n  " + TICKS
+    assert placed(fit("Which leg hurts?", 2, 80), "(Use arrow keys)", 80) == "(Use arrow keys)"
+    narrow = placed(fit("Which leg hurts?", 2, 30), TICKS, 30)
+    assert narrow.startswith("\n  (Space to tick") and all(len(x) < 30 for x in narrow.split("\n"))

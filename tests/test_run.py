@@ -11,6 +11,7 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from hamstring_care.flows.session import RunOptions
+from hamstring_care.player.engine import KEY_LIST
 from tests.conftest import ROOT
 from tests.fakes import FakeClock, RecordingCues, RecordingView, ScriptedKeys
 from tests.fakes import play_on_fakes as run_routine
@@ -43,6 +44,7 @@ def test_plain_mode_when_piped_one_line_per_event(invoke):
     result = invoke("--protocols-dir", QUICK, "run", "quick", "--count-in", "0", "--no-sound")
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines() == [
+        KEY_LIST,  # once, before the first segment
         "Right leg: Roll quickly, 1 s",
         "  How: Roll.",
         "  Cue: Roll on.",
@@ -51,7 +53,7 @@ def test_plain_mode_when_piped_one_line_per_event(invoke):
         "Press a spot, 1-2 s",
         "  How: Press.",
         "Move on when the tenderness eases (Enter).",
-        "Done: 4 of 4 parts done in 0:05.",
+        "Done: 2 of 2 steps in 0:05.",
     ]
     assert "\x1b" not in result.stdout and "\a" not in result.stdout
 
@@ -82,7 +84,7 @@ def test_session_result_with_pain_scores(small_library, small_triage):
     assert data["holds_extended"] == 1
     assert data["elapsed_seconds"] == 5 + 3 * 30 + 2 * 10 + 5
     assert not data["stopped_early"]
-    assert "Done: 6 of 6 parts done in 2:00, 1 hold made longer. Pain 5 -> 3." in (
+    assert "Done: 1 of 1 step in 2:00, 1 hold made longer. Pain 5 -> 3." in (
         console.file.getvalue()
     )
 
@@ -257,11 +259,11 @@ def test_skipped_parts_are_not_done(tmp_path, small_library, small_triage):
         clock=clock, recorder=log.recorder(),
     )  # fmt: skip
     assert (result.segments_completed, result.segments_skipped) == (1, 5)
-    assert "Played: 1 of 6 parts done, 5 skipped, in 0:" in console.file.getvalue()
+    assert "Played 0 of 1 step, 1 skipped, in 0:" in console.file.getvalue()
     (saved,) = log.history.sessions()
     log.close()
     assert saved.segments_skipped == 5
-    assert session_outcome(saved).startswith("Played 1 of 6 parts, 5 skipped, 0:")
+    assert session_outcome(saved).startswith("Played 0 of 1 step, 1 skipped, 0:")
 
 
 def test_a_mistyped_id_gets_a_suggestion(invoke):
@@ -331,3 +333,80 @@ def test_the_whole_routine_bar_counts_the_plan():
     first = view.frames[0]
     assert first.routine_total == 100 + first.routine_left  # 50 after, and this routine's
     assert first.routine_left == 50 + sum(s.seconds for s in segments)
+
+
+def test_a_stop_in_the_count_in_is_no_step_done(tmp_path, library, triage_protocol):
+    """Issue 28: "Stopped because it hurt: 1 of 17 parts done" when only the 5 s get-ready
+    had run; parts counted the count-ins. Steps are counted, and no hold played is no
+    exercise: the session is saved as such."""
+    from hamstring_care.history.log import ProgressLog
+
+    clock = FakeClock()
+    log = ProgressLog.open(tmp_path, pytest.fail)
+    console = Console(file=io.StringIO(), width=100)
+    stop = str(next(i for i, c in enumerate(triage_protocol.stop_check.choices, 1)
+                    if c.disposition == "rice"))  # fmt: skip
+    result = run_routine(
+        library.get("foam-roller-and-ball"), triage_protocol, [], RunOptions(side="right"),
+        console, lambda _t: None, keys=ScriptedKeys(clock, [(6, "s"), (7, stop)]),
+        cues=RecordingCues(), view=RecordingView(), clock=clock, recorder=log.recorder(),
+    )  # fmt: skip
+    assert result.segments_completed == 1  # the get-ready
+    assert "Stopped because it hurt: 0 of 6 steps done in 0:07." in console.file.getvalue()
+    (saved,) = log.history.sessions()
+    log.close()
+    assert (saved.steps_total, saved.steps_done, saved.holds_done) == (6, 0, 0)
+    assert not saved.exercised
+
+
+def test_steps_count_each_step_once_whatever_its_holds_and_legs(library):
+    """A step is done when every one of its holds was played, on each leg."""
+    from hamstring_care.player.timeline import build, step_counts
+
+    segments = build(library.get("hamstring-stretch").steps, sides="both")
+    holds = [i for i, s in enumerate(segments) if s.kind == "work"]
+    everything = range(len(segments))
+    assert step_counts(segments, everything, ()).done == 1
+    half = step_counts(segments, [0, *holds[:3]], ())
+    assert (half.total, half.done, half.holds_done) == (1, 0, 3)
+    passed = step_counts(segments, [0], [holds[0]])
+    assert (passed.done, passed.skipped, passed.holds_done) == (0, 1, 0)
+
+
+def test_ctrl_c_saves_the_time_played_up_to_it(tmp_path, library, triage_protocol):
+    """Issue 28: "Interrupted (Ctrl-C): 1 of 17 parts, 0:05" for a routine stopped about
+    34 s in: the time saved was the last part's end, not the moment of Ctrl-C."""
+    from hamstring_care.history.log import ProgressLog
+
+    clock = FakeClock()
+    log = ProgressLog.open(tmp_path, pytest.fail)
+    with pytest.raises(KeyboardInterrupt):
+        run_routine(
+            library.get("foam-roller-and-ball"), triage_protocol, [], RunOptions(side="right"),
+            Console(file=io.StringIO(), width=100), lambda _t: None,
+            keys=ScriptedKeys(clock, [(34, "c-c")]), cues=RecordingCues(),
+            view=RecordingView(), clock=clock, recorder=log.recorder(),
+        )  # fmt: skip
+    (saved,) = log.history.sessions()
+    log.close()
+    assert saved.stop_reason == "interrupted"
+    assert saved.elapsed_seconds == pytest.approx(34)
+    assert (saved.steps_done, saved.holds_done) == (0, 0)  # 60 s the first hold: not over
+
+
+def test_hands_free_names_no_key(tmp_path):
+    """Issue 28: with no keyboard (input not a terminal) the routine runs hands-free, yet
+    said "Move on when the tenderness eases (Enter)"."""
+    import os
+    import subprocess
+    import sys
+
+    ran = subprocess.run(
+        [sys.executable, "-m", "hamstring_care", "--protocols-dir", QUICK, "run", "quick",
+         "--count-in", "0", "--no-sound"],
+        stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60,
+        env={**os.environ, "HOME": str(tmp_path), "HAMSTRING_CARE_SPEED": "20"},
+    )  # fmt: skip
+    assert ran.returncode == 0, ran.stderr
+    assert "(Enter)" not in ran.stdout and "Press Enter" not in ran.stdout
+    assert "The tenderness may ease now: the hold runs on to its end." in ran.stdout

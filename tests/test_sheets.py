@@ -14,6 +14,7 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from hamstring_care.flows.session import RunOptions
+from hamstring_care.player.engine import KEY_LIST
 from hamstring_care.prescription import Prescribed, Prescription, StepDose, content_hash
 from hamstring_care.render.content import build_sheet
 from hamstring_care.render.formats import sheet_for
@@ -536,12 +537,13 @@ def test_run_plan_plays_its_routines_and_points_to_guidance(tmp_path, invoke):
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines() == [
         "Test guidance: read it with hamstring-care protocols show rice",
+        KEY_LIST,
         "Left leg: Roll quickly, 1 s",
         "  How: Roll.",
         "  Cue: Roll on.",
         "Press a spot, 2 s",
         "  How: Press.",
-        "Done: 2 of 2 parts done in 0:03.",
+        "Done: 2 of 2 steps in 0:03.",
     ]
 
 

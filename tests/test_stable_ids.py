@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from hamstring_care.history.store import (
     FILE_NAME,
+    SCHEMA_VERSION,
     UID_TABLES,
     History,
     ProgramCheckIn,
@@ -65,7 +66,7 @@ def test_old_rows_get_their_ids_from_the_migration_and_keep_them(tmp_path):
     fill(History(tmp_path / FILE_NAME, old, version=5))  # saved by version 5: no ids
     old.close()
     with open_history(tmp_path) as history:
-        assert history.version == 6
+        assert history.version == SCHEMA_VERSION
         first = all_uids(history)
         identity = history.identity()
     assert all(len(rows) == 1 for rows in first.values()), first

@@ -52,10 +52,12 @@ ROUTES = {
         [
             (WARNING_SIGNS, NONE_OF_THESE),
             *GRADUAL,
-            ("Roll the thigh", ""),
+            ("Read the 4 steps of “Roll and press” first?", "y"),
+            ("Roll the thigh", ""),  # in the pager (here, PAGER=cat)
             ("Which leg hurts?", ENTER),  # right, the first choice
             ("Start “Roll and press” now (right leg)?", "n"),
             ("run roll-and-press --side right", ""),  # how to come back to it
+            ("Read the 1 step of “Test stretch” first?", "n"),
             ("Start “Test stretch” now (right leg)?", "n"),
         ],
         "Start it later with: hamstring-care run stretch --side right",
@@ -79,6 +81,7 @@ def test_stop_it_hurts_ends_self_care(tmp_path):
     steps = [
         (WARNING_SIGNS, NONE_OF_THESE),
         *GRADUAL,
+        ("first?", "n"),  # reading the steps
         ("Which leg hurts?", DOWN + DOWN + ENTER),  # both legs
         ("Start “Roll and press” now (both legs)?", "y"),
         ("pain now", "3" + ENTER),
@@ -141,7 +144,7 @@ def test_run_a_routine_with_keys(tmp_path):
     child.expect("Move on when the tenderness eases")
     child.send(ENTER)
     answer(child, [("How is the pain now", "2" + ENTER)])
-    child.expect(r"Done: \d+ of \d+ parts done in 0:\d\d\. Pain 4 -> 2\.")
+    child.expect(r"Done: \d+ of \d+ steps? in 0:\d\d\. Pain 4 -> 2\.")
     assert finish(child)[1] == 0
 
 
@@ -173,7 +176,7 @@ def test_run_a_plan_in_the_terminal(tmp_path):
     answer(child, [("pain now", "3" + ENTER), ("LEFT LEG", "")])
     child.expect("Press a spot")
     answer(child, [("How is the pain now", "1" + ENTER)])
-    child.expect(r"Done: 4 of 4 parts done in 0:0\d\. Pain 3 -> 1\.")
+    child.expect(r"Done: \d+ of \d+ steps? in 0:0\d\. Pain 3 -> 1\.")
     output, status = finish(child)
     assert status == 0
     assert "RIGHT LEG" not in output

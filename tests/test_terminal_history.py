@@ -57,7 +57,7 @@ def test_a_session_run_in_the_terminal_shows_in_history_then_is_forgotten(
     shown, status = finish(spawn_history(tmp_path))
     shown = re.sub(r"\x1b\[[0-9;]*m", "", shown)
     assert status == 0, shown
-    assert re.search(r"waits, both legs +Done: (\d) of \1 parts, 0:0\d +4 -> 2", shown)
+    assert re.search(r"waits +Done: (\d) of \1 steps?, 0:0\d +4 -> 2\s+both legs", shown)
 
     child = spawn_history(tmp_path, "forget", "--all")
     answer(child, [("Delete 1 session and 0 checks? This cannot be undone.", "y")])
@@ -93,7 +93,13 @@ def test_recheck_opens_the_guided_check_after_rice(tmp_path):
     # A check of an older triage re-checked: only the answers both have are compared.
     answer(child, [(WARNING_SIGNS, NONE_OF_THESE), *GRADUAL])
     child.expect("Your answers have improved since last time.")
-    steps = [("Which leg hurts?", ENTER), ("Start “Roll and press", "n"), ("Test stretch”", "n")]
+    steps = [
+        ("first?", "n"),  # reading the steps
+        ("Which leg hurts?", ENTER),
+        ("Start “Roll and press", "n"),
+        ("Test stretch” first?", "n"),
+        ("Start “Test stretch”", "n"),
+    ]
     answer(child, steps)
     assert finish(child)[1] == 0
     with open_history(data()) as history:

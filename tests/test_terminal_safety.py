@@ -41,6 +41,7 @@ def stopped_with_a_pop(tmp_path) -> str:
         [
             ("Do any of these apply", NONE_OF_THESE),
             *BUNDLED_GRADUAL,
+            ("first?", "n"),  # reading the steps
             ("Which leg hurts?", ENTER),
             ("Start “Foam roller and ball self-massage” now", "y"),
             ("pain now", ENTER),

@@ -92,3 +92,71 @@ def test_the_range_hint_shows_once():
     view.message = RANGE_HINT  # the engine announces it, and the frame says it is reached
     text = words(shown(view, frame, 100))
     assert text.count("Move on when the tenderness eases") == 1
+
+
+def digit_rows(lines: list[str]) -> list[str]:
+    """The rows of the big digits as drawn, cut to the block (inside the panel's border)."""
+    rows = [line.strip().strip("│") for line in lines if "█" in line and "━" not in line]
+    rows = [r for r in rows if set(r.strip()) <= {"█", " "}]
+    left = min(len(r) - len(r.lstrip()) for r in rows)
+    return [r[left:].rstrip() for r in rows]
+
+
+@pytest.mark.parametrize("seconds", [5, 2, 6, 16, 25, 62])
+@pytest.mark.parametrize("width", [60, 80, 120])
+def test_the_big_digits_are_drawn_as_the_font_has_them(seconds, width):
+    """Issue 28: each row was centred on its own after Rich stripped its trailing spaces,
+    so 2, 5 and 6 came out mirrored or skewed; the count-in's first number (5) included."""
+    from hamstring_care.player.view import big, clock_text
+
+    console = Console(file=io.StringIO(), width=width, height=40, force_terminal=True)
+    view = LiveView(console, TITLE)
+    count_in = frames(STEPS)[0]
+    assert count_in.segment.kind == "get_ready"
+    count_in.seconds_left = seconds
+    expected = big(clock_text(seconds)).split("\n")
+    left = min(len(row) - len(row.lstrip()) for row in expected)
+    assert digit_rows(shown(view, count_in, width)) == [row[left:].rstrip() for row in expected]
+
+
+@pytest.mark.parametrize(("width", "keys"), [(40, "? keys"), (60, "? all keys"), (80, "b back")])
+def test_the_key_bar_says_how_to_see_every_key(width, keys):
+    """Issue 28: at 60 columns the key bar dropped b and +/- with no way to learn them."""
+    console = Console(file=io.StringIO(), width=width, height=24, force_terminal=True)
+    view = LiveView(console, TITLE)
+    frame = frames(STEPS)[1]
+    text = words(shown(view, frame, width))
+    assert keys in text and "s stop" in text
+    if "?" not in keys:
+        assert "+/- 5 s" in text and "n next" in text
+
+
+def test_plain_mode_lists_the_keys_once_and_says_the_time_left_at_fixed_points():
+    from hamstring_care.player.view import PlainView, time_marks
+
+    out = io.StringIO()
+    view = PlainView(out, "Keys: ...")
+    for frame in frames(STEPS)[:2]:  # a get-ready, a 60 s hold
+        view.segment(frame.segment)
+        for left in range(frame.segment.seconds, 0, -1):
+            frame.seconds_left = left
+            view.frame(frame)
+    lines = out.getvalue().splitlines()
+    assert lines.count("Keys: ...") == 1 and lines[0] == "Keys: ..."
+    assert [line for line in lines if line.endswith("s left")] == ["  30 s left", "  10 s left"]
+    assert time_marks(5) == [] and time_marks(120) == [90, 60, 30, 10]
+
+
+def test_plain_mode_wraps_between_words_on_a_terminal_and_never_in_a_pipe():
+    """Issue 28: on a terminal, --plain lines broke mid-word ("E / nter"); a pipe or a log
+    keeps one line per event, for screen readers and tools."""
+    from hamstring_care.player.view import PlainView
+
+    line = "Keys: Space pause · n next · b back · + or - this hold 5 s longer or shorter · Enter"
+    on_terminal, piped = io.StringIO(), io.StringIO()
+    PlainView(on_terminal, width=40).event(line)
+    PlainView(piped).event(line)
+    assert piped.getvalue() == line + "\n"
+    rows = on_terminal.getvalue().splitlines()
+    assert len(rows) > 1 and all(len(row) < 40 for row in rows)
+    assert " ".join(row.strip() for row in rows) == line

@@ -91,8 +91,11 @@ def _usage_line(error: Any) -> str:
     message = message.replace("Invalid value for ", "").rstrip(".")
     message = re.sub(r"^'(-[^']+)'", r"\1", message)  # '--side': ... -> --side: ...
     message = _choices_in_words(message)
-    command = error.ctx.command_path if error.ctx is not None else "hamstring-care"
-    return f"{command}: {message} (see {command} --help)"
+    from hamstring_care.words import PROGRAM, command_name
+
+    command = error.ctx.command_path if error.ctx is not None else PROGRAM
+    as_run = command_name() + command.removeprefix(PROGRAM)
+    return f"{command}: {message} (see {as_run} --help)"
 
 
 def _choices_in_words(message: str) -> str:

@@ -34,12 +34,23 @@ if TYPE_CHECKING:
 
 @app.command()
 @error_boundary
-def start(ctx: typer.Context) -> None:
+def start(
+    ctx: typer.Context,
+    plain: Annotated[
+        bool,
+        typer.Option(
+            "--plain",
+            help="Numbered questions answered by typing a line, plain text, no boxes: for "
+            "screen readers and pipes (also on TERM=dumb).",
+        ),
+    ] = False,
+) -> None:
     """Run the guided check: warning signs, a few questions, then what to do next.
 
     After a RICE result, the next start (48 hours on) is a re-check that compares answers.
     """
     env = env_of(ctx)
+    env.plain_check = env.plain_check or plain
     check_then(env, env.library())
 
 
@@ -111,14 +122,17 @@ def triage_command(
         shown = result_text(result_content(result, protocol))
         typer.echo("\n".join([*([note] if note else []), shown, *nexts]))
         return
-    from hamstring_care.render.terminal import result_panel
+    from hamstring_care.flows import screen
+    from hamstring_care.render.content import result_content
 
     console = env.out()
     if note:
         console.print(note, style="dim", markup=False)
-    console.print(result_panel(result, protocol))
+    content = result_content(result, protocol)
+    printed = screen.show_result(env, content)
     for line in nexts:
         console.print(line, markup=False)
+    screen.keep_in_sight(env, content, printed + len(nexts))
 
 
 @app.command("run")

@@ -8,6 +8,7 @@ wrong one is refused with a clear error when the command runs.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -101,4 +102,13 @@ def complete_plans(incomplete: str) -> list[str]:
             found.append(shown + "/")
         elif child.suffix in (".yaml", ".yml"):
             found.append(shown)
+    if len(found) == 1 and found[0].endswith("/") and _shell_completes_paths():
+        # bash and zsh put a space after a lone answer ("plans/ "), which ends the word:
+        # with none, they complete the path themselves, a folder without the space.
+        return []
     return found
+
+
+def _shell_completes_paths() -> bool:
+    """Bash and zsh fall back to their own path completion when given nothing (fish not)."""
+    return os.environ.get("_HAMSTRING_CARE_COMPLETE") in ("complete_bash", "complete_zsh")

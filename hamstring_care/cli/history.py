@@ -30,6 +30,7 @@ from hamstring_care.words import count
 if TYPE_CHECKING:
     from hamstring_care.context import Environment
     from hamstring_care.history.store import History
+    from hamstring_care.source.library import Library
 
 
 @history_app.callback()
@@ -64,15 +65,35 @@ def history_command(
             return
         from hamstring_care.history.view import history_view
 
-        env.out().print(history_view(records, env.library().triage(), None))
+        library = env.library()
+        titles = stage_titles(library, [run.program_id for run in history.program_runs()])
+        env.out().print(history_view(records, library.triage(), None, env.program, titles))
 
 
-def _nothing_saved(env: Environment) -> str:
+def stage_titles(library: Library, program_ids: list[str]) -> dict[str, str]:
+    """The stage names of these programs, by stage id (a program that cannot be read: none)."""
+    from hamstring_care.errors import HamstringCareError
+    from hamstring_care.models import ProgramProtocol
+
+    titles: dict[str, str] = {}
+    for pid in dict.fromkeys(program_ids):
+        try:
+            program = library.get(pid) if pid in library.entries() else None
+        except HamstringCareError:
+            program = None
+        if isinstance(program, ProgramProtocol):
+            titles.update({stage.id: stage.title for stage in program.stages})
+    return titles
+
+
+def _nothing_saved(env: Environment, found: Path | None = None) -> str:
+    """Said, exit 0, when there is nothing to show: no history file, or an empty one."""
     from hamstring_care.history.folder import FILE_NAME
 
     path = visible(str(env.history_folder() / FILE_NAME))
+    where = f"in {visible(str(found))}" if found is not None else f"(no {path})"
     return (
-        f"Nothing saved yet (no {path}). Run `{env.program}` for a check, "
+        f"Nothing saved yet {where}. Run `{env.program}` for a check, "
         f"or `{env.program} run ROUTINE`."
     )
 
@@ -121,11 +142,15 @@ def history_chart(
         rule = env.library().triage().follow_up.not_improving
         if as_json:  # data, whatever the terminal's width: the days asked for, else 4 weeks
             shown = days or JSON_CHART_DAYS
-            data = chart_data(history, rule, env.now(), None, AXIS + 3 * shown, shown)
+            # Room for four columns a day, as a chart with a program's column takes.
+            data = chart_data(history, rule, env.now(), None, AXIS + 4 * shown, shown)
             print_json(shapes.chart(data, env.now().astimezone().date()))
             return
         from hamstring_care.history.view import chart_view
 
+        if not history.counts().any:  # an empty chart says less than history does
+            typer.echo(_nothing_saved(env, history.path))
+            return
         console = env.out()
         data = chart_data(history, rule, env.now(), None, console.width, days)
         console.print(chart_view(data, console.width))

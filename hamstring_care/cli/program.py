@@ -12,12 +12,12 @@ from hamstring_care.cli.completion import complete_plans, complete_programs
 from hamstring_care.cli.options import (
     ForceOption,
     JsonOption,
-    SideOption,
     print_json,
     status,
     write_output,
 )
 from hamstring_care.sanitize import visible
+from hamstring_care.vocab import Side
 
 
 @program_app.command("start")
@@ -32,7 +32,13 @@ def program_start(
             autocompletion=complete_programs,
         ),
     ] = None,
-    side: SideOption = None,
+    side: Annotated[
+        Optional[Side],  # noqa: UP045
+        typer.Option(
+            "--side",
+            help="Which leg. [default: the leg chosen at your last check, else both]",
+        ),
+    ] = None,
     stage: Annotated[
         Optional[str],  # noqa: UP045
         typer.Option(metavar="STAGE", help="Start at this stage (a clinician's choice)."),

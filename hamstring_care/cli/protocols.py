@@ -38,7 +38,7 @@ def protocols_list(ctx: typer.Context, as_json: JsonOption = False) -> None:
         try:
             rows.append((entry, library.get(entry.id), None))
         except HamstringCareError:
-            rows.append((entry, None, "run `hamstring-care protocols validate`"))
+            rows.append((entry, None, f"run `{env.program} protocols validate`"))
     if as_json:
         print_json(shapes.protocol_list(rows))
         return
@@ -177,8 +177,8 @@ def protocols_new(
     library = env.library()
     in_use = any(path.parent.resolve() == folder.resolve() for folder in library.dirs)
     folder = display_name(path.parent)
-    program = "hamstring-care" if in_use else f"hamstring-care --protocols-dir {folder}"
-    status(f"  Check it:  hamstring-care protocols validate {shown}")
+    program = env.program if in_use else f"{env.program} --protocols-dir {folder}"
+    status(f"  Check it:  {env.program} protocols validate {shown}")
     if kind is StarterKind.routine:
         status(f"  Try it:    {program} run {pid}")
     else:

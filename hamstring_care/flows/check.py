@@ -11,14 +11,17 @@ import contextlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from rich.text import Text
+
 from hamstring_care.asking import BACK, Asker
 from hamstring_care.dates import time_label
 from hamstring_care.flows import safety as said
+from hamstring_care.flows import screen
 from hamstring_care.flows.session import RunOptions, ends_self_care, session_with_log
 from hamstring_care.history import progress, view
-from hamstring_care.models import RoutineProtocol
+from hamstring_care.models import ProgramProtocol, RoutineProtocol
 from hamstring_care.render import terminal
-from hamstring_care.render.content import Citations, block_for, describe_answer
+from hamstring_care.render.content import Citations, block_for, describe_answer, result_content
 from hamstring_care.safety import Offer
 from hamstring_care.tailoring import tailor
 from hamstring_care.triage import applicable, decide, evaluate, resolve, triage
@@ -198,15 +201,18 @@ def guided_check(env: Environment, library: Library) -> CheckOutcome:
         said.check_clock(state, env.recorded(), protocol)
         opening = progress.recheck_due(last, env.now(), protocol.follow_up.recheck)
         where = said.last_advice(state, protocol)
-        if where and not opening:
-            console.print(where, markup=False)
-        if opening:
-            console.print(opening, style="bold", markup=False)
         note = library.override_note("triage")
-        if note:
-            console.print(note, style="dim", markup=False)
-        console.print(terminal.notice(protocol))
-        flags = asker.red_flags(protocol.red_flags)  # before anything else, every time
+        above = [
+            *([Text(where)] if where and not opening else []),
+            *([Text(opening, style="bold")] if opening else []),
+            *([Text(note, style="dim")] if note else []),
+            terminal.notice(protocol) if not env.plain_text else Text(_notice_text(protocol)),
+        ]
+        rows = sum(len(console.render_lines(part, pad=False)) for part in above)
+        for part in above:
+            console.print(part)
+        # Before anything else, every time; what was just said stays in sight above it.
+        flags = asker.red_flags(protocol.red_flags, in_sight=rows)
         offers = not opening and not flags and state.allows(Offer.ROUTINE)
         choice = _what_now(env, library, last, log) if offers else "new"
         if choice == "today":
@@ -226,11 +232,14 @@ def guided_check(env: Environment, library: Library) -> CheckOutcome:
         saved = log.save_triage(result, recheck_of=previous.id if previous else None)
         citations = Citations()  # one numbering for the result and what follows it
         console.print()
-        console.print(terminal.result_panel(result, protocol, citations))
+        content = result_content(result, protocol, citations)
+        printed = screen.show_result(env, content)
         if previous is not None:
-            _compare(env, protocol, previous, result)
+            printed += _compare(env, protocol, previous, result)
+        screen.keep_in_sight(env, content, printed)  # the level and what to do now
         leg = last.side if last else None  # the leg chosen last time
         follow(env, result, library, citations, log, saved, leg)
+        _offer_program(env, library, result, log)
         due = progress.recheck_from(result.disposition, env.now(), protocol.follow_up.recheck)
         if due is not None and saved is not None:
             console.print(
@@ -239,6 +248,30 @@ def guided_check(env: Environment, library: Library) -> CheckOutcome:
                 markup=False,
             )
     return CheckOutcome(result)
+
+
+def _offer_program(
+    env: Environment, library: Library, result: TriageResult, log: ProgressLog
+) -> None:
+    """After a self-care result for a sudden strain (a runner's, a player's), the way back.
+
+    One line with the command, as a routine declined gets, once the routines are done with:
+    only when the newest advice (a stop included) allows a program and none is under way.
+    """
+    if result.answers.get("onset") != "sudden" or log.active_program() is not None:
+        return
+    if not log.safety().allows(Offer.PROGRAM_START):
+        return
+    programs = library.of_kind(ProgramProtocol)
+    if not programs:
+        return
+    program = library.get(programs[0], ProgramProtocol)
+    env.out().print()
+    env.out().print(
+        f"Back to running or sport after this strain? {program.title} takes you there in "
+        f"stages, from your answers day by day: {env.program} program start {program.id}",
+        markup=False,
+    )
 
 
 def _what_now(
@@ -316,13 +349,15 @@ def _offer(
 
 def _compare(
     env: Environment, protocol: TriageProtocol, then: TriageRecord, result: TriageResult
-) -> None:
-
+) -> int:
+    """Then and now, answer by answer; returns the rows it took."""
     changes = progress.compare_answers(protocol, then.answers, result.answers)
     console = env.out()
+    table = view.recheck_comparison(changes, then, result.disposition, protocol, None)
     console.print()
-    console.print(view.recheck_comparison(changes, then, result.disposition, protocol, None))
+    console.print(table)
     console.print()
+    return screen.rows(console, table) + 2
 
 
 def follow(
@@ -330,28 +365,30 @@ def follow(
     result: TriageResult,
     library: Library,
     citations: Citations,
-    log: ProgressLog | None = None,
+    log: ProgressLog,
     triage_id: int | None = None,
     leg: Side | None = None,
 ) -> None:
-    """Hand over to what the result recommends: guidance in full; routines shown, then offered.
+    """Hand over to what the result recommends: guidance, routines offered, to read first.
 
-    Before the first routine is offered, the leg is asked (the last check's answer is
-    offered first) and kept with the check. A routine declined gets the command that starts
-    it later. Once a routine is stopped because it hurt and the stop check routes to RICE
-    or a clinician, self-care ends there: no further routine is shown or offered.
+    Long text never goes in front of the result: guidance and each routine's steps are
+    offered to read (in a pager on a terminal). Before the first routine is offered, the
+    leg is asked (the last check's answer is offered first) and kept with the check. A
+    routine declined gets the command that starts it later. Once a routine is stopped
+    because it hurt and the stop check routes to RICE or a clinician, self-care ends there:
+    no further routine is shown or offered.
     """
     protocol = library.triage()
     console = env.out()
+    asker = env.asker()
     side: Side | None = None
+    paged = "" if env.plain_text else " (in a pager: q comes back here)"
     for pid in result.protocols:
         recommended = library.get(pid)
         if not isinstance(recommended, RoutineProtocol):
             # Guidance runs long (RICE is some 60 lines): on request, not under the result.
-            if log is None or env.asker().confirm(
-                f"Read “{recommended.title}” now?", key=Ask.READ_GUIDANCE
-            ):
-                console.print(terminal.block_view(block_for(recommended, citations)))
+            if asker.confirm(f"Read “{recommended.title}” now?{paged}", key=Ask.READ_GUIDANCE):
+                screen.page(env, block_for(recommended, citations))
             console.print(
                 f"Read it any time with: {env.program} protocols show {pid}", markup=False
             )
@@ -359,14 +396,21 @@ def follow(
         tailored = tailor(recommended, protocol, result.cautions)
         if not tailored.steps:
             continue
-        console.print(terminal.block_view(block_for(tailored, citations)))
-        if log is None:
-            continue
+        steps = count(len(tailored.steps), "step")
+        if asker.confirm(
+            f"Read the {steps} of “{recommended.title}” first?{paged}", key=Ask.READ_ROUTINE
+        ):
+            screen.page(env, block_for(tailored, citations))
         if side is None:
             side = _ask_leg(env, leg)
             log.remember_side(triage_id, side)
         if _offer(env, recommended, protocol, result.cautions, side, log, triage_id):
             return
+
+
+def _notice_text(protocol: TriageProtocol) -> str:
+    """The notice as plain lines: its title, then its text (no box for a screen reader)."""
+    return f"{protocol.title}\n{protocol.notice}"
 
 
 def _ask_leg(env: Environment, remembered: Side | None) -> Side:

@@ -23,16 +23,14 @@ from hamstring_care.errors import (
     UnknownProtocolError,
     UsageError,
 )
-from hamstring_care.flows import safety
+from hamstring_care.flows import safety, screen
 from hamstring_care.flows.session import RunOptions, session_with_log
 from hamstring_care.history.store import open_history
 from hamstring_care.models import Item, ProgramProtocol, RoutineProtocol
 from hamstring_care.progression import CheckIn, Decision, State, earliest, replay
 from hamstring_care.records import ProgramCheckIn, ProgramRun, ProgramStop
 from hamstring_care.render import ics
-from hamstring_care.render.content import ResultContent, disposition_content, stage_criteria
-from hamstring_care.render.terminal import result_view
-from hamstring_care.render.text import result_text
+from hamstring_care.render.content import disposition_content, stage_criteria
 from hamstring_care.safety import Offer, SafetyState, safety_state
 from hamstring_care.sanitize import visible
 from hamstring_care.source.library import load_plan
@@ -259,6 +257,15 @@ def _say_started(
         f"{program.pain_limit} out of 10, and back to usual by the next morning.",
         markup=False,
     )
+    start = next(i for i, s in enumerate(program.stages) if s.id == first.id)
+    quickest = sum(stage.move_on_after for stage in program.stages[start:-1])
+    if quickest:
+        # No typical time is known for a person: the least the stages' own rules allow.
+        out.print(
+            f"At the quickest, {quickest} days of good check-ins to the last stage; a bad "
+            "day, a break, or a stage's earliest day after the injury (below) makes it longer.",
+            markup=False,
+        )
     for stage in program.stages:
         floor = earliest(stage.earliest_day, run.onset_day)
         if floor is not None and floor > today(env):
@@ -543,24 +550,17 @@ def _stopped(
         sources=program.rules.stop.sources,
         practice=program.rules.stop.practice,
     )
-    _show_result(env, disposition_content(level, triage, because=because, sources=program.sources))
+    content = disposition_content(level, triage, because=because, sources=program.sources)
+    printed = screen.show_result(env, content)
     env.out().print(
         f"{program.title} has stopped. {safety.way_back(env.program)}", style="bold", markup=False
     )
     env.out().print(f"Read this again with: {env.program} advice", markup=False)
+    screen.keep_in_sight(env, content, printed + 2)
     check_now = env.can_ask and env.asker().confirm(
         "Start the check now?", default=True, key=Ask.START_CHECK
     )
     return DayOutcome(None, check_now=check_now)
-
-
-def _show_result(env: Environment, content: object) -> None:
-
-    assert isinstance(content, ResultContent)
-    if env.plain_text:
-        env.out().print(result_text(content), markup=False)
-    else:
-        env.out().print(result_view(content))
 
 
 def _not_under_way(env: Environment, library: Library, history: History, state: SafetyState) -> str:
@@ -665,7 +665,7 @@ def _todays_dose(
         {
             s.started_at.astimezone().date()
             for s in log.sessions_of(routine.id, since=run.started_at)
-            if s.segments_completed and s.started_at.astimezone().date() < on
+            if s.exercised and s.started_at.astimezone().date() < on
         }
     )
     week = (
@@ -790,9 +790,9 @@ def status(env: Environment, library: Library) -> State | None:
                   markup=False)  # fmt: skip
     if where.last is not None:
         last = where.last
+        decided = last.kind.said(last.stage, last.next_stage)
         out.print(
-            f"Last decision, {day_label(last.day)}: {last.kind.words} ({last.because}; "
-            f"{last.rule}).",
+            f"Last decision, {day_label(last.day)}: {decided} ({last.because}; {last.rule}).",
             markup=False,
         )
     if where.waiting is not None:
@@ -808,7 +808,7 @@ def status(env: Environment, library: Library) -> State | None:
             said = saved.check
             name = program.stage_at(said.stage)[1].title
             pain = "-" if said.pain_during is None else said.pain_during
-            kind = (saved.decision or DecisionKind.WAITING).words
+            kind = (saved.decision or DecisionKind.WAITING).said(said.stage, saved.next_stage)
             out.print(
                 f"  {day_label(said.day):<10}  {name}: pain {pain}/10, "
                 f"{settled[said.settled]} -> {kind}",

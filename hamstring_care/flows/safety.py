@@ -12,11 +12,10 @@ from typing import TYPE_CHECKING
 
 from hamstring_care.dates import time_label
 from hamstring_care.errors import UsageError
+from hamstring_care.flows import screen
 from hamstring_care.history.store import open_history
 from hamstring_care.models import Item
 from hamstring_care.render.content import disposition_content, stop_reason
-from hamstring_care.render.terminal import result_view
-from hamstring_care.render.text import result_text
 from hamstring_care.safety import Advice, Offer, SafetyState, safety_state
 from hamstring_care.vocab import AdviceSource
 
@@ -138,15 +137,17 @@ def show_advice(env: Environment, library: Library) -> None:
     elif newest.source is AdviceSource.PROGRAM_STOP and newest.because:
         said = newest.because.removeprefix("stopped: ")
         because = Item(text=f"Back to running stopped: {said}.")
+    content = None
+    printed = 0
     if newest.level is not None and newest.source is not AdviceSource.CLEARANCE:
         content = disposition_content(newest.level, triage, because=because)
-        if env.plain_text:
-            out.print(result_text(content), markup=False)
-        else:
-            out.print(result_view(content))
+        printed = screen.show_result(env, content)
         for pid in triage.dispositions.of(newest.level).protocols:
             out.print(f"Read it in full: {env.program} protocols show {pid}", markup=False)
+            printed += 1
     elif newest.source is AdviceSource.CLEARANCE:
         out.print(newest.because, markup=False)
     if state.blocked:
         out.print(way_back(env.program), style="bold", markup=False)
+    if content is not None:
+        screen.keep_in_sight(env, content, printed + 2)

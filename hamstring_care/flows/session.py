@@ -14,16 +14,22 @@ from typing import TYPE_CHECKING, Protocol
 
 from hamstring_care.dates import minutes_seconds
 from hamstring_care.errors import UsageError
-from hamstring_care.flows import safety
+from hamstring_care.flows import safety, screen
 from hamstring_care.history.progress import trend_warning
 from hamstring_care.models import RoutineProtocol
 from hamstring_care.player import terminal
-from hamstring_care.player.engine import Cues, KeySource, Outcome, Player, View, wait_for_key
-from hamstring_care.player.timeline import build, total_seconds
+from hamstring_care.player.engine import (
+    KEY_LIST,
+    Cues,
+    KeySource,
+    Outcome,
+    Player,
+    View,
+    wait_for_key,
+)
+from hamstring_care.player.timeline import Segment, build, step_counts, total_seconds
 from hamstring_care.records import Session
 from hamstring_care.render.content import disposition_content, stop_reason
-from hamstring_care.render.terminal import disposition_panel
-from hamstring_care.render.text import result_text
 from hamstring_care.safety import Offer
 from hamstring_care.sanitize import visible
 from hamstring_care.tailoring import tailor
@@ -162,6 +168,10 @@ def play(
         side=options.side,
         started_at=env.now(),
         segments_total=len(segments),
+        steps_total=step_counts(segments, (), ()).total,
+        steps_done=0,
+        steps_skipped=0,
+        holds_done=0,
         planned_seconds=total_seconds(segments),
         clearance=options.clearance,
         pain_before=ask_pain(BEFORE)
@@ -183,7 +193,9 @@ def play(
             if plain:
                 from hamstring_care.player.view import PlainView  # noqa: PLC0415 - one of two views
 
-                view = PlainView(console.file)
+                listed = None if env.hands_free else KEY_LIST
+                width = console.width if console.is_terminal else None
+                view = PlainView(console.file, listed, width)
             else:
                 from hamstring_care.player.view import LiveView  # noqa: PLC0415 - Rich Live
 
@@ -198,18 +210,20 @@ def play(
             cues=cues,
             ask_hurts=lambda: _ask_hurts(triage, keys, shown),
             confirm_quit=lambda: _confirm_quit(keys, shown),
-            on_segment=lambda outcome: recorder.progress(_so_far(session, outcome)),
+            on_segment=lambda outcome: recorder.progress(_so_far(session, outcome, segments)),
             around=(in_plan.seconds_before, in_plan.seconds_after) if in_plan else (0, 0),
+            hands_free=env.hands_free,
         )
         try:
             outcome = player.run()
         except KeyboardInterrupt:
             player.outcome.stopped_early = True
             player.outcome.stop_reason = StopReason.INTERRUPTED
-            recorder.finished(_so_far(session, player.outcome, ended=env.now()))
+            player.outcome.elapsed_seconds = player.elapsed  # up to the Ctrl-C, not the last part
+            recorder.finished(_so_far(session, player.outcome, segments, ended=env.now()))
             raise
     # Saved as ended before the question, which may be left, or whose write may fail.
-    session = _so_far(session, outcome, ended=env.now())
+    session = _so_far(session, outcome, segments, ended=env.now())
     recorder.progress(session)
     try:
         last = in_plan is None or in_plan.number == in_plan.of
@@ -219,13 +233,10 @@ def play(
     console.print(summary(session), markup=False)
     if outcome.stop_disposition:
         stop = outcome.stop_disposition
-        because = stop_reason(triage, stop)
-        if plain:  # plain lines, no box drawing: for screen readers and pipes
-            advice = disposition_content(stop, triage, because=because)
-            console.print(result_text(advice), markup=False)
-        else:
-            console.print(disposition_panel(stop, triage, because))
+        advice = disposition_content(stop, triage, because=stop_reason(triage, stop))
+        printed = screen.show_result(env, advice, plain=plain)
         console.print(read_again(stop, triage, env.program), markup=False)
+        screen.keep_in_sight(env, advice, printed + 2, plain=plain)
     return session
 
 
@@ -233,9 +244,16 @@ def _no_answer(_text: str) -> None:
     return None
 
 
-def _so_far(session: Session, outcome: Outcome, ended: datetime | None = None) -> Session:
+def _so_far(
+    session: Session, outcome: Outcome, segments: list[Segment], ended: datetime | None = None
+) -> Session:
+    steps = step_counts(segments, outcome.completed, outcome.skipped)
     return replace(
         session,
+        steps_total=steps.total,
+        steps_done=steps.done,
+        steps_skipped=steps.skipped,
+        holds_done=steps.holds_done,
         ended_at=ended,
         segments_completed=outcome.segments_completed,
         segments_skipped=outcome.segments_skipped,
@@ -284,14 +302,15 @@ QUIT_ANSWERS = ("y", "q", "n", "enter", "escape")
 
 
 def summary(session: Session) -> str:
-    """One line saying how the session went: parts done and skipped, time, pain."""
-    done, total = session.segments_completed, session.segments_total
-    skipped = f", {session.segments_skipped} skipped," if session.segments_skipped else ""
-    how = {"hurts": "Stopped because it hurt", "quit": "Stopped early"}.get(
-        session.stop_reason or "", "Played" if session.segments_skipped else "Done"
-    )
+    """One line saying how the session went: steps done and skipped, time, pain."""
     took = minutes_seconds(session.elapsed_seconds)
-    line = f"{how}: {done} of {total} parts done{skipped} in {took}"
+    if session.stop_reason in ("hurts", "quit"):
+        how = "Stopped because it hurt" if session.stop_reason == "hurts" else "Stopped early"
+        line = f"{how}: {session.steps_words(said_done=True)} in {took}"
+    elif session.skipped:
+        line = f"Played {session.steps_words()}, in {took}"
+    else:
+        line = f"Done: {session.steps_words()} in {took}"
     if session.holds_extended:
         line += f", {count(session.holds_extended, 'hold')} made longer"
     if session.pain_before is not None and session.pain_after is not None:

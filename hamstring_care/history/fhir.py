@@ -578,9 +578,7 @@ def _session(ids: _Ids, session: Session, based_on: str | None) -> Iterator[Reso
     procedure_id = ids.of("sessions", session.id, _when(session.started_at))
     end = session.ended_at or session.updated_at or session.started_at
     done = session.ended_at is not None and not session.stopped_early
-    parts = f"{session.segments_completed} of {session.segments_total} parts done"
-    if session.segments_skipped:
-        parts += f", {session.segments_skipped} passed over"
+    parts = session.steps_words(said_done=True)  # "4 of 6 steps done, 1 skipped"
     side = known(Side, session.side)
     procedure: Resource = {
         "resourceType": "Procedure",

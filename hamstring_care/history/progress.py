@@ -16,6 +16,7 @@ from hamstring_care.vocab import RED_FLAGS, Disposition
 
 if TYPE_CHECKING:
     from hamstring_care.models import NotImproving, Recheck, TriageProtocol
+    from hamstring_care.progression import CheckIn
     from hamstring_care.records import Session, TriageRecord
 
 NUMBER_WORDS = ("", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine")
@@ -132,36 +133,62 @@ def _numbers(*values: Any) -> bool:
 
 @dataclass(frozen=True)
 class Day:
-    """One calendar day of sessions: how many, and the average pain before and after."""
+    """One calendar day: sessions and the average pain before and after.
+
+    And a program's check-ins, with their pain during the day's walk or run.
+    """
 
     day: date
     sessions: int
     pain_before: float | None
     pain_after: float | None
+    check_ins: int = 0
+    pain_during: float | None = None
+
+    @property
+    def active(self) -> int:
+        """Sessions and check-ins: what the weeks count."""
+        return self.sessions + self.check_ins
 
 
 def _mean(values: list[int]) -> float | None:
     return fmean(values) if values else None
 
 
-def daily(sessions: Iterable[Session], first: date, last: date, tz: tzinfo | None) -> list[Day]:
-    """Each day from ``first`` to ``last`` (inclusive), with that day's sessions."""
+def daily(
+    sessions: Iterable[Session],
+    first: date,
+    last: date,
+    tz: tzinfo | None,
+    check_ins: Iterable[CheckIn] = (),
+) -> list[Day]:
+    """Each day from ``first`` to ``last`` (inclusive), with that day's sessions and check-ins.
+
+    A session with no exercise done (stopped in its count-in, say) is no session here: it
+    is not counted, and its pain is not in the averages.
+    """
     by_day: dict[date, list[Session]] = {}
     for session in sessions:
         day = local_day(session.started_at, tz)
-        if first <= day <= last:
+        if first <= day <= last and session.exercised:
             by_day.setdefault(day, []).append(session)
+    checked: dict[date, list[CheckIn]] = {}
+    for check in check_ins:
+        if first <= check.day <= last:
+            checked.setdefault(check.day, []).append(check)
     out = []
     for offset in range((last - first).days + 1):
         day = first + timedelta(days=offset)
-        found = by_day.get(day, [])
-        done = [s for s in found if s.segments_completed > 0]
+        done = by_day.get(day, [])
+        said = checked.get(day, [])
         out.append(
             Day(
                 day,
                 len(done),
-                _mean([s.pain_before for s in found if s.pain_before is not None]),
-                _mean([s.pain_after for s in found if s.pain_after is not None]),
+                _mean([s.pain_before for s in done if s.pain_before is not None]),
+                _mean([s.pain_after for s in done if s.pain_after is not None]),
+                len(said),
+                _mean([c.pain_during for c in said if c.pain_during is not None]),
             )
         )
     return out
@@ -180,19 +207,25 @@ def week_start(day: date) -> date:
 
 
 def weekly(day_counts: Sequence[Day], today: date, count: int) -> list[tuple[date, int]]:
-    """Sessions in each of the last ``count`` weeks (Monday first), oldest first."""
+    """Sessions and check-ins in each of the last ``count`` weeks (Monday first).
+
+    Oldest first.
+    """
     this_week = week_start(today)
     starts = [this_week - timedelta(weeks=n) for n in range(count - 1, -1, -1)]
     totals = dict.fromkeys(starts, 0)
     for day in day_counts:
         monday = week_start(day.day)
         if monday in totals:
-            totals[monday] += day.sessions
+            totals[monday] += day.active
     return list(totals.items())
 
 
 def streak_days(starts_newest_first: Iterable[datetime], today: date, tz: tzinfo | None) -> int:
-    """Days in a row with a session, ending today (or yesterday, while today is young)."""
+    """Days in a row with a session or a check-in (their moments, newest first).
+
+    Ending today (or yesterday, while today is young).
+    """
     count = 0
     expected: date | None = None
     for moment in starts_newest_first:
@@ -242,6 +275,8 @@ def pain_trend(sessions: Iterable[Session], now: datetime, period_days: int) -> 
     for session in sessions:
         if session.pain_after is None or not start <= session.started_at <= now:
             continue
+        if not session.exercised:
+            continue  # no routine was done: its pain "after" is after nothing
         (earlier if session.started_at < middle else later).append(session.pain_after)
     if not earlier or not later:
         return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -75,16 +76,19 @@ class ChartData:
     weeks: list[tuple[date, int]]
     streak_days: int
     last_session: date | None
+    """The last day with a session (or a check-in)."""
     trend: PainTrend | None
     period_days: int
     warning: str | None
     stage_changes: dict[date, str] = field(default_factory=dict)
     """A program's decisions that changed its course, by day: move_on, step_back, stop."""
+    program: bool = False
+    """A program's check-ins are in the chart: their pain during, and their days."""
 
 
-def days_that_fit(width: int) -> int:
-    """How many days the pain chart can show in ``width`` columns (three columns a day)."""
-    return max(7, (width - AXIS) // 3)
+def days_that_fit(width: int, cell: int = 3) -> int:
+    """How many days the pain chart can show in ``width`` columns (``cell`` columns a day)."""
+    return max(7, (width - AXIS) // cell)
 
 
 def chart_data(
@@ -96,17 +100,26 @@ def chart_data(
     shown_days: int | None = None,
     week_count: int = 8,
 ) -> ChartData:
-    """Read the days, weeks, streak and trend that fit ``width`` columns."""
+    """Read the days, weeks, streak and trend that fit ``width`` columns.
+
+    A program's check-ins count too: their pain during the day (a column of its own, so a
+    day takes four columns), their days in the weeks and in the streak.
+    """
     today = local_day(now, tz)
-    count = min(shown_days or days_that_fit(width), days_that_fit(width))
+    check_ins = history.check_ins()
+    recent = today - timedelta(days=days_that_fit(width) - 1)
+    program = any(recent <= c.check.day <= today for c in check_ins)
+    fit = days_that_fit(width, 4 if program else 3)
+    count = min(shown_days or fit, fit)
     period = rule.days if rule else DEFAULT_PERIOD
     oldest = min(
         today - timedelta(days=count - 1), week_start(today) - timedelta(weeks=week_count - 1)
     )
     since = min(local_midnight(oldest, tz), now - timedelta(days=period))
     sessions = history.sessions(since=since)
-    every_day = daily(sessions, oldest, today, tz)
-    starts = history.session_starts()
+    every_day = daily(sessions, oldest, today, tz, [c.check for c in check_ins])
+    checked = sorted((c.taken_at for c in check_ins), reverse=True)
+    starts = heapq.merge(history.session_starts(), checked, reverse=True)
     last = next(starts, None)
     in_a_row = streak_days(itertools.chain([last], starts), today, tz) if last else 0
     return ChartData(
@@ -119,9 +132,12 @@ def chart_data(
         warning=trend_warning(sessions, now, rule),
         stage_changes={
             c.check.day: c.decision
-            for c in history.check_ins()
-            if c.decision in STAGE_CHANGES and oldest <= c.check.day <= today
+            for c in check_ins
+            if c.decision in STAGE_CHANGES
+            and oldest <= c.check.day <= today
+            and (c.decision, c.next_stage) != ("step_back", c.check.stage)  # at the first stage
         },
+        program=program,
     )
 
 

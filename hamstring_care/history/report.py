@@ -198,7 +198,7 @@ def _figures(summary: Summary, weeks: list[Week], years: bool) -> list[tuple[str
         for item in summary.followed.prescription.routines:
             played = [
                 s for s in summary.sessions
-                if s.routine_id == item.protocol.id and s.segments_completed > 0
+                if s.routine_id == item.protocol.id and s.exercised
             ]  # fmt: skip
             routines.append(f"{item.protocol.title}: {_played(played)}")
         if routines:
@@ -280,7 +280,7 @@ def weekly(summary: Summary) -> list[Week]:
         weeks.append(
             Week(
                 monday=monday,
-                done=sum(1 for s in counted if s.segments_completed > 0),
+                done=sum(1 for s in counted if s.exercised),
                 planned=planned,
                 paused=len(paused),
                 check_ins=sum(check_in_days.get(d, 0) for d in days),
@@ -401,7 +401,7 @@ def _stops_table(summary: Summary, find: Find, years: bool) -> Table:
         else:
             continue
         level = known(Disposition, session.stop_disposition)
-        parts = f"{session.segments_completed} of {session.segments_total} parts"
+        parts = session.steps_words()
         found.append(
             (
                 session.started_at,

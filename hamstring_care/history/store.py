@@ -57,6 +57,7 @@ from hamstring_care.vocab import (
     W,
     known,
 )
+from hamstring_care.words import command_name
 
 __all__ = [  # the records, as the store reads and writes them (records.py defines them)
     "SCHEMA_VERSION", "Counts", "History", "ProgramCheckIn", "ProgramRun", "ProgramStop",
@@ -214,6 +215,15 @@ MIGRATIONS: list[str] = [
         f"BEGIN UPDATE {table} SET uid = {NEW_UID} WHERE id = NEW.id; END;\n"
         for table in UID_TABLES
     ),
+    # 6 -> 7: a session counted in the routine's steps, as a person counts them (its parts
+    # include the count-ins): steps done and skipped, and the holds played (none: no
+    # exercise was done, and the session is no session in the chart or the streak).
+    """
+    ALTER TABLE sessions ADD COLUMN steps_total INTEGER;
+    ALTER TABLE sessions ADD COLUMN steps_done INTEGER;
+    ALTER TABLE sessions ADD COLUMN steps_skipped INTEGER;
+    ALTER TABLE sessions ADD COLUMN holds_done INTEGER;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -228,6 +238,8 @@ def moment(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
+EXERCISED = "coalesce(holds_done, segments_completed) > 0"
+"""A session with some exercise done (``Session.exercised``), as SQL."""
 RECORDED_FIRST = "recorded_at IS NOT NULL DESC, coalesce(recorded_at, {}) DESC, id DESC"
 """Newest first by the real moment saved; rows from before version 5 (none kept) are older."""
 
@@ -308,6 +320,10 @@ def _session(row: Row) -> Session:
             triage_id=_optional(_int, row, "triage_id"),
             recorded_at=_optional(_time, row, "recorded_at"),
             clearance=_optional(_text, row, "clearance"),
+            steps_total=_optional(_int, row, "steps_total"),
+            steps_done=_optional(_int, row, "steps_done"),
+            steps_skipped=_optional(_int, row, "steps_skipped"),
+            holds_done=_optional(_int, row, "holds_done"),
         )
     except ValueError as exc:
         raise UnreadableRow(f"session {row['id']!r}", str(exc)) from None
@@ -453,6 +469,14 @@ class Table:
             c.name if c.since <= version else f"{c.missing} AS {c.name}" for c in self.columns
         )
 
+    def present(self, values: dict[str, Any], version: int) -> dict[str, Any]:
+        """Only the values whose columns a file of ``version`` has.
+
+        A file is written at its own version (an older one only by the tests, to migrate).
+        """
+        have = {c.name for c in self.columns if c.since <= version}
+        return {name: value for name, value in values.items() if name in have}
+
     def selects(self) -> tuple[str, ...]:
         """Every column list a file may need, newest first (a repair tries each in turn)."""
         versions = sorted({c.since for c in self.columns} | {len(MIGRATIONS)}, reverse=True)
@@ -473,6 +497,7 @@ SESSIONS = Table(
                   "pain_before", "pain_after", "planned_seconds", "elapsed_seconds"),
         *_columns("triage_id", since=2),
         *_columns("recorded_at", "clearance", since=5),
+        *_columns("steps_total", "steps_done", "steps_skipped", "holds_done", since=7),
     ),
     _session,
 )  # fmt: skip
@@ -635,7 +660,7 @@ class History:
 
     def save_session(self, session: Session) -> int:
         """Save a session as it starts; return its id for the updates that follow."""
-        values = _session_values(session, updated_at=session.started_at)
+        values = SESSIONS.present(_session_values(session, session.started_at), self.version)
         del values["id"]
         with self._write() as db:
             return _insert(db, SESSIONS, values)
@@ -651,12 +676,15 @@ class History:
         "pain_after",
         "elapsed_seconds",
         "recorded_at",
+        "steps_done",
+        "steps_skipped",
+        "holds_done",
     )
 
     def update_session(self, session_id: int, session: Session, *, updated_at: datetime) -> None:
         """Record how far a session has got (at each segment boundary, and at its end)."""
-        values = _session_values(session, updated_at)
-        names = ["updated_at", *self.PROGRESS]
+        values = SESSIONS.present(_session_values(session, updated_at), self.version)
+        names = [n for n in ("updated_at", *self.PROGRESS) if n in values]
         sql = f"UPDATE sessions SET {', '.join(f'{n} = ?' for n in names)} WHERE id = ?"
         with self._write() as db:
             db.execute(sql, (*(values[n] for n in names), session_id))
@@ -736,7 +764,7 @@ class History:
                 if under_way != replacing:
                     raise HistoryConflictError(
                         f"{self.path}: a program is under way already (started meanwhile, in "
-                        "another window?); see: hamstring-care program status"
+                        f"another window?); see: {command_name()} program status"
                     )
                 self._end(
                     db, ProgramStop(under_way, "restarted", None, run.started_at, run.recorded_at)
@@ -838,7 +866,7 @@ class History:
                 when = _at(saved[0])
                 raise HistoryConflictError(
                     f"today's check-in is already saved{when} (another window?); "
-                    "see: hamstring-care program status"
+                    f"see: {command_name()} program status"
                 )
             check_id = self._insert_check_in(db, check)
             if stop is not None:
@@ -850,7 +878,7 @@ class History:
         if row is None or row[0] is not None:
             raise HistoryConflictError(
                 f"{self.path}: the program ended or was forgotten meanwhile (another window?); "
-                "see: hamstring-care program status"
+                f"see: {command_name()} program status"
             )
 
     def stop_with(self, check: ProgramCheckIn, stop: ProgramStop) -> int:
@@ -912,6 +940,10 @@ class History:
         return PROGRAM_RUNS.select(self.version)
 
     @property
+    def _exercised(self) -> str:
+        return EXERCISED if self.version >= 7 else "segments_completed > 0"
+
+    @property
     def _session_columns(self) -> str:
         return SESSIONS.select(self.version)
 
@@ -935,7 +967,7 @@ class History:
             if self.on_skip is not None:
                 self.on_skip(
                     f"{self.path}: {bad.what} cannot be read ({bad.reason}); left out. "
-                    "hamstring-care history repair sets it aside"
+                    f"{command_name()} history repair sets it aside"
                 )
 
     def counts(self, before: datetime | None = None) -> Counts:
@@ -982,14 +1014,13 @@ class History:
         return self._records(self._query(sql + _limit(limit), args), _session)
 
     def session_starts(self) -> Iterator[datetime]:
-        """When each session that got going (one part done or more) started, newest first.
+        """When each session with some exercise done started, newest first.
 
         Read lazily, so a streak count stops reading at its first gap.
         """
         with self._errors():
             cursor = self.connection.execute(
-                "SELECT started_at FROM sessions WHERE segments_completed > 0 "
-                "ORDER BY started_at DESC"
+                f"SELECT started_at FROM sessions WHERE {self._exercised} ORDER BY started_at DESC"
             )
         while True:
             with self._errors():
@@ -1296,7 +1327,7 @@ def translate(path: Path, error: sqlite3.Error) -> HistoryError:
         )
     return HistoryDamagedError(
         f"{path}: the history file is damaged ({text}); "
-        "move it aside and start a new one with: hamstring-care history repair"
+        f"move it aside and start a new one with: {command_name()} history repair"
     )
 
 

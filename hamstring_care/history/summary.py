@@ -246,7 +246,7 @@ def _inferred(
                 f"({more}{said} {local_day(check.taken_at).year}), with a sheet's schedule"
             )
             return Followed(Prescription(items, start, days=days), source, open_ended=True)
-    played = [s for s in sessions if s.segments_completed > 0]
+    played = [s for s in sessions if s.exercised]
     if not played:
         return None
     side = known(Side, played[-1].side) or Side.BOTH

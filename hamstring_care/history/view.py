@@ -37,9 +37,7 @@ BEFORE, AFTER = "░", "█"
 
 def session_outcome(session: Session) -> str:
     """How a session went, in a few words."""
-    parts = f"{session.segments_completed} of {session.segments_total} parts"
-    if session.segments_skipped:
-        parts += f", {session.segments_skipped} skipped"
+    parts = session.steps_words()
     took = minutes_seconds(session.elapsed_seconds)
     if session.ended_at is None:
         return f"Did not finish (closed or killed): {parts} saved"
@@ -51,7 +49,7 @@ def session_outcome(session: Session) -> str:
         return f"Interrupted (Ctrl-C): {parts}, {took}"
     if session.stop_reason is StopReason.QUIT:
         return f"Stopped early: {parts}, {took}"
-    if session.segments_skipped:
+    if session.skipped:
         return f"Played {parts}, {took}"
     return f"Done: {parts}, {took}"
 
@@ -67,28 +65,35 @@ def recent_table(
     records: Sequence[Session | TriageRecord | ProgramCheckIn],
     triage: TriageProtocol,
     tz: tzinfo | None,
+    stage_titles: Mapping[str, str] | None = None,
 ) -> Table:
-    """Sessions and checks, newest first, one row each."""
+    """Sessions, checks and check-ins, newest first, one row each.
+
+    ``stage_titles`` names a program's stages by their ids (an id is shown as it is when it
+    has none). A routine's id is never cut: the leg goes on the line under it.
+    """
+    titles = stage_titles or {}
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
     table.add_column("When", no_wrap=True)
-    table.add_column("What")
+    table.add_column("What", no_wrap=True, overflow="fold")  # an id whole, the leg under it
     table.add_column("How it went")
     table.add_column("Pain", no_wrap=True, justify="right")
     for record in records:
         if isinstance(record, Session):
             table.add_row(
                 time_label(record.started_at.astimezone(tz)),
-                Text(f"{record.routine_id}, {record.side.legs_words}"),
+                Text(f"{record.routine_id}\n{record.side.legs_words}"),
                 Text(session_outcome(record)),
                 pain_words(record.pain_before, record.pain_after),
             )
         elif isinstance(record, ProgramCheckIn):
-            decided = (record.decision or DecisionKind.WAITING).words
+            stage = record.check.stage
+            decided = (record.decision or DecisionKind.WAITING).said(stage, record.next_stage)
             pain = record.check.pain_during
             table.add_row(
                 time_label(record.taken_at.astimezone(tz)),
                 "Program",
-                Text(f"{record.check.stage}: {decided}"),
+                Text(f"{titles.get(stage, stage)}: {decided}"),
                 f"during {'-' if pain is None else pain}",
             )
         else:
@@ -108,15 +113,24 @@ def recent_table(
 
 
 STAGE_MARKS = {"move_on": "▲", "step_back": "▼", "stop": "■"}
-STAGE_LEGEND = "program: ▲ on a stage   ▼ back a stage   ■ stopped"
+CHECKED_IN = "•"
+STAGE_LEGEND = "program: • checked in   ▲ on a stage   ▼ back a stage   ■ stopped"
+DURING = "▒"
 
 
-def pain_chart(days: Sequence[Day], width: int, changes: Mapping[date, str] | None = None) -> Text:
+def pain_chart(
+    days: Sequence[Day],
+    width: int,
+    changes: Mapping[date, str] | None = None,
+    program: bool = False,
+) -> Text:
     """Daily average pain before (░) and after (█) as columns from 0 to 10.
 
-    Under the axis, the number of sessions that day (blank: none), a program's stage
-    changes (when there are any), then dates at each Monday.
+    With a ``program``, a third column a day: the check-ins' pain during the walk or run
+    (▒). Under the axis, the number of sessions that day (blank: none), a program's
+    check-ins and stage changes (when there are any), then dates at each Monday.
     """
+    cell = 4 if program else 3
     out = Text()
     for level in range(10, 0, -1):
         out.append(f"{level:>2} ┤", style="dim")
@@ -124,14 +138,20 @@ def pain_chart(days: Sequence[Day], width: int, changes: Mapping[date, str] | No
             out.append(" ")
             out.append(_bar(day.pain_before, level, BEFORE), style="cyan")
             out.append(_bar(day.pain_after, level, AFTER), style="green")
+            if program:
+                out.append(_bar(day.pain_during, level, DURING), style="magenta")
         out.append("\n")
-    out.append(" 0 └" + "───" * len(days) + "\n", style="dim")
-    counts = "".join(f" {_count(day.sessions):>2}" for day in days)
+    out.append(" 0 └" + "─" * cell * len(days) + "\n", style="dim")
+    counts = "".join(f"{_count(day.sessions):>{cell}}" for day in days)
     out.append(" n  " + counts + "\n", style="dim")
-    if changes:
-        marks = "".join(f" {STAGE_MARKS.get(changes.get(day.day, ''), ''):>2}" for day in days)
+    if changes or program:
+        found = changes or {}
+        marks = "".join(
+            f"{STAGE_MARKS.get(found.get(d.day, ''), CHECKED_IN if d.check_ins else ''):>{cell}}"
+            for d in days
+        )
         out.append(" st " + marks + "\n", style="bold")
-    out.append(_date_labels(days, width))
+    out.append(_date_labels(days, width, cell))
     return out
 
 
@@ -143,7 +163,7 @@ def _count(sessions: int) -> str:
     return "" if sessions == 0 else str(sessions) if sessions < 10 else "9+"
 
 
-def _date_labels(days: Sequence[Day], width: int) -> str:
+def _date_labels(days: Sequence[Day], width: int, cell: int = 3) -> str:
     # A label at each Monday (and the first day), where it fits without overlapping.
     end = width
     line = [" "] * end
@@ -152,7 +172,7 @@ def _date_labels(days: Sequence[Day], width: int) -> str:
         if i and day.day.weekday() != 0:
             continue
         label = day_label(day.day)[4:]  # "21 Nov"
-        at = AXIS + 1 + 3 * i  # under the day's first bar
+        at = AXIS + 1 + cell * i  # under the day's first bar
         if at < free or at + len(label) > end:
             continue
         line[at : at + len(label)] = label
@@ -175,13 +195,17 @@ def weeks_chart(weeks: Sequence[tuple[date, int]], width: int) -> Text:
     return out
 
 
-def streak_line(days_in_a_row: int, last_session: date | None) -> str:
-    """The current streak in words."""
+def streak_line(days_in_a_row: int, last_session: date | None, program: bool = False) -> str:
+    """The current streak in words.
+
+    Days in a row with a session (or, in a program, a check-in).
+    """
     if days_in_a_row:
         return f"Current streak: {days_in_a_row} day{'s' if days_in_a_row != 1 else ''} in a row."
     if last_session is None:
         return "Current streak: none yet."
-    return f"Current streak: none (last session {day_label(last_session)})."
+    last = "last session or check-in" if program else "last session"
+    return f"Current streak: none ({last} {day_label(last_session)})."
 
 
 def trend_line(trend: PainTrend | None, period_days: int) -> str:
@@ -207,19 +231,27 @@ def chart(
     warning: str | None,
     width: int,
     changes: Mapping[date, str] | None = None,
+    program: bool = False,
 ) -> RenderableType:
     """The whole chart view."""
     parts: list[RenderableType] = []
     if warning:
         parts += [Text(warning, style="bold yellow"), Text()]
     first, last = day_label(days[0].day), day_label(days[-1].day)
+    during = f"   {DURING} during the program's day" if program else ""
+    legend = f"{BEFORE} before the routine   {AFTER} after{during}   n: sessions that day"
     parts += [
         Text(f"Pain, {first} to {last}: daily average, 0 to 10", style="bold"),
-        Text(f"{BEFORE} before the routine   {AFTER} after   n: sessions that day", style="dim"),
-        *([Text(f"st: {STAGE_LEGEND}", style="dim")] if changes else []),
-        pain_chart(days, width, changes),
+        Text(legend, style="dim"),
+        *([Text(f"st: {STAGE_LEGEND}", style="dim")] if changes or program else []),
+        pain_chart(days, width, changes, program),
         Text(),
-        Text("Sessions per week (from Monday)", style="bold"),
+        Text(
+            "Sessions and program check-ins per week (from Monday)"
+            if program
+            else "Sessions per week (from Monday)",
+            style="bold",
+        ),
         weeks_chart(weeks, width),
         Text(streak),
         Text(trend),
@@ -274,22 +306,34 @@ def recheck_comparison(
 # --- whole views, from what the queries read -------------------------------------------
 
 
-def history_view(recent: Recent, triage: TriageProtocol, tz: tzinfo | None) -> RenderableType:
-    """The table of recent records, with what the log holds and where."""
+def history_view(
+    recent: Recent,
+    triage: TriageProtocol,
+    tz: tzinfo | None,
+    program: str = "hamstring-care",
+    stage_titles: Mapping[str, str] | None = None,
+) -> RenderableType:
+    """The table of recent records, with what the log holds and where.
+
+    ``program`` is the command as the user runs it, for the hints.
+    """
     counts = recent.counts
-    if not counts.sessions and not counts.triage_results:
+    if not counts.sessions and not counts.triage_results and not counts.check_ins:
         return Text(
-            f"Nothing saved yet in {recent.path}. Run `hamstring-care` for a check, "
-            "or `hamstring-care run ROUTINE`."
+            f"Nothing saved yet in {recent.path}. Run `{program}` for a check, "
+            f"or `{program} run ROUTINE`."
         )
     shown = len(recent.records)
-    total = counts.sessions + counts.triage_results
+    total = counts.sessions + counts.triage_results + counts.check_ins
     more = f" (the {shown} most recent shown; --all for every one)" if shown < total else ""
-    footer = (
-        f"{count(counts.sessions, 'session')} and {count(counts.triage_results, 'check')} "
-        f"saved in {recent.path}{more}. Trend: hamstring-care history chart"
-    )
-    return Group(recent_table(recent.records, triage, tz), Text(footer, style="dim"))
+    held = [count(counts.sessions, "session")]
+    if counts.check_ins:
+        held.append(count(counts.check_ins, "program check-in"))
+    held.append(count(counts.triage_results, "check"))
+    said = ", ".join(held[:-1]) + f" and {held[-1]}"
+    footer = f"{said} saved in {recent.path}{more}. Trend: {program} history chart"
+    table = recent_table(recent.records, triage, tz, stage_titles)
+    return Group(table, Text(footer, style="dim"))
 
 
 def chart_view(data: ChartData, width: int) -> RenderableType:
@@ -297,9 +341,10 @@ def chart_view(data: ChartData, width: int) -> RenderableType:
     return chart(
         data.days,
         data.weeks,
-        streak_line(data.streak_days, data.last_session),
+        streak_line(data.streak_days, data.last_session, data.program),
         trend_line(data.trend, data.period_days),
         data.warning,
         width,
         data.stage_changes,
+        data.program,
     )

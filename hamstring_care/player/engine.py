@@ -34,9 +34,15 @@ ACTIONS = {
     "-": "shorter",
     "s": "hurts",
     "q": "quit",
+    "?": "keys",
     "enter": "enter",
     "c-c": "interrupt",
 }
+KEY_LIST = (
+    "Keys: Space pause · n next · b back · + or - this hold 5 s longer or shorter · "
+    "Enter move on (when a hold says so) · s stop, it hurts · q quit · ? these keys"
+)
+"""Every key, said once in plain mode and on ``?``."""
 
 
 def to_next_second(left: float) -> float:
@@ -83,6 +89,8 @@ class Frame:
     range_reached: bool = False
     paused: bool = False
     message: str = ""
+    hint: str = ""
+    """What ends a range hold, said once its minimum is reached."""
 
 
 class View(Protocol):
@@ -155,12 +163,15 @@ class Player:
         confirm_quit: Callable[[], bool],
         on_segment: Callable[[Outcome], None] | None = None,
         around: tuple[int, int] = (0, 0),
+        hands_free: bool = False,
     ) -> None:
         """Set up the loop; nothing plays until ``run``.
 
         ``around`` holds the seconds of a plan's routines before and after this one, so
-        that the whole-routine bar counts the whole plan.
+        that the whole-routine bar counts the whole plan. ``hands_free``: there is no
+        keyboard (input is not a terminal), so no hint names a key.
         """
+        self.hands_free = hands_free
         self.segments = list(segments)
         self.on_segment = on_segment
         self.clock, self.keys, self.view, self.cues = clock, keys, view, cues
@@ -172,6 +183,11 @@ class Player:
         self.extension = 0.0
         self.begun = 0.0
         self.starts = 0  # counts segment starts, so a restarted segment is announced again
+
+    @property
+    def elapsed(self) -> float:
+        """Seconds since the routine began, pauses included."""
+        return self.clock.now() - self.begun
 
     # --- the loop -------------------------------------------------------------------
 
@@ -194,7 +210,7 @@ class Player:
             if reached and range_cued != self.starts:
                 range_cued = self.starts
                 self.cues.range_minimum(segment)
-                self.view.event(segment.move_on_hint)
+                self.view.event(segment.hint(self.hands_free))
             self.view.frame(self._frame(now, deadline, reached))
             for key in self.keys.wait(self._next_wake(now, deadline, segment)):
                 if self._handle(ACTIONS.get(key), segment, reached):
@@ -226,6 +242,7 @@ class Player:
             routine_total=self.outcome.planned_seconds + sum(self.around),
             next_up=next_up(self.segments, self.index),
             range_reached=reached,
+            hint=segment.hint(self.hands_free),
         )
 
     def _complete(self, next_start: float) -> None:
@@ -264,11 +281,15 @@ class Player:
         elif action == "longer":
             self.extension += STEP_SECONDS
             self._count_lengthened()
+            self._said_length(f"{STEP_SECONDS} s longer", segment, now)
         elif action == "shorter":
             # Never shorter than one second from now.
             floor = now - self.started + 1 - segment.seconds
             self.extension = max(self.extension - STEP_SECONDS, floor)
             self._count_lengthened()
+            self._said_length(f"{STEP_SECONDS} s shorter", segment, now)
+        elif action == "keys":
+            self.view.event(KEY_LIST)
         elif action == "enter" and (reached or segment.kind != "work"):
             self._complete(next_start=now)
             return True
@@ -280,6 +301,12 @@ class Player:
         elif action == "quit":
             return self._hold_still(self._quit)
         return False
+
+    def _said_length(self, change: str, segment: Segment, now: float) -> None:
+        # The hold's whole length: it stays true on the panel while the clock runs on (the
+        # time left would not), and a "-" held at its one-second floor says what it did.
+        whole = math.ceil(segment.seconds + self.extension - EPSILON)
+        self.view.event(f"{change}: this hold is now {whole} s.")
 
     def _count_lengthened(self) -> None:
         # "Holds made longer" is the net of + and -: + then - - leaves none longer.
@@ -298,10 +325,11 @@ class Player:
         return stop
 
     def _stop_it_hurts(self) -> bool:
-        self.view.event("Stopped: it hurts.")
+        # "Stopped" only once the answer stops it: "No: carry on" goes on playing.
         disposition = self.ask_hurts()
         if disposition is None:
             return False
+        self.view.event("Stopped: it hurts.")
         self._stop(StopReason.HURTS, disposition)
         return True
 

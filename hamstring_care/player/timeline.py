@@ -7,7 +7,7 @@ time and "next up" come from this list, and so does everything the player shows.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 SegmentKind = Literal["get_ready", "work", "rest", "switch_sides"]
 RANGE_HINT = "Move on when the tenderness eases (Enter)."
 SET_HINT = "Press Enter when the set is done."
+RANGE_HINT_HANDS_FREE = "The tenderness may ease now: the hold runs on to its end."
+SET_HINT_HANDS_FREE = "The set runs on to the end of its time."
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,12 @@ class Segment:
     def move_on_hint(self) -> str:
         """Said once a range hold's minimum is reached: what ends it."""
         return SET_HINT if self.step.reps else RANGE_HINT
+
+    def hint(self, hands_free: bool = False) -> str:
+        """``move_on_hint``; hands-free (no keyboard), what happens without a key."""
+        if not hands_free:
+            return self.move_on_hint
+        return SET_HINT_HANDS_FREE if self.step.reps else RANGE_HINT_HANDS_FREE
 
     @property
     def heading(self) -> str:
@@ -110,6 +118,37 @@ def build(
                     segments.append(Segment("rest", step_no, step, leg, rep, rest, rest))
                 segments.append(Segment("work", step_no, step, leg, rep, high, low))
     return segments
+
+
+@dataclass(frozen=True)
+class StepCounts:
+    """A session counted in the routine's steps, as a person counts it.
+
+    Not in its segments: the count-ins, rests and switches between legs are not steps.
+    """
+
+    total: int
+    done: int
+    """Steps whose every hold was played to its end (or moved on from with Enter)."""
+    skipped: int
+    """Steps not done of which a hold was passed over with ``n``."""
+    holds_done: int
+    """Holds (work segments) played: none means no exercise was done at all."""
+
+
+def step_counts(
+    segments: Sequence[Segment], completed: Iterable[int], skipped: Iterable[int]
+) -> StepCounts:
+    """How many steps were done and skipped, from the segments completed and skipped."""
+    done_segments, skipped_segments = set(completed), set(skipped)
+    holds: dict[int, list[int]] = {}
+    for index, segment in enumerate(segments):
+        if segment.kind == "work":
+            holds.setdefault(segment.step_no, []).append(index)
+    done = {n for n, held in holds.items() if all(i in done_segments for i in held)}
+    passed = {n for n, held in holds.items() if n not in done and skipped_segments & set(held)}
+    played = sum(1 for held in holds.values() for i in held if i in done_segments)
+    return StepCounts(len(holds), len(done), len(passed), played)
 
 
 def total_seconds(segments: Sequence[Segment]) -> int:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import textwrap
 from types import TracebackType
 from typing import IO
 
+from rich.align import Align
 from rich.console import Console, Group, RenderableType
 from rich.constrain import Constrain
 from rich.live import Live
@@ -16,11 +18,13 @@ from rich.text import Text
 from hamstring_care.player.engine import Frame
 from hamstring_care.player.timeline import Segment
 
-# The key help, longest first: the widest that fits the panel's border is shown.
+# The key help, longest first: the widest that fits the panel's border is shown; those
+# that leave keys out say how to see them all ("?").
 KEY_HELPS = (
     "Space pause · n next · b back · +/- 5 s · s stop, it hurts · q quit",
-    "Space pause · n next · s stop, it hurts · q quit",
-    "Space pause · s stop · q quit",
+    "Space pause · s stop, it hurts · q quit · ? all keys",
+    "s stop, it hurts · q quit · ? keys",
+    "s stop · q quit · ? keys",
 )
 KEY_HELP = KEY_HELPS[0]
 
@@ -51,19 +55,52 @@ def left_text(seconds: int) -> str:
 
 
 def big(text: str) -> str:
-    """Draw digits in the block font, five rows high."""
+    """Draw digits in the block font, five rows high (every row as wide as the others)."""
     return "\n".join("  ".join(FONT[c][row] for c in text) for row in range(5))
 
 
-class PlainView:
-    """One line per event, no cursor movement: for screen readers, pipes and logs."""
+def big_block(text: str) -> RenderableType:
+    """The big digits centred as one block, with a blank line above and below.
 
-    def __init__(self, out: IO[str]) -> None:
+    Centred row by row, a row ending in spaces (the 5's "█  ") would lose them and move
+    right: the block is centred whole, each row as wide as the widest.
+    """
+    digits = Text(big(text), style="bold", justify="left", no_wrap=True, end="")
+    return Group(Text(), Align.center(digits), Text())
+
+
+def time_marks(seconds: int) -> list[int]:
+    """The seconds left at which plain mode says so.
+
+    Every half minute, and 10 s before the end of a hold of 20 s or more (never at its very
+    start).
+    """
+    marks = [left for left in range(30, seconds, 30) if seconds - left >= 5]
+    return sorted({*marks, *([10] if seconds >= 20 else [])}, reverse=True)
+
+
+class PlainView:
+    """One line per event, no cursor movement: for screen readers, pipes and logs.
+
+    The keys are listed once, before the first segment (``keys``: none when there is no
+    keyboard), and the time left is said at fixed points (``time_marks``), not every second.
+    """
+
+    def __init__(self, out: IO[str], keys: str | None = None, width: int | None = None) -> None:
         self.out = out
+        self.width = width
+        """On a terminal, its width: lines wrap between words there, never mid-word. Pipes
+        and logs (None) keep one line per event."""
         self.step_no = 0
+        self.keys = keys
+        self.marks: list[int] = []
 
     def frame(self, frame: Frame) -> None:
-        """Plain mode draws no frames."""
+        """Say the time left when it passes one of the segment's marks."""
+        said = [m for m in self.marks if frame.seconds_left <= m]
+        if said:
+            self.marks = [m for m in self.marks if m not in said]
+            self.event(f"  {min(said)} s left")
 
     def segment(self, segment: Segment) -> None:
         """Announce a new segment on its own line.
@@ -71,6 +108,10 @@ class PlainView:
         A new step also gets its instruction and cue, each on a line of its own: the live
         panel shows them, and a screen reader reads these.
         """
+        if self.keys is not None:
+            self.event(self.keys)
+            self.keys = None
+        self.marks = time_marks(segment.seconds) if segment.kind == "work" else []
         self.event(segment.describe())
         if segment.step_no != self.step_no and segment.kind in ("get_ready", "work"):
             self.step_no = segment.step_no
@@ -79,7 +120,13 @@ class PlainView:
                 self.event(f"  Cue: {segment.step.cue}")
 
     def event(self, text: str) -> None:
-        """Write the event on a line of its own."""
+        """Write the event on a line of its own (wrapped between words on a terminal)."""
+        if self.width:
+            indent = " " * (len(text) - len(text.lstrip()) + 2)
+            text = "\n".join(
+                textwrap.wrap(text, self.width - 1, subsequent_indent=indent,
+                              break_on_hyphens=False) or [text]
+            )  # fmt: skip
         self.out.write(text + "\n")
         self.out.flush()
 
@@ -95,7 +142,10 @@ class LiveView:
         self.title = title
         self.message = ""
         self.last: Frame | None = None
-        self.live = Live(console=console, auto_refresh=False, transient=False)
+        self.size: tuple[int, int] | None = None
+        # Transient: once the routine ends the panel goes, and nothing stale stays on screen
+        # (a question already answered, "1 s left" after the end); the summary line follows.
+        self.live = Live(console=console, auto_refresh=False, transient=True)
 
     def __enter__(self) -> LiveView:
         self.live.__enter__()
@@ -112,7 +162,7 @@ class LiveView:
     def frame(self, frame: Frame) -> None:
         """Redraw with this frame."""
         self.last = frame
-        self.live.update(self.render(frame), refresh=True)
+        self._update(frame)
 
     def segment(self, segment: Segment) -> None:
         """A new segment: the panel itself shows it, so clear the message line."""
@@ -130,7 +180,17 @@ class LiveView:
 
     def _redraw(self) -> None:
         if self.last is not None:
-            self.live.update(self.render(self.last), refresh=True)
+            self._update(self.last)
+
+    def _update(self, frame: Frame) -> None:
+        size = (self.console.size.width, self.console.size.height)
+        if self.size is not None and size != self.size:
+            # The terminal rewrapped the panel drawn at the old size: it now takes rows the
+            # live display does not know of, which would stay above the new one. Start from a
+            # clear screen instead.
+            self.console.clear()
+        self.size = size
+        self.live.update(self.render(frame), refresh=True)
 
     def render(self, frame: Frame) -> RenderableType:
         """The richest panel that fits the terminal.
@@ -164,10 +224,10 @@ class LiveView:
         if "instruction" in shown and seg.kind == "work":
             parts.append(Text(seg.step.instruction, style="dim"))
         if "big" in shown:
-            parts.append(Text("\n" + big(count) + "\n", style="bold", justify="center"))
+            parts.append(big_block(count))
         if "cue" in shown and seg.kind == "work" and seg.step.cue:
             parts.append(Text(f"Cue: {seg.step.cue}", style="italic"))
-        hint = seg.move_on_hint
+        hint = frame.hint or seg.move_on_hint
         if frame.range_reached and self.message in ("", hint):
             parts.append(Text(hint, style="bold green"))
         elif self.message:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich import box
 from rich.console import Group, RenderableType
 from rich.constrain import Constrain
 from rich.panel import Panel
@@ -89,6 +90,36 @@ def result_view(content: ResultContent) -> RenderableType:
     return Constrain(panel, MAX_WIDTH)
 
 
+NOW_HEADING = "What to do now"
+
+
+def result_now(content: ResultContent, note: str, most: int | None = None) -> RenderableType:
+    """The level and what to do now, on their own.
+
+    The part of a result that must stay in sight when the whole of it is taller than the
+    screen.
+    ``most`` statements at most (the others said to be above); ``note`` says where the rest
+    is (the why and the sources, above, and how to read it all again).
+    """
+    heading_style, border = STYLES[content.disposition]
+    statements = now_statements(content)
+    shown = statements if most is None else statements[:most]
+    parts: list[RenderableType] = [Text(content.title, style=heading_style)]
+    parts += [bullet(Text(s.text)) for s in shown]
+    if len(shown) < len(statements):
+        parts.append(Text(f"… and {len(statements) - len(shown)} more above.", style="dim"))
+    parts.append(Text(note, style="dim"))
+    title = Text(f"{content.label} · {NOW_HEADING.lower()}")
+    panel = Panel(Group(*parts), title=title, title_align="left", border_style=border)
+    return Constrain(panel, MAX_WIDTH)
+
+
+def now_statements(content: ResultContent) -> list[Statement]:
+    """A result's "what to do now" (a level's advice on its own has no heading)."""
+    section = next((s for s in content.sections if s.heading in (NOW_HEADING, "")), None)
+    return section.statements if section else []
+
+
 def result_panel(
     result: TriageResult, protocol: TriageProtocol, citations: Citations | None = None
 ) -> RenderableType:
@@ -144,12 +175,18 @@ def block_view(block: Block) -> RenderableType:
 
 
 def protocol_list(entries: list[tuple[Entry, AnyProtocol | None, str | None]]) -> RenderableType:
-    """The table for ``protocols list``: id, kind, version, title and the file that won."""
-    table = Table(show_header=True, header_style="bold")
+    """The table for ``protocols list``: id, kind, version, title and the file that won.
+
+    Drawn lightly (a rule under the heads), so that ids and paths fit 80 columns whole; a
+    path too long for its column folds onto the next line, never cut.
+    """
+    table = Table(
+        show_header=True, header_style="bold", box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False
+    )
     table.add_column("id", no_wrap=True)
     table.add_column("kind", no_wrap=True)
     table.add_column("version", no_wrap=True)
-    table.add_column("title and file")
+    table.add_column("title and file", overflow="fold")
     for entry, protocol, error in entries:
         cell = Text(f"invalid: {error}", style="red") if protocol is None else Text(protocol.title)
         cell.append(f"\n{display_name(entry.path)}", style="dim")
