@@ -87,8 +87,6 @@ class Frame:
     routine_total: int
     next_up: Segment | None
     range_reached: bool = False
-    paused: bool = False
-    message: str = ""
     hint: str = ""
     """What ends a range hold, said once its minimum is reached."""
 

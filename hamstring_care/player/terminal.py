@@ -7,7 +7,6 @@ import os
 import select
 import shutil
 import subprocess
-import sys
 import time
 from contextlib import AbstractContextManager
 from typing import IO, Any
@@ -162,8 +161,3 @@ def spoken(segment: Segment) -> str:
 def find_speech() -> str | None:
     """The system's speech command, if any (espeak-ng or spd-say on Linux, say on macOS)."""
     return next((c for c in SPEECH_COMMANDS if shutil.which(c)), None)
-
-
-def stdin_is_terminal() -> bool:
-    """True when keys can be read."""
-    return sys.stdin.isatty()

@@ -26,7 +26,6 @@ KEY_HELPS = (
     "s stop, it hurts · q quit · ? keys",
     "s stop · q quit · ? keys",
 )
-KEY_HELP = KEY_HELPS[0]
 
 # A 5-row block font, readable from the floor.
 FONT = {
