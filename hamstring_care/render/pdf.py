@@ -239,8 +239,11 @@ def to_pdf(sheet: Sheet) -> tuple[bytes, int]:
             pdf.bullets([s.text + s.cite for s in block.before])
         for title, statements in block.sections:
             items = [s.text + s.cite for s in statements]
-            # A section's title is kept with its first item.
-            if pdf.will_page_break(BODY * LEADING + pdf.bullets_height(items[:1], pdf.epw)):
+            # A short section is kept whole (no item alone on the next page, away from its
+            # title); a long one keeps its title with its first item.
+            whole = BODY * LEADING + 0.5 + pdf.bullets_height(items, pdf.epw)
+            first = BODY * LEADING + 0.5 + pdf.bullets_height(items[:1], pdf.epw)
+            if pdf.will_page_break(whole if whole <= KEEP_WHOLE else first):
                 pdf.add_page()
             pdf.para(title, BODY, "B", after=0.5)
             pdf.bullets(items)
@@ -250,20 +253,22 @@ def to_pdf(sheet: Sheet) -> tuple[bytes, int]:
     endnotes_first = bool(sheet.record.columns) and _endnotes_height(pdf, sheet) <= pdf.room()
     if endnotes_first:
         _endnotes(pdf, sheet)
-    _record(pdf, sheet)
+    _record(pdf, sheet, 0.0 if endnotes_first else _endnotes_height(pdf, sheet))
     if not endnotes_first:
         _endnotes(pdf, sheet)
     return bytes(pdf.output()), pdf.pages_count
 
 
 def _first_part_height(pdf: _Document, block: Block, schedule_beside: bool) -> float:
-    # A routine's heading is kept with what comes before its first step and that step.
+    # A routine's heading is kept with what to check before you start, or where there is
+    # nothing to check, with its first step: the steps may begin on the next page, which
+    # saves a page on Letter (issue 26).
     if not block.steps:
         return 30
     before = [s.text + s.cite for s in block.before]
     lines = (1 if schedule_beside else 2) if before else (0 if schedule_beside else 1)
     height = lines * BODY * LEADING + 1.5 + pdf.bullets_height(before, pdf.epw)
-    return height + _step_height(pdf, block.steps[0])
+    return height + (0 if before else _step_height(pdf, block.steps[0]))
 
 
 LOGO_W, LOGO_H = 45.0, 14.0  # mm: the box a clinic's logo is fitted into, at the top right
@@ -395,17 +400,21 @@ def _stop_box(pdf: _Document, sheet: Sheet) -> None:
     pad, gutter = 2.5, 5.0
     column_w = (pdf.epw - 2 * pad - gutter) / 2
     parts = _stop_parts(pdf, sheet.flags, column_w)
-    total = sum(h for _, _, h in parts)
-    # Newspaper columns: the first takes parts in order until about half the height.
-    split, used = len(parts), 0.0
-    for i, (_, _, h) in enumerate(parts):
-        if used + h / 2 > total / 2 and i > 0:
-            split = i
-            break
-        used += h
-    if 0 < split < len(parts) and parts[split - 1][0] == "action":
-        split -= 1  # an action never ends a column without its first sign
-    columns = [parts[:split], parts[split:]]
+    # Newspaper columns, as even as they can be. A group split over the columns has its
+    # heading again at the top of the second, said to go on, so that no sign stands under
+    # another group's heading; an action never ends a column without its first sign.
+    candidates = []
+    for split in range(1, len(parts)):
+        if parts[split - 1][0] == "action":
+            continue
+        columns = [parts[:split], parts[split:]]
+        if columns[1][0][0] == "sign":
+            action = next(text for kind, text, _ in reversed(columns[0]) if kind == "action")
+            again = f"{action} (continued)"
+            height = len(pdf.lines(again, column_w, BODY, "B")) * BODY * LEADING + 0.5
+            columns[1] = [("action", again, height), *columns[1]]
+        candidates.append(columns)
+    columns = min(candidates, key=lambda c: max(sum(h for _, _, h in col) for col in c))
     heading_lines = len(pdf.lines(sheet.stop_heading, pdf.epw - 2 * pad, STEP_TITLE, "B"))
     heading_h = heading_lines * STEP_TITLE * LEADING + 1.5
     height = 2 * pad + heading_h + max(sum(h for _, _, h in c) for c in columns)
@@ -460,7 +469,7 @@ def _step_height(pdf: _Document, step: StepEntry) -> float:
 def _step(pdf: _Document, step: StepEntry) -> None:
     """A drawing on the left, beside it the title, the dose grid and what to do.
 
-    Text that runs past the drawing's foot goes on under it at the full width.
+    The text stays in its column beside the drawing to its end: one exercise, one block.
     """
     if pdf.will_page_break(_step_height(pdf, step)):
         pdf.add_page()
@@ -484,24 +493,20 @@ def _step_body(pdf: _Document, step: StepEntry, top: float, *, draw: bool) -> fl
     y += _dose_grid(pdf, step, text_x, text_w, y, draw=draw) + 1.2
     line_h = BODY * LEADING
     for text, style in _step_texts(step):
-        beside = pdf.lines(text, text_w, BODY, style)
-        # Lines that start above the drawing's foot stay beside it; the rest use the width.
-        room = max(0, int((foot - y) / line_h + 0.5)) if y < foot else 0
-        parts = [(" ".join(beside[:room]), text_x), (" ".join(beside[room:]), 0.0)]
-        for part, x in parts:
-            if not part:
-                continue
-            if x == 0 and text_x:
-                y = max(y, foot + 1)
-            if draw:
-                pdf.set_y(y)
-                pdf.para(part, BODY, style, indent=x, after=0)
-            y += len(pdf.lines(part, pdf.epw - x, BODY, style)) * line_h
-        y += 0.6
+        # A paragraph that starts beside the drawing stays in its column to its end; one
+        # that starts below the drawing's foot takes the full width.
+        x = text_x if y < foot - line_h / 2 else 0.0
+        if x == 0 and text_x:
+            y = max(y, foot + 1)
+        if draw:
+            pdf.set_y(y)
+            pdf.para(text, BODY, style, indent=x, after=0)
+        y += len(pdf.lines(text, pdf.epw - x, BODY, style)) * line_h + 0.6
     return max(y, foot) - top
 
 
 DOSE_ROW = BODY * LEADING + 1.6
+KEEP_WHOLE = 90.0  # mm: a section up to this tall is never split over two pages
 
 
 def _dose_widths(pdf: _Document, step: StepEntry) -> list[tuple[str, float, str, float]]:
@@ -552,17 +557,37 @@ def _picture(pdf: _Document, svg: str, x: float, y: float) -> None:
         return
 
 
-def _record(pdf: _Document, sheet: Sheet) -> None:
-    """The record for a pen on a page of its own: rows 7 mm high, drawn boxes to tick."""
+def _record(pdf: _Document, sheet: Sheet, reserve: float = 0.0) -> None:
+    """The record for a pen, whole: rows 7 mm high, drawn boxes to tick.
+
+    A table of days goes on a page of its own, kept where it is filled in, unless the whole
+    record fits under the instructions.
+    """
     record = sheet.record
+    columns = record.columns
+    widths = _record_widths(pdf, sheet) if columns else []
+    lined = bool(columns) and columns[-1].wide and widths[-1] < COMMENTS_MM
+    if lined:
+        # Too narrow to write in: comments go on ruled lines under the table, and the
+        # other columns share the width.
+        columns, _ = columns[:-1], widths.pop()
+        widths = [w * pdf.epw / sum(widths) for w in widths]
+    headings = ["Day", "Date", *(c.heading for c in columns)]
+    boxes = [False, False, *(c.box for c in columns)]
+    groups = [None, None, *(c.group for c in columns)]
+    commands = sheet.commands if sheet.show_commands else []
     if record.columns:
-        pdf.add_page()  # a table of days on a page of its own, kept where it is filled in
+        texts = [*record.legend, *(f"{ALSO_HERE} {c}" for c in commands)]
+        height = 14 + sum(pdf.height(t, after=0.3) for t in texts) + 1
+        height += _headings_height(pdf, widths, headings) + _group_height(groups)
+        if pdf.will_page_break(height + len(record.days) * ROW_MM + 2):
+            pdf.add_page()
     pdf.heading(record.heading, keep=40)
     for line in record.legend:
         pdf.para(line, after=0.3)
     # Where the sessions are written down, a word that the computer can keep them too.
     pdf.set_text_color(*MUTED)
-    for command in sheet.commands if sheet.show_commands else []:
+    for command in commands:
         pdf.para(f"{ALSO_HERE} {command}", after=0.3)
     pdf.set_text_color(*INK)
     pdf.ln(1)
@@ -572,6 +597,48 @@ def _record(pdf: _Document, sheet: Sheet) -> None:
         pdf.para(item, indent=TICK_MM + 3, after=3)
     if not record.columns:
         return
+    rows = [[str(n), day] for n, day in record.days]
+    first = True
+    while rows:
+        if not first:
+            # A record longer than a page goes on under its heading, said to continue.
+            pdf.add_page()
+            pdf.heading(f"{record.heading} (continued)", keep=40)
+        heading_h = _headings_height(pdf, widths, headings) + _group_height(groups)
+        fits = max(1, int((pdf.room() - heading_h - 1) // ROW_MM))
+        _record_table(pdf, widths, headings, boxes, rows[:fits], groups)
+        rows = rows[fits:]
+        first = False
+    if lined:
+        _comment_lines(pdf, reserve)
+
+
+COMMENTS_MM = 40.0  # narrower, a comments column is ruled lines under the table instead
+
+
+def _comment_lines(pdf: _Document, reserve: float) -> None:
+    """Ruled lines to write comments on, under the table: 2 to 4, leaving ``reserve`` mm."""
+    count = min(4, int((pdf.room() - reserve - BODY * LEADING - 2) // ROW_MM))
+    if pdf.will_page_break(BODY * LEADING + 2 + 2 * ROW_MM):
+        pdf.add_page()
+    count = max(2, count)
+    pdf.ln(2)
+    pdf.para("Comments (the date, and what happened):", BODY, "B", after=0)
+    pdf.set_draw_color(*LINE)
+    for _ in range(count):
+        y = pdf.get_y() + ROW_MM
+        pdf.line(pdf.l_margin, y, pdf.l_margin + pdf.epw, y)
+        pdf.set_y(y)
+
+
+def _headings_height(pdf: _Document, widths: list[float], headings: list[str]) -> float:
+    most = max(len(pdf.lines(h, w, BODY, "B")) for h, w in zip(headings, widths, strict=True))
+    return most * BODY * LEADING + 2
+
+
+def _record_widths(pdf: _Document, sheet: Sheet) -> list[float]:
+    """The record's column widths: Day, Date, the columns, Comments taking the rest."""
+    record = sheet.record
 
     def width(column: Column) -> float:
         # Wide enough for its longest word in bold, so no heading breaks inside a word.
@@ -582,27 +649,13 @@ def _record(pdf: _Document, sheet: Sheet) -> None:
     pdf.set_font(FONT, "", BODY)
     date_w = max(24.0, *(pdf.get_string_width(label) + 3 for _, label in record.days))
     fixed = [12.0, date_w, *(width(c) for c in record.columns if not c.wide)]
-    comments = max(pdf.epw - sum(fixed), 20.0)
-    widths = [*fixed, comments]
-    headings = ["Day", "Date", *(c.heading for c in record.columns)]
-    boxes = [False, False, *(c.box for c in record.columns)]
-    rows = [[str(n), day] for n, day in record.days]
-    first = True
-    while rows:
-        if not first:
-            # A record longer than a page goes on under its heading, said to continue.
-            pdf.add_page()
-            pdf.heading(f"{record.heading} (continued)", keep=40)
-        heading_h = _headings_height(pdf, widths, headings)
-        fits = max(1, int((pdf.room() - heading_h - 1) // ROW_MM))
-        _record_table(pdf, widths, headings, boxes, rows[:fits])
-        rows = rows[fits:]
-        first = False
+    pdf.set_font(FONT, "B", BODY)
+    comments = max(pdf.epw - sum(fixed), pdf.get_string_width("Comments") + 4)
+    return [*fixed, comments]
 
 
-def _headings_height(pdf: _Document, widths: list[float], headings: list[str]) -> float:
-    most = max(len(pdf.lines(h, w, BODY, "B")) for h, w in zip(headings, widths, strict=True))
-    return most * BODY * LEADING + 2
+def _group_height(groups: list[str | None]) -> float:
+    return BODY * LEADING + 2 if any(groups) else 0.0
 
 
 def _record_table(
@@ -611,15 +664,36 @@ def _record_table(
     headings: list[str],
     boxes: list[bool],
     rows: list[list[str]],
+    groups: list[str | None],
 ) -> None:
     pdf.set_draw_color(*LINE)
     pdf.set_fill_color(*HEAD_FILL)
     x0, y = pdf.l_margin, pdf.get_y()
+    if any(groups):
+        # The sessions' names ("Morning", "Evening") once over their columns.
+        group_h = _group_height(groups)
+        x = x0
+        spans: list[tuple[str | None, float]] = []
+        for group, width in zip(groups, widths, strict=True):
+            if spans and group is not None and spans[-1][0] == group:
+                spans[-1] = (group, spans[-1][1] + width)
+            else:
+                spans.append((group, width))
+        pdf.set_font(FONT, "B", BODY)
+        for group, width in spans:
+            if group is not None:
+                pdf.rect(x, y, width, group_h, style="DF")
+                pdf.set_xy(x, y)
+                pdf.cell(width, group_h, group, align="C")
+            x += width
+        y += group_h
     heading_h = _headings_height(pdf, widths, headings)
     x = x0
-    for heading, width in zip(headings, widths, strict=True):
-        pdf.rect(x, y, width, heading_h, style="DF")
-        pdf.set_xy(x, y + 1)  # the cell's own margins pad the heading
+    for heading, width, group in zip(headings, widths, groups, strict=True):
+        # A column outside the sessions is headed over both rows.
+        above = _group_height(groups) if group is None else 0.0
+        pdf.rect(x, y - above, width, heading_h + above, style="DF")
+        pdf.set_xy(x, y + 1 - above / 2)  # the cell's own margins pad the heading
         pdf.set_font(FONT, "B", BODY)
         pdf.multi_cell(width, BODY * LEADING, heading, align="C")
         x += width
