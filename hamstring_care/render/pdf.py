@@ -11,16 +11,19 @@ split across pages; the record for a pen comes on a page of its own.
 
 from __future__ import annotations
 
+import functools
 import io
 import logging
 import typing
 import unicodedata
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 
 from fpdf import FPDF
 from fpdf.enums import Align, ResourceAccessPolicy, XPos, YPos
 
+from hamstring_care.errors import UsageError
 from hamstring_care.render.content import (
     ALSO_HERE,
     EVIDENCE_HEADING,
@@ -54,8 +57,138 @@ STEP_GAP = 0.6  # mm above and below a step
 ROW_MM = 7.0  # a record row a pen can write in (at least 7 mm)
 TICK_MM = 5.0  # a drawn box to tick
 
-# fpdf2 logs each glyph the font lacks (emoji, for one); the sheet still prints.
+# fpdf2 logs each glyph the font lacks; ``missing_letters`` finds them first, and a sheet
+# with one is refused, so the log would only repeat it.
 logging.getLogger("fpdf").setLevel(logging.ERROR)
+
+
+@dataclass(frozen=True)
+class Fallback:
+    """A font for the scripts DejaVu Sans lacks: bundled, or found on the system."""
+
+    family: str
+    file: str
+    number: int = 0
+    """The font's number in a collection (.ttc)."""
+
+
+FALLBACKS = (
+    Fallback("NotoDevanagari", "NotoSansDevanagari-Regular.ttf"),  # Hindi, Marathi, Nepali
+    Fallback("NotoBengali", "NotoSansBengali-Regular.ttf"),
+    Fallback("NotoGurmukhi", "NotoSansGurmukhi-Regular.ttf"),  # Punjabi
+    Fallback("NotoNaskh", "NotoNaskhArabic-Regular.ttf"),  # Urdu's letters beyond Arabic's
+    # Chinese, Japanese and Korean: 19 MB, too large to bundle; Debian's fonts-noto-cjk.
+    Fallback("NotoCJK", "NotoSansCJK-Regular.ttc", number=2),  # 2: Simplified Chinese
+)
+"""In the order tried; each is used only when a text on the sheet needs it."""
+SYSTEM_FONTS = (
+    Path("/usr/share/fonts/opentype/noto"),
+    Path("/usr/share/fonts/truetype/noto"),
+    Path("/usr/share/fonts/noto-cjk"),
+    Path("/usr/share/fonts/google-noto-cjk"),
+    Path("/usr/local/share/fonts"),
+)
+CJK_HINT = (
+    "install the Noto CJK fonts (Debian and Ubuntu: fonts-noto-cjk), or print the sheet "
+    "as HTML (--format html), which the browser draws with its own fonts"
+)
+
+
+OTHER_HINT = (
+    "print the sheet as HTML (--format html), which the browser draws with the computer's own fonts"
+)
+
+
+def _is_cjk(code: int) -> bool:
+    """Chinese, Japanese or Korean: Hangul, kana, the ideographs, full-width forms."""
+    return any(
+        low <= code <= high
+        for low, high in ((0x1100, 0x11FF), (0x2E80, 0x9FFF), (0xAC00, 0xD7AF),
+                          (0xF900, 0xFAFF), (0xFF00, 0xFFEF), (0x20000, 0x3FFFF))
+    )  # fmt: skip
+
+
+def _font_path(fallback: Fallback) -> Path | None:
+    for folder in (FONTS, *SYSTEM_FONTS):
+        if (folder / fallback.file).is_file():
+            return folder / fallback.file
+    return None
+
+
+@functools.cache
+def _letters(path: Path, number: int = 0) -> frozenset[int]:
+    """The characters a font file has letters for."""
+    from fontTools.ttLib import TTFont  # noqa: PLC0415 - read only when a letter is missing
+
+    with TTFont(str(path), fontNumber=number, lazy=True) as font:
+        return frozenset(font.getBestCmap())
+
+
+def _sheet_texts(sheet: Sheet) -> list[tuple[str, str]]:
+    """Every text the PDF writes, each with where it comes from, in words."""
+    texts = [
+        ("the patient's name", sheet.patient or ""),
+        ("the clinician's name", sheet.clinician or ""),
+        ("the clinic's name", sheet.clinic or ""),
+        ("the notes", sheet.notes or ""),
+    ]
+    texts += [(f"the plan's {label.lower()}", value) for label, value in sheet.plan]
+    for block in sheet.blocks:
+        words = [block.title, block.summary, block.schedule]
+        words += [s.text for s in block.before]
+        words += [h for h, _ in block.sections] + [
+            s.text for _, statements in block.sections for s in statements
+        ]
+        for step in block.steps:
+            words += [step.title, step.instruction, *step.cautions]
+            words += [f"{label} {value}" for label, value in step.grid]
+        texts.append((f"the protocol {block.id}", " ".join(words)))
+    texts.append(
+        ("the warning signs", " ".join(g.action + " " + " ".join(g.signs) for g in sheet.flags))
+    )
+    texts.append(("the sources", " ".join(sheet.sources)))
+    return texts
+
+
+def fallback_fonts(sheet: Sheet) -> list[tuple[Fallback, Path]]:
+    """The fallback fonts this sheet needs, found; raises when a letter has no font at all.
+
+    A letter no font has would print as a blank: the sheet is refused in one line instead,
+    naming the letters, where they are, and the way out.
+    """
+    ours = _letters(FONTS / "DejaVuSans.ttf")
+    texts = _sheet_texts(sheet)
+    needed = {ord(c) for _, text in texts for c in text if ord(c) not in ours}
+    needed -= {ord(c) for c in "".join(chr(n) for n in needed) if _ignorable(c)}
+    if not needed:
+        return []
+    chosen = []
+    for fallback in FALLBACKS:
+        path = _font_path(fallback)
+        if path is None:
+            continue
+        has = needed & _letters(path, fallback.number)
+        if has:
+            chosen.append((fallback, path))
+            needed -= has
+    if needed:
+        where = next(label for label, text in texts if any(ord(c) in needed for c in text))
+        shown = "".join(sorted(chr(n) for n in needed))[:12]
+        codes = ", ".join(f"U+{n:04X}" for n in sorted(needed)[:3])
+        more = ", ..." if len(needed) > 3 else ""
+        cjk = any(_is_cjk(n) for n in needed) and _font_path(FALLBACKS[-1]) is None
+        raise UsageError(
+            f"the PDF has no font for {shown} ({codes}{more}) in {where}, which would print "
+            f"as blanks; {CJK_HINT if cjk else OTHER_HINT}"
+        )
+    return chosen
+
+
+def _ignorable(char: str) -> bool:
+    """Invisible characters a font need not draw: joiners, direction marks, variation."""
+    return unicodedata.category(char) in ("Cf", "Zs", "Zl", "Zp", "Cc") or (
+        0xFE00 <= ord(char) <= 0xFE0F
+    )
 
 
 class _Canvas(FPDF):
@@ -79,9 +212,17 @@ class _Document(_Canvas):
         self.set_title(sheet.title)
         self.set_creator("hamstring-care")
         self.set_text_color(*INK)
+        fallbacks = fallback_fonts(sheet)
+        for fallback, path in fallbacks:
+            self.add_font(fallback.family, "", str(path), collection_font_number=fallback.number)
+        if fallbacks:
+            # A letter DejaVu Sans lacks comes from the first of these that has it (bold text
+            # too, in the regular weight: never a blank).
+            self.set_fallback_fonts([f.family for f, _ in fallbacks], exact_match=False)
         if needs_shaping(sheet):
-            # Right-to-left words in order and Arabic letters joined: HarfBuzz does it.
-            # Only then, as shaping every line costs time that Latin text does not need.
+            # Right-to-left words in order, Arabic letters joined, Indic syllables formed:
+            # HarfBuzz does it. Only then, as shaping every line costs time that Latin text
+            # does not need.
             self.set_text_shaping(True)
 
     def footer(self) -> None:
@@ -99,6 +240,10 @@ class _Document(_Canvas):
             patient = self.sheet.patient
             self.multi_cell(name_width, 3.6, patient, align=direction(patient))
         self.set_xy(self.l_margin + name_width, top)
+        # Again, through another font: a name drawn in a fallback font leaves fpdf2 writing
+        # the size it had before, while it believes the footer's is set (fpdf2 2.8.9).
+        self.set_font(FONT, "B", SMALL)
+        self.set_font(FONT, "", SMALL)
         line = f"{' · '.join(self.sheet.footer)} · page {self.page_no()} of {{nb}}"
         self.multi_cell(self.epw - name_width, 3.6, line, align="R")
         self.set_text_color(*INK)
@@ -211,11 +356,18 @@ def direction(text: str) -> Align:
 
 
 def needs_shaping(sheet: Sheet) -> bool:
-    """True when a text holds right-to-left letters (Hebrew, Arabic, ...)."""
+    """True when a text needs shaping: right-to-left or joined into syllables.
+
+    Right-to-left letters (Hebrew, Arabic, ...); letters that join into syllables
+    (Devanagari, Bengali, Gurmukhi and the other Indic scripts).
+    """
     texts = [sheet.patient, sheet.clinician, sheet.clinic, sheet.notes]
     texts += [value for _, value in sheet.plan]
     return any(
-        unicodedata.bidirectional(char) in ("R", "AL") for text in texts if text for char in text
+        unicodedata.bidirectional(char) in ("R", "AL") or 0x0900 <= ord(char) <= 0x0DFF
+        for text in texts
+        if text
+        for char in text
     )
 
 
