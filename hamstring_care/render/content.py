@@ -700,8 +700,10 @@ class Sheet:
 
     @property
     def drawing_key(self) -> str | None:
-        """What the drawings' colour means, when the sheet has drawings and no "Leg" row
-        says it (see ``_with_key``)."""
+        """What the drawings' colour means, on a line of its own.
+
+        Only when the sheet has drawings and no "Leg" row says it (see ``_with_key``).
+        """
         drawn = any(step.svg for block in self.blocks for step in block.steps)
         return DRAWING_KEY if drawn and all(label != "Leg" for label, _ in self.plan) else None
 

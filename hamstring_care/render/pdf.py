@@ -769,12 +769,16 @@ COMMENTS_MM = 40.0  # narrower, a comments column is ruled lines under the table
 
 
 def _comment_lines(pdf: _Document, reserve: float) -> None:
-    """Ruled lines to write comments on, under the table: 2 to 4, leaving ``reserve`` mm."""
+    """Ruled lines to write comments on, under the table: 2 to 4, leaving ``reserve`` mm.
+
+    Where even two would push what follows onto another page, the page's back is named.
+    """
     count = min(4, int((pdf.room() - reserve - BODY * LEADING - 2) // ROW_MM))
-    if pdf.will_page_break(BODY * LEADING + 2 + 2 * ROW_MM):
-        pdf.add_page()
-    count = max(2, count)
     pdf.ln(2)
+    if count < 2:
+        # No room for lines without a page more: the back of the page is the place.
+        pdf.para("Comments: on the back of this page, with the date.", BODY, "B", after=0)
+        return
     pdf.para("Comments (the date, and what happened):", BODY, "B", after=0)
     pdf.set_draw_color(*LINE)
     for _ in range(count):
