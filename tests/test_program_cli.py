@@ -316,7 +316,9 @@ def test_loaded_exercises_say_sets_and_repetitions(library):
 
     (nordic,) = step_doses(library.get("nordic").steps)
     # both legs work together: never one leg
-    assert nordic.words() == "2 sets of 5 slow lowerings, 90 s rest between sets · both legs together"
+    assert (
+        nordic.words() == "2 sets of 5 slow lowerings, 90 s rest between sets · both legs together"
+    )
     extender = step_doses(library.get("lengthening").steps, side=Side.LEFT)[0]
     assert (
         extender.words() == "2 sets of 6 slow repetitions, 30 s rest between sets · left leg only"

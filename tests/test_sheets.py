@@ -806,7 +806,7 @@ def test_html_sheet_has_the_pdf_layout_doses_and_endnotes(tmp_path, invoke):
     record, endnotes = text.index('<section class="record">'), text.index("About the evidence")
     assert record < endnotes < text.index("<h2>Sources</h2>")
     assert "Cue:" not in text  # the player's cues stay in the terminal
-    assert "<dd dir=\"auto\">Right leg; blue and drawn thicker in the drawings</dd>" in text
+    assert '<dd dir="auto">Right leg; blue and drawn thicker in the drawings</dd>' in text
 
 
 def test_a_schedule_of_some_days_a_week_lists_those_days(tmp_path, invoke, write):

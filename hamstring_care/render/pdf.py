@@ -108,7 +108,8 @@ def _is_cjk(code: int) -> bool:
     )  # fmt: skip
 
 
-def _font_path(fallback: Fallback) -> Path | None:
+def font_path(fallback: Fallback) -> Path | None:
+    """Where the font is: bundled, else in the system's font folders; None when nowhere."""
     for folder in (FONTS, *SYSTEM_FONTS):
         if (folder / fallback.file).is_file():
             return folder / fallback.file
@@ -164,7 +165,7 @@ def fallback_fonts(sheet: Sheet) -> list[tuple[Fallback, Path]]:
         return []
     chosen = []
     for fallback in FALLBACKS:
-        path = _font_path(fallback)
+        path = font_path(fallback)
         if path is None:
             continue
         has = needed & _letters(path, fallback.number)
@@ -176,7 +177,7 @@ def fallback_fonts(sheet: Sheet) -> list[tuple[Fallback, Path]]:
         shown = "".join(sorted(chr(n) for n in needed))[:12]
         codes = ", ".join(f"U+{n:04X}" for n in sorted(needed)[:3])
         more = ", ..." if len(needed) > 3 else ""
-        cjk = any(_is_cjk(n) for n in needed) and _font_path(FALLBACKS[-1]) is None
+        cjk = any(_is_cjk(n) for n in needed) and font_path(FALLBACKS[-1]) is None
         raise UsageError(
             f"the PDF has no font for {shown} ({codes}{more}) in {where}, which would print "
             f"as blanks; {CJK_HINT if cjk else OTHER_HINT}"
@@ -746,7 +747,7 @@ def _record(pdf: _Document, sheet: Sheet, reserve: float = 0.0) -> None:
     for item in record.checklist:
         y = pdf.get_y()
         _tick_box(pdf, pdf.l_margin, y + 0.5)
-        pdf.para(item, indent=TICK_MM + 3, after=3)
+        pdf.para(item, indent=TICK_MM + 3, after=2)
     if not record.columns:
         return
     rows = [[str(n), day] for n, day in record.days]
@@ -911,9 +912,16 @@ def _endnotes(pdf: _Document, sheet: Sheet) -> None:
         return
     pdf.ln(3)
     pdf.set_text_color(*MUTED)
-    for text, style, indent in _endnote_lines(sheet):
+    lines = _endnote_lines(sheet)
+    for n, (text, style, indent) in enumerate(lines):
         if style == "heading":
             pdf.heading(text, ENDNOTE_HEADING, keep=12)
-        else:
-            pdf.para(text, SMALL, style, indent, after=0.1)
+            continue
+        if n == len(lines) - 2:
+            # The last two lines together: a legend never alone on a page.
+            last = lines[-1]
+            both = pdf.height(text, SMALL, style, indent, 0.1)
+            if pdf.will_page_break(both + pdf.height(last[0], SMALL, last[1], last[2], 0.1)):
+                pdf.add_page()
+        pdf.para(text, SMALL, style, indent, after=0.1)
     pdf.set_text_color(*INK)
