@@ -75,7 +75,7 @@ def test_session_result_with_pain_scores(library, triage_protocol):
     )
     data = asdict(result)
     assert data["routine_id"] == "hamstring-stretch"
-    assert data["routine_version"] == "2.2.0"
+    assert data["routine_version"] == "2.2.1"
     assert (data["side"], data["pain_before"], data["pain_after"]) == ("left", 5, 3)
     assert (data["segments_total"], data["segments_completed"]) == (6, 6)
     assert data["holds_extended"] == 1

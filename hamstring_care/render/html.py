@@ -187,7 +187,8 @@ def to_html(sheet: Sheet) -> str:
     for block in sheet.blocks:
         out += [
             f'<section class="{escape(block.kind)}">',
-            # The heading is kept with what comes before the first step, and that step.
+            # The heading is kept with what to check before you start, or where there is
+            # nothing to check, with the first step (as on the PDF).
             '<div class="keep">',
             f'<div class="heading"><h2>{escape(block.title)}</h2>',
             f'<p class="schedule">{escape(block.schedule)}</p></div>',
@@ -196,14 +197,19 @@ def to_html(sheet: Sheet) -> str:
             # As on the PDF: a routine's summary says what its steps say beside it. Guidance
             # and programs run on over pages: the heading is kept with the summary only.
             out += [f"<p>{escape(block.summary)}</p>", "</div>"]
+        kept = bool(block.steps)  # the heading's keep is still open
         if block.before:
             out += ["<h3>Before you start</h3>", "<ul>"]
             out += [_statement(s) for s in block.before]
             out.append("</ul>")
+            if kept:
+                out.append("</div>")
+                kept = False
         for title, statements in block.sections:
-            out += [f"<h3>{escape(title)}</h3>", "<ul>"]
+            # A section is kept whole where it fits a page: no item alone, away from its title.
+            out += ['<div class="keep">', f"<h3>{escape(title)}</h3>", "<ul>"]
             out += [_statement(s) for s in statements]
-            out.append("</ul>")
+            out += ["</ul>", "</div>"]
         for number, step in enumerate(block.steps):
             cite = f' <span class="cite">{escape(step.cite.strip())}</span>' if step.cite else ""
             grid = "".join(
@@ -219,7 +225,7 @@ def to_html(sheet: Sheet) -> str:
                 f"<p>{escape(step.instruction)}{cite}</p>",
             ]
             out += [f'<p class="caution">Take care: {escape(c)}</p>' for c in step.cautions]
-            out += ["</div>", "</div>"] + (["</div>"] if number == 0 else [])
+            out += ["</div>", "</div>"] + (["</div>"] if kept and number == 0 else [])
         out.append("</section>")
 
     record = sheet.record
