@@ -141,7 +141,10 @@ def test_a_program_sheet_prints_its_routines_leg_and_paper_decisions(tmp_path, i
     for title in ("LENGTHENING EXERCISES", "NORDIC HAMSTRING EXERCISE", "1. The Extender"):
         assert title in text
     assert "Leg: Left leg (Nordic hamstring exercise: both legs together)" in flat
-    assert "In Back to running, stages 6 to 7: about 6 min (both legs together)" in flat
+    assert (
+        "In Back to running, stages 6 to 7: week by week as below, never two days in a row: "
+        "about 6 min (both legs together)."
+    ) in flat
     assert "call your clinician on 020 7946 0000" in flat  # a stop, on paper
     assert "program start back-to-running --side left --stage jog_walk --pain-limit 3" in flat
     record = text.split("CHECK-IN RECORD")[1]

@@ -206,6 +206,8 @@ class Block:
     sources: list[str] = field(default_factory=list)
     short: str = ""
     """A word for a record's column heading ("Roll"); empty: the title."""
+    paced: bool = False
+    """Its own weekly build-up sets its days (the Nordic), not the plan's days a week."""
 
 
 TITLE = "Your hamstring self-care plan"
@@ -428,7 +430,11 @@ def _routine_block(
     # One wording of the duration, from the player's own timeline (count-ins included), on
     # screen and on paper, never read as per leg.
     lasts = duration(steps, Side(side), hold)
-    if often is None:
+    if routine.build_up:
+        # Its days come from its build-up, never from the plan's days a week.
+        block.paced = True
+        block.schedule = f"Week by week as below, never two days in a row: {lasts}."
+    elif often is None:
         block.schedule = lasts[0].upper() + lasts[1:] + "."
     else:
         block.schedule = f"{often}, {lasts}."
@@ -637,6 +643,12 @@ def _record(prescription: Prescription, blocks: list[Block], days: list[tuple[in
         named = " (" + "; ".join(f"{name}: {b.title}" for name, b in pairs) + ")"
     legend = [f"Tick each routine when done{named}. Before, After: your pain, 0 = none, "
               "10 = the worst you can imagine."]  # fmt: skip
+    legend += [
+        f"{b.short or b.title}: only on the days its build-up gives (week 1: once), never "
+        "two days in a row."
+        for b in routines
+        if b.paced
+    ]
     if across < sessions:
         legend.append("A row for each session of the day.")
         days = [(n, f"{label}, {k}") for n, label in days for k in range(1, sessions + 1)]
@@ -820,6 +832,10 @@ def _plan(prescription: Prescription) -> list[tuple[str, str]]:
     rows = (
         [("How often", f"{often}, for {prescription.days} days")] if prescription.routines else []
     )
+    if any(_program_of(item) for item in prescription.items):
+        # A program's stages say what each day holds; its routines go by the stages.
+        each = f"Each day: your stage's step, then the check-in ({prescription.days} days)"
+        rows = [("How often", each)]
     legs = {
         item.protocol.title: item.leg.legs_words if item.leg is not None else BOTH_TOGETHER
         for item in prescription.items

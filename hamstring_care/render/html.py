@@ -164,8 +164,8 @@ def to_html(sheet: Sheet) -> str:
     if sheet.has_plan:
         out += ['<section class="plan">', "<h2>Your plan</h2>", "<dl>"]
         for label, value in sheet.plan:
-            kept = ' class="phone"' if label == "Phone" else ""
-            out.append(f'<dt>{escape(label)}:</dt><dd dir="auto"{kept}>{escape(value)}</dd>')
+            nowrap = ' class="phone"' if label == "Phone" else ""
+            out.append(f'<dt>{escape(label)}:</dt><dd dir="auto"{nowrap}>{escape(value)}</dd>')
         out.append("</dl>")
         if sheet.drawing_key:
             out.append(f"<p>{escape(sheet.drawing_key)}</p>")
@@ -197,14 +197,14 @@ def to_html(sheet: Sheet) -> str:
             # As on the PDF: a routine's summary says what its steps say beside it. Guidance
             # and programs run on over pages: the heading is kept with the summary only.
             out += [f"<p>{escape(block.summary)}</p>", "</div>"]
-        kept = bool(block.steps)  # the heading's keep is still open
+        open_keep = bool(block.steps)  # the heading's keep is still open
         if block.before:
             out += ["<h3>Before you start</h3>", "<ul>"]
             out += [_statement(s) for s in block.before]
             out.append("</ul>")
-            if kept:
+            if open_keep:
                 out.append("</div>")
-                kept = False
+                open_keep = False
         for title, statements in block.sections:
             # A section is kept whole where it fits a page: no item alone, away from its title.
             out += ['<div class="keep">', f"<h3>{escape(title)}</h3>", "<ul>"]
@@ -225,7 +225,7 @@ def to_html(sheet: Sheet) -> str:
                 f"<p>{escape(step.instruction)}{cite}</p>",
             ]
             out += [f'<p class="caution">Take care: {escape(c)}</p>' for c in step.cautions]
-            out += ["</div>", "</div>"] + (["</div>"] if kept and number == 0 else [])
+            out += ["</div>", "</div>"] + (["</div>"] if open_keep and number == 0 else [])
         out.append("</section>")
 
     record = sheet.record

@@ -678,28 +678,40 @@ def _dose_grid(
 ) -> float:
     """The dose as shaded cells at ``y``, drawn or only measured; returns its height.
 
-    Side by side when they fit the width, else stacked.
+    Side by side when they fit the width, else stacked; a value too long for the width
+    wraps inside its cell, never past the margin.
     """
     cells = _dose_widths(pdf, step)
     side_by_side = sum(lw + vw + 4 for _, lw, _, vw in cells) <= width
-    height = (1 if side_by_side else len(cells)) * DOSE_ROW
+    line_h = BODY * LEADING
+
+    def lines(label_w: float, value: str, value_w: float) -> list[str]:
+        if side_by_side or label_w + value_w + 4 <= width:
+            return [value]
+        return pdf.lines(value, width - label_w - 4)
+
+    rows = [lines(lw, v, vw) for _, lw, v, vw in cells]
+    heights = [DOSE_ROW + (len(r) - 1) * line_h for r in rows]
+    height = DOSE_ROW if side_by_side else sum(heights)
     if not draw:
         return height
     pdf.set_fill_color(*DOSE_FILL)
     pdf.set_draw_color(*LINE)
     left = pdf.l_margin + x
-    for label, label_w, value, value_w in cells:
-        cell_w = label_w + value_w + 4
-        pdf.rect(left, y, cell_w, DOSE_ROW, style="DF")
+    for (label, label_w, _, value_w), wrapped, cell_h in zip(cells, rows, heights, strict=True):
+        cell_w = min(label_w + value_w + 4, width)
+        pdf.rect(left, y, cell_w, cell_h, style="DF")
         pdf.set_xy(left + 2, y)
         pdf.set_font(FONT, "B", BODY)
         pdf.cell(label_w, DOSE_ROW, label)
         pdf.set_font(FONT, "", BODY)
-        pdf.cell(value_w, DOSE_ROW, value)
+        for n, line in enumerate(wrapped):
+            pdf.set_xy(left + 2 + label_w, y + n * line_h)
+            pdf.cell(value_w if len(wrapped) == 1 else width - label_w - 4, DOSE_ROW, line)
         if side_by_side:
             left += cell_w
         else:
-            y += DOSE_ROW
+            y += cell_h
     return height
 
 
