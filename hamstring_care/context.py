@@ -19,7 +19,7 @@ from hamstring_care.asking import Asker
 from hamstring_care.errors import ExitCode, NoTerminalError
 
 if TYPE_CHECKING:
-    from datetime import datetime
+    from datetime import date, datetime
     from datetime import time as dt_time
 
     from rich.console import Console
@@ -99,6 +99,10 @@ class Environment:
         if self.now is _utc_now and TODAY_VARIABLE in self.environ:
             self.now = _demo_now(self.environ[TODAY_VARIABLE])
             self.wall = self.wall or _utc_now
+
+    def today(self) -> date:
+        """The local date of the run (the demonstration date, when one is set)."""
+        return self.now().astimezone().date()
 
     def recorded(self) -> datetime:
         """The real moment, saved beside each record's own (demonstration) time."""

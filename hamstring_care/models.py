@@ -1005,7 +1005,7 @@ class Schedule(Model):
 
 
 class Clinic(Model):
-    """A clinic's details, typed once: ``clinic.yaml`` in the data folder.
+    """A clinic's details, typed once: ``clinic.yaml`` in the user config folder.
 
     Every sheet printed there carries them unless a plan file or an option says otherwise.
     """

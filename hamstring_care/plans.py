@@ -9,6 +9,7 @@ import datetime as dt
 import json
 import os
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -213,7 +214,25 @@ def _clinic_file_there(path: Path) -> bool:
 
 
 CLINIC_FILE = "clinic.yaml"
-"""The clinic settings file, in the data folder beside the history."""
+"""The clinic settings file, in the user's config folder (formerly the data folder)."""
+
+
+def clinic_file(config: Path, data: Path, note: Callable[[str], None]) -> Path:
+    """Where the clinic's settings are read from: the config folder's ``clinic.yaml``.
+
+    One in the data folder, where earlier versions read it, is still read when the config
+    folder has none, with a one-line note to move it; with one in both, the config folder's
+    is read, and the note says the other is not.
+    """
+    wanted, older = config / CLINIC_FILE, data / CLINIC_FILE
+    if not os.path.lexists(older):
+        return wanted
+    if os.path.lexists(wanted):
+        note(f"{display_name(older)} is not read: {display_name(wanted)} is; remove one of them")
+        return wanted
+    note(f"clinic settings read from the data folder: move {display_name(older)} to "
+         f"{display_name(wanted)}")  # fmt: skip
+    return older
 
 
 def _logo(path: Path) -> Logo:

@@ -13,6 +13,7 @@ from typing import Any
 
 from hamstring_care.progression import CheckIn
 from hamstring_care.vocab import DecisionKind, Disposition, Side, StopReason
+from hamstring_care.words import count
 
 
 @dataclass(frozen=True)
@@ -136,3 +137,22 @@ class Counts:
     sessions: int = 0
     triage_results: int = 0
     programs: int = 0
+    check_ins: int = 0
+    """A program's daily check-ins (they go and come with their program)."""
+
+    @property
+    def any(self) -> bool:
+        """Whether there is anything at all."""
+        return bool(self.sessions or self.triage_results or self.programs or self.check_ins)
+
+    def in_words(self) -> str:
+        """``"3 sessions, 2 checks, 1 program and 4 program check-ins"``.
+
+        Sessions and checks always; programs and their check-ins when there are any.
+        """
+        parts = [count(self.sessions, "session"), count(self.triage_results, "check")]
+        if self.programs:
+            parts.append(count(self.programs, "program"))
+        if self.check_ins:
+            parts.append(count(self.check_ins, "program check-in"))
+        return ", ".join(parts[:-1]) + " and " + parts[-1]

@@ -46,6 +46,7 @@ class Advice:
     because: str = ""
     """Why, when the record says: a stop's reason, a clearance's plan, a check's rule id."""
     record_id: int | None = None
+    """The row that gave it: a check's, a session's or (a stop, a clearance) a program's."""
 
     @property
     def order(self) -> tuple[int, datetime, int]:

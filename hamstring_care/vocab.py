@@ -191,6 +191,8 @@ class Ask(Word):
     REST_PAIN = "rest_pain"
     START_CHECK = "start_check"
     CLEARED = "cleared"
+    STAGE_REASON = "stage_reason"
+    """Starting alone at a later stage: the stage before it, done already?"""
     FORGET = "forget"
 
 

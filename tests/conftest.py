@@ -1,4 +1,4 @@
-"""Shared fixtures: a predictable environment and the bundled protocols."""
+"""Shared fixtures: a predictable environment, the suite's own protocols and the bundled ones."""
 
 from __future__ import annotations
 
@@ -56,12 +56,37 @@ def stable_environment(
 
 @pytest.fixture(scope="session")
 def library() -> Library:
+    """The bundled protocols: only for the tests about the bundled content."""
     return Library(protocol_dirs(environ={}))
 
 
 @pytest.fixture(scope="session")
 def triage_protocol(library: Library):
+    """The bundled triage: only for the tests about the bundled content."""
     return library.triage()
+
+
+@pytest.fixture(scope="session")
+def small_library() -> Library:
+    """The suite's own small protocols alone (tests/fixtures.py), no bundled one."""
+    from tests.fixtures import SMALL
+
+    return Library([SMALL])
+
+
+@pytest.fixture(scope="session")
+def small_triage(small_library: Library):
+    return small_library.triage()
+
+
+@pytest.fixture
+def small_protocols(monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The command line on the suite's own protocols, as a clinic's folder would be used:
+    its triage and rice override the bundled ones by id, and its routines are its own."""
+    from tests.fixtures import SMALL
+
+    monkeypatch.setenv("HAMSTRING_CARE_PROTOCOLS", str(SMALL))
+    return SMALL
 
 
 @pytest.fixture

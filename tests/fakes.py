@@ -84,7 +84,7 @@ class ScriptedAsker:
     """
 
     def __init__(self, answers: dict, interrupt_at: str | None = None) -> None:
-        self.answers = answers
+        self.answers = dict(answers)  # its own: "review" is consumed as it goes
         self.asked: list[str] = []
         self.interrupt_at = interrupt_at
 
@@ -224,7 +224,8 @@ class CheckInAsker:
     ``day`` holds one day's answers: ``morning`` (settled by the next morning), ``pain``
     (during), ``yes`` (the stage's questions), ``warning`` and ``pop`` (True, False or
     "not_sure"), ``rest``, ``play``, ``ready``, ``check`` (start the check after a stop),
-    ``cleared``, ``menu``, ``check_answers`` (a check started after a stop).
+    ``cleared``, ``reason`` (starting alone at stage 2: stage 1 done already), ``menu``,
+    ``check_answers`` (a check started after a stop).
     """
 
     def __init__(self, day: dict | None = None) -> None:
@@ -242,6 +243,7 @@ class CheckInAsker:
             Ask.READY: ("ready", True),
             Ask.STAGE_QUESTION: ("yes", True),
             Ask.CLEARED: ("cleared", False),
+            Ask.STAGE_REASON: ("reason", True),
             Ask.STILL_TRUE: ("still_true", True),
             Ask.ONSET_COUNTED: ("onset_counted", True),
             Ask.START_ROUTINE: ("routine", False),

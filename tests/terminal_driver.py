@@ -52,7 +52,27 @@ def finish(child: pexpect.spawn) -> tuple[str, int]:
     return child.before, child.exitstatus
 
 
-GRADUAL = [  # (prompt, keys): 35, no risk factor, gradual for 30 days, mid-thigh, pain 2
+def spawn_check(tmp_path, **env) -> pexpect.spawn:
+    """The guided check in a pseudo-terminal, on the suite's own protocols (tests/protocols)."""
+    from tests.fixtures import SMALL
+
+    return spawn(tmp_path, "--protocols-dir", str(SMALL), **env)
+
+
+WARNING_SIGNS = "Test warning signs"  # the small triage's checklist, asked first
+GRADUAL = [  # (prompt, keys), the small triage: 35, no risk, gradual for 30 days, mid-thigh, 2
+    ("How old are you?", "35" + ENTER),
+    ("Test risks", NONE_OF_THESE),
+    ("How did the pain start?", DOWN + ENTER),
+    ("How many days ago", "30" + ENTER),
+    ("Where is the pain?", DOWN + ENTER),
+    ("Pain at rest", "2" + ENTER),
+    ("Can you walk without pain?", ENTER),
+    ("Before the result, your answers", ENTER),  # the review: they are right
+]
+
+
+BUNDLED_GRADUAL = [  # the same answers to the bundled triage, for the tests about the real tool
     ("How old are you?", "35" + ENTER),
     ("Do any of these apply to you?", NONE_OF_THESE),
     ("How did the pain start?", DOWN + ENTER),
@@ -63,7 +83,7 @@ GRADUAL = [  # (prompt, keys): 35, no risk factor, gradual for 30 days, mid-thig
     ("how bad is the pain", "2" + ENTER),
     ("Can you walk without pain?", ENTER),
     ("stand up from a chair", ENTER),
-    ("Before the result, your answers", ENTER),  # the review: they are right
+    ("Before the result, your answers", ENTER),
 ]
 
 

@@ -13,6 +13,7 @@ import yaml
 from hamstring_care.source import authoring
 from hamstring_care.source.library import bundled_dir, load_protocol
 from tests.conftest import bundled_text
+from tests.fixtures import small_text
 
 
 @pytest.fixture
@@ -31,12 +32,13 @@ def test_each_starter_validates_as_written_without_warnings(tmp_path, kind, invo
 
 
 def test_new_routine_goes_to_the_user_folder_and_runs_and_prints(
-    user_folder, tmp_path, monkeypatch, invoke
+    user_folder, tmp_path, monkeypatch, invoke, small_protocols
 ):
     result = invoke("protocols", "new", "calf-roll")
     assert result.exit_code == 0, result.stderr
     path = user_folder / "calf-roll.yaml"
-    assert result.stdout.splitlines() == [
+    assert result.stdout == ""  # status lines: on standard error
+    assert result.stderr.splitlines() == [
         f"Wrote {path}: a new routine protocol to edit.",
         "Editors with the YAML language server check it with hamstring-care.schema.json beside it.",
         f"  Check it:  hamstring-care protocols validate {path}",
@@ -58,11 +60,11 @@ def test_new_routine_goes_to_the_user_folder_and_runs_and_prints(
 def test_new_guidance_is_shown_and_overriding_an_id_says_so(user_folder, invoke):
     result = invoke("protocols", "new", "rice", "--kind", "guidance")
     assert result.exit_code == 0
-    assert "  Read it:   hamstring-care protocols show rice" in result.stdout
-    assert result.stderr == (
+    assert "  Read it:   hamstring-care protocols show rice" in result.stderr
+    assert (
         "hamstring-care: warning: rice is also the id of protocols/rice.yaml; "
         "the file in the later folder is used (see protocols list)\n"
-    )
+    ) in result.stderr
     assert "What to expect" in invoke("protocols", "show", "rice").stdout
 
 
@@ -84,7 +86,7 @@ def test_output_to_a_folder_a_file_or_stdout(tmp_path, user_folder, invoke):
     into_folder = invoke("protocols", "new", "calf", "-o", str(folder))
     assert into_folder.exit_code == 0
     assert (folder / "calf.yaml").is_file()
-    assert f"  Try it:    hamstring-care --protocols-dir {folder} run calf" in into_folder.stdout
+    assert f"  Try it:    hamstring-care --protocols-dir {folder} run calf" in into_folder.stderr
     assert invoke("protocols", "new", "knee", "-o", str(folder / "knee.yml")).exit_code == 0
     assert (folder / "knee.yml").is_file()
     shown = invoke("protocols", "new", "calf", "-o", "-")
@@ -127,7 +129,7 @@ def test_schema_command_prints_the_schema(tmp_path, invoke):
     result = invoke("protocols", "schema")
     assert json.loads(result.stdout) == authoring.json_schema()
     out = tmp_path / "schema.json"
-    assert invoke("protocols", "schema", "-o", str(out)).stdout == f"Wrote {out}.\n"
+    assert invoke("protocols", "schema", "-o", str(out)).stderr == f"Wrote {out}.\n"
     assert json.loads(out.read_text()) == authoring.json_schema()
 
 
@@ -137,7 +139,7 @@ def test_every_bundled_protocol_fits_the_schema(validator, name):
 
 
 @pytest.mark.parametrize("kind", authoring.KINDS)
-def test_starters_and_new_plans_fit_the_schema(validator, kind, tmp_path, invoke):
+def test_starters_and_new_plans_fit_the_schema(validator, kind, tmp_path, invoke, small_protocols):
     assert list(validator.iter_errors(as_json(authoring.starter_text("x", kind, "x")))) == []
     plan = invoke("plan", "new", "-o", "-", "--patient", "Jo").stdout
     assert list(validator.iter_errors(as_json(plan))) == []
@@ -156,7 +158,7 @@ def test_starters_and_new_plans_fit_the_schema(validator, kind, tmp_path, invoke
     ],
 )
 def test_the_schema_rejects_what_the_loader_rejects(validator, change, complaint):
-    text = bundled_text("hamstring-stretch.yaml").replace(*change)
+    text = small_text("stretch.yaml").replace(*change)
     messages = [error.message for error in validator.iter_errors(as_json(text))]
     messages += [e.message for error in validator.iter_errors(as_json(text)) for e in error.context]
     assert any(complaint in message for message in messages), messages

@@ -13,14 +13,15 @@ import pytest
 from hamstring_care.errors import InputFileError
 from hamstring_care.source import cache as cache_module
 from hamstring_care.source.cache import ParsedCache
-from hamstring_care.source.library import bundled_dir, load_protocol
+from hamstring_care.source.library import load_protocol
+from tests.fixtures import CALM_FILE, SMALL
 
 
 @pytest.fixture
 def rice(tmp_path):
     folder = tmp_path / "protocols"
     folder.mkdir()
-    shutil.copy(bundled_dir() / "rice.yaml", folder / "rice.yaml")
+    shutil.copy(SMALL / "rice.yaml", folder / "rice.yaml")
     return folder / "rice.yaml"
 
 
@@ -87,8 +88,8 @@ def test_a_tampered_entry_is_never_trusted(tmp_path, rice, tampered):
 def test_a_tampered_entry_that_names_a_missing_drawing_is_checked_again(tmp_path):
     """What the cache gives goes through every check a parsed file does."""
     folder = tmp_path / "protocols"
-    shutil.copytree(bundled_dir(), folder)
-    path = folder / "foam-roller-and-ball.yaml"
+    shutil.copytree(SMALL, folder)
+    path = folder / "roll-and-press.yaml"
     cache = new_cache(tmp_path)
     load_protocol(path, cache=cache)
     (entry,) = entries(cache)
@@ -116,19 +117,7 @@ def test_an_invalid_file_is_never_cached(tmp_path, rice):
 
 # --- sealed: never different (issue 24) -------------------------------------------------
 
-EMERGENCY = """\
-red_flags: [saddle_numbness, both_legs]
-age: 35
-risk_factors: []
-onset: gradual
-days_since_onset: 30
-trend: better
-pain_location: mid_thigh
-back_pain: no
-pain_at_rest: 2
-can_walk_without_pain: yes
-can_rise_without_pain: yes
-"""
+EMERGENCY = CALM_FILE.replace("red_flags: []", "red_flags: [numb_saddle]")
 
 
 def reseal_as_before(entry, data: dict) -> None:
@@ -138,8 +127,10 @@ def reseal_as_before(entry, data: dict) -> None:
     entry.write_bytes(head + json.dumps(data, ensure_ascii=False).encode() + b"}")
 
 
-def test_a_tampered_triage_entry_cannot_change_the_result(tmp_path, write, invoke, monkeypatch):
-    """Two emergency warning signs stay an emergency whatever the cache folder holds."""
+def test_a_tampered_triage_entry_cannot_change_the_result(
+    tmp_path, write, invoke, monkeypatch, small_protocols
+):
+    """An emergency warning sign stays an emergency whatever the cache folder holds."""
     monkeypatch.setenv("HAMSTRING_CARE_CACHE", str(tmp_path / "cache"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     answers = write("a.yaml", EMERGENCY)

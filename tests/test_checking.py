@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 
 from hamstring_care.source.checking import validate_paths
-from hamstring_care.source.library import Library, bundled_dir, protocol_dirs
-from hamstring_care.source.reading import display_name
-from tests.conftest import bundled_text
+from hamstring_care.source.library import Library
+from tests.fixtures import small_text
 
 ROUTINE = """
 id: calf
@@ -99,7 +98,7 @@ def test_errors_of_every_file_at_once_with_their_places(invoke, write, tmp_path)
     write(
         "clinic/calf.yaml", ROUTINE.replace("hold: 60s", "hold: sixty").replace("calf\n", "cafl\n")
     )
-    write("clinic/rice.yaml", bundled_text("rice.yaml").replace("title: ", "titel: ", 1))
+    write("clinic/rice.yaml", small_text("rice.yaml").replace("title: ", "titel: ", 1))
     code, errors, out = validate(invoke, str(tmp_path / "clinic"))
     assert code == 2
     assert errors == [
@@ -116,7 +115,7 @@ def test_errors_of_every_file_at_once_with_their_places(invoke, write, tmp_path)
 
 
 def test_an_override_says_which_file_wins(invoke, write, tmp_path):
-    write("clinic/rice.yaml", bundled_text("rice.yaml"))
+    write("clinic/rice.yaml", small_text("rice.yaml"))
     code, errors, _ = validate(invoke, str(tmp_path / "clinic"))
     assert code == 0
     assert errors == [
@@ -126,16 +125,15 @@ def test_an_override_says_which_file_wins(invoke, write, tmp_path):
 
 
 def test_default_validation_names_the_winner_for_each_file(write, tmp_path):
-    write("clinic/rice.yaml", bundled_text("rice.yaml"))
-    library = Library(protocol_dirs([tmp_path / "clinic"], environ={}))
-    report = validate_paths(library, [])
+    base = write("base/rice.yaml", small_text("rice.yaml"))
+    ours = write("clinic/rice.yaml", small_text("rice.yaml"))
+    library = Library([tmp_path / "base", tmp_path / "clinic"])
+    report = validate_paths(library, [])  # every folder in use
     assert report.errors == []
-    ours, bundled = tmp_path / "clinic" / "rice.yaml", display_name(bundled_dir() / "rice.yaml")
     assert sorted(report.warnings) == sorted(
         [
-            f"{bundled}: warning: id rice is also in {ours}; {ours} wins (its folder comes later)",
-            f"{ours}: warning: id rice is also in {bundled} (bundled); "
-            "this file wins (its folder comes later)",
+            f"{base}: warning: id rice is also in {ours}; {ours} wins (its folder comes later)",
+            f"{ours}: warning: id rice is also in {base}; this file wins (its folder comes later)",
         ]
     )
 

@@ -18,7 +18,7 @@ import pytest
 from typer.testing import CliRunner
 
 from hamstring_care import cli
-from tests.conftest import bundled_text
+from tests.fixtures import small_text
 
 runner = CliRunner()
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="0 0 160 100">{}</svg>'
@@ -93,15 +93,16 @@ def shared_folder(tmp_path: Path, svg: str) -> Path:
     folder = tmp_path / "shared"
     (folder / "illustrations").mkdir(parents=True)
     (folder / "illustrations" / "evil.svg").write_text(svg, encoding="utf-8")
-    (folder / "hamstring-stretch.yaml").write_text(
-        bundled_text("hamstring-stretch.yaml").replace("lying-stretch.svg", "evil.svg"),
-        encoding="utf-8",
+    (folder / "stretch.yaml").write_text(
+        small_text("stretch.yaml").replace(" stretch.svg", " evil.svg"), encoding="utf-8"
     )
     return folder
 
 
 @pytest.mark.parametrize("case", [*HOSTILE, *DECLARATIONS])
-def test_a_drawing_that_reaches_out_is_refused_at_validate_and_print(tmp_path, no_network, case):
+def test_a_drawing_that_reaches_out_is_refused_at_validate_and_print(
+    tmp_path, no_network, case, small_protocols
+):
     secret = png(tmp_path / "secret.png")
     folder = shared_folder(tmp_path, hostile_svg(case, secret))
     checked = runner.invoke(cli.app, ["protocols", "validate", str(folder)])
@@ -111,7 +112,7 @@ def test_a_drawing_that_reaches_out_is_refused_at_validate_and_print(tmp_path, n
         out = tmp_path / f"sheet.{fmt}"
         printed = runner.invoke(
             cli.app,
-            ["--protocols-dir", str(folder), "print", "hamstring-stretch", "-o", str(out)],
+            ["--protocols-dir", str(folder), "print", "stretch", "-o", str(out)],
         )
         assert printed.exit_code == 2, printed.output
         assert len(printed.stderr.strip().splitlines()) == 1
@@ -121,7 +122,7 @@ def test_a_drawing_that_reaches_out_is_refused_at_validate_and_print(tmp_path, n
 
 
 def test_the_pdf_library_fetches_nothing_even_if_a_drawing_got_through(
-    tmp_path, no_network, library
+    tmp_path, no_network, small_library
 ):
     """The second wall: the PDF renderer itself neither connects nor reads local files."""
     from pypdf import PdfReader
@@ -137,10 +138,10 @@ def test_the_pdf_library_fetches_nothing_even_if_a_drawing_got_through(
         f'<image href="file://{secret}" x="100" width="50" height="50"/>'
     )
     prescription = Prescription(
-        items=(Prescribed(library.get("hamstring-stretch"), "both", None),),
+        items=(Prescribed(small_library.get("stretch"), "both", None),),
         date=dt.date(2026, 11, 21),
     )
-    sheet = build_sheet(prescription, library.triage(), lambda _pid, _name: drawing)
+    sheet = build_sheet(prescription, small_library.triage(), lambda _pid, _name: drawing)
     out = tmp_path / "x.pdf"
     out.write_bytes(to_pdf(sheet)[0])
     images = [
@@ -155,12 +156,12 @@ def test_the_pdf_library_fetches_nothing_even_if_a_drawing_got_through(
 def test_an_illustrations_folder_linked_elsewhere_is_refused(tmp_path):
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    (elsewhere / "lying-stretch.svg").write_text(SVG.format('<circle r="3"/>'))
+    (elsewhere / "stretch.svg").write_text(SVG.format('<circle r="3"/>'))
     folder = tmp_path / "shared"
     folder.mkdir()
     (folder / "illustrations").symlink_to(elsewhere, target_is_directory=True)
-    (folder / "hamstring-stretch.yaml").write_text(
-        bundled_text("hamstring-stretch.yaml").replace("lying-stretch.svg", "own.svg")
+    (folder / "stretch.yaml").write_text(
+        small_text("stretch.yaml").replace(" stretch.svg", " own.svg")
     )
     (elsewhere / "own.svg").write_text(SVG.format('<circle r="3"/>'))
     checked = runner.invoke(cli.app, ["protocols", "validate", str(folder)])
@@ -243,18 +244,21 @@ def test_drawings_too_complex_to_draw_quickly_are_refused(tmp_path):
     assert "more than 500 elements" in checked.stderr
 
 
-def test_a_sheet_draws_at_most_2000_elements_in_all(tmp_path):
-    roller = bundled_text("foam-roller-and-ball.yaml")
+def test_a_sheet_draws_at_most_2000_elements_in_all(tmp_path, small_protocols):
+    """Five drawings of 450 elements: each within its own limit, too many together."""
+    step = small_text("stretch.yaml").split("steps:\n", 1)[1]
     folder = tmp_path / "shared"
     (folder / "illustrations").mkdir(parents=True)
-    names = {line.split()[-1] for line in roller.splitlines() if "illustration:" in line}
-    for name in names:
+    steps = []
+    for n in range(5):
         drawing = SVG.format("".join(f'<circle cx="{i % 160}" r="1"/>' for i in range(450)))
-        (folder / "illustrations" / name).write_text(drawing)
-    (folder / "foam-roller-and-ball.yaml").write_text(roller)
+        (folder / "illustrations" / f"d{n}.svg").write_text(drawing)
+        steps.append(step.replace(" stretch.svg", f" d{n}.svg"))
+    head = small_text("stretch.yaml").split("steps:\n", 1)[0].replace("id: stretch", "id: drawn")
+    (folder / "drawn.yaml").write_text(head + "steps:\n" + "".join(steps))
     out = tmp_path / "sheet.pdf"
     printed = runner.invoke(
-        cli.app, ["--protocols-dir", str(folder), "print", "foam-roller-and-ball", "-o", str(out)]
+        cli.app, ["--protocols-dir", str(folder), "print", "drawn", "-o", str(out)]
     )
     assert printed.exit_code == 2
     assert "drawings hold more than 2,000 elements together" in printed.stderr
@@ -318,7 +322,7 @@ UNDRAWABLE_LOGOS = {
 
 @pytest.mark.parametrize("name", UNDRAWABLE_LOGOS)
 @pytest.mark.parametrize("fmt", ["pdf", "html"])
-def test_a_logo_the_pdf_cannot_draw_is_refused_when_checked(tmp_path, name, fmt):
+def test_a_logo_the_pdf_cannot_draw_is_refused_when_checked(tmp_path, name, fmt, small_protocols):
     """Exit 2 with one line naming the logo, for every format: never exit 1 at drawing."""
     content, reason = UNDRAWABLE_LOGOS[name]
     logo = tmp_path / name
@@ -331,7 +335,7 @@ def test_a_logo_the_pdf_cannot_draw_is_refused_when_checked(tmp_path, name, fmt)
     assert not out.exists()
 
 
-def test_a_logo_saved_with_a_byte_order_mark_is_drawn(tmp_path):
+def test_a_logo_saved_with_a_byte_order_mark_is_drawn(tmp_path, small_protocols):
     from pypdf import PdfReader
 
     logo = tmp_path / "bom.svg"
@@ -342,7 +346,7 @@ def test_a_logo_saved_with_a_byte_order_mark_is_drawn(tmp_path):
     assert PdfReader(out).pages[0].extract_text()  # drawn, with the rest of the sheet
 
 
-def test_a_logo_sized_by_width_and_height_prints_no_python_warning(tmp_path):
+def test_a_logo_sized_by_width_and_height_prints_no_python_warning(tmp_path, small_protocols):
     """As a user runs it: a library's warning never reaches the screen."""
     import subprocess
     import sys
@@ -356,4 +360,4 @@ def test_a_logo_sized_by_width_and_height_prints_no_python_warning(tmp_path):
         env={k: v for k, v in os.environ.items() if k != "PYTHONWARNINGS"},
     )  # fmt: skip
     assert ran.returncode == 0, ran.stderr
-    assert ran.stderr == ""
+    assert ran.stderr.startswith("Wrote ") and ran.stderr.count("\n") == 1  # the status line

@@ -15,13 +15,18 @@ from typer.testing import CliRunner
 
 from hamstring_care.history.folder import FILE_NAME
 from hamstring_care.history.store import SCHEMA_VERSION, Session, open_history
-from tests.conftest import SELF_MASSAGE, yaml_answers
 from tests.fakes import ScriptedAsker
+from tests.fixtures import CALM, FRESH
 
 runner = CliRunner()
 T0 = datetime(2026, 11, 2, 7, 30, tzinfo=timezone.utc)  # a Monday
-RICE = {**yaml_answers(SELF_MASSAGE), "onset": "sudden", "days_since_onset": 1}
-RICE_WALKING_HURTS = {**RICE, "days_since_onset": 4, "can_walk_without_pain": "no"}
+RICE_WALKING_HURTS = {**FRESH, "days_since_onset": 4, "can_walk_without_pain": "no"}
+NOT_IMPROVING = "Test words, pain not coming down."  # the small triage's follow_up
+
+
+@pytest.fixture(autouse=True)
+def on_the_suites_own_protocols(small_protocols):
+    """The progress log's views and flows, on the suite's own triage and routines."""
 
 
 class Wall:
@@ -61,7 +66,7 @@ def add_sessions(folder: Path, pains: list[tuple[int, int | None]], start: datet
     with open_history(folder) as history:
         for day, (before, after) in enumerate(pains):
             started = Session(
-                routine_id="foam-roller-and-ball",
+                routine_id="roll-and-press",
                 routine_version="1.0.0",
                 side="both",
                 started_at=start + timedelta(days=day),
@@ -93,7 +98,7 @@ def test_rice_then_a_recheck_two_days_later_shows_what_improved(
     )
 
     wall.advance(hours=49)
-    scripted = check(env, {**yaml_answers(SELF_MASSAGE), "pain_at_rest": 1})
+    scripted = check(env, {**CALM, "pain_at_rest": 1})
     again = invoke()
     assert again.exit_code == 0, again.stderr
     assert again.stdout.splitlines()[0] == "Two days ago you were advised RICE: let's check again."
@@ -122,21 +127,21 @@ def test_a_recheck_that_is_worse_says_so(env, monkeypatch, wall, invoke):
 
 
 def test_no_recheck_after_other_results(env, monkeypatch, wall, invoke):
-    check(env, yaml_answers(SELF_MASSAGE))
+    check(env, CALM)
     invoke()
     wall.advance(days=5)
-    check(env, yaml_answers(SELF_MASSAGE))
+    check(env, CALM)
     assert "check again." not in invoke().stdout
 
 
 def test_a_session_from_the_check_is_linked_to_it(env, monkeypatch, wall, data, invoke):
-    check(env, {**yaml_answers(SELF_MASSAGE), "confirm": True})
+    check(env, {**CALM, "confirm": True})
     result = invoke()
     assert result.exit_code == 0, result.stderr
     with open_history(data) as history:
         (saved_check,) = history.triage_results()
         sessions = history.sessions()
-    assert [s.routine_id for s in sessions] == ["hamstring-stretch", "foam-roller-and-ball"]
+    assert [s.routine_id for s in sessions] == ["stretch", "roll-and-press"]
     assert {s.triage_id for s in sessions} == {saved_check.id}
     assert all(s.segments_completed == s.segments_total for s in sessions)
     assert sessions[1].started_at == T0
@@ -147,18 +152,17 @@ def test_a_session_from_the_check_is_linked_to_it(env, monkeypatch, wall, data, 
 
 def test_pain_not_coming_down_over_two_weeks_suggests_a_clinician(wall, data, invoke):
     add_sessions(data, [(5, 4)] * 14, T0 - timedelta(days=14))
-    result = invoke("run", "hamstring-stretch", "--count-in", "0")
+    result = invoke("run", "stretch", "--count-in", "0")
     assert result.exit_code == 0, result.stderr
-    assert "has not come down over the last two weeks" in result.stdout
-    assert "book a doctor or physiotherapist" in " ".join(result.stdout.split())
+    assert NOT_IMPROVING in result.stdout
     chart = invoke("history", "chart")
-    assert chart.stdout.startswith("Your pain after the routine has not come down")
+    assert chart.stdout.startswith(NOT_IMPROVING)
 
 
 def test_pain_coming_down_gets_no_warning(wall, data, invoke):
     add_sessions(data, [(6, 6 - d // 3) for d in range(14)], T0 - timedelta(days=14))
-    result = invoke("run", "hamstring-stretch", "--count-in", "0")
-    assert "has not come down" not in result.stdout
+    result = invoke("run", "stretch", "--count-in", "0")
+    assert NOT_IMPROVING not in result.stdout
     chart = " ".join(invoke("history", "chart").stdout.split())
     assert (
         "Pain after the routine: 5.3 on average in the 7 days before, 3.0 in the last 7: coming down."
@@ -169,7 +173,7 @@ def test_pain_coming_down_gets_no_warning(wall, data, invoke):
 def test_one_week_of_scores_is_not_a_trend(wall, data, invoke):
     add_sessions(data, [(5, 5)] * 6, T0 - timedelta(days=6))
     out = " ".join(invoke("history", "chart").stdout.split())
-    assert "has not come down" not in out
+    assert NOT_IMPROVING not in out
     assert "not enough scores yet to compare the last 7 days with the 7 before" in out
 
 
@@ -227,11 +231,15 @@ def test_export_round_trip_json_and_csv(env, monkeypatch, wall, data, tmp_path, 
     invoke()
     with open_history(data) as history:
         sessions, checks = history.sessions(), history.triage_results()
+        uids, identity = history.uids("sessions"), history.identity()
 
     out = invoke("history", "export", str(tmp_path / "log.json"))
-    assert out.stdout == f"Wrote {tmp_path / 'log.json'}: 2 sessions, 1 check.\n"
+    assert out.stdout == ""  # a status line goes to standard error; data alone to stdout
+    assert out.stderr == f"Wrote {tmp_path / 'log.json'}: 2 sessions, 1 check.\n"
     document = json.loads((tmp_path / "log.json").read_text())
     assert document["history_format"] == SCHEMA_VERSION
+    assert document["history_uid"] == identity
+    assert [s["uid"] for s in document["sessions"]] == [uids[s.id] for s in reversed(sessions)]
     assert [s["pain_after"] for s in document["sessions"]] == [3, None]
     assert document["triage_results"][0]["answers"] == checks[0].answers
     assert [datetime.fromisoformat(s["started_at"]) for s in document["sessions"]] == [
@@ -285,6 +293,80 @@ def test_forget_needs_confirmation(env, monkeypatch, wall, data, invoke):
     assert invoke("history", "forget", "--before", "31/10/2026", "--yes").exit_code == 2
 
 
+def add_program(folder: Path, started: datetime, days: int, *, ended: bool = False) -> int:
+    """A back-to-running program started at ``started`` with a check-in on each of ``days``."""
+    from hamstring_care.history.store import ProgramCheckIn, ProgramRun, ProgramStop
+    from hamstring_care.progression import CheckIn
+    from hamstring_care.vocab import Side
+
+    with open_history(folder) as history:
+        run_id = history.start_program(
+            ProgramRun(program_id="back-to-running", program_version="2.1.0", side=Side.LEFT,
+                       start_stage="walk", started_at=started)
+        )  # fmt: skip
+        for n in range(days):
+            taken = started + timedelta(days=n, hours=10)
+            said = CheckIn(taken.date(), "walk", 1, {"walk_pain_free": True}, rest_pain=0)
+            history.add_check_in(ProgramCheckIn(run_id=run_id, check=said, taken_at=taken))
+        if ended:
+            at = started + timedelta(days=days)
+            history.end_program(ProgramStop(run_id, "restarted", None, at))
+    return run_id
+
+
+def test_forget_counts_programs_and_takes_a_program_with_all_its_check_ins(env, wall, data, invoke):
+    """A program started before the day goes with every check-in, even those after it."""
+    add_sessions(data, [(6, 3)] * 2, T0 - timedelta(days=20))
+    add_program(data, T0 - timedelta(days=12), 4, ended=True)  # its check-ins: days -12 to -9
+    add_program(data, T0 - timedelta(days=8), 5)  # days -8 to -4, under way
+    before = (T0 - timedelta(days=10)).date().isoformat()
+
+    asked = []
+
+    class Refuses:
+        def confirm(self, text, default=True):
+            asked.append(text)
+            return False
+
+    env.prompter = Refuses()
+    assert invoke("history", "forget", "--before", before).stdout == "Nothing deleted.\n"
+    assert asked == [
+        "Delete 2 sessions, 0 checks, 1 program and 4 program check-ins from before "
+        "Fri 23 Oct 2026? This cannot be undone."
+    ]
+    done = invoke("history", "forget", "--before", before, "--yes")
+    assert done.stdout == "Deleted 2 sessions, 0 checks, 1 program and 4 program check-ins.\n"
+    with open_history(data) as history:
+        run = history.active_program()
+        assert run is not None and len(history.check_ins(run.id)) == 5
+    everything = invoke("history", "forget", "--all", "--yes")
+    assert everything.stdout == "Deleted 0 sessions, 0 checks, 1 program and 5 program check-ins.\n"
+
+
+def test_forget_says_when_the_newest_advice_goes_with_what_it_deletes(env, wall, data, invoke):
+    """Deleting a record does not make its advice wrong: the person is told before saying yes."""
+    add_sessions(data, [(4, 3)], T0 - timedelta(days=3))
+    check(env, RICE_WALKING_HURTS)  # see a clinician
+    assert invoke().exit_code == 0
+    older = invoke("history", "forget", "--before", (T0 - timedelta(days=1)).date().isoformat(),
+                   "--yes")  # fmt: skip
+    assert older.stdout == "Deleted 1 session and 0 checks.\n"
+    assert older.stderr == ""  # the advice stays
+    everything = invoke("history", "forget", "--all", "--yes")
+    assert everything.stdout == "Deleted 0 sessions and 1 check.\n"
+    assert "this deletes the newest advice too" in everything.stderr
+    assert "after a check" in everything.stderr
+    assert "only after a new check" in everything.stderr
+    assert invoke("advice").stdout.startswith("No advice saved yet")
+
+
+def test_forget_says_nothing_of_advice_that_allows_self_care(env, wall, data, invoke):
+    check(env, CALM)
+    assert invoke().exit_code == 0
+    done = invoke("history", "forget", "--all", "--yes")
+    assert (done.stdout, done.stderr) == ("Deleted 0 sessions and 1 check.\n", "")
+
+
 # --- bad conditions ---------------------------------------------------------------------
 
 
@@ -298,7 +380,7 @@ def test_a_damaged_file_is_named_then_moved_aside_by_repair(wall, data, invoke):
     assert shown.stderr.startswith(f"{data / FILE_NAME}: the history file is damaged")
     assert "hamstring-care history repair" in shown.stderr
 
-    ran = invoke("run", "hamstring-stretch", "--count-in", "0")
+    ran = invoke("run", "stretch", "--count-in", "0")
     assert ran.exit_code == 0
     assert ran.stderr.count("warning") == 1 and "nothing will be saved this time" in ran.stderr
     assert "Done: 11 of 11 parts" in ran.stdout
@@ -324,9 +406,9 @@ def spoil(data: Path, sql: str) -> None:
 
 def with_damaged_rows(invoke, env, data: Path) -> None:
     add_sessions(data, [(5, 4), (4, 3), (3, 2)], T0 - timedelta(days=4))
-    check(env, yaml_answers(SELF_MASSAGE))
+    check(env, CALM)
     assert invoke().exit_code == 0  # one check saved
-    check(env, yaml_answers(SELF_MASSAGE))
+    check(env, CALM)
     assert invoke().exit_code == 0  # and another
     spoil(
         data,
@@ -340,7 +422,7 @@ def test_damaged_rows_are_left_out_with_one_warning_each(env, wall, data, monkey
 
     shown = invoke("history")
     assert shown.exit_code == 0, shown.stderr
-    assert shown.stdout.count("foam-roller-and-ball") == 2
+    assert shown.stdout.count("roll-and-press") == 2
     assert shown.stderr.count("hamstring-care: warning:") == 2
     assert "session 2 cannot be read (started_at is not a time); left out" in shown.stderr
     assert "check 1 cannot be read (answers is not JSON); left out" in shown.stderr
@@ -348,11 +430,11 @@ def test_damaged_rows_are_left_out_with_one_warning_each(env, wall, data, monkey
         result = invoke(*command)
         assert result.exit_code == 0, (command, result.stderr)
 
-    scripted = check(env, yaml_answers(SELF_MASSAGE))
+    scripted = check(env, CALM)
     again = invoke()
     assert again.exit_code == 0, again.stderr
     assert scripted.asked[0] == "red_flags"
-    ran = invoke("run", "hamstring-stretch", "--count-in", "0")
+    ran = invoke("run", "stretch", "--count-in", "0")
     assert ran.exit_code == 0 and "Done: 11 of 11 parts" in ran.stdout
 
 
@@ -373,7 +455,7 @@ def test_repair_sets_unreadable_rows_aside_and_keeps_the_good_ones(
     old.close()
     fresh = invoke("history")
     assert fresh.exit_code == 0 and fresh.stderr == ""
-    assert fresh.stdout.count("foam-roller-and-ball") == 2
+    assert fresh.stdout.count("roll-and-press") == 2
     assert invoke("history", "repair").stdout.endswith("nothing to repair.\n")
 
 
@@ -411,7 +493,7 @@ def test_a_read_only_folder_runs_the_routine_with_one_warning(wall, data, monkey
 
         monkeypatch.setattr(os, "open", refuse)
     try:
-        result = invoke("run", "hamstring-stretch", "--count-in", "0")
+        result = invoke("run", "stretch", "--count-in", "0")
     finally:
         data.chmod(0o700)
     assert result.exit_code == 0
@@ -430,7 +512,7 @@ def test_a_read_only_file_runs_the_routine_with_one_warning(wall, data, monkeypa
         return real_connect(f"file:{path}?mode=ro", *args, uri=True, **kwargs)
 
     monkeypatch.setattr(sqlite3, "connect", read_only)
-    result = invoke("run", "hamstring-stretch", "--count-in", "0")
+    result = invoke("run", "stretch", "--count-in", "0")
     assert result.exit_code == 0
     assert "Done: 11 of 11 parts" in result.stdout
     assert result.stderr.count("hamstring-care: warning:") == 1
@@ -443,7 +525,7 @@ def test_a_newer_file_refuses_writes_and_says_so(wall, data, invoke):
         history.connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     before = (data / FILE_NAME).read_bytes()
 
-    ran = invoke("run", "hamstring-stretch", "--count-in", "0")
+    ran = invoke("run", "stretch", "--count-in", "0")
     assert ran.exit_code == 0 and "Done: 11 of 11 parts" in ran.stdout
     assert ran.stderr.count("written by a newer hamstring-care") == 1
 
@@ -473,7 +555,7 @@ def pretend_read_only(monkeypatch, *places: Path) -> None:
 def test_a_read_only_file_is_not_touched_by_a_routine(wall, data, monkeypatch, invoke):
     add_sessions(data, [(5, 4)], T0 - timedelta(days=1))
     pretend_read_only(monkeypatch, data / FILE_NAME)
-    ran = invoke("run", "hamstring-stretch", "--count-in", "0")
+    ran = invoke("run", "stretch", "--count-in", "0")
     assert ran.exit_code == 0
     assert ran.stderr.strip() == (
         f"hamstring-care: warning: {data / FILE_NAME}: cannot save: the file is read-only; "
@@ -487,7 +569,7 @@ def test_a_read_only_folder_can_still_be_read_and_exported(wall, data, monkeypat
     pretend_read_only(monkeypatch, data, data / FILE_NAME)
     shown = invoke("history")
     assert shown.exit_code == 0, shown.stderr
-    assert shown.stdout.count("foam-roller-and-ball") == 2
+    assert shown.stdout.count("roll-and-press") == 2
     exported = invoke("history", "export", "-", "--format", "json")
     assert exported.exit_code == 0, exported.stderr
     assert len(json.loads(exported.stdout)["sessions"]) == 2
@@ -499,7 +581,7 @@ def test_a_read_only_folder_can_still_be_read_and_exported(wall, data, monkeypat
 def test_play_your_routine_again_after_the_warning_signs(env, wall, data, invoke):
     """After a self-care check: warning signs first, then "play your routine again", for
     the leg chosen last time, linked to that check; no new check is saved."""
-    check(env, {**yaml_answers(SELF_MASSAGE), "leg": "left"})
+    check(env, {**CALM, "leg": "left"})
     assert invoke().exit_code == 0
     with open_history(data) as history:
         (first,) = history.triage_results()
@@ -513,20 +595,20 @@ def test_play_your_routine_again_after_the_warning_signs(env, wall, data, invoke
         "choose: No warning sign. Last time the check suggested self-care: what now?",
         "choose: Which leg hurts?",
     ]
-    assert "confirm: Start “Foam roller and ball self-massage” now (left leg)?" in scripted.asked
+    assert "confirm: Start “Roll and press” now (left leg)?" in scripted.asked
     with open_history(data) as history:
         assert [c.id for c in history.triage_results()] == [first.id]
         played = history.sessions()
     assert {(s.routine_id, s.side, s.triage_id) for s in played} == {
-        ("foam-roller-and-ball", "left", first.id),
-        ("hamstring-stretch", "left", first.id),
+        ("roll-and-press", "left", first.id),
+        ("stretch", "left", first.id),
     }
 
 
 def test_a_warning_sign_always_goes_into_the_full_check(env, wall, data, invoke):
-    check(env, yaml_answers(SELF_MASSAGE))
+    check(env, CALM)
     assert invoke().exit_code == 0
-    scripted = check(env, {**yaml_answers(SELF_MASSAGE), "red_flags": ["growing_lump"]})
+    scripted = check(env, {**CALM, "red_flags": ["lump"]})
     result = invoke()
     assert result.exit_code == 0
     assert not any("what now?" in asked for asked in scripted.asked)
@@ -567,7 +649,32 @@ def test_repair_carries_a_program_and_its_check_ins_over(env, wall, data, invoke
     repaired = invoke("history", "repair", "--yes")
     assert repaired.exit_code == 0, repaired.stderr
     assert "program check-in 2: answers is not JSON" in repaired.stderr
+    assert "0 sessions, 0 checks, 1 program and 1 program check-in carried over" in (
+        repaired.stdout
+    )
     with open_history(data) as history:
         run = history.active_program()
         assert run is not None and (run.side, run.pain_limit) == ("left", 3)
         assert [c.check.day.day for c in history.check_ins(run.id)] == [1]
+
+
+def test_repair_carries_a_second_program_under_way_over_as_ended(env, wall, data, invoke):
+    """Two programs under way (only a damaged file holds them): none is dropped."""
+    older = add_program(data, T0 - timedelta(days=9), 2, ended=True)
+    newer = add_program(data, T0 - timedelta(days=5), 1)
+    add_sessions(data, [(3, 2)], T0 - timedelta(days=1))
+    spoil(
+        data,
+        "DROP INDEX one_program_under_way; UPDATE sessions SET pain_before = 'bad'; "
+        f"UPDATE program_runs SET ended_at = NULL, end_reason = NULL WHERE id = {older};",
+    )
+    repaired = invoke("history", "repair", "--yes")
+    assert repaired.exit_code == 0, repaired.stderr
+    assert "0 sessions, 0 checks, 2 programs and 3 program check-ins carried over" in (
+        repaired.stdout
+    )
+    with open_history(data) as history:
+        assert history.active_program().id == newer
+        ended = next(r for r in history.program_runs() if r.id == older)
+        assert ended.end_reason == "restarted"
+        assert ended.ended_at == T0 - timedelta(days=5)

@@ -133,7 +133,7 @@ def test_forgotten_text_is_not_left_in_the_file(tmp_path):
 # --- sessions saved as they go ----------------------------------------------------------
 
 
-def play_logged(library, triage_protocol, log, script, routine="hamstring-stretch"):
+def play_logged(library, triage_protocol, log, script, routine="stretch"):
     clock = FakeClock()
     moments = iter(T0 + timedelta(seconds=i) for i in range(10_000))
     return run_routine(
@@ -152,9 +152,9 @@ def play_logged(library, triage_protocol, log, script, routine="hamstring-stretc
     )
 
 
-def test_a_whole_session_is_saved(tmp_path, library, triage_protocol):
+def test_a_whole_session_is_saved(tmp_path, small_library, small_triage):
     log = ProgressLog.open(tmp_path, pytest.fail)
-    result = play_logged(library, triage_protocol, log, [])
+    result = play_logged(small_library, small_triage, log, [])
     (saved,) = log.history.sessions()
     log.close()
     assert saved.segments_completed == saved.segments_total == result.segments_total
@@ -163,11 +163,11 @@ def test_a_whole_session_is_saved(tmp_path, library, triage_protocol):
     assert saved.elapsed_seconds == result.elapsed_seconds
 
 
-def test_ctrl_c_keeps_the_segments_done_and_says_interrupted(tmp_path, library, triage_protocol):
+def test_ctrl_c_keeps_the_segments_done_and_says_interrupted(tmp_path, small_library, small_triage):
     log = ProgressLog.open(tmp_path, pytest.fail)
-    # hamstring-stretch, both legs: 5 s get ready, then 30 s holds; Ctrl-C 40 s in.
+    # The suite's stretch, both legs: 5 s get ready, then 30 s holds; Ctrl-C 40 s in.
     with pytest.raises(KeyboardInterrupt):
-        play_logged(library, triage_protocol, log, [(40, "c-c")])
+        play_logged(small_library, small_triage, log, [(40, "c-c")])
     (saved,) = log.history.sessions()
     log.close()
     assert saved.segments_completed == 2
@@ -181,10 +181,11 @@ KILLED = textwrap.dedent(
     from pathlib import Path
     from rich.console import Console
     from hamstring_care.history.log import ProgressLog
-    from hamstring_care.source.library import Library, protocol_dirs
+    from hamstring_care.source.library import Library
     from hamstring_care.flows.session import RunOptions
     from tests.fakes import play_on_fakes as run_routine
     from tests.fakes import FakeClock, RecordingCues, RecordingView
+    from tests.fixtures import SMALL
 
     STOP_AFTER = int(sys.argv[2])
 
@@ -201,11 +202,11 @@ KILLED = textwrap.dedent(
             self.clock.t += timeout
             return []
 
-    library = Library(protocol_dirs(environ={}))
+    library = Library([SMALL])
     log = ProgressLog.open(Path(sys.argv[1]), print)
     clock = FakeClock()
     run_routine(
-        library.get("foam-roller-and-ball"), library.triage(), [], RunOptions(),
+        library.get("roll-and-press"), library.triage(), [], RunOptions(),
         Console(file=io.StringIO()), lambda _t: 6, keys=Keys(clock, log),
         cues=RecordingCues(), view=RecordingView(), clock=clock, recorder=log.recorder(),
     )

@@ -14,7 +14,7 @@ from hamstring_care.models import (
 )
 from hamstring_care.source.checking import validate_paths
 from hamstring_care.source.library import Library, bundled_dir, load_protocol, protocol_dirs
-from tests.conftest import bundled_text
+from tests.fixtures import SMALL, small_text
 
 ROUTINE = """
 id: easy
@@ -214,31 +214,33 @@ def test_missing_file_and_folder(tmp_path):
     assert errors(folder) == [f"{folder}: is a folder, not a file"]
 
 
-TRIAGE_BREAKS = [
+TRIAGE_BREAKS = [  # on the suite's own triage (tests/protocols/triage.yaml)
     (
         "{answer: pain_at_rest, at_least: 7}",
         "{answer: pain_now, at_least: 7}",
-        'rules[10].when.answer: no question "pain_now" under questions',
+        'rules[3].when.answer: no question "pain_now" under questions',
     ),
     (
-        "{flag: tingling_or_numbness}",
-        "{flag: tingles}",
-        'rules[1].when.all[1].any[0].flag: no red flag "tingles"',
+        "{answer: pain_location, is: back_of_knee}",
+        "{answer: location, is: back_of_knee}",
+        'rules[4].when.all[1].answer: no question "location" under questions',
     ),
+    ("when: {flag: lump}", "when: {flag: tingles}", 'rules[5].when.flag: no red flag "tingles"'),
     (
-        "{answer: onset, is: gradual}",
+        "{answer: onset, is: sudden}",  # the first: a question's ask_if
         "{answer: onset, is: slowly}",
-        'is: "slowly" is not an answer to onset; expected one of: sudden, gradual, blow',
+        'questions[3].ask_if.is: "slowly" is not an answer to onset; expected one of: sudden, '
+        "gradual",
     ),
     (
         "{answer: pain_at_rest, at_least: 7}",
         "{answer: onset, at_least: 7}",
-        'rules[10].when: "onset" is not a number question',
+        'rules[3].when: "onset" is not a number question',
     ),
     (
-        "cautions: [no_massage]\n    practice: true",
-        "cautions: [no_massages]\n    practice: true",
-        'rules[10].cautions[0].caution: no caution "no_massages" under cautions',
+        "cautions: [no_massage]\n    sources: [test-source]",
+        "cautions: [no_massages]\n    sources: [test-source]",
+        'rules[9].cautions[0].caution: no caution "no_massages" under cautions',
     ),
     (
         "when: {always: true}",
@@ -247,25 +249,25 @@ TRIAGE_BREAKS = [
     ),
     (
         "when: {flag_level: emergency}",
-        "when: {flag_level: emergency, flag: fever}",
+        "when: {flag_level: emergency, flag: lump}",
         "rules[0].when: a condition needs exactly one of: answer, flag, flag_level, all, any, always",
     ),
-    ("  - id: sitting_hurts", "  - id: onset", 'questions[7].id: "onset" is used twice'),
+    ("  - id: sitting_hurts", "  - id: onset", 'questions[6].id: "onset" is used twice'),
     (
-        "  - id: trend\n",
+        "  - id: pain_location\n",
         "  - id: days_again\n    type: number\n    text: Again?\n    role: days_since_onset\n"
-        "  - id: trend\n",
+        "  - id: pain_location\n",
         "another question has the role days_since_onset",
     ),
     (
-        "    disposition: clinician\n    title: See your GP",
-        "    disposition: self_massage\n    title: See your GP",
-        "rules[12].disposition: rules go from most to least urgent: clinician comes after "
-        "self_massage (rule growing-lump)",
+        "    disposition: clinician\n    title: Test lump title",
+        "    disposition: self_massage\n    title: Test lump title",
+        "rules[6].disposition: rules go from most to least urgent: clinician comes after "
+        "self_massage (rule lump)",
     ),
     (
-        "{answer: risk_factors, includes: blood_thinners}",
-        "{answer: risk_factors, is: blood_thinners}",
+        "{answer: risk_factors, includes: clot_before}",
+        "{answer: risk_factors, is: clot_before}",
         '"risk_factors" is a checklist question: use includes',
     ),
 ]
@@ -273,7 +275,7 @@ TRIAGE_BREAKS = [
 
 @pytest.mark.parametrize(("old", "new", "message"), TRIAGE_BREAKS)
 def test_triage_cross_checks(write, old, new, message):
-    text = bundled_text("triage.yaml")
+    text = small_text("triage.yaml")
     assert old in text
     path = write("triage.yaml", text.replace(old, new, 1))
     assert any(message in line for line in errors(path)), errors(path)
@@ -283,25 +285,22 @@ def test_rule_after_always_is_unreachable(write):
     catch_all = (
         "  - id: catch-all\n    when: {always: true}\n    disposition: rice\n    because: x\n"
     )
-    text = bundled_text("triage.yaml").replace(
+    text = small_text("triage.yaml").replace(
         "  - id: fresh-injury\n", catch_all + "  - id: fresh-injury\n"
     )
     path = write("triage.yaml", text)
     assert any(
-        "rules[28]: never reached: the rule before it always holds" in line for line in errors(path)
+        "rules[10]: never reached: the rule before it always holds" in line for line in errors(path)
     )
 
 
 def test_override_by_id_says_which_file_won(tmp_path, write):
-    write(
-        "clinic/rice.yaml",
-        bundled_text("rice.yaml").replace("title: The first", "title: Our first"),
-    )
+    write("clinic/rice.yaml", small_text("rice.yaml").replace("title: Test", "title: Our"))
     library = Library(protocol_dirs([tmp_path / "clinic"], environ={}))
     entry = library.entries()["rice"]
     assert entry.path == tmp_path / "clinic" / "rice.yaml"
     assert entry.overrides == (bundled_dir() / "rice.yaml",)
-    assert library.get("rice").title.startswith("Our first")
+    assert library.get("rice").title == "Our guidance"
 
 
 def test_environment_folders_come_between_bundled_and_command_line(tmp_path):
@@ -309,11 +308,12 @@ def test_environment_folders_come_between_bundled_and_command_line(tmp_path):
     assert [str(d) for d in dirs[1:]] == ["/a", "/b", str(tmp_path / "cli")]
 
 
-def test_unknown_protocol_lists_the_known_ones(library):
+def test_unknown_protocol_lists_the_known_ones(small_library):
     with pytest.raises(UnknownProtocolError) as caught:
-        library.get("yoga")
+        small_library.get("yoga")
     assert caught.value.lines == (
-        'no protocol "yoga"; known protocols: back-to-running, foam-roller-and-ball, hamstring-stretch, lengthening, nordic, rice, triage',
+        'no protocol "yoga"; known protocols: quick, rice, roll-and-press, stretch, triage, '
+        "waits, walk-and-jog",
     )
 
 
@@ -322,30 +322,38 @@ def test_missing_protocol_folder(tmp_path):
         Library([tmp_path / "gone"]).entries()
 
 
-def test_validate_reports_recommended_protocols_that_are_missing(tmp_path, write):
-    text = bundled_text("triage.yaml").replace("protocols: [rice]", "protocols: [rice-v2]")
-    write("clinic/triage.yaml", text)
-    library = Library(protocol_dirs([tmp_path / "clinic"], environ={}))
-    report = validate_paths(library, [tmp_path / "clinic"])
+def changed_copy(tmp_path, name: str, old: str, new: str):
+    """A copy of the suite's own protocol folder with one file changed; its library."""
+    import shutil
+
+    folder = tmp_path / "clinic"
+    shutil.copytree(SMALL, folder)
+    text = (folder / name).read_text(encoding="utf-8")
+    assert old in text
+    (folder / name).write_text(text.replace(old, new, 1), encoding="utf-8")
+    return folder, Library([folder])
+
+
+def test_validate_reports_recommended_protocols_that_are_missing(tmp_path):
+    folder, library = changed_copy(
+        tmp_path, "triage.yaml", "protocols: [rice]", "protocols: [rice-v2]"
+    )
+    report = validate_paths(library, [folder])
     assert report.errors == [
         'triage: recommends rice-v2, which cannot be used: no protocol "rice-v2" '
         '(did you mean "rice"?); known protocols: '
-        "back-to-running, foam-roller-and-ball, hamstring-stretch, lengthening, nordic, rice, "
-        "triage"
+        "quick, rice, roll-and-press, stretch, triage, waits, walk-and-jog"
     ]
 
 
-def test_validate_reports_a_program_stage_playing_what_is_not_a_routine(write, tmp_path):
-    text = bundled_text("back-to-running.yaml").replace(
-        "routines: [lengthening]\n    activity:\n      text: Walk for 20 to 30",
-        "routines: [rice, yoga]\n    activity:\n      text: Walk for 20 to 30",
+def test_validate_reports_a_program_stage_playing_what_is_not_a_routine(tmp_path):
+    folder, library = changed_copy(
+        tmp_path, "walk-and-jog.yaml", "routines: [stretch]", "routines: [rice, yoga]"
     )
-    write("clinic/back-to-running.yaml", text)
-    library = Library(protocol_dirs([tmp_path / "clinic"], environ={}))
-    report = validate_paths(library, [tmp_path / "clinic"])
-    assert report.errors[0] == (
-        "back-to-running: stages[1] plays rice, which is guidance, not a routine"
+    report = validate_paths(library, [folder])
+    assert (
+        report.errors[0] == "walk-and-jog: stages[0] plays rice, which is guidance, not a routine"
     )
     assert report.errors[1].startswith(
-        'back-to-running: stages[1] plays yoga, which cannot be used: no protocol "yoga"'
+        'walk-and-jog: stages[0] plays yoga, which cannot be used: no protocol "yoga"'
     )

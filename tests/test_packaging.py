@@ -75,7 +75,7 @@ def test_wheel_ships_protocols_and_finds_them_from_anywhere(tmp_path):
     assert "7 files checked: all valid." in listed.stdout
     printed = installed("print", "foam-roller-and-ball", "-o", "s.pdf")
     assert printed.returncode == 0, printed.stderr
-    assert printed.stdout == "Wrote s.pdf, 3 pages.\n"  # the routine, then the record alone
+    assert printed.stderr == "Wrote s.pdf, 3 pages.\n"  # the routine, then the record alone
     html = installed("print", "foam-roller-and-ball", "-f", "html", "-o", "-")
     assert html.stdout.count('<img src="data:image/svg+xml;base64,') == 6  # the drawings ship too
 

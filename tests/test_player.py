@@ -4,22 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from hamstring_care.models import Duration, Step
 from hamstring_care.player.engine import Player
 from hamstring_care.player.timeline import build, total_seconds
 from tests.fakes import FakeClock, RecordingCues, RecordingView, ScriptedKeys
-
-
-def step(hold="10s", per_side=False, repeat=1, title="Hold"):
-    return Step(
-        title=title,
-        instruction="Do it.",
-        hold=Duration.parse(hold),
-        per_side=per_side,
-        repeat=repeat,
-        method="roller",
-        area="back_of_thigh",
-    )
+from tests.fixtures import step
 
 
 def play(segments, script=(), hurts=None, quit_answer=True):
@@ -39,14 +27,19 @@ def play(segments, script=(), hurts=None, quit_answer=True):
     return outcome, view, cues, keys
 
 
-def test_plays_every_segment_in_planned_time(library):
-    segments = build(library.get("foam-roller-and-ball").steps)
+def test_plays_every_segment_in_planned_time():
+    steps = [
+        step("60s", per_side=True, title="Roll"),
+        step("10-20s", per_side=True, repeat=3, title="Press"),
+        step("10-20s", repeat=2, title="Once"),
+    ]
+    segments = build(steps)
     outcome, view, cues, _ = play(segments)
     assert outcome.segments_completed == len(segments)
     assert outcome.elapsed_seconds == pytest.approx(total_seconds(segments), abs=1e-6)
-    assert view.events[0] == "Right leg: Get ready: Roll the back of the thigh, 5 s"
+    assert view.events[0] == "Right leg: Get ready: Roll, 5 s"
     assert "Switch sides: left leg next, 5 s" in view.events
-    assert cues.cues.count("range minimum") == 16  # 3 + 3 + 2 range holds on each leg
+    assert cues.cues.count("range minimum") == 8  # 3 range holds on each leg, then 2
 
 
 def test_no_drift_over_an_hour_and_refresh_at_most_once_a_second():
@@ -151,16 +144,12 @@ def test_ctrl_c_is_an_interrupt():
         play(build([step("10s")], count_in=0), [(2, "c-c")])
 
 
-def test_resuming_is_cleared_once_the_routine_runs_again(library):
+def test_resuming_is_cleared_once_the_routine_runs_again():
     """After a pause, "Resuming in 1..." must not stay on screen while the clock runs."""
-    from hamstring_care.player.engine import Player
-    from hamstring_care.player.timeline import build
-    from tests.fakes import FakeClock, RecordingCues, RecordingView, ScriptedKeys
-
     clock = FakeClock()
     view = RecordingView()
     player = Player(
-        build(library.get("hamstring-stretch").steps, sides="left"),
+        build([step("30s", per_side=True, repeat=3, rest="10s")], sides="left"),
         clock=clock,
         keys=ScriptedKeys(clock, [(7, " "), (8, " ")]),
         view=view,
@@ -173,12 +162,8 @@ def test_resuming_is_cleared_once_the_routine_runs_again(library):
     assert view.events[resumed + 1] == "(cleared)"
 
 
-def test_enter_before_the_range_minimum_says_how_long_is_left(library):
-    from hamstring_care.player.engine import Player
-    from hamstring_care.player.timeline import build
-    from tests.fakes import FakeClock, RecordingCues, RecordingView, ScriptedKeys
-
-    steps = [s for s in library.get("foam-roller-and-ball").steps if s.hold.is_range][:1]
+def test_enter_before_the_range_minimum_says_how_long_is_left():
+    steps = [step("10-20s", per_side=True, repeat=3)]
     clock = FakeClock()
     view = RecordingView()
     # count-in 0; the range hold's minimum is 10 s: Enter at 4 s is 6 s early

@@ -29,6 +29,13 @@ def on(env, day: int) -> None:
     env.now = lambda: START + dt.timedelta(days=day - 1)
 
 
+def started(env, invoke, *args: str) -> None:
+    """A program started alone (at stage 2: stage 1 done already, the reason it asks for)."""
+    env.prompter = CheckInAsker({})
+    result = invoke("program", "start", *args)
+    assert result.exit_code == 0, result.stderr
+
+
 def live(env, invoke, day: int, answers: dict):
     on(env, day)
     env.prompter = CheckInAsker(answers)
@@ -125,15 +132,16 @@ def test_the_reminders_import_into_two_calendar_parsers(env, invoke, tmp_path):
     out = tmp_path / "reminders.ics"
     result = invoke("program", "today", "--ics", str(out), "--at", "07:30")
     assert result.exit_code == 0, result.stderr
-    assert "a reminder at 07:30 each day for 14 days" in result.stdout
+    assert "a reminder at 07:30 each day for 14 days" in result.stderr
     raw = out.read_bytes()
     assert b"\r\n" in raw and b"http" not in raw.lower()
     (event,) = icalendar.Calendar.from_ical(raw).walk("VEVENT")
-    assert event.decoded("dtstart") == dt.datetime(2026, 12, 1, 7, 30)
-    assert event["rrule"]["FREQ"] == ["DAILY"] and event["rrule"]["COUNT"] == [14]
+    # 18:00 on the first day: today's 07:30 has passed, so the first reminder is tomorrow's.
+    assert event.decoded("dtstart") == dt.datetime(2026, 12, 2, 7, 30)
+    assert event["rrule"]["FREQ"] == ["DAILY"]
     parsed = vobject.readOne(raw.decode())
     days = list(parsed.vevent.getrruleset())
-    assert len(days) == 14 and days[-1] == dt.datetime(2026, 12, 14, 7, 30)
+    assert len(days) == 14 and days[-1] == dt.datetime(2026, 12, 15, 7, 30)
     assert parsed.vevent.valarm.action.value == "DISPLAY"
     bad = invoke("program", "today", "--ics", str(tmp_path / "x.ics"), "--at", "25:00")
     assert bad.exit_code == 2 and "--at must be a time of day" in bad.stderr
@@ -219,7 +227,7 @@ def test_routines_played_in_a_program_are_saved_and_the_chart_marks_stage_change
 
     checked(env)
     on(env, 1)
-    invoke("program", "start", "--stage", "lengthen")
+    started(env, invoke, "--stage", "lengthen")
     live(env, invoke, 1, {"play": True})
     for day in (2, 3, 4):
         live(env, invoke, day, {})
@@ -264,7 +272,7 @@ def test_stop_it_hurts_in_a_program_routine_ends_the_day(
 
     checked(env)
     on(env, 1)
-    invoke("program", "start", "--stage", "lengthen")
+    started(env, invoke, "--stage", "lengthen")
     stop_at_first_routine(env, disposition)
     out = live(env, invoke, 1, {"play": True})
     assert "Stopped because it hurts: no more exercise today." in out

@@ -34,8 +34,8 @@ def test_ago_in_words(hours, words):
     assert progress.ago(timedelta(hours=hours)) == words
 
 
-def test_recheck_is_due_48_hours_after_rice_only(triage_protocol):
-    rule = triage_protocol.follow_up.recheck
+def test_recheck_is_due_48_hours_after_rice_only(small_triage):
+    rule = small_triage.follow_up.recheck
     rice = check("rice", T0)
     assert progress.recheck_due(rice, T0 + timedelta(hours=47, minutes=59), rule) is None
     assert progress.recheck_due(rice, T0 + timedelta(hours=48), rule) == (
@@ -47,19 +47,19 @@ def test_recheck_is_due_48_hours_after_rice_only(triage_protocol):
     assert progress.recheck_due(None, later, rule) is None
 
 
-def test_compare_answers_knows_better_from_worse(triage_protocol):
-    then = {"red_flags": [], "can_walk_without_pain": "no", "can_rise_without_pain": "yes",
+def test_compare_answers_knows_better_from_worse(small_triage):
+    then = {"red_flags": [], "can_walk_without_pain": "no", "felt_pop": "no",
             "pain_at_rest": 4, "days_since_onset": 2, "sitting_hurts": "yes"}  # fmt: skip
-    now = {"red_flags": [], "can_walk_without_pain": "yes", "can_rise_without_pain": "not_sure",
+    now = {"red_flags": [], "can_walk_without_pain": "yes", "felt_pop": "not_sure",
            "pain_at_rest": 4, "days_since_onset": 4, "sitting_hurts": "no"}  # fmt: skip
-    changes = {c.question: c.verdict for c in progress.compare_answers(triage_protocol, then, now)}
+    changes = {c.question: c.verdict for c in progress.compare_answers(small_triage, then, now)}
     assert changes == {  # no warning sign either time: nothing to compare there
-        "can_walk_without_pain": "better",
-        "can_rise_without_pain": "worse",  # "not sure" counts as the riskier answer
+        "can_walk_without_pain": "better",  # its riskier answer is no
+        "felt_pop": "worse",  # "not sure" counts as the riskier answer, yes
         "pain_at_rest": "same",
         "sitting_hurts": "better",  # its riskier answer is yes
     }  # days since onset has no better or worse
-    flagged = progress.compare_answers(triage_protocol, then, {**now, "red_flags": ["fever"]})
+    flagged = progress.compare_answers(small_triage, then, {**now, "red_flags": ["calf_swollen"]})
     assert flagged[0].verdict == "worse"
 
 
@@ -99,8 +99,8 @@ def test_weekly_counts_from_monday():
     ]  # fmt: skip
 
 
-def test_not_improving_needs_both_weeks_and_pain_left(triage_protocol):
-    rule = triage_protocol.follow_up.not_improving
+def test_not_improving_needs_both_weeks_and_pain_left(small_triage):
+    rule = small_triage.follow_up.not_improving
     two_weeks = [session(T0 - timedelta(days=d), after=4) for d in range(14)]
     trend = progress.not_improving(two_weeks, T0, rule)
     assert trend is not None and (trend.earlier, trend.later) == (4, 4)

@@ -93,19 +93,6 @@ def test_help_imports_nothing_heavy():
     assert out.stdout.strip().splitlines()[-1] == "[]"
 
 
-def test_readme_answers_example_is_a_complete_2_0_answers_file(triage_protocol):
-    import yaml
-
-    from hamstring_care.triage import parse_answers, triage
-
-    block = README.split("### Answers files", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
-    answers, problems = parse_answers(triage_protocol, yaml.safe_load(block))
-    assert problems == []
-    assert set(answers) == {"red_flags", *(q.id for q in triage_protocol.questions)}
-    assert triage(triage_protocol, answers).disposition == "rice"
-    assert f'"triage_version": "{triage_protocol.version}"' in README
-
-
 def test_help_shows_arguments_as_people_read_them():
     from typer.main import get_command
     from typer.testing import CliRunner

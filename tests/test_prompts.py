@@ -18,59 +18,59 @@ def ask(keys: str, call):
         return call(Prompter(input=pipe, output=DummyOutput()))
 
 
-def question(triage_protocol, qid):
-    return triage_protocol.question(qid)
+def question(small_triage, qid):
+    return small_triage.question(qid)
 
 
-def test_none_of_these_gives_an_empty_list(triage_protocol):
-    screen = triage_protocol.red_flags
+def test_none_of_these_gives_an_empty_list(small_triage):
+    screen = small_triage.red_flags
     assert ask(UP + SPACE + ENTER, lambda p: p.red_flags(screen)) == []
 
 
-def test_ticked_flags_come_back_as_ids(triage_protocol):
-    screen = triage_protocol.red_flags
+def test_ticked_flags_come_back_as_ids(small_triage):
+    screen = small_triage.red_flags
     keys = SPACE + DOWN + SPACE + ENTER
-    assert ask(keys, lambda p: p.red_flags(screen)) == ["saddle_numbness", "both_legs"]
+    assert ask(keys, lambda p: p.red_flags(screen)) == ["numb_saddle", "calf_swollen"]
 
 
-def test_enter_with_nothing_ticked_is_refused(triage_protocol):
-    screen = triage_protocol.red_flags
+def test_enter_with_nothing_ticked_is_refused(small_triage):
+    screen = small_triage.red_flags
     # The first Enter is refused by validation; then tick "not sure" (just above "none").
     keys = ENTER + UP + UP + SPACE + ENTER
     assert ask(keys, lambda p: p.red_flags(screen)) == ["not_sure"]
 
 
-def test_none_with_other_ticks_is_refused(triage_protocol):
-    screen = triage_protocol.red_flags
+def test_none_with_other_ticks_is_refused(small_triage):
+    screen = small_triage.red_flags
     keys = SPACE + UP + SPACE + ENTER + SPACE + ENTER  # tick first + none: refused; untick none
-    assert ask(keys, lambda p: p.red_flags(screen)) == ["saddle_numbness"]
+    assert ask(keys, lambda p: p.red_flags(screen)) == ["numb_saddle"]
 
 
-def test_choice_question(triage_protocol):
-    q = question(triage_protocol, "pain_location")
+def test_choice_question(small_triage):
+    q = question(small_triage, "pain_location")
     assert ask(DOWN + DOWN + ENTER, lambda p: p.question(q)) == "back_of_knee"
 
 
-def test_yes_no_not_sure(triage_protocol):
-    q = question(triage_protocol, "can_walk_without_pain")
+def test_yes_no_not_sure(small_triage):
+    q = question(small_triage, "can_walk_without_pain")
     assert ask(ENTER, lambda p: p.question(q)) == "yes"
     assert ask(DOWN + DOWN + ENTER, lambda p: p.question(q)) == "not_sure"
 
 
-def test_number_refuses_text_and_out_of_range(triage_protocol):
-    q = question(triage_protocol, "pain_at_rest")
+def test_number_refuses_text_and_out_of_range(small_triage):
+    q = question(small_triage, "pain_at_rest")
     keys = "abc" + ENTER + "\b\b\b" + "11" + ENTER + "\b\b" + " 7 " + ENTER
     assert ask(keys, lambda p: p.question(q)) == 7
 
 
-def test_ctrl_c_is_interrupted(triage_protocol):
-    q = question(triage_protocol, "onset")
+def test_ctrl_c_is_interrupted(small_triage):
+    q = question(small_triage, "onset")
     with pytest.raises(Interrupted):
         ask(CTRL_C, lambda p: p.question(q))
 
 
-def test_closed_input_is_interrupted(triage_protocol):
-    q = question(triage_protocol, "days_since_onset")
+def test_closed_input_is_interrupted(small_triage):
+    q = question(small_triage, "days_since_onset")
     with create_pipe_input() as pipe:
         pipe.send_text("4")
         pipe.close()
@@ -94,13 +94,13 @@ def test_long_labels_wrap_at_word_boundaries_never_cut():
 ESC = "\x1b"
 
 
-def test_esc_or_left_asks_for_the_question_before(triage_protocol):
+def test_esc_or_left_asks_for_the_question_before(small_triage):
     from hamstring_care.asking import BACK
 
-    walk = question(triage_protocol, "can_walk_without_pain")
+    walk = question(small_triage, "can_walk_without_pain")
     assert ask(ESC, lambda p: p.question(walk)) == BACK
     assert ask("\x1b[D", lambda p: p.question(walk)) == BACK  # Left, on a list
-    age = question(triage_protocol, "age")
+    age = question(small_triage, "age")
     assert ask(ESC, lambda p: p.question(age)) == BACK
 
 

@@ -12,6 +12,7 @@ import datetime as dt
 
 import pytest
 
+from hamstring_care.vocab import Ask
 from tests.conftest import SELF_MASSAGE, yaml_answers
 from tests.fakes import CheckInAsker, PassingKeys, ScriptedAsker, ScriptedKeys
 
@@ -299,6 +300,27 @@ def test_9_a_late_stage_alone_needs_a_clinicians_clearance(env, invoke):
     floor = invoke("program", "start", "--stage", "sprint")
     assert floor.exit_code == 2  # cleared, but day 21 after the injury has not come
     assert "starts no earlier than day 21 after the injury" in floor.stderr
+
+
+def test_9_stage_2_alone_needs_a_reason_stage_1_done_already(env, invoke):
+    """Alone, stage 1 or, with a reason, stage 2: stage 1's own question, asked at the start."""
+    env.prompter = ScriptedAsker({**STRAIN, "days_since_onset": 6})
+    assert "SELF-CARE: ROUTINE" in invoke().stdout
+    env.prompter = asker = CheckInAsker({"reason": False})
+    refused = invoke("program", "start", "--stage", "lengthen")
+    assert refused.exit_code == 2
+    assert asker.keys == [Ask.STAGE_REASON]
+    assert asker.asked == ["Walking for 20 minutes: pain at most 4/10 (pain-free or mild)?"]
+    assert (
+        "stage 2 (Lengthening exercises) starts alone only once stage 1 (Protect and walk) "
+        "is done: start there: hamstring-care program start" in " ".join(refused.stderr.split())
+    )
+    env.prompter = CheckInAsker({"reason": True})
+    started = invoke("program", "start", "--stage", "lengthen")
+    assert started.exit_code == 0, started.stderr
+    assert "To start at stage 2 (Lengthening exercises), stage 1 (Protect and walk)" in (
+        started.stdout
+    )
 
 
 def test_9_perfect_answers_reach_full_speed_no_sooner_than_day_21(env, invoke, calendar):

@@ -17,9 +17,10 @@ from tests.terminal_driver import (
     ENTER,
     GRADUAL,
     NONE_OF_THESE,
+    WARNING_SIGNS,
     answer,
     finish,
-    spawn,
+    spawn_check,
     spawn_run,
 )
 
@@ -45,7 +46,9 @@ def data() -> Path:
     return Path(os.environ["HAMSTRING_CARE_DATA"])
 
 
-def test_a_session_run_in_the_terminal_shows_in_history_then_is_forgotten(tmp_path):
+def test_a_session_run_in_the_terminal_shows_in_history_then_is_forgotten(
+    tmp_path, small_protocols
+):
     child = spawn_run(tmp_path, "--count-in", "1")
     answer(child, [("pain now", "4" + ENTER), ("Press a spot", ""), ("tenderness eases", ENTER)])
     answer(child, [("How is the pain now", "2" + ENTER)])
@@ -64,7 +67,7 @@ def test_a_session_run_in_the_terminal_shows_in_history_then_is_forgotten(tmp_pa
         assert history.counts().sessions == 0
 
 
-def test_ctrl_c_mid_routine_keeps_what_was_done(tmp_path):
+def test_ctrl_c_mid_routine_keeps_what_was_done(tmp_path, small_protocols):
     child = spawn_run(tmp_path, "--count-in", "1")
     answer(child, [("pain now", ENTER), ("LEFT LEG", CTRL_C)])
     assert finish(child)[1] == 130
@@ -85,12 +88,12 @@ def test_recheck_opens_the_guided_check_after_rice(tmp_path):
             answers={"red_flags": [], "can_walk_without_pain": "no", "pain_at_rest": 4},
             cautions=["no_massage"],
         )
-    child = spawn(tmp_path, NO_COLOR="1")
+    child = spawn_check(tmp_path, NO_COLOR="1")
     child.expect("Three days ago you were advised RICE: let's check again.")
-    # A 1.1 check re-checked with 2.0: only the answers both have are compared.
-    answer(child, [("Do any of these apply", NONE_OF_THESE), *GRADUAL])
+    # A check of an older triage re-checked: only the answers both have are compared.
+    answer(child, [(WARNING_SIGNS, NONE_OF_THESE), *GRADUAL])
     child.expect("Your answers have improved since last time.")
-    steps = [("Which leg hurts?", ENTER), ("Start “Foam roller", "n"), ("Hamstring stretch”", "n")]
+    steps = [("Which leg hurts?", ENTER), ("Start “Roll and press", "n"), ("Test stretch”", "n")]
     answer(child, steps)
     assert finish(child)[1] == 0
     with open_history(data()) as history:

@@ -9,7 +9,15 @@ import re
 from pathlib import Path
 
 from hamstring_care.history.store import open_history
-from tests.terminal_driver import DOWN, ENTER, GRADUAL, NONE_OF_THESE, answer, finish, spawn
+from tests.terminal_driver import (
+    BUNDLED_GRADUAL,
+    DOWN,
+    ENTER,
+    NONE_OF_THESE,
+    answer,
+    finish,
+    spawn,
+)
 
 
 def data() -> Path:
@@ -32,7 +40,7 @@ def stopped_with_a_pop(tmp_path) -> str:
         child,
         [
             ("Do any of these apply", NONE_OF_THESE),
-            *GRADUAL,
+            *BUNDLED_GRADUAL,
             ("Which leg hurts?", ENTER),
             ("Start “Foam roller and ball self-massage” now", "y"),
             ("pain now", ENTER),
@@ -104,6 +112,7 @@ def test_4_and_7_a_day_above_the_limit_settled_by_morning_goes_on(tmp_path):
     self_care_check_saved()
     started = spawn(tmp_path, "program", "start", "--stage", "lengthen",
                     HAMSTRING_CARE_TODAY="2026-12-01")  # fmt: skip
+    answer(started, [("Walking for 20 minutes: pain at most 4/10", "y")])  # the reason
     assert finish(started)[1] == 0
     child = spawn(tmp_path, "program", "today", NO_COLOR="1", HAMSTRING_CARE_TODAY="2026-12-01")
     answer(

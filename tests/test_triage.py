@@ -1,7 +1,8 @@
-"""The triage engine against CLINICAL.md's decision table and its Triage 2.0 section.
+"""The bundled triage against CLINICAL.md's decision table and its Triage 2.0 section.
 
 One case per row and edge. The 1.1 rows keep their result unless 2.0 makes it more careful;
-those cases say so in their name ("2.0: ...").
+those cases say so in their name ("2.0: ..."). The engine's mechanics, on a small triage of
+the suite's own, are in tests/test_triage_engine.py.
 """
 
 from __future__ import annotations
@@ -9,14 +10,7 @@ from __future__ import annotations
 import pytest
 
 from hamstring_care.errors import IncompleteAnswersError
-from hamstring_care.tailoring import tailor
-from hamstring_care.triage import (
-    DISPOSITIONS,
-    decide,
-    missing_answers,
-    parse_answers,
-    triage,
-)
+from hamstring_care.triage import DISPOSITIONS, parse_answers, triage
 from tests.conftest import CALM_ANSWERS
 
 # A runner with no warning sign, a gradual mild ache mid-thigh, walking and rising pain-free.
@@ -432,11 +426,12 @@ TABLE = [
         ["no_massage", "no_compression"],
     ),
     (
-        "2.0: a previous clot, gradual for 30 days mid-thigh, stays self-care",
+        # Triage 2.1 names no time limit: 2.0's four weeks no longer make it self-care.
+        "2.1: a previous clot, gradual for 30 days mid-thigh, needs a clot ruled out",
         case(risk_factors=["previous_clot"]),
-        "self_massage",
-        "ready-for-self-care",
-        [],
+        "urgent",
+        "clot-risk",
+        ["no_massage", "no_compression"],
     ),
     (
         "2.0: a knock, day 5",
@@ -560,82 +555,6 @@ def test_every_disposition_and_caution_is_reachable(triage_protocol):
     assert cautions == {c.id for c in triage_protocol.cautions}
 
 
-def test_yaml_booleans_count_as_yes_and_no(triage_protocol):
-    answers, problems = parse_answers(
-        triage_protocol, case(can_walk_without_pain=False, can_rise_without_pain=True)
-    )
-    assert problems == []
-    assert answers["can_walk_without_pain"] == "no"
-    assert triage(triage_protocol, answers).rule == "gradual-painful-to-move"
-
-
-def test_not_sure_is_the_riskier_answer_and_says_so(triage_protocol):
-    result = triage(
-        triage_protocol, case(onset="sudden", days_since_onset=5, can_walk_without_pain="not_sure")
-    )
-    assert result.disposition == "rice"
-    notes = [r.text for r in result.reasons if r.answers == {"can_walk_without_pain": "not_sure"}]
-    assert len(notes) == 1
-    assert '"No, walking hurts", the more careful answer' in notes[0]
-
-
-def test_not_sure_note_only_for_answers_the_rule_used(triage_protocol):
-    result = triage(
-        triage_protocol, case(red_flags=["both_legs"], can_rise_without_pain="not_sure")
-    )
-    assert len(result.reasons) == 1
-
-
-def test_reasons_carry_the_rule_and_flag_sources(triage_protocol):
-    result = triage(triage_protocol, {"red_flags": ["calf_swollen_warm"]})
-    reason = result.reasons[0]
-    assert reason.answers == {"red_flags": ["calf_swollen_warm"]}
-    assert triage_protocol.sources["nhs-dvt"] in reason.sources
-    assert result.to_json()["reasons"][0]["rule"] == "urgent-flag"
-
-
-def test_emergency_flag_needs_no_further_answers(triage_protocol):
-    assert decide(triage_protocol, {"red_flags": ["both_legs"]}).disposition == "emergency"
-
-
-def test_undecided_while_an_earlier_rule_needs_an_answer(triage_protocol):
-    assert decide(triage_protocol, {"red_flags": []}) is None
-    assert decide(triage_protocol, {"red_flags": ["tingling_or_numbness"]}) is None
-
-
-def test_severe_pain_stops_early(triage_protocol):
-    result = decide(
-        triage_protocol,
-        {
-            "red_flags": [],
-            "age": 30,
-            "risk_factors": [],
-            "onset": "sudden",
-            "felt_pop": "no",
-            "days_since_onset": 1,
-            "pain_location": "mid_thigh",
-            "pain_at_rest": 9,
-        },
-    )
-    assert result.disposition == "urgent"
-
-
-def test_missing_answers_are_listed(triage_protocol):
-    with pytest.raises(IncompleteAnswersError) as caught:
-        triage(triage_protocol, {"red_flags": [], "onset": "gradual"})
-    assert caught.value.missing == [
-        "age",
-        "risk_factors",
-        "days_since_onset",
-        "trend",
-        "pain_location",
-        "back_pain",
-        "pain_at_rest",
-        "can_walk_without_pain",
-        "can_rise_without_pain",
-    ]
-
-
 def test_a_triage_1_1_answers_file_lists_each_new_answer(triage_protocol):
     old = {k: v for k, v in CLEAN.items() if k not in ("age", "risk_factors", "trend", "back_pain")}
     with pytest.raises(IncompleteAnswersError) as caught:
@@ -648,135 +567,6 @@ def test_a_triage_1_1_answers_file_lists_each_new_answer(triage_protocol):
         "back_pain",
         "strained_before",
     ]
-
-
-def test_answers_the_flow_would_not_ask_are_ignored(triage_protocol):
-    # A pop only counts after a sudden onset, sitting only at the sit bone.
-    answers = case(felt_pop="yes", strained_before="yes", sitting_hurts="yes")
-    result = triage(triage_protocol, answers)
-    assert (result.disposition, result.rule) == ("self_massage", "ready-for-self-care")
-
-
-def test_sitting_question_applies_only_at_the_sit_bone(triage_protocol):
-    partial = {k: v for k, v in CLEAN.items()}
-    assert "sitting_hurts" not in missing_answers(triage_protocol, partial)
-    partial["pain_location"] = "sit_bone"
-    assert missing_answers(triage_protocol, partial) == ["sitting_hurts"]
-
-
-def test_red_flags_are_required(triage_protocol):
-    without = {k: v for k, v in CLEAN.items() if k != "red_flags"}
-    assert missing_answers(triage_protocol, without) == ["red_flags"]
-
-
-@pytest.mark.parametrize(
-    ("answers", "expected"),
-    [
-        (
-            {"red_flags": "none"},
-            ("red_flags", 'expected a list of red flag ids ([] for none), got "none"'),
-        ),
-        (
-            {"red_flags": ["bad_knee"]},
-            ("red_flags", 0, 'unknown red flag "bad_knee"; expected one of:'),
-        ),
-        ({"pain_at_rest": 11}, ("pain_at_rest", "expected a whole number from 0 to 10, got 11")),
-        ({"pain_at_rest": 2.5}, ("pain_at_rest", "expected a whole number from 0 to 10, got 2.5")),
-        (
-            {"days_since_onset": -1},
-            ("days_since_onset", "expected a whole number from 0 to 3650, got -1"),
-        ),
-        (
-            {"days_since_onset": True},
-            ("days_since_onset", "expected a whole number from 0 to 3650, got true"),
-        ),
-        ({"onset": "fast"}, ("onset", 'expected one of: sudden, gradual, blow; got "fast"')),
-        (
-            {"risk_factors": ["smoker"]},
-            ("risk_factors", "expected a list of: blood_thinners, pregnant_or_recent_birth"),
-        ),
-        ({"age": 121}, ("age", "expected a whole number from 0 to 120, got 121")),
-        (
-            {"can_walk_without_pain": "maybe"},
-            ("can_walk_without_pain", 'expected one of: yes, no, not_sure; got "maybe"'),
-        ),
-        (
-            {"mood": "ok"},
-            ("mood", "unknown question; expected one of: red_flags, age, risk_factors,"),
-        ),
-    ],
-)
-def test_bad_answers_name_the_field(triage_protocol, answers, expected):
-    _, problems = parse_answers(triage_protocol, answers)
-    assert len(problems) == 1
-    path, message = problems[0]
-    assert path == expected[:-1]
-    assert message.startswith(expected[-1])
-
-
-def test_answers_must_be_a_mapping(triage_protocol):
-    assert parse_answers(triage_protocol, ["no"])[1][0][1].startswith(
-        "expected a mapping of answers"
-    )
-
-
-def test_duplicate_red_flags_count_once(triage_protocol):
-    answers, _ = parse_answers(triage_protocol, {"red_flags": ["fever", "fever"]})
-    assert answers["red_flags"] == ["fever"]
-
-
-def titles(tailored):
-    return [t.step.title for t in tailored.steps]
-
-
-def test_no_massage_leaves_no_massage_steps(library, triage_protocol):
-    routine = library.get("foam-roller-and-ball")
-    tailored = tailor(routine, triage_protocol, ["no_massage"])
-    assert tailored.steps == []
-    assert len(tailored.dropped) == len(routine.steps)
-
-
-def test_no_ball_on_sit_bone_drops_only_that_step(library, triage_protocol):
-    routine = library.get("foam-roller-and-ball")
-    tailored = tailor(routine, triage_protocol, ["no_ball_on_sit_bone"])
-    assert [s.title for s, _ in tailored.dropped] == ["Ball just below the sit bone"]
-    assert len(tailored.steps) == len(routine.steps) - 1
-
-
-def test_gentle_near_injury_adds_a_note_to_pressure_steps(library, triage_protocol):
-    tailored = tailor(library.get("foam-roller-and-ball"), triage_protocol, ["gentle_near_injury"])
-    noted = [t for t in tailored.steps if t.notes]
-    assert len(noted) == len(tailored.steps)
-    assert tailored.dropped == []
-    stretch = tailor(library.get("hamstring-stretch"), triage_protocol, ["gentle_near_injury"])
-    assert stretch.steps[0].notes == []
-
-
-def test_no_stretching_drops_the_stretch(library, triage_protocol):
-    tailored = tailor(library.get("hamstring-stretch"), triage_protocol, ["no_stretching"])
-    assert tailored.steps == []
-
-
-def test_dose_in_words(library):
-    from hamstring_care.prescription import step_doses
-
-    steps = library.get("foam-roller-and-ball").steps
-    words = [d.words() for d in step_doses(steps)]
-    assert words[:3] == [
-        "60 s · each leg",
-        "3 spots, 10-20 s each · each leg",
-        "3 spots, 10-20 s each · each leg",
-    ]
-    assert words[5] == "2 spots, 10-20 s each · each leg"
-    left = step_doses(steps, "left", 15)[1]
-    assert left.words() == "3 spots, 15 s each · left leg only"
-    assert left.grid() == [("How long", "3 spots, 15 s each"), ("Leg", "Left leg only")]
-    stretch = library.get("hamstring-stretch").steps
-    assert step_doses(stretch)[0].words() == "3 holds, 30 s each, 10 s rest · each leg"
-    assert (
-        step_doses(stretch, "right", 15)[0].words()
-        == "3 holds, 30 s each, 10 s rest · right leg only"
-    )
 
 
 @pytest.mark.parametrize(

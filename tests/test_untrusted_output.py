@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from hamstring_care.history.folder import FILE_NAME
 from hamstring_care.history.store import open_history
-from tests.conftest import bundled_text
+from tests.fixtures import small_text
 
 runner = CliRunner()
 ESC = "\x1b"
@@ -51,9 +51,10 @@ def shared(tmp_path: Path) -> Path:
     folder.mkdir()
     for name in HOSTILE_FILE_NAMES:
         (folder / name).write_text("id: x\n", encoding="utf-8")
-    routine = bundled_text("hamstring-stretch.yaml").replace("id: hamstring-stretch", "id: hostile")
-    routine = routine.replace("title: Hamstring stretch", f'title: "{HOSTILE_TEXT}"')
-    routine = routine.replace("    cue: A gentle pull", f'    cue: "{HOSTILE_TEXT}"\n    #')
+    routine = small_text("stretch.yaml").replace("id: stretch", "id: hostile")
+    routine = routine.replace("title: Test stretch", f'title: "{HOSTILE_TEXT}"')
+    routine = routine.replace("    cue: Test cue, stretch.", f'    cue: "{HOSTILE_TEXT}"')
+    routine = routine.replace("    illustration: stretch.svg\n", "")  # not in this folder
     (folder / "hostile.yaml").write_text(routine, encoding="utf-8")
     return folder
 
@@ -96,6 +97,14 @@ def commands(shared: Path) -> list[list[str]]:
         ["history", "chart"],
         ["history", "export", "-", "--format", "csv"],
         ["history", "export", "-", "--format", "json"],
+        ["history", "export", "-", "--format", "fhir"],
+        ["history", "--json"],
+        ["history", "chart", "--json"],
+        ["history", "report", "-o", "-", "-f", "html", "--patient", HOSTILE_TEXT],
+        ["program", "status", "--json"],
+        [*p, "protocols", "list", "--json"],
+        [*p, "protocols", "show", "hostile", "--json"],
+        [*p, "protocols", "validate", str(shared), "--json"],
         ["triage", "--answers", "-"],
         # Written files whose names hold escapes: "Wrote NAME" shows them as letters.
         [*p, "print", "hostile", "-f", "txt", "-o", str(shared / f"{TITLE_ESCAPE}a.txt")],
@@ -108,7 +117,7 @@ def commands(shared: Path) -> list[list[str]]:
 TITLE_ESCAPE = "\x1b]0;owned\x07"  # sets the terminal window's title when obeyed
 
 
-def test_no_output_obeys_untrusted_text(shared, monkeypatch, invoke):
+def test_no_output_obeys_untrusted_text(shared, monkeypatch, invoke, small_protocols):
     data = Path(os.environ["HAMSTRING_CARE_DATA"])
     crafted_history(data)
     monkeypatch.setenv("FORCE_COLOR", "1")  # draw as on a terminal: markup would become links
@@ -119,6 +128,8 @@ def test_no_output_obeys_untrusted_text(shared, monkeypatch, invoke):
         result = invoke(*args, input=stdin)
         out = result.stdout + result.stderr
         assert result.exit_code in (0, 2), (args, out)
+        if "hostile" in args and "run" not in args:  # (the crafted stop refuses a routine)
+            assert result.exit_code == 0, (args, out)  # it loads: its texts are shown
         for what, raw in FORBIDDEN.items():
             assert raw not in out, (args, what, out)
         # Markup is shown as written (perhaps escaped for Markdown), never made a link.

@@ -12,12 +12,26 @@ from rich.console import Console
 from hamstring_care.player.engine import Frame
 from hamstring_care.player.timeline import RANGE_HINT, build
 from hamstring_care.player.view import LiveView, left_text
+from tests.fixtures import step
 
 SIZES = [(60, 18), (80, 23), (120, 40)]
+LONG = " ".join(["Sit with the roller under the back of the thigh and roll slowly."] * 5)
+STEPS = [  # long words where the panel has its longest: what must still fit
+    step("60s", per_side=True, title="Roll the back of the thigh, slowly", instruction=LONG,
+         cue="Slow strokes, from the top of the thigh to the bottom."),
+    step("10-20s", per_side=True, repeat=3, title="Stay on a tight spot", instruction=LONG),
+    step("2min", title="A long hold", instruction=LONG),
+]  # fmt: skip
+STOP_QUESTION = (  # as long as a stop question's prompt and answers run
+    "Is the pain sharp or worse than before, or is there something new you did not feel?",
+    ["Yes: sharp pain, or worse than before", "Yes: something new, numb or tingling",
+     "Yes: I felt or heard a pop or a snap", "No: carry on"],
+)  # fmt: skip
+TITLE = "A routine of the suite's own"
 
 
-def frames(routine) -> list[Frame]:
-    segments = build(routine.steps)
+def frames(steps) -> list[Frame]:
+    segments = build(steps)
     return [
         Frame(
             segment=seg,
@@ -44,14 +58,14 @@ def words(lines: list[str]) -> str:
 
 
 @pytest.mark.parametrize(("width", "height"), SIZES)
-def test_the_question_the_time_and_the_keys_always_fit(library, triage_protocol, width, height):
-    check = triage_protocol.stop_check
-    question = f"{check.prompt} Press a number (Esc: carry on):\n" + "\n".join(
-        f"  {i}) {c.label}" for i, c in enumerate(check.choices, 1)
+def test_the_question_the_time_and_the_keys_always_fit(width, height):
+    prompt, labels = STOP_QUESTION
+    question = f"{prompt} Press a number (Esc: carry on):\n" + "\n".join(
+        f"  {i}) {label}" for i, label in enumerate(labels, 1)
     )
     console = Console(file=io.StringIO(), width=width, height=height, force_terminal=True)
-    view = LiveView(console, "Foam roller and ball self-massage")
-    for frame in frames(library.get("foam-roller-and-ball")):
+    view = LiveView(console, TITLE)
+    for frame in frames(STEPS):
         view.message = question
         lines = shown(view, frame, width)
         text = words(lines)
@@ -61,20 +75,20 @@ def test_the_question_the_time_and_the_keys_always_fit(library, triage_protocol,
         assert "stop" in text and "q quit" in text
 
 
-def test_the_big_digits_and_the_instruction_show_where_there_is_room(library):
+def test_the_big_digits_and_the_instruction_show_where_there_is_room():
     console = Console(file=io.StringIO(), width=120, height=40, force_terminal=True)
-    view = LiveView(console, "Foam roller and ball self-massage")
-    frame = next(f for f in frames(library.get("foam-roller-and-ball")) if f.segment.kind == "work")
+    view = LiveView(console, TITLE)
+    frame = next(f for f in frames(STEPS) if f.segment.kind == "work")
     text = "\n".join(shown(view, frame, 120))
     assert "███" in text
     assert frame.segment.step.instruction.split()[0] in text
     assert "Next:" in text
 
 
-def test_the_range_hint_shows_once(library):
+def test_the_range_hint_shows_once():
     console = Console(file=io.StringIO(), width=100, height=40, force_terminal=True)
-    view = LiveView(console, "Foam roller and ball self-massage")
-    frame = next(f for f in frames(library.get("foam-roller-and-ball")) if f.range_reached)
+    view = LiveView(console, TITLE)
+    frame = next(f for f in frames(STEPS) if f.range_reached)
     view.message = RANGE_HINT  # the engine announces it, and the frame says it is reached
     text = words(shown(view, frame, 100))
     assert text.count("Move on when the tenderness eases") == 1

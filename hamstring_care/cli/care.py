@@ -18,6 +18,7 @@ from hamstring_care.cli.options import (
     OutputOption,
     PatientOption,
     SideOption,
+    status,
     write_output,
 )
 from hamstring_care.errors import IncompleteAnswersError, UsageError
@@ -27,6 +28,7 @@ from hamstring_care.words import count
 
 if TYPE_CHECKING:
     from hamstring_care.context import Environment
+    from hamstring_care.prescription import Prescription
     from hamstring_care.source.library import Library
 
 
@@ -192,7 +194,7 @@ def run_command(
     elif routine_id is not None:
         raise UsageError("give a routine or --plan FILE, not both")
     else:
-        prescription = plans.prescription(library, [], plan, given)
+        prescription = plans.prescription(library, [], plan, given, env.today())
         routines = prescription.routines
         start = f"{env.program} program start --plan {plan}"
         if not routines:
@@ -320,6 +322,24 @@ def print_command(
             help='Print "Also on your computer:" with the command that plays each routine.',
         ),
     ] = True,
+    ics: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--ics",
+            metavar="FILE",
+            help="Also write the schedule's reminders to a calendar file (.ics): one for each "
+            "time a day, on the plan's days, from the next one to come. Nothing is sent.",
+        ),
+    ] = None,
+    at: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Option(
+            "--at",
+            metavar="HH:MM",
+            help="With --ics: the time of each session of a day, once for each. "
+            "[default: 18:00; 2 a day 08:00 and 18:00; more spread from 08:00 to 20:30]",
+        ),
+    ] = None,
     force: ForceOption = False,
 ) -> None:
     """Print a take-home sheet: doses, pictures, warning signs and a daily record."""
@@ -347,18 +367,56 @@ def print_command(
         emergency_number=emergency_number,
         logo=logo,
     )
-    clinic_file = env.history_folder() / plans.CLINIC_FILE
+    clinic_file = plans.clinic_file(env.config_folder(), env.history_folder(), env.warn)
     prescription = plans.prescription(
-        library, list(protocol_ids or []), plan, given, clinic_file=clinic_file
+        library, list(protocol_ids or []), plan, given, env.today(), clinic_file=clinic_file
     )
     fmt = formats.choose_format(sheet_format, output)
+    reminders = _reminders(env, prescription, plan, ics, at, output)
     sheet = formats.sheet_for(library, prescription)
     sheet.show_commands = command
     drawn = formats.render(sheet, fmt)
     target = output or formats.default_name(prescription, fmt)
     if write_output(target, drawn.data, force):
         pages = f", {count(drawn.pages, 'page')}" if drawn.pages is not None else ""
-        typer.echo(f"Wrote {visible(target)}{pages}.")
+        status(f"Wrote {visible(target)}{pages}.")
+    if ics is not None and reminders is not None:
+        data, said = reminders
+        if write_output(ics, data, force):
+            status(f"Wrote {visible(ics)}: {said}.")
+
+
+def _reminders(
+    env: Environment,
+    prescription: Prescription,
+    plan: Path | None,
+    ics: str | None,
+    at: list[str] | None,
+    output: str | None,
+) -> tuple[bytes, str] | None:
+    """The calendar file of the schedule's reminders, and what it holds in words."""
+    if ics is None:
+        if at:
+            raise UsageError("--at goes with --ics FILE (the reminders' times of day)")
+        return None
+    if ics == "-" and output == "-":
+        raise UsageError("the sheet and the reminders cannot both go to standard output")
+    from hamstring_care.dates import option_time
+    from hamstring_care.prescription import how_often
+    from hamstring_care.render import ics as calendar
+
+    times = calendar.times_a_day(
+        prescription.times_per_day, [option_time("--at", t) for t in at] if at else None
+    )
+    plays = f"The whole plan: hamstring-care run --plan {visible(str(plan))}" if plan else ""
+    found = calendar.for_prescription(prescription, times, env.now(), plays)
+    first, last = min(r.first for r in found), found[0].last_day
+    often = how_often(prescription.times_per_day, prescription.days_per_week).lower()
+    said = (
+        f"{count(len(found), 'reminder')} ({often}), from {first:%a} {first.day} {first:%b} "
+        f"{first:%H:%M} to {last:%a} {last.day} {last:%b}"
+    )
+    return calendar.calendar(found, "exercises", env.now()), said
 
 
 @plan_app.command("new")
@@ -392,4 +450,4 @@ def plan_new(
     if write_output(output, text.encode(), force):
         program = env_of(ctx).program
         shown = visible(output)
-        typer.echo(f"Wrote {shown}. Edit it, then: {program} print --plan {shown}")
+        status(f"Wrote {shown}. Edit it, then: {program} print --plan {shown}")

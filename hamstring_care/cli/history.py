@@ -10,10 +10,21 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
+from hamstring_care.cli import shapes
 from hamstring_care.cli.app import env_of, error_boundary, history_app, print_error
-from hamstring_care.cli.options import ForceOption, YesOption, write_output
+from hamstring_care.cli.options import (
+    ForceOption,
+    JsonOption,
+    PatientOption,
+    PlanOption,
+    YesOption,
+    print_json,
+    status,
+    write_output,
+)
 from hamstring_care.errors import UsageError
 from hamstring_care.sanitize import visible
+from hamstring_care.vocab import Paper
 from hamstring_care.words import count
 
 if TYPE_CHECKING:
@@ -29,19 +40,30 @@ def history_command(
     limit: Annotated[
         int, typer.Option(min=1, metavar="N", help="How many recent records to show.")
     ] = 20,
+    as_json: JsonOption = False,
 ) -> None:
     """Show your recent sessions and checks (newest first)."""
     if ctx.invoked_subcommand is not None:
         return
     from hamstring_care.history.queries import recent
-    from hamstring_care.history.view import history_view
 
     env = env_of(ctx)
     with _history_for_reading(env) as history:
         if history is None:
+            if as_json:
+                print_json(shapes.nothing_saved("history", _nothing_saved(env)))
+                return
             typer.echo(_nothing_saved(env))
             return
         records = recent(history, None if show_all else limit)
+        if as_json:
+            from hamstring_care.history.export import TABLES
+
+            uids = {table: history.uids(table) for table in TABLES.values()}
+            print_json(shapes.history(records, uids))
+            return
+        from hamstring_care.history.view import history_view
+
         env.out().print(history_view(records, env.library().triage(), None))
 
 
@@ -77,23 +99,39 @@ def history_chart(
     days: Annotated[
         Optional[int],  # noqa: UP045
         typer.Option(
-            min=7, max=366, metavar="N", help="Days of pain to show. [default: as many as fit]"
+            min=7,
+            max=366,
+            metavar="N",
+            help="Days of pain to show. [default: as many as fit; with --json, 28]",
         ),
     ] = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Chart pain before and after over the days, sessions per week and your streak."""
-    from hamstring_care.history.queries import chart_data
-    from hamstring_care.history.view import chart_view
+    from hamstring_care.history.queries import AXIS, chart_data
 
     env = env_of(ctx)
     with _history_for_reading(env) as history:
         if history is None:
+            if as_json:
+                print_json(shapes.nothing_saved("history chart", _nothing_saved(env)))
+                return
             typer.echo(_nothing_saved(env))
             return
-        console = env.out()
         rule = env.library().triage().follow_up.not_improving
+        if as_json:  # data, whatever the terminal's width: the days asked for, else 4 weeks
+            shown = days or JSON_CHART_DAYS
+            data = chart_data(history, rule, env.now(), None, AXIS + 3 * shown, shown)
+            print_json(shapes.chart(data, env.now().astimezone().date()))
+            return
+        from hamstring_care.history.view import chart_view
+
+        console = env.out()
         data = chart_data(history, rule, env.now(), None, console.width, days)
         console.print(chart_view(data, console.width))
+
+
+JSON_CHART_DAYS = 28
 
 
 class ExportFormat(str, Enum):
@@ -101,6 +139,7 @@ class ExportFormat(str, Enum):
 
     csv = "csv"
     json = "json"
+    fhir = "fhir"
 
 
 @history_app.command("export")
@@ -113,32 +152,117 @@ def history_export(
     ],
     export_format: Annotated[
         Optional[ExportFormat],  # noqa: UP045
-        typer.Option("--format", "-f", help="Default: from the file's suffix."),
+        typer.Option(
+            "--format",
+            "-f",
+            help="Default: from the file's suffix. fhir: a FHIR R4 Bundle (JSON) for a "
+            "clinic's system.",
+        ),
     ] = None,
+    plan: PlanOption = None,
     force: ForceOption = False,
 ) -> None:
-    """Export every session and check to CSV or JSON (for your clinician)."""
+    """Export every session and check to CSV or JSON, or FHIR R4 (for your clinician)."""
     from hamstring_care.history import export
 
     suffix = Path(output).suffix.lower().lstrip(".")
     fmt = export_format.value if export_format else suffix
-    if fmt not in export.FORMATS:
-        raise UsageError(f"{output}: give a .csv or .json file name, or --format csv|json")
+    if fmt not in (*export.FORMATS, "fhir"):
+        raise UsageError(f"{output}: give a .csv or .json file name, or --format csv|json|fhir")
+    if plan is not None and fmt != "fhir":
+        raise UsageError("--plan goes with --format fhir (its care plan)")
     env = env_of(ctx)
+    if fmt == "fhir":
+        from hamstring_care.flows.report import fhir_export
+
+        data, said = fhir_export(env, plan)
+        if write_output(output, data, force):
+            status(f"Wrote {visible(output)}: {said}.")
+        return
     with _history_for_reading(env) as history:
         sessions = history.sessions() if history else []
         checks = history.triage_results() if history else []
         programs = history.program_runs() if history else []
         check_ins = history.check_ins() if history else []
+        uids = {t: history.uids(t) for t in export.TABLES.values()} if history else {}
+        identity = history.identity() if history else None
     if fmt == "json":
-        data = export.to_json(sessions, checks, env.now(), programs, check_ins)
+        data = export.to_json(sessions, checks, env.now(), programs, check_ins, uids, identity)
     else:
-        data = export.to_csv(sessions, checks, programs, check_ins)
+        data = export.to_csv(sessions, checks, programs, check_ins, uids)
     if write_output(output, data, force):
         parts = [count(len(sessions), "session"), count(len(checks), "check")]
         if programs:
             parts.append(count(len(programs), "program"))
-        typer.echo(f"Wrote {visible(output)}: {', '.join(parts)}.")
+        status(f"Wrote {visible(output)}: {', '.join(parts)}.")
+
+
+class ReportFormat(str, Enum):
+    """Formats of a progress report."""
+
+    pdf = "pdf"
+    html = "html"
+
+
+REPORT_SUFFIXES = {".pdf": "pdf", ".html": "html", ".htm": "html"}
+
+
+@history_app.command("report")
+@error_boundary
+def history_report(
+    ctx: typer.Context,
+    output: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="A .pdf or .html file (- writes html to standard output). "
+            "[default: report-PATIENT-DATE.pdf here]",
+        ),
+    ] = None,
+    report_format: Annotated[
+        Optional[ReportFormat],  # noqa: UP045
+        typer.Option("--format", "-f", help="Default: from the -o file's suffix, else pdf."),
+    ] = None,
+    from_file: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            "--from",
+            metavar="FILE",
+            help="A patient's `history export` JSON file, instead of the history here.",
+        ),
+    ] = None,
+    plan: PlanOption = None,
+    patient: PatientOption = None,
+    paper: Annotated[
+        Optional[Paper],  # noqa: UP045
+        typer.Option(help="Paper size. [default: the plan's, else a4]"),
+    ] = None,
+    force: ForceOption = False,
+) -> None:
+    """A progress report for the clinician: pain over time, sessions by week, checks, stops."""
+    import re
+
+    from hamstring_care.flows.report import progress_report
+
+    named = REPORT_SUFFIXES.get(Path(output).suffix.lower()) if output and output != "-" else None
+    if output and output != "-" and named is None and report_format is None:
+        raise UsageError(f"{output}: name the file .pdf or .html, or give --format")
+    if report_format and named and report_format.value != named:
+        raise UsageError(f"{output}: the name ends in {Path(str(output)).suffix} but --format is "
+                         f"{report_format.value}")  # fmt: skip
+    fmt = report_format.value if report_format else named or "pdf"
+    if output == "-" and fmt == "pdf":
+        raise UsageError("a PDF cannot go to standard output; give a file name or --format html")
+    env = env_of(ctx)
+    made = progress_report(env, fmt, from_file, plan, patient, paper.value if paper else None)
+    if output is None:
+        who = re.sub(r"[^\w]+", "-", (patient or "history").lower()).strip("-_")[:40] or "history"
+        output = f"report-{who}-{env.now().astimezone().date().isoformat()}.{fmt}"
+    if write_output(output, made.data, force):
+        pages = f", {count(made.pages, 'page')}" if made.pages is not None else ""
+        status(f"Wrote {visible(output)}{pages}: {made.said}.")
 
 
 @history_app.command("forget")
@@ -152,8 +276,9 @@ def history_forget(
     everything: Annotated[bool, typer.Option("--all", help="Delete everything saved.")] = False,
     yes: YesOption = False,
 ) -> None:
-    """Delete saved sessions and checks, for good (asks first)."""
+    """Delete saved sessions, checks and programs, for good (asks first)."""
     from hamstring_care.dates import day_label, option_date
+    from hamstring_care.flows.safety import forgetting
     from hamstring_care.history.progress import local_midnight
 
     if everything == (before is not None):
@@ -166,19 +291,18 @@ def history_forget(
             return
         counts = history.counts(cutoff)
         when = "" if cutoff is None else f" from before {day_label(cutoff.date())} {cutoff.year}"
-        what = (
-            f"{count(counts.sessions, 'session')} and {count(counts.triage_results, 'check')}{when}"
-        )
-        if not counts.sessions and not counts.triage_results:
+        what = f"{counts.in_words()}{when}"
+        if not counts.any:
             typer.echo(f"Nothing to delete: {what}.")
             return
+        warning = forgetting(history, cutoff, env.library().triage())
+        if warning is not None:
+            env.warn(warning)
         if not _confirmed(env, f"Delete {what}? This cannot be undone.", yes, "delete"):
             typer.echo("Nothing deleted.")
             return
         done = history.forget(cutoff)
-    typer.echo(
-        f"Deleted {count(done.sessions, 'session')} and {count(done.triage_results, 'check')}."
-    )
+    typer.echo(f"Deleted {done.in_words()}.")
 
 
 def _confirmed(env: Environment, question: str, yes: bool, action: str) -> bool:
@@ -239,6 +363,5 @@ def history_repair(
         carried = carry_over(kept, fresh)
     typer.echo(
         f"Set the damaged file aside as {visible(str(kept))}. A new history starts at {shown} with "
-        f"{count(carried.sessions, 'session')} and {count(carried.triage_results, 'check')} "
-        "carried over; what could not be read stays in the file set aside."
+        f"{carried.in_words()} carried over; what could not be read stays in the file set aside."
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -37,6 +38,17 @@ OutputOption = Annotated[
     str, typer.Option("--output", "-o", metavar="FILE", help="Where to write (- for stdout).")
 ]
 YesOption = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask to confirm.")]
+JsonOption = Annotated[
+    bool, typer.Option("--json", help="Print the data as JSON (its shape: see the README).")
+]
+PlanOption = Annotated[
+    Optional[Path],  # noqa: UP045
+    typer.Option(
+        "--plan",
+        metavar="FILE",
+        help="The clinician's plan file: the prescription the sessions are held against.",
+    ),
+]
 
 
 def write_output(output: str, data: bytes, force: bool) -> bool:
@@ -49,3 +61,26 @@ def write_output(output: str, data: bytes, force: bool) -> bool:
 
     write_atomic(Path(output), data, force=force)
     return True
+
+
+def status(line: str) -> None:
+    """A status line ("Wrote ..."): on standard error, so standard output holds only data."""
+    from hamstring_care.context import print_stderr
+
+    print_stderr(line, "")
+
+
+def print_json(document: object) -> None:
+    """A command's data as JSON on standard output, one document.
+
+    Letters of every script as they are; every character a terminal could obey or that
+    hides how text reads (C0 and C1 controls, DEL, bidirectional and zero-width ones) written
+    as its JSON escape, so the data reads back exactly and the screen never obeys it.
+    """
+    import json
+
+    text = json.dumps(document, indent=2, ensure_ascii=False)
+    typer.echo(_UNSEEN.sub(lambda found: f"\\u{ord(found.group()):04x}", text))
+
+
+_UNSEEN = re.compile("[\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")

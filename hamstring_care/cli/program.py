@@ -9,7 +9,14 @@ import typer
 
 from hamstring_care.cli.app import env_of, error_boundary, program_app
 from hamstring_care.cli.completion import complete_plans, complete_programs
-from hamstring_care.cli.options import ForceOption, SideOption, write_output
+from hamstring_care.cli.options import (
+    ForceOption,
+    JsonOption,
+    SideOption,
+    print_json,
+    status,
+    write_output,
+)
 from hamstring_care.sanitize import visible
 
 
@@ -101,19 +108,25 @@ def program_today(
     reminder = option_time("--at", at)
     run = program.under_way(env, library)
     title = library.get(run.program_id).title
+    key = f"{run.program_id}|{run.started_at.isoformat()}"
     data = program.calendar(
-        title, program.today(env), reminder, f"{env.program} program today", env.now()
+        title, program.today(env), reminder, f"{env.program} program today", env.now(), key
     )
     if write_output(ics, data, force):
         shown = visible(ics)
-        typer.echo(f"Wrote {shown}: a reminder at {reminder:%H:%M} each day for 14 days.")
+        status(f"Wrote {shown}: a reminder at {reminder:%H:%M} each day for 14 days.")
 
 
 @program_app.command("status")
 @error_boundary
-def program_status(ctx: typer.Context) -> None:
+def program_status(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """Where the program stands: the stage, the last check-ins, what moves it on."""
     from hamstring_care.flows import program
 
     env = env_of(ctx)
+    if as_json:
+        from hamstring_care.cli.shapes import program_status as shape
+
+        print_json(shape(program.status_facts(env, env.library())))
+        return
     program.status(env, env.library())

@@ -8,9 +8,16 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from hamstring_care.cli import completion
+from hamstring_care.cli import completion, shapes
 from hamstring_care.cli.app import env_of, error_boundary, print_error, protocols_app
-from hamstring_care.cli.options import ForceOption, OutputOption, write_output
+from hamstring_care.cli.options import (
+    ForceOption,
+    JsonOption,
+    OutputOption,
+    print_json,
+    status,
+    write_output,
+)
 from hamstring_care.context import print_stderr
 from hamstring_care.errors import HamstringCareError
 from hamstring_care.sanitize import visible
@@ -22,10 +29,8 @@ if TYPE_CHECKING:
 
 @protocols_app.command("list")
 @error_boundary
-def protocols_list(ctx: typer.Context) -> None:
+def protocols_list(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """List every protocol with the file it comes from."""
-    from hamstring_care.render.terminal import protocol_list
-
     env = env_of(ctx)
     library = env.library()
     rows: list[tuple[Entry, AnyProtocol | None, str | None]] = []
@@ -34,6 +39,11 @@ def protocols_list(ctx: typer.Context) -> None:
             rows.append((entry, library.get(entry.id), None))
         except HamstringCareError:
             rows.append((entry, None, "run `hamstring-care protocols validate`"))
+    if as_json:
+        print_json(shapes.protocol_list(rows))
+        return
+    from hamstring_care.render.terminal import protocol_list
+
     env.out().print(protocol_list(rows))
 
 
@@ -49,12 +59,18 @@ def protocols_show(
             autocompletion=completion.complete_protocols,
         ),
     ],
+    as_json: JsonOption = False,
 ) -> None:
     """Show one protocol in full (plain text in a pipe, as `print ID -f txt` words it)."""
     from hamstring_care.render.content import block_for
 
     env = env_of(ctx)
-    block = block_for(env.library().get(protocol_id))
+    library = env.library()
+    if as_json:
+        loaded = library.get(protocol_id)  # an unknown id: its error, with the ids known
+        print_json(shapes.protocol(library.entries()[protocol_id], loaded))
+        return
+    block = block_for(library.get(protocol_id))
     if env.plain_text:
         from hamstring_care.render.text import block_text
 
@@ -79,12 +95,16 @@ def protocols_validate(
     strict: Annotated[
         bool, typer.Option("--strict", help="Exit 1 when there are warnings (2 for errors).")
     ] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Check protocol files: every problem of every file, with file:line:column."""
     from hamstring_care.source.checking import validate_paths
 
     library = env_of(ctx).library()
     report = validate_paths(library, list(paths or []))
+    if as_json:
+        print_json(shapes.validation(report, strict))
+        raise typer.Exit(report.exit_code(strict))
     for line in report.errors:
         print_error(line)
     for line in report.warnings:
@@ -147,8 +167,8 @@ def protocols_new(
     if not schema.is_file() or schema.read_bytes() != new_schema:
         write_atomic(schema, new_schema, force=True)
     shown = display_name(path)
-    typer.echo(f"Wrote {shown}: a new {kind.value} protocol to edit.")
-    typer.echo(f"Editors with the YAML language server check it with {schema.name} beside it.")
+    status(f"Wrote {shown}: a new {kind.value} protocol to edit.")
+    status(f"Editors with the YAML language server check it with {schema.name} beside it.")
     if before is not None and before.path != path:
         env.warn(
             f"{pid} is also the id of {display_name(before.path)}; "
@@ -158,12 +178,12 @@ def protocols_new(
     in_use = any(path.parent.resolve() == folder.resolve() for folder in library.dirs)
     folder = display_name(path.parent)
     program = "hamstring-care" if in_use else f"hamstring-care --protocols-dir {folder}"
-    typer.echo(f"  Check it:  hamstring-care protocols validate {shown}")
+    status(f"  Check it:  hamstring-care protocols validate {shown}")
     if kind is StarterKind.routine:
-        typer.echo(f"  Try it:    {program} run {pid}")
+        status(f"  Try it:    {program} run {pid}")
     else:
-        typer.echo(f"  Read it:   {program} protocols show {pid}")
-    typer.echo(f"  Print it:  {program} print {pid} -o {pid}.pdf")
+        status(f"  Read it:   {program} protocols show {pid}")
+    status(f"  Print it:  {program} print {pid} -o {pid}.pdf")
 
 
 def _make_folder(folder: Path) -> None:
@@ -188,4 +208,4 @@ def protocols_schema(
     from hamstring_care.source import authoring
 
     if write_output(output, authoring.schema_text().encode(), force):
-        typer.echo(f"Wrote {visible(output)}.")
+        status(f"Wrote {visible(output)}.")

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -30,6 +29,7 @@ from hamstring_care.history.store import open_history
 from hamstring_care.models import Item, ProgramProtocol, RoutineProtocol
 from hamstring_care.progression import CheckIn, Decision, State, earliest, replay
 from hamstring_care.records import ProgramCheckIn, ProgramRun, ProgramStop
+from hamstring_care.render import ics
 from hamstring_care.render.content import ResultContent, disposition_content, stage_criteria
 from hamstring_care.render.terminal import result_view
 from hamstring_care.render.text import result_text
@@ -97,7 +97,7 @@ def _program(library: Library, pid: str) -> ProgramProtocol:
 
 def today(env: Environment) -> dt.date:
     """The local date of the run (the demo date, when one is set)."""
-    return env.now().astimezone().date()
+    return env.today()
 
 
 def _state_of(history: History) -> SafetyState:
@@ -165,6 +165,8 @@ def start(
         onset = _onset_day(last, triage) or today(env)
         if index >= program.unassisted_stages and plan is None:
             clearance = _confirm_cleared(env, program, first)
+        elif index > 0 and plan is None:
+            _confirm_reason(env, program, index)
         floor = earliest(first.earliest_day, onset)
         if plan is None and floor is not None and today(env) < floor:
             raise ProgramRefused(
@@ -206,6 +208,32 @@ def _onset_day(check: TriageRecord | None, triage: TriageProtocol) -> dt.date | 
     if check is None or not isinstance(days, int) or isinstance(days, bool):
         return None
     return check.taken_at.astimezone().date() - dt.timedelta(days=days)
+
+
+def _confirm_reason(env: Environment, program: ProgramProtocol, index: int) -> None:
+    """Alone, a stage after the first needs a reason: the stage before it is done already.
+
+    Its questions are asked now (no by default); any answer but yes starts earlier.
+    """
+    stage, before = program.stages[index], program.stages[index - 1]
+    refused = ProgramRefused(
+        f"stage {index + 1} ({stage.title}) starts alone only once stage {index} "
+        f"({before.title}) is done: start there: {env.program} program start"
+        + ("" if index == 1 else f" --stage {before.id}")
+    )
+    if not env.can_ask:
+        raise refused
+    asked = [q.worded(program.pain_limit) for q in before.questions] or [
+        f"Is stage {index} ({before.title}) done already?"
+    ]
+    env.out().print(
+        f"To start at stage {index + 1} ({stage.title}), stage {index} ({before.title}) "
+        "should be done already:",
+        markup=False,
+    )
+    for question in asked:
+        if not env.asker().confirm(question, default=False, key=Ask.STAGE_REASON):
+            raise refused
 
 
 def _confirm_cleared(env: Environment, program: ProgramProtocol, stage: Stage) -> str:
@@ -712,30 +740,57 @@ def _ask_check_in(
 # --- status ----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class StatusFacts:
+    """What ``program status`` shows, read once: the program under way and where it stands."""
+
+    said: str
+    """No program under way: why, with the way back (empty while one is)."""
+    run: ProgramRun | None = None
+    program: ProgramProtocol | None = None
+    where: State | None = None
+    check_ins: tuple[ProgramCheckIn, ...] = ()
+    day: int = 0
+    paused: str | None = None
+    """Why no step is offered now, while the newest advice pauses the program."""
+
+
+def status_facts(env: Environment, library: Library) -> StatusFacts:
+    """Where the program under way stands, or why none is. Only reads."""
+    with _history(env, reading=True) as history:
+        state = _state_of(history)
+        run = history.active_program()
+        if run is None:
+            why = _not_under_way(env, library, history, state)
+            return StatusFacts(f"{why[:1].upper()}{why[1:]}.")
+        checks = saved_check_ins(history, run)
+        stored = history.check_ins(run.id)
+    program = for_run(_program(library, run.program_id), run)
+    now = today(env)
+    where = replayed(program, run, checks, now)
+    days = max(1, (now - run.started_at.astimezone().date()).days + 1)
+    paused = None
+    if not state.allows(Offer.PROGRAM_STEP):
+        paused = safety.refusal(state, Offer.PROGRAM_STEP, library.triage(), env.program)
+    return StatusFacts("", run, program, where, tuple(stored), days, paused)
+
+
 def status(env: Environment, library: Library) -> State | None:
     """Where the program stands: the stage, the last decision, what moves it on.
 
     Only reads (a read-only data folder is fine). After a stop: when, why, the way back.
     """
     out = env.out()
-    with _history(env, reading=True) as history:
-        state = _state_of(history)
-        run = history.active_program()
-        if run is None:
-            why = _not_under_way(env, library, history, state)
-            out.print(f"{why[:1].upper()}{why[1:]}.", markup=False)
-            return None
-        checks = saved_check_ins(history, run)
-        stored = history.check_ins(run.id)
-    program = for_run(_program(library, run.program_id), run)
-    now = today(env)
-    where = replayed(program, run, checks, now)
+    facts = status_facts(env, library)
+    run, program, where, stored = facts.run, facts.program, facts.where, facts.check_ins
+    if run is None or program is None or where is None:
+        out.print(facts.said, markup=False)
+        return None
     stage = program.stage_at(where.stage)[1]
-    days = max(1, (now - run.started_at.astimezone().date()).days + 1)
-    out.print(f"{program.title}, day {days} ({run.side.legs_words})", style="bold", markup=False)
-    if not state.allows(Offer.PROGRAM_STEP):
-        refused = safety.refusal(state, Offer.PROGRAM_STEP, library.triage(), env.program)
-        out.print(f"Paused: {refused}.", style="bold", markup=False)
+    title = f"{program.title}, day {facts.day} ({run.side.legs_words})"
+    out.print(title, style="bold", markup=False)
+    if facts.paused is not None:
+        out.print(f"Paused: {facts.paused}.", style="bold", markup=False)
     out.print(_stage_heading(program, stage), markup=False)
     out.print(stage_criteria(program, stage), markup=False)
     if stage is not program.stages[-1]:
@@ -774,33 +829,31 @@ def status(env: Environment, library: Library) -> State | None:
 
 
 def calendar(
-    program_title: str, first: dt.date, at: dt.time, command: str, stamp: dt.datetime
+    program_title: str,
+    first: dt.date,
+    at: dt.time,
+    command: str,
+    stamp: dt.datetime,
+    run_key: str = "",
 ) -> bytes:
     """An iCalendar file (RFC 5545): a daily reminder at ``at`` for 14 days from ``first``.
 
     Floating local time (the phone's own time zone), one event repeated daily, with an
-    alarm; nothing in it points anywhere.
+    alarm; its UID is the run's (``run_key``), so a file made again updates it; the first
+    reminder is the next one still to come. Nothing in it points anywhere.
     """
-    from icalendar import Alarm, Calendar, Event  # noqa: PLC0415 - for --ics alone
-
-    cal = Calendar()
-    cal.add("prodid", "-//hamstring-care//back to running//EN")
-    cal.add("version", "2.0")
-    event = Event()
-    event.add("uid", f"{uuid.uuid4()}@hamstring-care.invalid")
-    event.add("dtstamp", stamp.astimezone(dt.timezone.utc))
-    event.add("dtstart", dt.datetime.combine(first, at))
-    event.add("duration", dt.timedelta(minutes=15))
-    event.add("rrule", {"freq": "daily", "count": REMINDER_DAYS})
-    event.add("summary", f"{program_title}: today's step")
-    event.add("description", f"Today's step and check-in: {command}")
-    alarm = Alarm()
-    alarm.add("action", "DISPLAY")
-    alarm.add("trigger", dt.timedelta(0))
-    alarm.add("description", f"{program_title}: today's step")
-    event.add_component(alarm)
-    cal.add_component(event)
-    return bytes(cal.to_ical())
+    now = stamp.astimezone().replace(tzinfo=None)
+    days = [first + dt.timedelta(days=n) for n in range(REMINDER_DAYS + 1)]
+    start = ics.first_after(days, at, now) or dt.datetime.combine(days[-1], at)
+    reminder = ics.Reminder(
+        uid=ics.stable_uid("program", run_key or program_title, "daily"),
+        first=start,
+        last_day=start.date() + dt.timedelta(days=REMINDER_DAYS - 1),
+        weekdays=None,
+        summary=f"{program_title}: today's step",
+        description=f"Today's step and check-in: {command}",
+    )
+    return ics.calendar([reminder], "back to running", stamp)
 
 
 def under_way(env: Environment, library: Library) -> ProgramRun:

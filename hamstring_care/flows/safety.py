@@ -22,6 +22,7 @@ from hamstring_care.vocab import AdviceSource
 
 if TYPE_CHECKING:
     from hamstring_care.context import Environment
+    from hamstring_care.history.store import History
     from hamstring_care.models import TriageProtocol
     from hamstring_care.source.library import Library
 
@@ -90,6 +91,21 @@ def check_clock(state: SafetyState, now: datetime, triage: TriageProtocol) -> No
 def way_back(program: str) -> str:
     """The way back to self-care, said after any advice of RICE or more urgent."""
     return f"Self-care waits for a new check that allows it: {program}"
+
+
+def forgetting(history: History, before: datetime | None, triage: TriageProtocol) -> str | None:
+    """Said before records are deleted when the newest advice is among them (else None).
+
+    Deleting a record does not make its advice wrong: the person is told to follow it still,
+    and that a new check comes before any self-care (with nothing saved, none is offered).
+    """
+    newest = safety_state(history.advice()).newest
+    if newest is None or newest.allows_self_care or not history.would_forget(newest, before):
+        return None
+    return (
+        f"this deletes the newest advice too, {advice_line(newest, triage)}. Follow it still: "
+        "self-care starts again only after a new check."
+    )
 
 
 def show_advice(env: Environment, library: Library) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, fields
 from datetime import date, datetime
 from enum import Enum
@@ -25,11 +25,26 @@ for _names in (
     [f.name for f in fields(CheckIn)],
 ):
     CSV_FIELDS += [name for name in _names if name not in CSV_FIELDS]
+CSV_FIELDS.append("uid")
+TABLES = {
+    Session: "sessions",
+    TriageRecord: "triage_results",
+    ProgramRun: "program_runs",
+    ProgramCheckIn: "program_check_ins",
+}
+"""Each record's table, where its stable id (``uid``) is kept."""
+Uids = Mapping[str, Mapping[int, str]]
 
 
-def _plain(record: Record) -> dict[str, Any]:
-    """A record's fields by name, times in UTC; a check-in's answers beside its own fields."""
+def _plain(record: Record, uids: Uids | None = None) -> dict[str, Any]:
+    """A record's fields by name, times in UTC; a check-in's answers beside its own fields.
+
+    Its stable id last, as ``uid``, when ``uids`` (by table, then row number) holds it.
+    """
     values = asdict(record)
+    uid = (uids or {}).get(TABLES[type(record)], {}).get(record.id or 0)
+    if uid is not None:
+        values["uid"] = uid
     said = values.pop("check", None)
     if said is not None:
         values = {"id": values.pop("id"), "run_id": values.pop("run_id"), **said, **values}
@@ -46,16 +61,23 @@ def to_json(
     exported_at: datetime,
     programs: Sequence[ProgramRun] = (),
     check_ins: Sequence[ProgramCheckIn] = (),
+    uids: Uids | None = None,
+    identity: str | None = None,
 ) -> bytes:
-    """Everything in one JSON document, oldest first, times in UTC (ISO 8601)."""
+    """Everything in one JSON document, oldest first, times in UTC (ISO 8601).
+
+    Each record carries its stable id (``uid``) and the document the history's own
+    (``history_uid``), when given.
+    """
     document = {
         "exported_by": f"hamstring-care {__version__}",
         "exported_at": stamp(exported_at),
         "history_format": SCHEMA_VERSION,
-        "sessions": [_plain(s) for s in reversed(sessions)],
-        "triage_results": [_plain(t) for t in reversed(checks)],
-        "programs": [_plain(p) for p in reversed(programs)],
-        "program_check_ins": [_plain(c) for c in check_ins],
+        **({"history_uid": identity} if identity else {}),
+        "sessions": [_plain(s, uids) for s in reversed(sessions)],
+        "triage_results": [_plain(t, uids) for t in reversed(checks)],
+        "programs": [_plain(p, uids) for p in reversed(programs)],
+        "program_check_ins": [_plain(c, uids) for c in check_ins],
     }
     return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode()
 
@@ -65,17 +87,18 @@ def to_csv(
     checks: Sequence[TriageRecord],
     programs: Sequence[ProgramRun] = (),
     check_ins: Sequence[ProgramCheckIn] = (),
+    uids: Uids | None = None,
 ) -> bytes:
     """One row per record, oldest first; answers and cautions as JSON text."""
-    rows = [{"record": "session", **_plain(s)} for s in sessions]
+    rows = [{"record": "session", **_plain(s, uids)} for s in sessions]
     for check in checks:
-        row = {"record": "triage", **_plain(check)}
+        row = {"record": "triage", **_plain(check, uids)}
         row["answers"] = json.dumps(check.answers, ensure_ascii=False, sort_keys=True)
         row["cautions"] = json.dumps(check.cautions)
         rows.append(row)
-    rows += [{"record": "program", **_plain(p)} for p in programs]
+    rows += [{"record": "program", **_plain(p, uids)} for p in programs]
     for check_in in check_ins:
-        row = {"record": "program_check_in", **_plain(check_in)}
+        row = {"record": "program_check_in", **_plain(check_in, uids)}
         row["answers"] = json.dumps(check_in.check.answers, sort_keys=True)
         rows.append(row)
     rows.sort(key=lambda r: (r.get("started_at") or r.get("taken_at") or "", r["record"], r["id"]))
@@ -84,3 +107,16 @@ def to_csv(
     writer.writeheader()
     writer.writerows(rows)
     return out.getvalue().encode("utf-8")
+
+
+RECORD_WORDS = {
+    Session: "session",
+    TriageRecord: "triage",
+    ProgramRun: "program",
+    ProgramCheckIn: "program_check_in",
+}
+
+
+def plain_record(record: Record, uids: Uids | None = None) -> dict[str, Any]:
+    """One record as the JSON export and ``history --json`` write it, with what it is."""
+    return {"record": RECORD_WORDS[type(record)], **_plain(record, uids)}

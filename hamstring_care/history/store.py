@@ -20,7 +20,7 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, timezone
 from enum import Enum
 from pathlib import Path
@@ -66,6 +66,15 @@ __all__ = [  # the records, as the store reads and writes them (records.py defin
 R = TypeVar("R")
 T = TypeVar("T")
 WAIT_SECONDS = 10.0  # how long a writer waits for another process's transaction
+
+UID_TABLES = ("triage_results", "sessions", "program_runs", "program_check_ins")
+"""The tables whose rows carry a stable id (``uid``, schema 6)."""
+NEW_UID = (
+    "lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || "
+    "substr(hex(randomblob(2)), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || "
+    "substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))"
+)
+"""A random (version 4) UUID, made by SQLite itself, so that every writer gives one."""
 
 MIGRATIONS: list[str] = [
     # 0 -> 1: the first schema.
@@ -193,6 +202,18 @@ MIGRATIONS: list[str] = [
     CREATE UNIQUE INDEX one_program_under_way ON program_runs((ended_at IS NULL))
         WHERE ended_at IS NULL;
     """,
+    # 5 -> 6: a stable id for every record and for the file itself (random UUIDs, kept), so
+    # that two exports of one history name each record alike (FHIR). Rows from before get
+    # theirs here; a new row gets its own from a trigger as it is inserted, unless given one.
+    "CREATE TABLE identity (uid TEXT NOT NULL);\n"
+    f"INSERT INTO identity (uid) VALUES ({NEW_UID});\n"
+    + "".join(
+        f"ALTER TABLE {table} ADD COLUMN uid TEXT;\n"
+        f"UPDATE {table} SET uid = {NEW_UID};\n"
+        f"CREATE TRIGGER {table}_uid AFTER INSERT ON {table} WHEN NEW.uid IS NULL "
+        f"BEGIN UPDATE {table} SET uid = {NEW_UID} WHERE id = NEW.id; END;\n"
+        for table in UID_TABLES
+    ),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -646,25 +667,56 @@ class History:
             db.execute("UPDATE triage_results SET side = ? WHERE id = ?", (side, triage_id))
 
     def forget(self, before: datetime | None) -> Counts:
-        """Delete every record (``before`` None) or those before a moment; return the counts."""
-        where, args = _before(before)
+        """Delete every record (``before`` None) or those before a moment; return the counts.
+
+        A program goes with its check-ins, whenever they were taken.
+        """
         with self._write() as db:
-            sessions = db.execute(
-                "DELETE FROM sessions" + where.format("started_at"), args
-            ).rowcount
-            programs = 0
-            if self.version >= 4:  # a program's check-ins go with it (ON DELETE CASCADE)
-                programs = db.execute(
-                    "DELETE FROM program_runs" + where.format("started_at"), args
-                ).rowcount
-                db.execute("DELETE FROM program_check_ins" + where.format("taken_at"), args)
-            triages = db.execute(
-                "DELETE FROM triage_results" + where.format("taken_at"), args
-            ).rowcount
+            gone = {
+                table: db.execute(f"DELETE FROM {table}{where}", args).rowcount
+                for table, where, args in self._going(before)
+            }
         with self._errors():
             # Move the deleted pages out of the write-ahead log too.
             self.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        return Counts(sessions, triages, programs)
+        return _counted(gone)
+
+    def would_forget(self, advice: Advice, before: datetime | None) -> bool:
+        """Whether ``forget(before)`` deletes the record that gave ``advice``."""
+        if before is None:
+            return True
+        table, column = {
+            AdviceSource.CHECK: ("triage_results", "taken_at"),
+            AdviceSource.ROUTINE_STOP: ("sessions", "started_at"),
+            AdviceSource.PROGRAM_STOP: ("program_runs", "started_at"),
+            AdviceSource.CLEARANCE: ("program_runs", "started_at"),
+        }[advice.source]
+        if advice.record_id is None:
+            return True  # cannot tell: say so rather than not
+        found = self._query(
+            f"SELECT 1 FROM {table} WHERE id = ? AND {column} < ?",
+            (advice.record_id, stamp(before)),
+        )
+        return bool(found)
+
+    def _going(self, before: datetime | None) -> list[tuple[str, str, Args]]:
+        """What ``forget(before)`` deletes, table by table, in the order it deletes them."""
+        moment: Args = () if before is None else (stamp(before),)
+        going = [("sessions", "started_at"), ("triage_results", "taken_at")]
+        if self.version >= 4:
+            going[1:1] = [("program_check_ins", "taken_at"), ("program_runs", "started_at")]
+        found = [
+            (table, "" if before is None else f" WHERE {column} < ?", moment)
+            for table, column in going
+        ]
+        if self.version >= 4 and before is not None:  # and the later days of a program that goes
+            found[1] = (
+                "program_check_ins",
+                " WHERE taken_at < ?"
+                " OR run_id IN (SELECT id FROM program_runs WHERE started_at < ?)",
+                moment * 2,
+            )
+        return found
 
     # --- programs -----------------------------------------------------------------------
 
@@ -887,13 +939,13 @@ class History:
                 )
 
     def counts(self, before: datetime | None = None) -> Counts:
-        """How many sessions and triage results there are (before a moment, if given)."""
-        where, args = _before(before)
-        sessions = self._query("SELECT count(*) FROM sessions" + where.format("started_at"), args)
-        triages = self._query(
-            "SELECT count(*) FROM triage_results" + where.format("taken_at"), args
+        """How much is saved (before a moment, if given): what ``forget(before)`` would delete."""
+        return _counted(
+            {
+                table: self._query(f"SELECT count(*) FROM {table}{where}", args)[0][0]
+                for table, where, args in self._going(before)
+            }
         )
-        return Counts(sessions[0][0], triages[0][0])
 
     def last_triage(self) -> TriageRecord | None:
         """The most recent triage result that can be read (by the real moment it was saved)."""
@@ -996,7 +1048,7 @@ class History:
             found.append(_advice(AdviceSource.PROGRAM_STOP, row, Disposition.RICE))
         # A stop saved by a version that ended the program in a second step, killed between.
         for row in self._query(
-            "SELECT c.id, c.taken_at AS at, c.recorded_at, NULL AS level, "
+            "SELECT c.run_id AS id, c.taken_at AS at, c.recorded_at, NULL AS level, "
             "'stopped: a check-in said stop' AS end_reason FROM program_check_ins c "
             "JOIN program_runs r ON r.id = c.run_id WHERE c.decision = 'stop' "
             "AND r.ended_at IS NULL ORDER BY c.day DESC LIMIT 1"
@@ -1010,6 +1062,22 @@ class History:
         ):
             found.append(_advice(AdviceSource.CLEARANCE, row))
         return found
+
+    # --- stable ids (schema 6) ------------------------------------------------------------
+
+    def uids(self, table: str) -> dict[int, str]:
+        """Each row's stable id by its number (empty in a file from before version 6)."""
+        if table not in UID_TABLES or self.version < 6:
+            return {}
+        rows = self._query(f"SELECT id, uid FROM {table} WHERE uid IS NOT NULL")
+        return {row[0]: str(row[1]) for row in rows if isinstance(row[0], int)}
+
+    def identity(self) -> str | None:
+        """The file's own stable id (None in a file from before version 6)."""
+        if self.version < 6:
+            return None
+        row = self._query("SELECT uid FROM identity LIMIT 1")
+        return str(row[0][0]) if row and row[0][0] else None
 
     def integrity_problems(self) -> list[str]:
         """What SQLite's integrity check finds wrong (empty when the file is sound)."""
@@ -1067,7 +1135,7 @@ def _read_tables(connection: sqlite3.Connection) -> tuple[dict[str, list[Any]], 
 
 
 def carry_over(source: Path, target: History) -> Counts:
-    """Copy every readable session and check from the file at ``source`` into ``target``.
+    """Copy every readable check, session and program from the file at ``source`` into ``target``.
 
     Best effort: a table that cannot be read is passed over, and so is each row that cannot
     be read (they stay in ``source``, which is kept). Links to a row left behind are cleared.
@@ -1083,8 +1151,17 @@ def carry_over(source: Path, target: History) -> Counts:
     runs: list[ProgramRun] = found["program_runs"]
     check_ins: list[ProgramCheckIn] = found["program_check_ins"]
     kept = {check.id for check in checks}
-    newest_under_way = max((r.id or 0 for r in runs if r.ended_at is None), default=None)
-    runs_kept = {r.id for r in runs if r.ended_at is not None or r.id == newest_under_way}
+    under_way = [r for r in runs if r.ended_at is None]
+    newest = max(under_way, key=lambda r: r.id or 0, default=None)
+    # One program goes on at a time: any other found under way (only a damaged file holds
+    # two) is carried over as ended by a restart when the newest began, never dropped.
+    runs = [
+        r
+        if r.ended_at is not None or r is newest or newest is None
+        else replace(r, ended_at=max(newest.started_at, r.started_at), end_reason="restarted")
+        for r in runs
+    ]
+    runs_ids = {r.id for r in runs}
     with target._write() as db:
         for check in checks:  # the links to other checks once every one is in
             _insert(db, TRIAGE_RESULTS, {**_triage_values(check), "recheck_of": None})
@@ -1097,15 +1174,36 @@ def carry_over(source: Path, target: History) -> Counts:
         for session in sessions:
             values = _session_values(session, session.updated_at or session.started_at)
             _insert(db, SESSIONS, {**values, "triage_id": _kept(session.triage_id, kept)})
-        for run in runs:  # at most one under way: the newest
-            if run.id in runs_kept:
-                _insert(
-                    db, PROGRAM_RUNS, {**_run_values(run), "triage_id": _kept(run.triage_id, kept)}
-                )
+        for run in runs:
+            _insert(db, PROGRAM_RUNS, {**_run_values(run), "triage_id": _kept(run.triage_id, kept)})
+        check_ins = [c for c in check_ins if c.run_id in runs_ids]  # a program left behind
         for check_in in check_ins:
-            if check_in.run_id in runs_kept:
-                _insert(db, CHECK_INS, _check_in_values(check_in))
-    return Counts(len(sessions), len(checks), len(runs_kept))
+            _insert(db, CHECK_INS, _check_in_values(check_in))
+        _carry_uids(source, db)
+    return Counts(len(sessions), len(checks), len(runs), len(check_ins))
+
+
+def _carry_uids(source: Path, db: sqlite3.Connection) -> None:
+    """Give the rows carried over the stable ids they had (a file from before 6 has none).
+
+    Checks, sessions and programs keep their numbers; a check-in is found by its program
+    and day (one a day).
+    """
+    connection = sqlite3.connect(source, timeout=WAIT_SECONDS)
+    try:
+        for table, key in [(t, "id") for t in UID_TABLES[:3]] + [(UID_TABLES[3], "run_id, day")]:
+            with contextlib.suppress(sqlite3.Error):
+                rows = connection.execute(
+                    f"SELECT uid, {key} FROM {table} WHERE uid IS NOT NULL"
+                ).fetchall()
+                where = " AND ".join(f"{name.strip()} = ?" for name in key.split(","))
+                db.executemany(f"UPDATE {table} SET uid = ? WHERE {where}", rows)
+        with contextlib.suppress(sqlite3.Error):
+            found = connection.execute("SELECT uid FROM identity LIMIT 1").fetchone()
+            if found and isinstance(found[0], str):
+                db.execute("UPDATE identity SET uid = ?", (found[0],))
+    finally:
+        connection.close()
 
 
 def _advice(source: AdviceSource, row: Row, default: Disposition | None = None) -> Advice:
@@ -1152,9 +1250,14 @@ def _session_values(session: Session, updated_at: datetime) -> dict[str, Any]:
     return {**values, "updated_at": stamp(updated_at)}
 
 
-def _before(cutoff: datetime | None) -> tuple[str, Args]:
-    """A WHERE clause (its column left as ``{}``) and its argument, for "before a moment"."""
-    return ("", ()) if cutoff is None else (" WHERE {} < ?", (stamp(cutoff),))
+def _counted(rows: dict[str, int]) -> Counts:
+    """Rows by table as counts."""
+    return Counts(
+        sessions=rows.get("sessions", 0),
+        triage_results=rows.get("triage_results", 0),
+        programs=rows.get("program_runs", 0),
+        check_ins=rows.get("program_check_ins", 0),
+    )
 
 
 def _limit(limit: int | None) -> str:
@@ -1344,8 +1447,16 @@ def _migrate(history: History) -> None:
 
 
 def _statements(script: str) -> list[str]:
-    # executescript() would COMMIT the open transaction; run the statements one by one.
-    return [s.strip() for s in script.split(";") if s.strip()]
+    # executescript() would COMMIT the open transaction; run the statements one by one. A
+    # trigger's body holds semicolons of its own: a statement ends where SQLite says it does.
+    found, part = [], ""
+    for piece in script.split(";"):
+        part += piece + ";"
+        if sqlite3.complete_statement(part):
+            if part.strip(" \n;"):
+                found.append(part.strip())
+            part = ""
+    return found
 
 
 def schema_at(connection: sqlite3.Connection, version: int) -> None:

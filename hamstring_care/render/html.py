@@ -113,16 +113,16 @@ def _css_string(text: str) -> str:
     return '"' + "".join(c if c.isalnum() or c == " " else f"\\{ord(c):x} " for c in kept) + '"'
 
 
-def _page_style(sheet: Sheet) -> str:
+def page_style(patient: str | None, paper: str) -> str:
     """The printed page: its size, and in its margins the patient's name and "page X of Y".
 
     The page margin boxes also stand in for the browser's own header and footer (its date,
     and the file's path, which may hold the patient's name). Browsers without margin boxes
     print their own unless "Headers and footers" is unticked in the print dialogue.
     """
-    who = _css_string(sheet.patient or "")
+    who = _css_string(patient or "")
     return (
-        f"@page {{ size: {PAGE[sheet.paper]}; margin: 10mm 13mm 15mm; "
+        f"@page {{ size: {PAGE[paper]}; margin: 10mm 13mm 15mm; "
         f"@top-left {{ content: {who}; font: 8pt sans-serif; color: #555; }} "
         "@top-right { content: none; } @top-center { content: none; } "
         "@bottom-left { content: none; } @bottom-center { content: none; } "
@@ -131,23 +131,29 @@ def _page_style(sheet: Sheet) -> str:
     )
 
 
-def to_html(sheet: Sheet) -> str:
-    """The sheet as a complete HTML document."""
-    out = [
+def head(title: str, patient: str | None, paper: str, style: str) -> list[str]:
+    """A document's opening, up to ``<body>``: its title and its styles.
+
+    With a policy that lets nothing load from anywhere, whatever a text or picture says.
+    """
+    return [
         "<!DOCTYPE html>",
         '<html lang="en">',
         "<head>",
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        # No network: nothing may load from anywhere, whatever a text or picture says.
         '<meta http-equiv="Content-Security-Policy" '
         "content=\"default-src 'none'; img-src data:; style-src 'unsafe-inline'\">",
-        f"<title>{escape(sheet.title)}</title>",
-        f"<style>{_page_style(sheet)}{STYLE}</style>",
+        f"<title>{escape(title)}</title>",
+        f"<style>{page_style(patient, paper)}{style}</style>",
         "</head>",
         "<body>",
-        "<header>",
     ]
+
+
+def to_html(sheet: Sheet) -> str:
+    """The sheet as a complete HTML document."""
+    out = [*head(sheet.title, sheet.patient, sheet.paper, STYLE), "<header>"]
     if sheet.clinic:
         out.append(f'<p class="clinic"><bdi>{escape(sheet.clinic)}</bdi></p>')
     if sheet.logo is not None:

@@ -71,8 +71,13 @@ def read_text(path: Path, source: str) -> str:
     return decode(read_bytes(path, source), source)
 
 
-def read_bytes(path: Path, source: str) -> bytes:
-    """A regular file's bytes, at most 1 MiB; every way it can fail becomes an error."""
+def read_bytes(
+    path: Path, source: str, limit: int = MAX_FILE_BYTES, usual: str | None = None
+) -> bytes:
+    """A regular file's bytes, at most ``limit`` (1 MiB); every way it can fail becomes an error.
+
+    ``usual`` says how large such a file usually is, when it is too large.
+    """
     try:
         status = path.stat()
         if stat.S_ISDIR(status.st_mode):
@@ -83,16 +88,16 @@ def read_bytes(path: Path, source: str) -> bytes:
             raise InputFileError(
                 source, [Problem((), f"is {kind}; give a file, or - to read standard input")]
             )
-        if status.st_size > MAX_FILE_BYTES:
-            raise InputFileError(source, [_too_large(status.st_size)])
+        if status.st_size > limit:
+            raise InputFileError(source, [_too_large(status.st_size, limit, usual)])
         with path.open("rb") as stream:
-            raw = stream.read(MAX_FILE_BYTES + 1)  # a device or pipe has no size to check first
+            raw = stream.read(limit + 1)  # a device or pipe has no size to check first
     except FileNotFoundError:
         raise InputFileError(source, [Problem((), "file not found")]) from None
     except OSError as exc:
         raise InputFileError(source, [Problem((), unreadable(exc))]) from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise InputFileError(source, [_too_large()])
+    if len(raw) > limit:
+        raise InputFileError(source, [_too_large(None, limit, usual)])
     return raw
 
 
@@ -106,9 +111,12 @@ def read_stdin(source: str = "<stdin>") -> str:
     return decode(stream.read(MAX_FILE_BYTES + 1), source)
 
 
-def _too_large(size: int | None = None) -> Problem:
+def _too_large(
+    size: int | None = None, limit: int = MAX_FILE_BYTES, usual: str | None = None
+) -> Problem:
     shown = f" ({size / 1024 / 1024:.1f} MiB)" if size else ""
-    return Problem((), f"larger than 1 MiB{shown}; a protocol, plan or answers file is a few kB")
+    usual = usual or "a protocol, plan or answers file is a few kB"
+    return Problem((), f"larger than {limit // 1024 // 1024} MiB{shown}; {usual}")
 
 
 def unreadable(exc: OSError) -> str:
@@ -120,12 +128,12 @@ def unreadable(exc: OSError) -> str:
     return f"cannot read: {(exc.strerror or str(exc)).lower()}"
 
 
-def decode(raw: bytes, source: str) -> str:
-    """Bytes of a file as text: UTF-8 only, and never binary data or more than 1 MiB."""
+def decode(raw: bytes, source: str, limit: int = MAX_FILE_BYTES) -> str:
+    """Bytes of a file as text: UTF-8 only, and never binary data or more than ``limit``."""
     import codecs
 
-    if len(raw) > MAX_FILE_BYTES:
-        raise InputFileError(source, [_too_large()])
+    if len(raw) > limit:
+        raise InputFileError(source, [_too_large(None, limit)])
     if raw.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):  # before UTF-16: FF FE 00 00
         raise InputFileError(source, [Problem((), "UTF-32 text; save the file as UTF-8")])
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
