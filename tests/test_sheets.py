@@ -705,6 +705,9 @@ def test_the_record_is_made_for_a_pen(invoke):
         "Evening: Roll and press [ ] Test stretch [ ] Before ___ After ___"
     )
     assert "0 = none, 10 = the worst you can imagine" in " ".join(two.split())
+    # A session a line, and a box never parted from its name by the wrapping.
+    assert "\n    Morning:  Roll and press [ ]  Test stretch [ ]  Before ___  After ___\n" in two
+    assert "[\n" not in two and "\u00a0" not in two
     rice = invoke("print", "rice", "-f", "txt", "-o", "-").stdout
     assert "CHECKLIST" in rice and "  [ ] First section\n  [ ] Second section\n" in rice
     assert "Day  Date" not in rice

@@ -173,26 +173,44 @@ def to_text(sheet: Sheet, width: int = WIDTH) -> str:
     if record.columns:
         # A few lines a day, each box named, rather than a table: a table of spaces falls
         # apart in a proportional font (an e-mail, a record's text field).
+        # A session of the day a line of its own; a box never parted from its name.
+        groups, start = record_lines(record.columns), len(out)
         for n, day in record.days:
             out.append("")
-            lines.para(f"Day {n}, {day}: " + record_line(record.columns), "    ", "")
+            if len(groups) == 1:
+                lines.para(f"Day {n}, {day}: {groups[0]}", "    ", "")
+            else:
+                out.append(f"Day {n}, {day}:")
+                for session in groups:
+                    lines.para(session, "      ", "    ")
+        out[start:] = [line.replace(NBSP, " ") for line in out[start:]]
 
     out.extend(["", "-" * width])
     lines.para(" | ".join(sheet.footer))
     return lines.text()
 
 
-def record_line(columns: list[Column]) -> str:
-    """A day's boxes and blanks in words: ``Morning: Roll [ ] Stretch [ ] Before ___``."""
-    parts, group = [], None
+NBSP = "\u00a0"  # holds a box to its name while wrapping; a plain space once wrapped
+
+
+def record_lines(columns: list[Column]) -> list[str]:
+    """A day's boxes and blanks in words, a line a session of the day.
+
+    ``Morning: Roll [ ]  Stretch [ ]  Before ___  After ___``; one line when the day has one
+    session. Each name and its box are joined by a no-break space for the wrapping.
+    """
+    lines: list[list[str]] = []
+    group: str | None = None
     for column in columns:
         if column.wide:
             continue
-        if column.group != group and column.group is not None:
-            parts.append(f"{column.group}:")
+        if not lines or (column.group != group and column.group is not None):
+            lines.append([f"{column.group}:"] if column.group is not None else [])
         group = column.group
-        parts.append(f"{column.heading} {'[ ]' if column.box else '___'}")
-    return "  ".join(parts)
+        lines[-1].append(
+            f"{column.heading}{NBSP}{'[ ]' if column.box else '___'}".replace(" ", NBSP)
+        )
+    return ["  ".join(parts) for parts in lines]
 
 
 def to_summary(sheet: Sheet, width: int = WIDTH) -> str:
