@@ -126,7 +126,7 @@ def test_each_sheet_says_the_prescribed_doses_legs_and_pain_limit(
 
 
 LIMIT_WORDS = re.compile(
-    r"(?:pain during at most|may reach|stop short of pain above|at most) (\d+)(?= out of 10|/10|\.)"
+    r"(?:pain during at most|may reach|stop short of pain above|hurts above|at most) (\d+)(?= out of 10|/10|\.)"
     r"|at (\d+) out of 10 or less"
 )
 """The pain limit as the instructions and the record name it (the evidence's "up to 4 out of
@@ -168,3 +168,34 @@ def test_a_summary_for_a_clinical_record(tmp_path, invoke):
     assert "Pain limit during sessions: 3 out of 10." in result.stdout
     assert "Stage 3 of 7: Jog and walk (you start here)" in result.stdout
     assert "|" not in result.stdout and "†" not in result.stdout
+    assert "drawings" not in result.stdout  # the drawings' key stays on the sheet
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+@pytest.mark.parametrize("name", ["a", "b"])
+def test_no_warning_sign_starts_a_column_without_its_heading(name, paper, tmp_path, invoke):
+    """Issue 26, 4: the stop box's second column opens with a group's heading (repeated with
+    "(continued)" when the group goes on), never with a sign under no heading."""
+    out = tmp_path / "sheet.pdf"
+    args = [*arguments(name, tmp_path), "--paper", paper, "--emergency-number", "999"]
+    assert invoke("print", *args, "-o", str(out)).exit_code == 0
+    page = PdfReader(out).pages[0]
+    middle = float(page.mediabox.width) / 2
+    chunks: list[tuple[float, float, str, bool]] = []
+
+    def seen(text, cm, tm, font, size):
+        if text.strip():
+            bold = "Bold" in str((font or {}).get("/BaseFont", ""))
+            chunks.append((tm[4] * cm[0] + cm[4], tm[5] * cm[3] + cm[5], text.strip(), bold))
+
+    page.extract_text(visitor_text=seen)
+    top = next(y for x, y, text, _ in chunks if text.startswith("Most hamstring pain"))
+    foot = min(y for x, y, text, _ in chunks if "A lump in the thigh" in text)
+    box = [c for c in chunks if foot <= c[1] < top]
+    right = [c for c in box if c[0] > middle]
+    first = max(right, key=lambda c: c[1])
+    assert first[3], f"the right column starts with {first[2]!r}, not a heading"
+    left_headings = {text for x, y, text, bold in box if bold and x < middle}
+    if first[2].removesuffix(" (continued)") in left_headings:
+        # The column starts inside a group: it says so.
+        assert first[2].endswith("(continued)"), first[2]

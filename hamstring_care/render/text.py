@@ -12,6 +12,7 @@ import textwrap
 from hamstring_care.render.content import (
     ALSO_HERE,
     EVIDENCE_HEADING,
+    LEG_KEY,
     START_HERE,
     Block,
     Column,
@@ -223,6 +224,8 @@ def to_summary(sheet: Sheet, width: int = WIDTH) -> str:
     who = ", ".join(v for v in (sheet.patient, sheet.clinician, sheet.clinic) if v)
     lines.para(f"{sheet.title}, {sheet.date}" + (f" ({who})" if who else "") + ".")
     for label, value in sheet.plan:
+        # The drawings' key is for the sheet, not for a record.
+        value = value.removesuffix(f"; {LEG_KEY}")
         lines.para(f"{label}: {value}.", "  ", "")
     for block in sheet.blocks:
         if block.steps:
