@@ -199,3 +199,25 @@ def test_no_warning_sign_starts_a_column_without_its_heading(name, paper, tmp_pa
     if first[2].removesuffix(" (continued)") in left_headings:
         # The column starts inside a group: it says so.
         assert first[2].endswith("(continued)"), first[2]
+
+
+def test_the_stage_a_program_starts_at_stands_out(tmp_path, invoke):
+    """The audit's (c): "(you start here)" alone was the same bold as every stage."""
+    out = tmp_path / "c.html"
+    assert invoke("print", *arguments("c", tmp_path), "-o", str(out)).exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    assert text.count('<div class="keep here">') == 1
+    here = text.split('<div class="keep here">')[1].split("</div>")[0]
+    assert "Stage 3 of 7: Jog and walk (you start here)" in here and "Move on after" in here
+    assert ".here { background: var(--plan); border-left: 1mm solid" in text
+
+
+def test_a_hebrew_note_reads_right_to_left_in_html(tmp_path, invoke):
+    """Issue 26, 8: the English label no longer opens the note's paragraph, so a browser
+    takes the paragraph's direction from the Hebrew (dir="auto") and sets it flush right."""
+    out = tmp_path / "e.html"
+    assert invoke("print", *arguments("e", tmp_path), "-o", str(out)).exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    note = text.split('<p class="notes" dir="auto">')[1].split("</p>")[0]
+    assert note.startswith("בצעו") and "Notes" not in note
+    assert '<p class="label">Notes from your clinician:</p>' in text

@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 from html import escape
 
-from hamstring_care.render.content import ALSO_HERE, EVIDENCE_HEADING, Sheet, Statement
+from hamstring_care.render.content import ALSO_HERE, EVIDENCE_HEADING, START_HERE, Sheet, Statement
 from hamstring_care.render.text import header_fields
 
 PAGE = {"a4": "A4", "letter": "letter"}
@@ -54,6 +54,9 @@ header { display: flex; flex-wrap: wrap; justify-content: space-between; align-i
 .step { display: flow-root; padding: .6mm 0; break-inside: avoid; }
 .step img { float: left; width: 45mm; height: auto; margin: 0 4mm 0 0; }
 .keep { break-inside: avoid; }
+.here { background: var(--plan); border-left: 1mm solid var(--ink); padding: .5mm 2mm;
+        print-color-adjust: exact; -webkit-print-color-adjust: exact; }
+.here h3 { margin-top: 0; }
 .step h3 { font-size: 14pt; margin: 0 0 .8mm; }
 .dose { display: flex; flex-wrap: wrap; margin: 0 0 1.2mm; }
 .dose span { background: var(--dose); border: 1px solid var(--line); padding: 0 2mm; }
@@ -213,7 +216,8 @@ def to_html(sheet: Sheet) -> str:
                 open_keep = False
         for title, statements in block.sections:
             # A section is kept whole where it fits a page: no item alone, away from its title.
-            out += ['<div class="keep">', f"<h3>{escape(title)}</h3>", "<ul>"]
+            here = " here" if title.endswith(f"({START_HERE})") else ""
+            out += [f'<div class="keep{here}">', f"<h3>{escape(title)}</h3>", "<ul>"]
             out += [_statement(s) for s in statements]
             out += ["</ul>", "</div>"]
         for number, step in enumerate(block.steps):

@@ -27,6 +27,7 @@ from hamstring_care.errors import UsageError
 from hamstring_care.render.content import (
     ALSO_HERE,
     EVIDENCE_HEADING,
+    START_HERE,
     Block,
     Column,
     FlagGroup,
@@ -398,8 +399,19 @@ def to_pdf(sheet: Sheet) -> tuple[bytes, int]:
             first = BODY * LEADING + 0.5 + pdf.bullets_height(items[:1], pdf.epw)
             if pdf.will_page_break(whole if whole <= KEEP_WHOLE else first):
                 pdf.add_page()
+            here = title.endswith(f"({START_HERE})") and not pdf.will_page_break(whole)
+            if here:
+                # The stage a program starts at stands out, in colour and in grey: shaded,
+                # with a dark bar down its left.
+                top = pdf.get_y()
+                pdf.set_fill_color(*PLAN_FILL)
+                pdf.rect(pdf.l_margin - 2, top - 0.8, pdf.epw + 3, whole + 1.2, style="F")
+                pdf.set_fill_color(*INK)
+                pdf.rect(pdf.l_margin - 2, top - 0.8, 1.0, whole + 1.2, style="F")
             pdf.para(title, BODY, "B", after=0.5)
             pdf.bullets(items)
+            if here:
+                pdf.ln(0.8)
         for step in block.steps:
             _step(pdf, step)
     # The endnotes close the instructions where they fit there, else the record's page.
