@@ -221,3 +221,15 @@ def test_a_hebrew_note_reads_right_to_left_in_html(tmp_path, invoke):
     note = text.split('<p class="notes" dir="auto">')[1].split("</p>")[0]
     assert note.startswith("בצעו") and "Notes" not in note
     assert '<p class="label">Notes from your clinician:</p>' in text
+
+
+@pytest.mark.parametrize("ids", [["nordic"], ["lengthening", "nordic"]])
+def test_the_plan_box_never_puts_the_nordic_on_every_day(ids, invoke):
+    """The Nordic builds up week by week and is never done two days in a row: the plan's
+    "How often" says so rather than "Once a day" for it."""
+    text = invoke("print", *ids, "--side", "left", "-f", "txt", "-o", "-").stdout
+    often = " ".join(text.split("How often:")[1].split("Leg:")[0].split())
+    if ids == ["nordic"]:
+        assert often.startswith("Week by week, never two days in a row")
+    else:
+        assert often.startswith("Once a day, for 14 days; Nordic hamstring exercise: week by")

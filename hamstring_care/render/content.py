@@ -20,6 +20,7 @@ from hamstring_care.models import (
     GuidanceProtocol,
     Item,
     ProgramProtocol,
+    RoutineProtocol,
     TriageProtocol,
 )
 from hamstring_care.prescription import (
@@ -216,6 +217,7 @@ ANY_EMERGENCY_NUMBER = "your local emergency number"
 ALSO_HERE = "Also on your computer:"
 EVIDENCE_HEADING = "About the evidence"
 START_HERE = "you start here"
+PACED = "Week by week, never two days in a row, as its section says"
 """After the heading of the stage a plan starts a runner at."""
 DRAWING_KEY = "In the drawings, the leg you work is blue and drawn thicker."
 LEG_KEY = "blue and drawn thicker in the drawings"
@@ -829,9 +831,19 @@ def _name(value: str | None) -> str | None:
 def _plan(prescription: Prescription) -> list[tuple[str, str]]:
     often = how_often(prescription.times_per_day, prescription.days_per_week)
     # Guidance alone (RICE) says its own days: a schedule would contradict it.
-    rows = (
-        [("How often", f"{often}, for {prescription.days} days")] if prescription.routines else []
-    )
+    # A routine with a weekly build-up (the Nordic) goes by it, never by the plan's days.
+    paced = [
+        item.protocol.title
+        for item in prescription.routines
+        if isinstance(item.protocol, RoutineProtocol) and item.protocol.build_up
+    ]
+    if not prescription.routines:
+        rows = []
+    elif len(paced) == len(prescription.routines):
+        rows = [("How often", f"{PACED}, for {prescription.days} days")]
+    else:
+        also = f"; {' and '.join(paced)}: {PACED.lower()}" if paced else ""
+        rows = [("How often", f"{often}, for {prescription.days} days{also}")]
     if any(_program_of(item) for item in prescription.items):
         # A program's stages say what each day holds; its routines go by the stages.
         each = f"Each day: your stage's step, then the check-in ({prescription.days} days)"
