@@ -827,6 +827,8 @@ def test_html_sheet_has_the_pdf_layout_doses_and_endnotes(tmp_path, invoke):
     text = out.read_text(encoding="utf-8")
     # Each urgency a row of its own, its signs in two columns under it: never split.
     assert ".stop ul { columns: 2;" in text and '<div class="columns">' not in text
+    # A step's text keeps its column beside the drawing to its last line.
+    assert ".step > div { display: flow-root; }" in text
     assert '<th class="group" colspan="4">Morning</th>' in text
     assert "<span><b>How long:</b> 2 spots, 10-20 s each</span>" in text
     assert "<span><b>How long:</b> 3 holds, 30 s each, 10 s rest</span>" in text

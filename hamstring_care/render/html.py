@@ -53,6 +53,7 @@ header { display: flex; flex-wrap: wrap; justify-content: space-between; align-i
 .also code { font-family: inherit; }
 .step { display: flow-root; padding: .6mm 0; break-inside: avoid; }
 .step img { float: left; width: 45mm; height: auto; margin: 0 4mm 0 0; }
+.step > div { display: flow-root; }  /* the text keeps its column, never under the drawing */
 .keep { break-inside: avoid; }
 .here { background: var(--plan); border-left: 1mm solid var(--ink); padding: .5mm 2mm;
         print-color-adjust: exact; -webkit-print-color-adjust: exact; }
@@ -85,6 +86,7 @@ footer { margin-top: 3mm; font-size: 8pt; color: var(--muted);
 @media (max-width: 600px) {
   .plan dl { grid-template-columns: max-content 1fr; }
   .stop ul { columns: 1; }
+  .step img { float: none; display: block; margin: 0 0 1mm; }
 }
 @media print {
   body { margin: 0; max-width: none; padding: 0; }
