@@ -233,3 +233,43 @@ def test_the_plan_box_never_puts_the_nordic_on_every_day(ids, invoke):
         assert often.startswith("Week by week, never two days in a row")
     else:
         assert often.startswith("Once a day, for 14 days; Nordic hamstring exercise: week by")
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+@pytest.mark.parametrize("name", ["a", "d", "e"])
+def test_no_step_text_wraps_under_its_drawing(name, paper, tmp_path, invoke):
+    """Issue 26, 10: a step's text stays in its column beside the drawing to its last line:
+    before the record, no plain line starts at the left margin but the header's."""
+    out = tmp_path / "sheet.pdf"
+    assert (
+        invoke("print", *arguments(name, tmp_path), "--paper", paper, "-o", str(out)).exit_code == 0
+    )
+    margin, strays, in_record = None, [], False
+    for page in PdfReader(out).pages:
+        chunks: list[tuple[float, float, bool, str]] = []
+
+        def seen(text, cm, tm, font, size, chunks=chunks):
+            if text.strip():
+                bold = "Bold" in str((font or {}).get("/BaseFont", ""))
+                chunks.append((tm[4], size, bold, text.strip()))
+
+        page.extract_text(visitor_text=seen)
+        margin = margin if margin is not None else min(x for x, *_ in chunks)
+        for x, size, bold, text in chunks:
+            in_record = in_record or (bold and text.startswith("Daily record"))
+            plain = not bold and size > 10 and not text.startswith("•")
+            if plain and not in_record and abs(x - margin) < 1:
+                strays.append(text)
+    assert all(t.startswith(("Patient:", "Clinician:")) for t in strays), strays
+
+
+def test_html_on_a_phone_keeps_the_clinic_phone_on_one_line(tmp_path, invoke):
+    """Issue 26, 10: on a narrow screen the plan box is two columns, the phone number never
+    broken, the warning signs in one column and the drawing above its text."""
+    out = tmp_path / "a.html"
+    assert invoke("print", *arguments("a", tmp_path), "-o", str(out)).exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    assert '<dd dir="auto" class="phone">020 7946 0000</dd>' in text
+    assert ".phone { white-space: nowrap; }" in text
+    phone = text.split("@media (max-width: 600px) {")[1].split("\n}")[0]
+    assert "grid-template-columns: max-content 1fr" in phone and ".stop ul { columns: 1; }" in phone
