@@ -273,3 +273,11 @@ def test_html_on_a_phone_keeps_the_clinic_phone_on_one_line(tmp_path, invoke):
     assert ".phone { white-space: nowrap; }" in text
     phone = text.split("@media (max-width: 600px) {")[1].split("\n}")[0]
     assert "grid-template-columns: max-content 1fr" in phone and ".stop ul { columns: 1; }" in phone
+
+
+def test_a_checklist_follows_on_in_html(invoke):
+    """RICE's short checklist is not a table of days: it follows the guidance on the same
+    page where it fits (Chromium: 2 A4 pages, not 3), kept whole."""
+    text = invoke("print", "rice", "-f", "html", "-o", "-").stdout
+    assert '<section class="record short">' in text
+    assert "section.record.short { break-before: auto; break-inside: avoid; }" in text

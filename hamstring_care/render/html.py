@@ -65,6 +65,7 @@ header { display: flex; flex-wrap: wrap; justify-content: space-between; align-i
 .caution { font-weight: 700; }
 .cite { color: var(--muted); }
 section.record { break-before: page; }
+section.record.short { break-before: auto; break-inside: avoid; }
 table.record { border-collapse: collapse; width: 100%; margin-top: 1mm; }
 table.record th, table.record td { border: 1px solid var(--line); padding: 0 .3rem;
                                    text-align: center; }
@@ -241,7 +242,9 @@ def to_html(sheet: Sheet) -> str:
         out.append("</section>")
 
     record = sheet.record
-    out += ['<section class="record">', f"<h2>{escape(record.heading)}</h2>"]
+    # A table of days starts a page, to be filled in; a checklist follows on, kept whole.
+    kind = "record" if record.columns else "record short"
+    out += [f'<section class="{kind}">', f"<h2>{escape(record.heading)}</h2>"]
     out += [f'<p class="legend">{escape(line)}</p>' for line in record.legend]
     out += [
         f'<p class="also">{escape(ALSO_HERE)} <code>{escape(command)}</code></p>'
