@@ -145,6 +145,7 @@ def test_a_program_sheet_prints_its_routines_leg_and_paper_decisions(tmp_path, i
         "In Back to running, stages 6 to 7: week by week as below, never two days in a row: "
         "about 6 min (both legs together)."
     ) in flat
+    assert "Pain limit: 3 out of 10 at most, during each session" in flat  # in the plan box
     assert "call your clinician on 020 7946 0000" in flat  # a stop, on paper
     assert "program start back-to-running --side left --stage jog_walk --pain-limit 3" in flat
     record = text.split("CHECK-IN RECORD")[1]

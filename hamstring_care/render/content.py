@@ -780,7 +780,7 @@ def build_sheet(
         patient=_name(prescription.patient),
         stop_heading=STOP_HEADING,
         flags=_flags(triage, prescription.emergency_number),
-        plan=_with_key(_plan(prescription), blocks),
+        plan=_with_key(_plan(prescription, limit), blocks),
         blocks=blocks,
         record=_record(prescription, blocks, days),
         notes=clean(prescription.notes).strip() or None if prescription.notes else None,
@@ -828,7 +828,7 @@ def _name(value: str | None) -> str | None:
     return clean(value, one_line=True) or None if value else None
 
 
-def _plan(prescription: Prescription) -> list[tuple[str, str]]:
+def _plan(prescription: Prescription, limit: int) -> list[tuple[str, str]]:
     often = how_often(prescription.times_per_day, prescription.days_per_week)
     # Guidance alone (RICE) says its own days: a schedule would contradict it.
     # A routine with a weekly build-up (the Nordic) goes by it, never by the plan's days.
@@ -866,6 +866,9 @@ def _plan(prescription: Prescription) -> list[tuple[str, str]]:
     ):
         if value and clean(value).strip():
             rows.append((label, clean(value).strip()))
+    if any(_program_of(item) for item in prescription.items):
+        # A program's one limit, up front with the clinician's other choices.
+        rows.append(("Pain limit", f"{limit} out of 10 at most, during each session"))
     return rows
 
 

@@ -224,6 +224,8 @@ def to_summary(sheet: Sheet, width: int = WIDTH) -> str:
     who = ", ".join(v for v in (sheet.patient, sheet.clinician, sheet.clinic) if v)
     lines.para(f"{sheet.title}, {sheet.date}" + (f" ({who})" if who else "") + ".")
     for label, value in sheet.plan:
+        if label == "Pain limit":
+            continue  # said below, with the program
         # The drawings' key is for the sheet, not for a record.
         value = value.removesuffix(f"; {LEG_KEY}")
         lines.para(f"{label}: {value}.", "  ", "")
