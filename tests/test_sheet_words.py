@@ -282,3 +282,17 @@ def test_a_checklist_follows_on_in_html(invoke):
     text = invoke("print", "rice", "-f", "html", "-o", "-").stdout
     assert '<section class="record short">' in text
     assert "section.record.short { break-before: auto; break-inside: avoid; }" in text
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_rice_keeps_a_short_list_with_its_heading_and_speaks_to_paper(paper, tmp_path, invoke):
+    """Issue 26, 7: on Letter "Stretching into pain." sat alone at the top of page 2, away
+    from "Avoid for the first 72 hours"; and a patient without a computer is told what to do."""
+    out = tmp_path / "rice.pdf"
+    assert invoke("print", "rice", "--paper", paper, "-o", str(out)).exit_code == 0
+    pages = [" ".join(page.extract_text().split()) for page in PdfReader(out).pages]
+    assert len(pages) == 2
+    (avoid,) = [p for p in pages if "Avoid for the first 72 hours • Heat" in p]
+    assert "Stretching into pain" in avoid
+    text = " ".join(pages)
+    assert "without a computer call your clinician or the clinic" in text
