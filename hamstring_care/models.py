@@ -302,12 +302,19 @@ class RoutineProtocol(ProtocolBase):
     """Timed steps followed in order, each leg in turn where ``per_side``."""
 
     kind: Literal["routine"]
+    short_title: Annotated[str, Field(min_length=1, max_length=10)] | None = None
+    """A word for a record's column heading ("Roll", "Stretch"); empty: the title."""
     steps: Annotated[list[Step], Field(min_length=1)]
     cautions: list[ItemOrText] = []
     build_up: list[WeekDose] = []
     """For an exercise with a load, week by week from its first session (the last week's
     dose goes on); never two days in a row. Its steps with ``reps`` take each week's sets
     and repetitions. Empty: the steps as written, every session."""
+
+    @property
+    def per_side(self) -> bool:
+        """True when some step is done on each leg in turn: a leg can be chosen for it."""
+        return any(step.per_side for step in self.steps)
 
     @property
     def has_range_holds(self) -> bool:

@@ -10,10 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, TypeAlias
 
-from hamstring_care.player.timeline import build
+from hamstring_care.player.timeline import build, total_seconds
 from hamstring_care.source.drawings import Logo
 from hamstring_care.vocab import Paper, Side
 from hamstring_care.words import count
@@ -29,6 +30,8 @@ if TYPE_CHECKING:
     Advice: TypeAlias = RoutineProtocol | GuidanceProtocol | ProgramProtocol
 
 TIMES_A_DAY = {1: "Once a day", 2: "Twice a day"}
+BOTH_TOGETHER = "both legs together"
+"""A step done once with both legs working (the Nordic): never one leg."""
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,17 @@ class Prescribed:
         """True for a routine (played), false for guidance (read)."""
         return self.protocol.can.played
 
+    @property
+    def leg(self) -> Side | None:
+        """The leg it is done on; None for a routine done with both legs together.
+
+        A routine without a step done on each leg (the Nordic) never names one leg, whatever
+        side a plan or an option gave.
+        """
+        if self.is_routine and not getattr(self.protocol, "per_side", True):
+            return None
+        return Side(self.side)
+
     def command(self, program: str = "hamstring-care") -> str:
         """The command that gives the same thing in the terminal.
 
@@ -60,6 +74,8 @@ class Prescribed:
                 words += ["--side", self.side]
             if self.stage is not None:
                 words += ["--stage", self.stage]
+            if self.pain_limit is not None:
+                words += ["--pain-limit", str(self.pain_limit)]
             return " ".join(words)
         if not self.is_routine:
             return f"{program} protocols show {self.protocol.id}"
@@ -68,7 +84,7 @@ class Prescribed:
         ranged = getattr(self.protocol, "has_range_holds", False)  # routines only
         if self.hold is not None and ranged:
             words += ["--hold", str(self.hold)]
-        if self.side != Side.BOTH:
+        if self.leg not in (None, Side.BOTH):
             words += ["--side", self.side]
         return " ".join(words)
 
@@ -98,6 +114,24 @@ class Prescription:
     def routines(self) -> list[Prescribed]:
         """The prescribed routines, in order."""
         return [item for item in self.items if item.is_routine]
+
+    def with_stage_routines(self, find: Callable[[str], RoutineProtocol]) -> Prescription:
+        """With the routines its programs' stages play, each after its program, for its leg.
+
+        A program's sheet shows what it asks for; a routine already prescribed stays where
+        it is, as prescribed.
+        """
+        items = list(self.items)
+        for item in self.items:
+            if not item.protocol.can.started:
+                continue
+            stages = getattr(item.protocol, "stages", [])
+            at = items.index(item) + 1
+            for rid in dict.fromkeys(r for stage in stages for r in stage.routines):
+                if all(other.protocol.id != rid for other in items):
+                    items.insert(at, Prescribed(find(rid), item.side))
+                    at += 1
+        return replace(self, items=tuple(items))
 
 
 @dataclass(frozen=True)
@@ -144,17 +178,18 @@ class StepDose:
             text += f", {self.rest_seconds} s rest"
         return text
 
+    @property
+    def leg_words(self) -> str:
+        """``each leg``, ``right leg only``, or for a step done once ``both legs together``."""
+        return self.side.dose_words if self.side is not None else BOTH_TOGETHER
+
     def grid(self) -> list[tuple[str, str]]:
         """The dose as labelled parts, for a grid: how long, then the leg."""
-        parts = [("How long", self.how_long())]
-        if self.side is not None:
-            parts.append(("Leg", self.side.dose_words.capitalize()))
-        return parts
+        return [("How long", self.how_long()), ("Leg", self.leg_words.capitalize())]
 
     def words(self) -> str:
         """The dose in one line: ``3 spots, 10-20 s each · right leg only``."""
-        side = self.side
-        return self.how_long() + (f" · {side.dose_words}" if side else "")
+        return f"{self.how_long()} · {self.leg_words}"
 
 
 REPEAT_NOUNS = {"stretch": ("hold", "holds"), "roller": ("pass", "passes")}
@@ -182,6 +217,23 @@ def step_doses(
             )
         )
     return doses
+
+
+def duration(steps: list[Step], side: Side = Side.BOTH, hold: int | None = None) -> str:
+    """How long a session takes, from the player's timeline, never read as per leg.
+
+    ``about 11 min for both legs (about 5 min a leg)``, ``about 5 min (left leg only)``,
+    ``about 6 min (both legs together)``.
+    """
+
+    def minutes(sides: Side) -> int:
+        return max(1, round(total_seconds(build(steps, sides=sides, hold=hold)) / 60))
+
+    if not any(step.per_side for step in steps):
+        return f"about {minutes(side)} min ({BOTH_TOGETHER})"
+    if side == Side.BOTH:
+        return f"about {minutes(side)} min for both legs (about {minutes(Side.RIGHT)} min a leg)"
+    return f"about {minutes(side)} min ({side.dose_words})"
 
 
 def how_often(times_per_day: int, days_per_week: int = 7) -> str:

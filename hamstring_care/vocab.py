@@ -16,6 +16,10 @@ from typing import TypeVar
 PAIN_MAX = 10
 """The pain scale: 0 (none) to 10 (the worst you can imagine), everywhere pain is asked."""
 
+PAIN_LIMIT = 4
+"""Pain during an exercise that still counts as fine (the pain-threshold trial's 4 out of 10),
+unless a clinician sets a lower one: ``{limit}`` in a routine's text outside a program."""
+
 RED_FLAGS = "red_flags"
 """The answer id of the warning-sign checklist (the other answer ids are the questions')."""
 
@@ -270,6 +274,8 @@ class SheetFormat(Word):
     HTML = "html"
     MD = "md"
     TXT = "txt"
+    SUMMARY = "summary"
+    """The prescription in a few lines of plain text, for a clinical record."""
 
 
 W = TypeVar("W", bound=Word)

@@ -301,7 +301,7 @@ def test_protocols_show_a_routine_and_the_triage(invoke, small_protocols):
     shown = invoke("protocols", "show", "stretch").stdout
     assert not set("╭│╰━┃") & set(shown)  # in a pipe: plain text, no box drawing
     # 5 s get-ready, 2 x (3 x 30 s + 2 x 10 s), 5 s switch
-    assert "About 4 min each time (each leg)." in shown
+    assert "About 4 min for both legs (about 2 min a leg)." in shown
     assert "Dose: 3 holds, 30 s each, 10 s rest" in shown
     assert "Rules (the first that holds decides)" in invoke("protocols", "show", "triage").stdout
 
@@ -546,7 +546,7 @@ def test_practice_is_marked_once_with_a_legend_and_never_on_emergency_advice(
         ),
         (
             ["print", "rice", "-f", "docx"],
-            "hamstring-care print: --format must be pdf, html, md or txt, not 'docx' "
+            "hamstring-care print: --format must be pdf, html, md, txt or summary, not 'docx' "
             "(see hamstring-care print --help)",
         ),
     ],

@@ -200,7 +200,7 @@ def test_a_clinicians_plan_sets_the_stage_and_a_stricter_pain_limit(env, invoke,
         "  - id: back-to-running\n    side: left\n    stage: jog_walk\n    pain_limit: 3\n",
     )
     sheet = invoke("print", "--plan", str(plan), "-f", "txt", "-o", "-").stdout
-    assert "Stage 3 of 7: Jog and walk (start here)" in sheet
+    assert "Stage 3 of 7: Jog and walk (you start here)" in sheet
     assert "pain during at most 3 out of 10" in sheet and "at most 4 out of 10" not in sheet
     assert (
         "CHECK-IN RECORD" in sheet
@@ -329,7 +329,10 @@ def test_loaded_exercises_say_sets_and_repetitions(library):
     from hamstring_care.prescription import step_doses
 
     (nordic,) = step_doses(library.get("nordic").steps)
-    assert nordic.words() == "2 sets of 5 slow lowerings, 90 s rest between sets"  # no leg
+    # both legs work together: never one leg
+    assert (
+        nordic.words() == "2 sets of 5 slow lowerings, 90 s rest between sets · both legs together"
+    )
     extender = step_doses(library.get("lengthening").steps, side=Side.LEFT)[0]
     assert (
         extender.words() == "2 sets of 6 slow repetitions, 30 s rest between sets · left leg only"

@@ -200,7 +200,7 @@ def test_dose_in_words(small_library):
         "30 s · each leg",
         "2 spots, 10-20 s each · each leg",
         "1 spot, 10-20 s each · each leg",
-        "20 s",
+        "20 s · both legs together",
     ]
     left = step_doses(steps, "left", 15)[1]
     assert left.words() == "2 spots, 15 s each · left leg only"

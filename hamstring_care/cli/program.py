@@ -43,6 +43,15 @@ def program_start(
         Optional[str],  # noqa: UP045
         typer.Option(metavar="STAGE", help="Start at this stage (a clinician's choice)."),
     ] = None,
+    pain_limit: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option(
+            min=0,
+            max=10,
+            metavar="N",
+            help="A stricter pain limit than the program's (a clinician's, as on the sheet).",
+        ),
+    ] = None,
     restart: Annotated[
         bool, typer.Option("--restart", help="End the program under way and start again.")
     ] = False,
@@ -70,7 +79,9 @@ def program_start(
     from hamstring_care.flows import program
 
     env = env_of(ctx)
-    program.start(env, env.library(), program_id, side, stage, restart, plan, cleared)
+    program.start(
+        env, env.library(), program_id, side, stage, restart, plan, cleared, pain_limit=pain_limit
+    )
 
 
 @program_app.command("today")

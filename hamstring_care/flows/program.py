@@ -114,6 +114,8 @@ def start(
     restart: bool = False,
     plan: Path | None = None,
     cleared: bool = False,
+    *,
+    pain_limit: int | None = None,
 ) -> ProgramRun:
     """Start a program after a check that allows it; returns the run saved.
 
@@ -121,16 +123,22 @@ def start(
     and a stricter pain limit; the options given win over it. Alone, a person starts at the
     first stages only (``unassisted_stages``); a later one asks them to confirm a clinician
     cleared them, and its floor (``earliest_day`` after the injury) holds. ``cleared`` (with
-    a plan only) starts despite the newest advice, said and saved.
+    a plan only) starts despite the newest advice, said and saved. ``pain_limit`` (a sheet's
+    command carries it) is a stricter limit than the program's, never a looser one.
     """
-    pain_limit = None
     if cleared and plan is None:
         raise ProgramRefused("--clinician-cleared goes with a clinician's plan: --plan FILE")
     if plan is not None:
         item = _plan_program(library, plan, pid)
         pid, side = item.id, side or item.side
-        stage, pain_limit = stage or item.stage, item.pain_limit
+        stage = stage or item.stage
+        pain_limit = pain_limit if pain_limit is not None else item.pain_limit
     program = _program(library, pid or DEFAULT_PROGRAM)
+    if pain_limit is not None and pain_limit > program.pain_limit:
+        raise ProgramRefused(
+            f"--pain-limit must be at most {program.pain_limit}, the limit {program.id} gives "
+            "from its sources (a clinician may set a stricter one, never a looser one)"
+        )
     index = 0 if stage is None else program.stage_index(stage)
     if index is None:
         ids = ", ".join(s.id for s in program.stages)

@@ -16,19 +16,26 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from hamstring_care import __version__
 from hamstring_care.dates import day_label, long_date
-from hamstring_care.models import GuidanceProtocol, Item, ProgramProtocol, TriageProtocol
-from hamstring_care.player.timeline import build, total_seconds
+from hamstring_care.models import (
+    GuidanceProtocol,
+    Item,
+    ProgramProtocol,
+    RoutineProtocol,
+    TriageProtocol,
+)
 from hamstring_care.prescription import (
+    BOTH_TOGETHER,
     Prescribed,
     Prescription,
     content_hash,
+    duration,
     how_often,
     session_days,
     step_doses,
 )
 from hamstring_care.sanitize import clean
 from hamstring_care.tailoring import TailoredRoutine, untailored
-from hamstring_care.vocab import RED_FLAGS, Disposition, FlagLevel, Side
+from hamstring_care.vocab import PAIN_LIMIT, RED_FLAGS, Disposition, FlagLevel, Side
 
 if TYPE_CHECKING:
     from hamstring_care.models import AnyProtocol, Item, ProgramProtocol, Stage, TriageProtocol
@@ -198,6 +205,10 @@ class Block:
     evidence: list[Statement] = field(default_factory=list)
     """What the research found: shown with the sources, never among the instructions."""
     sources: list[str] = field(default_factory=list)
+    short: str = ""
+    """A word for a record's column heading ("Roll"); empty: the title."""
+    paced: bool = False
+    """Its own weekly build-up sets its days (the Nordic), not the plan's days a week."""
 
 
 TITLE = "Your hamstring self-care plan"
@@ -205,7 +216,12 @@ STOP_HEADING = "Most hamstring pain settles with care. Stop and get help if..."
 ANY_EMERGENCY_NUMBER = "your local emergency number"
 ALSO_HERE = "Also on your computer:"
 EVIDENCE_HEADING = "About the evidence"
-DRAWING_KEY = "In the drawings, the leg you work is blue."
+START_HERE = "you start here"
+PACED = "Week by week, never two days in a row, as its section says"
+"""After the heading of the stage a plan starts a runner at."""
+DRAWING_KEY = "In the drawings, the leg you work is blue and drawn thicker."
+LEG_KEY = "blue and drawn thicker in the drawings"
+"""The drawing key beside the leg in the plan box (a line saved on page 1)."""
 """Before the terminal command on a sheet: for the patient the paper is the dose."""
 
 
@@ -347,11 +363,14 @@ def block_for(
     illustration: FindIllustration | None = None,
     stage: str | None = None,
     pain_limit: int | None = None,
+    titles: dict[str, str] | None = None,
 ) -> Block:
     """Any protocol as one block: what ``protocols show`` shows and a sheet prints.
 
     A routine comes as written, or tailored to the cautions of a check; ``times_per_day``
     (a prescription's) adds how often to its schedule; ``illustration`` finds its drawings.
+    ``pain_limit`` is the limit its texts name (``{limit}``): a program's stricter one, or
+    for a routine the sheet's; ``titles`` names a program's routines by their titles.
     """
     part = (citations or Citations()).part()
     written = protocol.routine if isinstance(protocol, TailoredRoutine) else protocol
@@ -365,17 +384,24 @@ def block_for(
             for s in protocol.sections
         ]
     elif isinstance(protocol, ProgramProtocol):
-        if pain_limit is not None and pain_limit < protocol.pain_limit:
-            protocol = protocol.model_copy(update={"pain_limit": pain_limit})
-        block = _program_block(protocol, part, stage, side)
+        stricter = (
+            pain_limit if pain_limit is not None and pain_limit < protocol.pain_limit else None
+        )
+        block = _program_block(protocol, part, stage, side, titles, stricter)
     else:
         tailored = protocol if isinstance(protocol, TailoredRoutine) else untailored(protocol)
         often = how_often(times_per_day, days_per_week) if times_per_day else None
-        block = _routine_block(tailored, part, side, hold, often, illustration)
+        limit = PAIN_LIMIT if pain_limit is None else pain_limit
+        block = _routine_block(tailored, part, side, hold, often, illustration, limit)
     # Cited last: the numbers the instructions use come first.
     block.evidence = [part.item(i, written.sources) for i in written.evidence]
     block.sources = part.listing()
     return block
+
+
+def worded(item: Item, limit: int) -> Item:
+    """The item with ``{limit}`` in its text as the pain limit in force."""
+    return item.model_copy(update={"text": item.text.replace("{limit}", str(limit))})
 
 
 def _block_head(protocol: AnyProtocol, command: str) -> Block:
@@ -396,30 +422,48 @@ def _routine_block(
     hold: int | None,
     often: str | None,
     illustration: FindIllustration | None,
+    limit: int = PAIN_LIMIT,
 ) -> Block:
     routine = tailored.routine
     sources = routine.sources
     block = _block_head(routine, Prescribed(routine, side, hold).command())
+    block.short = clean(routine.short_title or "")
     steps = [t.step for t in tailored.steps]
-    # The same timeline the player plays (count-ins included), so the two never disagree.
-    minutes = max(1, round(total_seconds(build(steps, sides=side, hold=hold)) / 60))
-    # One wording of the duration, from the player's timeline, on screen and on paper.
-    duration = f"about {minutes} min each time ({Side(side).dose_words})"
-    if often is None:
-        block.schedule = duration[0].upper() + duration[1:] + "."
+    # One wording of the duration, from the player's own timeline (count-ins included), on
+    # screen and on paper, never read as per leg.
+    lasts = duration(steps, Side(side), hold)
+    if routine.build_up:
+        # Its days come from its build-up, never from the plan's days a week.
+        block.paced = True
+        block.schedule = f"Week by week as below, never two days in a row: {lasts}."
+    elif often is None:
+        block.schedule = lasts[0].upper() + lasts[1:] + "."
     else:
-        block.schedule = f"{often}, {duration}."
-    block.before = [part.item(c, sources) for c in routine.cautions]
+        block.schedule = f"{often}, {lasts}."
+    block.before = [part.item(worded(c, limit), sources) for c in routine.cautions]
+    if routine.build_up:
+        reps_of = next((s.reps_of for s in routine.steps if s.reps), "repetitions")
+        weeks = [
+            Statement(f"Week {n}: {week.words(reps_of)}.")
+            for n, week in enumerate(routine.build_up, 1)
+        ]
+        weeks[-1] = Statement(f"From week {len(weeks)} on: {routine.build_up[-1].words(reps_of)}.")
+        heading = "Build up week by week from your first session, never two days in a row"
+        block.sections = [Section(heading, weeks)]
     doses = step_doses(steps, side, hold)
     for number, (tailored_step, dose) in enumerate(zip(tailored.steps, doses, strict=True), 1):
         step = tailored_step.step
         found = illustration if illustration is not None and step.illustration else None
+        grid = dose.grid()
+        if routine.build_up and step.reps:
+            # The first week's dose as played; the build-up beside it says the rest.
+            grid[0] = (grid[0][0], f"Week 1: {grid[0][1]}")
         block.steps.append(
             StepEntry(
                 number=number,
                 title=clean(step.title),
-                dose=dose.words(),
-                grid=dose.grid(),
+                dose=("Week 1: " if routine.build_up and step.reps else "") + dose.words(),
+                grid=grid,
                 instruction=clean(step.instruction),
                 cite=part.cite(_texts(step.sources, sources), step.practice),
                 cue=clean(step.cue) if step.cue else None,
@@ -432,26 +476,41 @@ def _routine_block(
 
 
 def _program_block(
-    program: ProgramProtocol, part: CitedPart, start: str | None, side: Side = Side.BOTH
+    program: ProgramProtocol,
+    part: CitedPart,
+    start: str | None,
+    side: Side = Side.BOTH,
+    titles: dict[str, str] | None = None,
+    stricter: int | None = None,
 ) -> Block:
     """A program for the clinician: its stages in order, each with what moves it on.
 
-    ``start`` (a plan's) is the stage the runner starts at, marked so.
+    ``start`` (a plan's) is the stage the runner starts at, marked so. The command carries
+    the leg, the stage and a stricter pain limit, so that the app follows the same program.
     """
-    block = _block_head(program, Prescribed(program, side, stage=start).command())
+    if stricter is not None:
+        program = program.model_copy(update={"pain_limit": stricter})
+    limit = program.pain_limit
+    block = _block_head(
+        program, Prescribed(program, side, stage=start, pain_limit=stricter).command()
+    )
+    leg = f" Leg: {side.legs_words}." if side != Side.BOTH else ""
     block.schedule = (
         "Each day: the stage's exercises and walk or run, then a short check-in; "
-        "the answers decide the next day's step."
+        f"the answers decide the next day's step.{leg}"
     )
-    block.before = [part.item(c, program.sources) for c in program.cautions]
+    block.before = [part.item(worded(c, limit), program.sources) for c in program.cautions]
     total = len(program.stages)
     for number, stage in enumerate(program.stages, 1):
         lines = [Statement(clean(stage.summary))]
         lines.append(part.item(stage.activity, program.sources))
         if stage.routines:
-            lines.append(Statement("Exercises: " + ", ".join(stage.routines) + "."))
+            named = [clean((titles or {}).get(r, r)) for r in stage.routines]
+            lines.append(Statement("Exercises: " + ", ".join(named) + "."))
+        if stage.clearance:
+            lines.append(Statement(clean(stage.clearance)))
         lines.append(Statement(clean(stage_criteria(program, stage))))
-        here = " (start here)" if stage.id == start else ""
+        here = f" ({START_HERE})" if stage.id == start else ""
         heading = f"Stage {number} of {total}: {clean(stage.title)}{here}"
         block.sections.append(Section(heading, lines))
     rules = program.rules
@@ -519,6 +578,8 @@ class Column:
     """A box to tick; else a space to write a number in."""
     wide: bool = False
     """Comments: the rest of the width."""
+    group: str | None = None
+    """The session it belongs to ("Morning"), headed once over its columns."""
 
 
 @dataclass
@@ -536,23 +597,28 @@ class Record:
 def _record(prescription: Prescription, blocks: list[Block], days: list[tuple[int, str]]) -> Record:
 
     routines = [b for b in blocks if b.kind == "routine"]
-    programs = [
-        (item, item.protocol) for item in prescription.items
-        if isinstance(item.protocol, ProgramProtocol)
-    ]  # fmt: skip
-    if programs and not routines:
-        # A day's check-in, as `program today` asks it, for a pen.
-        limit = min(
-            item.pain_limit if item.pain_limit is not None else program.pain_limit
-            for item, program in programs
-        )
+    programs = [p for item in prescription.items if (p := _program_of(item)) is not None]
+    if programs:
+        # A day's check-in, as `program today` asks it, for a pen. The routines printed with
+        # a program are the ones its stages play, on the stages' days: no tick of their own.
+        limit = sheet_pain_limit(prescription)
+        rest = min(program.rest_pain_limit for program in programs)
         legend = [
-            f"Pain during: 0 = none, 10 = the worst you can imagine; at most {limit}.",
-            "Next morning: tick when the pain was back to usual by the morning after.",
+            "Stage: the number of the stage you did that day.",
+            f"Pain during: your worst pain in the session, 0 = none, 10 = the worst you can "
+            f"imagine; at most {limit}.",
+            f"Pain after: at rest after the session, 0 to 10; above {rest} is not a good day.",
+            "All yes: tick when you answered yes to the stage's questions.",
+            "Next morning: tick when the pain was back to how it was before the session.",
         ]
-        check_in = [
-            Column("Stage"),
+        check_in = [Column("Stage")]
+        if routines:
+            legend.insert(1, "Exercises: tick when you did the stage's exercises.")
+            check_in.append(Column("Exercises", box=True))
+        check_in += [
             Column("Pain during"),
+            Column("Pain after"),
+            Column("All yes", box=True),
             Column("Next morning", box=True),
             Column("Comments", wide=True),
         ]
@@ -565,24 +631,48 @@ def _record(prescription: Prescription, blocks: list[Block], days: list[tuple[in
     sessions = prescription.times_per_day
     # Up to two sessions a day side by side; more, a row each, so the page still fits.
     across = sessions if sessions <= SESSIONS_ACROSS else 1
+    names = [b.short or b.title for b in routines]
     columns: list[Column] = []
     for session in range(1, across + 1):
-        prefix = f"S{session} " if across > 1 else ""
-        for number, _ in enumerate(routines, 1):
-            done = "Done" if len(routines) == 1 else f"R{number}"
-            columns.append(Column(f"{prefix}{done}", box=True))
-        columns += [Column(f"{prefix}Before"), Column(f"{prefix}After")]
+        group = SESSION_NAMES[session - 1] if across > 1 else None
+        for name in names:
+            columns.append(Column("Done" if len(routines) == 1 else name, box=True, group=group))
+        columns += [Column("Before", group=group), Column("After", group=group)]
     columns.append(Column("Comments", wide=True))
-    legend = ["Before, After: your pain, 0 = none, 10 = the worst you can imagine."]
-    if len(routines) > 1:
-        legend.append("; ".join(f"R{n} = {b.title}" for n, b in enumerate(routines, 1)) + ".")
-    if sessions > 1:
-        named = ", ".join(f"S{n}" for n in range(1, sessions + 1))
-        one_each = "" if across > 1 else ", a row each"
-        legend.append(f"{named}: the sessions of the day{one_each}.")
+    named = ""
+    if len(routines) > 1 and names != [b.title for b in routines]:
+        pairs = zip(names, routines, strict=True)
+        named = " (" + "; ".join(f"{name}: {b.title}" for name, b in pairs) + ")"
+    legend = [f"Tick each routine when done{named}. Before, After: your pain, 0 = none, "
+              "10 = the worst you can imagine."]  # fmt: skip
+    legend += [
+        f"{b.short or b.title}: only on the days its build-up gives (week 1: once), never "
+        "two days in a row."
+        for b in routines
+        if b.paced
+    ]
     if across < sessions:
-        days = [(n, f"{label} S{k}") for n, label in days for k in range(1, sessions + 1)]
+        legend.append("A row for each session of the day.")
+        days = [(n, f"{label}, {k}") for n, label in days for k in range(1, sessions + 1)]
     return Record("Daily record", legend, columns, days, [])
+
+
+SESSION_NAMES = ("Morning", "Evening")
+"""Two sessions a day, as a record heads them."""
+
+
+def _program_of(item: Prescribed) -> ProgramProtocol | None:
+    return item.protocol if isinstance(item.protocol, ProgramProtocol) else None
+
+
+def sheet_pain_limit(prescription: Prescription) -> int:
+    """The one pain limit a sheet names: its programs' strictest (a plan's, if stricter)."""
+    limits = [
+        min(p.pain_limit, item.pain_limit if item.pain_limit is not None else p.pain_limit)
+        for item in prescription.items
+        if (p := _program_of(item)) is not None
+    ]
+    return min(limits, default=PAIN_LIMIT)
 
 
 SESSIONS_ACROSS = 2
@@ -614,6 +704,8 @@ class Sheet:
     """The clinic's logo, printed at the top of PDF and HTML sheets."""
     show_commands: bool = True
     """Print "Also on your computer:" with each routine's command (off: ``--no-command``)."""
+    pain_limit: int | None = None
+    """With a program: the one pain limit the sheet names everywhere."""
 
     @property
     def has_plan(self) -> bool:
@@ -622,10 +714,12 @@ class Sheet:
 
     @property
     def drawing_key(self) -> str | None:
-        """What the drawings' colour means, when the sheet has drawings."""
-        if any(step.svg for block in self.blocks for step in block.steps):
-            return DRAWING_KEY
-        return None
+        """What the drawings' colour means, on a line of its own.
+
+        Only when the sheet has drawings and no "Leg" row says it (see ``_with_key``).
+        """
+        drawn = any(step.svg for block in self.blocks for step in block.steps)
+        return DRAWING_KEY if drawn and all(label != "Leg" for label, _ in self.plan) else None
 
     @property
     def commands(self) -> list[str]:
@@ -636,22 +730,37 @@ class Sheet:
 def build_sheet(
     prescription: Prescription, triage: TriageProtocol, illustration: FindIllustration
 ) -> Sheet:
-    """Describe the sheet for a prescription, with the triage's warning signs."""
+    """Describe the sheet for a prescription, with the triage's warning signs.
+
+    One pain limit is named everywhere on it (a program's stricter one, if any); the
+    routines a program's stages play are printed with it (see
+    ``Prescription.with_stage_routines``), scheduled by its stages, not by the days.
+    """
     citations = Citations()
-    blocks = [
-        block_for(
+    limit = sheet_pain_limit(prescription)
+    titles = {item.protocol.id: item.protocol.title for item in prescription.items}
+    staged = _staged(prescription)
+    blocks = []
+    for item in prescription.items:
+        block = block_for(
             item.protocol,
             citations,
             side=item.side,
             hold=item.hold,
-            times_per_day=prescription.times_per_day,
+            times_per_day=None if item.protocol.id in staged else prescription.times_per_day,
             days_per_week=prescription.days_per_week,
             illustration=illustration,
             stage=item.stage,
-            pain_limit=item.pain_limit,
+            pain_limit=item.pain_limit if _program_of(item) else limit,
+            titles=titles,
         )
-        for item in prescription.items
-    ]
+        if item.protocol.id in staged:
+            block.schedule = (
+                f"{staged[item.protocol.id]}: {block.schedule[0].lower()}{block.schedule[1:]}"
+            )
+        if (program := _program_of(item)) is not None:
+            block.sections.append(_on_paper(program, limit, prescription.clinic_phone))
+        blocks.append(block)
     start = prescription.date
     days = [
         ((day - start).days + 1, day_label(day))
@@ -671,7 +780,7 @@ def build_sheet(
         patient=_name(prescription.patient),
         stop_heading=STOP_HEADING,
         flags=_flags(triage, prescription.emergency_number),
-        plan=_plan(prescription),
+        plan=_with_key(_plan(prescription, limit), blocks),
         blocks=blocks,
         record=_record(prescription, blocks, days),
         notes=clean(prescription.notes).strip() or None if prescription.notes else None,
@@ -679,24 +788,77 @@ def build_sheet(
         sources=[clean(line) for line in citations.listing()],
         footer=footer,
         logo=prescription.logo,
+        pain_limit=limit if any(_program_of(item) for item in prescription.items) else None,
     )
+
+
+def _staged(prescription: Prescription) -> dict[str, str]:
+    """The routines a program's stages play, each with when: ``Stages 2 to 7, each day``."""
+    found: dict[str, str] = {}
+    for item in prescription.items:
+        if (program := _program_of(item)) is None:
+            continue
+        for rid in dict.fromkeys(r for stage in program.stages for r in stage.routines):
+            numbers = [n for n, st in enumerate(program.stages, 1) if rid in st.routines]
+            first, last = numbers[0], numbers[-1]
+            stages = f"Stage {first}" if first == last else f"Stages {first} to {last}"
+            found.setdefault(rid, f"In {program.title}, {stages.lower()}")
+    return found
+
+
+def _on_paper(program: ProgramProtocol, limit: int, phone: str | None) -> Section:
+    """What each decision means with this sheet alone, without the app."""
+    call = f"call your clinician on {clean(phone).strip()}" if phone else "call your clinician"
+    lines = [
+        f"Each day, fill in a row of the check-in record. A good day: pain during at most "
+        f"{limit} out of 10, pain after at most {program.rest_pain_limit}, the stage's "
+        "questions yes, and back to how it was by the next morning.",
+        "Move on: after the stage's good days in a row, start the next stage the next day, "
+        "but not before its earliest day after the injury.",
+        "Go back one stage: after a day that was not good, do the stage before from the next "
+        "day, and write its number in the record.",
+        "Stay: a day with an answer left blank does not count; do the same stage again.",
+        f"Stop: stop the running and the exercises and {call} before you go on; for a warning "
+        "sign, do what the red box says now.",
+    ]
+    return Section("With this sheet alone (without the app)", [Statement(t) for t in lines])
 
 
 def _name(value: str | None) -> str | None:
     return clean(value, one_line=True) or None if value else None
 
 
-def _plan(prescription: Prescription) -> list[tuple[str, str]]:
+def _plan(prescription: Prescription, limit: int) -> list[tuple[str, str]]:
     often = how_often(prescription.times_per_day, prescription.days_per_week)
     # Guidance alone (RICE) says its own days: a schedule would contradict it.
-    rows = (
-        [("How often", f"{often}, for {prescription.days} days")] if prescription.routines else []
-    )
-    sides = {Side(item.side) for item in prescription.routines}
-    if len(sides) == 1:
-        rows.append(("Leg", sides.pop().legs_words.capitalize()))
-    elif sides:
-        rows.append(("Leg", "As each routine says"))
+    # A routine with a weekly build-up (the Nordic) goes by it, never by the plan's days.
+    paced = [
+        item.protocol.title
+        for item in prescription.routines
+        if isinstance(item.protocol, RoutineProtocol) and item.protocol.build_up
+    ]
+    if not prescription.routines:
+        rows = []
+    elif len(paced) == len(prescription.routines):
+        rows = [("How often", f"{PACED}, for {prescription.days} days")]
+    else:
+        also = f"; {' and '.join(paced)}: {PACED.lower()}" if paced else ""
+        rows = [("How often", f"{often}, for {prescription.days} days{also}")]
+    if any(_program_of(item) for item in prescription.items):
+        # A program's stages say what each day holds; its routines go by the stages.
+        each = f"Each day: your stage's step, then the check-in ({prescription.days} days)"
+        rows = [("How often", each)]
+    legs = {
+        item.protocol.title: item.leg.legs_words if item.leg is not None else BOTH_TOGETHER
+        for item in prescription.items
+        if item.is_routine or _program_of(item) is not None
+    }
+    if legs:
+        # The leg most of the plan is for; the others named by their titles.
+        said = list(legs.values())
+        main = max(said, key=said.count)
+        others = "; ".join(f"{title}: {words}" for title, words in legs.items() if words != main)
+        rows.append(("Leg", main.capitalize() + (f" ({others})" if others else "")))
     for label, value in (
         ("Next appointment", prescription.next_appointment),
         ("Phone", prescription.clinic_phone),
@@ -704,7 +866,17 @@ def _plan(prescription: Prescription) -> list[tuple[str, str]]:
     ):
         if value and clean(value).strip():
             rows.append((label, clean(value).strip()))
+    if any(_program_of(item) for item in prescription.items):
+        # A program's one limit, up front with the clinician's other choices.
+        rows.append(("Pain limit", f"{limit} out of 10 at most, during each session"))
     return rows
+
+
+def _with_key(plan: list[tuple[str, str]], blocks: list[Block]) -> list[tuple[str, str]]:
+    """The plan's "Leg" row saying how the drawings show the leg, when there are drawings."""
+    if not any(step.svg for block in blocks for step in block.steps):
+        return plan
+    return [(k, f"{v}; {LEG_KEY}" if k == "Leg" else v) for k, v in plan]
 
 
 def _flags(triage: TriageProtocol, emergency_number: str | None = None) -> list[FlagGroup]:

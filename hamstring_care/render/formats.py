@@ -49,6 +49,12 @@ def _text(sheet: Sheet) -> Drawn:
     return Drawn(to_text(sheet).encode())
 
 
+def _summary(sheet: Sheet) -> Drawn:
+    from hamstring_care.render.text import to_summary
+
+    return Drawn(to_summary(sheet).encode())
+
+
 @dataclass(frozen=True)
 class Renderer:
     """One sheet format: how to draw it, its file suffixes, whether it may go to a pipe."""
@@ -63,11 +69,16 @@ RENDERERS: dict[SheetFormat, Renderer] = {
     SheetFormat.HTML: Renderer(_html, (".html", ".htm")),
     SheetFormat.MD: Renderer(_markdown, (".md", ".markdown")),
     SheetFormat.TXT: Renderer(_text, (".txt", ".text")),
+    SheetFormat.SUMMARY: Renderer(_summary, (".txt", ".text")),
 }
-"""Every sheet format: a new one is one entry here and its module (the CLI reads this)."""
+"""Every sheet format: a new one is one entry here and its module (the CLI reads this).
+A suffix names the first format that has it (.txt: the whole sheet as text)."""
 
 FORMATS = tuple(RENDERERS)
-BY_SUFFIX = {suffix: fmt for fmt, r in RENDERERS.items() for suffix in r.suffixes}
+BY_SUFFIX: dict[str, SheetFormat] = {}
+for _fmt, _renderer in RENDERERS.items():
+    for _suffix in _renderer.suffixes:
+        BY_SUFFIX.setdefault(_suffix, _fmt)
 
 
 def choose_format(wanted: SheetFormat | None, output: str | None) -> SheetFormat:
@@ -79,7 +90,7 @@ def choose_format(wanted: SheetFormat | None, output: str | None) -> SheetFormat
         raise UsageError(
             f"{output}: {suffix} is not a sheet format; name the file {known}, or give --format"
         )
-    if wanted and named and wanted != named:
+    if wanted and named and suffix not in RENDERERS[wanted].suffixes:
         raise UsageError(f"{output}: the name ends in {suffix} but --format is {wanted}")
     fmt = wanted or named or SheetFormat.PDF
     if output == "-" and not RENDERERS[fmt].to_stdout:
@@ -96,7 +107,7 @@ def default_name(prescription: Prescription, fmt: SheetFormat) -> str:
     """``sheet-jane-doe-2026-11-21.pdf``, or after the first protocol when no patient is named."""
     who = prescription.patient or prescription.items[0].protocol.id
     slug = re.sub(r"[^\w]+", "-", who.lower()).strip("-_")[:40] or "patient"
-    return f"sheet-{slug}-{prescription.date.isoformat()}.{fmt}"
+    return f"sheet-{slug}-{prescription.date.isoformat()}{RENDERERS[fmt].suffixes[0]}"
 
 
 def render(sheet: Sheet, fmt: SheetFormat) -> Drawn:
@@ -111,6 +122,7 @@ def sheet_for(library: Library, prescription: Prescription) -> Sheet:
     was loaded): one that reaches outside itself stops the sheet with an error.
     """
     from hamstring_care.errors import InputFileError, Problem
+    from hamstring_care.models import RoutineProtocol
     from hamstring_care.render.content import build_sheet
     from hamstring_care.source.drawings import MAX_SHEET_ELEMENTS, element_count, read_drawing
     from hamstring_care.source.reading import display_name
@@ -136,4 +148,8 @@ def sheet_for(library: Library, prescription: Prescription) -> Sheet:
             raise InputFileError(display_name(path), [Problem((), message)])
         return text
 
-    return build_sheet(prescription, library.triage(), illustration)
+    def routine(rid: str) -> RoutineProtocol:
+        return library.get(rid, RoutineProtocol)
+
+    full = prescription.with_stage_routines(routine)
+    return build_sheet(full, library.triage(), illustration)

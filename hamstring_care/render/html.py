@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 from html import escape
 
-from hamstring_care.render.content import ALSO_HERE, EVIDENCE_HEADING, Sheet, Statement
+from hamstring_care.render.content import ALSO_HERE, EVIDENCE_HEADING, START_HERE, Sheet, Statement
 from hamstring_care.render.text import header_fields
 
 PAGE = {"a4": "A4", "letter": "letter"}
@@ -38,10 +38,12 @@ header { display: flex; flex-wrap: wrap; justify-content: space-between; align-i
 .plan dt { font-weight: 700; }
 .plan dd { margin: 0 1rem 0 0; white-space: pre-wrap; }
 .plan .notes { margin-top: 1mm; white-space: pre-wrap; overflow-wrap: anywhere; }
+.plan .label { margin: 1mm 0 0; font-weight: 700; }
+.phone { white-space: nowrap; }
 .stop { border: 2px solid var(--stop); border-radius: 2mm; padding: 2.5mm; margin-bottom: 2mm; }
 .stop h2 { color: var(--stop); border: 0; margin: 0 0 1mm; font-size: 14pt; }
-.stop .columns { columns: 2; column-gap: 5mm; }
-.stop h3 { margin: 0 0 .1rem; break-after: avoid; }
+.stop h3 { margin: .3rem 0 .1rem; break-after: avoid; }
+.stop ul { columns: 2; column-gap: 5mm; margin-top: 0; }
 .stop li { break-inside: avoid; }
 .heading { display: flex; flex-wrap: wrap; justify-content: space-between; align-items: baseline;
            gap: 0 1rem; border-bottom: 1px solid var(--line); margin: 1mm 0 1.2mm; }
@@ -51,7 +53,11 @@ header { display: flex; flex-wrap: wrap; justify-content: space-between; align-i
 .also code { font-family: inherit; }
 .step { display: flow-root; padding: .6mm 0; break-inside: avoid; }
 .step img { float: left; width: 45mm; height: auto; margin: 0 4mm 0 0; }
+.step > div { display: flow-root; }  /* the text keeps its column, never under the drawing */
 .keep { break-inside: avoid; }
+.here { background: var(--plan); border-left: 1mm solid var(--ink); padding: .5mm 2mm;
+        print-color-adjust: exact; -webkit-print-color-adjust: exact; }
+.here h3 { margin-top: 0; }
 .step h3 { font-size: 14pt; margin: 0 0 .8mm; }
 .dose { display: flex; flex-wrap: wrap; margin: 0 0 1.2mm; }
 .dose span { background: var(--dose); border: 1px solid var(--line); padding: 0 2mm; }
@@ -59,6 +65,7 @@ header { display: flex; flex-wrap: wrap; justify-content: space-between; align-i
 .caution { font-weight: 700; }
 .cite { color: var(--muted); }
 section.record { break-before: page; }
+section.record.short { break-before: auto; break-inside: avoid; }
 table.record { border-collapse: collapse; width: 100%; margin-top: 1mm; }
 table.record th, table.record td { border: 1px solid var(--line); padding: 0 .3rem;
                                    text-align: center; }
@@ -67,6 +74,7 @@ table.record td { height: 7mm; }
 .tick { display: inline-block; width: 5mm; height: 5mm; border: .3mm solid var(--ink);
         vertical-align: middle; }
 table.record th.wide { width: 25%; }
+table.record th.group { border-bottom: 1px solid var(--line); }
 table.record td:nth-child(2) { white-space: nowrap; }
 .checklist { list-style: none; padding-left: 0; }
 .checklist li { margin: .3rem 0; }
@@ -76,6 +84,11 @@ table.record td:nth-child(2) { white-space: nowrap; }
 .endnotes p, .endnotes li { margin: 0; }
 footer { margin-top: 3mm; font-size: 8pt; color: var(--muted);
          border-top: 1px solid var(--line); padding-top: 1mm; }
+@media (max-width: 600px) {
+  .plan dl { grid-template-columns: max-content 1fr; }
+  .stop ul { columns: 1; }
+  .step img { float: none; display: block; margin: 0 0 1mm; }
+}
 @media print {
   body { margin: 0; max-width: none; padding: 0; }
   h2, h3, .heading { break-after: avoid; }
@@ -163,28 +176,31 @@ def to_html(sheet: Sheet) -> str:
     if sheet.has_plan:
         out += ['<section class="plan">', "<h2>Your plan</h2>", "<dl>"]
         for label, value in sheet.plan:
-            out.append(f'<dt>{escape(label)}:</dt><dd dir="auto">{escape(value)}</dd>')
+            nowrap = ' class="phone"' if label == "Phone" else ""
+            out.append(f'<dt>{escape(label)}:</dt><dd dir="auto"{nowrap}>{escape(value)}</dd>')
         out.append("</dl>")
         if sheet.drawing_key:
             out.append(f"<p>{escape(sheet.drawing_key)}</p>")
         if sheet.notes:
-            out.append(
-                '<p class="notes" dir="auto"><b>Notes from your clinician:</b> '
-                f"{escape(sheet.notes)}</p>"
-            )
+            # The label on a line of its own: the note's own first letter sets its direction
+            # (a Hebrew note runs right to left, its full stop at its end).
+            out.append('<p class="label">Notes from your clinician:</p>')
+            out.append(f'<p class="notes" dir="auto">{escape(sheet.notes)}</p>')
         out.append("</section>")
     out += ['<section class="stop">', f"<h2>{escape(sheet.stop_heading)}</h2>"]
-    out.append('<div class="columns">')
+    # Each group in a row of its own, its signs in two columns under it: no sign is ever
+    # read under another group's heading.
     for group in sheet.flags:
         out.append(f"<h3>{escape(group.action)}</h3><ul>")
         out += [f"<li>{escape(sign)}</li>" for sign in group.signs]
         out.append("</ul>")
-    out += ["</div>", "</section>"]
+    out.append("</section>")
 
     for block in sheet.blocks:
         out += [
             f'<section class="{escape(block.kind)}">',
-            # The heading is kept with what comes before the first step, and that step.
+            # The heading is kept with what to check before you start, or where there is
+            # nothing to check, with the first step (as on the PDF).
             '<div class="keep">',
             f'<div class="heading"><h2>{escape(block.title)}</h2>',
             f'<p class="schedule">{escape(block.schedule)}</p></div>',
@@ -193,14 +209,20 @@ def to_html(sheet: Sheet) -> str:
             # As on the PDF: a routine's summary says what its steps say beside it. Guidance
             # and programs run on over pages: the heading is kept with the summary only.
             out += [f"<p>{escape(block.summary)}</p>", "</div>"]
+        open_keep = bool(block.steps)  # the heading's keep is still open
         if block.before:
             out += ["<h3>Before you start</h3>", "<ul>"]
             out += [_statement(s) for s in block.before]
             out.append("</ul>")
+            if open_keep:
+                out.append("</div>")
+                open_keep = False
         for title, statements in block.sections:
-            out += [f"<h3>{escape(title)}</h3>", "<ul>"]
+            # A section is kept whole where it fits a page: no item alone, away from its title.
+            here = " here" if title.endswith(f"({START_HERE})") else ""
+            out += [f'<div class="keep{here}">', f"<h3>{escape(title)}</h3>", "<ul>"]
             out += [_statement(s) for s in statements]
-            out.append("</ul>")
+            out += ["</ul>", "</div>"]
         for number, step in enumerate(block.steps):
             cite = f' <span class="cite">{escape(step.cite.strip())}</span>' if step.cite else ""
             grid = "".join(
@@ -216,11 +238,13 @@ def to_html(sheet: Sheet) -> str:
                 f"<p>{escape(step.instruction)}{cite}</p>",
             ]
             out += [f'<p class="caution">Take care: {escape(c)}</p>' for c in step.cautions]
-            out += ["</div>", "</div>"] + (["</div>"] if number == 0 else [])
+            out += ["</div>", "</div>"] + (["</div>"] if open_keep and number == 0 else [])
         out.append("</section>")
 
     record = sheet.record
-    out += ['<section class="record">', f"<h2>{escape(record.heading)}</h2>"]
+    # A table of days starts a page, to be filled in; a checklist follows on, kept whole.
+    kind = "record" if record.columns else "record short"
+    out += [f'<section class="{kind}">', f"<h2>{escape(record.heading)}</h2>"]
     out += [f'<p class="legend">{escape(line)}</p>' for line in record.legend]
     out += [
         f'<p class="also">{escape(ALSO_HERE)} <code>{escape(command)}</code></p>'
@@ -232,10 +256,24 @@ def to_html(sheet: Sheet) -> str:
         out += [f"<li>{tick} {escape(item)}</li>" for item in record.checklist]
         out.append("</ul>")
     if record.columns:
-        out += ['<table class="record">', "<thead><tr>", "<th>Day</th><th>Date</th>"]
-        out += [
-            f"<th{' class=wide' if c.wide else ''}>{escape(c.heading)}</th>" for c in record.columns
-        ]
+        grouped = any(c.group for c in record.columns)
+        span = ' rowspan="2"' if grouped else ""
+        out += ['<table class="record">', "<thead><tr>", f"<th{span}>Day</th><th{span}>Date</th>"]
+        under = record.columns
+        if grouped:
+            # The sessions' names once over their columns, the columns' names under them;
+            # the others head both rows.
+            groups = [c.group for c in record.columns]
+            for c in record.columns:
+                if c.group is None:
+                    wide = ' class="wide"' if c.wide else ""
+                    out.append(f"<th{wide}{span}>{escape(c.heading)}</th>")
+                elif groups.index(c.group) == record.columns.index(c):
+                    count = groups.count(c.group)
+                    out.append(f'<th class="group" colspan="{count}">{escape(c.group)}</th>')
+            out.append("</tr><tr>")
+            under = [c for c in record.columns if c.group]
+        out += [f"<th{' class=wide' if c.wide else ''}>{escape(c.heading)}</th>" for c in under]
         out += ["</tr></thead>", "<tbody>"]
         for n, day in record.days:
             cells = "".join(f"<td>{tick}</td>" if c.box else "<td></td>" for c in record.columns)

@@ -11,19 +11,23 @@ split across pages; the record for a pen comes on a page of its own.
 
 from __future__ import annotations
 
+import functools
 import io
 import logging
 import typing
 import unicodedata
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 
 from fpdf import FPDF
 from fpdf.enums import Align, ResourceAccessPolicy, XPos, YPos
 
+from hamstring_care.errors import UsageError
 from hamstring_care.render.content import (
     ALSO_HERE,
     EVIDENCE_HEADING,
+    START_HERE,
     Block,
     Column,
     FlagGroup,
@@ -54,8 +58,139 @@ STEP_GAP = 0.6  # mm above and below a step
 ROW_MM = 7.0  # a record row a pen can write in (at least 7 mm)
 TICK_MM = 5.0  # a drawn box to tick
 
-# fpdf2 logs each glyph the font lacks (emoji, for one); the sheet still prints.
+# fpdf2 logs each glyph the font lacks; ``missing_letters`` finds them first, and a sheet
+# with one is refused, so the log would only repeat it.
 logging.getLogger("fpdf").setLevel(logging.ERROR)
+
+
+@dataclass(frozen=True)
+class Fallback:
+    """A font for the scripts DejaVu Sans lacks: bundled, or found on the system."""
+
+    family: str
+    file: str
+    number: int = 0
+    """The font's number in a collection (.ttc)."""
+
+
+FALLBACKS = (
+    Fallback("NotoDevanagari", "NotoSansDevanagari-Regular.ttf"),  # Hindi, Marathi, Nepali
+    Fallback("NotoBengali", "NotoSansBengali-Regular.ttf"),
+    Fallback("NotoGurmukhi", "NotoSansGurmukhi-Regular.ttf"),  # Punjabi
+    Fallback("NotoNaskh", "NotoNaskhArabic-Regular.ttf"),  # Urdu's letters beyond Arabic's
+    # Chinese, Japanese and Korean: 19 MB, too large to bundle; Debian's fonts-noto-cjk.
+    Fallback("NotoCJK", "NotoSansCJK-Regular.ttc", number=2),  # 2: Simplified Chinese
+)
+"""In the order tried; each is used only when a text on the sheet needs it."""
+SYSTEM_FONTS = (
+    Path("/usr/share/fonts/opentype/noto"),
+    Path("/usr/share/fonts/truetype/noto"),
+    Path("/usr/share/fonts/noto-cjk"),
+    Path("/usr/share/fonts/google-noto-cjk"),
+    Path("/usr/local/share/fonts"),
+)
+CJK_HINT = (
+    "install the Noto CJK fonts (Debian and Ubuntu: fonts-noto-cjk), or print the sheet "
+    "as HTML (--format html), which the browser draws with its own fonts"
+)
+
+
+OTHER_HINT = (
+    "print the sheet as HTML (--format html), which the browser draws with the computer's own fonts"
+)
+
+
+def _is_cjk(code: int) -> bool:
+    """Chinese, Japanese or Korean: Hangul, kana, the ideographs, full-width forms."""
+    return any(
+        low <= code <= high
+        for low, high in ((0x1100, 0x11FF), (0x2E80, 0x9FFF), (0xAC00, 0xD7AF),
+                          (0xF900, 0xFAFF), (0xFF00, 0xFFEF), (0x20000, 0x3FFFF))
+    )  # fmt: skip
+
+
+def font_path(fallback: Fallback) -> Path | None:
+    """Where the font is: bundled, else in the system's font folders; None when nowhere."""
+    for folder in (FONTS, *SYSTEM_FONTS):
+        if (folder / fallback.file).is_file():
+            return folder / fallback.file
+    return None
+
+
+@functools.cache
+def _letters(path: Path, number: int = 0) -> frozenset[int]:
+    """The characters a font file has letters for."""
+    from fontTools.ttLib import TTFont  # noqa: PLC0415 - read only when a letter is missing
+
+    with TTFont(str(path), fontNumber=number, lazy=True) as font:
+        return frozenset(font.getBestCmap())
+
+
+def _sheet_texts(sheet: Sheet) -> list[tuple[str, str]]:
+    """Every text the PDF writes, each with where it comes from, in words."""
+    texts = [
+        ("the patient's name", sheet.patient or ""),
+        ("the clinician's name", sheet.clinician or ""),
+        ("the clinic's name", sheet.clinic or ""),
+        ("the notes", sheet.notes or ""),
+    ]
+    texts += [(f"the plan's {label.lower()}", value) for label, value in sheet.plan]
+    for block in sheet.blocks:
+        words = [block.title, block.summary, block.schedule]
+        words += [s.text for s in block.before]
+        words += [h for h, _ in block.sections] + [
+            s.text for _, statements in block.sections for s in statements
+        ]
+        for step in block.steps:
+            words += [step.title, step.instruction, *step.cautions]
+            words += [f"{label} {value}" for label, value in step.grid]
+        texts.append((f"the protocol {block.id}", " ".join(words)))
+    texts.append(
+        ("the warning signs", " ".join(g.action + " " + " ".join(g.signs) for g in sheet.flags))
+    )
+    texts.append(("the sources", " ".join(sheet.sources)))
+    return texts
+
+
+def fallback_fonts(sheet: Sheet) -> list[tuple[Fallback, Path]]:
+    """The fallback fonts this sheet needs, found; raises when a letter has no font at all.
+
+    A letter no font has would print as a blank: the sheet is refused in one line instead,
+    naming the letters, where they are, and the way out.
+    """
+    ours = _letters(FONTS / "DejaVuSans.ttf")
+    texts = _sheet_texts(sheet)
+    needed = {ord(c) for _, text in texts for c in text if ord(c) not in ours}
+    needed -= {ord(c) for c in "".join(chr(n) for n in needed) if _ignorable(c)}
+    if not needed:
+        return []
+    chosen = []
+    for fallback in FALLBACKS:
+        path = font_path(fallback)
+        if path is None:
+            continue
+        has = needed & _letters(path, fallback.number)
+        if has:
+            chosen.append((fallback, path))
+            needed -= has
+    if needed:
+        where = next(label for label, text in texts if any(ord(c) in needed for c in text))
+        shown = "".join(sorted(chr(n) for n in needed))[:12]
+        codes = ", ".join(f"U+{n:04X}" for n in sorted(needed)[:3])
+        more = ", ..." if len(needed) > 3 else ""
+        cjk = any(_is_cjk(n) for n in needed) and font_path(FALLBACKS[-1]) is None
+        raise UsageError(
+            f"the PDF has no font for {shown} ({codes}{more}) in {where}, which would print "
+            f"as blanks; {CJK_HINT if cjk else OTHER_HINT}"
+        )
+    return chosen
+
+
+def _ignorable(char: str) -> bool:
+    """Invisible characters a font need not draw: joiners, direction marks, variation."""
+    return unicodedata.category(char) in ("Cf", "Zs", "Zl", "Zp", "Cc") or (
+        0xFE00 <= ord(char) <= 0xFE0F
+    )
 
 
 class _Canvas(FPDF):
@@ -79,9 +214,17 @@ class _Document(_Canvas):
         self.set_title(sheet.title)
         self.set_creator("hamstring-care")
         self.set_text_color(*INK)
+        fallbacks = fallback_fonts(sheet)
+        for fallback, path in fallbacks:
+            self.add_font(fallback.family, "", str(path), collection_font_number=fallback.number)
+        if fallbacks:
+            # A letter DejaVu Sans lacks comes from the first of these that has it (bold text
+            # too, in the regular weight: never a blank).
+            self.set_fallback_fonts([f.family for f, _ in fallbacks], exact_match=False)
         if needs_shaping(sheet):
-            # Right-to-left words in order and Arabic letters joined: HarfBuzz does it.
-            # Only then, as shaping every line costs time that Latin text does not need.
+            # Right-to-left words in order, Arabic letters joined, Indic syllables formed:
+            # HarfBuzz does it. Only then, as shaping every line costs time that Latin text
+            # does not need.
             self.set_text_shaping(True)
 
     def footer(self) -> None:
@@ -99,6 +242,10 @@ class _Document(_Canvas):
             patient = self.sheet.patient
             self.multi_cell(name_width, 3.6, patient, align=direction(patient))
         self.set_xy(self.l_margin + name_width, top)
+        # Again, through another font: a name drawn in a fallback font leaves fpdf2 writing
+        # the size it had before, while it believes the footer's is set (fpdf2 2.8.9).
+        self.set_font(FONT, "B", SMALL)
+        self.set_font(FONT, "", SMALL)
         line = f"{' · '.join(self.sheet.footer)} · page {self.page_no()} of {{nb}}"
         self.multi_cell(self.epw - name_width, 3.6, line, align="R")
         self.set_text_color(*INK)
@@ -211,11 +358,18 @@ def direction(text: str) -> Align:
 
 
 def needs_shaping(sheet: Sheet) -> bool:
-    """True when a text holds right-to-left letters (Hebrew, Arabic, ...)."""
+    """True when a text needs shaping: right-to-left or joined into syllables.
+
+    Right-to-left letters (Hebrew, Arabic, ...); letters that join into syllables
+    (Devanagari, Bengali, Gurmukhi and the other Indic scripts).
+    """
     texts = [sheet.patient, sheet.clinician, sheet.clinic, sheet.notes]
     texts += [value for _, value in sheet.plan]
     return any(
-        unicodedata.bidirectional(char) in ("R", "AL") for text in texts if text for char in text
+        unicodedata.bidirectional(char) in ("R", "AL") or 0x0900 <= ord(char) <= 0x0DFF
+        for text in texts
+        if text
+        for char in text
     )
 
 
@@ -239,31 +393,47 @@ def to_pdf(sheet: Sheet) -> tuple[bytes, int]:
             pdf.bullets([s.text + s.cite for s in block.before])
         for title, statements in block.sections:
             items = [s.text + s.cite for s in statements]
-            # A section's title is kept with its first item.
-            if pdf.will_page_break(BODY * LEADING + pdf.bullets_height(items[:1], pdf.epw)):
+            # A short section is kept whole (no item alone on the next page, away from its
+            # title); a long one keeps its title with its first item.
+            whole = BODY * LEADING + 0.5 + pdf.bullets_height(items, pdf.epw)
+            first = BODY * LEADING + 0.5 + pdf.bullets_height(items[:1], pdf.epw)
+            if pdf.will_page_break(whole if whole <= KEEP_WHOLE else first):
                 pdf.add_page()
+            here = title.endswith(f"({START_HERE})") and not pdf.will_page_break(whole)
+            if here:
+                # The stage a program starts at stands out, in colour and in grey: shaded,
+                # with a dark bar down its left.
+                top = pdf.get_y()
+                pdf.set_fill_color(*PLAN_FILL)
+                pdf.rect(pdf.l_margin - 2, top - 0.8, pdf.epw + 3, whole + 1.2, style="F")
+                pdf.set_fill_color(*INK)
+                pdf.rect(pdf.l_margin - 2, top - 0.8, 1.0, whole + 1.2, style="F")
             pdf.para(title, BODY, "B", after=0.5)
             pdf.bullets(items)
+            if here:
+                pdf.ln(0.8)
         for step in block.steps:
             _step(pdf, step)
     # The endnotes close the instructions where they fit there, else the record's page.
     endnotes_first = bool(sheet.record.columns) and _endnotes_height(pdf, sheet) <= pdf.room()
     if endnotes_first:
         _endnotes(pdf, sheet)
-    _record(pdf, sheet)
+    _record(pdf, sheet, 0.0 if endnotes_first else _endnotes_height(pdf, sheet))
     if not endnotes_first:
         _endnotes(pdf, sheet)
     return bytes(pdf.output()), pdf.pages_count
 
 
 def _first_part_height(pdf: _Document, block: Block, schedule_beside: bool) -> float:
-    # A routine's heading is kept with what comes before its first step and that step.
+    # A routine's heading is kept with what to check before you start, or where there is
+    # nothing to check, with its first step: the steps may begin on the next page, which
+    # saves a page on Letter (issue 26).
     if not block.steps:
         return 30
     before = [s.text + s.cite for s in block.before]
     lines = (1 if schedule_beside else 2) if before else (0 if schedule_beside else 1)
     height = lines * BODY * LEADING + 1.5 + pdf.bullets_height(before, pdf.epw)
-    return height + _step_height(pdf, block.steps[0])
+    return height + (0 if before else _step_height(pdf, block.steps[0]))
 
 
 LOGO_W, LOGO_H = 45.0, 14.0  # mm: the box a clinic's logo is fitted into, at the top right
@@ -395,17 +565,21 @@ def _stop_box(pdf: _Document, sheet: Sheet) -> None:
     pad, gutter = 2.5, 5.0
     column_w = (pdf.epw - 2 * pad - gutter) / 2
     parts = _stop_parts(pdf, sheet.flags, column_w)
-    total = sum(h for _, _, h in parts)
-    # Newspaper columns: the first takes parts in order until about half the height.
-    split, used = len(parts), 0.0
-    for i, (_, _, h) in enumerate(parts):
-        if used + h / 2 > total / 2 and i > 0:
-            split = i
-            break
-        used += h
-    if 0 < split < len(parts) and parts[split - 1][0] == "action":
-        split -= 1  # an action never ends a column without its first sign
-    columns = [parts[:split], parts[split:]]
+    # Newspaper columns, as even as they can be. A group split over the columns has its
+    # heading again at the top of the second, said to go on, so that no sign stands under
+    # another group's heading; an action never ends a column without its first sign.
+    candidates = []
+    for split in range(1, len(parts)):
+        if parts[split - 1][0] == "action":
+            continue
+        columns = [parts[:split], parts[split:]]
+        if columns[1][0][0] == "sign":
+            action = next(text for kind, text, _ in reversed(columns[0]) if kind == "action")
+            again = f"{action} (continued)"
+            height = len(pdf.lines(again, column_w, BODY, "B")) * BODY * LEADING + 0.5
+            columns[1] = [("action", again, height), *columns[1]]
+        candidates.append(columns)
+    columns = min(candidates, key=lambda c: max(sum(h for _, _, h in col) for col in c))
     heading_lines = len(pdf.lines(sheet.stop_heading, pdf.epw - 2 * pad, STEP_TITLE, "B"))
     heading_h = heading_lines * STEP_TITLE * LEADING + 1.5
     height = 2 * pad + heading_h + max(sum(h for _, _, h in c) for c in columns)
@@ -460,7 +634,7 @@ def _step_height(pdf: _Document, step: StepEntry) -> float:
 def _step(pdf: _Document, step: StepEntry) -> None:
     """A drawing on the left, beside it the title, the dose grid and what to do.
 
-    Text that runs past the drawing's foot goes on under it at the full width.
+    The text stays in its column beside the drawing to its end: one exercise, one block.
     """
     if pdf.will_page_break(_step_height(pdf, step)):
         pdf.add_page()
@@ -484,24 +658,20 @@ def _step_body(pdf: _Document, step: StepEntry, top: float, *, draw: bool) -> fl
     y += _dose_grid(pdf, step, text_x, text_w, y, draw=draw) + 1.2
     line_h = BODY * LEADING
     for text, style in _step_texts(step):
-        beside = pdf.lines(text, text_w, BODY, style)
-        # Lines that start above the drawing's foot stay beside it; the rest use the width.
-        room = max(0, int((foot - y) / line_h + 0.5)) if y < foot else 0
-        parts = [(" ".join(beside[:room]), text_x), (" ".join(beside[room:]), 0.0)]
-        for part, x in parts:
-            if not part:
-                continue
-            if x == 0 and text_x:
-                y = max(y, foot + 1)
-            if draw:
-                pdf.set_y(y)
-                pdf.para(part, BODY, style, indent=x, after=0)
-            y += len(pdf.lines(part, pdf.epw - x, BODY, style)) * line_h
-        y += 0.6
+        # A paragraph that starts beside the drawing stays in its column to its end; one
+        # that starts below the drawing's foot takes the full width.
+        x = text_x if y < foot - line_h / 2 else 0.0
+        if x == 0 and text_x:
+            y = max(y, foot + 1)
+        if draw:
+            pdf.set_y(y)
+            pdf.para(text, BODY, style, indent=x, after=0)
+        y += len(pdf.lines(text, pdf.epw - x, BODY, style)) * line_h + 0.6
     return max(y, foot) - top
 
 
 DOSE_ROW = BODY * LEADING + 1.6
+KEEP_WHOLE = 90.0  # mm: a section up to this tall is never split over two pages
 
 
 def _dose_widths(pdf: _Document, step: StepEntry) -> list[tuple[str, float, str, float]]:
@@ -520,28 +690,40 @@ def _dose_grid(
 ) -> float:
     """The dose as shaded cells at ``y``, drawn or only measured; returns its height.
 
-    Side by side when they fit the width, else stacked.
+    Side by side when they fit the width, else stacked; a value too long for the width
+    wraps inside its cell, never past the margin.
     """
     cells = _dose_widths(pdf, step)
     side_by_side = sum(lw + vw + 4 for _, lw, _, vw in cells) <= width
-    height = (1 if side_by_side else len(cells)) * DOSE_ROW
+    line_h = BODY * LEADING
+
+    def lines(label_w: float, value: str, value_w: float) -> list[str]:
+        if side_by_side or label_w + value_w + 4 <= width:
+            return [value]
+        return pdf.lines(value, width - label_w - 4)
+
+    rows = [lines(lw, v, vw) for _, lw, v, vw in cells]
+    heights = [DOSE_ROW + (len(r) - 1) * line_h for r in rows]
+    height = DOSE_ROW if side_by_side else sum(heights)
     if not draw:
         return height
     pdf.set_fill_color(*DOSE_FILL)
     pdf.set_draw_color(*LINE)
     left = pdf.l_margin + x
-    for label, label_w, value, value_w in cells:
-        cell_w = label_w + value_w + 4
-        pdf.rect(left, y, cell_w, DOSE_ROW, style="DF")
+    for (label, label_w, _, value_w), wrapped, cell_h in zip(cells, rows, heights, strict=True):
+        cell_w = min(label_w + value_w + 4, width)
+        pdf.rect(left, y, cell_w, cell_h, style="DF")
         pdf.set_xy(left + 2, y)
         pdf.set_font(FONT, "B", BODY)
         pdf.cell(label_w, DOSE_ROW, label)
         pdf.set_font(FONT, "", BODY)
-        pdf.cell(value_w, DOSE_ROW, value)
+        for n, line in enumerate(wrapped):
+            pdf.set_xy(left + 2 + label_w, y + n * line_h)
+            pdf.cell(value_w if len(wrapped) == 1 else width - label_w - 4, DOSE_ROW, line)
         if side_by_side:
             left += cell_w
         else:
-            y += DOSE_ROW
+            y += cell_h
     return height
 
 
@@ -552,26 +734,92 @@ def _picture(pdf: _Document, svg: str, x: float, y: float) -> None:
         return
 
 
-def _record(pdf: _Document, sheet: Sheet) -> None:
-    """The record for a pen on a page of its own: rows 7 mm high, drawn boxes to tick."""
+def _record(pdf: _Document, sheet: Sheet, reserve: float = 0.0) -> None:
+    """The record for a pen, whole: rows 7 mm high, drawn boxes to tick.
+
+    A table of days goes on a page of its own, kept where it is filled in, unless the whole
+    record fits under the instructions.
+    """
     record = sheet.record
+    columns = record.columns
+    widths = _record_widths(pdf, sheet) if columns else []
+    lined = bool(columns) and columns[-1].wide and widths[-1] < COMMENTS_MM
+    if lined:
+        # Too narrow to write in: comments go on ruled lines under the table, and the
+        # other columns share the width.
+        columns, _ = columns[:-1], widths.pop()
+        widths = [w * pdf.epw / sum(widths) for w in widths]
+    headings = ["Day", "Date", *(c.heading for c in columns)]
+    boxes = [False, False, *(c.box for c in columns)]
+    groups = [None, None, *(c.group for c in columns)]
+    commands = sheet.commands if sheet.show_commands else []
     if record.columns:
-        pdf.add_page()  # a table of days on a page of its own, kept where it is filled in
+        texts = [*record.legend, *(f"{ALSO_HERE} {c}" for c in commands)]
+        height = 14 + sum(pdf.height(t, after=0.3) for t in texts) + 1
+        height += _headings_height(pdf, widths, headings) + _group_height(groups)
+        if pdf.will_page_break(height + len(record.days) * ROW_MM + 2):
+            pdf.add_page()
     pdf.heading(record.heading, keep=40)
     for line in record.legend:
         pdf.para(line, after=0.3)
     # Where the sessions are written down, a word that the computer can keep them too.
     pdf.set_text_color(*MUTED)
-    for command in sheet.commands if sheet.show_commands else []:
+    for command in commands:
         pdf.para(f"{ALSO_HERE} {command}", after=0.3)
     pdf.set_text_color(*INK)
     pdf.ln(1)
     for item in record.checklist:
         y = pdf.get_y()
         _tick_box(pdf, pdf.l_margin, y + 0.5)
-        pdf.para(item, indent=TICK_MM + 3, after=3)
+        pdf.para(item, indent=TICK_MM + 3, after=2)
     if not record.columns:
         return
+    rows = [[str(n), day] for n, day in record.days]
+    first = True
+    while rows:
+        if not first:
+            # A record longer than a page goes on under its heading, said to continue.
+            pdf.add_page()
+            pdf.heading(f"{record.heading} (continued)", keep=40)
+        heading_h = _headings_height(pdf, widths, headings) + _group_height(groups)
+        fits = max(1, int((pdf.room() - heading_h - 1) // ROW_MM))
+        _record_table(pdf, widths, headings, boxes, rows[:fits], groups)
+        rows = rows[fits:]
+        first = False
+    if lined:
+        _comment_lines(pdf, reserve)
+
+
+COMMENTS_MM = 40.0  # narrower, a comments column is ruled lines under the table instead
+
+
+def _comment_lines(pdf: _Document, reserve: float) -> None:
+    """Ruled lines to write comments on, under the table: 2 to 4, leaving ``reserve`` mm.
+
+    Where even two would push what follows onto another page, the page's back is named.
+    """
+    count = min(4, int((pdf.room() - reserve - BODY * LEADING - 2) // ROW_MM))
+    pdf.ln(2)
+    if count < 2:
+        # No room for lines without a page more: the back of the page is the place.
+        pdf.para("Comments: on the back of this page, with the date.", BODY, "B", after=0)
+        return
+    pdf.para("Comments (the date, and what happened):", BODY, "B", after=0)
+    pdf.set_draw_color(*LINE)
+    for _ in range(count):
+        y = pdf.get_y() + ROW_MM
+        pdf.line(pdf.l_margin, y, pdf.l_margin + pdf.epw, y)
+        pdf.set_y(y)
+
+
+def _headings_height(pdf: _Document, widths: list[float], headings: list[str]) -> float:
+    most = max(len(pdf.lines(h, w, BODY, "B")) for h, w in zip(headings, widths, strict=True))
+    return most * BODY * LEADING + 2
+
+
+def _record_widths(pdf: _Document, sheet: Sheet) -> list[float]:
+    """The record's column widths: Day, Date, the columns, Comments taking the rest."""
+    record = sheet.record
 
     def width(column: Column) -> float:
         # Wide enough for its longest word in bold, so no heading breaks inside a word.
@@ -582,27 +830,13 @@ def _record(pdf: _Document, sheet: Sheet) -> None:
     pdf.set_font(FONT, "", BODY)
     date_w = max(24.0, *(pdf.get_string_width(label) + 3 for _, label in record.days))
     fixed = [12.0, date_w, *(width(c) for c in record.columns if not c.wide)]
-    comments = max(pdf.epw - sum(fixed), 20.0)
-    widths = [*fixed, comments]
-    headings = ["Day", "Date", *(c.heading for c in record.columns)]
-    boxes = [False, False, *(c.box for c in record.columns)]
-    rows = [[str(n), day] for n, day in record.days]
-    first = True
-    while rows:
-        if not first:
-            # A record longer than a page goes on under its heading, said to continue.
-            pdf.add_page()
-            pdf.heading(f"{record.heading} (continued)", keep=40)
-        heading_h = _headings_height(pdf, widths, headings)
-        fits = max(1, int((pdf.room() - heading_h - 1) // ROW_MM))
-        _record_table(pdf, widths, headings, boxes, rows[:fits])
-        rows = rows[fits:]
-        first = False
+    pdf.set_font(FONT, "B", BODY)
+    comments = max(pdf.epw - sum(fixed), pdf.get_string_width("Comments") + 4)
+    return [*fixed, comments]
 
 
-def _headings_height(pdf: _Document, widths: list[float], headings: list[str]) -> float:
-    most = max(len(pdf.lines(h, w, BODY, "B")) for h, w in zip(headings, widths, strict=True))
-    return most * BODY * LEADING + 2
+def _group_height(groups: list[str | None]) -> float:
+    return BODY * LEADING + 2 if any(groups) else 0.0
 
 
 def _record_table(
@@ -611,15 +845,36 @@ def _record_table(
     headings: list[str],
     boxes: list[bool],
     rows: list[list[str]],
+    groups: list[str | None],
 ) -> None:
     pdf.set_draw_color(*LINE)
     pdf.set_fill_color(*HEAD_FILL)
     x0, y = pdf.l_margin, pdf.get_y()
+    if any(groups):
+        # The sessions' names ("Morning", "Evening") once over their columns.
+        group_h = _group_height(groups)
+        x = x0
+        spans: list[tuple[str | None, float]] = []
+        for group, width in zip(groups, widths, strict=True):
+            if spans and group is not None and spans[-1][0] == group:
+                spans[-1] = (group, spans[-1][1] + width)
+            else:
+                spans.append((group, width))
+        pdf.set_font(FONT, "B", BODY)
+        for group, width in spans:
+            if group is not None:
+                pdf.rect(x, y, width, group_h, style="DF")
+                pdf.set_xy(x, y)
+                pdf.cell(width, group_h, group, align="C")
+            x += width
+        y += group_h
     heading_h = _headings_height(pdf, widths, headings)
     x = x0
-    for heading, width in zip(headings, widths, strict=True):
-        pdf.rect(x, y, width, heading_h, style="DF")
-        pdf.set_xy(x, y + 1)  # the cell's own margins pad the heading
+    for heading, width, group in zip(headings, widths, groups, strict=True):
+        # A column outside the sessions is headed over both rows.
+        above = _group_height(groups) if group is None else 0.0
+        pdf.rect(x, y - above, width, heading_h + above, style="DF")
+        pdf.set_xy(x, y + 1 - above / 2)  # the cell's own margins pad the heading
         pdf.set_font(FONT, "B", BODY)
         pdf.multi_cell(width, BODY * LEADING, heading, align="C")
         x += width
@@ -681,9 +936,16 @@ def _endnotes(pdf: _Document, sheet: Sheet) -> None:
         return
     pdf.ln(3)
     pdf.set_text_color(*MUTED)
-    for text, style, indent in _endnote_lines(sheet):
+    lines = _endnote_lines(sheet)
+    for n, (text, style, indent) in enumerate(lines):
         if style == "heading":
             pdf.heading(text, ENDNOTE_HEADING, keep=12)
-        else:
-            pdf.para(text, SMALL, style, indent, after=0.1)
+            continue
+        if n == len(lines) - 2:
+            # The last two lines together: a legend never alone on a page.
+            last = lines[-1]
+            both = pdf.height(text, SMALL, style, indent, 0.1)
+            if pdf.will_page_break(both + pdf.height(last[0], SMALL, last[1], last[2], 0.1)):
+                pdf.add_page()
+        pdf.para(text, SMALL, style, indent, after=0.1)
     pdf.set_text_color(*INK)

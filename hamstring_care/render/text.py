@@ -12,7 +12,10 @@ import textwrap
 from hamstring_care.render.content import (
     ALSO_HERE,
     EVIDENCE_HEADING,
+    LEG_KEY,
+    START_HERE,
     Block,
+    Column,
     ResultContent,
     Sheet,
     Statement,
@@ -169,21 +172,77 @@ def to_text(sheet: Sheet, width: int = WIDTH) -> str:
     for item in record.checklist:
         lines.para(item, "      ", "  [ ] ")
     if record.columns:
-        out.append("")
-        columns = ["Day", "Date", *(c.heading for c in record.columns)]
-        rows = [
-            [str(n), day, *("[ ]" if c.box else "" for c in record.columns)]
-            for n, day in record.days
-        ]
-        widths = [max(len(c), *(len(r[i]) for r in rows)) for i, c in enumerate(columns)]
-        widths[-1] = max(widths[-1], 12)  # room to write
-        for row in [columns, *rows]:
-            cells = [cell.ljust(w) for cell, w in zip(row, widths, strict=True)]
-            out.append("  ".join(cells).rstrip())
+        # A few lines a day, each box named, rather than a table: a table of spaces falls
+        # apart in a proportional font (an e-mail, a record's text field).
+        # A session of the day a line of its own; a box never parted from its name.
+        groups, start = record_lines(record.columns), len(out)
+        for n, day in record.days:
+            out.append("")
+            if len(groups) == 1:
+                lines.para(f"Day {n}, {day}: {groups[0]}", "    ", "")
+            else:
+                out.append(f"Day {n}, {day}:")
+                for session in groups:
+                    lines.para(session, "      ", "    ")
+        out[start:] = [line.replace(NBSP, " ") for line in out[start:]]
 
     out.extend(["", "-" * width])
     lines.para(" | ".join(sheet.footer))
     return lines.text()
+
+
+NBSP = "\u00a0"  # holds a box to its name while wrapping; a plain space once wrapped
+
+
+def record_lines(columns: list[Column]) -> list[str]:
+    """A day's boxes and blanks in words, a line a session of the day.
+
+    ``Morning: Roll [ ]  Stretch [ ]  Before ___  After ___``; one line when the day has one
+    session. Each name and its box are joined by a no-break space for the wrapping.
+    """
+    lines: list[list[str]] = []
+    group: str | None = None
+    for column in columns:
+        if column.wide:
+            continue
+        if not lines or (column.group != group and column.group is not None):
+            lines.append([f"{column.group}:"] if column.group is not None else [])
+        group = column.group
+        lines[-1].append(
+            f"{column.heading}{NBSP}{'[ ]' if column.box else '___'}".replace(" ", NBSP)
+        )
+    return ["  ".join(parts) for parts in lines]
+
+
+def to_summary(sheet: Sheet, width: int = WIDTH) -> str:
+    """The prescription in a few lines for a clinical record: no table, no warning list.
+
+    Who and when, how often and which leg, each protocol with its dose, the program's start
+    and pain limit, the next appointment, and the protocols' versions.
+    """
+    lines = Lines(width)
+    who = ", ".join(v for v in (sheet.patient, sheet.clinician, sheet.clinic) if v)
+    lines.para(f"{sheet.title}, {sheet.date}" + (f" ({who})" if who else "") + ".")
+    for label, value in sheet.plan:
+        if label == "Pain limit":
+            continue  # said below, with the program
+        # The drawings' key is for the sheet, not for a record.
+        value = value.removesuffix(f"; {LEG_KEY}")
+        lines.para(f"{label}: {value}.", "  ", "")
+    for block in sheet.blocks:
+        if block.steps:
+            doses = "; ".join(f"{step.title} {step.dose}" for step in block.steps)
+            lines.para(f"- {block.title}: {block.schedule.rstrip('.')}. {doses}.", "  ")
+        else:
+            start = next((h for h, _ in block.sections if h.endswith(START_HERE + ")")), "")
+            lines.para(f"- {block.title}" + (f": {start}" if start else "") + ".", "  ")
+    if sheet.pain_limit is not None:
+        lines.para(f"Pain limit during sessions: {sheet.pain_limit} out of 10.")
+    if sheet.notes:
+        lines.para(f"Notes: {' '.join(sheet.notes.split())}")
+    lines.para("Given: the take-home sheet with the warning signs and what to do about them.")
+    lines.para("Protocols: " + "; ".join(sheet.footer) + ".")
+    return lines.text().replace(" · ", ", ")
 
 
 # --- Markdown ---------------------------------------------------------------------------
@@ -210,6 +269,15 @@ def _md_lines(text: str) -> str:
     # Keep the writer's line breaks: a Markdown hard break is a backslash at the line end.
     paragraphs = [p for p in re.split(r"\n\s*\n", text) if p.strip()]
     return "\n\n".join("\\\n".join(md(line) for line in p.split("\n")) for p in paragraphs)
+
+
+_SOURCE_NUMBER = re.compile(r"^(\[\d+\]) (.*)$", re.DOTALL)
+
+
+def _md_source(source: str) -> str:
+    # "[3] Author..." keeps its number as written (a bracket with no link after it is text).
+    found = _SOURCE_NUMBER.match(source)
+    return f"{found.group(1)} {md(found.group(2))}" if found else md(source)
 
 
 def to_markdown(sheet: Sheet) -> str:
@@ -251,12 +319,13 @@ def to_markdown(sheet: Sheet) -> str:
             out += [f"**{md(title)}**", ""]
             out += [f"- {md(s.text)}{s.cite}" for s in statements] + [""]
     if sheet.sources:
+        # A list, its numbers as the citations give them: pasted raw, it reads as it will
+        # render, with no escapes and no line-break backslashes.
         out += ["## Sources", ""]
-        out += [md(source) + "\\" for source in sheet.sources[:-1]]
-        out += [md(sheet.sources[-1]), ""]
+        out += [f"- {_md_source(source)}" for source in sheet.sources] + [""]
     record = sheet.record
     out += [f"## {md(record.heading)}", ""]
-    out += [md(line) + "\\" for line in record.legend[:-1]] + [md(record.legend[-1]), ""]
+    out += [f"- {md(line)}" for line in record.legend] + [""]
     out += [f"- [ ] {md(item)}" for item in record.checklist]
     if record.columns:
         columns = ["Day", "Date", *(md(c.heading) for c in record.columns)]
@@ -265,5 +334,5 @@ def to_markdown(sheet: Sheet) -> str:
             cells = ["[ ]" if c.box else " " for c in record.columns]
             out.append(f"| {n} | {day} | " + " | ".join(cells) + " |")
     out.append("")
-    out += ["---", "", md(" | ".join(sheet.footer))]
+    out += ["---", "", md(" · ".join(sheet.footer))]
     return "\n".join(out) + "\n"
