@@ -405,3 +405,73 @@ def test_each_plan_file_is_valid_as_shown(first_line, readme_folder, invoke):
     sheet = invoke("print", "--plan", "plan.yaml", "-f", "txt", "-o", "-")
     assert sheet.exit_code == 0, sheet.stderr
     assert f"Patient: {first_line.split(': ')[1]}" in sheet.stdout
+
+
+# --- the JSON shapes the README shows ----------------------------------------------------
+
+
+def same_shape(shown: Any, printed: Any, where: str = "") -> list[str]:
+    """Where the README's example and the printed document differ in shape: the same keys at
+    every level (a list's first items compared); the values are an example's own."""
+    if isinstance(shown, dict):
+        if printed is None:  # a value that may be null: the README shows it when given
+            return []
+        if not isinstance(printed, dict):
+            return [f"{where or 'top'}: an object in the README"]
+        if "..." in shown:  # the README cut the rest of this object
+            keys = set(shown) - {"..."}
+            missing = keys - set(printed)
+            return [f"{where}: {sorted(missing)} not printed"] if missing else []
+        if set(shown) != set(printed):
+            return [f"{where or 'top'}: README {sorted(shown)}, printed {sorted(printed)}"]
+        return [p for k in shown for p in same_shape(shown[k], printed[k], f"{where}.{k}")]
+    if isinstance(shown, list) and isinstance(printed, list) and shown and printed:
+        return same_shape(shown[0], printed[0], f"{where}[0]")
+    return []
+
+
+def bundled_versions(shown: Any) -> list[str]:
+    """Each bundled protocol the example names with a version other than its file's."""
+    found = []
+    if isinstance(shown, dict):
+        if isinstance(shown.get("id"), str) and "version" in shown:
+            path = ROOT / "protocols" / f"{shown['id']}.yaml"
+            if path.exists():
+                version = re.search(r'^version: "(.*)"$', path.read_text("utf-8"), re.M)
+                if version and version.group(1) != shown["version"]:
+                    found.append(f"{shown['id']} {shown['version']} (the file: {version.group(1)})")
+        found += [f for value in shown.values() for f in bundled_versions(value)]
+    elif isinstance(shown, list):
+        found += [f for value in shown for f in bundled_versions(value)]
+    return found
+
+
+JSON_SHAPES = [
+    json.loads(text)
+    for kind, text in re.findall(FENCED, README, re.MULTILINE | re.DOTALL)
+    if kind == "json" and text.startswith('{\n  "output": ')
+]
+
+
+@pytest.mark.parametrize("shown", JSON_SHAPES, ids=[s["output"] for s in JSON_SHAPES])
+def test_each_json_shape_is_what_the_command_prints(shown, readme_folder, invoke, env, monkeypatch):
+    """The README's `--json` examples: the keys the command prints, the bundled versions."""
+    story = [CHECK, Step(("program", "start")), Step(("run", "hamstring-stretch"))]
+    run(invoke, env, monkeypatch, story)
+    args = tuple(shown["output"].split()) + (
+        ("rice",) if shown["output"] == "protocols show" else ()
+    )
+    result = invoke(*args, "--json")
+    assert result.exit_code == 0, result.stderr
+    printed = json.loads(result.stdout)
+    assert same_shape(shown, printed) == []
+    assert bundled_versions(shown) == []
+    if "fingerprint" in shown:  # the bundled rice's, as its sheet's footer prints it
+        assert printed["fingerprint"] == shown["fingerprint"]
+
+
+def test_the_json_shapes_are_all_there():
+    assert {s["output"] for s in JSON_SHAPES} == {
+        "protocols list", "protocols show", "protocols validate", "history", "history chart",
+        "program status",
+    }  # fmt: skip
