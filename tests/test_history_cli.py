@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from hamstring_care import messages
 from hamstring_care.history.folder import FILE_NAME
 from hamstring_care.history.store import SCHEMA_VERSION, Session, open_history
 from tests.fakes import ScriptedAsker
@@ -93,8 +94,8 @@ def test_rice_then_a_recheck_two_days_later_shows_what_improved(
     first = invoke()
     assert first.exit_code == 0, first.stderr
     assert "check again." not in first.stdout
-    assert first.stdout.splitlines()[-1] == (
-        "Saved. Check again with hamstring-care from Wed 4 Nov 07:30."
+    assert first.stdout.splitlines()[-1] == messages.saved_check_again(
+        "hamstring-care", "Wed 4 Nov 07:30"
     )
 
     wall.advance(hours=49)

@@ -9,6 +9,7 @@ import sys
 
 import pytest
 
+from hamstring_care import messages
 from tests.terminal_driver import (
     CTRL_C,
     DOWN,
@@ -60,7 +61,7 @@ ROUTES = {
             ("Read the 1 step of “Test stretch” first?", "n"),
             ("Start “Test stretch” now (right leg)?", "n"),
         ],
-        "Start it later with: hamstring-care run stretch --side right",
+        messages.start_later("hamstring-care", "stretch", "right"),
     ),
 }
 
