@@ -358,7 +358,7 @@ def test_forget_says_when_the_newest_advice_goes_with_what_it_deletes(env, wall,
     assert "this deletes the newest advice too" in everything.stderr
     assert "after a check" in everything.stderr
     assert "only after a new check" in everything.stderr
-    assert invoke("advice").stdout.startswith("No advice saved yet")
+    assert invoke("advice").stdout == messages.no_advice_yet("hamstring-care") + "\n"
 
 
 def test_forget_says_nothing_of_advice_that_allows_self_care(env, wall, data, invoke):

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from hamstring_care import messages
 from hamstring_care.dates import day_label
 from hamstring_care.errors import (
     HamstringCareError,
@@ -553,7 +554,7 @@ def _stopped(
     content = disposition_content(level, triage, because=because, sources=program.sources)
     printed = screen.show_result(env, content)
     env.out().print(
-        f"{program.title} has stopped. {safety.way_back(env.program)}", style="bold", markup=False
+        f"{program.title} has stopped. {messages.way_back(env.program)}", style="bold", markup=False
     )
     env.out().print(f"Read this again with: {env.program} advice", markup=False)
     screen.keep_in_sight(env, content, printed + 2)
