@@ -70,6 +70,15 @@ def routine_of(number: int, of: int, title: str) -> str:
     return f"Routine {number} of {of}: {title}"
 
 
+def no_more_routines(program: str, pids: Sequence[str]) -> str:
+    """After a stop: the way back, and where the advice (and its protocols ``pids``) is read."""
+    read = [f"{program} advice", *(f"{program} protocols show {pid}" for pid in pids)]
+    return (
+        "No more routines until a new check allows them: "
+        f"{program}. Read this advice again with: " + " and ".join(read)
+    )
+
+
 def playing_on(clearance: str) -> str:
     """Said when a clinician's plan clears a routine the newest advice would refuse."""
     return f"Playing on {clearance}; saved with the session."

@@ -10,6 +10,7 @@ import pytest
 from rich.console import Console
 from typer.testing import CliRunner
 
+from hamstring_care import messages
 from hamstring_care.flows.session import RunOptions
 from hamstring_care.player.engine import KEY_LIST
 from tests.conftest import ROOT
@@ -206,10 +207,7 @@ def test_voice_without_a_speech_command_says_so(small_library, small_triage, mon
         view=RecordingView(),
         clock=clock,
     )
-    assert (
-        "No speech command found (espeak-ng, spd-say or say): cues are bells only."
-        in console.file.getvalue()
-    )
+    assert messages.NO_SPEECH in console.file.getvalue()
 
 
 @pytest.mark.parametrize(
@@ -308,8 +306,8 @@ def test_a_plan_of_two_asks_pain_once_between_them_and_counts_the_whole_plan(env
     result = invoke("--protocols-dir", QUICK, "run", "--plan", str(plan), "--count-in", "0")
     assert result.exit_code == 0, result.stderr
     out = result.stdout
-    assert "Routine 1 of 2: Quick test routine" in out
-    assert "Routine 2 of 2: Test stretch" in out
+    assert messages.routine_of(1, 2, "Quick test routine") in out
+    assert messages.routine_of(2, 2, "Test stretch") in out
     assert out.count("Pain 5 -> 4") == 1 and out.count("Pain 4 -> 3") == 1
     asked = env.prompter.asked
     assert [a for a in asked if a.startswith("pain")] == [

@@ -12,6 +12,7 @@ from contextlib import ExitStack, closing
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Protocol
 
+from hamstring_care import messages
 from hamstring_care.dates import minutes_seconds
 from hamstring_care.errors import UsageError
 from hamstring_care.flows import safety, screen
@@ -156,9 +157,8 @@ def play(
     console = env.out()
     ask_pain: Callable[[str], int | None] = env.asker().pain if env.can_ask else _no_answer
     if in_plan is not None:
-        console.print(
-            f"Routine {in_plan.number} of {in_plan.of}: {routine.title}", style="bold", markup=False
-        )
+        heading = messages.routine_of(in_plan.number, in_plan.of, routine.title)
+        console.print(heading, style="bold", markup=False)
     tailored = tailor(routine, triage, cautions)
     steps = [t.step for t in tailored.steps]
     segments = build(steps, sides=options.side, hold=options.hold, count_in=options.count_in)
@@ -182,10 +182,7 @@ def play(
     recorder.started(session)
     speech = terminal.find_speech() if options.voice else None
     if options.voice and speech is None:
-        console.print(
-            "No speech command found (espeak-ng, spd-say or say): cues are bells only.",
-            markup=False,
-        )
+        console.print(messages.NO_SPEECH, markup=False)
     plain = options.plain or env.plain_for(console.is_terminal)
     with ExitStack() as stack:
         keys = stack.enter_context(env.player_keys())
@@ -273,12 +270,7 @@ def ends_self_care(session: Session | None) -> bool:
 
 def read_again(disposition: Disposition, triage: TriageProtocol, program: str) -> str:
     """Where the advice after a stop can be read again, and the way back to self-care."""
-    protocols = triage.dispositions.of(disposition).protocols
-    read = [f"{program} advice", *(f"{program} protocols show {pid}" for pid in protocols)]
-    return (
-        "No more routines until a new check allows them: "
-        f"{program}. Read this advice again with: " + " and ".join(read)
-    )
+    return messages.no_more_routines(program, triage.dispositions.of(disposition).protocols)
 
 
 def _ask_hurts(triage: TriageProtocol, keys: KeySource, view: View) -> Disposition | None:
@@ -378,7 +370,5 @@ def _may_play(
         f"a clinician's plan ({visible(str(cleared_by))}), over the advice "
         f"{safety.advice_line(state.newest, library.triage())}"
     )
-    env.out().print(
-        f"Playing on {clearance}; saved with the session.", markup=False, soft_wrap=True
-    )
+    env.out().print(messages.playing_on(clearance), markup=False, soft_wrap=True)
     return clearance
