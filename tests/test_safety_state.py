@@ -13,7 +13,7 @@ import datetime as dt
 import pytest
 
 from hamstring_care import messages
-from hamstring_care.vocab import Ask
+from hamstring_care.vocab import Ask, Side
 from tests.conftest import SELF_MASSAGE, yaml_answers
 from tests.fakes import CheckInAsker, PassingKeys, ScriptedAsker, ScriptedKeys
 
@@ -155,7 +155,9 @@ def test_2_program_start_is_refused_after_the_programs_own_stop(env, invoke, cal
     invoke()  # self-care
     assert start_program(env, invoke).exit_code == 0
     stopped, _ = day(env, invoke, {"warning": True})
-    assert "Back to running has stopped" in stopped.stdout
+    assert messages.program_stopped("Back to running", "hamstring-care") in " ".join(
+        stopped.stdout.split()
+    )
     for args in ([], ["--restart"]):
         refused = start_program(env, invoke, *args)
         assert refused.exit_code == 2
@@ -205,7 +207,7 @@ def test_4_a_settled_day_above_the_limit_steps_back_and_goes_on(env, invoke, cal
     assert "Back to Stage 1 of 7: Protect and walk: pain 6 out of 10 during (above 4)" in shown
     assert "Stop the program" not in shown and "has stopped" not in shown
     status = invoke("program", "status")
-    assert "Back to running, day 2" in status.stdout
+    assert messages.program_day("Back to running", 2, Side.RIGHT.legs_words) in status.stdout
 
 
 # --- 5. a skipped pain is not a good day; rest pain after the session counts ---------------
@@ -219,7 +221,8 @@ def test_5_skipped_pains_never_move_a_stage_on(env, invoke, calendar):
     for skipped in ({"pain": None}, {"rest": None}, {"pain": None, "rest": None}, {}):
         said.append(" ".join(day(env, invoke, skipped)[0].stdout.split()))
         calendar.days(1)
-    assert all("Today: Stage 1 of 7: Protect and walk" in out for out in said)
+    today = messages.today(messages.stage_heading(1, 7, "Protect and walk"))
+    assert all(today in out for out in said)
     skipped = "Staying at Stage 1 of 7: Protect and walk: a pain answer was skipped"
     assert all(skipped in out for out in said[1:])
 
