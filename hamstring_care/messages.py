@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from hamstring_care.vocab import DecisionKind
+
 # --- the check (flows/check.py) ------------------------------------------------------------
 
 
@@ -97,6 +99,38 @@ WARNING_SIGNS = "Warning signs:"
 LAST_CHECK_INS = "Last check-ins:"
 # How the morning after a check-in went, as the status's list says it (None: not asked yet).
 SETTLED = {True: "settled", False: "not settled", None: "morning to come"}
+
+
+STOP_PROGRAM = "Stop the program and check again now"
+MORNING_DECIDES = (
+    "Saved. Tomorrow morning's question, whether the pain was back to how it was "
+    "before the session, decides the next step."
+)
+
+
+def next_stage(kind: DecisionKind, heading: str, *, first: bool = False) -> str:
+    """Where a decision leads (``heading`` the stage's); ``first``: a step back stays there."""
+    if first:
+        return f"Staying at {heading}, the first stage"
+    verb = {DecisionKind.STEP_BACK: "Back to", DecisionKind.MOVE_ON: "On to"}.get(
+        kind, "Staying at"
+    )
+    return f"{verb} {heading}"
+
+
+def decided(head: str, because: str) -> str:
+    """A decision (``head``: ``STOP_PROGRAM`` or ``next_stage``) and the engine's reason."""
+    return f"{head}: {because}."
+
+
+def rule(rule_id: str, text: str) -> str:
+    """The rule that decided, by its id and in the protocol's words."""
+    return f"Rule ({rule_id}): {text}"
+
+
+def source(citation: str) -> str:
+    """One source of a rule, indented under it."""
+    return f"  Source: {citation}"
 
 
 def earlier_stage_first(number: int, title: str, before_title: str) -> str:

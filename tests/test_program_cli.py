@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from hamstring_care import messages
-from hamstring_care.vocab import Side
+from hamstring_care.vocab import DecisionKind, Side
 from tests.conftest import CALM_ANSWERS
 from tests.fakes import CheckInAsker
 
@@ -79,19 +79,29 @@ def test_three_stages_a_bad_morning_and_a_warning_sign(env, invoke):
 
     out = live(env, invoke, 1, {})
     assert messages.today(messages.stage_heading(1, 7, "Protect and walk")) in out
-    assert "Saved. Tomorrow morning's question, whether the pain was back to how it was" in out
+    assert messages.MORNING_DECIDES in " ".join(out.split())
     out = live(env, invoke, 2, {})
-    assert "Staying at Stage 1 of 7: Protect and walk: 1 of 2 good check-ins in a row." in out
+    walk, lengthen = (
+        messages.stage_heading(1, 7, "Protect and walk"),
+        messages.stage_heading(2, 7, "Lengthening exercises"),
+    )
+    stay = messages.next_stage(DecisionKind.STAY, walk)
+    assert messages.decided(stay, "1 of 2 good check-ins in a row") in out
     out = live(env, invoke, 3, {})
-    assert "On to Stage 2 of 7: Lengthening exercises: 2 of 2 good check-ins in a row." in out
-    assert "Rule (rules.move_on): Move on:" in out
+    on_to = messages.next_stage(DecisionKind.MOVE_ON, lengthen)
+    assert messages.decided(on_to, "2 of 2 good check-ins in a row") in out
+    assert messages.rule("rules.move_on", "Move on:") in out  # the rule's words begin so
     assert messages.today(messages.stage_heading(2, 7, "Lengthening exercises")) in out
     for day in (4, 5, 6):
         out = live(env, invoke, day, {})
-    assert "On to Stage 3 of 7: Jog and walk" in out
+    assert (
+        messages.next_stage(DecisionKind.MOVE_ON, messages.stage_heading(3, 7, "Jog and walk"))
+        in out
+    )
     out = live(env, invoke, 7, {"morning": False})
-    assert "Back to Stage 2 of 7: Lengthening exercises: not back to usual by the next " in out
-    assert "Rule (rules.step_back)" in out
+    back = messages.next_stage(DecisionKind.STEP_BACK, lengthen)
+    assert messages.decided(back, "not back to usual by the next morning") in " ".join(out.split())
+    assert messages.rule("rules.step_back", "") in out
     status = invoke("program", "status").stdout
     assert messages.stage_heading(2, 7, "Lengthening exercises") in status
     assert messages.program_day("Back to running", 7, Side.RIGHT.legs_words) in status
@@ -100,7 +110,7 @@ def test_three_stages_a_bad_morning_and_a_warning_sign(env, invoke):
     out = live(
         env, invoke, 8, {"warning": True, "check": True, "menu": "new", "check_answers": urgent}
     )
-    assert "Stop the program and check again now: a warning sign." in out
+    assert messages.decided(messages.STOP_PROGRAM, "a warning sign") in out
     assert messages.program_stopped("Back to running", "hamstring-care") in " ".join(out.split())
     assert "Start the check now?" in env.prompter.asked
     assert "Hamstring pain check" in out  # the check begins: warning signs first
@@ -219,7 +229,10 @@ def test_a_clinicians_plan_sets_the_stage_and_a_stricter_pain_limit(env, invoke,
     assert messages.stage_heading(3, 7, "Jog and walk") in started.stdout
     live(env, invoke, 1, {"pain": 4})  # within the program's 4, above this plan's 3
     out = live(env, invoke, 2, {})
-    assert "Back to Stage 2 of 7: Lengthening exercises: pain 4 out of 10 during (above 3)" in out
+    back = messages.next_stage(
+        DecisionKind.STEP_BACK, messages.stage_heading(2, 7, "Lengthening exercises")
+    )
+    assert messages.decided(back, "pain 4 out of 10 during (above 3)") in out
 
     too_high = write(
         "high.yaml", "protocols:\n  - id: back-to-running\n    pain_limit: 6\n    stage: fly\n"
@@ -294,7 +307,7 @@ def test_stop_it_hurts_in_a_program_routine_ends_the_day(
     if disposition == "rice":
         assert check.check.pain_during == 5  # the answer was 2: counted above the limit of 4
     if because:
-        assert f"Stop the program and check again now: {because}." in out
+        assert messages.decided(messages.STOP_PROGRAM, because) in out
 
 
 def test_reminders_need_a_program_under_way(env, invoke, tmp_path):
@@ -372,8 +385,9 @@ def test_a_step_back_at_the_first_stage_stays_there_in_words(env, invoke, monkey
     assert invoke("program", "start").exit_code == 0
     live(env, invoke, 1, {})
     out = live(env, invoke, 2, {"morning": False})
-    assert "Staying at Stage 1 of 7: Protect and walk, the first stage" in out
-    assert "Back to Stage 1" not in out
+    walk = messages.stage_heading(1, 7, "Protect and walk")
+    assert messages.next_stage(DecisionKind.STEP_BACK, walk, first=True) in out
+    assert messages.next_stage(DecisionKind.STEP_BACK, walk) not in out
     listed = " ".join(invoke("history").stdout.split())
     assert "Protect and walk: stays at the first stage" in listed
     status = " ".join(invoke("program", "status").stdout.split())

@@ -13,7 +13,7 @@ import datetime as dt
 import pytest
 
 from hamstring_care import messages
-from hamstring_care.vocab import Ask, Side
+from hamstring_care.vocab import Ask, DecisionKind, Side
 from tests.conftest import SELF_MASSAGE, yaml_answers
 from tests.fakes import CheckInAsker, PassingKeys, ScriptedAsker, ScriptedKeys
 
@@ -204,8 +204,11 @@ def test_4_a_settled_day_above_the_limit_steps_back_and_goes_on(env, invoke, cal
     second, _ = day(env, invoke, {"morning": True})
     assert second.exit_code == 0, second.stderr
     shown = " ".join(second.stdout.split())
-    assert "Back to Stage 1 of 7: Protect and walk: pain 6 out of 10 during (above 4)" in shown
-    assert "Stop the program" not in shown and "has stopped" not in shown
+    back = messages.next_stage(
+        DecisionKind.STEP_BACK, messages.stage_heading(1, 7, "Protect and walk")
+    )
+    assert messages.decided(back, "pain 6 out of 10 during (above 4)") in shown
+    assert messages.STOP_PROGRAM not in shown and "has stopped" not in shown
     status = invoke("program", "status")
     assert messages.program_day("Back to running", 2, Side.RIGHT.legs_words) in status.stdout
 
@@ -223,7 +226,8 @@ def test_5_skipped_pains_never_move_a_stage_on(env, invoke, calendar):
         calendar.days(1)
     today = messages.today(messages.stage_heading(1, 7, "Protect and walk"))
     assert all(today in out for out in said)
-    skipped = "Staying at Stage 1 of 7: Protect and walk: a pain answer was skipped"
+    stay = messages.next_stage(DecisionKind.STAY, messages.stage_heading(1, 7, "Protect and walk"))
+    skipped = messages.decided(stay, "a pain answer was skipped: not counted as a good day")
     assert all(skipped in out for out in said[1:])
 
 
@@ -234,9 +238,10 @@ def test_5_rest_pain_6_after_the_session_steps_back(env, invoke, calendar):
     day(env, invoke, {"rest": 6})
     calendar.days(1)
     out = " ".join(day(env, invoke, {})[0].stdout.split())
-    assert "Back to Stage 1 of 7: Protect and walk: pain at rest 6 out of 10 after the session" in (
-        out
+    back = messages.next_stage(
+        DecisionKind.STEP_BACK, messages.stage_heading(1, 7, "Protect and walk")
     )
+    assert messages.decided(back, "pain at rest 6 out of 10 after the session (above 5)") in out
 
 
 # --- 6. a demonstration's future date never outranks a real check ----------------------
@@ -335,7 +340,8 @@ def test_9_perfect_answers_reach_full_speed_no_sooner_than_day_21(env, invoke, c
     for n in range(1, 31):
         out, _ = day(env, invoke, {})
         for title in ("Full-speed running", "Sprinting and sport"):
-            if f"On to Stage {6 if title.startswith('Full') else 7} of 7: {title}" in out.stdout:
+            heading = messages.stage_heading(6 if title.startswith("Full") else 7, 7, title)
+            if messages.next_stage(DecisionKind.MOVE_ON, heading) in out.stdout:
                 reached.setdefault(title, n)
         calendar.days(1)
     injury = 4  # the check said 4 days ago: program day n is day n + 4 after the injury

@@ -8,6 +8,7 @@ import os
 import re
 from pathlib import Path
 
+from hamstring_care import messages
 from hamstring_care.history.store import open_history
 from tests.terminal_driver import (
     BUNDLED_GRADUAL,
@@ -150,4 +151,4 @@ def test_4_and_7_a_day_above_the_limit_settled_by_morning_goes_on(tmp_path):
     output, status = finish(child)
     said = " ".join(output.split())
     assert status == 0
-    assert "has stopped" not in said and "Stop the program" not in said  # 4: no false stop
+    assert "has stopped" not in said and messages.STOP_PROGRAM not in said  # 4: no false stop

@@ -316,24 +316,16 @@ def explain(program: ProgramProtocol, decision: Decision) -> list[str]:
         DecisionKind.MOVE_ON: rules.move_on,
     }.get(decision.kind, rules.stay)
     if decision.kind is DecisionKind.STOP:
-        head = "Stop the program and check again now"
+        head = messages.STOP_PROGRAM
     elif decision.kind is DecisionKind.WAITING:
-        return [
-            "Saved. Tomorrow morning's question, whether the pain was back to how it was "
-            "before the session, decides the next step."
-        ]
+        return [messages.MORNING_DECIDES]
     else:
         to = program.stage_at(decision.next_stage or "")[1]
-        if decision.kind is DecisionKind.STEP_BACK and to.id == decision.stage:
-            head = f"Staying at {_stage_heading(program, to)}, the first stage"
-        else:
-            verb = {DecisionKind.STEP_BACK: "Back to", DecisionKind.MOVE_ON: "On to"}.get(
-                decision.kind, "Staying at"
-            )
-            head = f"{verb} {_stage_heading(program, to)}"
+        first = decision.kind is DecisionKind.STEP_BACK and to.id == decision.stage
+        head = messages.next_stage(decision.kind, _stage_heading(program, to), first=first)
     keys = [program.sources[k] for k in rule.sources if k in program.sources]
-    lines = [f"{head}: {decision.because}.", f"Rule ({decision.rule}): {rule.text}"]
-    lines += [f"  Source: {source}" for source in keys]
+    lines = [messages.decided(head, decision.because), messages.rule(decision.rule, rule.text)]
+    lines += [messages.source(source) for source in keys]
     return lines
 
 
