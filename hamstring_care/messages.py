@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from hamstring_care.vocab import DecisionKind
+from hamstring_care.words import count
 
 # --- the check (flows/check.py) ------------------------------------------------------------
 
@@ -65,6 +66,43 @@ def way_back(program: str) -> str:
 # --- a session (flows/session.py) ----------------------------------------------------------
 
 NO_SPEECH = "No speech command found (espeak-ng, spd-say or say): cues are bells only."
+
+
+STOPPED_HURT = "Stopped because it hurt"
+STOPPED_EARLY = "Stopped early"
+
+
+def session_summary(
+    steps: str,
+    took: str,
+    *,
+    stopped: str | None = None,
+    skipped: bool = False,
+    longer: int = 0,
+    pain: tuple[int, int] | None = None,
+) -> str:
+    """One line saying how a session went.
+
+    Args:
+        steps: the steps done, as ``Session.steps_words`` says them.
+        took: the time it took, as people read it (``2:00``).
+        stopped: ``"hurts"`` or ``"quit"`` when the session stopped, else None.
+        skipped: some steps were skipped.
+        longer: how many holds were made longer.
+        pain: the pain before and after, when both were given.
+    """
+    if stopped is not None:
+        how = STOPPED_HURT if stopped == "hurts" else STOPPED_EARLY
+        line = f"{how}: {steps} in {took}"
+    elif skipped:
+        line = f"Played {steps}, in {took}"
+    else:
+        line = f"Done: {steps} in {took}"
+    if longer:
+        line += f", {count(longer, 'hold')} made longer"
+    if pain is not None:
+        line += f". Pain {pain[0]} -> {pain[1]}"
+    return line + "."
 
 
 def routine_of(number: int, of: int, title: str) -> str:

@@ -196,7 +196,7 @@ def test_guided_flow_offers_nothing_more_once_it_hurts(
     result = invoke()
     assert result.exit_code == 0
     assert routines_played(result.stdout) == 1
-    assert "Stopped because it hurt" in result.stdout
+    assert messages.STOPPED_HURT in result.stdout
     assert not any("Test stretch" in asked for asked in scripted.asked)
 
 

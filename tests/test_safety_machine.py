@@ -132,7 +132,7 @@ class SafetyMachine(RuleBasedStateMachine):
             return
         assert done.exit_code == 0, done.stderr
         if stop is not None:
-            assert "Stopped because it hurt" in done.stdout
+            assert messages.STOPPED_HURT in done.stdout
             self.newest, self.newest_at = stop, self.now
 
     @rule(restart=st.booleans(), stage=st.sampled_from([None, "lengthen"]))

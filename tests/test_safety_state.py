@@ -56,7 +56,7 @@ def a_check_then_a_stop(env, invoke, disposition: str = "urgent") -> str:
     env.prompter = ScriptedAsker(dict(SELF_CARE))
     result = invoke()
     assert result.exit_code == 0, result.stderr
-    assert "Stopped because it hurt" in result.stdout
+    assert messages.STOPPED_HURT in result.stdout
     env.keys = PassingKeys(env.clock)  # a routine played from here on takes no time
     return result.stdout
 
@@ -285,7 +285,7 @@ def test_7_status_after_a_stop_says_when_why_and_the_way_back(env, invoke, calen
 
 def test_8_the_stop_panel_after_a_pop_says_why_and_cites_no_clot_source(env, invoke):
     out = " ".join(a_check_then_a_stop(env, invoke, "urgent").split())
-    stop = out[out.index("Stopped because it hurt") :]
+    stop = out[out.index(messages.STOPPED_HURT) :]
     assert "Why: - A pop or snap during the routine can mean a tear" in stop
     assert "Deep vein thrombosis" not in stop and "NG158" not in stop
     assert "Pollock N et al." in stop

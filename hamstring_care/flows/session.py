@@ -35,7 +35,6 @@ from hamstring_care.safety import Offer
 from hamstring_care.sanitize import visible
 from hamstring_care.tailoring import tailor
 from hamstring_care.vocab import Disposition, Side, StopReason
-from hamstring_care.words import count
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -295,19 +294,18 @@ QUIT_ANSWERS = ("y", "q", "n", "enter", "escape")
 
 def summary(session: Session) -> str:
     """One line saying how the session went: steps done and skipped, time, pain."""
-    took = minutes_seconds(session.elapsed_seconds)
-    if session.stop_reason in ("hurts", "quit"):
-        how = "Stopped because it hurt" if session.stop_reason == "hurts" else "Stopped early"
-        line = f"{how}: {session.steps_words(said_done=True)} in {took}"
-    elif session.skipped:
-        line = f"Played {session.steps_words()}, in {took}"
-    else:
-        line = f"Done: {session.steps_words()} in {took}"
-    if session.holds_extended:
-        line += f", {count(session.holds_extended, 'hold')} made longer"
+    stopped = session.stop_reason if session.stop_reason in ("hurts", "quit") else None
+    pain = None
     if session.pain_before is not None and session.pain_after is not None:
-        line += f". Pain {session.pain_before} -> {session.pain_after}"
-    return line + "."
+        pain = (session.pain_before, session.pain_after)
+    return messages.session_summary(
+        session.steps_words(said_done=stopped is not None),
+        minutes_seconds(session.elapsed_seconds),
+        stopped=stopped,
+        skipped=bool(session.skipped),
+        longer=session.holds_extended,
+        pain=pain,
+    )
 
 
 def play_prescribed(
