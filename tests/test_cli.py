@@ -8,7 +8,7 @@ import re
 import pytest
 from typer.testing import CliRunner
 
-from hamstring_care import cli
+from hamstring_care import cli, messages
 from tests.fakes import ScriptedAsker
 from tests.fixtures import CALM, CALM_FILE, FRESH, small_text
 
@@ -155,7 +155,7 @@ def test_guided_flow_reaches_a_result_and_shows_the_routine(asker, invoke, small
         "confirm: Read the 1 step of “Test stretch” first?",
         "confirm: Start “Test stretch” now (right leg)?",
     ]
-    assert "Start it later with: hamstring-care run stretch --side right" in result.stdout
+    assert messages.start_later("hamstring-care", "stretch", "right") in result.stdout
 
 
 def test_guided_flow_offers_each_routine_in_turn(asker, env, invoke, small_protocols):
@@ -196,7 +196,7 @@ def test_guided_flow_offers_nothing_more_once_it_hurts(
     result = invoke()
     assert result.exit_code == 0
     assert routines_played(result.stdout) == 1
-    assert "Stopped because it hurt" in result.stdout
+    assert messages.STOPPED_HURT in result.stdout
     assert not any("Test stretch" in asked for asked in scripted.asked)
 
 
@@ -226,7 +226,7 @@ def test_guided_flow_shows_rice_guidance_in_full_on_request(asker, invoke, wante
     assert "SELF-CARE: RICE" in result.stdout
     assert "confirm: Read “Test guidance” now?" in scripted.asked
     assert ("Test advice one." in result.stdout) is wanted
-    assert "Read it any time with: hamstring-care protocols show rice" in result.stdout
+    assert messages.read_any_time("hamstring-care", "rice") in result.stdout
     assert "Roll the thigh" not in result.stdout
 
 
@@ -681,11 +681,11 @@ def test_a_self_care_result_for_a_sudden_strain_offers_back_to_running(asker, in
     assert result.exit_code == 0, result.stderr
     assert "SELF-CARE: ROUTINE" in result.stdout
     said = " ".join(result.stdout.split())
-    assert "Back to running or sport after this strain? Back to running takes you there" in said
-    assert "hamstring-care program start back-to-running" in said
+    offered = messages.back_to_running("Back to running", "hamstring-care", "back-to-running")
+    assert offered in said
     assert invoke("program", "start").exit_code == 0
     asker(sudden)
-    assert "Back to running or sport" not in invoke().stdout  # one is under way
+    assert offered not in " ".join(invoke().stdout.split())  # one is under way
 
 
 def test_bash_completes_a_plan_folder_without_a_space(tmp_path):

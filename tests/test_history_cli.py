@@ -13,10 +13,14 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from hamstring_care import messages
 from hamstring_care.history.folder import FILE_NAME
 from hamstring_care.history.store import SCHEMA_VERSION, Session, open_history
 from tests.fakes import ScriptedAsker
 from tests.fixtures import CALM, FRESH
+
+STRETCH_RUN = messages.session_summary("1 of 1 step", "3:41")
+"""`run stretch --count-in 0` on the suite's fake clock, as it ends."""
 
 runner = CliRunner()
 T0 = datetime(2026, 11, 2, 7, 30, tzinfo=timezone.utc)  # a Monday
@@ -93,8 +97,8 @@ def test_rice_then_a_recheck_two_days_later_shows_what_improved(
     first = invoke()
     assert first.exit_code == 0, first.stderr
     assert "check again." not in first.stdout
-    assert first.stdout.splitlines()[-1] == (
-        "Saved. Check again with hamstring-care from Wed 4 Nov 07:30."
+    assert first.stdout.splitlines()[-1] == messages.saved_check_again(
+        "hamstring-care", "Wed 4 Nov 07:30"
     )
 
     wall.advance(hours=49)
@@ -357,7 +361,7 @@ def test_forget_says_when_the_newest_advice_goes_with_what_it_deletes(env, wall,
     assert "this deletes the newest advice too" in everything.stderr
     assert "after a check" in everything.stderr
     assert "only after a new check" in everything.stderr
-    assert invoke("advice").stdout.startswith("No advice saved yet")
+    assert invoke("advice").stdout == messages.no_advice_yet("hamstring-care") + "\n"
 
 
 def test_forget_says_nothing_of_advice_that_allows_self_care(env, wall, data, invoke):
@@ -383,7 +387,7 @@ def test_a_damaged_file_is_named_then_moved_aside_by_repair(wall, data, invoke):
     ran = invoke("run", "stretch", "--count-in", "0")
     assert ran.exit_code == 0
     assert ran.stderr.count("warning") == 1 and "nothing will be saved this time" in ran.stderr
-    assert "Done: 1 of 1 step" in ran.stdout
+    assert STRETCH_RUN in ran.stdout
 
     refused = invoke("history", "repair")
     assert refused.exit_code == 2 and "add --yes" in refused.stderr
@@ -435,7 +439,7 @@ def test_damaged_rows_are_left_out_with_one_warning_each(env, wall, data, monkey
     assert again.exit_code == 0, again.stderr
     assert scripted.asked[0] == "red_flags"
     ran = invoke("run", "stretch", "--count-in", "0")
-    assert ran.exit_code == 0 and "Done: 1 of 1 step" in ran.stdout
+    assert ran.exit_code == 0 and STRETCH_RUN in ran.stdout
 
 
 def test_repair_sets_unreadable_rows_aside_and_keeps_the_good_ones(
@@ -497,7 +501,7 @@ def test_a_read_only_folder_runs_the_routine_with_one_warning(wall, data, monkey
     finally:
         data.chmod(0o700)
     assert result.exit_code == 0
-    assert "Done: 1 of 1 step" in result.stdout
+    assert STRETCH_RUN in result.stdout
     assert result.stderr.strip() == (
         f"hamstring-care: warning: {data / FILE_NAME}: cannot create the history file: "
         "permission denied; nothing will be saved this time"
@@ -514,7 +518,7 @@ def test_a_read_only_file_runs_the_routine_with_one_warning(wall, data, monkeypa
     monkeypatch.setattr(sqlite3, "connect", read_only)
     result = invoke("run", "stretch", "--count-in", "0")
     assert result.exit_code == 0
-    assert "Done: 1 of 1 step" in result.stdout
+    assert STRETCH_RUN in result.stdout
     assert result.stderr.count("hamstring-care: warning:") == 1
     assert "read-only; nothing will be saved this time" in result.stderr
 
@@ -526,7 +530,7 @@ def test_a_newer_file_refuses_writes_and_says_so(wall, data, invoke):
     before = (data / FILE_NAME).read_bytes()
 
     ran = invoke("run", "stretch", "--count-in", "0")
-    assert ran.exit_code == 0 and "Done: 1 of 1 step" in ran.stdout
+    assert ran.exit_code == 0 and STRETCH_RUN in ran.stdout
     assert ran.stderr.count("written by a newer hamstring-care") == 1
 
     forget = invoke("history", "forget", "--all", "--yes")

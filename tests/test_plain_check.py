@@ -9,6 +9,7 @@ import io
 import pexpect
 import pytest
 
+from hamstring_care import messages
 from hamstring_care.asking import BACK
 from hamstring_care.errors import Interrupted
 from hamstring_care.numbered import NumberedAsker
@@ -28,7 +29,7 @@ def test_a_pipe_of_numbered_answers_gets_the_result_as_plain_text(invoke, small_
     assert "Test notice, not a diagnosis." in out
     assert "  1. Test emergency sign" in out and "  0. None of these apply to me" in out
     assert "SELF-CARE: ROUTINE" in out and "What to do now:" in out
-    assert "Start it later with: hamstring-care run stretch --side right" in out
+    assert messages.start_later("hamstring-care", "stretch", "right") in out
     assert not BOXES & set(out), [c for c in out if c in BOXES]
 
 

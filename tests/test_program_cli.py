@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from hamstring_care.vocab import Side
+from hamstring_care import messages
+from hamstring_care.vocab import DecisionKind, Side
 from tests.conftest import CALM_ANSWERS
 from tests.fakes import CheckInAsker
 
@@ -67,37 +68,50 @@ def test_three_stages_a_bad_morning_and_a_warning_sign(env, invoke):
     on(env, 1)
     started = invoke("program", "start", "--side", "right")
     assert started.exit_code == 0, started.stderr
-    assert "Stage 1 of 7: Protect and walk" in started.stdout
+    assert messages.stage_heading(1, 7, "Protect and walk") in started.stdout
     # Issue 28: an overview (the stages, the pain limit, how long at the least).
-    assert "7 stages: Protect and walk, " in started.stdout
     overview = " ".join(started.stdout.split())
-    assert "pain during at most 4 out of 10" in overview
-    assert "At the quickest, 17 days of good check-ins to the last stage" in overview
+    stages = [s.title for s in env.library().get("back-to-running").stages]
+    assert len(stages) == 7 and stages[0] == "Protect and walk"
+    assert messages.program_stages(stages) in overview
+    assert messages.moves_by_answers(4) in overview
+    assert messages.at_the_quickest(17) in overview
 
     out = live(env, invoke, 1, {})
-    assert "Today: Stage 1 of 7: Protect and walk" in out
-    assert "Saved. Tomorrow morning's question, whether the pain was back to how it was" in out
+    assert messages.today(messages.stage_heading(1, 7, "Protect and walk")) in out
+    assert messages.MORNING_DECIDES in " ".join(out.split())
     out = live(env, invoke, 2, {})
-    assert "Staying at Stage 1 of 7: Protect and walk: 1 of 2 good check-ins in a row." in out
+    walk, lengthen = (
+        messages.stage_heading(1, 7, "Protect and walk"),
+        messages.stage_heading(2, 7, "Lengthening exercises"),
+    )
+    stay = messages.next_stage(DecisionKind.STAY, walk)
+    assert messages.decided(stay, "1 of 2 good check-ins in a row") in out
     out = live(env, invoke, 3, {})
-    assert "On to Stage 2 of 7: Lengthening exercises: 2 of 2 good check-ins in a row." in out
-    assert "Rule (rules.move_on): Move on:" in out
-    assert "Today: Stage 2 of 7: Lengthening exercises" in out
+    on_to = messages.next_stage(DecisionKind.MOVE_ON, lengthen)
+    assert messages.decided(on_to, "2 of 2 good check-ins in a row") in out
+    assert messages.rule("rules.move_on", "Move on:") in out  # the rule's words begin so
+    assert messages.today(messages.stage_heading(2, 7, "Lengthening exercises")) in out
     for day in (4, 5, 6):
         out = live(env, invoke, day, {})
-    assert "On to Stage 3 of 7: Jog and walk" in out
+    assert (
+        messages.next_stage(DecisionKind.MOVE_ON, messages.stage_heading(3, 7, "Jog and walk"))
+        in out
+    )
     out = live(env, invoke, 7, {"morning": False})
-    assert "Back to Stage 2 of 7: Lengthening exercises: not back to usual by the next " in out
-    assert "Rule (rules.step_back)" in out
+    back = messages.next_stage(DecisionKind.STEP_BACK, lengthen)
+    assert messages.decided(back, "not back to usual by the next morning") in " ".join(out.split())
+    assert messages.rule("rules.step_back", "") in out
     status = invoke("program", "status").stdout
-    assert "Stage 2 of 7: Lengthening exercises" in status and "day 7" in status
+    assert messages.stage_heading(2, 7, "Lengthening exercises") in status
+    assert messages.program_day("Back to running", 7, Side.RIGHT.legs_words) in status
 
     urgent = {**CALM_ANSWERS, "pain_at_rest": 3}
     out = live(
         env, invoke, 8, {"warning": True, "check": True, "menu": "new", "check_answers": urgent}
     )
-    assert "Stop the program and check again now: a warning sign." in out
-    assert "Back to running has stopped" in out
+    assert messages.decided(messages.STOP_PROGRAM, "a warning sign") in out
+    assert messages.program_stopped("Back to running", "hamstring-care") in " ".join(out.split())
     assert "Start the check now?" in env.prompter.asked
     assert "Hamstring pain check" in out  # the check begins: warning signs first
     after = invoke("program", "today")
@@ -125,7 +139,7 @@ def test_one_check_in_a_day(env, invoke):
     invoke("program", "start")
     live(env, invoke, 1, {})
     again = live(env, invoke, 1, {})
-    assert "Today's check-in is done" in again
+    assert messages.CHECK_IN_DONE in again
 
 
 def test_the_reminders_import_into_two_calendar_parsers(env, invoke, tmp_path):
@@ -190,7 +204,7 @@ def test_the_check_offers_today_when_a_program_is_under_way(env, invoke):
     result = invoke()
     assert result.exit_code == 0, result.stderr
     assert asker.asked[0] == "No warning sign. A program is under way: what now?"
-    assert "Today: Stage 1 of 7: Protect and walk" in result.stdout
+    assert messages.today(messages.stage_heading(1, 7, "Protect and walk")) in result.stdout
 
 
 def test_a_clinicians_plan_sets_the_stage_and_a_stricter_pain_limit(env, invoke, write):
@@ -211,10 +225,14 @@ def test_a_clinicians_plan_sets_the_stage_and_a_stricter_pain_limit(env, invoke,
     on(env, 1)
     started = invoke("program", "start", "--plan", str(plan))
     assert started.exit_code == 0, started.stderr
-    assert "Stage 3 of 7: Jog and walk" in started.stdout and "left leg" in started.stdout
+    assert messages.started("Back to running", Side.LEFT.legs_words) in started.stdout
+    assert messages.stage_heading(3, 7, "Jog and walk") in started.stdout
     live(env, invoke, 1, {"pain": 4})  # within the program's 4, above this plan's 3
     out = live(env, invoke, 2, {})
-    assert "Back to Stage 2 of 7: Lengthening exercises: pain 4 out of 10 during (above 3)" in out
+    back = messages.next_stage(
+        DecisionKind.STEP_BACK, messages.stage_heading(2, 7, "Lengthening exercises")
+    )
+    assert messages.decided(back, "pain 4 out of 10 during (above 3)") in " ".join(out.split())
 
     too_high = write(
         "high.yaml", "protocols:\n  - id: back-to-running\n    pain_limit: 6\n    stage: fly\n"
@@ -281,7 +299,7 @@ def test_stop_it_hurts_in_a_program_routine_ends_the_day(
     started(env, invoke, "--stage", "lengthen")
     stop_at_first_routine(env, disposition)
     out = live(env, invoke, 1, {"play": True})
-    assert "Stopped because it hurts: no more exercise today." in out
+    assert messages.STOPPED_HURTS in out
     assert "Back from today's walk or run" not in " ".join(env.prompter.asked)
     with open_history(env.history_folder()) as history:
         (check,) = history.check_ins()
@@ -289,7 +307,7 @@ def test_stop_it_hurts_in_a_program_routine_ends_the_day(
     if disposition == "rice":
         assert check.check.pain_during == 5  # the answer was 2: counted above the limit of 4
     if because:
-        assert f"Stop the program and check again now: {because}." in out
+        assert messages.decided(messages.STOP_PROGRAM, because) in out
 
 
 def test_reminders_need_a_program_under_way(env, invoke, tmp_path):
@@ -319,8 +337,9 @@ def test_the_nordic_builds_up_week_by_week_and_never_two_days_in_a_row(env, invo
     assert invoke("program", "start", "--plan", str(plan)).exit_code == 0
     said = {n: live(env, invoke, n, {"play": True}) for n in range(1, 10)}
     assert "Nordic lowering: set 1 of 2, 5 slow lowerings" in said[1]  # week 1: once, 2 x 5
-    assert "Nordic hamstring exercise: not today: never two days in a row." in said[2]
-    assert "Nordic hamstring exercise: not today: 1 of 1 this week done." in said[3]
+    nordic = "Nordic hamstring exercise"
+    assert messages.not_today(nordic, "never two days in a row") in said[2]
+    assert messages.not_today(nordic, "1 of 1 this week done") in said[3]
     assert "Nordic lowering: set 1 of 2, 6 slow lowerings" in said[8]  # week 2: 2 x 6
     assert "never two days in a row" in said[9]
 
@@ -369,8 +388,9 @@ def test_a_step_back_at_the_first_stage_stays_there_in_words(env, invoke, monkey
     assert invoke("program", "start").exit_code == 0
     live(env, invoke, 1, {})
     out = live(env, invoke, 2, {"morning": False})
-    assert "Staying at Stage 1 of 7: Protect and walk, the first stage" in out
-    assert "Back to Stage 1" not in out
+    walk = messages.stage_heading(1, 7, "Protect and walk")
+    assert messages.next_stage(DecisionKind.STEP_BACK, walk, first=True) in out
+    assert messages.next_stage(DecisionKind.STEP_BACK, walk) not in out
     listed = " ".join(invoke("history").stdout.split())
     assert "Protect and walk: stays at the first stage" in listed
     status = " ".join(invoke("program", "status").stdout.split())

@@ -10,6 +10,7 @@ import pytest
 from rich.console import Console
 from typer.testing import CliRunner
 
+from hamstring_care import messages
 from hamstring_care.flows.session import RunOptions
 from hamstring_care.player.engine import KEY_LIST
 from tests.conftest import ROOT
@@ -53,7 +54,7 @@ def test_plain_mode_when_piped_one_line_per_event(invoke):
         "Press a spot, 1-2 s",
         "  How: Press.",
         "Move on when the tenderness eases (Enter).",
-        "Done: 2 of 2 steps in 0:05.",
+        messages.session_summary("2 of 2 steps", "0:05"),
     ]
     assert "\x1b" not in result.stdout and "\a" not in result.stdout
 
@@ -84,9 +85,8 @@ def test_session_result_with_pain_scores(small_library, small_triage):
     assert data["holds_extended"] == 1
     assert data["elapsed_seconds"] == 5 + 3 * 30 + 2 * 10 + 5
     assert not data["stopped_early"]
-    assert "Done: 1 of 1 step in 2:00, 1 hold made longer. Pain 5 -> 3." in (
-        console.file.getvalue()
-    )
+    said = messages.session_summary("1 of 1 step", "2:00", longer=1, pain=(5, 3))
+    assert said in console.file.getvalue()
 
 
 def test_stop_it_hurts_shows_the_advice(small_library, small_triage):
@@ -107,7 +107,7 @@ def test_stop_it_hurts_shows_the_advice(small_library, small_triage):
     )
     assert (result.stop_reason, result.stop_disposition) == ("hurts", "clinician")
     out = console.file.getvalue()
-    assert "Stopped because it hurt" in out
+    assert messages.STOPPED_HURT in out
     assert "Test clinician title" in out
 
 
@@ -206,10 +206,7 @@ def test_voice_without_a_speech_command_says_so(small_library, small_triage, mon
         view=RecordingView(),
         clock=clock,
     )
-    assert (
-        "No speech command found (espeak-ng, spd-say or say): cues are bells only."
-        in console.file.getvalue()
-    )
+    assert messages.NO_SPEECH in console.file.getvalue()
 
 
 @pytest.mark.parametrize(
@@ -308,8 +305,8 @@ def test_a_plan_of_two_asks_pain_once_between_them_and_counts_the_whole_plan(env
     result = invoke("--protocols-dir", QUICK, "run", "--plan", str(plan), "--count-in", "0")
     assert result.exit_code == 0, result.stderr
     out = result.stdout
-    assert "Routine 1 of 2: Quick test routine" in out
-    assert "Routine 2 of 2: Test stretch" in out
+    assert messages.routine_of(1, 2, "Quick test routine") in out
+    assert messages.routine_of(2, 2, "Test stretch") in out
     assert out.count("Pain 5 -> 4") == 1 and out.count("Pain 4 -> 3") == 1
     asked = env.prompter.asked
     assert [a for a in asked if a.startswith("pain")] == [
@@ -352,7 +349,8 @@ def test_a_stop_in_the_count_in_is_no_step_done(tmp_path, library, triage_protoc
         cues=RecordingCues(), view=RecordingView(), clock=clock, recorder=log.recorder(),
     )  # fmt: skip
     assert result.segments_completed == 1  # the get-ready
-    assert "Stopped because it hurt: 0 of 6 steps done in 0:07." in console.file.getvalue()
+    said = messages.session_summary("0 of 6 steps done", "0:07", stopped="hurts")
+    assert said in console.file.getvalue()
     (saved,) = log.history.sessions()
     log.close()
     assert (saved.steps_total, saved.steps_done, saved.holds_done) == (6, 0, 0)

@@ -12,7 +12,8 @@ import datetime as dt
 
 import pytest
 
-from hamstring_care.vocab import Ask
+from hamstring_care import messages
+from hamstring_care.vocab import Ask, DecisionKind, Side
 from tests.conftest import SELF_MASSAGE, yaml_answers
 from tests.fakes import CheckInAsker, PassingKeys, ScriptedAsker, ScriptedKeys
 
@@ -55,7 +56,7 @@ def a_check_then_a_stop(env, invoke, disposition: str = "urgent") -> str:
     env.prompter = ScriptedAsker(dict(SELF_CARE))
     result = invoke()
     assert result.exit_code == 0, result.stderr
-    assert "Stopped because it hurt" in result.stdout
+    assert messages.STOPPED_HURT in result.stdout
     env.keys = PassingKeys(env.clock)  # a routine played from here on takes no time
     return result.stdout
 
@@ -109,24 +110,22 @@ def test_1_a_clinicians_plan_plays_when_cleared_said_and_saved(env, invoke, writ
     plan = write("plan.yaml", "protocols:\n  - id: hamstring-stretch\n")
     played = invoke("run", "--plan", str(plan), "--clinician-cleared")
     assert played.exit_code == 0, played.stderr
-    assert "Playing on a clinician's plan (" in played.stdout
     with open_history(env.history_folder()) as history:
         newest = history.sessions()[0]
     assert newest.routine_id == "hamstring-stretch" and "clinician's plan" in newest.clearance
+    assert messages.playing_on(newest.clearance) in played.stdout  # said as saved
     assert invoke("run", "hamstring-stretch").exit_code == 2  # the clearance covers the plan only
 
 
-def test_1_the_advice_can_always_be_read_again(env, invoke):
+def test_1_the_advice_can_always_be_read_again(env, invoke, calendar):
     a_check_then_a_stop(env, invoke, "urgent")
     advice = invoke("advice")
     assert advice.exit_code == 0
     shown = " ".join(advice.stdout.split())
-    assert (
-        "The newest advice: “See a clinician today” (after a routine stopped because it hurt"
-        in (shown)
-    )
+    given = "“See a clinician today” (after a routine stopped because it hurt, Tue 1 Dec 08:00)"
+    assert messages.newest_advice(given) in shown
     assert "A pop or snap during the routine can mean a tear" in shown
-    assert "Self-care waits for a new check that allows it: hamstring-care" in shown
+    assert messages.way_back("hamstring-care") in shown
 
 
 def test_1_a_newer_check_that_allows_self_care_opens_the_way_again(env, invoke, calendar):
@@ -156,7 +155,9 @@ def test_2_program_start_is_refused_after_the_programs_own_stop(env, invoke, cal
     invoke()  # self-care
     assert start_program(env, invoke).exit_code == 0
     stopped, _ = day(env, invoke, {"warning": True})
-    assert "Back to running has stopped" in stopped.stdout
+    assert messages.program_stopped("Back to running", "hamstring-care") in " ".join(
+        stopped.stdout.split()
+    )
     for args in ([], ["--restart"]):
         refused = start_program(env, invoke, *args)
         assert refused.exit_code == 2
@@ -203,10 +204,13 @@ def test_4_a_settled_day_above_the_limit_steps_back_and_goes_on(env, invoke, cal
     second, _ = day(env, invoke, {"morning": True})
     assert second.exit_code == 0, second.stderr
     shown = " ".join(second.stdout.split())
-    assert "Back to Stage 1 of 7: Protect and walk: pain 6 out of 10 during (above 4)" in shown
-    assert "Stop the program" not in shown and "has stopped" not in shown
+    back = messages.next_stage(
+        DecisionKind.STEP_BACK, messages.stage_heading(1, 7, "Protect and walk")
+    )
+    assert messages.decided(back, "pain 6 out of 10 during (above 4)") in shown
+    assert messages.STOP_PROGRAM not in shown and "has stopped" not in shown
     status = invoke("program", "status")
-    assert "Back to running, day 2" in status.stdout
+    assert messages.program_day("Back to running", 2, Side.RIGHT.legs_words) in status.stdout
 
 
 # --- 5. a skipped pain is not a good day; rest pain after the session counts ---------------
@@ -220,8 +224,10 @@ def test_5_skipped_pains_never_move_a_stage_on(env, invoke, calendar):
     for skipped in ({"pain": None}, {"rest": None}, {"pain": None, "rest": None}, {}):
         said.append(" ".join(day(env, invoke, skipped)[0].stdout.split()))
         calendar.days(1)
-    assert all("Today: Stage 1 of 7: Protect and walk" in out for out in said)
-    skipped = "Staying at Stage 1 of 7: Protect and walk: a pain answer was skipped"
+    today = messages.today(messages.stage_heading(1, 7, "Protect and walk"))
+    assert all(today in out for out in said)
+    stay = messages.next_stage(DecisionKind.STAY, messages.stage_heading(1, 7, "Protect and walk"))
+    skipped = messages.decided(stay, "a pain answer was skipped: not counted as a good day")
     assert all(skipped in out for out in said[1:])
 
 
@@ -232,9 +238,10 @@ def test_5_rest_pain_6_after_the_session_steps_back(env, invoke, calendar):
     day(env, invoke, {"rest": 6})
     calendar.days(1)
     out = " ".join(day(env, invoke, {})[0].stdout.split())
-    assert "Back to Stage 1 of 7: Protect and walk: pain at rest 6 out of 10 after the session" in (
-        out
+    back = messages.next_stage(
+        DecisionKind.STEP_BACK, messages.stage_heading(1, 7, "Protect and walk")
     )
+    assert messages.decided(back, "pain at rest 6 out of 10 after the session (above 5)") in out
 
 
 # --- 6. a demonstration's future date never outranks a real check ----------------------
@@ -278,7 +285,7 @@ def test_7_status_after_a_stop_says_when_why_and_the_way_back(env, invoke, calen
 
 def test_8_the_stop_panel_after_a_pop_says_why_and_cites_no_clot_source(env, invoke):
     out = " ".join(a_check_then_a_stop(env, invoke, "urgent").split())
-    stop = out[out.index("Stopped because it hurt") :]
+    stop = out[out.index(messages.STOPPED_HURT) :]
     assert "Why: - A pop or snap during the routine can mean a tear" in stop
     assert "Deep vein thrombosis" not in stop and "NG158" not in stop
     assert "Pollock N et al." in stop
@@ -333,7 +340,8 @@ def test_9_perfect_answers_reach_full_speed_no_sooner_than_day_21(env, invoke, c
     for n in range(1, 31):
         out, _ = day(env, invoke, {})
         for title in ("Full-speed running", "Sprinting and sport"):
-            if f"On to Stage {6 if title.startswith('Full') else 7} of 7: {title}" in out.stdout:
+            heading = messages.stage_heading(6 if title.startswith("Full") else 7, 7, title)
+            if messages.next_stage(DecisionKind.MOVE_ON, heading) in out.stdout:
                 reached.setdefault(title, n)
         calendar.days(1)
     injury = 4  # the check said 4 days ago: program day n is day n + 4 after the injury

@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from rich.console import Console
 from typer.testing import CliRunner
 
+from hamstring_care import messages
 from hamstring_care.flows.session import RunOptions
 from hamstring_care.player.engine import KEY_LIST
 from hamstring_care.prescription import Prescribed, Prescription, StepDose, content_hash
@@ -546,7 +547,7 @@ def test_run_plan_plays_its_routines_and_points_to_guidance(tmp_path, invoke):
         "  Cue: Roll on.",
         "Press a spot, 2 s",
         "  How: Press.",
-        "Done: 2 of 2 steps in 0:03.",
+        messages.session_summary("2 of 2 steps", "0:03"),
     ]
 
 

@@ -9,6 +9,7 @@ import sys
 
 import pytest
 
+from hamstring_care import messages
 from tests.terminal_driver import (
     CTRL_C,
     DOWN,
@@ -60,7 +61,7 @@ ROUTES = {
             ("Read the 1 step of “Test stretch” first?", "n"),
             ("Start “Test stretch” now (right leg)?", "n"),
         ],
-        "Start it later with: hamstring-care run stretch --side right",
+        messages.start_later("hamstring-care", "stretch", "right"),
     ),
 }
 
@@ -90,7 +91,7 @@ def test_stop_it_hurts_ends_self_care(tmp_path):
         ("How is the pain now", "5" + ENTER),
     ]
     answer(child, [("not a diagnosis", ""), *steps])
-    child.expect("Stopped because it hurt")
+    child.expect(re.escape(messages.STOPPED_HURT))
     child.expect("Test rice title")
     child.expect("No more routines until a new check allows them")
     child.expect("Read this advice again with:")
@@ -159,7 +160,7 @@ def test_run_quit_and_ctrl_c(tmp_path):
             ("How is the pain now", ENTER),
         ],
     )
-    child.expect("Stopped early")
+    child.expect(re.escape(messages.STOPPED_EARLY))
     assert finish(child)[1] == 0
     child = spawn_run(tmp_path, "--count-in", "3")
     answer(child, [("pain now", ENTER), ("Get ready", CTRL_C)])

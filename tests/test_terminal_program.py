@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pexpect
 
+from hamstring_care import messages
 from hamstring_care.history.store import open_history
+from hamstring_care.vocab import DecisionKind
 from tests.terminal_driver import ENTER, answer, finish, spawn
 
 
@@ -25,7 +27,7 @@ def test_a_day_of_the_program_in_the_terminal(tmp_path):
             cautions=[],
         )  # fmt: skip
     started, code = finish(spawn_program(tmp_path, "start", day="2026-12-01"))
-    assert code == 0 and "Stage 1 of 7: Protect and walk" in started
+    assert code == 0 and messages.stage_heading(1, 7, "Protect and walk") in started
 
     child = spawn_program(tmp_path, "today", day="2026-12-01")
     answer(
@@ -40,12 +42,16 @@ def test_a_day_of_the_program_in_the_terminal(tmp_path):
         ],
     )
     out, code = finish(child)
-    assert code == 0 and "Saved. Tomorrow morning's question" in out
+    assert code == 0 and messages.MORNING_DECIDES in " ".join(out.split())
 
     child = spawn_program(tmp_path, "today", day="2026-12-02")
     answer(child, [("by this morning, was the pain", "y")])
-    child.expect(re.escape("Staying at Stage 1 of 7"))
+    child.expect(
+        re.escape(
+            messages.next_stage(DecisionKind.STAY, messages.stage_heading(1, 7, "Protect and walk"))
+        )
+    )
     child.expect(re.escape("ready for the check-in?"))
     child.send("n")  # not yet: check in later
     out, code = finish(child)
-    assert code == 0 and "Check in when you are back" in out
+    assert code == 0 and messages.check_in_when_back("hamstring-care") in " ".join(out.split())

@@ -8,7 +8,9 @@ import os
 import re
 from pathlib import Path
 
+from hamstring_care import messages
 from hamstring_care.history.store import open_history
+from hamstring_care.vocab import DecisionKind
 from tests.terminal_driver import (
     BUNDLED_GRADUAL,
     DOWN,
@@ -135,7 +137,9 @@ def test_4_and_7_a_day_above_the_limit_settled_by_morning_goes_on(tmp_path):
     assert "Tonight:" in said
     child = spawn(tmp_path, "program", "today", NO_COLOR="1", HAMSTRING_CARE_TODAY="2026-12-02")
     answer(child, [("by this morning, was the pain", "y")])
-    child.expect(re.escape("Back to Stage 1 of 7: Protect and walk: pain 6 out of 10 during"))
+    walk = messages.stage_heading(1, 7, "Protect and walk")
+    child.expect(re.escape(messages.next_stage(DecisionKind.STEP_BACK, walk)))
+    child.expect(re.escape("pain 6 out of 10 during"))  # the engine's reason
     answer(
         child,
         [
@@ -150,4 +154,4 @@ def test_4_and_7_a_day_above_the_limit_settled_by_morning_goes_on(tmp_path):
     output, status = finish(child)
     said = " ".join(output.split())
     assert status == 0
-    assert "has stopped" not in said and "Stop the program" not in said  # 4: no false stop
+    assert "has stopped" not in said and messages.STOP_PROGRAM not in said  # 4: no false stop

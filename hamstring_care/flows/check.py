@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
+from hamstring_care import messages
 from hamstring_care.asking import BACK, Asker
 from hamstring_care.dates import time_label
 from hamstring_care.flows import safety as said
@@ -243,7 +244,7 @@ def guided_check(env: Environment, library: Library) -> CheckOutcome:
         due = progress.recheck_from(result.disposition, env.now(), protocol.follow_up.recheck)
         if due is not None and saved is not None:
             console.print(
-                f"Saved. Check again with {env.program} from {time_label(due.astimezone())}.",
+                messages.saved_check_again(env.program, time_label(due.astimezone())),
                 style="bold",
                 markup=False,
             )
@@ -268,8 +269,7 @@ def _offer_program(
     program = library.get(programs[0], ProgramProtocol)
     env.out().print()
     env.out().print(
-        f"Back to running or sport after this strain? {program.title} takes you there in "
-        f"stages, from your answers day by day: {env.program} program start {program.id}",
+        messages.back_to_running(program.title, env.program, program.id),
         markup=False,
     )
 
@@ -389,9 +389,7 @@ def follow(
             # Guidance runs long (RICE is some 60 lines): on request, not under the result.
             if asker.confirm(f"Read “{recommended.title}” now?{paged}", key=Ask.READ_GUIDANCE):
                 screen.page(env, block_for(recommended, citations))
-            console.print(
-                f"Read it any time with: {env.program} protocols show {pid}", markup=False
-            )
+            console.print(messages.read_any_time(env.program, pid), markup=False)
             continue
         tailored = tailor(recommended, protocol, result.cautions)
         if not tailored.steps:
@@ -432,5 +430,4 @@ LEG_ORDER = (Side.RIGHT, Side.LEFT, Side.BOTH)
 
 def come_back(env: Environment, routine_id: str, side: Side) -> str:
     """The command that starts a routine later, for the leg chosen."""
-    which = "" if side == Side.BOTH else f" --side {side}"
-    return f"Start it later with: {env.program} run {routine_id}{which}"
+    return messages.start_later(env.program, routine_id, None if side == Side.BOTH else side)

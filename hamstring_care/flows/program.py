@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from hamstring_care import messages
 from hamstring_care.dates import day_label
 from hamstring_care.errors import (
     HamstringCareError,
@@ -225,9 +226,7 @@ def _confirm_reason(env: Environment, program: ProgramProtocol, index: int) -> N
         f"Is stage {index} ({before.title}) done already?"
     ]
     env.out().print(
-        f"To start at stage {index + 1} ({stage.title}), stage {index} ({before.title}) "
-        "should be done already:",
-        markup=False,
+        messages.earlier_stage_first(index + 1, stage.title, before.title), markup=False
     )
     for question in asked:
         if not env.asker().confirm(question, default=False, key=Ask.STAGE_REASON):
@@ -255,35 +254,24 @@ def _say_started(
     env: Environment, library: Library, program: ProgramProtocol, run: ProgramRun, first: Stage
 ) -> None:
     out = env.out()
-    out.print(f"Started {program.title} ({run.side.legs_words}).", style="bold", markup=False)
+    out.print(messages.started(program.title, run.side.legs_words), style="bold", markup=False)
     if run.clearance:
-        out.print(f"Saved: started on {run.clearance}.", markup=False)
-    stages = ", ".join(s.title for s in program.stages)
-    out.print(f"{len(program.stages)} stages: {stages}.", markup=False)
-    out.print(
-        f"Each stage moves on by your answers, not by the calendar: pain during at most "
-        f"{program.pain_limit} out of 10, and back to usual by the next morning.",
-        markup=False,
-    )
+        out.print(messages.started_on(run.clearance), markup=False)
+    out.print(messages.program_stages([s.title for s in program.stages]), markup=False)
+    out.print(messages.moves_by_answers(program.pain_limit), markup=False)
     start = next(i for i, s in enumerate(program.stages) if s.id == first.id)
     quickest = sum(stage.move_on_after for stage in program.stages[start:-1])
     if quickest:
         # No typical time is known for a person: the least the stages' own rules allow.
-        out.print(
-            f"At the quickest, {quickest} days of good check-ins to the last stage; a bad "
-            "day, a break, or a stage's earliest day after the injury (below) makes it longer.",
-            markup=False,
-        )
+        out.print(messages.at_the_quickest(quickest), markup=False)
     for stage in program.stages:
         floor = earliest(stage.earliest_day, run.onset_day)
         if floor is not None and floor > today(env):
-            out.print(
-                f"{stage.title} starts no earlier than day {stage.earliest_day} after the "
-                f"injury ({day_label(floor)}).",
-                markup=False,
-            )
+            assert stage.earliest_day is not None  # a floor comes from one
+            said = messages.not_before(stage.title, stage.earliest_day, day_label(floor))
+            out.print(said, markup=False)
     out.print(_stage_heading(program, first), markup=False)
-    out.print(f"Each day: {env.program} program today", markup=False)
+    out.print(messages.each_day(env.program), markup=False)
 
 
 def _plan_program(library: Library, plan: Path, pid: str | None) -> PlanProtocol:
@@ -324,7 +312,7 @@ def replayed(
 
 def _stage_heading(program: ProgramProtocol, stage: Stage) -> str:
     number = (program.stage_index(stage.id) or 0) + 1
-    return f"Stage {number} of {len(program.stages)}: {stage.title}"
+    return messages.stage_heading(number, len(program.stages), stage.title)
 
 
 def explain(program: ProgramProtocol, decision: Decision) -> list[str]:
@@ -336,24 +324,16 @@ def explain(program: ProgramProtocol, decision: Decision) -> list[str]:
         DecisionKind.MOVE_ON: rules.move_on,
     }.get(decision.kind, rules.stay)
     if decision.kind is DecisionKind.STOP:
-        head = "Stop the program and check again now"
+        head = messages.STOP_PROGRAM
     elif decision.kind is DecisionKind.WAITING:
-        return [
-            "Saved. Tomorrow morning's question, whether the pain was back to how it was "
-            "before the session, decides the next step."
-        ]
+        return [messages.MORNING_DECIDES]
     else:
         to = program.stage_at(decision.next_stage or "")[1]
-        if decision.kind is DecisionKind.STEP_BACK and to.id == decision.stage:
-            head = f"Staying at {_stage_heading(program, to)}, the first stage"
-        else:
-            verb = {DecisionKind.STEP_BACK: "Back to", DecisionKind.MOVE_ON: "On to"}.get(
-                decision.kind, "Staying at"
-            )
-            head = f"{verb} {_stage_heading(program, to)}"
+        first = decision.kind is DecisionKind.STEP_BACK and to.id == decision.stage
+        head = messages.next_stage(decision.kind, _stage_heading(program, to), first=first)
     keys = [program.sources[k] for k in rule.sources if k in program.sources]
-    lines = [f"{head}: {decision.because}.", f"Rule ({decision.rule}): {rule.text}"]
-    lines += [f"  Source: {source}" for source in keys]
+    lines = [messages.decided(head, decision.because), messages.rule(decision.rule, rule.text)]
+    lines += [messages.source(source) for source in keys]
     return lines
 
 
@@ -406,30 +386,22 @@ def day(env: Environment, library: Library) -> DayOutcome:
                 return _stopped(env, library, history, program, run, where.decisions[-1])
             checks = saved_check_ins(history, run)
         if any(c.day == now for c in checks):
-            out.print("Today's check-in is done. Next step tomorrow.", markup=False)
+            out.print(messages.CHECK_IN_DONE, markup=False)
             _say_stage(env, program, where)
             return DayOutcome(where)
         if where.long_break is not None:
-            out.print(
-                f"{where.long_break} days since your last check-in: after a break this long at "
-                "a running stage, today starts one stage lower.",
-                markup=False,
-            )
+            out.print(messages.after_long_break(where.long_break), markup=False)
         stage = program.stage_at(where.stage)[1]
         _show_step(env, library, program, stage, run.side)
         hurt = _play_routines(env, library, stage, run.side, run)
         if hurt is not None:
             # Once something hurts, the day's exercise stops: no walk or run today.
-            out.print(
-                "Stopped because it hurts: no more exercise today. The check-in follows.",
-                style="bold",
-                markup=False,
-            )
+            out.print(messages.STOPPED_HURTS, style="bold", markup=False)
         elif not env.asker().confirm(
             "Back from today's walk or run, and ready for the check-in?", default=True,
             key=Ask.READY,
         ):  # fmt: skip
-            out.print(f"Check in when you are back: {env.program} program today", markup=False)
+            out.print(messages.check_in_when_back(env.program), markup=False)
             return DayOutcome(where)
         check = _with_stop(program, _ask_check_in(env, library, program, stage, now), hurt)
         return _save_check_in(env, library, history, program, run, checks, check)
@@ -464,11 +436,7 @@ def _save_check_in(
             raise
         # Saved meanwhile from another window: a stop is never dropped, it replaces that day.
         history.stop_with(record, stop)
-        env.out().print(
-            "Another window saved today's check-in meanwhile; yours stops the program, so it "
-            "is kept instead.",
-            markup=False,
-        )
+        env.out().print(messages.OTHER_WINDOW_STOPS, markup=False)
     out = env.out()
     for line in explain(program, decision):
         out.print(line, markup=False)
@@ -561,9 +529,9 @@ def _stopped(
     content = disposition_content(level, triage, because=because, sources=program.sources)
     printed = screen.show_result(env, content)
     env.out().print(
-        f"{program.title} has stopped. {safety.way_back(env.program)}", style="bold", markup=False
+        messages.program_stopped(program.title, env.program), style="bold", markup=False
     )
-    env.out().print(f"Read this again with: {env.program} advice", markup=False)
+    env.out().print(messages.read_advice_again(env.program), markup=False)
     screen.keep_in_sight(env, content, printed + 2)
     check_now = env.can_ask and env.asker().confirm(
         "Start the check now?", default=True, key=Ask.START_CHECK
@@ -607,19 +575,15 @@ def _show_step(
     env: Environment, library: Library, program: ProgramProtocol, stage: Stage, side: Side
 ) -> None:
     out = env.out()
-    out.print(f"Today: {_stage_heading(program, stage)}", style="bold", markup=False)
+    out.print(messages.today(_stage_heading(program, stage)), style="bold", markup=False)
     out.print(stage.summary, markup=False)
     if stage.clearance:
         out.print(stage.clearance, style="bold", markup=False)
     if stage.routines:
-        titles = ", then ".join(library.get(r).title for r in stage.routines)
-        out.print(f"1. Exercises: {titles}", markup=False)
-    out.print(f"{2 if stage.routines else 1}. {stage.activity.text}", markup=False)
-    out.print(
-        f"The exercises, walk and run may reach {program.pain_limit} out of 10 at most "
-        "(stretching never into pain); stop if anything on the warning-sign list happens.",
-        markup=False,
-    )
+        titles = [library.get(r).title for r in stage.routines]
+        out.print(messages.exercises(titles), markup=False)
+    out.print(messages.numbered(2 if stage.routines else 1, stage.activity.text), markup=False)
+    out.print(messages.pain_limit_today(program.pain_limit), markup=False)
 
 
 def _with_stop(program: ProgramProtocol, check: CheckIn, hurt: Disposition | None) -> CheckIn:
@@ -651,7 +615,7 @@ def _play_routines(
             routine = library.get(routine_id, RoutineProtocol)
             dose = _todays_dose(log, routine, run, today(env))
             if isinstance(dose, str):
-                out.print(f"{routine.title}: not today: {dose}.", markup=False)
+                out.print(messages.not_today(routine.title, dose), markup=False)
                 continue
             # A two-leg exercise is never played "for the left leg" (it works both).
             leg = side if any(s.per_side for s in routine.steps) else Side.BOTH
@@ -697,7 +661,7 @@ def _ask_check_in(
 ) -> CheckIn:
     asker = env.asker()
     out = env.out()
-    out.print("Check-in, after today's exercises and walk or run:", style="bold", markup=False)
+    out.print(messages.CHECK_IN_HEADING, style="bold", markup=False)
     pain = asker.pain(
         "Your worst pain during today's session, 0 (none) to 10 (worst)? Enter to skip",
         key=Ask.PAIN_DURING,
@@ -708,9 +672,9 @@ def _ask_check_in(
     }  # fmt: skip
     triage = library.triage()
     signs = [f.text for f in triage.red_flags.flags if f.warning_sign]
-    out.print("Warning signs:", markup=False)
+    out.print(messages.WARNING_SIGNS, markup=False)
     for sign in signs:
-        out.print(f"  - {sign}", markup=False)
+        out.print(messages.listed(sign), markup=False)
     warning = asker.choose(
         "Has any of these happened since your last check-in?",
         YES_NO_NOT_SURE,
@@ -787,41 +751,32 @@ def status(env: Environment, library: Library) -> State | None:
         out.print(facts.said, markup=False)
         return None
     stage = program.stage_at(where.stage)[1]
-    title = f"{program.title}, day {facts.day} ({run.side.legs_words})"
+    title = messages.program_day(program.title, facts.day, run.side.legs_words)
     out.print(title, style="bold", markup=False)
     if facts.paused is not None:
-        out.print(f"Paused: {facts.paused}.", style="bold", markup=False)
+        out.print(messages.paused(facts.paused), style="bold", markup=False)
     out.print(_stage_heading(program, stage), markup=False)
     out.print(stage_criteria(program, stage), markup=False)
     if stage is not program.stages[-1]:
-        out.print(f"So far: {where.good_in_a_row} of {stage.move_on_after} in a row.",
-                  markup=False)  # fmt: skip
+        out.print(messages.so_far(where.good_in_a_row, stage.move_on_after), markup=False)
     if where.last is not None:
         last = where.last
         decided = last.kind.said(last.stage, last.next_stage)
-        out.print(
-            f"Last decision, {day_label(last.day)}: {decided} ({last.because}; {last.rule}).",
-            markup=False,
-        )
+        line = messages.last_decision(day_label(last.day), decided, last.because, last.rule)
+        out.print(line, markup=False)
     if where.waiting is not None:
-        out.print(
-            f"Waiting: how the morning after {day_label(where.waiting.day)} went "
-            f"({env.program} program today asks).",
-            markup=False,
-        )
+        waiting = messages.waiting_for_morning(day_label(where.waiting.day), env.program)
+        out.print(waiting, markup=False)
     if stored:
-        out.print("Last check-ins:", markup=False)
-        settled = {True: "settled", False: "not settled", None: "morning to come"}
+        out.print(messages.LAST_CHECK_INS, markup=False)
         for saved in stored[-7:]:
             said = saved.check
             name = program.stage_at(said.stage)[1].title
-            pain = "-" if said.pain_during is None else said.pain_during
             kind = (saved.decision or DecisionKind.WAITING).said(said.stage, saved.next_stage)
-            out.print(
-                f"  {day_label(said.day):<10}  {name}: pain {pain}/10, "
-                f"{settled[said.settled]} -> {kind}",
-                markup=False,
+            row = messages.check_in_row(
+                day_label(said.day), name, said.pain_during, said.settled, kind
             )
+            out.print(row, markup=False)
     return where
 
 

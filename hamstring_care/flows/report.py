@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from hamstring_care import plans
+from hamstring_care import messages, plans
 from hamstring_care.dates import time_label
 from hamstring_care.errors import HamstringCareError
 from hamstring_care.flows import safety
@@ -137,7 +137,7 @@ def now_box(summary: Summary, library: Library, program: str) -> Now:
     when = time_label(newest.given_at.astimezone())
     lines = [f"After {safety.SOURCE_WORDS[newest.source]}, {when}."]
     if summary.state.blocked:
-        lines.append(f"Self-care is stopped. {safety.way_back(program)}")
+        lines.append(f"Self-care is stopped. {messages.way_back(program)}")
     else:
         lines.append("Self-care may go on.")
     return Now(safety.title(newest, triage), lines, summary.state.blocked)

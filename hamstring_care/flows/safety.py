@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from hamstring_care import messages
 from hamstring_care.dates import time_label
 from hamstring_care.errors import UsageError
 from hamstring_care.flows import screen
@@ -87,11 +88,6 @@ def check_clock(state: SafetyState, now: datetime, triage: TriageProtocol) -> No
     )
 
 
-def way_back(program: str) -> str:
-    """The way back to self-care, said after any advice of RICE or more urgent."""
-    return f"Self-care waits for a new check that allows it: {program}"
-
-
 def forgetting(history: History, before: datetime | None, triage: TriageProtocol) -> str | None:
     """Said before records are deleted when the newest advice is among them (else None).
 
@@ -113,7 +109,7 @@ def show_advice(env: Environment, library: Library) -> None:
     out = env.out()
     history = open_history(env.history_folder(), create=False, on_skip=env.warn, reading=True)
     if history is None:
-        out.print(f"No advice saved yet. Start with the check: {env.program}", markup=False)
+        out.print(messages.no_advice_yet(env.program), markup=False)
         return
     with history:
         state = safety_state(history.advice())
@@ -124,9 +120,9 @@ def show_advice(env: Environment, library: Library) -> None:
             else None
         )
     if newest is None:
-        out.print(f"No advice saved yet. Start with the check: {env.program}", markup=False)
+        out.print(messages.no_advice_yet(env.program), markup=False)
         return
-    out.print(f"The newest advice: {advice_line(newest, triage)}.", style="bold", markup=False)
+    out.print(messages.newest_advice(advice_line(newest, triage)), style="bold", markup=False)
     because: Item | None = None
     if record is not None:
         rule = next((r for r in triage.rules if r.id == record.rule), None)
@@ -143,11 +139,11 @@ def show_advice(env: Environment, library: Library) -> None:
         content = disposition_content(newest.level, triage, because=because)
         printed = screen.show_result(env, content)
         for pid in triage.dispositions.of(newest.level).protocols:
-            out.print(f"Read it in full: {env.program} protocols show {pid}", markup=False)
+            out.print(messages.read_in_full(env.program, pid), markup=False)
             printed += 1
     elif newest.source is AdviceSource.CLEARANCE:
         out.print(newest.because, markup=False)
     if state.blocked:
-        out.print(way_back(env.program), style="bold", markup=False)
+        out.print(messages.way_back(env.program), style="bold", markup=False)
     if content is not None:
         screen.keep_in_sight(env, content, printed + 2)

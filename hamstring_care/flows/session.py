@@ -12,6 +12,7 @@ from contextlib import ExitStack, closing
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Protocol
 
+from hamstring_care import messages
 from hamstring_care.dates import minutes_seconds
 from hamstring_care.errors import UsageError
 from hamstring_care.flows import safety, screen
@@ -34,7 +35,6 @@ from hamstring_care.safety import Offer
 from hamstring_care.sanitize import visible
 from hamstring_care.tailoring import tailor
 from hamstring_care.vocab import Disposition, Side, StopReason
-from hamstring_care.words import count
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -156,9 +156,8 @@ def play(
     console = env.out()
     ask_pain: Callable[[str], int | None] = env.asker().pain if env.can_ask else _no_answer
     if in_plan is not None:
-        console.print(
-            f"Routine {in_plan.number} of {in_plan.of}: {routine.title}", style="bold", markup=False
-        )
+        heading = messages.routine_of(in_plan.number, in_plan.of, routine.title)
+        console.print(heading, style="bold", markup=False)
     tailored = tailor(routine, triage, cautions)
     steps = [t.step for t in tailored.steps]
     segments = build(steps, sides=options.side, hold=options.hold, count_in=options.count_in)
@@ -182,10 +181,7 @@ def play(
     recorder.started(session)
     speech = terminal.find_speech() if options.voice else None
     if options.voice and speech is None:
-        console.print(
-            "No speech command found (espeak-ng, spd-say or say): cues are bells only.",
-            markup=False,
-        )
+        console.print(messages.NO_SPEECH, markup=False)
     plain = options.plain or env.plain_for(console.is_terminal)
     with ExitStack() as stack:
         keys = stack.enter_context(env.player_keys())
@@ -273,12 +269,7 @@ def ends_self_care(session: Session | None) -> bool:
 
 def read_again(disposition: Disposition, triage: TriageProtocol, program: str) -> str:
     """Where the advice after a stop can be read again, and the way back to self-care."""
-    protocols = triage.dispositions.of(disposition).protocols
-    read = [f"{program} advice", *(f"{program} protocols show {pid}" for pid in protocols)]
-    return (
-        "No more routines until a new check allows them: "
-        f"{program}. Read this advice again with: " + " and ".join(read)
-    )
+    return messages.no_more_routines(program, triage.dispositions.of(disposition).protocols)
 
 
 def _ask_hurts(triage: TriageProtocol, keys: KeySource, view: View) -> Disposition | None:
@@ -303,19 +294,18 @@ QUIT_ANSWERS = ("y", "q", "n", "enter", "escape")
 
 def summary(session: Session) -> str:
     """One line saying how the session went: steps done and skipped, time, pain."""
-    took = minutes_seconds(session.elapsed_seconds)
-    if session.stop_reason in ("hurts", "quit"):
-        how = "Stopped because it hurt" if session.stop_reason == "hurts" else "Stopped early"
-        line = f"{how}: {session.steps_words(said_done=True)} in {took}"
-    elif session.skipped:
-        line = f"Played {session.steps_words()}, in {took}"
-    else:
-        line = f"Done: {session.steps_words()} in {took}"
-    if session.holds_extended:
-        line += f", {count(session.holds_extended, 'hold')} made longer"
+    stopped = session.stop_reason if session.stop_reason in ("hurts", "quit") else None
+    pain = None
     if session.pain_before is not None and session.pain_after is not None:
-        line += f". Pain {session.pain_before} -> {session.pain_after}"
-    return line + "."
+        pain = (session.pain_before, session.pain_after)
+    return messages.session_summary(
+        session.steps_words(said_done=stopped is not None),
+        minutes_seconds(session.elapsed_seconds),
+        stopped=stopped,
+        skipped=bool(session.skipped),
+        longer=session.holds_extended,
+        pain=pain,
+    )
 
 
 def play_prescribed(
@@ -378,7 +368,5 @@ def _may_play(
         f"a clinician's plan ({visible(str(cleared_by))}), over the advice "
         f"{safety.advice_line(state.newest, library.triage())}"
     )
-    env.out().print(
-        f"Playing on {clearance}; saved with the session.", markup=False, soft_wrap=True
-    )
+    env.out().print(messages.playing_on(clearance), markup=False, soft_wrap=True)
     return clearance
