@@ -225,11 +225,19 @@ def stage_heading(number: int, of: int, title: str) -> str:
     return f"Stage {number} of {of}: {title}"
 
 
+def morning_missed(day: str) -> str:
+    """The morning after a session went by unanswered: what it counts as."""
+    return (
+        f"The morning question after your session on {day} was not answered on the morning "
+        "after: it counts as not back to usual by the next morning."
+    )
+
+
 def after_long_break(days: int) -> str:
     """Today starts a stage lower after a break of ``days`` at a running stage."""
     return (
         f"{days} days since your last check-in: after a break this long at "
-        "a running stage, today starts one stage lower."
+        "a running stage, today starts one stage lower (clinic practice, not a tested rule)."
     )
 
 

@@ -404,3 +404,20 @@ def test_program_start_help_says_the_leg_it_takes(invoke):
     shown = " ".join(invoke("program", "start", "--help").stdout.split())
     assert "[default: the leg chosen at your last check, else both]" in shown
     assert "[default: both]" not in shown
+
+
+def test_a_missed_morning_and_a_long_break_are_said_when_the_day_opens(env, invoke, write):
+    """Ten days away after a day at Easy running: the unanswered morning steps back to Jog
+    and walk, and the break (more than 7 days at a running stage) one stage lower again."""
+    plan = write("plan.yaml", "protocols:\n  - id: back-to-running\n    stage: run\n")
+    checked(env)
+    on(env, 1)
+    assert invoke("program", "start", "--plan", str(plan)).exit_code == 0
+    live(env, invoke, 1, {})
+    out = " ".join(live(env, invoke, 11, {}).split())  # 10 days on, day 1's morning unasked
+    assert messages.morning_missed("Tue 1 Dec") in out
+    back = messages.next_stage(DecisionKind.STEP_BACK, messages.stage_heading(3, 7, "Jog and walk"))
+    assert back in out
+    assert messages.after_long_break(10) in out
+    assert "(clinic practice, not a tested rule)" in out
+    assert "Today: " + messages.stage_heading(2, 7, "Lengthening exercises") in out

@@ -378,6 +378,12 @@ def day(env: Environment, library: Library) -> DayOutcome:
                 f"({day_label(checks[-1].day)}): check the computer's date"
             )
         where = replayed(program, run, checks, now)
+        if checks and checks[-1].settled is None and where.waiting is None and where.decisions:
+            # The morning after went by unanswered: it decided, so say what and why.
+            out.print(messages.morning_missed(day_label(checks[-1].day)), markup=False)
+            if not where.stopped:
+                for line in explain(program, where.decisions[-1]):
+                    out.print(line, markup=False)
         if where.stopped:  # saved by a version that ended the program in a second step
             return _stopped(env, library, history, program, run, where.decisions[-1])
         if where.waiting is not None and where.waiting.day < now:
