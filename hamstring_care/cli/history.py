@@ -144,7 +144,7 @@ def history_chart(
             shown = days or JSON_CHART_DAYS
             # Room for four columns a day, as a chart with a program's column takes.
             data = chart_data(history, rule, env.now(), None, AXIS + 4 * shown, shown)
-            print_json(shapes.chart(data, env.now().astimezone().date()))
+            print_json(shapes.chart(data, env.today()))
             return
         from hamstring_care.history.view import chart_view
 
@@ -284,7 +284,7 @@ def history_report(
     made = progress_report(env, fmt, from_file, plan, patient, paper.value if paper else None)
     if output is None:
         who = re.sub(r"[^\w]+", "-", (patient or "history").lower()).strip("-_")[:40] or "history"
-        output = f"report-{who}-{env.now().astimezone().date().isoformat()}.{fmt}"
+        output = f"report-{who}-{env.today().isoformat()}.{fmt}"
     if write_output(output, made.data, force):
         pages = f", {count(made.pages, 'page')}" if made.pages is not None else ""
         status(f"Wrote {visible(output)}{pages}: {made.said}.")

@@ -116,7 +116,7 @@ def program_today(
     title = library.get(run.program_id).title
     key = f"{run.program_id}|{run.started_at.isoformat()}"
     data = program.calendar(
-        title, program.today(env), reminder, f"{env.program} program today", env.now(), key
+        title, env.today(), reminder, f"{env.program} program today", env.now(), key
     )
     if write_output(ics, data, force):
         shown = visible(ics)

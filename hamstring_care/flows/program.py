@@ -94,11 +94,6 @@ def _program(library: Library, pid: str) -> ProgramProtocol:
     return protocol
 
 
-def today(env: Environment) -> dt.date:
-    """The local date of the run (the demo date, when one is set)."""
-    return env.today()
-
-
 def _state_of(history: History) -> SafetyState:
     return safety_state(history.advice())
 
@@ -161,13 +156,13 @@ def start(
             )
         last = history.last_triage()
         # The injury's day from the check; not known, the start day (its floors come later).
-        onset = _onset_day(last, triage) or today(env)
+        onset = _onset_day(last, triage) or env.today()
         if index >= program.unassisted_stages and plan is None:
             clearance = _confirm_cleared(env, program, first)
         elif index > 0 and plan is None:
             _confirm_reason(env, program, index)
         floor = earliest(first.earliest_day, onset)
-        if plan is None and floor is not None and today(env) < floor:
+        if plan is None and floor is not None and env.today() < floor:
             raise ProgramRefused(
                 f"{_stage_heading(program, first)} starts no earlier than day "
                 f"{first.earliest_day} after the injury ({day_label(floor)}); start at an "
@@ -266,7 +261,7 @@ def _say_started(
         out.print(messages.at_the_quickest(quickest), markup=False)
     for stage in program.stages:
         floor = earliest(stage.earliest_day, run.onset_day)
-        if floor is not None and floor > today(env):
+        if floor is not None and floor > env.today():
             assert stage.earliest_day is not None  # a floor comes from one
             said = messages.not_before(stage.title, stage.earliest_day, day_label(floor))
             out.print(said, markup=False)
@@ -370,7 +365,7 @@ def day(env: Environment, library: Library) -> DayOutcome:
         blocked = _blocked(env, library, history, run, state)
         if blocked is not None:
             return blocked
-        now = today(env)
+        now = env.today()
         checks = saved_check_ins(history, run)
         if checks and now < checks[-1].day:
             raise ProgramRefused(
@@ -495,7 +490,7 @@ def _ask_morning(
     )
     checks = saved_check_ins(history, run)
     checks = [replace(c, settled=settled) if c.day == last.check.day else c for c in checks]
-    decision = replayed(program, run, checks, today(env)).decisions[-1]
+    decision = replayed(program, run, checks, env.today()).decisions[-1]
     stop = None
     if decision.kind is DecisionKind.STOP:
         level = decision.level or Disposition.RICE
@@ -507,7 +502,7 @@ def _ask_morning(
     for line in explain(program, decision):
         env.out().print(line, markup=False)
     # What is saved decides: read back, never the list read before the answer.
-    return replayed(program, run, saved_check_ins(history, run), today(env))
+    return replayed(program, run, saved_check_ins(history, run), env.today())
 
 
 def _stopped(
@@ -619,7 +614,7 @@ def _play_routines(
     with contextlib.closing(env.progress_log()) as log:  # saved with the other sessions
         for routine_id in stage.routines:
             routine = library.get(routine_id, RoutineProtocol)
-            dose = _todays_dose(log, routine, run, today(env))
+            dose = _todays_dose(log, routine, run, env.today())
             if isinstance(dose, str):
                 out.print(messages.not_today(routine.title, dose), markup=False)
                 continue
@@ -736,7 +731,7 @@ def status_facts(env: Environment, library: Library) -> StatusFacts:
         checks = saved_check_ins(history, run)
         stored = history.check_ins(run.id)
     program = for_run(_program(library, run.program_id), run)
-    now = today(env)
+    now = env.today()
     where = replayed(program, run, checks, now)
     days = max(1, (now - run.started_at.astimezone().date()).days + 1)
     paused = None
