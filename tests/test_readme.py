@@ -430,19 +430,18 @@ def same_shape(shown: Any, printed: Any, where: str = "") -> list[str]:
     return []
 
 
-def bundled_versions(shown: Any) -> list[str]:
+def bundled_versions(shown: Any, library) -> list[str]:
     """Each bundled protocol the example names with a version other than its file's."""
     found = []
     if isinstance(shown, dict):
-        if isinstance(shown.get("id"), str) and "version" in shown:
-            path = ROOT / "protocols" / f"{shown['id']}.yaml"
-            if path.exists():
-                version = re.search(r'^version: "(.*)"$', path.read_text("utf-8"), re.M)
-                if version and version.group(1) != shown["version"]:
-                    found.append(f"{shown['id']} {shown['version']} (the file: {version.group(1)})")
-        found += [f for value in shown.values() for f in bundled_versions(value)]
+        named = shown.get("id")
+        if isinstance(named, str) and "version" in shown and named in library.entries():
+            version = library.get(named).version
+            if version != shown["version"]:
+                found.append(f"{named} {shown['version']} (the file: {version})")
+        found += [f for value in shown.values() for f in bundled_versions(value, library)]
     elif isinstance(shown, list):
-        found += [f for value in shown for f in bundled_versions(value)]
+        found += [f for value in shown for f in bundled_versions(value, library)]
     return found
 
 
@@ -454,7 +453,9 @@ JSON_SHAPES = [
 
 
 @pytest.mark.parametrize("shown", JSON_SHAPES, ids=[s["output"] for s in JSON_SHAPES])
-def test_each_json_shape_is_what_the_command_prints(shown, readme_folder, invoke, env, monkeypatch):
+def test_each_json_shape_is_what_the_command_prints(
+    shown, readme_folder, invoke, env, monkeypatch, library
+):
     """The README's `--json` examples: the keys the command prints, the bundled versions."""
     story = [CHECK, Step(("program", "start")), Step(("run", "hamstring-stretch"))]
     run(invoke, env, monkeypatch, story)
@@ -465,7 +466,7 @@ def test_each_json_shape_is_what_the_command_prints(shown, readme_folder, invoke
     assert result.exit_code == 0, result.stderr
     printed = json.loads(result.stdout)
     assert same_shape(shown, printed) == []
-    assert bundled_versions(shown) == []
+    assert bundled_versions(shown, library) == []
     if "fingerprint" in shown:  # the bundled rice's, as its sheet's footer prints it
         assert printed["fingerprint"] == shown["fingerprint"]
 

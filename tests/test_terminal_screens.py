@@ -15,6 +15,7 @@ import pexpect
 import pytest
 
 from tests.terminal_driver import (
+    BUNDLED_GRADUAL,
     DOWN,
     ENTER,
     NONE_OF_THESE,
@@ -73,20 +74,7 @@ def test_answers_stay_on_screen_wrapped_between_words(tmp_path):
     settle(child)
 
 
-GRADUAL_TO_RESULT = [
-    ("Do any of these apply", NONE_OF_THESE),
-    ("How old are you?", "35" + ENTER),
-    ("Do any of these apply to you?", NONE_OF_THESE),
-    ("How did the pain start?", DOWN + ENTER),
-    ("How many days ago", "30" + ENTER),
-    ("getting better", DOWN + ENTER),
-    ("Where is the pain mostly?", DOWN + ENTER),
-    ("low back pain too", DOWN + ENTER),
-    ("how bad is the pain", "2" + ENTER),
-    ("Can you walk without pain?", ENTER),
-    ("stand up from a chair", ENTER),
-    ("Before the result, your answers", ENTER),
-]
+GRADUAL_TO_RESULT = [("Do any of these apply", NONE_OF_THESE), *BUNDLED_GRADUAL]
 
 
 @pytest.mark.parametrize(("rows", "columns"), SIZES)
