@@ -32,7 +32,7 @@ from typing import Any
 import typer
 
 from hamstring_care.cli import care, history, program, protocols
-from hamstring_care.cli.app import app, print_error
+from hamstring_care.cli.app import app, on_demand, print_error
 from hamstring_care.context import Environment, output_closed
 from hamstring_care.errors import ExitCode
 
@@ -56,7 +56,7 @@ def main(env: Environment | None = None) -> None:
     usage_error = _usage_error_class()
     _usable_streams()
     try:
-        code = app(prog_name="hamstring-care", standalone_mode=False, obj=env)
+        code = on_demand(app)(prog_name="hamstring-care", standalone_mode=False, obj=env)
     except usage_error as error:
         print_error(_usage_line(error))
         raise SystemExit(ExitCode.BAD_INPUT) from None

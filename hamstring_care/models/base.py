@@ -1,0 +1,266 @@
+"""What every protocol file shares: the strict base model, its header, items, durations.
+
+Each kind's models live in a module of their own (``triage``, ``guidance``, ``routine``,
+``program``, ``plan``), so that a command defines only the kinds it reads.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+)
+from pydantic_core import PydanticCustomError, core_schema
+
+from hamstring_care import vocab
+
+NOTES_LIMIT = 50_000  # characters: about 20 printed pages; more is surely a wrong file
+NAME_LIMIT = 200  # characters of a name, a phone, an appointment: a line or two on a sheet
+ADDRESS_LIMIT = 500  # characters of an address, line breaks kept
+EMERGENCY_NUMBER_LIMIT = 20  # 999, 911, 112, or a local number with its prefix
+
+ProtocolKind = Literal["triage", "guidance", "routine", "program"]
+# The shared words, read from the files' plain text (the models are strict otherwise).
+Disposition = Annotated[vocab.Disposition, Field(strict=False)]
+FlagLevel = Annotated[vocab.FlagLevel, Field(strict=False)]
+Method = Annotated[vocab.Method, Field(strict=False)]
+Area = Annotated[vocab.Area, Field(strict=False)]
+Side = Annotated[vocab.Side, Field(strict=False)]
+Paper = Annotated[vocab.Paper, Field(strict=False)]
+
+_DURATION = re.compile(r"^\s*(\d+)\s*(?:-\s*(\d+)\s*)?(s|sec|min)\s*$")
+ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"  # ids name files too: `protocols new` checks the same
+
+
+@dataclass(frozen=True)
+class Duration:
+    """A hold in whole seconds: fixed (``min_s == max_s``) or a range such as 10-20 s."""
+
+    min_s: int
+    max_s: int
+
+    @property
+    def is_range(self) -> bool:
+        """True for a range such as ``10-20s``."""
+        return self.min_s != self.max_s
+
+    def __str__(self) -> str:
+        if self.is_range:
+            return f"{self.min_s}-{self.max_s}s"
+        return f"{self.min_s}s"
+
+    @classmethod
+    def parse(cls, value: Any) -> Duration:
+        """Read ``20s``, ``10-20s`` or ``2min``; anything else is a validation error."""
+        if isinstance(value, Duration):
+            return value
+        match = _DURATION.match(value) if isinstance(value, str) else None
+        if match is None:
+            raise PydanticCustomError(
+                "duration",
+                "expected a duration like 20s or 10-20s, got {got}",
+                {"got": describe(value)},
+            )
+        scale = 60 if match.group(3) == "min" else 1
+        low = int(match.group(1)) * scale
+        high = int(match.group(2)) * scale if match.group(2) else low
+        if low <= 0:
+            raise PydanticCustomError("duration", "a duration must be longer than 0s")
+        if high <= low and match.group(2):
+            raise PydanticCustomError(
+                "duration",
+                "a range goes from short to long, like 10-20s, got {got}",
+                {"got": describe(value)},
+            )
+        return cls(low, high)
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_plain_validator_function(
+            cls.parse, serialization=core_schema.to_string_ser_schema()
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, schema: Any, handler: Any) -> dict[str, Any]:
+        return {
+            "type": "string",
+            "pattern": _DURATION.pattern,
+            "description": "Seconds or minutes: 20s, a range 10-20s, or 2min; at most 600s.",
+            "examples": ["30s", "10-20s", "2min"],
+            # Read by the YAML language server in place of the bare pattern.
+            "patternErrorMessage": "expected a duration like 20s, 10-20s or 2min",
+        }
+
+
+MAX_HOLD_S = 600  # ten minutes: a longer hold is a typing slip (600 meant as 60?)
+
+
+def _sane_hold(duration: Duration) -> Duration:
+    if duration.max_s > MAX_HOLD_S:
+        raise PydanticCustomError(
+            "duration",
+            "at most {limit}s (10 min), got {got}; split a longer hold into steps",
+            {"limit": MAX_HOLD_S, "got": str(duration)},
+        )
+    return duration
+
+
+Hold = Annotated[Duration, AfterValidator(_sane_hold)]
+
+
+def describe(value: Any) -> str:
+    """Name a wrong input for an error message without dumping a whole structure."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return f'"{shown}"'
+    return repr(value)
+
+
+def _version_text(value: Any) -> Any:
+    # YAML reads 1.10 as the float 1.1: a version must stay text, so say how to write it.
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        raise PydanticCustomError(
+            "version", 'write the version in quotes, like "1.0", so YAML keeps it as text'
+        )
+    return value
+
+
+def _text_item(value: Any) -> Any:
+    # A list item may be plain text or a mapping with sources; plain text is the common case.
+    return {"text": value} if isinstance(value, str) else value
+
+
+Id = Annotated[
+    str,
+    Field(
+        pattern=ID_PATTERN,
+        json_schema_extra={
+            "patternErrorMessage": "expected an id of lower-case letters, digits, - and _"
+        },
+    ),
+]
+Text = Annotated[str, Field(min_length=1)]
+Label = Annotated[str, Field(min_length=1, max_length=72)]  # one line of a prompt at 80 columns
+SignText = Annotated[str, Field(min_length=1, max_length=110)]  # a warning sign: two at most
+SourceKey = str
+
+
+class Model(BaseModel):
+    """Strict base: unknown keys are errors and no type is silently coerced."""
+
+    # Docstrings under fields become their descriptions in the JSON Schema (editor hover);
+    # authoring.py reads them when it writes the schema, not on every start. A model's
+    # validator is built when first used: a check never builds the routine or plan models
+    # (about 24 ms of its start-up).
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
+
+
+class Item(Model):
+    """One statement: text, the sources behind it, and whether it is clinic practice."""
+
+    text: Text
+    sources: list[SourceKey] = []
+    """Keys of this file's sources that back the statement."""
+    practice: bool = False
+    """True when it is clinic practice rather than tested evidence; shown as such."""
+
+
+ItemOrText = Annotated[Item, BeforeValidator(_text_item, json_schema_input_type=str | Item)]
+
+
+class ProtocolBase(Model):
+    """The header every protocol file carries."""
+
+    id: Id
+    """The protocol's id: the same as its file name without .yaml."""
+    version: Annotated[
+        str,
+        BeforeValidator(_version_text, json_schema_input_type=str | int),
+        Field(pattern=r"^\d+(\.\d+)*$", examples=["1.0"]),
+    ]
+    """In quotes, like "1.0"; raise it when the content changes (sheets print it)."""
+    title: Text
+    kind: ProtocolKind
+    """triage, guidance (sections of advice), routine (timed steps) or program (stages)."""
+
+    @property
+    def can(self) -> vocab.Kind:
+        """Its kind, with what a protocol of it can do (``protocol.can.played``)."""
+        return vocab.Kind(self.kind)
+
+    summary: Text
+    """One or two sentences on what it is for, shown first."""
+    sources: dict[Id, Text] = {}  # none is allowed, and `protocols validate` warns
+    """Citations by key; statements list the keys they rest on."""
+    evidence: list[ItemOrText] = []
+    """What the research found, for the curious: shown with the sources, never among the
+    instructions (a sheet prints it on its sources part)."""
+
+    def check_references(self, found: Found) -> None:
+        """Append what the field types alone cannot find within this kind's references.
+
+        Ids used twice, a rule naming no question: none for a kind without such references.
+        """
+
+
+# --- checks across fields ---------------------------------------------------------------
+
+Path = tuple[str | int, ...]
+Found = list[tuple[Path, str]]  # (field path, message) problems, appended to as they are found
+
+
+def cross_check(protocol: ProtocolBase) -> list[tuple[Path, str]]:
+    """Find references that the field types alone cannot check, each with its field path."""
+    found: list[tuple[Path, str]] = []
+    _check_sources(protocol, protocol, (), found)
+    protocol.check_references(found)
+    return found
+
+
+def _check_sources(protocol: ProtocolBase, node: Any, path: Path, found: Found) -> None:
+    # Every `sources: [key]` list anywhere must name a key of the protocol's own sources.
+    if isinstance(node, BaseModel):
+        for name in type(node).model_fields:
+            value = getattr(node, name)
+            if name == "sources" and isinstance(value, list):
+                for i, key in enumerate(value):
+                    if key not in protocol.sources:
+                        found.append(
+                            ((*path, name, i), f'no source "{key}" in this file\'s sources')
+                        )
+            else:
+                _check_sources(protocol, value, (*path, name), found)
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            _check_sources(protocol, value, (*path, i), found)
+
+
+def check_unique(ids: list[str], path: Path, found: Found) -> None:
+    """Append each id used a second time, at its place in the list under ``path``."""
+    seen: set[str] = set()
+    for i, key in enumerate(ids):
+        if key in seen:
+            found.append(((*path, i, "id"), f'"{key}" is used twice'))
+        seen.add(key)
