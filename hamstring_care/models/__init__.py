@@ -234,6 +234,95 @@ if TYPE_CHECKING:
 
     AnyProtocol = TriageProtocol | GuidanceProtocol | RoutineProtocol | ProgramProtocol
 
+# Where each name is defined, as imported above for the type checker (a test holds the two
+# lists together).
+_HOMES = {
+    "base": (
+        "ADDRESS_LIMIT",
+        "EMERGENCY_NUMBER_LIMIT",
+        "ID_PATTERN",
+        "MAX_HOLD_S",
+        "NAME_LIMIT",
+        "NOTES_LIMIT",
+        "Area",
+        "Disposition",
+        "Duration",
+        "FlagLevel",
+        "Found",
+        "Hold",
+        "Id",
+        "Item",
+        "ItemOrText",
+        "Label",
+        "Method",
+        "Model",
+        "Paper",
+        "Path",
+        "ProtocolBase",
+        "ProtocolKind",
+        "Side",
+        "SignText",
+        "SourceKey",
+        "Text",
+        "check_unique",
+        "cross_check",
+        "describe",
+    ),
+    "triage": (
+        "YES_NO",
+        "Caution",
+        "Choice",
+        "Condition",
+        "DispositionInfo",
+        "Dispositions",
+        "FollowUp",
+        "Note",
+        "NotImproving",
+        "Question",
+        "RaisedCaution",
+        "Recheck",
+        "RedFlag",
+        "RedFlagScreen",
+        "Rule",
+        "RuleCaution",
+        "Scalar",
+        "StepSelector",
+        "StopCheck",
+        "StopChoice",
+        "TriageProtocol",
+        "YesNoLabels",
+        "answer_values",
+        "normalise_yes_no",
+    ),
+    "guidance": (
+        "GuidanceProtocol",
+        "Section",
+    ),
+    "routine": (
+        "ILLUSTRATION_PATTERN",
+        "RoutineProtocol",
+        "Step",
+        "WeekDose",
+    ),
+    "program": (
+        "ProgramProtocol",
+        "ProgramRules",
+        "Stage",
+        "StageQuestion",
+    ),
+    "plan": (
+        "MAX_PLAN_PROTOCOLS",
+        "Address",
+        "Clinic",
+        "EmergencyNumber",
+        "Name",
+        "Plan",
+        "PlanProtocol",
+        "Schedule",
+    ),
+}
+_HOME_OF = {name: module for module, names in _HOMES.items() for name in names}
+
 # Each kind's protocol model, by the ``kind`` a file gives.
 KINDS = {
     "triage": ("triage", "TriageProtocol"),
@@ -241,7 +330,6 @@ KINDS = {
     "routine": ("routine", "RoutineProtocol"),
     "program": ("program", "ProgramProtocol"),
 }
-_MODULES = ("base", "triage", "guidance", "routine", "program", "plan")
 
 
 def model_for(kind: str) -> type[ProtocolBase] | None:
@@ -259,8 +347,7 @@ def __getattr__(name: str) -> Any:
     if name == "AnyProtocol":
         kinds = [model_for(kind) for kind in KINDS]
         return kinds[0] | kinds[1] | kinds[2] | kinds[3]  # type: ignore[operator]
-    for module in _MODULES:
-        found = importlib.import_module(f"{__name__}.{module}")
-        if name in vars(found):
-            return getattr(found, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module = _HOME_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{module}"), name)

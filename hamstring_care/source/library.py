@@ -114,7 +114,7 @@ def validate_protocol(path: Path, doc: Document) -> AnyProtocol:
     if not isinstance(doc.data, dict):
         doc.fail([((), "expected a mapping of fields (id, version, title, kind, ...)")])
     kind = doc.data.get("kind")
-    model = models.MODELS.get(kind) if isinstance(kind, str) else None
+    model = models.model_for(kind) if isinstance(kind, str) else None
     try:
         if model is None:
             _Header().model_validate(doc.data)
@@ -129,7 +129,7 @@ def validate_protocol(path: Path, doc: Document) -> AnyProtocol:
     found = models.cross_check(protocol)
     if protocol.id != path.stem:
         found.insert(0, (("id",), f'"{protocol.id}" must match the file name "{path.stem}"'))
-    if isinstance(protocol, models.RoutineProtocol):
+    if protocol.kind == "routine":
         for i, step in enumerate(protocol.steps):
             if step.illustration:
                 problem = illustration_problem(path.parent, step.illustration)
