@@ -2,9 +2,11 @@
 
 Each kind's models live in a module of their own (``triage``, ``guidance``, ``routine``,
 ``program``, ``plan``), so that a command defines only the kinds it reads.
-"""
 
-from __future__ import annotations
+This module and ``triage`` (the check's start-up path) write their annotations as code,
+not text (no ``from __future__ import annotations``): pydantic would otherwise evaluate
+each field's annotation from its text when the class is defined.
+"""
 
 import re
 from dataclasses import dataclass
@@ -58,7 +60,7 @@ class Duration:
         return f"{self.min_s}s"
 
     @classmethod
-    def parse(cls, value: Any) -> Duration:
+    def parse(cls, value: Any) -> "Duration":
         """Read ``20s``, ``10-20s`` or ``2min``; anything else is a validation error."""
         if isinstance(value, Duration):
             return value
@@ -218,7 +220,7 @@ class ProtocolBase(Model):
     """What the research found, for the curious: shown with the sources, never among the
     instructions (a sheet prints it on its sources part)."""
 
-    def check_references(self, found: Found) -> None:
+    def check_references(self, found: "Found") -> None:
         """Append what the field types alone cannot find within this kind's references.
 
         Ids used twice, a rule naming no question: none for a kind without such references.

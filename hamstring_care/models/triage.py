@@ -1,7 +1,5 @@
 """The triage: red flags, questions and ordered rules; the first rule that holds decides."""
 
-from __future__ import annotations
-
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import (
@@ -61,8 +59,8 @@ class Condition(Model):
     below: int | None = None
     flag: str | None = None
     flag_level: FlagLevel | None = None
-    all: list[Condition] | None = None
-    any: list[Condition] | None = None
+    all: list["Condition"] | None = None
+    any: list["Condition"] | None = None
     always: Literal[True] | None = None
 
     @property
@@ -79,7 +77,7 @@ class Condition(Model):
         return {name: n for name, n in pairs.items() if n is not None}
 
     @model_validator(mode="after")
-    def _one_form(self) -> Condition:
+    def _one_form(self) -> "Condition":
         forms = [
             name
             for name in ("answer", "flag", "flag_level", "all", "any", "always")
@@ -174,7 +172,7 @@ class Question(Model):
         return data
 
     @model_validator(mode="after")
-    def _fits_type(self) -> Question:
+    def _fits_type(self) -> "Question":
         if self.type in ("choice", "checklist") and len(self.choices) < 2:
             raise PydanticCustomError(
                 "question", "a {type} question needs at least two choices", {"type": self.type}
@@ -232,7 +230,7 @@ class StepSelector(Model):
     method: Method | None = None
     area: Area | None = None
 
-    def matches(self, step: Step) -> bool:
+    def matches(self, step: "Step") -> bool:
         """True when every given field equals the step's."""
         given = {k: v for k, v in (("method", self.method), ("area", self.area)) if v}
         return bool(given) and all(getattr(step, k) == v for k, v in given.items())
