@@ -112,6 +112,7 @@ def test_help_shows_arguments_as_people_read_them():
 
 def _shape(command: object) -> object:
     """What a Click command is to its user: help, parameters, and its commands in order."""
+
     def shown(value: object) -> str:  # objects made afresh by each build, by their contents
         inner = getattr(value, "parameter_info", None)
         text = repr(value) + (repr(vars(inner)) if inner is not None else "")

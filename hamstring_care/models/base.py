@@ -252,11 +252,12 @@ def _check_sources(protocol: ProtocolBase, node: Any, path: Path, found: Found) 
                         found.append(
                             ((*path, name, i), f'no source "{key}" in this file\'s sources')
                         )
-            else:
+            elif isinstance(value, (BaseModel, list)):  # text and numbers hold no sources
                 _check_sources(protocol, value, (*path, name), found)
     elif isinstance(node, list):
         for i, value in enumerate(node):
-            _check_sources(protocol, value, (*path, i), found)
+            if isinstance(value, (BaseModel, list)):
+                _check_sources(protocol, value, (*path, i), found)
 
 
 def check_unique(ids: list[str], path: Path, found: Found) -> None:
