@@ -60,7 +60,7 @@ def main(env: Environment | None = None) -> None:
     except help_wanted as error:
         # A group named without its command (`hamstring-care protocols`): its help as help,
         # not as one red line of a mistake; the exit code still says nothing ran.
-        typer.echo(error.format_message(), err=True)
+        typer.echo(error.ctx.get_help(), err=True)  # type: ignore[attr-defined]
         raise SystemExit(ExitCode.BAD_INPUT) from None
     except usage_error as error:
         print_error(_usage_line(error))
