@@ -105,6 +105,12 @@ if TYPE_CHECKING:
     from hamstring_care.models.base import (
         describe as describe,
     )
+    from hamstring_care.models.base import (
+        dumped as dumped,
+    )
+    from hamstring_care.models.base import (
+        rebuild as rebuild,
+    )
     from hamstring_care.models.guidance import (
         GuidanceProtocol as GuidanceProtocol,
     )
@@ -267,6 +273,8 @@ _HOMES = {
         "check_unique",
         "cross_check",
         "describe",
+        "dumped",
+        "rebuild",
     ),
     "triage": (
         "YES_NO",

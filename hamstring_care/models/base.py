@@ -8,9 +8,15 @@ not text (no ``from __future__ import annotations``): pydantic would otherwise e
 each field's annotation from its text when the class is defined.
 """
 
+import enum
+import functools
 import re
+import sys
+import types
+import typing
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -267,3 +273,78 @@ def check_unique(ids: list[str], path: Path, found: Found) -> None:
         if key in seen:
             found.append(((*path, i, "id"), f'"{key}" is used twice'))
         seen.add(key)
+
+
+# --- rebuilt from a sealed entry --------------------------------------------------------
+
+_M = TypeVar("_M", bound=BaseModel)
+_PLAIN = (str, int, bool, float, type(None))  # JSON's own values: read back as they are
+
+
+def dumped(model: BaseModel) -> dict[str, Any]:
+    """A validated model as JSON data that ``rebuild`` reads back: the fields it was given."""
+    return model.model_dump(mode="json", exclude_unset=True)
+
+
+def rebuild(model: type[_M], data: dict[str, Any]) -> _M:
+    """The model ``dumped`` wrote, made again without validating (each value to its type).
+
+    Only for what this code validated and sealed (``source/cache.py``): nothing is checked.
+    Raises ``TypeError`` (or ``ValueError``, ``KeyError``, ``AttributeError``) for data or a
+    field type it cannot read back; the file is then read and validated in full.
+    """
+    readers = _readers(model)
+    values = {name: readers[name](value) for name, value in data.items()}
+    return model.model_construct(_fields_set=set(data), **values)
+
+
+@functools.cache
+def _readers(model: type[BaseModel]) -> dict[str, Callable[[Any], Any]]:
+    namespace = vars(sys.modules[model.__module__])
+    return {name: _reader(f.annotation, namespace) for name, f in model.model_fields.items()}
+
+
+def _as_is(value: Any) -> Any:
+    return value
+
+
+def _plain(annotation: Any) -> bool:
+    """JSON values of these types are already what a model holds: text, numbers, lists."""
+    if annotation in _PLAIN:
+        return True
+    origin = typing.get_origin(annotation)
+    wrapped = origin in (list, typing.Union, types.UnionType)
+    return wrapped and all(_plain(arm) for arm in typing.get_args(annotation))
+
+
+def _reader(annotation: Any, namespace: dict[str, Any]) -> Callable[[Any], Any]:
+    """How a value of this field type is read back from its JSON form."""
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if isinstance(annotation, typing.ForwardRef):  # a model that names itself (Condition)
+        return _reader(namespace[annotation.__forward_arg__], namespace)
+    if origin is Annotated:
+        return _reader(args[0], namespace)
+    if origin is Literal or _plain(annotation):
+        return _as_is
+    if origin in (typing.Union, types.UnionType):
+        arms = [arm for arm in args if arm is not type(None)]
+        if len(arms) != 1:
+            raise TypeError(f"no way to read back {annotation}")
+        inner = _reader(arms[0], namespace)
+        return lambda value: None if value is None else inner(value)
+    if origin is list:
+        item = _reader(args[0], namespace)
+        return lambda value: [item(each) for each in value]
+    if origin is dict and _reader(args[0], namespace) is _as_is:  # keys are text
+        item = _reader(args[1], namespace)
+        return lambda value: {key: item(each) for key, each in value.items()}
+    if isinstance(annotation, type):
+        if issubclass(annotation, BaseModel):
+            nested = annotation
+            return lambda value: rebuild(nested, value)
+        if issubclass(annotation, enum.Enum):
+            return annotation
+        if annotation is Duration:
+            return Duration.parse
+    raise TypeError(f"no way to read back {annotation}")
