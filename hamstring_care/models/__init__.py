@@ -28,9 +28,6 @@ if TYPE_CHECKING:
         ID_PATTERN as ID_PATTERN,
     )
     from hamstring_care.models.base import (
-        MAX_HOLD_S as MAX_HOLD_S,
-    )
-    from hamstring_care.models.base import (
         NAME_LIMIT as NAME_LIMIT,
     )
     from hamstring_care.models.base import (
@@ -43,16 +40,10 @@ if TYPE_CHECKING:
         Disposition as Disposition,
     )
     from hamstring_care.models.base import (
-        Duration as Duration,
-    )
-    from hamstring_care.models.base import (
         FlagLevel as FlagLevel,
     )
     from hamstring_care.models.base import (
         Found as Found,
-    )
-    from hamstring_care.models.base import (
-        Hold as Hold,
     )
     from hamstring_care.models.base import (
         Id as Id,
@@ -157,6 +148,15 @@ if TYPE_CHECKING:
         ILLUSTRATION_PATTERN as ILLUSTRATION_PATTERN,
     )
     from hamstring_care.models.routine import (
+        MAX_HOLD_S as MAX_HOLD_S,
+    )
+    from hamstring_care.models.routine import (
+        Duration as Duration,
+    )
+    from hamstring_care.models.routine import (
+        Hold as Hold,
+    )
+    from hamstring_care.models.routine import (
         RoutineProtocol as RoutineProtocol,
     )
     from hamstring_care.models.routine import (
@@ -247,15 +247,12 @@ _HOMES = {
         "ADDRESS_LIMIT",
         "EMERGENCY_NUMBER_LIMIT",
         "ID_PATTERN",
-        "MAX_HOLD_S",
         "NAME_LIMIT",
         "NOTES_LIMIT",
         "Area",
         "Disposition",
-        "Duration",
         "FlagLevel",
         "Found",
-        "Hold",
         "Id",
         "Item",
         "ItemOrText",
@@ -284,8 +281,8 @@ _HOMES = {
         "DispositionInfo",
         "Dispositions",
         "FollowUp",
-        "Note",
         "NotImproving",
+        "Note",
         "Question",
         "RaisedCaution",
         "Recheck",
@@ -308,6 +305,9 @@ _HOMES = {
     ),
     "routine": (
         "ILLUSTRATION_PATTERN",
+        "MAX_HOLD_S",
+        "Duration",
+        "Hold",
         "RoutineProtocol",
         "Step",
         "WeekDose",

@@ -10,23 +10,19 @@ each field's annotation from its text when the class is defined.
 
 import enum
 import functools
-import re
 import sys
 import types
 import typing
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
-    GetCoreSchemaHandler,
 )
-from pydantic_core import PydanticCustomError, core_schema
+from pydantic_core import PydanticCustomError
 
 from hamstring_care import vocab
 
@@ -44,86 +40,8 @@ Area = Annotated[vocab.Area, Field(strict=False)]
 Side = Annotated[vocab.Side, Field(strict=False)]
 Paper = Annotated[vocab.Paper, Field(strict=False)]
 
-_DURATION = re.compile(r"^\s*(\d+)\s*(?:-\s*(\d+)\s*)?(s|sec|min)\s*$")
+
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"  # ids name files too: `protocols new` checks the same
-
-
-@dataclass(frozen=True)
-class Duration:
-    """A hold in whole seconds: fixed (``min_s == max_s``) or a range such as 10-20 s."""
-
-    min_s: int
-    max_s: int
-
-    @property
-    def is_range(self) -> bool:
-        """True for a range such as ``10-20s``."""
-        return self.min_s != self.max_s
-
-    def __str__(self) -> str:
-        if self.is_range:
-            return f"{self.min_s}-{self.max_s}s"
-        return f"{self.min_s}s"
-
-    @classmethod
-    def parse(cls, value: Any) -> "Duration":
-        """Read ``20s``, ``10-20s`` or ``2min``; anything else is a validation error."""
-        if isinstance(value, Duration):
-            return value
-        match = _DURATION.match(value) if isinstance(value, str) else None
-        if match is None:
-            raise PydanticCustomError(
-                "duration",
-                "expected a duration like 20s or 10-20s, got {got}",
-                {"got": describe(value)},
-            )
-        scale = 60 if match.group(3) == "min" else 1
-        low = int(match.group(1)) * scale
-        high = int(match.group(2)) * scale if match.group(2) else low
-        if low <= 0:
-            raise PydanticCustomError("duration", "a duration must be longer than 0s")
-        if high <= low and match.group(2):
-            raise PydanticCustomError(
-                "duration",
-                "a range goes from short to long, like 10-20s, got {got}",
-                {"got": describe(value)},
-            )
-        return cls(low, high)
-
-    @classmethod
-    def __get_pydantic_core_schema__(
-        cls, source: Any, handler: GetCoreSchemaHandler
-    ) -> core_schema.CoreSchema:
-        return core_schema.no_info_plain_validator_function(
-            cls.parse, serialization=core_schema.to_string_ser_schema()
-        )
-
-    @classmethod
-    def __get_pydantic_json_schema__(cls, schema: Any, handler: Any) -> dict[str, Any]:
-        return {
-            "type": "string",
-            "pattern": _DURATION.pattern,
-            "description": "Seconds or minutes: 20s, a range 10-20s, or 2min; at most 600s.",
-            "examples": ["30s", "10-20s", "2min"],
-            # Read by the YAML language server in place of the bare pattern.
-            "patternErrorMessage": "expected a duration like 20s, 10-20s or 2min",
-        }
-
-
-MAX_HOLD_S = 600  # ten minutes: a longer hold is a typing slip (600 meant as 60?)
-
-
-def _sane_hold(duration: Duration) -> Duration:
-    if duration.max_s > MAX_HOLD_S:
-        raise PydanticCustomError(
-            "duration",
-            "at most {limit}s (10 min), got {got}; split a longer hold into steps",
-            {"limit": MAX_HOLD_S, "got": str(duration)},
-        )
-    return duration
-
-
-Hold = Annotated[Duration, AfterValidator(_sane_hold)]
 
 
 def describe(value: Any) -> str:
@@ -345,6 +263,7 @@ def _reader(annotation: Any, namespace: dict[str, Any]) -> Callable[[Any], Any]:
             return lambda value: rebuild(nested, value)
         if issubclass(annotation, enum.Enum):
             return annotation
-        if annotation is Duration:
-            return Duration.parse
+        parse = getattr(annotation, "parse", None)
+        if callable(parse):  # a type that reads its own text (Duration)
+            return typing.cast("Callable[[Any], Any]", parse)
     raise TypeError(f"no way to read back {annotation}")

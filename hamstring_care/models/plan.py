@@ -16,7 +16,6 @@ from hamstring_care.dates import read_date
 from hamstring_care.models.base import (
     ADDRESS_LIMIT,
     EMERGENCY_NUMBER_LIMIT,
-    MAX_HOLD_S,
     NAME_LIMIT,
     NOTES_LIMIT,
     Id,
@@ -25,6 +24,7 @@ from hamstring_care.models.base import (
     Side,
     describe,
 )
+from hamstring_care.models.routine import MAX_HOLD_S
 
 # --- plans ------------------------------------------------------------------------------
 
