@@ -14,6 +14,7 @@ from hamstring_care.errors import InputFileError
 from hamstring_care.source import cache as cache_module
 from hamstring_care.source.cache import ParsedCache
 from hamstring_care.source.library import load_protocol
+from tests.conftest import ROOT
 from tests.fixtures import CALM_FILE, SMALL
 
 
@@ -278,3 +279,92 @@ def test_pruning_removes_only_the_caches_own_entries(tmp_path, rice, monkeypatch
     assert lookalike in left and linked in left and outside.read_text() == "precious"
     sealed = [e for e in left if e.read_bytes().startswith(cache_module.HEAD)]
     assert len(sealed) == 1
+
+
+# --- kept as validated: rebuilt, never validated again (issue 28) -----------------------
+
+
+def _fields_set(value: object) -> object:
+    """Each model's given fields, all the way down (pydantic's == does not compare them)."""
+    from pydantic import BaseModel
+
+    if isinstance(value, BaseModel):
+        fields = type(value).model_fields
+        return (sorted(value.model_fields_set), [_fields_set(getattr(value, f)) for f in fields])
+    if isinstance(value, list):
+        return [_fields_set(each) for each in value]
+    return None
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted((ROOT / "protocols").glob("*.yaml")) + sorted(SMALL.glob("*.yaml")),
+    ids=lambda path: f"{path.parent.name}/{path.name}",
+)
+def test_every_protocol_is_rebuilt_exactly_as_it_was_validated(path):
+    from hamstring_care.models import dumped, rebuild
+
+    validated = load_protocol(path)
+    sealed = json.loads(json.dumps(dumped(validated)))  # as the entry holds it
+    rebuilt = rebuild(type(validated), sealed)
+    assert rebuilt == validated
+    assert repr(rebuilt) == repr(validated)  # a text is not an enum member, nor 1 True
+    assert _fields_set(rebuilt) == _fields_set(validated)
+
+
+def test_a_cache_hit_neither_parses_nor_validates(tmp_path, rice, monkeypatch):
+    cache = new_cache(tmp_path)
+    first = load_protocol(rice, cache=cache)
+
+    def never(*args, **kwargs):
+        raise AssertionError("read the file again: the cache was not used")
+
+    monkeypatch.setattr("hamstring_care.source.library.parse_document", never)
+    monkeypatch.setattr("hamstring_care.source.library.validate_protocol", never)
+    assert load_protocol(rice, cache=cache) == first
+
+
+def test_an_entry_made_by_other_reading_code_is_not_used(tmp_path, rice, monkeypatch):
+    cache, _ = filled(tmp_path, rice)
+    assert cache.get(rice.read_bytes()) is not None
+    monkeypatch.setattr(cache_module, "code_fingerprint", lambda: b"changed code")
+    assert cache.get(rice.read_bytes()) is None
+    assert load_protocol(rice, cache=cache).id == "rice"  # read in full, and kept anew
+
+
+def test_the_fingerprint_follows_every_file_of_the_reading_code(tmp_path):
+    package = tmp_path / "package"
+    for name in ("source/reading.py", "sanitize.py", "vocab.py", "dates.py", "models/base.py"):
+        (package / name).parent.mkdir(parents=True, exist_ok=True)
+        (package / name).write_text("# code\n")
+    first = cache_module.fingerprint(str(package))
+    assert cache_module.fingerprint(str(package)) == first
+    for name in ("vocab.py", "models/base.py", "models/new.py"):
+        (package / name).write_text("# other code\n")
+        assert cache_module.fingerprint(str(package)) != first, name
+        first = cache_module.fingerprint(str(package))
+    (package / "models" / "notes.txt").write_text("not code")
+    assert cache_module.fingerprint(str(package)) == first
+
+
+def test_a_sealed_entry_that_cannot_be_rebuilt_is_read_in_full(tmp_path, rice):
+    cache = new_cache(tmp_path)
+    expected = load_protocol(rice)
+    cache.put(rice.read_bytes(), {"kind": "guidance", "sections": "not a list of sections"})
+    assert load_protocol(rice, cache=cache) == expected
+
+
+def test_a_sealed_protocol_is_checked_again_where_it_now_is(tmp_path):
+    """Its drawings beside it and its file name depend on the place, not the bytes."""
+    folder = tmp_path / "protocols"
+    shutil.copytree(SMALL, folder)
+    path = folder / "roll-and-press.yaml"
+    cache = new_cache(tmp_path)
+    load_protocol(path, cache=cache)
+    (folder / "illustrations" / "press.svg").unlink()
+    with pytest.raises(InputFileError, match=r"press\.svg"):
+        load_protocol(path, cache=cache)
+    shutil.copy(folder / "rice.yaml", folder / "renamed.yaml")
+    load_protocol(folder / "rice.yaml", cache=cache)
+    with pytest.raises(InputFileError, match='"rice" must match the file name "renamed"'):
+        load_protocol(folder / "renamed.yaml", cache=cache)

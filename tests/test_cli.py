@@ -711,3 +711,21 @@ def test_bash_completes_a_plan_folder_without_a_space(tmp_path):
     assert shell.match.group(1) == "plans/mine.yaml"
     shell.sendline("exit")
     shell.close()
+
+
+@pytest.mark.parametrize("group", ["protocols", "plan", "program"])
+def test_a_group_named_without_its_command_shows_its_help_plainly(group, monkeypatch, capsys):
+    """Its help as help (it was one red "mistake" line wrapped round the whole help text)."""
+    import sys
+
+    from hamstring_care import cli
+
+    monkeypatch.setenv("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    monkeypatch.setattr(sys, "argv", ["hamstring-care", group])
+    with pytest.raises(SystemExit) as stop:
+        cli.main()
+    assert stop.value.code == 2
+    shown = capsys.readouterr().err
+    assert shown.startswith(f"Usage: hamstring-care {group} [OPTIONS] COMMAND [ARGS]...\n")
+    assert "\nCommands:\n" in shown
+    assert "(see " not in shown and f"hamstring-care {group}: " not in shown

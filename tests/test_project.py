@@ -108,3 +108,101 @@ def test_help_shows_arguments_as_people_read_them():
         for path in paths:
             shown = runner.invoke(app, [*path, "--help"]).stdout
             assert not re.search(r"<(str|list|Path)|\{[A-Z]+\}|\[\[", shown), (path, shown)
+
+
+def _shape(command: object) -> object:
+    """What a Click command is to its user: help, parameters, and its commands in order."""
+
+    def shown(value: object) -> str:  # objects made afresh by each build, by their contents
+        inner = getattr(value, "parameter_info", None)
+        text = repr(value) + (repr(vars(inner)) if inner is not None else "")
+        return re.sub(r" at 0x[0-9a-f]+", "", text)
+
+    params = [
+        {k: shown(v) for k, v in vars(p).items() if k not in ("callback", "_runtime_param")}
+        for p in getattr(command, "params", [])
+    ]
+    subcommands = getattr(command, "commands", None)
+    inner = [(n, _shape(c)) for n, c in subcommands.items()] if subcommands is not None else None
+    return (getattr(command, "help", None), params, inner)
+
+
+def test_commands_built_on_demand_are_the_commands_typer_builds():
+    import typer
+
+    from hamstring_care.cli.app import on_demand
+
+    eager = typer.main.get_command(cli.app)
+    lazy = typer.main.get_command(on_demand(cli.app))
+    assert list(lazy.commands) == list(eager.commands)  # type: ignore[attr-defined]
+    assert len(eager.commands) >= 9  # type: ignore[attr-defined]
+    assert _shape(lazy) == _shape(eager)
+
+
+def test_a_run_builds_only_the_command_it_runs(monkeypatch):
+    import typer.main
+
+    from hamstring_care.cli.app import on_demand
+
+    built: list[str] = []
+    build = typer.main.get_command_from_info
+
+    def counted(info, **settings):
+        command = build(info, **settings)
+        built.append(command.name)
+        return command
+
+    monkeypatch.setattr(typer.main, "get_command_from_info", counted)
+    shown = CliRunner().invoke(on_demand(cli.app), ["triage", "--help"])
+    assert shown.exit_code == 0 and "--answers" in shown.stdout
+    assert built == ["triage"]
+
+
+def test_a_check_defines_the_triage_models_alone():
+    code = (
+        "import sys\n"
+        "from hamstring_care import cli\n"
+        f"sys.argv = ['hamstring-care', 'triage', '--answers', {str(ROOT / 'benchmarks' / 'answers.yaml')!r}, '--json']\n"
+        "try:\n    cli.main()\n"
+        "except SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith('hamstring_care.models')))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert '"disposition"' in out.stdout
+    shown = out.stdout.strip().splitlines()[-1]
+    assert shown == str(
+        ["hamstring_care.models", "hamstring_care.models.base", "hamstring_care.models.triage"]
+    )
+
+
+def test_every_model_name_is_found_where_the_type_checker_is_told_it_is():
+    import ast
+    import importlib
+
+    from hamstring_care import models
+
+    package = ROOT / "hamstring_care" / "models"
+    told: dict[str, str] = {}
+    for node in ast.walk(ast.parse((package / "__init__.py").read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
+            "hamstring_care.models."
+        ):
+            told.update({alias.name: node.module.rsplit(".", 1)[1] for alias in node.names})  # type: ignore[union-attr]
+    for path in sorted(package.glob("*.py")):
+        if path.stem == "__init__":
+            continue
+        module = importlib.import_module(f"hamstring_care.models.{path.stem}")
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            names = []
+            if isinstance(node, (ast.ClassDef, ast.FunctionDef)):
+                names = [node.name]
+            elif isinstance(node, ast.Assign):
+                names = [t.id for t in node.targets if isinstance(t, ast.Name)]
+            for name in names:
+                if name.startswith("_"):
+                    continue
+                assert told.get(name) == path.stem, f"{name} of models/{path.name}"
+                assert getattr(models, name) is getattr(module, name)
+    assert set(models._HOME_OF) == set(told)
+    assert models.model_for("routine") is models.RoutineProtocol
+    assert models.model_for("recipe") is None

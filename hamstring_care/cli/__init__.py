@@ -32,7 +32,7 @@ from typing import Any
 import typer
 
 from hamstring_care.cli import care, history, program, protocols
-from hamstring_care.cli.app import app, print_error
+from hamstring_care.cli.app import app, on_demand, print_error
 from hamstring_care.context import Environment, output_closed
 from hamstring_care.errors import ExitCode
 
@@ -53,10 +53,15 @@ def main(env: Environment | None = None) -> None:
         # A library's warning (with its install path and source line) is for its developers,
         # not for a user's screen; -W or PYTHONWARNINGS still show them.
         warnings.simplefilter("ignore")
-    usage_error = _usage_error_class()
+    usage_error, help_wanted = _usage_error_classes()
     _usable_streams()
     try:
-        code = app(prog_name="hamstring-care", standalone_mode=False, obj=env)
+        code = on_demand(app)(prog_name="hamstring-care", standalone_mode=False, obj=env)
+    except help_wanted as error:
+        # A group named without its command (`hamstring-care protocols`): its help as help,
+        # not as one red line of a mistake; the exit code still says nothing ran.
+        typer.echo(error.ctx.get_help(), err=True)  # type: ignore[attr-defined]
+        raise SystemExit(ExitCode.BAD_INPUT) from None
     except usage_error as error:
         print_error(_usage_line(error))
         raise SystemExit(ExitCode.BAD_INPUT) from None
@@ -76,11 +81,12 @@ _PYDANTIC_WORDS = (
 )
 
 
-def _usage_error_class() -> type[Exception]:
+def _usage_error_classes() -> tuple[type[Exception], type[Exception]]:
+    """Click's command-line mistake, and its "no command given: here is the help"."""
     # Typer carries its own copy of Click since 0.29 (pyproject asks for it).
-    from typer._click.exceptions import UsageError
+    from typer._click.exceptions import NoArgsIsHelpError, UsageError
 
-    return UsageError
+    return UsageError, NoArgsIsHelpError
 
 
 def _usage_line(error: Any) -> str:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import functools
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, MutableMapping
 from pathlib import Path
 from typing import Annotated, Any, NoReturn, Optional, TypeVar
 
@@ -92,6 +93,76 @@ program_app = typer.Typer(
 app.add_typer(program_app, name="program")
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+def on_demand(typer_app: typer.Typer) -> typer.Typer:
+    """``typer_app`` with each command built only when a run looks it up.
+
+    Typer builds every command's parameters before it parses the line, which is about
+    15 ms of a check's start-up for the two dozen commands here, where a run uses one.
+    The copy registers none itself; its group (``cls``) finds each by name in
+    ``typer_app`` and builds it with Typer's own function, so a command is the same
+    object either way. Listing them (help, completing a command's name) builds them all,
+    as before. Called as ``typer_app`` is, it keeps Typer's handling of a bug's traceback.
+    """
+    from typer.core import TyperGroup
+    from typer.main import get_command_from_info, get_command_name, get_group_from_info
+
+    settings: dict[str, Any] = {
+        "pretty_exceptions_short": typer_app.pretty_exceptions_short,
+        "rich_markup_mode": typer_app.rich_markup_mode,
+    }
+    builders: dict[str, Callable[[], Any]] = {}
+    for command_info in typer_app.registered_commands:
+        name = command_info.name or get_command_name(command_info.callback.__name__)  # type: ignore[union-attr]
+        builders[name] = functools.partial(get_command_from_info, command_info, **settings)
+    for group_info in typer_app.registered_groups:
+        assert group_info.name, "every sub-app here is added with a name"
+        builders[group_info.name] = functools.partial(
+            get_group_from_info,
+            group_info,
+            suggest_commands=typer_app.suggest_commands,
+            **settings,
+        )
+
+    class GroupOnDemand(TyperGroup):
+        def __init__(self, **attrs: Any) -> None:
+            super().__init__(**attrs)
+            self.commands = CommandsOnDemand(builders)
+
+    shell = copy.copy(typer_app)
+    shell.registered_commands = []
+    shell.registered_groups = []
+    shell.info = copy.copy(typer_app.info)
+    shell.info.cls = GroupOnDemand
+    return shell
+
+
+class CommandsOnDemand(MutableMapping[str, Any]):
+    """A group's commands by name, each built by its builder the first time it is read."""
+
+    def __init__(self, builders: dict[str, Callable[[], Any]]) -> None:
+        self._builders = dict(builders)
+        self._built: dict[str, Any] = {}
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self._built:
+            self._built[name] = self._builders[name]()  # KeyError: no such command
+        return self._built[name]
+
+    def __setitem__(self, name: str, command: Any) -> None:
+        self._builders[name] = functools.partial(lambda built: built, command)
+        self._built[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        del self._builders[name]
+        self._built.pop(name, None)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._builders)
+
+    def __len__(self) -> int:
+        return len(self._builders)
 
 
 def env_of(ctx: typer.Context | None) -> Environment:

@@ -117,8 +117,8 @@ def _field_docs(model: type) -> dict[str, str]:
 
     docs: dict[str, str] = {}
     for cls in reversed(model.__mro__):
-        if cls.__module__ != model.__module__:
-            continue
+        if cls.__module__.rpartition(".")[0] != model.__module__.rpartition(".")[0]:
+            continue  # pydantic's own bases: only the models package's classes have docs
         try:
             tree = ast.parse(textwrap.dedent(inspect.getsource(cls))).body[0]
             body = tree.body if isinstance(tree, ast.ClassDef) else []

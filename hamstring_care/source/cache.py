@@ -2,11 +2,17 @@
 
 A cache may make things faster, never different, and it may never lose anything of yours.
 
-**Found by content.** An entry is named by the SHA-256 of the file's bytes (and this
-program's version): an edited file is simply a new entry.
+**What it keeps.** The protocol a file gave once validated in full (issue 28): the next run
+rebuilds it as it was, without parsing the YAML or validating it again (a check's
+start-up). What depends on where the file is (its name, its drawings) is checked again.
+
+**Found by content.** An entry is named by the SHA-256 of the file's bytes, this program's
+version and the code that reads protocol files (``code_fingerprint``): an edited file, or
+the same file read by changed code, is simply a new entry.
 
 **Sealed, so never different.** Each entry carries an HMAC-SHA256 of what it holds, bound to
-the SHA-256 of the file it came from, under a random key of this user's kept outside the
+the SHA-256 of the file it came from and to that code, under a random key of this user's
+kept outside the
 cache: ``cache.key`` in the user config folder (mode 600; ``~/.config/hamstring-care`` on
 Linux), one key whatever ``--data-dir`` or ``HAMSTRING_CARE_CACHE`` say. An entry whose seal
 does not match, an entry from another key, another version or another file, is not used: the
@@ -37,6 +43,7 @@ Writing is best effort: a cache that cannot be written costs time, never a resul
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import hmac
 import json
@@ -52,7 +59,7 @@ from hamstring_care import __version__
 from hamstring_care.source.reading import within_limits
 
 NAME_SCHEME = 1  # in each entry's name: entries stay where the first cache put them
-FORMAT = 2  # what an entry holds: 1 was unsealed JSON, now passed over
+FORMAT = 3  # what an entry holds: the validated protocol; 2 held the parsed file, 1 unsealed
 MAX_ENTRY_BYTES = 4 * 1024 * 1024  # JSON of a 1 MiB YAML file, aliases written out, with room
 MAX_ENTRIES = 200  # older entries are removed beyond this (edited files leave old ones)
 KEY_FILE = "cache.key"  # in the user config folder, never in the cache folder
@@ -82,10 +89,12 @@ class ParsedCache:
         self._key: bytes | None = None
 
     def _digest(self, raw: bytes) -> str:
-        return hashlib.sha256(f"{__version__}\0{NAME_SCHEME}\0".encode() + raw).hexdigest()
+        named = f"{__version__}\0{NAME_SCHEME}\0".encode() + code_fingerprint() + b"\0"
+        return hashlib.sha256(named + raw).hexdigest()
 
     def _seal(self, key: bytes, raw: bytes, payload: bytes) -> bytes:
-        bound = f"{__version__}\0{FORMAT}\0".encode() + hashlib.sha256(raw).digest()
+        bound = f"{__version__}\0{FORMAT}\0".encode() + code_fingerprint()
+        bound += hashlib.sha256(raw).digest()
         return hmac.new(key, bound + payload, hashlib.sha256).hexdigest().encode()
 
     def get(self, raw: bytes) -> Any | None:
@@ -202,6 +211,41 @@ class ParsedCache:
                 os.unlink(path)
             except OSError:
                 continue
+
+
+# The code that turns a file's bytes into a validated protocol: parsing and its limits, the
+# text made visible, the models and their checks, the shared words and dates.
+READING_CODE = ("source/reading.py", "sanitize.py", "vocab.py", "dates.py", "models/*.py")
+
+
+@functools.cache
+def code_fingerprint() -> bytes:
+    """What tells this program's reading code apart: ``fingerprint`` of its own files.
+
+    So that an entry is used only by the code that made it: the version alone would not do,
+    a checkout between releases keeps its version.
+    """
+    return fingerprint(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def fingerprint(package: str) -> bytes:
+    """The name, size and change time of each ``READING_CODE`` file under ``package``, hashed.
+
+    Size and change time, as Python's own bytecode cache tells its sources apart (reading
+    them would cost a check's start-up more). Code that cannot be looked at gets a
+    fingerprint no entry has.
+    """
+    digest = hashlib.sha256()
+    try:
+        for pattern in READING_CODE:
+            folder, _, name = pattern.rpartition("/")
+            found = sorted(os.listdir(os.path.join(package, folder))) if name == "*.py" else [name]
+            for each in (n for n in found if n.endswith(".py")):
+                status = os.stat(os.path.join(package, folder, each))
+                digest.update(f"{folder}/{each}\0{status.st_size}\0{status.st_mtime_ns}\0".encode())
+    except OSError:
+        return secrets.token_bytes(32)
+    return digest.digest()
 
 
 def _mine(status: os.stat_result) -> bool:

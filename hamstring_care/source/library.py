@@ -75,24 +75,42 @@ def load_protocol(
 ) -> AnyProtocol:
     """Read one protocol file and validate it; raise ``InputFileError`` listing every problem.
 
-    With a ``cache``, a file read before (the same bytes) skips the YAML parsing, the slow
-    part. The cache gives only what it sealed for these very bytes, within the YAML limits
-    (``source/cache.py``); that is then validated exactly as a freshly parsed file is, and
-    anything wrong with it means the file is simply parsed again.
+    With a ``cache``, a file read before (the same bytes) is neither parsed nor validated
+    again: the cache gives the protocol as it was validated, sealed for these very bytes and
+    this very code (``source/cache.py``), and it is rebuilt as it was. What depends on where
+    the file is (its name, its drawings) is checked again; anything wrong, and the file is
+    simply read in full.
     """
     source = source or display_name(path)
     raw = read_bytes(path, source)
-    data = cache.get(raw) if cache is not None else None
-    if data is not None:
-        try:
-            return validate_protocol(path, Document(source, data))
-        except InputFileError:
-            pass  # not what this file gives: parse it, and report its problems properly
+    sealed = cache.get(raw) if cache is not None else None
+    if sealed is not None:
+        protocol = _rebuilt(path, sealed)
+        if protocol is not None:
+            return protocol
     doc = parse_document(decode(raw, source), source)
     protocol = validate_protocol(path, doc)
     if cache is not None:
-        cache.put(raw, doc.data)
+        from hamstring_care.models import dumped
+
+        cache.put(raw, dumped(protocol))
     return protocol
+
+
+def _rebuilt(path: Path, sealed: object) -> AnyProtocol | None:
+    """The protocol a sealed entry holds, if it can be made again and its place still fits."""
+    from hamstring_care import models
+
+    kind = sealed.get("kind") if isinstance(sealed, dict) else None
+    model = models.model_for(kind) if isinstance(kind, str) else None
+    if model is None:
+        return None
+    try:
+        protocol = typing.cast("AnyProtocol", models.rebuild(model, sealed))  # type: ignore[arg-type]
+    except (TypeError, ValueError, KeyError, AttributeError, RecursionError):
+        return None  # not what this code writes: read the file
+    fits = not _name_findings(path, protocol) and not _drawing_findings(path, protocol)
+    return protocol if fits else None
 
 
 def read_protocol(path: Path, source: str | None = None) -> tuple[AnyProtocol, Document]:
@@ -114,7 +132,7 @@ def validate_protocol(path: Path, doc: Document) -> AnyProtocol:
     if not isinstance(doc.data, dict):
         doc.fail([((), "expected a mapping of fields (id, version, title, kind, ...)")])
     kind = doc.data.get("kind")
-    model = models.MODELS.get(kind) if isinstance(kind, str) else None
+    model = models.model_for(kind) if isinstance(kind, str) else None
     try:
         if model is None:
             _Header().model_validate(doc.data)
@@ -127,16 +145,28 @@ def validate_protocol(path: Path, doc: Document) -> AnyProtocol:
             problems.append(doc.problem(("kind",), KIND_EXPECTED))
         raise InputFileError(doc.source, problems) from None
     found = models.cross_check(protocol)
-    if protocol.id != path.stem:
-        found.insert(0, (("id",), f'"{protocol.id}" must match the file name "{path.stem}"'))
-    if isinstance(protocol, models.RoutineProtocol):
+    doc.fail(_name_findings(path, protocol) + found + _drawing_findings(path, protocol))
+    return protocol
+
+
+# What depends on where a file is, checked again when the cache gives its protocol.
+
+
+def _name_findings(path: Path, protocol: AnyProtocol) -> list[tuple[FieldPath, str]]:
+    if protocol.id == path.stem:
+        return []
+    return [(("id",), f'"{protocol.id}" must match the file name "{path.stem}"')]
+
+
+def _drawing_findings(path: Path, protocol: AnyProtocol) -> list[tuple[FieldPath, str]]:
+    found: list[tuple[FieldPath, str]] = []
+    if protocol.kind == "routine":
         for i, step in enumerate(protocol.steps):
             if step.illustration:
                 problem = illustration_problem(path.parent, step.illustration)
                 if problem:
                     found.append((("steps", i, "illustration"), problem))
-    doc.fail(found)
-    return protocol
+    return found
 
 
 ILLUSTRATIONS = "illustrations"
