@@ -382,7 +382,7 @@ class TriageProtocol(ProtocolBase):
     rules: Annotated[list[Rule], Field(min_length=1)]
     notes: list[Note] = []
     """Said with any result when their condition holds (the rules still set the level)."""
-    follow_up: FollowUp = FollowUp()
+    follow_up: FollowUp = Field(default_factory=FollowUp)  # made when missing, not at import
 
     def question(self, qid: str) -> Question | None:
         """The question with this id, if any."""

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar, overload
 
 from hamstring_care.errors import HamstringCareError, InputFileError, UnknownProtocolError
-from hamstring_care.source.problems import validation_problems
 from hamstring_care.source.reading import (
     Document,
     FieldPath,
@@ -140,6 +139,8 @@ def validate_protocol(path: Path, doc: Document) -> AnyProtocol:
             raise InputFileError(doc.source, [kind_problem])
         protocol = typing.cast("AnyProtocol", model.model_validate(doc.data))
     except ValidationError as exc:
+        from hamstring_care.source.problems import validation_problems
+
         problems = validation_problems(doc, exc, model or models.ProtocolBase)
         if model is None and not any(p.path == ("kind",) for p in problems):
             problems.append(doc.problem(("kind",), KIND_EXPECTED))
@@ -241,6 +242,8 @@ def load_clinic(path: Path) -> Clinic:
     try:
         return Clinic.model_validate(doc.data)
     except ValidationError as exc:
+        from hamstring_care.source.problems import validation_problems
+
         raise InputFileError(doc.source, validation_problems(doc, exc, Clinic)) from None
 
 
@@ -261,6 +264,8 @@ def parse_plan(doc: Document, library: Library) -> Plan:
     try:
         plan = Plan.model_validate(doc.data)
     except ValidationError as exc:
+        from hamstring_care.source.problems import validation_problems
+
         raise InputFileError(doc.source, validation_problems(doc, exc, Plan)) from None
     found: list[tuple[FieldPath, str]] = []
     first: dict[str, int] = {}
