@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+import shutil
 import subprocess
 import sys
 from collections import Counter
@@ -17,18 +18,19 @@ from tests.patient import LAST_DAY, ROUTINE_DAYS, at, three_weeks
 pytest.importorskip("fhir.resources")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def exported_once() -> dict:
-    """The history and its two exports, once made in this test process."""
+    """The history and its two exports, once made in this test process (for the session:
+    an xdist worker runs other modules' tests in between, which end a module's fixtures)."""
     return {}
 
 
 @pytest.fixture
-def exported(exported_once, env, invoke, triage_protocol, tmp_path):
+def exported(exported_once, env, invoke, triage_protocol, tmp_path, tmp_path_factory):
     """The three-week patient's history, exported twice (a day apart).
 
-    Lived and exported once in each test process (half a second), in the first test's
-    folders; the tests only read them, each from its own copy of the two bundles."""
+    Lived and exported once in each test process (half a second), the history then kept
+    aside; the tests only read it, and each gets its own copy of the two bundles."""
     if not exported_once:
         folder = three_weeks(env, invoke, triage_protocol)
         bundles = []
@@ -39,7 +41,9 @@ def exported(exported_once, env, invoke, triage_protocol, tmp_path):
             assert result.stdout == ""  # "Wrote ..." is a status line: on standard error
             assert result.stderr.startswith(f"Wrote {tmp_path / name}: a FHIR R4 Bundle of ")
             bundles.append(json.loads((tmp_path / name).read_text(encoding="utf-8")))
-        exported_once.update(folder=folder, bundles=bundles)
+        kept = tmp_path_factory.mktemp("exported") / "data"
+        shutil.copytree(folder, kept)
+        exported_once.update(folder=kept, bundles=bundles)
     return exported_once["folder"], copy.deepcopy(exported_once["bundles"])
 
 

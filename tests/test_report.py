@@ -21,9 +21,10 @@ from tests.test_sheets import printed_sizes
 ROUTINES_PRESCRIBED = 2  # the self-care result's: the foam roller routine and the stretch
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def lived(tmp_path_factory) -> dict[str, Path]:
-    """The three weeks' history folder as lived, once in this test process, kept aside."""
+    """The three weeks' history folder as lived, once in this test process, kept aside
+    (for the session: an xdist worker runs other modules' tests in between)."""
     return {}
 
 

@@ -38,10 +38,11 @@ def self_care_check_saved() -> None:
         )  # fmt: skip
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def popped(tmp_path_factory) -> dict:
     """The run that stopped with a pop, once in this test process: what it said, and a copy
-    of the folder it ran in (its history) as it left it."""
+    of the folder it ran in (its history) as it left it. For the session: an xdist worker
+    runs other modules' tests in between, which would end a module's fixtures."""
     return {"kept": tmp_path_factory.mktemp("popped")}
 
 
