@@ -8,8 +8,11 @@ and the Nordic, left leg; (e) an Arabic name with a Hebrew note; (f) Chinese and
 
 from __future__ import annotations
 
+import fcntl
 import html
 import itertools
+import json
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -97,27 +100,39 @@ class Printed:
     stderr: str
 
 
-@pytest.fixture(scope="module")
-def printed_sheets(tmp_path_factory) -> tuple[dict[tuple[str, str, str], Printed], Path]:
-    """The sheets this module has printed, by (sheet, format, paper), and their folder."""
-    return {}, tmp_path_factory.mktemp("sheets")
+@pytest.fixture(scope="session")
+def printed_sheets(tmp_path_factory) -> Path:
+    """The folder of the sheets printed in this run, shared by the pytest-xdist workers (the
+    run's folder, above each worker's own), so that a sheet is printed once whichever worker
+    runs the tests that read it."""
+    base = tmp_path_factory.getbasetemp()
+    folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "sheets"
+    folder.mkdir(exist_ok=True)
+    return folder
 
 
 @pytest.fixture
 def print_sheet(printed_sheets, invoke):
     """Print a sheet of ``SHEETS`` as ``print <arguments> --paper PAPER -o FILE``, once in
-    each test process: a PDF takes 0.3 s (1 s in Arabic, Chinese or Hindi), and the tests
-    that read the same sheet for different things read the one file, never changing it."""
-    printed, folder = printed_sheets
+    the run: a PDF takes 0.3 s (1 s in Arabic, Chinese or Hindi), and the tests that read
+    the same sheet for different things read the one file, never changing it. The first to
+    ask prints it, holding a lock on it while it does; the others wait, then read."""
 
     def sheet(name: str, fmt: str, paper: str) -> Printed:
-        key = (name, fmt, paper)
-        if key not in printed:
-            args = arguments(name, folder)
-            out = folder / f"{name}-{paper}.{fmt}"
-            result = invoke("print", *args, "--paper", paper, "-o", str(out))
-            printed[key] = Printed(args, out, result.exit_code, result.stderr)
-        return printed[key]
+        folder = printed_sheets / f"{name}-{fmt}-{paper}"
+        folder.mkdir(exist_ok=True)
+        with open(folder / "lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+            ended = folder / "ended.json"
+            if not ended.exists():
+                args = arguments(name, folder)
+                out = folder / f"{name}-{paper}.{fmt}"
+                result = invoke("print", *args, "--paper", paper, "-o", str(out))
+                said = {"args": args, "out": str(out), "exit_code": result.exit_code}
+                said["stderr"] = result.stderr
+                ended.write_text(json.dumps(said), encoding="utf-8")
+            said = json.loads(ended.read_text(encoding="utf-8"))
+        return Printed(said["args"], Path(said["out"]), said["exit_code"], said["stderr"])
 
     return sheet
 
