@@ -19,6 +19,35 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.dont_write_bytecode = False
 
 
+def _build_the_command_line_once() -> None:
+    """Typer's CliRunner builds the Click command from the Typer app on every invoke: about
+    16 ms, some 1,200 times a run (20 s of CPU). The program's app is complete once imported
+    and nothing changes it, and a Click command keeps nothing from one run to the next (each
+    run has a context of its own), so its command is built once in each test process, as the
+    installed program builds it once a run. Any other app is built on every invoke, as before;
+    the command-line tests that run a real process build theirs as the program does."""
+    import typer.testing
+
+    build = getattr(typer.testing, "_get_command", None)
+    if build is None:  # another Typer: every invoke builds its command, only slower
+        return
+    built: dict[str, object] = {}
+
+    def get_command(app):
+        from hamstring_care import cli
+
+        if app is not cli.app:
+            return build(app)
+        if "app" not in built:
+            built["app"] = build(app)
+        return built["app"]
+
+    typer.testing._get_command = get_command  # type: ignore[attr-defined]
+
+
+_build_the_command_line_once()
+
+
 @pytest.fixture(scope="session")
 def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One cache of parsed protocols for the whole run: it is keyed on content, so sharing

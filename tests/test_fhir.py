@@ -3,7 +3,9 @@ and whose ids stay the same from one export to the next."""
 
 from __future__ import annotations
 
+import copy
 import json
+import shutil
 import subprocess
 import sys
 from collections import Counter
@@ -16,19 +18,33 @@ from tests.patient import LAST_DAY, ROUTINE_DAYS, at, three_weeks
 pytest.importorskip("fhir.resources")
 
 
+@pytest.fixture(scope="session")
+def exported_once() -> dict:
+    """The history and its two exports, once made in this test process (for the session:
+    an xdist worker runs other modules' tests in between, which end a module's fixtures)."""
+    return {}
+
+
 @pytest.fixture
-def exported(env, invoke, triage_protocol, tmp_path):
-    """The three-week patient's history, exported twice (a day apart)."""
-    folder = three_weeks(env, invoke, triage_protocol)
-    bundles = []
-    for n, name in enumerate(("first.json", "second.json")):
-        env.now = lambda n=n: at(21 + n, 12)  # Sun 22 Nov at 19:00, then Monday
-        result = invoke("history", "export", "--format", "fhir", str(tmp_path / name))
-        assert result.exit_code == 0, result.stderr
-        assert result.stdout == ""  # "Wrote ..." is a status line: on standard error
-        assert result.stderr.startswith(f"Wrote {tmp_path / name}: a FHIR R4 Bundle of ")
-        bundles.append(json.loads((tmp_path / name).read_text(encoding="utf-8")))
-    return folder, bundles
+def exported(exported_once, env, invoke, triage_protocol, tmp_path, tmp_path_factory):
+    """The three-week patient's history, exported twice (a day apart).
+
+    Lived and exported once in each test process (half a second), the history then kept
+    aside; the tests only read it, and each gets its own copy of the two bundles."""
+    if not exported_once:
+        folder = three_weeks(env, invoke, triage_protocol)
+        bundles = []
+        for n, name in enumerate(("first.json", "second.json")):
+            env.now = lambda n=n: at(21 + n, 12)  # Sun 22 Nov at 19:00, then Monday
+            result = invoke("history", "export", "--format", "fhir", str(tmp_path / name))
+            assert result.exit_code == 0, result.stderr
+            assert result.stdout == ""  # "Wrote ..." is a status line: on standard error
+            assert result.stderr.startswith(f"Wrote {tmp_path / name}: a FHIR R4 Bundle of ")
+            bundles.append(json.loads((tmp_path / name).read_text(encoding="utf-8")))
+        kept = tmp_path_factory.mktemp("exported") / "data"
+        shutil.copytree(folder, kept)
+        exported_once.update(folder=kept, bundles=bundles)
+    return exported_once["folder"], copy.deepcopy(exported_once["bundles"])
 
 
 def resources(bundle, kind=None):

@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import os
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -20,10 +21,26 @@ from tests.test_sheets import printed_sizes
 ROUTINES_PRESCRIBED = 2  # the self-care result's: the foam roller routine and the stretch
 
 
+@pytest.fixture(scope="session")
+def lived(tmp_path_factory) -> dict[str, Path]:
+    """The three weeks' history folder as lived, once in this test process, kept aside
+    (for the session: an xdist worker runs other modules' tests in between)."""
+    return {}
+
+
 @pytest.fixture
-def patient(env, invoke, triage_protocol):
-    """The three weeks lived; the report is made on the evening of the last day."""
-    folder = three_weeks(env, invoke, triage_protocol)
+def patient(lived, env, invoke, triage_protocol, tmp_path_factory):
+    """The three weeks lived; the report is made on the evening of the last day.
+
+    Lived once in each test process (some 50 commands); every other test gets a copy of
+    that history folder, as it was lived, for its own data folder."""
+    if "folder" not in lived:
+        folder = three_weeks(env, invoke, triage_protocol)
+        lived["folder"] = tmp_path_factory.mktemp("lived") / "data"
+        shutil.copytree(folder, lived["folder"])
+    else:
+        folder = env.history_folder()
+        shutil.copytree(lived["folder"], folder, dirs_exist_ok=True)
     env.now = lambda: at(21, 12)  # Sun 22 Nov, 19:00
     env.wall = env.now
     return folder

@@ -8,9 +8,13 @@ and the Nordic, left leg; (e) an Arabic name with a Hebrew note; (f) Chinese and
 
 from __future__ import annotations
 
+import fcntl
 import html
 import itertools
+import json
+import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -86,18 +90,64 @@ def read(path: Path, fmt: str) -> str:
 FORMATS = [("pdf", "a4"), ("pdf", "letter"), ("html", "a4"), ("txt", "a4")]
 
 
+@dataclass(frozen=True)
+class Printed:
+    """One sheet as ``print`` wrote it: its arguments, the file, and how the command ended."""
+
+    args: list[str]
+    out: Path
+    exit_code: int
+    stderr: str
+
+
+@pytest.fixture(scope="session")
+def printed_sheets(tmp_path_factory) -> Path:
+    """The folder of the sheets printed in this run, shared by the pytest-xdist workers (the
+    run's folder, above each worker's own), so that a sheet is printed once whichever worker
+    runs the tests that read it."""
+    base = tmp_path_factory.getbasetemp()
+    folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "sheets"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+@pytest.fixture
+def print_sheet(printed_sheets, invoke):
+    """Print a sheet of ``SHEETS`` as ``print <arguments> --paper PAPER -o FILE``, once in
+    the run: a PDF takes 0.3 s (1 s in Arabic, Chinese or Hindi), and the tests that read
+    the same sheet for different things read the one file, never changing it. The first to
+    ask prints it, holding a lock on it while it does; the others wait, then read."""
+
+    def sheet(name: str, fmt: str, paper: str) -> Printed:
+        folder = printed_sheets / f"{name}-{fmt}-{paper}"
+        folder.mkdir(exist_ok=True)
+        with open(folder / "lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+            ended = folder / "ended.json"
+            if not ended.exists():
+                args = arguments(name, folder)
+                out = folder / f"{name}-{paper}.{fmt}"
+                result = invoke("print", *args, "--paper", paper, "-o", str(out))
+                said = {"args": args, "out": str(out), "exit_code": result.exit_code}
+                said["stderr"] = result.stderr
+                ended.write_text(json.dumps(said), encoding="utf-8")
+            said = json.loads(ended.read_text(encoding="utf-8"))
+        return Printed(said["args"], Path(said["out"]), said["exit_code"], said["stderr"])
+
+    return sheet
+
+
 @pytest.mark.parametrize("fmt,paper", FORMATS)
 @pytest.mark.parametrize("name", sorted(SHEETS))
 def test_each_sheet_says_the_prescribed_doses_legs_and_pain_limit(
-    name, fmt, paper, tmp_path, library, invoke
+    name, fmt, paper, library, print_sheet
 ):
     if name == "f" and fmt == "pdf" and not CJK:
         pytest.skip("no Chinese font on this machine (Debian: fonts-noto-cjk)")
-    args = arguments(name, tmp_path)
-    out = tmp_path / f"{name}-{paper}.{fmt}"
-    result = invoke("print", *args, "--paper", paper, "-o", str(out))
-    assert result.exit_code == 0, result.stderr
-    text = read(out, fmt)
+    sheet = print_sheet(name, fmt, paper)
+    args = sheet.args
+    assert sheet.exit_code == 0, sheet.stderr
+    text = read(sheet.out, fmt)
     prescription = prescribed(library, args)
     for item in prescription.routines:
         routine = item.protocol
@@ -238,15 +288,13 @@ def test_the_plan_box_never_puts_the_nordic_on_every_day(ids, invoke):
 
 @pytest.mark.parametrize("paper", ["a4", "letter"])
 @pytest.mark.parametrize("name", ["a", "d", "e"])
-def test_no_step_text_wraps_under_its_drawing(name, paper, tmp_path, invoke):
+def test_no_step_text_wraps_under_its_drawing(name, paper, print_sheet):
     """Issue 26, 10: a step's text stays in its column beside the drawing to its last line:
     before the record, no plain line starts at the left margin but the header's."""
-    out = tmp_path / "sheet.pdf"
-    assert (
-        invoke("print", *arguments(name, tmp_path), "--paper", paper, "-o", str(out)).exit_code == 0
-    )
+    sheet = print_sheet(name, "pdf", paper)  # the sheet the doses test reads
+    assert sheet.exit_code == 0
     margin, strays, in_record = None, [], False
-    for page in PdfReader(out).pages:
+    for page in PdfReader(sheet.out).pages:
         chunks: list[tuple[float, float, bool, str]] = []
 
         def seen(text, cm, tm, font, size, chunks=chunks):

@@ -6,7 +6,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import shutil
 from pathlib import Path
+
+import pytest
 
 from hamstring_care import messages
 from hamstring_care.history.store import open_history
@@ -35,8 +38,22 @@ def self_care_check_saved() -> None:
         )  # fmt: skip
 
 
-def stopped_with_a_pop(tmp_path) -> str:
-    """The check (self-care), the routine, then "s" and "I felt a pop or snap"."""
+@pytest.fixture(scope="session")
+def popped(tmp_path_factory) -> dict:
+    """The run that stopped with a pop, once in this test process: what it said, and a copy
+    of the folder it ran in (its history) as it left it. For the session: an xdist worker
+    runs other modules' tests in between, which would end a module's fixtures."""
+    return {"kept": tmp_path_factory.mktemp("popped")}
+
+
+def stopped_with_a_pop(tmp_path, popped) -> str:
+    """The check (self-care), the routine, then "s" and "I felt a pop or snap".
+
+    Played once in each test process (a whole check and routine in a real terminal); a
+    later test gets what it said and a fresh copy of its folder in its own ``tmp_path``."""
+    if "said" in popped:
+        shutil.copytree(popped["kept"], tmp_path, dirs_exist_ok=True)
+        return popped["said"]
     child = spawn(tmp_path, NO_COLOR="1")
     answer(
         child,
@@ -54,11 +71,14 @@ def stopped_with_a_pop(tmp_path) -> str:
     )
     output, status = finish(child)
     assert status == 0, output
-    return " ".join(re.sub(r"[│╭╮╰╯─]", " ", output).split())
+    said = " ".join(re.sub(r"[│╭╮╰╯─]", " ", output).split())
+    shutil.copytree(tmp_path, popped["kept"], dirs_exist_ok=True)
+    popped["said"] = said
+    return said
 
 
-def test_1_and_8_after_a_pop_the_next_launch_goes_straight_into_the_check(tmp_path):
-    said = stopped_with_a_pop(tmp_path)
+def test_1_and_8_after_a_pop_the_next_launch_goes_straight_into_the_check(tmp_path, popped):
+    said = stopped_with_a_pop(tmp_path, popped)
     assert "See a clinician today" in said
     why = said.index("Why")
     assert said.index("A pop or snap during the routine can mean a tear") > why  # 8: its own
@@ -74,8 +94,8 @@ def test_1_and_8_after_a_pop_the_next_launch_goes_straight_into_the_check(tmp_pa
     assert finish(child)[1] == 130
 
 
-def test_1_and_2_no_routine_and_no_program_after_the_pop(tmp_path):
-    stopped_with_a_pop(tmp_path)
+def test_1_and_2_no_routine_and_no_program_after_the_pop(tmp_path, popped):
+    stopped_with_a_pop(tmp_path, popped)
     for args in (("run", "hamstring-stretch"), ("program", "start")):
         output, status = finish(spawn(tmp_path, *args, NO_COLOR="1"))
         shown = " ".join(output.split())
