@@ -20,12 +20,13 @@ sys.dont_write_bytecode = False
 
 
 def _build_the_command_line_once() -> None:
-    """Typer's CliRunner builds the Click command from the Typer app on every invoke: about
-    16 ms, some 1,200 times a run (20 s of CPU). The program's app is complete once imported
-    and nothing changes it, and a Click command keeps nothing from one run to the next (each
-    run has a context of its own), so its command is built once in each test process, as the
-    installed program builds it once a run. Any other app is built on every invoke, as before;
-    the command-line tests that run a real process build theirs as the program does."""
+    """Typer's CliRunner builds the Click command from the Typer app on every invoke, some
+    1,200 times a run. The program's app is complete once imported and nothing changes it,
+    and a Click command keeps nothing from one run to the next (each run has a context of its
+    own), so its command is built once in each test process, as ``main()`` builds it: with
+    each command made when first looked up (``cli.app.on_demand``; a test holds it equal to
+    Typer's own). Any other app is built on every invoke, as before; the command-line tests
+    that run a real process build theirs as the program does."""
     import typer.testing
 
     build = getattr(typer.testing, "_get_command", None)
@@ -35,11 +36,12 @@ def _build_the_command_line_once() -> None:
 
     def get_command(app):
         from hamstring_care import cli
+        from hamstring_care.cli.app import on_demand
 
         if app is not cli.app:
             return build(app)
         if "app" not in built:
-            built["app"] = build(app)
+            built["app"] = build(on_demand(app))
         return built["app"]
 
     typer.testing._get_command = get_command  # type: ignore[attr-defined]

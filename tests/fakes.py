@@ -13,7 +13,6 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from hamstring_care import cli
-from hamstring_care.cli.app import on_demand
 from hamstring_care.context import Environment
 from hamstring_care.errors import Interrupted
 from hamstring_care.vocab import Ask
@@ -181,9 +180,7 @@ def make_env(
 
 def invoke_with(env: Environment | None, *args: str, input: str | None = None):
     """Run the command line on ``env`` (None: the real one, as the program builds it)."""
-    # As main() runs it: each command built when looked up (the equivalence is tested).
-    runnable = on_demand(cli.app)
-    return CliRunner().invoke(runnable, list(args), obj=env, input=input, catch_exceptions=False)
+    return CliRunner().invoke(cli.app, list(args), obj=env, input=input, catch_exceptions=False)
 
 
 class PainFunction:
