@@ -1,3 +1,3 @@
-from hamstring_care.cli import main
+from hamstring_care.entry import main
 
 main()

@@ -206,3 +206,41 @@ def test_every_model_name_is_found_where_the_type_checker_is_told_it_is():
     assert set(models._HOME_OF) == set(told)
     assert models.model_for("routine") is models.RoutineProtocol
     assert models.model_for("recipe") is None
+
+
+ENTRY_IN_A_FRESH_PROCESS = """
+import gc, sys
+during_load = []
+
+def watch(phase, info):
+    cli = sys.modules.get("hamstring_care.cli")
+    if phase == "start" and cli is not None and not hasattr(cli, "main"):
+        during_load.append(info["generation"])
+
+gc.callbacks.append(watch)
+sys.argv = ["hamstring-care", "--version"]
+from hamstring_care import entry
+try:
+    entry.main()
+except SystemExit:
+    pass
+print(len(during_load), gc.isenabled(), gc.get_freeze_count() > 10_000)
+"""
+
+
+def test_the_program_loads_with_the_cycle_collector_paused_then_runs_with_it():
+    """Loading makes objects that live for the run: no collector passes over them (issue 28)."""
+    out = subprocess.run(
+        [sys.executable, "-c", ENTRY_IN_A_FRESH_PROCESS], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.splitlines()[0].startswith("hamstring-care ")
+    assert out.stdout.splitlines()[-1] == "0 True True"
+
+
+def test_the_script_and_python_m_start_through_the_entry_point():
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert re.findall(r"^hamstring-care = (.*)$", pyproject, re.M) == [
+        '"hamstring_care.entry:main"'
+    ]
+    main_module = (ROOT / "hamstring_care" / "__main__.py").read_text(encoding="utf-8")
+    assert "from hamstring_care.entry import main" in main_module
