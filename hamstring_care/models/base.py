@@ -239,8 +239,12 @@ def _reader(annotation: Any, namespace: dict[str, Any]) -> Callable[[Any], Any]:
     """How a value of this field type is read back from its JSON form."""
     origin = typing.get_origin(annotation)
     args = typing.get_args(annotation)
-    if isinstance(annotation, typing.ForwardRef):  # a model that names itself (Condition)
+    # A model that names itself (Condition): by name, as a ForwardRef or (Python 3.10,
+    # inside list["Condition"]) as plain text.
+    if isinstance(annotation, typing.ForwardRef):
         return _reader(namespace[annotation.__forward_arg__], namespace)
+    if isinstance(annotation, str):
+        return _reader(namespace[annotation], namespace)
     if origin is Annotated:
         return _reader(args[0], namespace)
     if origin is Literal or _plain(annotation):
