@@ -114,8 +114,8 @@ def no_more_routines(program: str, pids: Sequence[str]) -> str:
     """After a stop: the way back, and where the advice (and its protocols ``pids``) is read."""
     read = [f"{program} advice", *(f"{program} protocols show {pid}" for pid in pids)]
     return (
-        "No more routines until a new check allows them: "
-        f"{program}. Read this advice again with: " + " and ".join(read)
+        f"No more routines until a new check allows them (start one with {program}). "
+        "Read this advice again with: " + " and ".join(read)
     )
 
 

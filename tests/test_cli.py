@@ -729,3 +729,12 @@ def test_a_group_named_without_its_command_shows_its_help_plainly(group, monkeyp
     assert shown.startswith(f"Usage: hamstring-care {group} [OPTIONS] COMMAND [ARGS]...\n")
     assert "\nCommands:\n" in shown
     assert "(see " not in shown and f"hamstring-care {group}: " not in shown
+
+
+def test_after_a_stop_the_way_back_is_said_as_a_sentence():
+    """Not "...allows them: hamstring-care." (the command read as the end of a sentence)."""
+    said = messages.no_more_routines("hamstring-care", ["rice"])
+    assert said.startswith(
+        "No more routines until a new check allows them (start one with hamstring-care). "
+    )
+    assert said.endswith("hamstring-care advice and hamstring-care protocols show rice")

@@ -709,3 +709,29 @@ def test_an_empty_history_file_is_nothing_to_show_for_the_chart_too(env, invoke)
         shown = invoke(*command)
         assert shown.exit_code == 0, shown.stderr
         assert shown.stdout.startswith("Nothing saved yet in "), shown.stdout
+
+
+@pytest.mark.parametrize("terminal", [True, False])
+def test_nothing_saved_wraps_between_words_on_a_terminal_and_stays_whole_in_a_pipe(
+    tmp_path, terminal, monkeypatch
+):
+    import io
+
+    monkeypatch.setenv("TERM", "xterm-256color")  # Rich gives a dumb terminal 80 columns
+    from rich.console import Console
+
+    from tests.fakes import invoke_with, make_env
+
+    folder = tmp_path / ("a-data-folder-with-a-rather-long-name-" * 2)
+    console = Console(file=io.StringIO(), width=60, force_terminal=terminal, color_system=None)
+    env = make_env(console=console)
+    env.stdout_isatty = terminal
+    assert invoke_with(env, "--data-dir", str(folder), "history").exit_code == 0
+    lines = console.file.getvalue().splitlines()
+    text = " ".join(" ".join(lines).split())
+    assert text.count("`hamstring-care") == 2, lines  # the command names whole
+    assert "for a check, or `hamstring-care run ROUTINE`." in text
+    if terminal:
+        assert all(len(line) <= 60 for line in lines), lines
+    else:
+        assert len(lines) == 1  # a script reads it whole

@@ -63,3 +63,50 @@ def test_a_routines_steps_are_read_on_request_not_under_the_result(tmp_path):
         "confirm: Read the 6 steps of “Foam roller and ball self-massage” first? (in a pager: q comes back here)"
         in asked
     )
+
+
+def test_only_saved_advice_is_pointed_to_again(tmp_path):
+    """The check's advice is saved, so `advice` reads it again; a triage from a file is not."""
+    import yaml
+
+    answers, _, _ = RESULTS["self_massage"]
+    env, console = terminal_env(80, 24, **answers)
+    assert invoke_with(env, "--data-dir", str(tmp_path), "start").exit_code == 0
+    assert "Why, and the sources: above. Read it all again:" in console.file.getvalue()
+
+    path = tmp_path / "answers.yaml"
+    path.write_text(yaml.safe_dump(answers), encoding="utf-8")
+    env, console = terminal_env(80, 24)
+    assert (
+        invoke_with(env, "--data-dir", str(tmp_path), "triage", "--answers", str(path)).exit_code
+        == 0
+    )
+    shown = console.file.getvalue()
+    assert "Why, and the sources: above." in shown  # the level and what to do now, again
+    assert "Read it all again" not in shown and "advice" not in shown.split("above.")[-1]
+
+
+@pytest.mark.parametrize("width", [60, 80, 120])
+def test_the_answers_before_the_result_use_the_terminals_width(width):
+    from hamstring_care.flows.check import review
+    from hamstring_care.source.library import Library, bundled_dir
+
+    protocol = Library([bundled_dir()]).triage()
+    shown: list[str] = []
+
+    class Reading:
+        """Reads the review's lines, then keeps the answers."""
+
+        def choose(self, message, options, default=None, key=None):
+            shown.extend(label for label, _ in options[1:])
+            return default
+
+    answers = {"onset": "gradual", "trend": "better", "pain_at_rest": 2}
+    review(protocol, Reading(), answers, width=width)  # type: ignore[arg-type]
+    assert len(shown) == 3
+    assert all(len(line) <= max(54, width - 6) for line in shown), shown  # one line each
+    if width == 120:  # the questions and answers whole
+        assert not any(line.endswith("…") for line in shown), shown
+        assert any("Since it started, is it getting better" in line for line in shown), shown
+    if width == 60:
+        assert any(line.endswith("…") for line in shown), shown  # the smallest: shortened

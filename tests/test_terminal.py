@@ -93,8 +93,9 @@ def test_stop_it_hurts_ends_self_care(tmp_path):
     answer(child, [("not a diagnosis", ""), *steps])
     child.expect(re.escape(messages.STOPPED_HURT))
     child.expect("Test rice title")
-    child.expect("No more routines until a new check allows them")
-    child.expect("Read this advice again with:")
+    # Wrapped between words wherever the terminal's width falls.
+    child.expect(r"No\s+more\s+routines\s+until\s+a\s+new\s+check\s+allows\s+them")
+    child.expect(r"Read\s+this\s+advice\s+again\s+with:")
     child.expect("hamstring-care advice")
     child.expect("hamstring-care protocols show rice")
     output, status = finish(child)

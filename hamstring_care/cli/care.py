@@ -132,7 +132,8 @@ def triage_command(
     printed = screen.show_result(env, content)
     for line in nexts:
         console.print(line, markup=False)
-    screen.keep_in_sight(env, content, printed + len(nexts))
+    # A triage from a file is never saved: `advice` would not have it.
+    screen.keep_in_sight(env, content, printed + len(nexts), saved=False)
 
 
 @app.command("run")

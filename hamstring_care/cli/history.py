@@ -19,6 +19,7 @@ from hamstring_care.cli.options import (
     PlanOption,
     YesOption,
     print_json,
+    say,
     status,
     write_output,
 )
@@ -54,7 +55,7 @@ def history_command(
             if as_json:
                 print_json(shapes.nothing_saved("history", _nothing_saved(env)))
                 return
-            typer.echo(_nothing_saved(env))
+            say(env, _nothing_saved(env))
             return
         records = recent(history, None if show_all else limit)
         if as_json:
@@ -137,7 +138,7 @@ def history_chart(
             if as_json:
                 print_json(shapes.nothing_saved("history chart", _nothing_saved(env)))
                 return
-            typer.echo(_nothing_saved(env))
+            say(env, _nothing_saved(env))
             return
         rule = env.library().triage().follow_up.not_improving
         if as_json:  # data, whatever the terminal's width: the days asked for, else 4 weeks
@@ -149,7 +150,7 @@ def history_chart(
         from hamstring_care.history.view import chart_view
 
         if not history.counts().any:  # an empty chart says less than history does
-            typer.echo(_nothing_saved(env, history.path))
+            say(env, _nothing_saved(env, history.path))
             return
         console = env.out()
         data = chart_data(history, rule, env.now(), None, console.width, days)
@@ -312,7 +313,7 @@ def history_forget(
     env = env_of(ctx)
     with _history_for_reading(env) as history:
         if history is None:
-            typer.echo(_nothing_saved(env))
+            say(env, _nothing_saved(env))
             return
         counts = history.counts(cutoff)
         when = "" if cutoff is None else f" from before {day_label(cutoff.date())} {cutoff.year}"

@@ -5,11 +5,14 @@ from __future__ import annotations
 import re
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from hamstring_care.vocab import Side
+
+if TYPE_CHECKING:
+    from hamstring_care.context import Environment
 
 HoldOption = Annotated[
     Optional[int],  # noqa: UP045 - Typer reads this annotation on Python 3.10
@@ -61,6 +64,18 @@ def write_output(output: str, data: bytes, force: bool) -> bool:
 
     write_atomic(Path(output), data, force=force)
     return True
+
+
+def say(env: Environment, line: str) -> None:
+    """A line on standard output: wrapped between words on a terminal, whole in a pipe.
+
+    For a message longer than a terminal is wide (a folder's path in it): the terminal
+    would otherwise break it in the middle of a word.
+    """
+    console = env.out()
+    console.print(
+        line, markup=False, highlight=False, emoji=False, soft_wrap=not console.is_terminal
+    )
 
 
 def status(line: str) -> None:

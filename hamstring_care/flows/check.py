@@ -126,11 +126,16 @@ def _from_before(
     return None
 
 
-def review(protocol: TriageProtocol, asker: Asker, answers: dict[str, Any]) -> dict[str, Any]:
+def review(
+    protocol: TriageProtocol, asker: Asker, answers: dict[str, Any], width: int = 60
+) -> dict[str, Any]:
     """The answers listed before the result, with the chance to change any of them.
 
-    Not when an urgent result is already certain: then nothing may hold up the advice.
+    Not when an urgent result is already certain: then nothing may hold up the advice. Each
+    answer is one line of a ``width``-column terminal, so that the whole list fits a small
+    one and a wide one shows the questions whole.
     """
+    line = max(REVIEW_LINE, width - 6)  # the list's pointer and margins
     while True:
         early = decide(protocol, answers)
         if early is not None and early.disposition.stops_the_check:
@@ -140,8 +145,8 @@ def review(protocol: TriageProtocol, asker: Asker, answers: dict[str, Any]) -> d
             question = protocol.question(qid)
             asked = "Warning signs" if qid == RED_FLAGS else (question.text if question else qid)
             shown = describe_answer(protocol, qid, value, short=True)
-            # One line each, so that the whole list fits a small terminal.
-            options.append((_short(f"Change {_short(asked, 32)} {shown}", 54), qid))
+            asked = _short(asked, max(32, line - 22))  # room left for the answer
+            options.append((_short(f"Change {asked} {shown}", line), qid))
         chosen = asker.choose(
             "Before the result, your answers:", options, default=DONE, key=Ask.REVIEW
         )
@@ -169,6 +174,9 @@ def counted_onset_days(protocol: TriageProtocol, then: TriageRecord, now: dateti
     if not isinstance(before, int) or isinstance(before, bool):
         return None
     return before + max(0, (now - then.taken_at).days)
+
+
+REVIEW_LINE = 54  # the review's lines on a 60-column terminal, the smallest one supported
 
 
 def _short(text: str, width: int = 48) -> str:
@@ -224,9 +232,8 @@ def guided_check(env: Environment, library: Library) -> CheckOutcome:
         recheck = last if opening or state.blocked else None
         onset = counted_onset_days(protocol, last, env.now()) if recheck and last else None
         before = dict(recheck.answers) if recheck else None
-        answers = review(
-            protocol, asker, ask(protocol, asker, flags, onset_days=onset, before=before)
-        )
+        asked = ask(protocol, asker, flags, onset_days=onset, before=before)
+        answers = review(protocol, asker, asked, width=console.width)
         result = triage(protocol, answers)
         previous = last if opening else None
         # Saved before it is shown: advice on screen is advice in the history.

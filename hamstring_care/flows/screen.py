@@ -50,18 +50,26 @@ def show_result(env: Environment, content: ResultContent, *, plain: bool | None 
 
 
 def keep_in_sight(
-    env: Environment, content: ResultContent, printed: int, *, plain: bool | None = None
+    env: Environment,
+    content: ResultContent,
+    printed: int,
+    *,
+    plain: bool | None = None,
+    saved: bool = True,
 ) -> None:
     """The level and what to do now again, on their own, when needed.
 
     ``printed``: the rows of the result and of what came after it. When the screen cannot
     show them with room for what follows, the level and what to do now follow on their own,
-    with as many of the things to do as fit (the first ones).
+    with as many of the things to do as fit (the first ones). ``saved``: the advice is in the
+    history, so `advice` reads it again (a triage from a file is never saved).
     """
     console = env.out()
     if (env.plain_text if plain is None else plain) or printed + ROOM <= console.height:
         return
-    note = f"Why, and the sources: above. Read it all again: {env.program} advice"
+    note = "Why, and the sources: above."
+    if saved:
+        note += f" Read it all again: {env.program} advice"
     room = console.height - ROOM
     panel = result_now(content, note)
     for most in range(len(now_statements(content)) - 1, 0, -1):
