@@ -108,7 +108,7 @@ def _rebuilt(path: Path, sealed: object) -> AnyProtocol | None:
         protocol = typing.cast("AnyProtocol", models.rebuild(model, sealed))  # type: ignore[arg-type]
     except (TypeError, ValueError, KeyError, AttributeError, RecursionError):
         return None  # not what this code writes: read the file
-    fits = not _name_findings(path, protocol) and not _drawing_findings(path, protocol)
+    fits = not _name_findings(path, protocol) and not _missing_drawings(path, protocol)
     return protocol if fits else None
 
 
@@ -146,7 +146,7 @@ def validate_protocol(path: Path, doc: Document) -> AnyProtocol:
             problems.append(doc.problem(("kind",), KIND_EXPECTED))
         raise InputFileError(doc.source, problems) from None
     found = models.cross_check(protocol)
-    doc.fail(_name_findings(path, protocol) + found + _drawing_findings(path, protocol))
+    doc.fail(_name_findings(path, protocol) + found + _missing_drawings(path, protocol))
     return protocol
 
 
@@ -159,7 +159,7 @@ def _name_findings(path: Path, protocol: AnyProtocol) -> list[tuple[FieldPath, s
     return [(("id",), f'"{protocol.id}" must match the file name "{path.stem}"')]
 
 
-def _drawing_findings(path: Path, protocol: AnyProtocol) -> list[tuple[FieldPath, str]]:
+def _missing_drawings(path: Path, protocol: AnyProtocol) -> list[tuple[FieldPath, str]]:
     found: list[tuple[FieldPath, str]] = []
     if protocol.kind == "routine":
         for i, step in enumerate(protocol.steps):
