@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 import textwrap
 import time
@@ -18,30 +17,6 @@ ROOT = Path(__file__).resolve().parent.parent
 # compile pydantic, Rich and the rest again on every run: write the bytecode once, here, as an
 # installed program has it. (Each xdist worker reads this file too.)
 sys.dont_write_bytecode = False
-
-
-def _compile_once_before_the_workers() -> None:
-    """In a fresh clone nothing is compiled yet, and the test workers, started at once, each
-    compiled pydantic, Rich, fpdf2 and the rest on their own (about 4 s of a cold run). So
-    the run's first process imports them first, and the workers find their bytecode. Only
-    then: with bytecode already there it costs nothing."""
-    import importlib
-    import importlib.util
-
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        return
-    spec = importlib.util.find_spec("fpdf")
-    if spec is None or spec.cached is None or os.path.exists(spec.cached):
-        return
-    for name in (
-        "hamstring_care.cli", "hamstring_care.flows.check", "hamstring_care.flows.session",
-        "hamstring_care.render.pdf", "hamstring_care.render.html", "hamstring_care.history.store",
-        "hamstring_care.models.plan", "pydantic", "rich.console", "questionary", "icalendar",
-    ):  # fmt: skip
-        importlib.import_module(name)
-
-
-_compile_once_before_the_workers()
 
 
 def _build_the_command_line_once() -> None:
