@@ -151,7 +151,7 @@ class CommandsOnDemand(MutableMapping[str, Any]):
         return self._built[name]
 
     def __setitem__(self, name: str, command: Any) -> None:
-        self._builders[name] = functools.partial(lambda built: built, command)
+        self._builders[name] = lambda: command  # already built: never called
         self._built[name] = command
 
     def __delitem__(self, name: str) -> None:

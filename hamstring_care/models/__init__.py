@@ -331,22 +331,19 @@ _HOMES = {
 }
 _HOME_OF = {name: module for module, names in _HOMES.items() for name in names}
 
-# Each kind's protocol model, by the ``kind`` a file gives.
+# Each kind's protocol model, by the ``kind`` a file gives (found where ``_HOMES`` says).
 KINDS = {
-    "triage": ("triage", "TriageProtocol"),
-    "guidance": ("guidance", "GuidanceProtocol"),
-    "routine": ("routine", "RoutineProtocol"),
-    "program": ("program", "ProgramProtocol"),
+    "triage": "TriageProtocol",
+    "guidance": "GuidanceProtocol",
+    "routine": "RoutineProtocol",
+    "program": "ProgramProtocol",
 }
 
 
 def model_for(kind: str) -> type[ProtocolBase] | None:
     """The model of a protocol of this ``kind``; None for a kind there is not."""
-    home = KINDS.get(kind)
-    if home is None:
-        return None
-    module, name = home
-    model: type[ProtocolBase] = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    name = KINDS.get(kind)
+    model: type[ProtocolBase] | None = None if name is None else __getattr__(name)
     return model
 
 

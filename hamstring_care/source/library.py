@@ -27,6 +27,9 @@ from hamstring_care.source.reading import (
 )
 
 if TYPE_CHECKING:
+    from pydantic import ValidationError
+
+    from hamstring_care.errors import Problem
     from hamstring_care.models import AnyProtocol, Clinic, Plan, ProtocolBase, TriageProtocol
     from hamstring_care.source.cache import ParsedCache
     from hamstring_care.vocab import Kind
@@ -96,6 +99,13 @@ def load_protocol(
     return protocol
 
 
+def _validation_problems(doc: Document, exc: ValidationError, model: type) -> list[Problem]:
+    """What pydantic found, in the file's own words (worded only when a file has problems)."""
+    from hamstring_care.source.problems import validation_problems
+
+    return validation_problems(doc, exc, model)
+
+
 def _rebuilt(path: Path, sealed: object) -> AnyProtocol | None:
     """The protocol a sealed entry holds, if it can be made again and its place still fits."""
     from hamstring_care import models
@@ -139,9 +149,7 @@ def validate_protocol(path: Path, doc: Document) -> AnyProtocol:
             raise InputFileError(doc.source, [kind_problem])
         protocol = typing.cast("AnyProtocol", model.model_validate(doc.data))
     except ValidationError as exc:
-        from hamstring_care.source.problems import validation_problems
-
-        problems = validation_problems(doc, exc, model or models.ProtocolBase)
+        problems = _validation_problems(doc, exc, model or models.ProtocolBase)
         if model is None and not any(p.path == ("kind",) for p in problems):
             problems.append(doc.problem(("kind",), KIND_EXPECTED))
         raise InputFileError(doc.source, problems) from None
@@ -242,9 +250,7 @@ def load_clinic(path: Path) -> Clinic:
     try:
         return Clinic.model_validate(doc.data)
     except ValidationError as exc:
-        from hamstring_care.source.problems import validation_problems
-
-        raise InputFileError(doc.source, validation_problems(doc, exc, Clinic)) from None
+        raise InputFileError(doc.source, _validation_problems(doc, exc, Clinic)) from None
 
 
 def load_plan(path: Path, library: Library, source: str | None = None) -> Plan:
@@ -264,9 +270,7 @@ def parse_plan(doc: Document, library: Library) -> Plan:
     try:
         plan = Plan.model_validate(doc.data)
     except ValidationError as exc:
-        from hamstring_care.source.problems import validation_problems
-
-        raise InputFileError(doc.source, validation_problems(doc, exc, Plan)) from None
+        raise InputFileError(doc.source, _validation_problems(doc, exc, Plan)) from None
     found: list[tuple[FieldPath, str]] = []
     first: dict[str, int] = {}
     for i, item in enumerate(plan.protocols):
